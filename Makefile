@@ -1,0 +1,127 @@
+# kefu — one hand-written Makefile.
+#   make            build everything (release flags) into build/release
+#   make test       build with AddressSanitizer + UBSan into build/asan and run every test
+#   make run        start the demo: embedded PostgreSQL, all six services, demo requests
+#   make bench      benchmarks (not tests); figures go to bench/README.md
+#   make format     clang-format every C file
+#
+# Sources are discovered by folder, so adding a module never means editing this file:
+#   common/*.c                 -> libkefu.a (linked by everything)
+#   services/<name>/*.c        -> bin/kefu-<name>
+#   tools/kefuctl/*.c          -> bin/kefuctl
+#   tests/unit/*.c             -> bin/unit-tests (one runner, one table)
+#   tests/integration/*.c      -> bin/it-<name>   (each a program against a real cluster)
+#   bench/*.c                  -> bin/bench-<name>
+
+SERVICES := intake dispatch qc billing callback claims
+PKGS     := libzmq libpq libcjson yaml-0.1
+
+BUILD    ?= build/release
+SAN      ?= 0
+CC       ?= cc
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wformat=2 -Wno-format-nonliteral -Wvla -Wpointer-arith -Wcast-qual -Wundef
+CFLAGS_BASE := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g $(WARN) \
+            $(shell pkg-config --cflags $(PKGS)) -Icommon
+LDLIBS   := $(shell pkg-config --libs $(PKGS)) -lm
+
+ifeq ($(SAN),1)
+  OPT    := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
+  LDSAN  := -fsanitize=address,undefined
+else
+  OPT    := -O2
+  LDSAN  :=
+endif
+
+CFLAGS_ALL := $(CFLAGS_BASE) $(OPT) $(CFLAGS)
+LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
+
+COMMON_SRC := $(wildcard common/*.c)
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+LIBKEFU    := $(BUILD)/libkefu.a
+
+SERVICE_BINS := $(SERVICES:%=$(BUILD)/bin/kefu-%)
+KEFUCTL_SRC  := $(wildcard tools/kefuctl/*.c)
+KEFUCTL_BIN  := $(BUILD)/bin/kefuctl
+UNIT_SRC     := $(wildcard tests/unit/*.c)
+UNIT_BIN     := $(BUILD)/bin/unit-tests
+IT_SRC       := $(wildcard tests/integration/*.c)
+IT_BINS      := $(IT_SRC:tests/integration/%.c=$(BUILD)/bin/it-%)
+BENCH_SRC    := $(wildcard bench/*.c)
+BENCH_BINS   := $(BENCH_SRC:bench/%.c=$(BUILD)/bin/bench-%)
+
+ALL_BINS := $(SERVICE_BINS) $(KEFUCTL_BIN) $(UNIT_BIN) $(IT_BINS) $(BENCH_BINS)
+
+.PHONY: all build test test-unit run bench format clean deps
+all: build
+build: deps-check $(ALL_BINS)
+
+deps-check:
+	@pkg-config --exists $(PKGS) || { echo "missing libraries: run 'make deps' (as root) or install: $$(cat deploy/packages.txt | tr '\n' ' ')"; exit 1; }
+
+# Installs the Debian packages kefu needs (root only; README lists them for others).
+deps:
+	@deploy/scripts/install-deps.sh
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(LIBKEFU): $(COMMON_OBJ)
+	@mkdir -p $(dir $@)
+	$(AR) rcs $@ $^
+
+# One rule per service: every .c in services/<name>/ makes bin/kefu-<name>.
+define SERVICE_RULE
+$(BUILD)/bin/kefu-$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/$(1)/*.c)) $(LIBKEFU)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(LDFLAGS_ALL) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach s,$(SERVICES),$(eval $(call SERVICE_RULE,$(s))))
+
+$(KEFUCTL_BIN): $(KEFUCTL_SRC:%.c=$(BUILD)/obj/%.o) $(LIBKEFU)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS)
+
+# Unit tests may test a service's own modules: link every service object except main.o.
+SERVICE_MODULE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %/main.c,$(wildcard services/*/*.c)))
+$(UNIT_BIN): $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(SERVICE_MODULE_OBJ) $(LIBKEFU)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bin/it-%: $(BUILD)/obj/tests/integration/%.o $(SERVICE_MODULE_OBJ) $(LIBKEFU)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bin/bench-%: $(BUILD)/obj/bench/%.o $(LIBKEFU)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS)
+
+# The whole suite runs against sanitizer builds; tests/run.sh prints "N passed, N failed".
+test:
+	@deploy/scripts/install-deps.sh --if-root
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 build
+	@KEFU_BUILD=build/asan tests/run.sh $(TESTS)
+
+test-unit:
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 build
+	@build/asan/bin/unit-tests $(TESTS)
+
+run:
+	@deploy/scripts/install-deps.sh --if-root
+	@$(MAKE) --no-print-directory build
+	@deploy/scripts/run-demo.sh
+
+bench:
+	@deploy/scripts/install-deps.sh --if-root
+	@$(MAKE) --no-print-directory build
+	@bench/run.sh
+
+format:
+	clang-format -i $$(find common services tools tests bench -name '*.[ch]')
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,67 @@
+/*  db — one PostgreSQL connection with the habits every service needs:
+ *  lazy connect and reconnect with back-off after the server restarts,
+ *  named prepared statements re-prepared on every new connection,
+ *  transactions that retry serialization failures (40001) and deadlocks
+ *  (40P01) a bounded number of times, and errors classified by SQLSTATE.
+ *
+ *  A db_t is used by one thread. Every PGresult it returns belongs to the
+ *  caller (PQclear). Failures leave a reason in db_error().
+ */
+#ifndef KEFU_DB_H
+#define KEFU_DB_H
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+typedef struct db_s db_t;
+
+typedef enum {
+    DB_OK = 0,
+    DB_TRANSIENT,  /* connection lost / server unavailable / retries exhausted: try later */
+    DB_PERMANENT,  /* the statement is wrong for this data (constraint, bad value): do not retry */
+} db_status_t;
+
+/*  Makes a handle; does not connect yet (never fails but for memory). */
+db_t *db_new (const char *conninfo);
+void db_destroy (db_t **self_p);
+
+/*  Connects if not connected (or the connection went bad), at most once per
+ *  back-off period (100 ms doubling to max_backoff_ms). Returns 0 when
+ *  connected and every registered statement is prepared, else -1. */
+int db_ensure (db_t *self);
+void db_set_max_backoff_ms (db_t *self, int ms);
+bool db_connected (const db_t *self);
+
+/*  Registers a statement to prepare on every connection. Call before the
+ *  first db_ensure (or any time; it is prepared at once when connected). */
+int db_prepare (db_t *self, const char *name, const char *sql);
+
+/*  Runs a registered statement (name) with text parameters (NULL = SQL NULL).
+ *  Returns the result when its status is PGRES_COMMAND_OK or
+ *  PGRES_TUPLES_OK (caller PQclears); otherwise NULL with db_error()/
+ *  db_last_status() set. */
+PGresult *db_exec_prepared (db_t *self, const char *name, int nparams, const char *const *params);
+/*  Same for ad hoc SQL (PQexecParams). */
+PGresult *db_exec (db_t *self, const char *sql, int nparams, const char *const *params);
+/*  Runs SQL with no parameters and no rows wanted. Returns 0 or -1. */
+int db_command (db_t *self, const char *sql);
+
+/*  Transactions. db_tx runs fn inside BEGIN … COMMIT. fn returns 0 to
+ *  commit, -1 to roll back (its reason stays in db_error, or the caller's
+ *  own). On 40001/40P01 (in fn or at COMMIT) the whole transaction is
+ *  retried up to 5 times. Returns DB_OK, DB_TRANSIENT or DB_PERMANENT; when
+ *  fn rolled back by choice it returns DB_PERMANENT and *fn_failed is set. */
+typedef int (*db_tx_fn) (db_t *db, void *arg);
+db_status_t db_tx (db_t *self, db_tx_fn fn, void *arg, bool *fn_failed);
+
+/*  Reason of the last failure ("23505 duplicate key value …"). */
+const char *db_error (const db_t *self);
+/*  SQLSTATE of the last failure, "" if none. */
+const char *db_sqlstate (const db_t *self);
+/*  Classification of the last failure. */
+db_status_t db_last_status (const db_t *self);
+
+/*  The raw connection (NULL when disconnected), for PQescape* and tests. */
+PGconn *db_conn (db_t *self);
+
+#endif

@@ -1,0 +1,49 @@
+/*  log — structured logging, one JSON object per line on stderr.
+ *
+ *  Every line carries: ts (UTC ISO-8601 with ms, from the real clock), level,
+ *  service, instance, event, and whatever key/value fields the caller adds.
+ *  Formatting is skipped entirely below the configured level.
+ *
+ *  Customer data never reaches a log in full: fields whose key is "phone",
+ *  "contact" or "mobile" are masked to the first 3 and last 4 digits
+ *  (138****5678); fields whose key is "address" keep only the first 6
+ *  characters (UTF-8 aware) followed by "…". Callers pass raw values; the
+ *  masking is done here so it cannot be forgotten.
+ */
+#ifndef KEFU_LOG_H
+#define KEFU_LOG_H
+
+#include <stdbool.h>
+
+typedef enum { LOG_DEBUG = 0, LOG_INFO = 1, LOG_WARN = 2, LOG_ERROR = 3 } log_level_t;
+
+/*  Sets the service and instance names stamped on every line and the
+ *  minimum level. Safe to call again (tests do). */
+void log_init (const char *service, const char *instance, log_level_t level);
+
+/*  Parses "debug", "info", "warn", "error". Returns 0 and sets *out, or -1. */
+int log_level_parse (const char *text, log_level_t *out);
+
+/*  True when a line at this level would be written. */
+bool log_enabled (log_level_t level);
+
+/*  Writes one line. `event` is a short snake_case name ("ticket_created").
+ *  The variadic part is NULL-terminated key, value pairs of const char *:
+ *      log_kv (LOG_INFO, "ticket_created", "ticket_id", id, "branch", b, NULL);
+ *  A NULL value is written as JSON null. */
+void log_kv (log_level_t level, const char *event, ...);
+
+/*  Convenience: one free-text "msg" field formatted printf-style. */
+void log_msg (log_level_t level, const char *event, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
+/*  Masking helpers (also used by kefuctl tables). Write at most `size`
+ *  bytes including the terminator into `out`; return `out`. */
+char *log_mask_phone (const char *phone, char *out, size_t size);
+char *log_mask_address (const char *address, char *out, size_t size);
+
+/*  Redirects output (tests). NULL restores stderr. Not thread-safe. */
+#include <stdio.h>
+void log_set_stream (FILE *stream);
+
+#endif

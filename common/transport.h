@@ -1,0 +1,33 @@
+/*  transport — ZeroMQ sockets configured on purpose, never by accident:
+ *  linger, high-water marks, send/receive time-outs, reconnect intervals and
+ *  ZMQ_IMMEDIATE are set on every socket made here.
+ */
+#ifndef KEFU_TRANSPORT_H
+#define KEFU_TRANSPORT_H
+
+#include <stddef.h>
+#include <zmq.h>
+
+/*  Makes a socket of `type` (ZMQ_ROUTER, ZMQ_DEALER, ZMQ_REQ…) with:
+ *  ZMQ_LINGER 0 (unsent messages live in PostgreSQL, not in a socket),
+ *  SNDHWM/RCVHWM = hwm, SNDTIMEO/RCVTIMEO = timeout_ms (-1 = none),
+ *  ZMQ_IMMEDIATE 1 on connecting sockets (nothing queued for absent peers),
+ *  ZMQ_ROUTER_MANDATORY on routers (unroutable replies fail, not vanish),
+ *  reconnect 100 ms up to 2 s. Returns NULL on failure (logged). */
+void *tr_socket (void *zctx, int type, int hwm, int timeout_ms);
+
+/*  Binds and writes the endpoint actually bound (port resolved when the
+ *  endpoint ends in ":*") into out. Returns 0 or -1. */
+int tr_bind (void *socket, const char *endpoint, char *out, size_t outsize);
+
+/*  Sends a multipart message of n frames without blocking. Returns 0, or -1
+ *  (errno EAGAIN when no peer is ready or the high-water mark is reached). */
+int tr_send (void *socket, const void *const *frames, const size_t *sizes, int n, int flags);
+
+/*  Receives up to max frames into malloc'd buffers (each NUL-terminated for
+ *  convenience, sizes exclude the NUL). Extra frames are discarded. Returns
+ *  the number of frames, or -1. Caller frees with tr_frames_free. */
+int tr_recv (void *socket, char **frames, size_t *sizes, int max, int flags);
+void tr_frames_free (char **frames, int n);
+
+#endif
