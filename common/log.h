@@ -14,6 +14,7 @@
 #define KEFU_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef enum { LOG_DEBUG = 0, LOG_INFO = 1, LOG_WARN = 2, LOG_ERROR = 3 } log_level_t;
 

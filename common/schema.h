@@ -38,6 +38,18 @@ void schema_set_destroy (schema_set_t **self_p);
 /*  True when a schema of that name was loaded. */
 bool schema_set_has (const schema_set_t *self, const char *name);
 
+/*  The folder below the loaded directory that holds the named schema
+ *  ("messages", "requests", "" for a file at the top), or NULL when no such
+ *  schema is loaded. The string belongs to the set. (Lets the envelope
+ *  accept only message schemas as message types.) */
+const char *schema_set_group (const schema_set_t *self, const char *name);
+
+/*  Collects, in ascending order, the versions N of every schema
+ *  "<base>.v<N>" in `group` (at most `max`). Returns how many were found
+ *  (0 when none), e.g. for "unsupported version 3 of ticket.created (known: 1)". */
+int schema_set_versions (const schema_set_t *self, const char *group, const char *base,
+                         int *versions, int max);
+
 /*  Validates doc against the named schema. Returns 0 when valid; -1 with the
  *  first problem in err, naming the JSON path and what was expected:
  *    "body.kind: \"fix\" is not one of consultation, repair, installation, ..."

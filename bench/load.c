@@ -1,0 +1,190 @@
+/*  bench-load — the load generator of `make bench`.
+ *
+ *  K client threads, each with its own DEALER socket to intake's request
+ *  endpoint, submit N requests in all, one at a time per client (a call-centre
+ *  agent waits for the ticket number before the next call). Each request is a
+ *  repair for its own customer (B000001…, loaded by bench/run.sh) so that no
+ *  request joins another's ticket. For every accepted request one CSV line is
+ *  written: ticket_id,sent_us,replied_us — bench/run.sh joins it with the
+ *  assignment times in the database to get end-to-end latency.
+ *
+ *  Usage: bench-load --endpoint E --requests N --clients K --out FILE
+ *                    [--product CODE] [--timeout-ms MS]
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "json.h"
+#include "transport.h"
+#include "uuid.h"
+
+typedef struct {
+    int first, count;          /* customer numbers first .. first+count-1 */
+    const char *endpoint, *product;
+    int timeout_ms;
+    void *zctx;
+    int64_t *sent, *replied;   /* indexed by request number */
+    long *ticket;
+    int failures;
+} client_t;
+
+static char *s_request (int number, const char *product)
+{
+    char request_id[UUID_STR_LEN];
+    if (uuid_generate (request_id) != 0)
+        return NULL;
+    char customer[16];
+    snprintf (customer, sizeof customer, "B%06d", number + 1);
+    cJSON *root = cJSON_CreateObject ();
+    cJSON_AddStringToObject (root, "request", "ticket.submit");
+    cJSON_AddNumberToObject (root, "version", 1);
+    cJSON *body = cJSON_AddObjectToObject (root, "body");
+    cJSON_AddStringToObject (body, "channel", "hotline");
+    cJSON_AddStringToObject (body, "kind", "repair");
+    cJSON *cust = cJSON_AddObjectToObject (body, "customer");
+    cJSON_AddStringToObject (cust, "id", customer);
+    cJSON *prod = cJSON_AddObjectToObject (body, "product");
+    cJSON_AddStringToObject (prod, "code", product);
+    cJSON_AddStringToObject (body, "description", "压测：空调不制冷");
+    cJSON_AddStringToObject (body, "request_id", request_id);
+    char *text = json_print (root);
+    cJSON_Delete (root);
+    return text;
+}
+
+/*  Sends one request and waits for its reply; returns the ticket id or -1. */
+static long s_submit (void *sock, const char *text, int timeout_ms)
+{
+    const void *frames[] = { text };
+    size_t sizes[] = { strlen (text) };
+    if (tr_send (sock, frames, sizes, 1, 0) != 0)
+        return -1;
+    zmq_pollitem_t item = { sock, 0, ZMQ_POLLIN, 0 };
+    if (zmq_poll (&item, 1, timeout_ms) <= 0)
+        return -1;
+    char *reply[2];
+    size_t rsizes[2];
+    int n = tr_recv (sock, reply, rsizes, 2, 0);
+    if (n < 1)
+        return -1;
+    char err[128];
+    long ticket = -1;
+    cJSON *doc = json_parse_strict (reply[n - 1], rsizes[n - 1], err, sizeof err);
+    if (doc && json_bool (doc, "ok", false))
+        ticket = (long) json_int (cJSON_GetObjectItemCaseSensitive (doc, "result"), "ticket_id", -1);
+    else
+        fprintf (stderr, "bench-load: refused: %.*s\n", (int) rsizes[n - 1], reply[n - 1]);
+    cJSON_Delete (doc);
+    tr_frames_free (reply, n);
+    return ticket;
+}
+
+static void *s_client (void *arg)
+{
+    client_t *c = arg;
+    void *sock = tr_socket (c->zctx, ZMQ_DEALER, 1000, c->timeout_ms);
+    if (!sock || zmq_connect (sock, c->endpoint) != 0) {
+        c->failures = c->count;
+        if (sock)
+            zmq_close (sock);
+        return NULL;
+    }
+    for (int i = c->first; i < c->first + c->count; i++) {
+        char *text = s_request (i, c->product);
+        if (!text) {
+            c->failures++;
+            continue;
+        }
+        c->sent[i] = clock_now_us ();
+        c->ticket[i] = s_submit (sock, text, c->timeout_ms);
+        c->replied[i] = clock_now_us ();
+        if (c->ticket[i] < 0)
+            c->failures++;
+        free (text);
+    }
+    zmq_close (sock);
+    return NULL;
+}
+
+static int s_usage (void)
+{
+    fprintf (stderr, "usage: bench-load --endpoint E --requests N --clients K --out FILE "
+                     "[--product CODE] [--timeout-ms MS]\n");
+    return 2;
+}
+
+int main (int argc, char **argv)
+{
+    const char *endpoint = NULL, *out = NULL, *product = "AC-3200";
+    long requests = 0, clients = 0, timeout_ms = 10000;
+    for (int i = 1; i < argc; i++) {
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!value)
+            return s_usage ();
+        if (strcmp (argv[i], "--endpoint") == 0)
+            endpoint = value;
+        else if (strcmp (argv[i], "--out") == 0)
+            out = value;
+        else if (strcmp (argv[i], "--product") == 0)
+            product = value;
+        else if (strcmp (argv[i], "--requests") == 0)
+            requests = strtol (value, NULL, 10);
+        else if (strcmp (argv[i], "--clients") == 0)
+            clients = strtol (value, NULL, 10);
+        else if (strcmp (argv[i], "--timeout-ms") == 0)
+            timeout_ms = strtol (value, NULL, 10);
+        else
+            return s_usage ();
+        i++;
+    }
+    if (!endpoint || !out || requests < 1 || requests > 1000000 || clients < 1
+        || clients > 256 || timeout_ms < 1)
+        return s_usage ();
+
+    int64_t *sent = calloc ((size_t) requests, sizeof *sent);
+    int64_t *replied = calloc ((size_t) requests, sizeof *replied);
+    long *ticket = calloc ((size_t) requests, sizeof *ticket);
+    client_t *cs = calloc ((size_t) clients, sizeof *cs);
+    pthread_t *threads = calloc ((size_t) clients, sizeof *threads);
+    void *zctx = zmq_ctx_new ();
+    if (!sent || !replied || !ticket || !cs || !threads || !zctx) {
+        fprintf (stderr, "bench-load: out of memory\n");
+        return 1;
+    }
+    long per = requests / clients, extra = requests % clients, next = 0;
+    for (long k = 0; k < clients; k++) {
+        cs[k] = (client_t) { .first = (int) next, .count = (int) (per + (k < extra)),
+                             .endpoint = endpoint, .product = product,
+                             .timeout_ms = (int) timeout_ms, .zctx = zctx,
+                             .sent = sent, .replied = replied, .ticket = ticket };
+        next += cs[k].count;
+        pthread_create (&threads[k], NULL, s_client, &cs[k]);
+    }
+    int failures = 0;
+    for (long k = 0; k < clients; k++) {
+        pthread_join (threads[k], NULL);
+        failures += cs[k].failures;
+    }
+    FILE *f = fopen (out, "w");
+    if (!f) {
+        fprintf (stderr, "bench-load: cannot write %s: %s\n", out, strerror (errno));
+        return 1;
+    }
+    for (long i = 0; i < requests; i++)
+        if (ticket[i] > 0)
+            fprintf (f, "%ld,%lld,%lld\n", ticket[i], (long long) sent[i], (long long) replied[i]);
+    fclose (f);
+    zmq_ctx_term (zctx);
+    free (sent);
+    free (replied);
+    free (ticket);
+    free (cs);
+    free (threads);
+    if (failures)
+        fprintf (stderr, "bench-load: %d requests failed\n", failures);
+    return failures ? 1 : 0;
+}

@@ -1,0 +1,48 @@
+/*  routes — who consumes which message type.
+ *
+ *  The one table of the message flow (docs/architecture.md, "Messages").
+ *  bus_emit() writes one outbox row per destination listed here; a type not
+ *  in the table has no consumer and emitting it is an error.
+ */
+#include "routes.h"
+
+#include <stddef.h>
+#include <string.h>
+
+typedef struct {
+    const char *type;
+    const char *const *destinations; /* NULL-terminated */
+} s_route_t;
+
+static const char *const s_to_dispatch[] = { "dispatch", NULL };
+static const char *const s_to_intake[] = { "intake", NULL };
+
+static const s_route_t s_routes[] = {
+    { "ticket.created", s_to_dispatch },
+    { "workorder.assigned", s_to_intake },
+    { "workorder.unassigned", s_to_intake },
+};
+
+#define S_ROUTE_COUNT (sizeof s_routes / sizeof s_routes[0])
+
+static const char *const s_types[S_ROUTE_COUNT + 1] = {
+    "ticket.created",
+    "workorder.assigned",
+    "workorder.unassigned",
+    NULL,
+};
+
+const char *const *routes_for (const char *type)
+{
+    if (!type)
+        return NULL;
+    for (size_t i = 0; i < S_ROUTE_COUNT; i++)
+        if (strcmp (s_routes[i].type, type) == 0)
+            return s_routes[i].destinations;
+    return NULL;
+}
+
+const char *const *routes_types (void)
+{
+    return s_types;
+}

@@ -1,0 +1,22 @@
+/*  kefu-dispatch — turns new tickets that need a visit into work orders and
+ *  assigns them to technicians (services/dispatch/workorders.c, assign.c;
+ *  docs/dispatch.md). This file only starts the service: arguments and
+ *  configuration (svc_new), the dispatcher's handlers and retry timer, the
+ *  loop until SIGTERM/SIGINT.
+ */
+#include "service.h"
+#include "workorders.h"
+
+int main (int argc, char **argv)
+{
+    svc_t *svc = svc_new ("dispatch", argc, argv);
+    if (!svc)
+        return 1;
+    int rc = -1;
+    dispatcher_t *dispatcher = dispatcher_new (svc);
+    if (dispatcher)
+        rc = svc_run (svc);
+    dispatcher_destroy (&dispatcher);
+    svc_destroy (&svc);
+    return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,205 @@
+/*  events — intake's handlers for dispatch's work-order messages (see
+ *  events.h). They run inside the bus's receiving transaction.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "events.h"
+#include "json.h"
+#include "log.h"
+
+static const struct {
+    const char *name, *sql;
+} s_statements[] = {
+    { "intake_ev_ticket",
+      "SELECT t.status FROM intake.tickets t WHERE t.id = $1 FOR UPDATE" },
+    { "intake_ev_later",
+      "SELECT 1 FROM intake.ticket_history h"
+      " WHERE h.ticket_id = $1 AND h.event = $2 AND h.at > $3 LIMIT 1" },
+    { "intake_ev_status",
+      "UPDATE intake.tickets SET status = $2, updated_at = $3 WHERE id = $1" },
+    { "intake_ev_history",
+      "INSERT INTO intake.ticket_history (ticket_id, at, actor, event, detail)"
+      " VALUES ($1, $2, $3, $4, $5::jsonb)" },
+};
+
+int iev_register (bus_t *bus, db_t *db)
+{
+    if (!bus || !db)
+        return -1;
+    for (size_t i = 0; i < sizeof s_statements / sizeof s_statements[0]; i++)
+        if (db_prepare (db, s_statements[i].name, s_statements[i].sql) != 0)
+            return -1;
+    if (bus_on (bus, "workorder.assigned", iev_on_assigned, NULL) != 0
+        || bus_on (bus, "workorder.unassigned", iev_on_unassigned, NULL) != 0)
+        return -1;
+    return 0;
+}
+
+/*  One work-order event to apply to a ticket. */
+typedef struct {
+    const env_t *msg;
+    char ticket_id[32];
+    const char *event;        /* history event */
+    const char *status;       /* status it moves the ticket to */
+    const char *opposite;     /* history event that, if later, wins */
+    const char *at;           /* event time, RFC 3339 */
+    cJSON *detail;            /* owned */
+} s_event_t;
+
+static bus_result_t s_db_result (db_t *db, const char *what, char *reason, size_t size)
+{
+    snprintf (reason, size, "%s: %s", what, db_error (db));
+    return db_last_status (db) == DB_PERMANENT && db_connected (db) ? BUS_REJECT : BUS_RETRY;
+}
+
+/*  Reads the fields common to both messages. Returns 0 or -1 with reason. */
+static int s_read_common (const env_t *msg, s_event_t *ev, const char *at_key, char *reason,
+                          size_t size)
+{
+    const cJSON *body = msg->body;
+    const cJSON *tid = cJSON_GetObjectItemCaseSensitive (body, "ticket_id");
+    const cJSON *wid = cJSON_GetObjectItemCaseSensitive (body, "work_order_id");
+    if (!json_is_integer (tid) || tid->valuedouble < 1 || !json_is_integer (wid)
+        || wid->valuedouble < 1) {
+        snprintf (reason, size, "body.ticket_id, body.work_order_id: expected integers >= 1");
+        return -1;
+    }
+    snprintf (ev->ticket_id, sizeof ev->ticket_id, "%" PRId64, (int64_t) tid->valuedouble);
+    ev->at = json_str (body, at_key, NULL);
+    int64_t us;
+    if (!ev->at || clock_parse_rfc3339 (ev->at, &us) != 0) {
+        snprintf (reason, size, "body.%s: expected an RFC 3339 date-time", at_key);
+        return -1;
+    }
+    ev->detail = cJSON_CreateObject ();
+    if (!ev->detail) {
+        snprintf (reason, size, "out of memory");
+        return -1;
+    }
+    cJSON_AddNumberToObject (ev->detail, "work_order_id", wid->valuedouble);
+    cJSON_AddStringToObject (ev->detail, "message_id", msg->id);
+    return 0;
+}
+
+/*  Applies one event: the ticket must exist; its status moves unless it is
+ *  closed or the opposite event of later date is already recorded; the
+ *  history row is written in every case. */
+static bus_result_t s_apply (db_t *db, s_event_t *ev, char *reason, size_t size)
+{
+    PGresult *res = NULL;
+    char *detail_text = NULL;
+    bus_result_t rc = BUS_OK;
+    char now[40];
+    clock_format_us (clock_now_us (), now, sizeof now);
+
+    const char *p1[] = { ev->ticket_id };
+    if (!(res = db_exec_prepared (db, "intake_ev_ticket", 1, p1))) {
+        rc = s_db_result (db, "reading the ticket", reason, size);
+        goto cleanup;
+    }
+    if (PQntuples (res) != 1) {
+        snprintf (reason, size, "body.ticket_id: no ticket %s", ev->ticket_id);
+        rc = BUS_REJECT;
+        goto cleanup;
+    }
+    bool move = strcmp (PQgetvalue (res, 0, 0), "closed") != 0;
+    PQclear (res);
+    res = NULL;
+    if (move) {
+        const char *p2[] = { ev->ticket_id, ev->opposite, ev->at };
+        if (!(res = db_exec_prepared (db, "intake_ev_later", 3, p2))) {
+            rc = s_db_result (db, "reading the ticket history", reason, size);
+            goto cleanup;
+        }
+        move = PQntuples (res) == 0;
+        PQclear (res);
+        res = NULL;
+    }
+    if (move) {
+        const char *p3[] = { ev->ticket_id, ev->status, now };
+        if (!(res = db_exec_prepared (db, "intake_ev_status", 3, p3))) {
+            rc = s_db_result (db, "updating the ticket status", reason, size);
+            goto cleanup;
+        }
+        PQclear (res);
+        res = NULL;
+    }
+    cJSON_AddBoolToObject (ev->detail, "status_changed", move);
+    if (!(detail_text = json_print (ev->detail))) {
+        snprintf (reason, size, "out of memory");
+        rc = BUS_RETRY;
+        goto cleanup;
+    }
+    const char *actor = ev->msg->service[0] ? ev->msg->service : "dispatch";
+    const char *p4[] = { ev->ticket_id, ev->at, actor, ev->event, detail_text };
+    if (!(res = db_exec_prepared (db, "intake_ev_history", 5, p4))) {
+        rc = s_db_result (db, "writing the ticket history", reason, size);
+        goto cleanup;
+    }
+    log_kv (LOG_INFO, "ticket_event", "history_event", ev->event, "ticket_id", ev->ticket_id,
+            "message_id", ev->msg->id, "status", move ? ev->status : "unchanged", NULL);
+cleanup:
+    PQclear (res);
+    free (detail_text);
+    return rc;
+}
+
+bus_result_t iev_on_assigned (void *ctx, db_t *db, const env_t *msg, char *reason,
+                              size_t reason_size)
+{
+    (void) ctx;
+    s_event_t ev = { .msg = msg, .event = "work_order_assigned", .status = "assigned",
+                     .opposite = "work_order_unassigned" };
+    if (!msg || !msg->body || s_read_common (msg, &ev, "assigned_at", reason, reason_size) != 0) {
+        cJSON_Delete (ev.detail);
+        return BUS_REJECT;
+    }
+    const cJSON *tech = cJSON_GetObjectItemCaseSensitive (msg->body, "technician");
+    const char *id = json_str (tech, "id", NULL);
+    const char *name = json_str (tech, "name", NULL);
+    const char *grade = json_str (tech, "grade", NULL);
+    if (!id || !name || !grade) {
+        snprintf (reason, reason_size, "body.technician: expected {id, name, grade} strings");
+        cJSON_Delete (ev.detail);
+        return BUS_REJECT;
+    }
+    cJSON *t = cJSON_AddObjectToObject (ev.detail, "technician");
+    if (t) {
+        cJSON_AddStringToObject (t, "id", id);
+        cJSON_AddStringToObject (t, "name", name);
+        cJSON_AddStringToObject (t, "grade", grade);
+    }
+    cJSON_AddStringToObject (ev.detail, "assigned_at", ev.at);
+    const cJSON *load = cJSON_GetObjectItemCaseSensitive (msg->body, "load");
+    if (json_is_integer (load))
+        cJSON_AddNumberToObject (ev.detail, "load", load->valuedouble);
+    bus_result_t rc = s_apply (db, &ev, reason, reason_size);
+    cJSON_Delete (ev.detail);
+    return rc;
+}
+
+bus_result_t iev_on_unassigned (void *ctx, db_t *db, const env_t *msg, char *reason,
+                                size_t reason_size)
+{
+    (void) ctx;
+    s_event_t ev = { .msg = msg, .event = "work_order_unassigned", .status = "unassigned",
+                     .opposite = "work_order_assigned" };
+    if (!msg || !msg->body || s_read_common (msg, &ev, "at", reason, reason_size) != 0) {
+        cJSON_Delete (ev.detail);
+        return BUS_REJECT;
+    }
+    const char *why = json_str (msg->body, "reason", NULL);
+    if (!why || !*why) {
+        snprintf (reason, reason_size, "body.reason: expected a non-empty string");
+        cJSON_Delete (ev.detail);
+        return BUS_REJECT;
+    }
+    cJSON_AddStringToObject (ev.detail, "reason", why);
+    bus_result_t rc = s_apply (db, &ev, reason, reason_size);
+    cJSON_Delete (ev.detail);
+    return rc;
+}

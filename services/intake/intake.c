@@ -1,0 +1,48 @@
+/*  intake — assembles the intake service from its modules (see intake.h). */
+#include <stdlib.h>
+
+#include "api.h"
+#include "events.h"
+#include "intake.h"
+#include "log.h"
+#include "tickets.h"
+
+struct intake_s {
+    itk_t *tickets;
+    iapi_t *api;
+};
+
+intake_t *intake_new (svc_t *svc)
+{
+    if (!svc)
+        return NULL;
+    intake_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->tickets = itk_new (svc_db (svc), svc_bus (svc), svc_name (svc));
+    if (!self->tickets)
+        goto fail;
+    if (iev_register (svc_bus (svc), svc_db (svc)) != 0) {
+        log_kv (LOG_ERROR, "intake_start_failed", "reason",
+                "could not register the work-order message handlers", NULL);
+        goto fail;
+    }
+    self->api = iapi_new (svc, self->tickets);
+    if (!self->api)
+        goto fail;
+    return self;
+fail:
+    intake_destroy (&self);
+    return NULL;
+}
+
+void intake_destroy (intake_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    intake_t *self = *self_p;
+    iapi_destroy (&self->api);
+    itk_destroy (&self->tickets);
+    free (self);
+    *self_p = NULL;
+}

@@ -1,0 +1,280 @@
+/*  request — typed reading of intake request bodies, the cross-field rules
+ *  JSON Schema cannot express, and the reply documents (see request.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "request.h"
+#include "uuid.h"
+
+const char *irq_code_name (irq_code_t code)
+{
+    switch (code) {
+    case IRQ_OK: return "ok";
+    case IRQ_INVALID: return "invalid";
+    case IRQ_NOT_FOUND: return "not_found";
+    case IRQ_UNAVAILABLE: return "unavailable";
+    case IRQ_INTERNAL: return "internal";
+    }
+    return "internal";
+}
+
+/*  Reads an optional string member. Returns 0 (out set, or NULL when the
+ *  member is absent or null), -1 when present with another type or empty. */
+static int s_opt_str (const cJSON *obj, const char *path, const char *key,
+                      const char **out, char *err, size_t errsize)
+{
+    *out = NULL;
+    const cJSON *item = cJSON_GetObjectItemCaseSensitive (obj, key);
+    if (!item || cJSON_IsNull (item))
+        return 0;
+    if (!cJSON_IsString (item) || !item->valuestring) {
+        snprintf (err, errsize, "%s.%s: expected a string", path, key);
+        return -1;
+    }
+    if (item->valuestring[0] == '\0') {
+        snprintf (err, errsize, "%s.%s: must not be empty", path, key);
+        return -1;
+    }
+    *out = item->valuestring;
+    return 0;
+}
+
+static int s_req_str (const cJSON *obj, const char *path, const char *key,
+                      const char **out, char *err, size_t errsize)
+{
+    if (s_opt_str (obj, path, key, out, err, errsize) != 0)
+        return -1;
+    if (!*out) {
+        snprintf (err, errsize, "%s: missing required field \"%s\"", path, key);
+        return -1;
+    }
+    return 0;
+}
+
+/*  The customer: {"id"} or {"name","phone","address","region"}, not both. */
+static int s_parse_customer (const cJSON *body, irq_submit_t *out, char *err, size_t errsize)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive (body, "customer");
+    if (!c) {
+        snprintf (err, errsize, "body: missing required field \"customer\"");
+        return -1;
+    }
+    if (!cJSON_IsObject (c)) {
+        snprintf (err, errsize, "body.customer: expected an object with \"id\" "
+                                "or with \"name\", \"phone\", \"address\", \"region\"");
+        return -1;
+    }
+    const char *p = "body.customer";
+    if (s_opt_str (c, p, "id", &out->customer_id, err, errsize) != 0
+        || s_opt_str (c, p, "name", &out->name, err, errsize) != 0
+        || s_opt_str (c, p, "phone", &out->phone, err, errsize) != 0
+        || s_opt_str (c, p, "address", &out->address, err, errsize) != 0
+        || s_opt_str (c, p, "region", &out->region, err, errsize) != 0)
+        return -1;
+    bool any_inline = out->name || out->phone || out->address || out->region;
+    if (out->customer_id && any_inline) {
+        snprintf (err, errsize, "body.customer: give either \"id\" of a known customer "
+                                "or \"name\", \"phone\", \"address\", \"region\", not both");
+        return -1;
+    }
+    if (out->customer_id)
+        return 0;
+    static const char *const inline_keys[] = { "name", "phone", "address", "region" };
+    const char *values[] = { out->name, out->phone, out->address, out->region };
+    for (int i = 0; i < 4; i++)
+        if (!values[i]) {
+            snprintf (err, errsize, "body.customer: missing required field \"%s\" "
+                                    "(a new customer needs name, phone, address, region; "
+                                    "a known one needs only \"id\")", inline_keys[i]);
+            return -1;
+        }
+    return 0;
+}
+
+static int s_parse_product (const cJSON *body, irq_submit_t *out, char *err, size_t errsize)
+{
+    const cJSON *pr = cJSON_GetObjectItemCaseSensitive (body, "product");
+    if (!pr || cJSON_IsNull (pr))
+        return 0;
+    if (!cJSON_IsObject (pr)) {
+        snprintf (err, errsize, "body.product: expected an object {\"code\", \"serial\"?, "
+                                "\"warranty_card\"?}");
+        return -1;
+    }
+    const char *p = "body.product";
+    if (s_req_str (pr, p, "code", &out->product_code, err, errsize) != 0
+        || s_opt_str (pr, p, "serial", &out->serial, err, errsize) != 0
+        || s_opt_str (pr, p, "warranty_card", &out->warranty_card, err, errsize) != 0)
+        return -1;
+    return 0;
+}
+
+int irq_parse_submit (const cJSON *body, irq_submit_t *out, char *err, size_t errsize)
+{
+    memset (out, 0, sizeof *out);
+    if (!cJSON_IsObject (body)) {
+        snprintf (err, errsize, "body: expected an object");
+        return -1;
+    }
+    const char *p = "body";
+    if (s_req_str (body, p, "channel", &out->channel, err, errsize) != 0
+        || s_req_str (body, p, "kind", &out->kind, err, errsize) != 0
+        || s_opt_str (body, p, "priority", &out->priority, err, errsize) != 0
+        || s_req_str (body, p, "description", &out->description, err, errsize) != 0
+        || s_opt_str (body, p, "branch", &out->branch, err, errsize) != 0
+        || s_opt_str (body, p, "resolution", &out->resolution, err, errsize) != 0
+        || s_opt_str (body, p, "request_id", &out->request_id, err, errsize) != 0
+        || s_parse_customer (body, out, err, errsize) != 0
+        || s_parse_product (body, out, err, errsize) != 0)
+        return -1;
+    if (!out->priority)
+        out->priority = "normal";
+
+    const cJSON *answered = cJSON_GetObjectItemCaseSensitive (body, "answered");
+    if (answered && !cJSON_IsNull (answered)) {
+        if (!cJSON_IsBool (answered)) {
+            snprintf (err, errsize, "body.answered: expected true or false");
+            return -1;
+        }
+        out->answered = cJSON_IsTrue (answered);
+    }
+    if (out->answered && strcmp (out->kind, "consultation") != 0) {
+        snprintf (err, errsize, "body.answered: only a consultation can be answered at "
+                                "intake (kind is \"%.40s\")", out->kind);
+        return -1;
+    }
+    if (out->resolution && !out->answered) {
+        snprintf (err, errsize, "body.resolution: only allowed with \"answered\": true "
+                                "(a consultation closed at intake)");
+        return -1;
+    }
+    if (out->request_id && !uuid_valid (out->request_id)) {
+        snprintf (err, errsize, "body.request_id: expected a UUID such as "
+                                "\"6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2c\"");
+        return -1;
+    }
+    if (out->warranty_card && !out->product_code) {
+        snprintf (err, errsize, "body.product: missing required field \"code\"");
+        return -1;
+    }
+    return 0;
+}
+
+int irq_parse_get (const cJSON *body, int64_t *ticket_id, char *err, size_t errsize)
+{
+    *ticket_id = 0;
+    if (!cJSON_IsObject (body)) {
+        snprintf (err, errsize, "body: expected an object");
+        return -1;
+    }
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive (body, "ticket_id");
+    if (!id) {
+        snprintf (err, errsize, "body: missing required field \"ticket_id\"");
+        return -1;
+    }
+    if (!json_is_integer (id) || id->valuedouble < 1) {
+        snprintf (err, errsize, "body.ticket_id: expected an integer ticket id >= 1");
+        return -1;
+    }
+    *ticket_id = (int64_t) id->valuedouble;
+    return 0;
+}
+
+int irq_parse_list (const cJSON *body, irq_list_t *out, char *err, size_t errsize)
+{
+    memset (out, 0, sizeof *out);
+    out->limit = IRQ_LIST_DEFAULT;
+    if (!body || cJSON_IsNull (body))
+        return 0;
+    if (!cJSON_IsObject (body)) {
+        snprintf (err, errsize, "body: expected an object");
+        return -1;
+    }
+    const char *p = "body";
+    if (s_opt_str (body, p, "branch", &out->branch, err, errsize) != 0
+        || s_opt_str (body, p, "status", &out->status, err, errsize) != 0
+        || s_opt_str (body, p, "kind", &out->kind, err, errsize) != 0
+        || s_opt_str (body, p, "customer_id", &out->customer_id, err, errsize) != 0)
+        return -1;
+    const cJSON *limit = cJSON_GetObjectItemCaseSensitive (body, "limit");
+    if (limit && !cJSON_IsNull (limit)) {
+        if (!json_is_integer (limit) || limit->valuedouble < 1
+            || limit->valuedouble > IRQ_LIST_MAX) {
+            snprintf (err, errsize, "body.limit: expected an integer from 1 to %d",
+                      IRQ_LIST_MAX);
+            return -1;
+        }
+        out->limit = (int) limit->valuedouble;
+    }
+    return 0;
+}
+
+char *irq_reply_ok (cJSON **result_p)
+{
+    cJSON *result = result_p ? *result_p : NULL;
+    if (result_p)
+        *result_p = NULL;
+    cJSON *doc = cJSON_CreateObject ();
+    if (!doc) {
+        cJSON_Delete (result);
+        return NULL;
+    }
+    cJSON_AddBoolToObject (doc, "ok", 1);
+    if (!result)
+        result = cJSON_CreateObject ();
+    if (result)
+        cJSON_AddItemToObject (doc, "result", result);
+    char *text = result ? json_print (doc) : NULL;
+    cJSON_Delete (doc);
+    return text;
+}
+
+char *irq_reply_error (irq_code_t code, const char *message)
+{
+    cJSON *doc = cJSON_CreateObject ();
+    cJSON *error = cJSON_CreateObject ();
+    char *text = NULL;
+    if (!doc || !error) {
+        cJSON_Delete (error);
+        goto cleanup;
+    }
+    cJSON_AddBoolToObject (doc, "ok", 0);
+    cJSON_AddItemToObject (doc, "error", error);
+    if (!cJSON_AddStringToObject (error, "code", irq_code_name (code == IRQ_OK ? IRQ_INTERNAL : code))
+        || !cJSON_AddStringToObject (error, "message", message ? message : ""))
+        goto cleanup;
+    text = json_print (doc);
+cleanup:
+    cJSON_Delete (doc);
+    return text;
+}
+
+int irq_envelope_frames (int n, const size_t *sizes)
+{
+    if (n < 2 || !sizes || sizes[0] == 0)
+        return -1;
+    return n - 1;
+}
+
+char *irq_error_field (const char *message, char *out, size_t size)
+{
+    if (!out || size == 0)
+        return out;
+    out[0] = '\0';
+    if (!message)
+        return out;
+    const char *colon = strstr (message, ": ");
+    size_t len = colon ? (size_t) (colon - message) : strlen (message);
+    if (len >= size) {
+        len = size - 1;
+        /* never cut a UTF-8 character in half */
+        while (len > 0 && ((unsigned char) message[len] & 0xC0) == 0x80)
+            len--;
+    }
+    memcpy (out, message, len);
+    out[len] = '\0';
+    return out;
+}

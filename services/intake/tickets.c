@@ -1,0 +1,777 @@
+/*  tickets — ticket.submit / ticket.get / ticket.list against PostgreSQL
+ *  (see tickets.h for the rules). Every parameter goes to libpq as text
+ *  through named prepared statements; timestamps come from the injectable
+ *  clock and are passed as parameters, never taken from now() in SQL.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "envelope.h"
+#include "json.h"
+#include "log.h"
+#include "tickets.h"
+
+/*  Advisory lock classes (first key of pg_advisory_xact_lock(int, int)). */
+#define S_LOCK_CUSTOMER "18010"
+#define S_LOCK_PHONE "18020"
+#define S_LOCK_REQUEST "18030"
+
+struct itk_s {
+    db_t *db;
+    bus_t *bus;
+    char *actor;
+    itk_stats_t stats;
+};
+
+typedef struct {
+    const char *name, *sql;
+} s_stmt_t;
+
+#define S_US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
+
+static const s_stmt_t s_statements[] = {
+    { "intake_lock_request",
+      "SELECT pg_advisory_xact_lock(" S_LOCK_REQUEST ", hashtext($1))" },
+    { "intake_by_request",
+      "SELECT t.id, t.status, t.branch_id, t.customer_id, t.contact_count"
+      " FROM intake.tickets t WHERE t.request_id = $1" },
+    { "intake_joined_by_request",
+      "SELECT h.ticket_id, t.status, t.branch_id, t.customer_id"
+      " FROM intake.ticket_history h JOIN intake.tickets t ON t.id = h.ticket_id"
+      " WHERE h.ticket_id = $1 AND h.event = 'repeat_contact'"
+      "   AND h.detail->>'request_id' = $2 LIMIT 1" },
+    { "intake_customer",
+      "SELECT c.id, c.region_id, r.tier,"
+      "  COALESCE(c.branch_id, (SELECT b.id FROM ref.branches b"
+      "           WHERE b.region_id = c.region_id ORDER BY b.id LIMIT 1)),"
+      "  pg_advisory_xact_lock(" S_LOCK_CUSTOMER ", hashtext(c.id))"
+      " FROM ref.customers c JOIN ref.regions r ON r.id = c.region_id"
+      " WHERE c.id = $1" },
+    { "intake_lock_phone",
+      "SELECT pg_advisory_xact_lock(" S_LOCK_PHONE ", hashtext($1))" },
+    { "intake_customer_by_phone",
+      "SELECT c.id FROM ref.customers c WHERE c.phone = $1 ORDER BY c.id LIMIT 1" },
+    { "intake_region",
+      "SELECT r.tier, (SELECT b.id FROM ref.branches b WHERE b.region_id = r.id"
+      "                ORDER BY b.id LIMIT 1)"
+      " FROM ref.regions r WHERE r.id = $1" },
+    { "intake_customer_insert",
+      "INSERT INTO ref.customers (id, name, phone, address, region_id, class, created_at)"
+      " VALUES ('C' || lpad(nextval('ref.customer_seq')::text, 6, '0'),"
+      "         $1, $2, $3, $4, 'regular', $5)"
+      " RETURNING id" },
+    { "intake_product",
+      "SELECT p.code, p.line, p.premium FROM ref.products p WHERE p.code = $1" },
+    { "intake_card",
+      "SELECT w.customer_id, w.product_code FROM ref.warranty_cards w WHERE w.card_no = $1" },
+    { "intake_branch", "SELECT b.id FROM ref.branches b WHERE b.id = $1" },
+    { "intake_open_by_product",
+      "SELECT t.id, t.status, t.branch_id FROM intake.tickets t"
+      " WHERE t.customer_id = $1 AND t.status <> 'closed' AND t.product_code = $2"
+      " ORDER BY t.id LIMIT 1 FOR UPDATE" },
+    { "intake_open_by_kind",
+      "SELECT t.id, t.status, t.branch_id FROM intake.tickets t"
+      " WHERE t.customer_id = $1 AND t.status <> 'closed' AND t.kind = $2"
+      " ORDER BY t.id LIMIT 1 FOR UPDATE" },
+    { "intake_join",
+      "WITH u AS (UPDATE intake.tickets SET contact_count = contact_count + 1,"
+      "                  updated_at = $2 WHERE id = $1 RETURNING id)"
+      " INSERT INTO intake.ticket_history (ticket_id, at, actor, event, detail)"
+      " SELECT u.id, $2, $3, 'repeat_contact', $4::jsonb FROM u RETURNING ticket_id" },
+    { "intake_insert",
+      "WITH t AS (INSERT INTO intake.tickets (branch_id, customer_id, product_code,"
+      "             serial, warranty_card, channel, kind, priority, status, description,"
+      "             request_id, created_at, updated_at, closed_at, resolution)"
+      "           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14)"
+      "           RETURNING id),"
+      " h AS (INSERT INTO intake.ticket_history (ticket_id, at, actor, event, detail)"
+      "       SELECT t.id, $12, $15, 'created', $16::jsonb FROM t)"
+      " SELECT id FROM t" },
+    { "intake_history_add",
+      "INSERT INTO intake.ticket_history (ticket_id, at, actor, event, detail)"
+      " VALUES ($1, $2, $3, $4, $5::jsonb)" },
+    { "intake_get",
+      "SELECT t.id, t.branch_id, t.customer_id, t.product_code, t.serial, t.warranty_card,"
+      "  t.channel, t.kind, t.priority, t.status, t.description, t.contact_count,"
+      "  t.request_id, " S_US ("t.created_at") ", " S_US ("t.updated_at") ","
+      "  " S_US ("t.closed_at") ", t.resolution,"
+      "  c.name, c.phone, c.address, c.region_id, c.class"
+      " FROM intake.tickets t JOIN ref.customers c ON c.id = t.customer_id"
+      " WHERE t.id = $1" },
+    { "intake_history",
+      "SELECT " S_US ("h.at") ", h.actor, h.event, h.detail::text"
+      " FROM intake.ticket_history h WHERE h.ticket_id = $1 ORDER BY h.id" },
+    { "intake_list",
+      "SELECT t.id, t.branch_id, t.customer_id, c.name, t.product_code, t.channel,"
+      "  t.kind, t.priority, t.status, t.contact_count, " S_US ("t.created_at") ","
+      "  " S_US ("t.updated_at") ", t.description"
+      " FROM intake.tickets t JOIN ref.customers c ON c.id = t.customer_id"
+      " WHERE ($1::text IS NULL OR t.branch_id = $1)"
+      "   AND ($2::text IS NULL OR t.status = $2)"
+      "   AND ($3::text IS NULL OR t.kind = $3)"
+      "   AND ($4::text IS NULL OR t.customer_id = $4)"
+      " ORDER BY t.id DESC LIMIT $5" },
+};
+
+itk_t *itk_new (db_t *db, bus_t *bus, const char *actor)
+{
+    if (!db || !actor || !*actor)
+        return NULL;
+    itk_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->db = db;
+    self->bus = bus;
+    self->actor = strdup (actor);
+    if (!self->actor)
+        goto fail;
+    for (size_t i = 0; i < sizeof s_statements / sizeof s_statements[0]; i++)
+        if (db_prepare (db, s_statements[i].name, s_statements[i].sql) != 0) {
+            log_kv (LOG_ERROR, "prepare_failed", "statement", s_statements[i].name,
+                    "reason", db_error (db), NULL);
+            goto fail;
+        }
+    return self;
+fail:
+    itk_destroy (&self);
+    return NULL;
+}
+
+void itk_destroy (itk_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    itk_t *self = *self_p;
+    free (self->actor);
+    free (self);
+    *self_p = NULL;
+}
+
+void itk_stats (const itk_t *self, itk_stats_t *out)
+{
+    *out = self->stats;
+}
+
+/*  A text column, NULL for SQL NULL. */
+static const char *s_val (const PGresult *res, int row, int col)
+{
+    return PQgetisnull (res, row, col) ? NULL : PQgetvalue (res, row, col);
+}
+
+/*  Adds a string member, or null for NULL. */
+static void s_add_str (cJSON *obj, const char *key, const char *value)
+{
+    if (value)
+        cJSON_AddStringToObject (obj, key, value);
+    else
+        cJSON_AddNullToObject (obj, key);
+}
+
+/*  Adds an RFC 3339 time from a microseconds column, or null. */
+static void s_add_time (cJSON *obj, const char *key, const char *us_text)
+{
+    char buf[40];
+    if (!us_text) {
+        cJSON_AddNullToObject (obj, key);
+        return;
+    }
+    cJSON_AddStringToObject (obj, key,
+                             clock_format_us (strtoll (us_text, NULL, 10), buf, sizeof buf));
+}
+
+/*  Maps the last database failure to a reply code and message. */
+static irq_code_t s_db_failure (db_t *db, const char *what, char *err, size_t errsize)
+{
+    if (db_last_status (db) == DB_TRANSIENT || !db_connected (db)) {
+        snprintf (err, errsize, "database unavailable; retry the request "
+                                "(with the same request_id)");
+        return IRQ_UNAVAILABLE;
+    }
+    log_kv (LOG_ERROR, "db_error", "statement", what, "reason", db_error (db), NULL);
+    snprintf (err, errsize, "internal error while %s (SQLSTATE %s)", what, db_sqlstate (db));
+    return IRQ_INTERNAL;
+}
+
+/* ---------------------------------------------------------------- submit */
+
+/*  State of one ticket.submit transaction attempt (reset on each retry). */
+typedef struct {
+    itk_t *self;
+    const irq_submit_t *rq;
+    const char *phone;       /* rq->phone without spaces and dashes */
+    char ts[40];             /* now, RFC 3339 */
+    irq_code_t code;
+    char *err;
+    size_t errsize;
+    cJSON *result;
+    bool emitted;
+    const char *outcome;     /* "created", "joined", "replayed", "closed_at_intake" */
+    /* resolved along the way: */
+    char customer_id[72], region[72], tier[72], branch[72];
+    char product_line[72];
+    bool has_product, premium;
+} s_submit_t;
+
+static int s_fail (s_submit_t *s, irq_code_t code, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+static int s_fail (s_submit_t *s, irq_code_t code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start (ap, fmt);
+    vsnprintf (s->err, s->errsize, fmt, ap);
+    va_end (ap);
+    s->code = code;
+    return -1;
+}
+
+static int s_fail_db (s_submit_t *s, const char *what)
+{
+    s->code = s_db_failure (s->self->db, what, s->err, s->errsize);
+    return -1;
+}
+
+static void s_copy (char *dst, size_t size, const char *src)
+{
+    snprintf (dst, size, "%s", src ? src : "");
+}
+
+/*  Runs a statement expecting 0 or 1 row. Returns the result (caller
+ *  clears) or NULL after recording the failure in s. */
+static PGresult *s_run (s_submit_t *s, const char *name, int n, const char *const *params)
+{
+    PGresult *res = db_exec_prepared (s->self->db, name, n, params);
+    if (!res)
+        s_fail_db (s, name);
+    return res;
+}
+
+static cJSON *s_submit_result (const char *ticket_id, const char *status, bool joined,
+                               const char *branch, const char *customer_id)
+{
+    cJSON *r = cJSON_CreateObject ();
+    if (!r)
+        return NULL;
+    cJSON_AddNumberToObject (r, "ticket_id", (double) strtoll (ticket_id, NULL, 10));
+    cJSON_AddStringToObject (r, "status", status);
+    cJSON_AddBoolToObject (r, "joined", joined);
+    cJSON_AddStringToObject (r, "branch", branch);
+    cJSON_AddStringToObject (r, "customer_id", customer_id);
+    return r;
+}
+
+/*  Known customer: must exist. Locks the customer for this transaction. */
+static int s_customer_by_id (s_submit_t *s, const char *id)
+{
+    const char *p[] = { id };
+    PGresult *res = s_run (s, "intake_customer", 1, p);
+    if (!res)
+        return -1;
+    int rc = 0;
+    if (PQntuples (res) != 1)
+        rc = s_fail (s, IRQ_NOT_FOUND, "body.customer.id: no customer \"%.64s\"", id);
+    else {
+        s_copy (s->customer_id, sizeof s->customer_id, s_val (res, 0, 0));
+        s_copy (s->region, sizeof s->region, s_val (res, 0, 1));
+        s_copy (s->tier, sizeof s->tier, s_val (res, 0, 2));
+        s_copy (s->branch, sizeof s->branch, s_val (res, 0, 3));
+    }
+    PQclear (res);
+    return rc;
+}
+
+/*  Inline customer: the one with the same phone, else a new one. */
+static int s_customer_inline (s_submit_t *s)
+{
+    const char *rq_region = s->rq->region;
+    const char *p1[] = { s->phone };
+    PGresult *res = s_run (s, "intake_lock_phone", 1, p1);
+    if (!res)
+        return -1;
+    PQclear (res);
+    if (!(res = s_run (s, "intake_customer_by_phone", 1, p1)))
+        return -1;
+    if (PQntuples (res) == 1) {
+        char id[72];
+        s_copy (id, sizeof id, s_val (res, 0, 0));
+        PQclear (res);
+        return s_customer_by_id (s, id);
+    }
+    PQclear (res);
+
+    const char *p2[] = { rq_region };
+    if (!(res = s_run (s, "intake_region", 1, p2)))
+        return -1;
+    if (PQntuples (res) != 1) {
+        PQclear (res);
+        return s_fail (s, IRQ_NOT_FOUND, "body.customer.region: no region \"%.64s\"", rq_region);
+    }
+    s_copy (s->region, sizeof s->region, rq_region);
+    s_copy (s->tier, sizeof s->tier, s_val (res, 0, 0));
+    s_copy (s->branch, sizeof s->branch, s_val (res, 0, 1));
+    PQclear (res);
+
+    const char *p3[] = { s->rq->name, s->phone, s->rq->address, rq_region, s->ts };
+    if (!(res = s_run (s, "intake_customer_insert", 5, p3)))
+        return -1;
+    int rc = 0;
+    if (PQntuples (res) != 1)
+        rc = s_fail (s, IRQ_INTERNAL, "opening the customer file returned no id");
+    else
+        s_copy (s->customer_id, sizeof s->customer_id, s_val (res, 0, 0));
+    PQclear (res);
+    return rc;
+}
+
+/*  Product, warranty card and branch. */
+static int s_resolve_refs (s_submit_t *s)
+{
+    const irq_submit_t *rq = s->rq;
+    PGresult *res;
+    if (rq->product_code) {
+        const char *p[] = { rq->product_code };
+        if (!(res = s_run (s, "intake_product", 1, p)))
+            return -1;
+        if (PQntuples (res) != 1) {
+            PQclear (res);
+            return s_fail (s, IRQ_NOT_FOUND, "body.product.code: no product \"%.64s\"",
+                           rq->product_code);
+        }
+        s->has_product = true;
+        s_copy (s->product_line, sizeof s->product_line, s_val (res, 0, 1));
+        const char *premium = s_val (res, 0, 2);
+        s->premium = premium && premium[0] == 't';
+        PQclear (res);
+    }
+    if (rq->warranty_card) {
+        const char *p[] = { rq->warranty_card };
+        if (!(res = s_run (s, "intake_card", 1, p)))
+            return -1;
+        int rc = 0;
+        if (PQntuples (res) != 1)
+            rc = s_fail (s, IRQ_NOT_FOUND, "body.product.warranty_card: no warranty card "
+                                           "\"%.64s\"", rq->warranty_card);
+        else if (strcmp (s_val (res, 0, 0), s->customer_id) != 0)
+            rc = s_fail (s, IRQ_INVALID, "body.product.warranty_card: card \"%.64s\" belongs "
+                                         "to another customer, not to %s",
+                         rq->warranty_card, s->customer_id);
+        else if (strcmp (s_val (res, 0, 1), rq->product_code) != 0)
+            rc = s_fail (s, IRQ_INVALID, "body.product.warranty_card: card \"%.64s\" is for "
+                                         "product \"%.64s\", not \"%.64s\"",
+                         rq->warranty_card, s_val (res, 0, 1), rq->product_code);
+        PQclear (res);
+        if (rc != 0)
+            return rc;
+    }
+    if (rq->branch) {
+        const char *p[] = { rq->branch };
+        if (!(res = s_run (s, "intake_branch", 1, p)))
+            return -1;
+        int found = PQntuples (res) == 1;
+        PQclear (res);
+        if (!found)
+            return s_fail (s, IRQ_NOT_FOUND, "body.branch: no branch \"%.64s\"", rq->branch);
+        s_copy (s->branch, sizeof s->branch, rq->branch);
+    }
+    if (!s->branch[0])
+        return s_fail (s, IRQ_NOT_FOUND, "body.branch: no branch serves region \"%s\" of "
+                                         "customer %s; name one in \"branch\"",
+                       s->region, s->customer_id);
+    return 0;
+}
+
+/*  First-contact ownership. Returns 1 when the request joined (or had
+ *  already joined) an open ticket, 0 when there is none, -1 on failure. */
+static int s_try_join (s_submit_t *s)
+{
+    const irq_submit_t *rq = s->rq;
+    const char *p[] = { s->customer_id, rq->product_code ? rq->product_code : rq->kind };
+    PGresult *res = s_run (s, rq->product_code ? "intake_open_by_product"
+                                               : "intake_open_by_kind", 2, p);
+    if (!res)
+        return -1;
+    if (PQntuples (res) != 1) {
+        PQclear (res);
+        return 0;
+    }
+    char id[32], status[32], branch[72];
+    s_copy (id, sizeof id, s_val (res, 0, 0));
+    s_copy (status, sizeof status, s_val (res, 0, 1));
+    s_copy (branch, sizeof branch, s_val (res, 0, 2));
+    PQclear (res);
+
+    if (rq->request_id) {   /* this very request joined before: replay */
+        const char *pr[] = { id, rq->request_id };
+        if (!(res = s_run (s, "intake_joined_by_request", 2, pr)))
+            return -1;
+        int seen = PQntuples (res) == 1;
+        PQclear (res);
+        if (seen) {
+            s->outcome = "replayed";
+            s->result = s_submit_result (id, status, true, branch, s->customer_id);
+            return s->result ? 1 : s_fail (s, IRQ_INTERNAL, "out of memory");
+        }
+    }
+    cJSON *detail = cJSON_CreateObject ();
+    if (!detail)
+        return s_fail (s, IRQ_INTERNAL, "out of memory");
+    cJSON_AddStringToObject (detail, "channel", rq->channel);
+    cJSON_AddStringToObject (detail, "kind", rq->kind);
+    cJSON_AddStringToObject (detail, "description", rq->description);
+    if (rq->request_id)
+        cJSON_AddStringToObject (detail, "request_id", rq->request_id);
+    char *detail_text = json_print (detail);
+    cJSON_Delete (detail);
+    if (!detail_text)
+        return s_fail (s, IRQ_INTERNAL, "out of memory");
+    const char *pj[] = { id, s->ts, s->self->actor, detail_text };
+    res = s_run (s, "intake_join", 4, pj);
+    free (detail_text);
+    if (!res)
+        return -1;
+    int ok = PQntuples (res) == 1;
+    PQclear (res);
+    if (!ok)
+        return s_fail (s, IRQ_INTERNAL, "ticket %s vanished while joining", id);
+    s->outcome = "joined";
+    s->result = s_submit_result (id, status, true, branch, s->customer_id);
+    return s->result ? 1 : s_fail (s, IRQ_INTERNAL, "out of memory");
+}
+
+/*  The ticket.created message for a new ticket, into the outbox. */
+static int s_emit_created (s_submit_t *s, const char *id, const char *status)
+{
+    const irq_submit_t *rq = s->rq;
+    if (!s->self->bus)
+        return s_fail (s, IRQ_INTERNAL, "intake has no message bus");
+    cJSON *body = cJSON_CreateObject ();
+    if (!body)
+        return s_fail (s, IRQ_INTERNAL, "out of memory");
+    cJSON_AddNumberToObject (body, "ticket_id", (double) strtoll (id, NULL, 10));
+    cJSON_AddStringToObject (body, "status", status);
+    cJSON_AddStringToObject (body, "branch", s->branch);
+    cJSON_AddStringToObject (body, "customer_id", s->customer_id);
+    cJSON_AddStringToObject (body, "region", s->region);
+    cJSON_AddStringToObject (body, "tier", s->tier);
+    cJSON_AddStringToObject (body, "kind", rq->kind);
+    cJSON_AddStringToObject (body, "channel", rq->channel);
+    cJSON_AddStringToObject (body, "priority", rq->priority);
+    if (s->has_product) {
+        cJSON *product = cJSON_AddObjectToObject (body, "product");
+        if (product) {
+            cJSON_AddStringToObject (product, "code", rq->product_code);
+            cJSON_AddStringToObject (product, "line", s->product_line);
+            cJSON_AddBoolToObject (product, "premium", s->premium);
+        }
+    } else
+        cJSON_AddNullToObject (body, "product");
+    cJSON_AddStringToObject (body, "description", rq->description);
+    cJSON_AddStringToObject (body, "created_at", s->ts);
+
+    env_t *msg = env_new ("ticket.created", s->branch, id, &body);
+    cJSON_Delete (body);   /* only left when env_new failed */
+    if (!msg)
+        return s_fail (s, IRQ_INTERNAL, "could not make the ticket.created message");
+    if (bus_emit (s->self->bus, s->self->db, &msg) != 0) {
+        env_destroy (&msg);
+        return s_fail_db (s, "writing ticket.created to the outbox");
+    }
+    s->emitted = true;
+    return 0;
+}
+
+/*  A new ticket (closed at once for a consultation answered on the spot). */
+static int s_insert (s_submit_t *s)
+{
+    const irq_submit_t *rq = s->rq;
+    bool closed = rq->answered;
+    const char *status = closed ? "closed" : "open";
+    cJSON *detail = cJSON_CreateObject ();
+    if (!detail)
+        return s_fail (s, IRQ_INTERNAL, "out of memory");
+    cJSON_AddStringToObject (detail, "channel", rq->channel);
+    cJSON_AddStringToObject (detail, "kind", rq->kind);
+    cJSON_AddStringToObject (detail, "priority", rq->priority);
+    if (rq->request_id)
+        cJSON_AddStringToObject (detail, "request_id", rq->request_id);
+    char *detail_text = json_print (detail);
+    cJSON_Delete (detail);
+    if (!detail_text)
+        return s_fail (s, IRQ_INTERNAL, "out of memory");
+
+    const char *p[] = { s->branch, s->customer_id, rq->product_code, rq->serial,
+                        rq->warranty_card, rq->channel, rq->kind, rq->priority, status,
+                        rq->description, rq->request_id, s->ts, closed ? s->ts : NULL,
+                        closed ? rq->resolution : NULL, s->self->actor, detail_text };
+    PGresult *res = s_run (s, "intake_insert", 16, p);
+    free (detail_text);
+    if (!res)
+        return -1;
+    if (PQntuples (res) != 1) {
+        PQclear (res);
+        return s_fail (s, IRQ_INTERNAL, "inserting the ticket returned no id");
+    }
+    char id[32];
+    s_copy (id, sizeof id, s_val (res, 0, 0));
+    PQclear (res);
+
+    if (closed) {
+        cJSON *cd = cJSON_CreateObject ();
+        if (!cd)
+            return s_fail (s, IRQ_INTERNAL, "out of memory");
+        s_add_str (cd, "resolution", rq->resolution);
+        char *cd_text = json_print (cd);
+        cJSON_Delete (cd);
+        if (!cd_text)
+            return s_fail (s, IRQ_INTERNAL, "out of memory");
+        const char *ph[] = { id, s->ts, s->self->actor, "closed_at_intake", cd_text };
+        res = s_run (s, "intake_history_add", 5, ph);
+        free (cd_text);
+        if (!res)
+            return -1;
+        PQclear (res);
+    }
+    if (s_emit_created (s, id, status) != 0)
+        return -1;
+    s->outcome = closed ? "closed_at_intake" : "created";
+    s->result = s_submit_result (id, status, false, s->branch, s->customer_id);
+    return s->result ? 0 : s_fail (s, IRQ_INTERNAL, "out of memory");
+}
+
+/*  The transaction body (db_tx may run it again after a serialization
+ *  failure, so it starts from a clean state each time). */
+static int s_submit_tx (db_t *db, void *arg)
+{
+    (void) db;
+    s_submit_t *s = arg;
+    const irq_submit_t *rq = s->rq;
+    cJSON_Delete (s->result);
+    s->result = NULL;
+    s->emitted = false;
+    s->code = IRQ_OK;
+    s->outcome = NULL;
+    s->customer_id[0] = s->region[0] = s->tier[0] = s->branch[0] = '\0';
+    s->has_product = s->premium = false;
+    s->product_line[0] = '\0';
+    PGresult *res;
+
+    if (rq->request_id) {
+        const char *p[] = { rq->request_id };
+        if (!(res = s_run (s, "intake_lock_request", 1, p)))
+            return -1;
+        PQclear (res);
+        if (!(res = s_run (s, "intake_by_request", 1, p)))
+            return -1;
+        if (PQntuples (res) == 1) {
+            s->outcome = "replayed";
+            s->result = s_submit_result (s_val (res, 0, 0), s_val (res, 0, 1), false,
+                                         s_val (res, 0, 2), s_val (res, 0, 3));
+            PQclear (res);
+            return s->result ? 0 : s_fail (s, IRQ_INTERNAL, "out of memory");
+        }
+        PQclear (res);
+    }
+    if ((rq->customer_id ? s_customer_by_id (s, rq->customer_id) : s_customer_inline (s)) != 0)
+        return -1;
+    if (s_resolve_refs (s) != 0)
+        return -1;
+    int joined = s_try_join (s);
+    if (joined != 0)
+        return joined > 0 ? 0 : -1;
+    return s_insert (s);
+}
+
+/*  Copies the phone without the spaces and dashes people type. */
+static void s_normalise_phone (const char *in, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; in && *in && n + 1 < size; in++)
+        if (*in != ' ' && *in != '-')
+            out[n++] = *in;
+    out[n] = '\0';
+}
+
+irq_code_t itk_submit (itk_t *self, const irq_submit_t *rq, cJSON **result,
+                       char *err, size_t errsize)
+{
+    *result = NULL;
+    char phone[64];
+    s_normalise_phone (rq->phone, phone, sizeof phone);
+    s_submit_t s = { .self = self, .rq = rq, .phone = phone, .err = err, .errsize = errsize };
+    clock_format_us (clock_now_us (), s.ts, sizeof s.ts);
+    if (db_ensure (self->db) != 0) {
+        self->stats.unavailable++;
+        snprintf (err, errsize, "database unavailable; retry the request (with the same "
+                                "request_id)");
+        return IRQ_UNAVAILABLE;
+    }
+    bool fn_failed = false;
+    db_status_t st = db_tx (self->db, s_submit_tx, &s, &fn_failed);
+    if (st != DB_OK) {
+        cJSON_Delete (s.result);
+        if (fn_failed && s.code != IRQ_OK && s.code != IRQ_UNAVAILABLE) {
+            self->stats.refused++;
+            return s.code;
+        }
+        if (st == DB_TRANSIENT || s.code == IRQ_UNAVAILABLE || !db_connected (self->db)) {
+            self->stats.unavailable++;
+            snprintf (err, errsize, "database unavailable; retry the request (with the same "
+                                    "request_id)");
+            return IRQ_UNAVAILABLE;
+        }
+        self->stats.refused++;
+        return s_db_failure (self->db, "committing the ticket", err, errsize);
+    }
+    if (s.emitted)
+        bus_kick (self->bus);
+    const char *outcome = s.outcome ? s.outcome : "created";
+    if (!strcmp (outcome, "joined"))
+        self->stats.joined++;
+    else if (!strcmp (outcome, "replayed"))
+        self->stats.replayed++;
+    else if (!strcmp (outcome, "closed_at_intake"))
+        self->stats.closed_at_intake++;
+    else
+        self->stats.created++;
+    if (log_enabled (LOG_INFO)) {
+        char id[32];
+        snprintf (id, sizeof id, "%" PRId64, (int64_t) json_int (s.result, "ticket_id", 0));
+        log_kv (LOG_INFO, "ticket_submitted", "outcome", outcome, "ticket_id", id,
+                "branch", json_str (s.result, "branch", NULL), "customer_id",
+                json_str (s.result, "customer_id", NULL), "kind", rq->kind, "channel",
+                rq->channel, "request_id", rq->request_id, NULL);
+    }
+    *result = s.result;
+    return IRQ_OK;
+}
+
+/* ------------------------------------------------------------ get / list */
+
+irq_code_t itk_get (itk_t *self, int64_t ticket_id, cJSON **result, char *err,
+                    size_t errsize)
+{
+    *result = NULL;
+    if (db_ensure (self->db) != 0)
+        return s_db_failure (self->db, "connecting", err, errsize);
+    char id[32];
+    snprintf (id, sizeof id, "%" PRId64, ticket_id);
+    const char *p[] = { id };
+    PGresult *t = NULL, *h = NULL;
+    cJSON *doc = NULL;
+    irq_code_t code = IRQ_OK;
+
+    if (!(t = db_exec_prepared (self->db, "intake_get", 1, p))) {
+        code = s_db_failure (self->db, "reading the ticket", err, errsize);
+        goto cleanup;
+    }
+    if (PQntuples (t) != 1) {
+        snprintf (err, errsize, "body.ticket_id: no ticket %s", id);
+        code = IRQ_NOT_FOUND;
+        goto cleanup;
+    }
+    if (!(h = db_exec_prepared (self->db, "intake_history", 1, p))) {
+        code = s_db_failure (self->db, "reading the ticket history", err, errsize);
+        goto cleanup;
+    }
+    doc = cJSON_CreateObject ();
+    cJSON *ticket = cJSON_AddObjectToObject (doc, "ticket");
+    cJSON *customer = cJSON_CreateObject ();
+    cJSON *history = cJSON_AddArrayToObject (doc, "history");
+    if (!doc || !ticket || !customer || !history) {
+        cJSON_Delete (customer);
+        snprintf (err, errsize, "out of memory");
+        code = IRQ_INTERNAL;
+        goto cleanup;
+    }
+    cJSON_AddNumberToObject (ticket, "id", (double) ticket_id);
+    s_add_str (ticket, "branch", s_val (t, 0, 1));
+    s_add_str (customer, "id", s_val (t, 0, 2));
+    s_add_str (customer, "name", s_val (t, 0, 17));
+    s_add_str (customer, "phone", s_val (t, 0, 18));
+    s_add_str (customer, "address", s_val (t, 0, 19));
+    s_add_str (customer, "region", s_val (t, 0, 20));
+    s_add_str (customer, "class", s_val (t, 0, 21));
+    cJSON_AddItemToObject (ticket, "customer", customer);
+    s_add_str (ticket, "product_code", s_val (t, 0, 3));
+    s_add_str (ticket, "serial", s_val (t, 0, 4));
+    s_add_str (ticket, "warranty_card", s_val (t, 0, 5));
+    s_add_str (ticket, "channel", s_val (t, 0, 6));
+    s_add_str (ticket, "kind", s_val (t, 0, 7));
+    s_add_str (ticket, "priority", s_val (t, 0, 8));
+    s_add_str (ticket, "status", s_val (t, 0, 9));
+    s_add_str (ticket, "description", s_val (t, 0, 10));
+    cJSON_AddNumberToObject (ticket, "contact_count", atoi (PQgetvalue (t, 0, 11)));
+    s_add_str (ticket, "request_id", s_val (t, 0, 12));
+    s_add_time (ticket, "created_at", s_val (t, 0, 13));
+    s_add_time (ticket, "updated_at", s_val (t, 0, 14));
+    s_add_time (ticket, "closed_at", s_val (t, 0, 15));
+    s_add_str (ticket, "resolution", s_val (t, 0, 16));
+
+    for (int i = 0; i < PQntuples (h); i++) {
+        cJSON *ev = cJSON_CreateObject ();
+        if (!ev)
+            break;
+        s_add_time (ev, "at", s_val (h, i, 0));
+        s_add_str (ev, "actor", s_val (h, i, 1));
+        s_add_str (ev, "event", s_val (h, i, 2));
+        const char *detail = s_val (h, i, 3);
+        cJSON *d = detail ? cJSON_Parse (detail) : NULL;
+        cJSON_AddItemToObject (ev, "detail", d ? d : cJSON_CreateObject ());
+        cJSON_AddItemToArray (history, ev);
+    }
+    *result = doc;
+    doc = NULL;
+cleanup:
+    PQclear (t);
+    PQclear (h);
+    cJSON_Delete (doc);
+    return code;
+}
+
+irq_code_t itk_list (itk_t *self, const irq_list_t *filter, cJSON **result,
+                     char *err, size_t errsize)
+{
+    *result = NULL;
+    if (db_ensure (self->db) != 0)
+        return s_db_failure (self->db, "connecting", err, errsize);
+    char limit[16];
+    snprintf (limit, sizeof limit, "%d", filter->limit);
+    const char *p[] = { filter->branch, filter->status, filter->kind, filter->customer_id,
+                        limit };
+    PGresult *res = db_exec_prepared (self->db, "intake_list", 5, p);
+    if (!res)
+        return s_db_failure (self->db, "listing tickets", err, errsize);
+    cJSON *doc = cJSON_CreateObject ();
+    cJSON *tickets = doc ? cJSON_AddArrayToObject (doc, "tickets") : NULL;
+    if (!tickets) {
+        PQclear (res);
+        cJSON_Delete (doc);
+        snprintf (err, errsize, "out of memory");
+        return IRQ_INTERNAL;
+    }
+    for (int i = 0; i < PQntuples (res); i++) {
+        cJSON *t = cJSON_CreateObject ();
+        if (!t)
+            break;
+        cJSON_AddNumberToObject (t, "id", (double) strtoll (PQgetvalue (res, i, 0), NULL, 10));
+        s_add_str (t, "branch", s_val (res, i, 1));
+        s_add_str (t, "customer_id", s_val (res, i, 2));
+        s_add_str (t, "customer_name", s_val (res, i, 3));
+        s_add_str (t, "product_code", s_val (res, i, 4));
+        s_add_str (t, "channel", s_val (res, i, 5));
+        s_add_str (t, "kind", s_val (res, i, 6));
+        s_add_str (t, "priority", s_val (res, i, 7));
+        s_add_str (t, "status", s_val (res, i, 8));
+        cJSON_AddNumberToObject (t, "contact_count", atoi (PQgetvalue (res, i, 9)));
+        s_add_time (t, "created_at", s_val (res, i, 10));
+        s_add_time (t, "updated_at", s_val (res, i, 11));
+        s_add_str (t, "description", s_val (res, i, 12));
+        cJSON_AddItemToArray (tickets, t);
+    }
+    PQclear (res);
+    *result = doc;
+    return IRQ_OK;
+}

@@ -1,0 +1,66 @@
+/*  tickets — intake's domain: accepting service requests as tickets, in one
+ *  transaction each, and reading them back.
+ *
+ *  ticket.submit, in ONE database transaction:
+ *    - idempotency: a request_id already used returns the first result (the
+ *      same ticket; joined as it was) and changes nothing;
+ *    - the customer: by id (must exist) or inline (the customer with the same
+ *      phone is reused, else a new one is opened with an id from
+ *      ref.customer_seq; the region must exist);
+ *    - the product (must exist), the warranty card (must exist and belong to
+ *      this customer and product), the branch (the request's, else the
+ *      customer's, else the first branch of the customer's region by id);
+ *    - first-contact ownership: an open ticket of the same customer about the
+ *      same product (with no product: of the same kind) is joined
+ *      (contact_count + 1, history "repeat_contact") instead of duplicated;
+ *    - otherwise a new ticket with history "created" (and "closed_at_intake"
+ *      for a consultation answered on the spot), and a "ticket.created"
+ *      message written to the outbox in the same transaction.
+ *  Concurrent submits for one customer (or one phone, or one request_id) are
+ *  serialised with transaction-scoped advisory locks, so two intake
+ *  instances never open two tickets for one problem.
+ *
+ *  Every function returns IRQ_OK with a result the caller owns, or an error
+ *  code with "field: what was wrong" in err. The database being unreachable
+ *  is IRQ_UNAVAILABLE: nothing was committed, the client retries with the
+ *  same request_id.
+ */
+#ifndef KEFU_INTAKE_TICKETS_H
+#define KEFU_INTAKE_TICKETS_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bus.h"
+#include "db.h"
+#include "request.h"
+
+typedef struct itk_s itk_t;
+
+/*  Makes the ticket desk on db (prepares its statements there) emitting
+ *  through bus. Borrows db and bus; actor is copied (written into history
+ *  rows, e.g. "intake"). Returns NULL on failure. */
+itk_t *itk_new (db_t *db, bus_t *bus, const char *actor);
+void itk_destroy (itk_t **self_p);
+
+/*  ticket.submit. On IRQ_OK *result is
+ *  {"ticket_id","status","joined","branch","customer_id"} (caller owns). */
+irq_code_t itk_submit (itk_t *self, const irq_submit_t *rq, cJSON **result,
+                       char *err, size_t errsize);
+
+/*  ticket.get: {"ticket":{…, "customer":{…}}, "history":[…]}. */
+irq_code_t itk_get (itk_t *self, int64_t ticket_id, cJSON **result, char *err,
+                    size_t errsize);
+
+/*  ticket.list: {"tickets":[…]} newest first. */
+irq_code_t itk_list (itk_t *self, const irq_list_t *filter, cJSON **result,
+                     char *err, size_t errsize);
+
+/*  Requests served since start (for logs and tests). */
+typedef struct {
+    long created, joined, closed_at_intake, replayed, refused, unavailable;
+} itk_stats_t;
+void itk_stats (const itk_t *self, itk_stats_t *out);
+
+#endif

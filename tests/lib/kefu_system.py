@@ -1,0 +1,103 @@
+"""The whole kefu system for end-to-end and fault tests: a throwaway
+PostgreSQL cluster, migrations and the test organisation loaded through
+kefuctl (as an operator would), and the six services as real processes.
+
+    sys = System("e2e")            # cluster + migrations + tests/fixtures/org.yaml
+    sys.start_services()           # all six, waits for "ready"
+    out = sys.kefuctl("submit", "--kind", "repair", ..., json_out=True)
+    sys.wait_ticket_status(out["ticket_id"], "assigned")
+    sys.check_messages()           # every message in every outbox against schemas/
+    sys.shutdown()
+"""
+import json
+import os
+import tempfile
+
+import kefu_harness as h
+from intake_client import IntakeClient
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SERVICES = ["intake", "dispatch", "qc", "billing", "callback", "claims"]
+
+
+class System:
+    def __init__(self, name, org=os.path.join(ROOT, "tests", "fixtures", "org.yaml"),
+                 clock_us=None, **config_overrides):
+        self.tmp = tempfile.mkdtemp(prefix="kefu-%s-" % name)
+        os.chmod(self.tmp, 0o755)
+        self.cluster = h.Cluster(os.path.join(self.tmp, "pg")).start()
+        self.clock_file = os.path.join(self.tmp, "clock")
+        self.env = {}
+        if clock_us is not None:
+            self.set_clock(clock_us)
+            self.env["KEFU_CLOCK_FILE"] = self.clock_file
+        self.config = h.write_config(self.tmp, self.cluster, **config_overrides)
+        self.kefuctl("admin", "migrate")
+        self.kefuctl("admin", "load", org)
+        self.services = {}
+        self._client = None
+
+    # -- time ---------------------------------------------------------------
+    def set_clock(self, us):
+        """Every process started with clock_us reads "now" from this file."""
+        tmp = self.clock_file + ".new"
+        with open(tmp, "w") as f:
+            f.write("%d\n" % us)
+        os.replace(tmp, self.clock_file)
+
+    # -- processes ----------------------------------------------------------
+    def start_service(self, name, instance=None, env=None):
+        svc = h.Service(name, self.config, instance or "%s-1" % name, logdir=self.tmp,
+                        env=dict(self.env, **(env or {})))
+        svc.start()
+        self.services[svc.instance] = svc
+        return svc
+
+    def start_services(self, names=SERVICES):
+        started = [self.start_service(n) for n in names]
+        for svc in started:
+            svc.wait_ready(30)
+        return started
+
+    def shutdown(self):
+        """Stops everything; a service that exits badly on SIGTERM (crash,
+        sanitizer report, leak) fails the test module."""
+        if self._client:
+            self._client.close()
+        try:
+            h.stop_services(self.services)
+        finally:
+            self.cluster.close()
+
+    # -- talking to it ------------------------------------------------------
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = IntakeClient(self.config.api)
+        return self._client
+
+    def kefuctl(self, *args, json_out=False, check=True, stdin=None):
+        argv = (["--json"] if json_out else []) + list(args)
+        proc = h.kefuctl(self.config, *argv, input=stdin, env=self.env)
+        if check and proc.returncode != 0:
+            raise AssertionError("kefuctl %s failed (%d): %s%s" % (
+                " ".join(args), proc.returncode, proc.stdout, proc.stderr))
+        if json_out and proc.returncode == 0:
+            return json.loads(proc.stdout)
+        return proc
+
+    def sql(self, query, params=None):
+        return self.cluster.sql(query, params)
+
+    def ticket(self, ticket_id):
+        return self.kefuctl("show", str(ticket_id), json_out=True)
+
+    def wait_ticket_status(self, ticket_id, status, timeout=20):
+        h.wait_until(lambda: self.sql("SELECT status FROM intake.tickets WHERE id = %s",
+                                      (ticket_id,)) == [(status,)],
+                     timeout, "ticket %s to become %s" % (ticket_id, status))
+
+    def check_messages(self):
+        """Every message any service wrote to its outbox, checked against
+        schemas/ by an independent validator (python3-jsonschema)."""
+        return h.check_messages(self.cluster)

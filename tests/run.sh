@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs every test suite and ends with one line "N passed, N failed".
+#   tests/run.sh               everything
+#   tests/run.sh WORD...       only tests whose name contains a word
+# Suites: C unit tests (bin/unit-tests, under ASan/UBSan when built so),
+# then the Python-driven integration, end-to-end and fault tests, which start
+# real PostgreSQL clusters and real service processes (tests/lib/).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export KEFU_BUILD=${KEFU_BUILD:-build/asan}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+PY=/usr/bin/python3
+
+passed=0
+failed=0
+# Adds a suite's "N passed, N failed" to the totals; a suite that printed no
+# such line (it crashed) counts as one failure.
+tally() {
+    local name=$1 log=$2 rc=$3 line
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+    if [ -z "$line" ]; then
+        echo "suite $name ended (exit $rc) without a result line: counted as 1 failure"
+        failed=$((failed + 1))
+        return
+    fi
+    local p f
+    p=$(echo "$line" | awk '{print $1}')
+    f=$(echo "$line" | awk '{print $3}')
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "suite $name exited $rc with no failed test: counted as 1 failure"
+        f=1
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+}
+
+logdir=$(mktemp -d /tmp/kefu-tests.XXXXXX)
+chmod 755 "$logdir"
+
+echo "== unit tests ($KEFU_BUILD/bin/unit-tests)"
+"$KEFU_BUILD/bin/unit-tests" "$@" 2>&1 | tee "$logdir/unit.log" | grep -v '^ok - '
+tally unit "$logdir/unit.log" "${PIPESTATUS[0]}"
+
+echo "== integration, end-to-end and fault tests"
+pyfiles=$(ls tests/integration/test_*.py tests/e2e/test_*.py tests/fault/test_*.py 2>/dev/null)
+if [ -n "$pyfiles" ]; then
+    # shellcheck disable=SC2086
+    $PY tests/lib/pytest_lite.py $pyfiles ${1:+-k "$*"} 2>&1 | tee "$logdir/python.log"
+    tally python "$logdir/python.log" "${PIPESTATUS[0]}"
+fi
+
+echo "logs: $logdir"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,33 @@
+/*  admin — kefuctl's operator commands, which talk to PostgreSQL directly as
+ *  the owner role (cfg_conninfo_for (cfg, "kefu_owner", "kefuctl")):
+ *    migrate          apply schemas/sql migrations
+ *    load ORG.yaml    upsert the organisation into ref.* in one transaction
+ *    dead-letters     list dead letters of every service schema
+ *    requeue SVC ID   send a dead outbox row again
+ *    wait-ready       wait until all six services report a fresh heartbeat
+ */
+#ifndef KEFUCTL_ADMIN_H
+#define KEFUCTL_ADMIN_H
+
+#include "db.h"
+#include "kctl.h"
+#include "org.h"
+
+/*  Counts of what admin_load_org wrote. */
+typedef struct {
+    int tiers, regions, branches, products, technicians, deactivated, customers, cards;
+} admin_load_counts_t;
+
+/*  Writes the organisation into ref.* in ONE transaction (db_tx): upserts
+ *  tiers, regions, branches (hours as JSON), products, technicians (skills
+ *  as text[], shift as JSON), customers and warranty cards; technicians no
+ *  longer in the file become active = false; other rows are left alone
+ *  (they may be referenced). Returns 0, or -1 with the reason in err
+ *  (nothing written). */
+int admin_load_org (db_t *db, const org_t *org, admin_load_counts_t *counts, char *err, size_t errsize);
+
+/*  Opens the owner connection (connects at once). Returns the handle or
+ *  NULL after printing why. */
+db_t *admin_connect (const kctl_t *k, const char *cmd);
+
+#endif

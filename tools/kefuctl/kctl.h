@@ -1,0 +1,87 @@
+/*  kctl — what every kefuctl command shares: the global options, the
+ *  configuration, exit codes, output helpers, and the command entry points.
+ *
+ *  Exit codes (documented in docs/kefuctl.md):
+ *    0  success
+ *    1  refused by the server, not found, or the system could not be reached
+ *    2  bad command line or bad configuration file (nothing was sent)
+ *  Command functions return one of these codes (they are process exit
+ *  statuses, not the 0/-1 of library functions).
+ */
+#ifndef KEFUCTL_KCTL_H
+#define KEFUCTL_KCTL_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "args.h"
+#include "config.h"
+
+#define KCTL_OK 0
+#define KCTL_FAILED 1
+#define KCTL_USAGE 2
+
+#define KCTL_DEFAULT_CONFIG "deploy/demo/kefu.yaml"
+#define KCTL_DEFAULT_TIMEOUT_MS 5000
+#define KCTL_DEFAULT_RETRIES 5
+
+typedef struct {
+    /* raw global option values (borrowed from argv) */
+    const char *config_opt, *endpoint_opt, *timeout_opt, *retries_opt;
+    bool json, help;
+    /* effective values */
+    const char *config_path;
+    int timeout_ms;
+    int retries;
+    cfg_t *cfg;          /* loaded by kctl_load_config */
+    args_spec_t globals[7];
+} kctl_t;
+
+/*  Initialises the context and its global option table. */
+void kctl_init (kctl_t *self);
+/*  Frees what the context owns. */
+void kctl_fini (kctl_t *self);
+/*  The spec-table list {globals, extra, NULL} for args_parse. */
+#define KCTL_SPECS(k, extra) ((const args_spec_t *const[]) { (k)->globals, (extra), NULL })
+
+/*  Checks the global option values after parsing (timeout, retries) and
+ *  loads the configuration. Returns 0, or -1 after printing the reason
+ *  (the caller exits KCTL_USAGE). */
+int kctl_setup (kctl_t *self, const char *cmd);
+
+/*  The intake endpoint in effect: --endpoint, else the configuration's. */
+const char *kctl_endpoint (const kctl_t *self);
+
+/*  Prints a JSON value compactly on one stdout line. Returns 0 or -1. */
+int kctl_print_json (const cJSON *item);
+
+/*  Text for a scalar JSON value as a person reads it: strings as they are,
+ *  integers without a decimal point, true/false, "" for null/missing;
+ *  objects and arrays compact JSON. Caller frees; NULL on allocation failure. */
+char *kctl_value_text (const cJSON *item);
+
+/*  Commands. argc/argv are the arguments after the command name. */
+int cmd_submit (kctl_t *k, int argc, char **argv);
+int cmd_show (kctl_t *k, int argc, char **argv);
+int cmd_list (kctl_t *k, int argc, char **argv);
+int cmd_admin (kctl_t *k, int argc, char **argv);
+
+/*  The submit request body built from command-line values (used by
+ *  cmd_submit, exposed for tests). Fields left NULL are omitted. */
+typedef struct {
+    const char *kind, *channel, *customer, *name, *phone, *address, *region;
+    const char *product, *serial, *card, *branch, *priority, *description, *resolution;
+    bool answered;
+} submit_args_t;
+
+/*  Validates the combination and builds the ticket.submit body (without
+ *  request_id). Returns the body (caller cJSON_Deletes) or NULL after
+ *  printing a specific reason on stderr. */
+cJSON *submit_build_body (const submit_args_t *a);
+
+/*  One line for people describing a ticket.submit result
+ *  ("ticket 42 created for branch SH01 (status open)"). Caller frees. */
+char *submit_describe (const cJSON *result);
+
+#endif

@@ -1,0 +1,82 @@
+/*  kefuctl — the command-line client and admin tool of kefu: parses the
+ *  global options and the command name, and hands over to the command
+ *  (cmd_submit.c, cmd_show.c, cmd_list.c, admin.c). docs/kefuctl.md is the
+ *  manual. */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kctl.h"
+#include "log.h"
+
+static const char s_usage[] =
+    "usage: kefuctl [--config FILE] [--endpoint E] [--json] [--timeout-ms N] [--retries N] COMMAND ...\n"
+    "commands:\n"
+    "  submit ...                 submit a service request (kefuctl submit --help)\n"
+    "  show TICKET_ID             a ticket and its whole history\n"
+    "  list [filters]             tickets (kefuctl list --help)\n"
+    "  admin migrate              apply database migrations\n"
+    "  admin load ORG.yaml        load the organisation into the reference tables\n"
+    "  admin dead-letters [--service S]   list dead letters\n"
+    "  admin requeue SERVICE ID   send a dead outbox message again\n"
+    "  admin wait-ready [--timeout-ms N]  wait until all six services are up\n"
+    "global options (also accepted after the command):\n"
+    "  --config FILE    configuration (default $KEFU_CONFIG or " KCTL_DEFAULT_CONFIG ")\n"
+    "  --endpoint E     intake request endpoint (default services.intake.api)\n"
+    "  --json           machine-readable output\n"
+    "  --timeout-ms N   per-attempt reply time-out (default 5000)\n"
+    "  --retries N      extra attempts on time-out or \"unavailable\" (default 5)\n"
+    "exit status: 0 success, 1 refused or unreachable, 2 bad arguments or configuration\n";
+
+int main (int argc, char **argv)
+{
+    setlocale (LC_ALL, "C.UTF-8");
+    log_init ("kefuctl", "kefuctl", LOG_WARN);
+    kctl_t k;
+    kctl_init (&k);
+    /* global options before the command */
+    int i = 1;
+    for (; i < argc; i++) {
+        if (strncmp (argv[i], "--", 2) != 0)
+            break;
+        const args_spec_t *const specs[] = { k.globals, NULL };
+        const char *eq = strchr (argv[i], '=');
+        bool takes_value = strcmp (argv[i], "--json") != 0 && strcmp (argv[i], "--help") != 0 && !eq;
+        int n = takes_value && i + 1 < argc ? 2 : 1;
+        int npos = 0;
+        if (args_parse ("", specs, n, argv + i, NULL, 0, &npos) != 0) {
+            kctl_fini (&k);
+            return KCTL_USAGE;
+        }
+        i += n - 1;
+    }
+    int rc;
+    if (i >= argc) {
+        if (k.help) {
+            fputs (s_usage, stdout);
+            rc = KCTL_OK;
+        }
+        else {
+            fputs ("kefuctl: the command is missing (expected submit, show, list or admin; kefuctl --help)\n", stderr);
+            rc = KCTL_USAGE;
+        }
+    }
+    else if (strcmp (argv[i], "submit") == 0)
+        rc = cmd_submit (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "show") == 0)
+        rc = cmd_show (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "list") == 0)
+        rc = cmd_list (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "admin") == 0)
+        rc = cmd_admin (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "help") == 0) {
+        fputs (s_usage, stdout);
+        rc = KCTL_OK;
+    }
+    else {
+        fprintf (stderr, "kefuctl: unknown command \"%s\" (expected submit, show, list or admin)\n", argv[i]);
+        rc = KCTL_USAGE;
+    }
+    kctl_fini (&k);
+    return rc;
+}
