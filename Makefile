@@ -84,9 +84,10 @@ $(KEFUCTL_BIN): $(KEFUCTL_SRC:%.c=$(BUILD)/obj/%.o) $(LIBKEFU)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS)
 
-# Unit tests may test a service's own modules: link every service object except main.o.
+# Unit tests may test a service's or kefuctl's own modules: link every such object except main.o.
 SERVICE_MODULE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %/main.c,$(wildcard services/*/*.c)))
-$(UNIT_BIN): $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(SERVICE_MODULE_OBJ) $(LIBKEFU)
+KEFUCTL_MODULE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %/main.c,$(KEFUCTL_SRC)))
+$(UNIT_BIN): $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(SERVICE_MODULE_OBJ) $(KEFUCTL_MODULE_OBJ) $(LIBKEFU)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS)
 

@@ -27,8 +27,7 @@
  *  Set-up
  */
 
-static int
-s_copy (char *dst, size_t size, const char *src)
+static int s_copy (char *dst, size_t size, const char *src)
 {
     size_t n = strlen (src);
     if (n + 1 > size)
@@ -38,8 +37,7 @@ s_copy (char *dst, size_t size, const char *src)
 }
 
 /*  Adds a destination service once (only names from cfg_service_names). */
-static int
-s_add_dest (bus_t *self, const char *service)
+static int s_add_dest (bus_t *self, const char *service)
 {
     for (int i = 0; i < self->n_dests; i++)
         if (strcmp (self->dests[i].service, service) == 0)
@@ -70,8 +68,7 @@ s_add_dest (bus_t *self, const char *service)
     return db_prepare (self->db, dest->stmt_peers, sql);
 }
 
-static int
-s_prepare (bus_t *self)
+static int s_prepare (bus_t *self)
 {
     const char *s = self->service;
     char sql[1024];
@@ -99,8 +96,7 @@ s_prepare (bus_t *self)
     return 0;
 }
 
-static void
-s_fault_injection_init (bus_t *self)
+static void s_fault_injection_init (bus_t *self)
 {
     const char *text = getenv ("KEFU_FAULT_EXIT_AFTER_COMMIT");
     if (!text || !*text)
@@ -118,8 +114,7 @@ s_fault_injection_init (bus_t *self)
             "value", text, NULL);
 }
 
-bus_t *
-bus_new (const cfg_t *cfg, const char *service, const char *instance, db_t *db,
+bus_t *bus_new (const cfg_t *cfg, const char *service, const char *instance, db_t *db,
          const schema_set_t *schemas, void *zctx)
 {
     if (!cfg || !service || !instance || !db || !schemas || !zctx)
@@ -178,8 +173,7 @@ fail:
     return NULL;
 }
 
-void
-bus_destroy (bus_t **self_p)
+void bus_destroy (bus_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
@@ -208,8 +202,7 @@ bus_destroy (bus_t **self_p)
 /*  What peers should connect to: the configured advertise endpoint (a
  *  trailing ":*" takes the bound port), else the bound endpoint with a
  *  wildcard host replaced by 127.0.0.1. */
-static int
-s_make_advertise (bus_t *self, const char *configured)
+static int s_make_advertise (bus_t *self, const char *configured)
 {
     const char *bound = self->endpoint;
     const char *port = strrchr (bound, ':');
@@ -234,8 +227,7 @@ s_make_advertise (bus_t *self, const char *configured)
     return s_copy (self->advertise, sizeof self->advertise, bound);
 }
 
-int
-bus_bind (bus_t *self)
+int bus_bind (bus_t *self)
 {
     if (!self || self->endpoint[0])
         return -1;
@@ -255,14 +247,12 @@ bus_bind (bus_t *self)
     return 0;
 }
 
-const char *
-bus_endpoint (const bus_t *self)
+const char *bus_endpoint (const bus_t *self)
 {
     return self ? self->endpoint : "";
 }
 
-int
-bus_on (bus_t *self, const char *type, bus_handler_fn fn, void *ctx)
+int bus_on (bus_t *self, const char *type, bus_handler_fn fn, void *ctx)
 {
     if (!self || !type || !fn || strlen (type) >= sizeof self->handlers[0].type)
         return -1;
@@ -282,8 +272,7 @@ bus_on (bus_t *self, const char *type, bus_handler_fn fn, void *ctx)
  *  Sending
  */
 
-int
-bus_emit (bus_t *self, db_t *db, env_t **msg_p)
+int bus_emit (bus_t *self, db_t *db, env_t **msg_p)
 {
     if (!msg_p || !*msg_p)
         return -1;
@@ -322,8 +311,7 @@ cleanup:
     return rc;
 }
 
-void
-bus_kick (bus_t *self)
+void bus_kick (bus_t *self)
 {
     if (!self)
         return;
@@ -342,8 +330,7 @@ bus_kick (bus_t *self)
  *  Heartbeat and discovery
  */
 
-static void
-s_heartbeat (bus_t *self)
+static void s_heartbeat (bus_t *self)
 {
     char host[256] = "";
     if (gethostname (host, sizeof host) != 0)
@@ -362,8 +349,7 @@ s_heartbeat (bus_t *self)
     self->registered = true;
 }
 
-static bool
-s_endpoint_plausible (const char *ep, size_t len)
+static bool s_endpoint_plausible (const char *ep, size_t len)
 {
     if (len == 0 || len >= BUS_ENDPOINT_MAX)
         return false;
@@ -376,8 +362,7 @@ s_endpoint_plausible (const char *ep, size_t len)
     return true;
 }
 
-static void
-s_discover (bus_t *self, bus_dest_t *dest)
+static void s_discover (bus_t *self, bus_dest_t *dest)
 {
     int fresh = 3 * self->cfg->discovery_ms;
     if (fresh < BUS_PEER_FRESH_MIN_MS)
@@ -442,8 +427,7 @@ s_discover (bus_t *self, bus_dest_t *dest)
  *  The loop's side
  */
 
-int
-bus_poll_items (bus_t *self, void *items, int max)
+int bus_poll_items (bus_t *self, void *items, int max)
 {
     if (!self || !items || max <= 0)
         return 0;
@@ -456,8 +440,7 @@ bus_poll_items (bus_t *self, void *items, int max)
     return n;
 }
 
-int
-bus_handle_input (bus_t *self)
+int bus_handle_input (bus_t *self)
 {
     if (!self)
         return 0;
@@ -468,8 +451,7 @@ bus_handle_input (bus_t *self)
     return 0;
 }
 
-int
-bus_tick (bus_t *self)
+int bus_tick (bus_t *self)
 {
     if (!self)
         return 1000;
@@ -501,8 +483,7 @@ bus_tick (bus_t *self)
     return wait < 0 ? 0 : (int) wait;
 }
 
-void
-bus_stats (const bus_t *self, bus_stats_t *out)
+void bus_stats (const bus_t *self, bus_stats_t *out)
 {
     if (!out)
         return;

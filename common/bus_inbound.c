@@ -18,8 +18,7 @@
 
 #define BUS_REASON_MAX 1000
 
-int
-bus_inbound_prepare (bus_t *self)
+int bus_inbound_prepare (bus_t *self)
 {
     const char *s = self->service;
     char sql[512];
@@ -36,8 +35,7 @@ bus_inbound_prepare (bus_t *self)
     return db_prepare (self->db, "bus_dead_letter", sql);
 }
 
-char *
-bus_text_safe (const char *data, size_t len)
+char *bus_text_safe (const char *data, size_t len)
 {
     if (!data)
         len = 0;
@@ -76,8 +74,7 @@ bus_text_safe (const char *data, size_t len)
  *  Acknowledgements and dead letters
  */
 
-static void
-s_ack (bus_t *self, const char *identity, size_t identity_size, const char *id,
+static void s_ack (bus_t *self, const char *identity, size_t identity_size, const char *id,
        const char *status)
 {
     char ack[128];
@@ -100,8 +97,7 @@ typedef struct {
     bool duplicate;         /* the inbox already had the id */
 } s_dead_t;
 
-static int
-s_dead_fn (db_t *db, void *arg)
+static int s_dead_fn (db_t *db, void *arg)
 {
     s_dead_t *d = arg;
     d->duplicate = false;
@@ -125,8 +121,7 @@ s_dead_fn (db_t *db, void *arg)
 
 /*  Records a dead letter (and the inbox row when the id is known) in one
  *  transaction, then acknowledges "dead" when possible. */
-static void
-s_dead_letter (bus_t *self, const char *identity, size_t identity_size, const char *id,
+static void s_dead_letter (bus_t *self, const char *identity, size_t identity_size, const char *id,
                const char *type, const char *source, const char *reason, const char *data,
                size_t len)
 {
@@ -175,8 +170,7 @@ typedef struct {
     char reason[BUS_REASON_MAX];
 } s_apply_t;
 
-static int
-s_apply_fn (db_t *db, void *arg)
+static int s_apply_fn (db_t *db, void *arg)
 {
     s_apply_t *a = arg;
     /* db_tx may run this again after a serialization failure: reset. */
@@ -201,8 +195,7 @@ s_apply_fn (db_t *db, void *arg)
     return a->result == BUS_OK ? 0 : -1;
 }
 
-static const bus_handler_t *
-s_handler (const bus_t *self, const char *type)
+static const bus_handler_t *s_handler (const bus_t *self, const char *type)
 {
     for (int i = 0; i < self->n_handlers; i++)
         if (strcmp (self->handlers[i].type, type) == 0)
@@ -212,8 +205,7 @@ s_handler (const bus_t *self, const char *type)
 
 /*  Pulls "type" and "source.service" out of a message that failed
  *  validation, for the dead letter (only when they are short, valid text). */
-static void
-s_peek (const char *data, size_t len, char *type, size_t tsize, char *source, size_t ssize)
+static void s_peek (const char *data, size_t len, char *type, size_t tsize, char *source, size_t ssize)
 {
     type[0] = source[0] = '\0';
     char err[64];
@@ -230,8 +222,7 @@ s_peek (const char *data, size_t len, char *type, size_t tsize, char *source, si
     cJSON_Delete (doc);
 }
 
-static void
-s_handle_message (bus_t *self, const char *identity, size_t identity_size, const char *data,
+static void s_handle_message (bus_t *self, const char *identity, size_t identity_size, const char *data,
                   size_t len)
 {
     self->stats.received++;
@@ -301,8 +292,7 @@ cleanup:
     env_destroy (&msg);
 }
 
-void
-bus_inbound_drain (bus_t *self)
+void bus_inbound_drain (bus_t *self)
 {
     for (int i = 0; i < BUS_INPUT_BATCH; i++) {
         char *frames[3] = { NULL, NULL, NULL };

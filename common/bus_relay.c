@@ -20,19 +20,20 @@
 #include "transport.h"
 #include "uuid.h"
 
-int
-bus_relay_prepare (bus_t *self)
+int bus_relay_prepare (bus_t *self)
 {
     const char *s = self->service;
     char sql[1536];
-    /* $1 batch, $2 retry_max_ms, $3 retry_initial_ms, $4 max_attempts.
-     * Back-off after attempt n (n = attempts before this one) is
-     * least(retry_max, retry_initial * 2^n). */
+    /* $1 batch, $2 retry_max_ms, $3 retry_initial_ms, $4 max_attempts,
+     * $5 ack_timeout_ms. Back-off after attempt n (n = attempts before this
+     * one) is least(retry_max, retry_initial * 2^n); a message handed to a
+     * peer is given at least ack_timeout_ms to be acknowledged before it is
+     * sent again (bus_defer shortens that when it could not be handed over). */
     snprintf (sql, sizeof sql,
               "WITH claimed AS ("
               " UPDATE %s.outbox SET attempts = attempts + 1,"
-              "  next_attempt_at = now() + least($2::float8,"
-              "   $3::float8 * power(2::float8, least(attempts, 40)::float8))"
+              "  next_attempt_at = now() + greatest($5::float8, least($2::float8,"
+              "   $3::float8 * power(2::float8, least(attempts, 40)::float8)))"
               "   * interval '1 millisecond'"
               " WHERE id IN (SELECT id FROM %s.outbox"
               "  WHERE acked_at IS NULL AND dead_at IS NULL AND next_attempt_at <= now()"
@@ -43,6 +44,18 @@ bus_relay_prepare (bus_t *self)
               " FROM claimed ORDER BY id",
               s, s);
     if (db_prepare (self->db, "bus_claim", sql) != 0)
+        return -1;
+    /* Rows claimed but not handed to any peer (no live instance, or the
+     * high-water mark reached): back to the plain back-off schedule, since
+     * no acknowledgement can be on its way. $1 bigint[] literal, $2, $3 as
+     * above. */
+    snprintf (sql, sizeof sql,
+              "UPDATE %s.outbox SET next_attempt_at = now() + least($2::float8,"
+              " $3::float8 * power(2::float8, least(greatest(attempts - 1, 0), 40)::float8))"
+              " * interval '1 millisecond'"
+              " WHERE id = ANY ($1::bigint[]) AND acked_at IS NULL",
+              s);
+    if (db_prepare (self->db, "bus_defer", sql) != 0)
         return -1;
     snprintf (sql, sizeof sql,
               "UPDATE %s.outbox SET dead_at = now(),"
@@ -67,8 +80,7 @@ bus_relay_prepare (bus_t *self)
     return db_prepare (self->db, "bus_undeliverable", sql);
 }
 
-static bus_dest_t *
-s_dest (bus_t *self, const char *service)
+static bus_dest_t *s_dest (bus_t *self, const char *service)
 {
     for (int i = 0; i < self->n_dests; i++)
         if (strcmp (self->dests[i].service, service) == 0)
@@ -76,8 +88,7 @@ s_dest (bus_t *self, const char *service)
     return NULL;
 }
 
-static void
-s_undeliverable (bus_t *self, const char *id, const char *reason)
+static void s_undeliverable (bus_t *self, const char *id, const char *reason)
 {
     const char *params[2] = { id, reason };
     PGresult *res = db_exec_prepared (self->db, "bus_undeliverable", 2, params);
@@ -86,22 +97,27 @@ s_undeliverable (bus_t *self, const char *id, const char *reason)
     log_kv (LOG_ERROR, "outbox_row_dead", "outbox_id", id, "reason", reason, NULL);
 }
 
-int
-bus_relay_run (bus_t *self)
+int bus_relay_run (bus_t *self)
 {
     const cfg_t *cfg = self->cfg;
-    char batch[16], rmax[16], rinit[16], maxatt[16];
+    char batch[16], rmax[16], rinit[16], maxatt[16], acktime[16];
     snprintf (batch, sizeof batch, "%d", cfg->relay_batch);
     snprintf (rmax, sizeof rmax, "%d", cfg->retry_max_ms);
     snprintf (rinit, sizeof rinit, "%d", cfg->retry_initial_ms);
     snprintf (maxatt, sizeof maxatt, "%d", cfg->max_attempts);
-    const char *params[4] = { batch, rmax, rinit, maxatt };
-    PGresult *res = db_exec_prepared (self->db, "bus_claim", 4, params);
+    snprintf (acktime, sizeof acktime, "%d", cfg->ack_timeout_ms);
+    const char *params[5] = { batch, rmax, rinit, maxatt, acktime };
+    PGresult *res = db_exec_prepared (self->db, "bus_claim", 5, params);
     if (!res) {
         log_kv (LOG_WARN, "relay_failed", "reason", db_error (self->db), NULL);
         return -1;
     }
     int rows = PQntuples (res);
+    /* ids of rows not handed over, as a bigint[] literal */
+    size_t deferred_size = (size_t) rows * 21 + 3, deferred_len = 1;
+    char *deferred = malloc (deferred_size);
+    if (deferred)
+        deferred[0] = '{';
     for (int r = 0; r < rows; r++) {
         const char *id = PQgetvalue (res, r, 0);
         const char *message_id = PQgetvalue (res, r, 1);
@@ -121,6 +137,13 @@ bus_relay_run (bus_t *self)
              * row was already rescheduled by the claim. */
             log_kv (LOG_DEBUG, "relay_deferred", "message_id", message_id, "destination",
                     destination, "reason", zmq_strerror (errno), NULL);
+            size_t n = strlen (id);
+            if (deferred && n <= 20 && deferred_len + n + 3 <= deferred_size) {
+                if (deferred_len > 1)
+                    deferred[deferred_len++] = ',';
+                memcpy (deferred + deferred_len, id, n);
+                deferred_len += n;
+            }
             continue;
         }
         self->stats.sent++;
@@ -135,11 +158,20 @@ bus_relay_run (bus_t *self)
         }
     }
     PQclear (res);
+    if (deferred && deferred_len > 1) {
+        memcpy (deferred + deferred_len, "}", 2);
+        const char *dparams[3] = { deferred, rmax, rinit };
+        PGresult *dres = db_exec_prepared (self->db, "bus_defer", 3, dparams);
+        if (dres)
+            PQclear (dres);
+        else
+            log_kv (LOG_WARN, "relay_defer_failed", "reason", db_error (self->db), NULL);
+    }
+    free (deferred);
     return rows;
 }
 
-int
-bus_relay_expire (bus_t *self)
+int bus_relay_expire (bus_t *self)
 {
     char maxatt[16];
     snprintf (maxatt, sizeof maxatt, "%d", self->cfg->max_attempts);
@@ -160,8 +192,7 @@ bus_relay_expire (bus_t *self)
 /*  Parses one acknowledgement strictly: exactly {"ack": uuid, "status":
  *  "ok"|"dead"|"duplicate"}. Returns 0 with id and *dead set, or -1 with a
  *  reason. */
-static int
-s_parse_ack (const char *data, size_t len, char id[UUID_STR_LEN], bool *dead, char *err,
+static int s_parse_ack (const char *data, size_t len, char id[UUID_STR_LEN], bool *dead, char *err,
              size_t errsize)
 {
     cJSON *doc = json_parse_strict (data, len, err, errsize);
@@ -198,8 +229,7 @@ cleanup:
 }
 
 /*  Marks a set of rows acknowledged with one statement. */
-static void
-s_flush_acks (bus_t *self, bus_dest_t *dest, const char *ids, bool dead)
+static void s_flush_acks (bus_t *self, bus_dest_t *dest, const char *ids, bool dead)
 {
     const char *params[3] = { dest->service, ids, dead ? "dead" : "ok" };
     PGresult *res = db_exec_prepared (self->db, "bus_ack", 3, params);
@@ -213,8 +243,7 @@ s_flush_acks (bus_t *self, bus_dest_t *dest, const char *ids, bool dead)
     PQclear (res);
 }
 
-void
-bus_relay_acks (bus_t *self, bus_dest_t *dest)
+void bus_relay_acks (bus_t *self, bus_dest_t *dest)
 {
     /* Array literals "{id,id,…}" of validated UUIDs: 37 bytes each. */
     char ok_ids[BUS_INPUT_BATCH * UUID_STR_LEN + 3] = "{";

@@ -405,7 +405,7 @@ static int s_list (yt_doc_t *doc, yt_node_t *root, const char *key, bool require
     if (!*out || (text && (!*text || strcmp (text, "~") == 0))) {
         *out = NULL;
         if (required)
-            return yt_fail (doc, root, "%s: missing (required list)", key);
+            return yt_missing (doc, root, key, "a list");
         return 0;
     }
     if (yt_expect (doc, *out, YT_SEQ) != 0)
@@ -517,7 +517,7 @@ static int s_load_branches (org_t *org, yt_doc_t *doc, yt_node_t *root)
                             b->timezone);
         yt_node_t *hours = yt_get (item, "hours");
         if (!hours)
-            return yt_fail (doc, item, "hours: missing (required: weekday -> [\"HH:MM-HH:MM\", ...])");
+            return yt_missing (doc, item, "hours", "weekday -> [\"HH:MM-HH:MM\", ...]");
         if (s_week (doc, hours, &b->hours) != 0 || yt_check_unknown (doc, item, known) != 0)
             return -1;
     }
@@ -555,7 +555,7 @@ static int s_load_skills (org_t *org, yt_doc_t *doc, yt_node_t *item, org_techni
 {
     yt_node_t *skills = yt_get (item, "skills");
     if (!skills)
-        return yt_fail (doc, item, "skills: missing (required: a list of product lines)");
+        return yt_missing (doc, item, "skills", "a list of product lines");
     if (yt_expect (doc, skills, YT_SEQ) != 0)
         return -1;
     size_t n = yt_size (skills);
@@ -614,7 +614,7 @@ static int s_load_technicians (org_t *org, yt_doc_t *doc, yt_node_t *root)
         t->capacity = (int) capacity;
         yt_node_t *shift = yt_get (item, "shift");
         if (!shift)
-            return yt_fail (doc, item, "shift: missing (required: weekday -> [\"HH:MM-HH:MM\", ...])");
+            return yt_missing (doc, item, "shift", "weekday -> [\"HH:MM-HH:MM\", ...]");
         if (s_week (doc, shift, &t->shift) != 0 || yt_check_unknown (doc, item, known) != 0)
             return -1;
     }
@@ -731,10 +731,15 @@ static org_t *s_load_doc (yt_doc_t *doc, char *err, size_t errsize)
         yt_fail (doc, NULL, "the file is empty (expected tiers, regions, branches, ...)");
         goto fail;
     }
-    if (yt_expect (doc, root, YT_MAP) != 0 || s_load_tiers (org, doc, root) != 0
+    /* Section names first: a misspelt optional section must not surface as
+     * a confusing reference error further down. */
+    for (int i = 0; yt_kind (root) == YT_MAP && known[i]; i++)
+        yt_get (root, known[i]);
+    if (yt_expect (doc, root, YT_MAP) != 0 || yt_check_unknown (doc, root, known) != 0
+        || s_load_tiers (org, doc, root) != 0
         || s_load_regions (org, doc, root) != 0 || s_load_branches (org, doc, root) != 0
         || s_load_products (org, doc, root) != 0 || s_load_technicians (org, doc, root) != 0
-        || s_load_customers (org, doc, root) != 0 || yt_check_unknown (doc, root, known) != 0)
+        || s_load_customers (org, doc, root) != 0)
         goto fail;
     return org;
 fail:

@@ -49,15 +49,13 @@ struct svc_s {
 /*  The signal handler can only reach a global; one service per process. */
 static volatile sig_atomic_t s_signalled = 0;
 
-static void
-s_on_signal (int sig)
+static void s_on_signal (int sig)
 {
     (void) sig;
     s_signalled = 1;
 }
 
-static void
-s_usage (FILE *out, const char *service)
+static void s_usage (FILE *out, const char *service)
 {
     fprintf (out,
              "usage: kefu-%s [--config FILE] [--instance NAME]\n"
@@ -67,8 +65,7 @@ s_usage (FILE *out, const char *service)
              service, service);
 }
 
-static int
-s_instance_valid (const char *name)
+static int s_instance_valid (const char *name)
 {
     size_t n = strlen (name);
     if (n == 0 || n > 63)
@@ -84,8 +81,7 @@ s_instance_valid (const char *name)
 
 /*  Parses the command line. Returns 0, 1 for --help (already printed), or
  *  -1 after printing the reason. */
-static int
-s_parse_args (const char *service, int argc, char **argv, const char **config,
+static int s_parse_args (const char *service, int argc, char **argv, const char **config,
               const char **instance)
 {
     for (int i = 1; i < argc; i++) {
@@ -136,8 +132,7 @@ s_parse_args (const char *service, int argc, char **argv, const char **config,
     return 0;
 }
 
-svc_t *
-svc_new (const char *service, int argc, char **argv)
+svc_t *svc_new (const char *service, int argc, char **argv)
 {
     if (!service || cfg_service_index (service) < 0) {
         fprintf (stderr, "kefu: \"%s\" is not a kefu service\n", service ? service : "(null)");
@@ -216,8 +211,7 @@ fail:
     return NULL;
 }
 
-void
-svc_destroy (svc_t **self_p)
+void svc_destroy (svc_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
@@ -238,50 +232,42 @@ svc_destroy (svc_t **self_p)
         log_kv (LOG_INFO, "stopped", NULL);
 }
 
-const cfg_t *
-svc_cfg (const svc_t *self)
+const cfg_t *svc_cfg (const svc_t *self)
 {
     return self ? self->cfg : NULL;
 }
 
-db_t *
-svc_db (svc_t *self)
+db_t *svc_db (svc_t *self)
 {
     return self ? self->db : NULL;
 }
 
-bus_t *
-svc_bus (svc_t *self)
+bus_t *svc_bus (svc_t *self)
 {
     return self ? self->bus : NULL;
 }
 
-const schema_set_t *
-svc_schemas (const svc_t *self)
+const schema_set_t *svc_schemas (const svc_t *self)
 {
     return self ? self->schemas : NULL;
 }
 
-void *
-svc_zctx (svc_t *self)
+void *svc_zctx (svc_t *self)
 {
     return self ? self->zctx : NULL;
 }
 
-const char *
-svc_name (const svc_t *self)
+const char *svc_name (const svc_t *self)
 {
     return self ? self->name : "";
 }
 
-const char *
-svc_instance (const svc_t *self)
+const char *svc_instance (const svc_t *self)
 {
     return self ? self->instance : "";
 }
 
-int
-svc_add_socket (svc_t *self, void *socket, svc_socket_fn fn, void *ctx)
+int svc_add_socket (svc_t *self, void *socket, svc_socket_fn fn, void *ctx)
 {
     if (!self || !socket || !fn || self->n_sockets >= SVC_MAX_SOCKETS)
         return -1;
@@ -289,8 +275,7 @@ svc_add_socket (svc_t *self, void *socket, svc_socket_fn fn, void *ctx)
     return 0;
 }
 
-int
-svc_set_timer (svc_t *self, int interval_ms, svc_timer_fn fn, void *ctx)
+int svc_set_timer (svc_t *self, int interval_ms, svc_timer_fn fn, void *ctx)
 {
     if (!self || !fn || interval_ms <= 0)
         return -1;
@@ -300,15 +285,13 @@ svc_set_timer (svc_t *self, int interval_ms, svc_timer_fn fn, void *ctx)
     return 0;
 }
 
-void
-svc_stop (svc_t *self)
+void svc_stop (svc_t *self)
 {
     if (self)
         self->stop_requested = 1;
 }
 
-static int
-s_install_signals (struct sigaction *old_term, struct sigaction *old_int)
+static int s_install_signals (struct sigaction *old_term, struct sigaction *old_int)
 {
     struct sigaction sa;
     memset (&sa, 0, sizeof sa);
@@ -320,11 +303,11 @@ s_install_signals (struct sigaction *old_term, struct sigaction *old_int)
     return 0;
 }
 
-int
-svc_run (svc_t *self)
+int svc_run (svc_t *self)
 {
     if (!self)
         return -1;
+    s_signalled = 0;
     struct sigaction old_term, old_int;
     if (s_install_signals (&old_term, &old_int) != 0) {
         log_kv (LOG_ERROR, "start_failed", "reason", "cannot install signal handlers", NULL);

@@ -15,8 +15,7 @@
 #define TR_RECONNECT_IVL_MS 100
 #define TR_RECONNECT_IVL_MAX_MS 2000
 
-static int
-s_setopt (void *socket, int option, int value, const char *name)
+static int s_setopt (void *socket, int option, int value, const char *name)
 {
     if (zmq_setsockopt (socket, option, &value, sizeof value) != 0) {
         log_kv (LOG_ERROR, "socket_option_failed", "option", name, "error",
@@ -26,8 +25,7 @@ s_setopt (void *socket, int option, int value, const char *name)
     return 0;
 }
 
-void *
-tr_socket (void *zctx, int type, int hwm, int timeout_ms)
+void *tr_socket (void *zctx, int type, int hwm, int timeout_ms)
 {
     if (!zctx || hwm < 0 || timeout_ms < -1) {
         errno = EINVAL;
@@ -60,8 +58,7 @@ tr_socket (void *zctx, int type, int hwm, int timeout_ms)
     return socket;
 }
 
-int
-tr_bind (void *socket, const char *endpoint, char *out, size_t outsize)
+int tr_bind (void *socket, const char *endpoint, char *out, size_t outsize)
 {
     if (!socket || !endpoint || !out || outsize == 0) {
         errno = EINVAL;
@@ -93,8 +90,7 @@ tr_bind (void *socket, const char *endpoint, char *out, size_t outsize)
     return 0;
 }
 
-int
-tr_send (void *socket, const void *const *frames, const size_t *sizes, int n, int flags)
+int tr_send (void *socket, const void *const *frames, const size_t *sizes, int n, int flags)
 {
     if (!socket || !frames || !sizes || n <= 0) {
         errno = EINVAL;
@@ -108,8 +104,7 @@ tr_send (void *socket, const void *const *frames, const size_t *sizes, int n, in
     return 0;
 }
 
-int
-tr_recv (void *socket, char **frames, size_t *sizes, int max, int flags)
+int tr_recv (void *socket, char **frames, size_t *sizes, int max, int flags)
 {
     if (!socket || !frames || !sizes || max <= 0) {
         errno = EINVAL;
@@ -162,8 +157,7 @@ tr_recv (void *socket, char **frames, size_t *sizes, int max, int flags)
     return count;
 }
 
-void
-tr_frames_free (char **frames, int n)
+void tr_frames_free (char **frames, int n)
 {
     if (!frames)
         return;

@@ -657,11 +657,9 @@ static int s_scalar (yt_doc_t *doc, yt_node_t *map, const char *key, bool requir
     if (!node || (node->kind == YT_SCALAR && node->is_null)) {
         if (!required)
             return 0;
-        int line = node ? node->line : map ? map->line : 0;
-        const char *base = map ? map->path : "";
-        char path[512];
-        snprintf (path, sizeof path, "%s%s%s", base, *base ? "." : "", key);
-        return s_fail_at (doc, line, path, node ? "a value is required" : "missing (required key)");
+        if (!node)
+            return yt_missing (doc, map, key, NULL);
+        return yt_fail (doc, node, "a value is required");
     }
     if (node->kind != YT_SCALAR)
         return yt_fail (doc, node, "expected a single value, found %s", s_kind_name (node->kind));
@@ -769,6 +767,50 @@ int yt_enum (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, cons
     char list[400], buf[48];
     return yt_fail (doc, node, "\"%s\" is not one of: %s", s_excerpt (node->text, buf, sizeof buf),
                     s_join (choices, list, sizeof list));
+}
+
+/*  Levenshtein distance of two short keys, capped at 3 (enough to spot typos). */
+static int s_distance (const char *a, const char *b)
+{
+    size_t la = strlen (a), lb = strlen (b);
+    if (la > 64 || lb > 64 || (la > lb ? la - lb : lb - la) > 2)
+        return 3;
+    int row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (int) j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = (int) i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = row[j];
+            int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            int best = diag + cost;
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb] < 3 ? row[lb] : 3;
+}
+
+int yt_missing (yt_doc_t *doc, yt_node_t *map, const char *key, const char *what)
+{
+    const char *base = map ? map->path : "";
+    char path[512];
+    for (size_t i = 0; map && map->kind == YT_MAP && i < map->n; i++) {
+        if (map->used[i])
+            continue;
+        if (strcasecmp (map->keys[i], key) == 0 || s_distance (map->keys[i], key) <= 2) {
+            snprintf (path, sizeof path, "%s%s%s", base, *base ? "." : "", map->keys[i]);
+            return s_fail_at (doc, map->key_lines[i], path, "unknown key (did you mean %s?)", key);
+        }
+    }
+    snprintf (path, sizeof path, "%s%s%s", base, *base ? "." : "", key);
+    return s_fail_at (doc, map ? map->line : 0, path, "missing (required key%s%s)", what ? "; " : "",
+                      what ? what : "");
 }
 
 int yt_check_unknown (yt_doc_t *doc, yt_node_t *map, const char *const *known)

@@ -69,4 +69,12 @@ int yt_expect (yt_doc_t *doc, const yt_node_t *node, yt_kind_t kind);
  *  `known` is the NULL-terminated list shown in the message. */
 int yt_check_unknown (yt_doc_t *doc, yt_node_t *map, const char *const *known);
 
+/*  Reports a required key that is missing from `map`: when an unused key of
+ *  the map looks like a misspelling of it (edit distance <= 2, or a case
+ *  difference), the error points at that key's line —
+ *  "file:8: branches[0].timezon: unknown key (did you mean timezone?)" —
+ *  otherwise "file:5: branches[0].timezone: missing (required key; <what>)".
+ *  `what` (may be NULL) says what was expected. Always returns -1. */
+int yt_missing (yt_doc_t *doc, yt_node_t *map, const char *key, const char *what);
+
 #endif

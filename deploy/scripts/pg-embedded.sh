@@ -119,11 +119,57 @@ psql_super() {
     as_owner "$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$d/sock" -p "$port" -U postgres -d postgres "$@"
 }
 
+# True when pid $1 is a live process (a zombie is dead: some container init
+# processes never reap, and kill -0 — which pg_ctl status relies on — still
+# succeeds on a zombie).
+pid_alive() {
+    local state
+    state=$(sed -n 's/^.*) \([A-Za-z]\) .*$/\1/p' "/proc/$1/stat" 2>/dev/null)
+    [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
+postmaster_pid() {
+    head -1 "$(real_dir)/data/postmaster.pid" 2>/dev/null | tr -dc '0-9'
+}
+
 running() {
-    local d
+    local d pid
     d=$(real_dir)
     [ -f "$d/data/PG_VERSION" ] || return 1
-    as_owner "$PGBIN/pg_ctl" -D "$d/data" status >/dev/null 2>&1
+    pid=$(postmaster_pid)
+    [ -n "$pid" ] && pid_alive "$pid"
+}
+
+# Live processes whose working directory is the data directory: the
+# postmaster and its backends (they all chdir there).
+cluster_processes() {
+    local d p pid
+    d=$(real_dir)/data
+    for p in /proc/[0-9]*; do
+        pid=${p#/proc/}
+        [ "$p/cwd" -ef "$d" ] && pid_alive "$pid" && echo "$pid"
+    done
+    return 0
+}
+
+# After the postmaster was killed (kill -9): waits for its orphaned backends
+# to exit, then removes the lock files naming the dead pid, so the server's
+# own checks do not mistake an unreaped zombie for a running postmaster.
+clear_stale_locks() {
+    local d pid i
+    d=$(real_dir)
+    [ -f "$d/data/postmaster.pid" ] || return 0
+    pid=$(postmaster_pid)
+    local left
+    for i in $(seq 1 100); do
+        left=$(cluster_processes)
+        [ -z "$left" ] && break
+        [ "$i" = 100 ] && die "postmaster $pid is gone but processes still use $d/data: ${left//$'\n'/ }"
+        sleep 0.1
+    done
+    note "removing the stale postmaster.pid of dead postmaster ${pid:-?}"
+    as_owner rm -f "$d/data/postmaster.pid"
+    as_owner find "$d/sock" -maxdepth 1 -name '.s.PGSQL.*.lock' -delete 2>/dev/null || true
 }
 
 do_init() {
@@ -174,6 +220,7 @@ do_start() {
     if running; then
         note "already running in $real"
     else
+        clear_stale_locks
         # pg_ctl removes a stale postmaster.pid left by kill -9 by itself.
         as_owner "$PGBIN/pg_ctl" -D "$real/data" -l "$real/postgres.log" -w -t 60 start >/dev/null ||
             { tail -20 "$real/postgres.log" >&2; die "PostgreSQL did not start (log: $real/postgres.log)"; }

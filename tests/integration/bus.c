@@ -56,8 +56,7 @@ typedef struct {
     char last_correlation[65];
 } s_sink_t;
 
-static bus_result_t
-s_on_ticket (void *ctx, db_t *db, const env_t *msg, char *reason, size_t reason_size)
+static bus_result_t s_on_ticket (void *ctx, db_t *db, const env_t *msg, char *reason, size_t reason_size)
 {
     (void) db;
     s_sink_t *sink = ctx;
@@ -68,8 +67,7 @@ s_on_ticket (void *ctx, db_t *db, const env_t *msg, char *reason, size_t reason_
     return sink->answer;
 }
 
-static cfg_t *
-s_config (int max_attempts)
+static cfg_t *s_config (int max_attempts)
 {
     char text[2048], err[512];
     snprintf (text, sizeof text,
@@ -77,6 +75,7 @@ s_config (int max_attempts)
               "  conninfo: '%s'\n"
               "  reconnect_max_ms: 500\n"
               "messaging:\n"
+              "  ack_timeout_ms: 300\n"
               "  retry_initial_ms: 50\n"
               "  retry_max_ms: 400\n"
               "  max_attempts: %d\n"
@@ -90,8 +89,7 @@ s_config (int max_attempts)
     return cfg;
 }
 
-static db_t *
-s_db (const cfg_t *cfg, const char *role, const char *app)
+static db_t *s_db (const cfg_t *cfg, const char *role, const char *app)
 {
     char *ci = cfg_conninfo_for (cfg, role, app);
     db_t *db = ci ? db_new (ci) : NULL;
@@ -113,8 +111,7 @@ typedef struct {
 static s_node_t s_pool[S_POOL];
 static void *s_raw; /* a test's raw socket, closed after each test */
 
-static void
-s_node_stop (s_node_t *node)
+static void s_node_stop (s_node_t *node)
 {
     if (!node)
         return;
@@ -124,8 +121,7 @@ s_node_stop (s_node_t *node)
     node->live = false;
 }
 
-static s_node_t *
-s_node_start (const char *service, const char *instance, int max_attempts)
+static s_node_t *s_node_start (const char *service, const char *instance, int max_attempts)
 {
     s_node_t *node = NULL;
     for (int i = 0; i < S_POOL && !node; i++)
@@ -151,8 +147,7 @@ s_node_start (const char *service, const char *instance, int max_attempts)
     return node;
 }
 
-static void
-s_cleanup_test (void)
+static void s_cleanup_test (void)
 {
     for (int i = 0; i < S_POOL; i++)
         if (s_pool[i].live)
@@ -163,8 +158,7 @@ s_cleanup_test (void)
 }
 
 /*  One long from an owner query (first column of the first row), -1 on error. */
-static long
-s_long (const char *sql, const char *param)
+static long s_long (const char *sql, const char *param)
 {
     const char *params[1] = { param };
     PGresult *res = db_exec (S.owner, sql, param ? 1 : 0, param ? params : NULL);
@@ -178,8 +172,7 @@ s_long (const char *sql, const char *param)
     return v;
 }
 
-static char *
-s_text (const char *sql, const char *param)
+static char *s_text (const char *sql, const char *param)
 {
     const char *params[1] = { param };
     PGresult *res = db_exec (S.owner, sql, param ? 1 : 0, param ? params : NULL);
@@ -191,8 +184,7 @@ s_text (const char *sql, const char *param)
     return v;
 }
 
-static void
-s_clean (void)
+static void s_clean (void)
 {
     db_command (S.owner, "TRUNCATE intake.outbox, intake.inbox, intake.dead_letters,"
                          " intake.endpoints, dispatch.outbox, dispatch.inbox,"
@@ -202,8 +194,7 @@ s_clean (void)
 /*  Runs the buses' loop until cond holds or timeout_ms passes. */
 typedef bool (*s_cond_fn) (const void *arg);
 
-static bool
-s_pump (s_node_t **nodes, int n, int timeout_ms, s_cond_fn cond, const void *arg)
+static bool s_pump (s_node_t **nodes, int n, int timeout_ms, s_cond_fn cond, const void *arg)
 {
     int64_t deadline = clock_mono_ms () + timeout_ms;
     while (true) {
@@ -227,8 +218,7 @@ s_pump (s_node_t **nodes, int n, int timeout_ms, s_cond_fn cond, const void *arg
     }
 }
 
-static cJSON *
-s_ticket_body (long ticket_id)
+static cJSON *s_ticket_body (long ticket_id)
 {
     char text[1024];
     snprintf (text, sizeof text,
@@ -246,8 +236,7 @@ typedef struct {
     env_t *msg;
 } s_emit_t;
 
-static int
-s_emit_fn (db_t *db, void *arg)
+static int s_emit_fn (db_t *db, void *arg)
 {
     s_emit_t *e = arg;
     return bus_emit (e->bus, db, &e->msg);
@@ -255,8 +244,7 @@ s_emit_fn (db_t *db, void *arg)
 
 /*  Emits a ticket.created from node in its own committed transaction;
  *  copies the message id out. body NULL = a valid ticket body. */
-static bool
-s_emit (s_node_t *node, long ticket_id, cJSON *body, char id[UUID_STR_LEN])
+static bool s_emit (s_node_t *node, long ticket_id, cJSON *body, char id[UUID_STR_LEN])
 {
     if (!body)
         body = s_ticket_body (ticket_id);
@@ -275,16 +263,14 @@ s_emit (s_node_t *node, long ticket_id, cJSON *body, char id[UUID_STR_LEN])
     return true;
 }
 
-static bool
-s_acked (const void *id)
+static bool s_acked (const void *id)
 {
     return s_long ("SELECT count(*) FROM intake.outbox WHERE message_id = $1::uuid"
                    " AND acked_at IS NOT NULL",
                    id) == 1;
 }
 
-static bool
-s_dead (const void *id)
+static bool s_dead (const void *id)
 {
     return s_long ("SELECT count(*) FROM intake.outbox WHERE message_id = $1::uuid"
                    " AND dead_at IS NOT NULL",
@@ -295,8 +281,7 @@ s_dead (const void *id)
  *  Tests
  */
 
-static bool
-t_delivered_and_acked (void)
+static bool t_delivered_and_acked (void)
 {
     s_node_t *a, *b;
     s_sink_t sink = { .answer = BUS_OK };
@@ -339,8 +324,7 @@ t_delivered_and_acked (void)
     return true;
 }
 
-static bool
-t_redelivery_is_ignored (void)
+static bool t_redelivery_is_ignored (void)
 {
     s_node_t *a, *b;
     s_sink_t sink = { .answer = BUS_OK };
@@ -372,8 +356,7 @@ t_redelivery_is_ignored (void)
     return true;
 }
 
-static bool
-t_absent_receiver_gets_it_later (void)
+static bool t_absent_receiver_gets_it_later (void)
 {
     s_node_t *a, *b;
     s_sink_t sink = { .answer = BUS_OK };
@@ -406,15 +389,13 @@ t_absent_receiver_gets_it_later (void)
     return true;
 }
 
-static bool
-s_dead_letter_count (const void *id)
+static bool s_dead_letter_count (const void *id)
 {
     return s_long ("SELECT count(*) FROM dispatch.dead_letters WHERE message_id = $1::uuid", id)
            == 1;
 }
 
-static bool
-t_invalid_body_is_dead_lettered (void)
+static bool t_invalid_body_is_dead_lettered (void)
 {
     s_node_t *a, *b;
     s_sink_t sink = { .answer = BUS_OK };
@@ -513,8 +494,7 @@ t_invalid_body_is_dead_lettered (void)
     return true;
 }
 
-static bool
-t_max_attempts_then_dead (void)
+static bool t_max_attempts_then_dead (void)
 {
     s_node_t *a, *b;
     s_sink_t sink = { .answer = BUS_RETRY };
@@ -524,8 +504,12 @@ t_max_attempts_then_dead (void)
     s_node_t *nodes[] = { a, b };
     s_pump (nodes, 2, 200, NULL, NULL);
     char id[UUID_STR_LEN];
+    int64_t t0 = clock_mono_ms ();
     CHECK (s_emit (a, 47, NULL, id));
     CHECK (s_pump (nodes, 2, 8000, s_dead, id));
+    /* Each delivery is given ack_timeout_ms (300) before the next one and
+     * before the verdict: three of them take at least 900 ms. */
+    CHECK (clock_mono_ms () - t0 >= 850);
     CHECK (sink.calls == 3); /* delivered three times, never acknowledged */
     char *err = s_text ("SELECT last_error FROM intake.outbox WHERE message_id = $1::uuid", id);
     CHECK (err && strcmp (err, "no acknowledgement after 3 attempts") == 0);
@@ -540,8 +524,7 @@ t_max_attempts_then_dead (void)
     return true;
 }
 
-static bool
-t_bad_configuration_is_refused (void)
+static bool t_bad_configuration_is_refused (void)
 {
     cfg_t *cfg = s_config (100);
     CHECK (cfg);
@@ -560,8 +543,7 @@ typedef struct {
     bool (*fn) (void);
 } s_test_t;
 
-int
-main (void)
+int main (void)
 {
     static const s_test_t tests[] = {
         { "bus delivers a message and records its acknowledgement", t_delivered_and_acked },

@@ -18,6 +18,7 @@ class IntakeClient:
         self.timeout_ms = timeout_ms
         self.ctx = zmq.Context.instance()
         self.sock = None
+        self.retries = 0   # resends by submit(): evidence a fault was felt
         self._connect()
 
     def _connect(self):
@@ -58,6 +59,7 @@ class IntakeClient:
             if reply is not None and not (not reply.get("ok")
                                           and reply["error"]["code"] == "unavailable"):
                 return reply
+            self.retries += 1
             time.sleep(0.2)
         raise TimeoutError("no answer to ticket.submit within %ss" % deadline_s)
 

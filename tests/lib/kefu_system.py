@@ -25,6 +25,7 @@ class System:
                  clock_us=None, **config_overrides):
         self.tmp = tempfile.mkdtemp(prefix="kefu-%s-" % name)
         os.chmod(self.tmp, 0o755)
+        os.mkdir(os.path.join(self.tmp, "pg"))
         self.cluster = h.Cluster(os.path.join(self.tmp, "pg")).start()
         self.clock_file = os.path.join(self.tmp, "clock")
         self.env = {}

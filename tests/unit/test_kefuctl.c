@@ -14,15 +14,14 @@
 
 #include "unit.h"
 
-#include "../../tools/kefuctl/args.c"
-#include "../../tools/kefuctl/client.c"
-#include "../../tools/kefuctl/cmd_list.c"
-#include "../../tools/kefuctl/cmd_show.c"
-#include "../../tools/kefuctl/cmd_submit.c"
-#include "../../tools/kefuctl/kctl.c"
-#include "../../tools/kefuctl/table.c"
-#include "../../tools/kefuctl/admin.c"
-#include "../../tools/kefuctl/admin_load.c"
+#include "../../tools/kefuctl/admin.h"
+#include "../../tools/kefuctl/args.h"
+#include "../../tools/kefuctl/client.h"
+#include "../../tools/kefuctl/kctl.h"
+#include "../../tools/kefuctl/table.h"
+#include "json.h"
+#include "transport.h"
+
 
 /* ---- stderr capture: error messages are part of the contract ---- */
 

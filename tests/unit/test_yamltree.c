@@ -127,6 +127,12 @@ UNIT_TEST (yamltree_getter_errors_name_file_line_and_key)
     UNIT_ASSERT (ok);
     s_expect_getter_error ("other: 1\n", 4, "c.yaml:1: size: missing (required key)", &ok);
     UNIT_ASSERT (ok);
+    s_expect_getter_error ("other: 1\nsise: 2\n", 4, "c.yaml:2: sise: unknown key (did you mean size?)", &ok);
+    UNIT_ASSERT (ok);
+    s_expect_getter_error ("other: 1\nSIZE: 2\n", 4, "c.yaml:2: SIZE: unknown key (did you mean size?)", &ok);
+    UNIT_ASSERT (ok);
+    s_expect_getter_error ("size:\n", 4, "c.yaml:1: size: a value is required", &ok);
+    UNIT_ASSERT (ok);
     s_expect_getter_error ("size: 1\n\nsiez: 2\n", 5,
                            "c.yaml:3: siez: unknown key (expected one of: size)", &ok);
     UNIT_ASSERT (ok);

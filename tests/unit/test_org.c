@@ -1,0 +1,353 @@
+/*  Unit tests for common/org: the demo organisation loads intact (Chinese
+ *  text byte for byte), each kind of bad input is refused with
+ *  file:line: key, and weekly hours convert to and from JSON. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "org.h"
+#include "unit.h"
+
+static const char *s_repo_file (const char *relative, char *buf, size_t size)
+{
+    const char *ups[] = { "", "../", "../../", "../../../" };
+    for (size_t i = 0; i < sizeof ups / sizeof *ups; i++) {
+        snprintf (buf, size, "%s%s", ups[i], relative);
+        if (access (buf, R_OK) == 0)
+            return buf;
+    }
+    return relative;
+}
+
+static int s_find_branch (const org_t *org, const char *id)
+{
+    for (int i = 0; i < org->n_branches; i++)
+        if (strcmp (org->branches[i].id, id) == 0)
+            return i;
+    return -1;
+}
+
+UNIT_TEST (org_demo_file_loads)
+{
+    char path[512], err[512] = "";
+    org_t *org = org_load (s_repo_file ("deploy/demo/org.yaml", path, sizeof path), err, sizeof err);
+    if (!org)
+        printf ("    %s\n", err);
+    UNIT_ASSERT (org);
+    UNIT_ASSERT_INT_EQ (org->n_tiers, 3);
+    UNIT_ASSERT_STR_EQ (org->tiers[0], "city");
+    UNIT_ASSERT_INT_EQ (org->n_regions, 2);
+    UNIT_ASSERT (strcmp (org->regions[0].tier, org->regions[1].tier) != 0);
+    UNIT_ASSERT_STR_EQ (org->regions[0].name, "\xe4\xb8\x8a\xe6\xb5\xb7\xe5\xb8\x82\xe5\x8c\xba"); /* 上海市区 */
+    UNIT_ASSERT_INT_EQ (org->n_branches, 3);
+    int sh01 = s_find_branch (org, "SH01"), sh02 = s_find_branch (org, "SH02");
+    UNIT_ASSERT (sh01 >= 0 && sh02 >= 0);
+    UNIT_ASSERT_STR_EQ (org->branches[sh01].name, "上海徐汇服务站");
+    UNIT_ASSERT_STR_EQ (org->branches[sh01].timezone, "Asia/Shanghai");
+    UNIT_ASSERT_INT_EQ (org->branches[sh01].hours.n[6], 1);  /* open on Sunday */
+    UNIT_ASSERT_INT_EQ (org->branches[sh02].hours.n[0], 2);  /* lunch break */
+    UNIT_ASSERT_INT_EQ (org->branches[sh02].hours.n[6], 0);  /* closed on Sunday */
+    UNIT_ASSERT (org_week_contains (&org->branches[sh02].hours, 0, 8 * 60 + 30));
+    UNIT_ASSERT (!org_week_contains (&org->branches[sh02].hours, 0, 12 * 60 + 30));
+    UNIT_ASSERT (org->n_technicians >= 10);
+    bool grades[4] = { false }, night_senior = false, some_premium = false;
+    for (int i = 0; i < org->n_technicians; i++) {
+        const org_technician_t *t = &org->technicians[i];
+        grades[t->grade] = true;
+        UNIT_ASSERT (t->capacity >= 1 && t->capacity <= 100);
+        UNIT_ASSERT (t->n_skills >= 1);
+        if (t->grade == GRADE_SENIOR && t->active && org_week_contains (&t->shift, 6, 3 * 60))
+            night_senior = true;
+    }
+    UNIT_ASSERT (grades[0] && grades[1] && grades[2] && grades[3]);
+    UNIT_ASSERT (night_senior);
+    for (int i = 0; i < org->n_products; i++)
+        some_premium |= org->products[i].premium;
+    UNIT_ASSERT (some_premium);
+    UNIT_ASSERT (org->n_customers >= 6);
+    UNIT_ASSERT_STR_EQ (org->customers[0].name, "王秀英");
+    UNIT_ASSERT_STR_EQ (org->customers[0].address, "上海市徐汇区漕溪北路88号2单元1201室");
+    UNIT_ASSERT_STR_EQ (org->customers[0].class_, "vip");
+    UNIT_ASSERT_INT_EQ (org->customers[0].n_cards, 2);
+    UNIT_ASSERT_STR_EQ (org->customers[0].cards[0].purchase_date, "2024-03-12");
+    UNIT_ASSERT (org->customers[3].branch == NULL);
+    UNIT_ASSERT_STR_EQ (org->customers[4].class_, "regular");
+    org_destroy (&org);
+    UNIT_ASSERT (org == NULL);
+    org_destroy (&org);
+}
+
+/*  A small valid organisation; the bad-input tests change one piece of it.
+ *  Line numbers are referred to in the expectations below. */
+static const char *s_base = "tiers: [city, surrounding]\n"                              /* 1 */
+                            "regions:\n"                                                 /* 2 */
+                            "  - {id: R1, name: 区一, tier: city}\n"                     /* 3 */
+                            "branches:\n"                                                /* 4 */
+                            "  - id: B1\n"                                               /* 5 */
+                            "    name: 站一\n"                                           /* 6 */
+                            "    region: R1\n"                                           /* 7 */
+                            "    timezone: Asia/Shanghai\n"                              /* 8 */
+                            "    hours:\n"                                               /* 9 */
+                            "      mon: [\"08:00-12:00\", \"13:00-18:00\"]\n"            /* 10 */
+                            "products:\n"                                                /* 11 */
+                            "  - {code: P1, name: 产品, line: ac}\n"                     /* 12 */
+                            "technicians:\n"                                             /* 13 */
+                            "  - id: T1\n"                                               /* 14 */
+                            "    name: 技师\n"                                           /* 15 */
+                            "    branch: B1\n"                                           /* 16 */
+                            "    grade: senior\n"                                        /* 17 */
+                            "    skills: [ac]\n"                                         /* 18 */
+                            "    capacity: 3\n"                                          /* 19 */
+                            "    shift:\n"                                               /* 20 */
+                            "      mon: [\"08:00-18:00\"]\n"                             /* 21 */
+                            "customers:\n"                                               /* 22 */
+                            "  - id: C1\n"                                               /* 23 */
+                            "    name: 客户\n"                                           /* 24 */
+                            "    phone: \"13800000000\"\n"                               /* 25 */
+                            "    address: 地址\n"                                        /* 26 */
+                            "    region: R1\n"                                           /* 27 */
+                            "    cards:\n"                                               /* 28 */
+                            "      - {card_no: W1, product: P1, serial: S1, purchase_date: \"2024-02-29\"}\n"; /* 29 */
+
+/*  `text` with the first `from` replaced by `to` (caller frees), or NULL. */
+static char *s_replace (const char *text, const char *from, const char *to)
+{
+    const char *at = text ? strstr (text, from) : NULL;
+    if (!at)
+        return NULL;
+    size_t head = (size_t) (at - text), len = strlen (text) - strlen (from) + strlen (to);
+    char *out = malloc (len + 1);
+    if (!out)
+        return NULL;
+    memcpy (out, text, head);
+    strcpy (out + head, to);
+    strcat (out, at + strlen (from));
+    return out;
+}
+
+static char *s_variant (const char *from, const char *to)
+{
+    return s_replace (s_base, from, to);
+}
+
+/*  The variant must be refused with an error containing `expected`. */
+static bool s_refused (const char *from, const char *to, const char *expected)
+{
+    char *text = s_variant (from, to);
+    if (!text) {
+        printf ("    test bug: \"%s\" not in the base text\n", from);
+        return false;
+    }
+    char err[512] = "";
+    org_t *org = org_load_string ("org.yaml", text, err, sizeof err);
+    free (text);
+    if (org) {
+        org_destroy (&org);
+        printf ("    loaded but should not have: %s -> %s\n", from, to);
+        return false;
+    }
+    if (!strstr (err, expected)) {
+        printf ("    got: %s\n    want: %s\n", err, expected);
+        return false;
+    }
+    return true;
+}
+
+UNIT_TEST (org_base_text_is_valid)
+{
+    char err[512] = "";
+    org_t *org = org_load_string ("org.yaml", s_base, err, sizeof err);
+    if (!org)
+        printf ("    %s\n", err);
+    UNIT_ASSERT (org);
+    UNIT_ASSERT_INT_EQ (org->branches[0].hours.n[0], 2);
+    UNIT_ASSERT_INT_EQ (org->branches[0].hours.iv[0][1].start_min, 13 * 60);
+    UNIT_ASSERT_INT_EQ (org->technicians[0].grade, GRADE_SENIOR);
+    UNIT_ASSERT (org->technicians[0].active);
+    UNIT_ASSERT_INT_EQ (org->products[0].warranty_months, 12);
+    UNIT_ASSERT (!org->products[0].premium);
+    org_destroy (&org);
+}
+
+UNIT_TEST (org_refuses_typos_and_wrong_types)
+{
+    UNIT_ASSERT (s_refused ("    timezone:", "    timezon:",
+                            "org.yaml:8: branches[0].timezon: unknown key (did you mean timezone?)"));
+    UNIT_ASSERT (s_refused ("products:", "prodcts:", "org.yaml:11: prodcts: unknown key"));
+    UNIT_ASSERT (s_refused ("    timezone: Asia/Shanghai\n", "    timezone: Asia/Shanghai\n    colour: red\n",
+                            "org.yaml:9: branches[0].colour: unknown key (expected one of: id, name, region, timezone, hours)"));
+    UNIT_ASSERT (s_refused ("    shift:", "    shfit:", "org.yaml:20: technicians[0].shfit: unknown key (did you mean shift?)"));
+    UNIT_ASSERT (s_refused ("    skills: [ac]\n", "", "org.yaml:14: technicians[0].skills: missing (required key; a list of product lines)"));
+    UNIT_ASSERT (s_refused ("      mon: [\"08:00-18:00\"]", "      mond: [\"08:00-18:00\"]",
+                            "org.yaml:21: technicians[0].shift.mond: unknown key (expected one of: mon, tue, wed, thu, fri, sat, sun)"));
+    UNIT_ASSERT (s_refused ("capacity: 3", "capacity: lots",
+                            "org.yaml:19: technicians[0].capacity: must be an integer from 1 to 100 (found \"lots\")"));
+    UNIT_ASSERT (s_refused ("grade: senior", "grade: master",
+                            "org.yaml:17: technicians[0].grade: \"master\" is not one of: trainee, junior, intermediate, senior"));
+    UNIT_ASSERT (s_refused ("    skills: [ac]", "    skills: ac", "org.yaml:18: technicians[0].skills: expected a list"));
+    UNIT_ASSERT (s_refused ("    hours:\n      mon: [\"08:00-12:00\", \"13:00-18:00\"]\n", "    hours: closed\n", "org.yaml:9: branches[0].hours: expected a mapping"));
+    UNIT_ASSERT (s_refused ("line: ac}", "line: ac, premium: maybe}", "org.yaml:12: products[0].premium: must be true or false"));
+    UNIT_ASSERT (s_refused ("    name: 技师\n", "", "org.yaml:14: technicians[0].name: missing (required key)"));
+    UNIT_ASSERT (s_refused ("tiers: [city, surrounding]\n", "", "org.yaml:1: tiers: missing (required key; a list)"));
+}
+
+UNIT_TEST (org_refuses_out_of_range_values)
+{
+    UNIT_ASSERT (s_refused ("capacity: 3", "capacity: 0", "org.yaml:19: technicians[0].capacity: must be an integer from 1 to 100"));
+    UNIT_ASSERT (s_refused ("capacity: 3", "capacity: 101", "technicians[0].capacity: must be an integer from 1 to 100"));
+    UNIT_ASSERT (s_refused ("line: ac}", "line: ac, warranty_months: 121}",
+                            "org.yaml:12: products[0].warranty_months: must be an integer from 0 to 120"));
+    UNIT_ASSERT (s_refused ("id: T1", "id: T1 with spaces", "org.yaml:14: technicians[0].id: \"T1 with spaces\" is not an identifier"));
+    UNIT_ASSERT (s_refused ("id: T1", "id: T123456789012345678901234567890123", "is not an identifier (1 to 32"));
+    UNIT_ASSERT (s_refused ("phone: \"13800000000\"", "phone: \"call me\"", "org.yaml:25: customers[0].phone: expected a phone number"));
+    UNIT_ASSERT (s_refused ("    name: 客户", "    name: \"\"", "org.yaml:24: customers[0].name: must not be empty"));
+    UNIT_ASSERT (s_refused ("    name: 客户", "    name: \"a\\tb\"", "customers[0].name: must not contain control characters"));
+    UNIT_ASSERT (s_refused ("    region: R1\n    cards", "    region: R1\n    class: gold\n    cards", "\"gold\" is not one of: regular, important, vip"));
+}
+
+UNIT_TEST (org_refuses_bad_intervals)
+{
+    UNIT_ASSERT (s_refused ("[\"08:00-12:00\", \"13:00-18:00\"]", "[\"08:00-12:00\", \"11:00-18:00\"]",
+                            "org.yaml:10: branches[0].hours.mon[1]: \"11:00-18:00\" overlaps or comes before the previous interval"));
+    UNIT_ASSERT (s_refused ("[\"08:00-12:00\", \"13:00-18:00\"]", "[\"13:00-18:00\", \"08:00-12:00\"]",
+                            "branches[0].hours.mon[1]: \"08:00-12:00\" overlaps or comes before"));
+    UNIT_ASSERT (s_refused ("[\"08:00-18:00\"]", "[\"18:00-08:00\"]",
+                            "org.yaml:21: technicians[0].shift.mon[0]: inverted or empty interval \"18:00-08:00\""));
+    UNIT_ASSERT (s_refused ("[\"08:00-18:00\"]", "[\"08:00-08:00\"]", "inverted or empty interval"));
+    UNIT_ASSERT (s_refused ("[\"08:00-18:00\"]", "[\"8:00-18:00\"]",
+                            "org.yaml:21: technicians[0].shift.mon[0]: expected \"HH:MM-HH:MM\" (00:00 to 24:00), found \"8:00-18:00\""));
+    UNIT_ASSERT (s_refused ("[\"08:00-18:00\"]", "[\"08:00-24:30\"]", "expected \"HH:MM-HH:MM\""));
+    UNIT_ASSERT (s_refused ("[\"08:00-18:00\"]", "[\"08:60-18:00\"]", "expected \"HH:MM-HH:MM\""));
+    UNIT_ASSERT (s_refused ("[\"08:00-18:00\"]", "[[\"08:00\"]]", "found a list or mapping"));
+}
+
+UNIT_TEST (org_refuses_unknown_time_zones)
+{
+    UNIT_ASSERT (s_refused ("Asia/Shanghai", "Asia/Shanghia",
+                            "org.yaml:8: branches[0].timezone: unknown time zone \"Asia/Shanghia\" (expected an IANA name"));
+    UNIT_ASSERT (s_refused ("Asia/Shanghai", "../../etc/passwd", "unknown time zone \"../../etc/passwd\""));
+    UNIT_ASSERT (s_refused ("Asia/Shanghai", "/etc/passwd", "unknown time zone"));
+    UNIT_ASSERT (s_refused ("Asia/Shanghai", "Asia", "unknown time zone \"Asia\""));
+    UNIT_ASSERT (s_refused ("Asia/Shanghai", "zone.tab", "unknown time zone \"zone.tab\""));
+}
+
+UNIT_TEST (org_refuses_unknown_references)
+{
+    UNIT_ASSERT (s_refused ("tier: city}", "tier: town}",
+                            "org.yaml:3: regions[0].tier: unknown tier \"town\" (expected one of: city, surrounding)"));
+    UNIT_ASSERT (s_refused ("    region: R1\n    timezone", "    region: R9\n    timezone",
+                            "org.yaml:7: branches[0].region: unknown region \"R9\" (expected one of: R1)"));
+    UNIT_ASSERT (s_refused ("branch: B1", "branch: B2", "org.yaml:16: technicians[0].branch: unknown branch \"B2\" (expected one of: B1)"));
+    UNIT_ASSERT (s_refused ("skills: [ac]", "skills: [ac, fridge]",
+                            "org.yaml:18: technicians[0].skills[1]: unknown product line \"fridge\" (expected one of: ac)"));
+    UNIT_ASSERT (s_refused ("    region: R1\n    cards", "    region: RX\n    cards",
+                            "org.yaml:27: customers[0].region: unknown region \"RX\""));
+    UNIT_ASSERT (s_refused ("product: P1", "product: P2",
+                            "org.yaml:29: customers[0].cards[0].product: unknown product \"P2\" (expected one of: P1)"));
+    UNIT_ASSERT (s_refused ("    region: R1\n    cards", "    region: R1\n    branch: B7\n    cards",
+                            "org.yaml:28: customers[0].branch: unknown branch \"B7\""));
+}
+
+UNIT_TEST (org_refuses_duplicates_and_bad_dates)
+{
+    UNIT_ASSERT (s_refused ("  - {id: R1, name: 区一, tier: city}\n",
+                            "  - {id: R1, name: 区一, tier: city}\n  - {id: R1, name: 区二, tier: city}\n",
+                            "org.yaml:4: regions[1].id: duplicate region id \"R1\" (first at line 3)"));
+    UNIT_ASSERT (s_refused ("tiers: [city, surrounding]", "tiers: [city, city]", "org.yaml:1: tiers[1]: duplicate tier \"city\""));
+    UNIT_ASSERT (s_refused ("      - {card_no: W1, product: P1, serial: S1, purchase_date: \"2024-02-29\"}\n",
+                            "      - {card_no: W1, product: P1, serial: S1, purchase_date: \"2024-02-29\"}\n"
+                            "      - {card_no: W1, product: P1, serial: S2, purchase_date: \"2024-03-01\"}\n",
+                            "org.yaml:30: customers[0].cards[1].card_no: duplicate card number \"W1\" (first at line 29)"));
+    UNIT_ASSERT (s_refused ("2024-02-29", "2023-02-29",
+                            "org.yaml:29: customers[0].cards[0].purchase_date: \"2023-02-29\" is not a calendar date (expected YYYY-MM-DD"));
+    UNIT_ASSERT (s_refused ("2024-02-29", "2024-13-01", "is not a calendar date"));
+    UNIT_ASSERT (s_refused ("2024-02-29", "2024-4-01", "is not a calendar date"));
+    UNIT_ASSERT (s_refused ("2024-02-29", "2024-04-31", "is not a calendar date"));
+    UNIT_ASSERT (s_refused ("    grade: senior\n", "    grade: senior\n    grade: junior\n",
+                            "org.yaml:18: technicians[0].grade: duplicate key (first at line 17)"));
+    UNIT_ASSERT (s_refused ("  - {id: R1, name: 区一, tier: city}", "  - {id: R1, name: &n 区一, tier: city}", "org.yaml:3: regions[0].name: anchors"));
+    UNIT_ASSERT (s_refused ("    name: 站一", "    name: *n", "org.yaml:6: branches[0].name: aliases (*n) are not supported"));
+}
+
+UNIT_TEST (org_refuses_branch_outside_customer_region)
+{
+    char *text = s_variant ("  - {id: R1, name: 区一, tier: city}\n",
+                            "  - {id: R1, name: 区一, tier: city}\n  - {id: R2, name: 区二, tier: surrounding}\n");
+    UNIT_ASSERT (text);
+    /* Customer in R2 served by B1 of R1: refused. */
+    char *bad = s_replace (text, "    region: R1\n    cards", "    region: R2\n    branch: B1\n    cards");
+    free (text);
+    UNIT_ASSERT (bad);
+    char err[512] = "";
+    org_t *org = org_load_string ("org.yaml", bad, err, sizeof err);
+    free (bad);
+    UNIT_ASSERT (org == NULL);
+    UNIT_ASSERT_CONTAINS (err, "customers[0].branch: branch \"B1\" serves region \"R1\", not the customer's region \"R2\"");
+}
+
+UNIT_TEST (org_interval_parse_bounds)
+{
+    org_interval_t iv;
+    UNIT_ASSERT_INT_EQ (org_interval_parse ("00:00-24:00", &iv), 0);
+    UNIT_ASSERT_INT_EQ (iv.start_min, 0);
+    UNIT_ASSERT_INT_EQ (iv.end_min, 1440);
+    UNIT_ASSERT_INT_EQ (org_interval_parse ("08:30-12:00", &iv), 0);
+    UNIT_ASSERT_INT_EQ (iv.start_min, 510);
+    UNIT_ASSERT_INT_EQ (org_interval_parse ("24:00-24:00", &iv), -1);
+    UNIT_ASSERT_INT_EQ (org_interval_parse ("12:00-08:00", &iv), -1);
+    UNIT_ASSERT_INT_EQ (org_interval_parse ("12:00-12:00", &iv), -1);
+    UNIT_ASSERT_INT_EQ (org_interval_parse ("12:00-12:00 ", &iv), -1);
+    UNIT_ASSERT_INT_EQ (org_interval_parse ("1200-1300", &iv), -1);
+    UNIT_ASSERT_INT_EQ (org_interval_parse ("12:00~13:00", &iv), -1);
+    UNIT_ASSERT_INT_EQ (org_interval_parse ("", &iv), -1);
+    UNIT_ASSERT_INT_EQ (org_interval_parse (NULL, &iv), -1);
+    org_grade_t grade;
+    UNIT_ASSERT_INT_EQ (org_grade_parse ("junior", &grade), 0);
+    UNIT_ASSERT_INT_EQ (grade, GRADE_JUNIOR);
+    UNIT_ASSERT_INT_EQ (org_grade_parse ("Junior", &grade), -1);
+    UNIT_ASSERT_INT_EQ (org_grade_parse (NULL, &grade), -1);
+}
+
+UNIT_TEST (org_week_json_round_trip)
+{
+    org_week_t week;
+    memset (&week, 0, sizeof week);
+    week.n[0] = 2;
+    week.iv[0][0] = (org_interval_t) { 510, 720 };
+    week.iv[0][1] = (org_interval_t) { 780, 1050 };
+    week.n[6] = 1;
+    week.iv[6][0] = (org_interval_t) { 0, 1440 };
+    char *json = org_week_to_json (&week);
+    UNIT_ASSERT_STR_EQ (json, "{\"mon\":[\"08:30-12:00\",\"13:00-17:30\"],\"sun\":[\"00:00-24:00\"]}");
+    org_week_t back;
+    UNIT_ASSERT_INT_EQ (org_week_from_json (json, &back), 0);
+    free (json);
+    UNIT_ASSERT_INT_EQ (back.n[0], 2);
+    UNIT_ASSERT_INT_EQ (back.n[1], 0);
+    UNIT_ASSERT_INT_EQ (back.iv[0][1].end_min, 1050);
+    UNIT_ASSERT (org_week_contains (&back, 6, 1439));
+    UNIT_ASSERT (org_week_contains (&back, 0, 510));
+    UNIT_ASSERT (!org_week_contains (&back, 0, 720));  /* end is exclusive */
+    UNIT_ASSERT (!org_week_contains (&back, 0, 509));
+    UNIT_ASSERT (!org_week_contains (&back, 1, 600));
+    UNIT_ASSERT (!org_week_contains (&back, 7, 600));
+    UNIT_ASSERT (!org_week_contains (&back, -1, 600));
+    UNIT_ASSERT (!org_week_contains (&back, 6, 1440));
+    UNIT_ASSERT (!org_week_contains (NULL, 0, 600));
+
+    UNIT_ASSERT_INT_EQ (org_week_from_json ("{}", &back), 0);
+    UNIT_ASSERT_INT_EQ (back.n[0], 0);
+    UNIT_ASSERT_INT_EQ (org_week_from_json ("{\"mon\":[],\"tue\":[\"09:00-10:00\"]}", &back), 0);
+    UNIT_ASSERT_INT_EQ (back.n[1], 1);
+    const char *bad[] = {
+        "", "[]", "{\"mon\":\"08:00-18:00\"}", "{\"monday\":[]}", "{\"mon\":[],\"mon\":[]}",
+        "{\"mon\":[\"18:00-08:00\"]}", "{\"mon\":[\"08:00-12:00\",\"11:00-13:00\"]}", "{\"mon\":[8]}",
+        "{\"mon\":[]} x", "{\"mon\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        UNIT_ASSERT_INT_EQ (org_week_from_json (bad[i], &back), -1);
+    UNIT_ASSERT_INT_EQ (org_week_from_json (NULL, &back), -1);
+    week.n[2] = ORG_MAX_INTERVALS + 1;
+    UNIT_ASSERT (org_week_to_json (&week) == NULL);
+}
