@@ -320,8 +320,8 @@ void bus_kick (bus_t *self)
     if (self->fault_exit_after > 0 && self->emitting_commits >= self->fault_exit_after) {
         /* Failure injection for the fault tests (docs/messaging.md): the
          * commit is durable, nothing has been sent yet. */
-        log_kv (LOG_WARN, "fault_injection_exit", "after_commits", getenv ("KEFU_FAULT_EXIT_AFTER_COMMIT"),
-                NULL);
+        log_kv (LOG_WARN, "fault_injection_exit", "after_commits",
+                getenv ("KEFU_FAULT_EXIT_AFTER_COMMIT"), NULL);
         _exit (86);
     }
 }

@@ -205,7 +205,8 @@ static const bus_handler_t *s_handler (const bus_t *self, const char *type)
 
 /*  Pulls "type" and "source.service" out of a message that failed
  *  validation, for the dead letter (only when they are short, valid text). */
-static void s_peek (const char *data, size_t len, char *type, size_t tsize, char *source, size_t ssize)
+static void s_peek (const char *data, size_t len, char *type, size_t tsize, char *source,
+                    size_t ssize)
 {
     type[0] = source[0] = '\0';
     char err[64];
@@ -222,8 +223,8 @@ static void s_peek (const char *data, size_t len, char *type, size_t tsize, char
     cJSON_Delete (doc);
 }
 
-static void s_handle_message (bus_t *self, const char *identity, size_t identity_size, const char *data,
-                  size_t len)
+static void s_handle_message (bus_t *self, const char *identity, size_t identity_size,
+                              const char *data, size_t len)
 {
     self->stats.received++;
     char id[UUID_STR_LEN] = "";

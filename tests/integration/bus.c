@@ -56,7 +56,8 @@ typedef struct {
     char last_correlation[65];
 } s_sink_t;
 
-static bus_result_t s_on_ticket (void *ctx, db_t *db, const env_t *msg, char *reason, size_t reason_size)
+static bus_result_t s_on_ticket (void *ctx, db_t *db, const env_t *msg, char *reason,
+                                 size_t reason_size)
 {
     (void) db;
     s_sink_t *sink = ctx;
@@ -479,7 +480,8 @@ static bool t_invalid_body_is_dead_lettered (void)
     sizes[0] = sizeof garbage - 1;
     CHECK (tr_send (raw, frames, sizes, 1, 0) == 0);
     CHECK (s_pump (nodes, 2, 3000, NULL, NULL));
-    char *stored = s_text ("SELECT payload FROM dispatch.dead_letters WHERE message_id IS NULL", NULL);
+    char *stored =
+        s_text ("SELECT payload FROM dispatch.dead_letters WHERE message_id IS NULL", NULL);
     CHECK (stored && strstr (stored, "\\xFF\\xFE"));
     free (stored);
     CHECK (tr_recv (raw, ack_frames, ack_sizes, 2, ZMQ_DONTWAIT) == -1); /* no ack possible */
@@ -577,7 +579,8 @@ int main (void)
     free (owner_ci);
     S.zctx = zmq_ctx_new ();
     if (!S.schemas || !S.owner || db_ensure (S.owner) != 0 || !S.zctx) {
-        printf ("not ok - set-up: %s\n", !S.schemas ? err : S.owner ? db_error (S.owner) : "memory");
+        printf ("not ok - set-up: %s\n",
+                !S.schemas ? err : S.owner ? db_error (S.owner) : "memory");
         printf ("0 passed, 1 failed\n");
         schema_set_destroy (&S.schemas);
         db_destroy (&S.owner);
