@@ -61,8 +61,14 @@ static long s_submit (void *sock, const char *text, int timeout_ms)
 {
     const void *frames[] = { text };
     size_t sizes[] = { strlen (text) };
-    if (tr_send (sock, frames, sizes, 1, 0) != 0)
-        return -1;
+    /* ZMQ_IMMEDIATE: a send fails with EAGAIN until the connection is up */
+    int64_t give_up = clock_mono_ms () + timeout_ms;
+    while (tr_send (sock, frames, sizes, 1, 0) != 0) {
+        if (errno != EAGAIN || clock_mono_ms () >= give_up)
+            return -1;
+        zmq_pollitem_t out = { sock, 0, ZMQ_POLLOUT, 0 };
+        zmq_poll (&out, 1, 10);
+    }
     zmq_pollitem_t item = { sock, 0, ZMQ_POLLIN, 0 };
     if (zmq_poll (&item, 1, timeout_ms) <= 0)
         return -1;

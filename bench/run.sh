@@ -55,7 +55,7 @@ for svc in intake dispatch; do
     "$build/bin/kefu-$svc" --instance "$svc-bench" >"$work/$svc.log" 2>&1 &
     pids+=($!)
 done
-"$build/bin/kefuctl" admin wait-ready --service intake --service dispatch --timeout-ms 30000 >/dev/null
+"$build/bin/kefuctl" admin wait-ready --services intake,dispatch --timeout-ms 30000 >/dev/null
 
 psqlc() { /usr/bin/psql -X -q -A -t -v ON_ERROR_STOP=1 "$conninfo user=kefu_owner" "$@"; }
 

@@ -22,7 +22,7 @@ static const char s_admin_usage[] =
     "       kefuctl admin load ORG.yaml\n"
     "       kefuctl admin dead-letters [--service S]\n"
     "       kefuctl admin requeue SERVICE OUTBOX_ID\n"
-    "       kefuctl admin wait-ready [--timeout-ms N]\n";
+    "       kefuctl admin wait-ready [--services a,b] [--timeout-ms N]\n";
 
 /*  Checks a service name against cfg_service_names (which has no NULL
  *  terminator). Returns 0, or -1 after printing the choices. */
@@ -273,9 +273,10 @@ cleanup:
     return rc;
 }
 
-/*  Services without a fresh heartbeat, as "a, b" into out. Returns the
- *  count missing, or -1 on a database error (reason in out). */
-static int s_admin_missing (db_t *db, int fresh_s, char *out, size_t outsize)
+/*  Services (of those whose bit is set in wanted) without a fresh
+ *  heartbeat, as "a, b" into out. Returns the count missing, or -1 on a
+ *  database error (reason in out). */
+static int s_admin_missing (db_t *db, unsigned wanted, int fresh_s, char *out, size_t outsize)
 {
     int missing = 0;
     size_t len = 0;
@@ -283,6 +284,8 @@ static int s_admin_missing (db_t *db, int fresh_s, char *out, size_t outsize)
     char fresh[32];
     snprintf (fresh, sizeof fresh, "%d", fresh_s);
     for (int s = 0; s < CFG_SERVICE_COUNT; s++) {
+        if (!(wanted & (1u << s)))
+            continue;
         char sql[256];
         snprintf (sql, sizeof sql,
                   "SELECT count(*) FROM %s.endpoints WHERE heartbeat_at > now() - make_interval(secs => $1::int)",
@@ -305,12 +308,50 @@ static int s_admin_missing (db_t *db, int fresh_s, char *out, size_t outsize)
     return missing;
 }
 
+/*  Parses "intake,dispatch" into a bit mask over cfg_service_names.
+ *  NULL means all six. Returns 0, or -1 after printing the reason. */
+static int s_admin_services_mask (const char *text, unsigned *mask, int *count)
+{
+    *mask = 0;
+    *count = 0;
+    if (!text) {
+        *mask = (1u << CFG_SERVICE_COUNT) - 1;
+        *count = CFG_SERVICE_COUNT;
+        return 0;
+    }
+    char buf[256];
+    if (strlen (text) >= sizeof buf || !*text) {
+        fputs ("kefuctl admin wait-ready: --services: expected a comma-separated list of service names\n", stderr);
+        return -1;
+    }
+    snprintf (buf, sizeof buf, "%s", text);
+    char *save = NULL;
+    for (char *name = strtok_r (buf, ",", &save); name; name = strtok_r (NULL, ",", &save)) {
+        int i = cfg_service_index (name);
+        if (i < 0) {
+            fprintf (stderr, "kefuctl admin wait-ready: --services: unknown service \"%s\" (expected "
+                             "intake, dispatch, qc, billing, callback or claims)\n", name);
+            return -1;
+        }
+        if (!(*mask & (1u << i)))
+            (*count)++;
+        *mask |= 1u << i;
+    }
+    return 0;
+}
+
 static int s_admin_wait_ready (kctl_t *k, int argc, char **argv)
 {
-    const args_spec_t spec[] = { { NULL, false, NULL, NULL } };
-    int rc = s_admin_args (k, "wait-ready", spec, argc, argv, NULL, 0, "no arguments besides --timeout-ms");
+    const char *services_text = NULL;
+    const args_spec_t spec[] = { { "services", true, &services_text, NULL }, { NULL, false, NULL, NULL } };
+    int rc = s_admin_args (k, "wait-ready", spec, argc, argv, NULL, 0,
+                           "no arguments besides --services and --timeout-ms");
     if (rc)
         return rc < 0 ? KCTL_OK : rc;
+    unsigned wanted;
+    int n_wanted;
+    if (s_admin_services_mask (services_text, &wanted, &n_wanted) != 0)
+        return KCTL_USAGE;
     int timeout = k->timeout_opt ? k->timeout_ms : ADMIN_WAIT_DEFAULT_MS;
     int fresh_s = k->cfg->discovery_ms * 5 / 1000;
     if (fresh_s < ADMIN_FRESH_MIN_S)
@@ -327,12 +368,13 @@ static int s_admin_wait_ready (kctl_t *k, int argc, char **argv)
     for (;;) {
         if (db_ensure (db) == 0) {
             char list[512];
-            int missing = s_admin_missing (db, fresh_s, list, sizeof list);
+            int missing = s_admin_missing (db, wanted, fresh_s, list, sizeof list);
             if (missing == 0) {
                 if (k->json)
                     printf ("{\"ready\":true}\n");
                 else
-                    printf ("all %d services ready\n", CFG_SERVICE_COUNT);
+                    printf ("%s%d service%s ready\n", n_wanted == CFG_SERVICE_COUNT ? "all " : "",
+                            n_wanted, n_wanted == 1 ? "" : "s");
                 rc = KCTL_OK;
                 break;
             }
