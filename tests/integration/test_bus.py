@@ -32,3 +32,10 @@ def test_c_bus_integration_program_passes():
     last = [l for l in proc.stdout.splitlines() if l.endswith(" failed")][-1]
     passed, failed = int(last.split()[0]), int(last.split()[2])
     assert failed == 0 and passed > 0, last
+
+
+def test_schema_files_are_valid_draft_2020_12_schemas():
+    proc = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tests", "tools", "check_messages.py"),
+                           "--self-test", os.path.join(ROOT, "schemas")],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout

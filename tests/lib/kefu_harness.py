@@ -475,22 +475,18 @@ def stop_services(services, check=True):
 
 
 def check_messages(cluster):
-    """Validates every message in every service's outbox (and every dead
-    letter's payload that parses as an envelope) against schemas/ with the
-    independent jsonschema validator: the envelope against
-    envelope.v1.json, the body against messages/<type>.v<version>.json.
+    """Validates every message in every service's outbox against schemas/
+    with the independent validator of tests/tools/check_messages.py
+    (python3-jsonschema, draft 2020-12, formats checked): the envelope
+    against envelope.v1.json, the body against messages/<type>.v<version>.json.
     Returns the number checked; raises AssertionError listing failures."""
-    import jsonschema   # Debian's python3-jsonschema; test-only
+    import sys
+    tools = os.path.join(ROOT, "tests", "tools")
+    if tools not in sys.path:
+        sys.path.insert(0, tools)
+    from check_messages import Checker   # test-only, Debian's python3-jsonschema
 
-    def load(path):
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-
-    envelope_schema = load(os.path.join(SCHEMAS_DIR, "envelope.v1.json"))
-    validator_cls = jsonschema.validators.validator_for(envelope_schema)
-    checker = getattr(validator_cls, "FORMAT_CHECKER", jsonschema.FormatChecker())
-    envelope_validator = validator_cls(envelope_schema, format_checker=checker)
-    body_validators = {}
+    checker = Checker(SCHEMAS_DIR)
     problems, checked = [], 0
     for svc in SERVICES:
         for msg_id, dest, payload in cluster.sql("SELECT message_id::text, destination, payload "
@@ -502,21 +498,7 @@ def check_messages(cluster):
             except ValueError as e:
                 problems.append("%s: not JSON: %s" % (where, e))
                 continue
-            for err in envelope_validator.iter_errors(msg):
-                problems.append("%s: envelope: %s at %s" % (where, err.message, list(err.absolute_path)))
-            if not isinstance(msg, dict):
-                continue
-            key = (msg.get("type"), msg.get("version"))
-            if key not in body_validators:
-                path = os.path.join(SCHEMAS_DIR, "messages", "%s.v%s.json" % key)
-                if not os.path.exists(path):
-                    problems.append("%s: no schema %s" % (where, os.path.relpath(path, ROOT)))
-                    continue
-                schema = load(path)
-                body_validators[key] = jsonschema.validators.validator_for(schema)(
-                    schema, format_checker=checker)
-            for err in body_validators[key].iter_errors(msg.get("body")):
-                problems.append("%s: body: %s at %s" % (where, err.message, list(err.absolute_path)))
+            problems += ["%s: %s" % (where, p) for p in checker.problems(msg)]
     if problems:
         raise AssertionError("%d message(s) do not match schemas/:\n%s"
                              % (len(problems), "\n".join(problems[:50])))
