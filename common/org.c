@@ -31,15 +31,6 @@ static const char *const s_classes[] = { "regular", "important", "vip", NULL };
 
 /* ---------------------------------------------------------------- fields */
 
-static char *s_strdup (const char *text)
-{
-    size_t len = strlen (text);
-    char *copy = malloc (len + 1);
-    if (copy)
-        memcpy (copy, text, len + 1);
-    return copy;
-}
-
 static bool s_id_valid (const char *id)
 {
     size_t len = strlen (id);
@@ -457,7 +448,7 @@ static int s_load_tiers (org_t *org, yt_doc_t *doc, yt_node_t *root)
         const char *text = yt_text (item);
         if (!text || !s_id_valid (text))
             return yt_fail (doc, item, "expected a tier name (1 to 32 of A-Z a-z 0-9 _ -)");
-        if (!(org->tiers[org->n_tiers] = s_strdup (text)))
+        if (!(org->tiers[org->n_tiers] = strdup (text)))
             return yt_fail (doc, item, "out of memory");
         org->n_tiers++;
     }
@@ -574,7 +565,7 @@ static int s_load_skills (org_t *org, yt_doc_t *doc, yt_node_t *item, org_techni
         for (int k = 0; k < t->n_skills; k++)
             if (strcmp (t->skills[k], text) == 0)
                 return yt_fail (doc, skill, "skill \"%s\" listed twice", text);
-        if (!(t->skills[t->n_skills] = s_strdup (text)))
+        if (!(t->skills[t->n_skills] = strdup (text)))
             return yt_fail (doc, skill, "out of memory");
         t->n_skills++;
     }
@@ -692,7 +683,7 @@ static int s_load_customers (org_t *org, yt_doc_t *doc, yt_node_t *root)
             return yt_fail (doc, yt_get (item, "branch"),
                             "branch \"%s\" serves region \"%s\", not the customer's region \"%s\"",
                             c->branch, org->branches[branch].region, c->region);
-        if (!(c->class_ = s_strdup (s_classes[klass])))
+        if (!(c->class_ = strdup (s_classes[klass])))
             return yt_fail (doc, item, "out of memory");
         if (s_load_cards (org, doc, item, c) != 0 || yt_check_unknown (doc, item, known) != 0)
             return -1;

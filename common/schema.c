@@ -52,15 +52,6 @@ typedef struct {
 /* ------------------------------------------------------------------------ */
 /* Small helpers                                                              */
 
-static char *s_strdup (const char *text)
-{
-    size_t len = strlen (text);
-    char *copy = malloc (len + 1);
-    if (copy)
-        memcpy (copy, text, len + 1);
-    return copy;
-}
-
 static bool s_is_nonneg_int (const cJSON *item)
 {
     return schema_is_integral (item) && item->valuedouble >= 0 && item->valuedouble <= 1e9;
@@ -468,8 +459,8 @@ static int s_add_file (schema_set_t *self, const char *path, const char *group,
     }
     s_schema_t *schema = &self->items[self->count];
     memset (schema, 0, sizeof *schema);
-    schema->file = s_strdup (path);
-    schema->group = s_strdup (group);
+    schema->file = strdup (path);
+    schema->group = strdup (group);
     schema->name = malloc (base_len + 1);
     if (!schema->file || !schema->group || !schema->name) {
         snprintf (err, errsize, "%s: out of memory", path);
@@ -539,7 +530,7 @@ static int s_load_dir (schema_set_t *self, const char *root, const char *group, 
             }
             names = grown;
         }
-        names[count] = s_strdup (entry->d_name);
+        names[count] = strdup (entry->d_name);
         if (!names[count]) {
             rc = -1;
             break;

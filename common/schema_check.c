@@ -12,6 +12,7 @@
 #include "json.h"
 #include "schema.h"
 #include "schema_int.h"
+#include "uuid.h"
 
 #define S_PATH_MAX 512 /* JSON path in error messages */
 #define S_MSG_MAX 768
@@ -194,20 +195,6 @@ static bool s_valid_date_time (const char *text)
            && s_num (t, 2) <= 23 && s_num (t + 3, 2) <= 59;
 }
 
-static bool s_valid_uuid (const char *text)
-{
-    for (int i = 0; i < 36; i++) {
-        char c = text[i];
-        if (i == 8 || i == 13 || i == 18 || i == 23) {
-            if (c != '-')
-                return false;
-        }
-        else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
-            return false;
-    }
-    return text[36] == '\0';
-}
-
 /*  A pragmatic address check: local@domain, one '@', no spaces or control
  *  characters, a dot inside the domain. */
 static bool s_valid_email (const char *text)
@@ -229,7 +216,7 @@ static bool s_format_ok (schema_format_t format, const char *text)
     switch (format) {
     case SCHEMA_FMT_DATE: return strlen (text) == 10 && s_valid_date (text);
     case SCHEMA_FMT_DATE_TIME: return s_valid_date_time (text);
-    case SCHEMA_FMT_UUID: return s_valid_uuid (text);
+    case SCHEMA_FMT_UUID: return strlen (text) == 36 && uuid_valid (text);
     case SCHEMA_FMT_EMAIL: return s_valid_email (text);
     case SCHEMA_FMT_NONE: break;
     }

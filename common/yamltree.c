@@ -45,15 +45,6 @@ struct yt_doc_s {
 
 /* ---------------------------------------------------------------- helpers */
 
-static char *s_strdup (const char *text)
-{
-    size_t len = strlen (text);
-    char *copy = malloc (len + 1);
-    if (copy)
-        memcpy (copy, text, len + 1);
-    return copy;
-}
-
 static char *s_printf_alloc (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 static char *s_printf_alloc (const char *fmt, ...)
 {
@@ -273,7 +264,7 @@ static yt_node_t *s_parse_scalar (s_parse_t *p, const yaml_event_t *event, char 
     yt_node_t *node = s_node_new (YT_SCALAR, s_event_line (event), path);
     if (!node)
         return NULL;
-    node->text = s_strdup (value);
+    node->text = strdup (value);
     if (!node->text) {
         s_node_destroy (&node);
         return NULL;
@@ -333,7 +324,7 @@ static yt_node_t *s_parse_map (s_parse_t *p, const yaml_event_t *start, char *pa
             yaml_event_delete (&event);
             goto fail;
         }
-        char *key = s_strdup ((const char *) event.data.scalar.value);
+        char *key = strdup ((const char *) event.data.scalar.value);
         bool key_ok = key && strlen (key) == event.data.scalar.length
                       && s_utf8_valid ((const unsigned char *) key, strlen (key));
         yaml_event_delete (&event);
@@ -342,7 +333,7 @@ static yt_node_t *s_parse_map (s_parse_t *p, const yaml_event_t *start, char *pa
             free (key);
             goto fail;
         }
-        key_path = *node->path ? s_printf_alloc ("%s.%s", node->path, key) : s_strdup (key);
+        key_path = *node->path ? s_printf_alloc ("%s.%s", node->path, key) : strdup (key);
         if (!key_path) {
             free (key);
             goto fail;
@@ -432,7 +423,7 @@ static int s_parse_stream (s_parse_t *p)
             }
             break;
         default: {
-            char *path = s_strdup ("");
+            char *path = strdup ("");
             p->doc->root = path ? s_parse_node (p, &event, path, 0) : NULL;
             if (!p->doc->root)
                 goto cleanup;
@@ -453,7 +444,7 @@ cleanup:
 yt_doc_t *yt_load_string (const char *name, const char *text, char *err, size_t errsize)
 {
     yt_doc_t *doc = calloc (1, sizeof *doc);
-    if (!doc || !(doc->name = s_strdup (name ? name : "<string>"))) {
+    if (!doc || !(doc->name = strdup (name ? name : "<string>"))) {
         if (err && errsize)
             snprintf (err, errsize, "%s: out of memory", name ? name : "<string>");
         free (doc);
@@ -690,7 +681,7 @@ int yt_str (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, size_
     size_t len = strlen (node->text);
     if (len > max_len)
         return yt_fail (doc, node, "longer than %zu bytes (%zu)", max_len, len);
-    char *copy = s_strdup (node->text);
+    char *copy = strdup (node->text);
     if (!copy)
         return yt_fail (doc, node, "out of memory");
     free (*out);
