@@ -142,6 +142,9 @@ bus_t *bus_new (const cfg_t *cfg, const char *service, const char *instance, db_
     clock_gettime (CLOCK_REALTIME, &ts);
     self->started_at = (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 
+    self->acks = calloc (BUS_ACK_MAX, sizeof *self->acks);
+    if (!self->acks)
+        goto fail;
     self->router = tr_socket (zctx, ZMQ_ROUTER, cfg->high_water_mark, 0);
     if (!self->router)
         goto fail;
@@ -191,6 +194,7 @@ void bus_destroy (bus_t **self_p)
             zmq_close (self->dests[i].dealer);
     if (self->router)
         zmq_close (self->router);
+    free (self->acks);
     free (self);
     *self_p = NULL;
 }

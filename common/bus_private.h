@@ -19,6 +19,7 @@
 #define BUS_INPUT_BATCH 64      /* messages (or acks) per socket per bus_handle_input */
 #define BUS_MAX_MESSAGE (1024 * 1024) /* inbound ROUTER refuses bigger frames */
 #define BUS_ENDPOINT_MAX 256
+#define BUS_ACK_MAX 4096        /* acknowledgements buffered until the next relay pass */
 
 typedef struct {
     char endpoint[BUS_ENDPOINT_MAX];
@@ -33,6 +34,14 @@ typedef struct {
     int n_peers;
     char stmt_peers[48];        /* prepared statement reading <service>.endpoints */
 } bus_dest_t;
+
+/*  An acknowledgement read from a destination's DEALER, waiting to be
+ *  recorded in the next relay transaction. */
+typedef struct {
+    char id[37];                /* validated UUID */
+    unsigned char dest;         /* index into dests */
+    bool dead;
+} bus_ack_t;
 
 typedef struct {
     char type[64];
@@ -65,18 +74,23 @@ struct bus_s {
     int64_t next_discovery_ms;  /* monotonic: heartbeat, discovery, expiry */
     bool emitted;               /* bus_emit wrote rows in the current transaction */
 
+    bus_ack_t *acks;            /* BUS_ACK_MAX slots */
+    int n_acks;                 /* waiting for the next relay pass */
+
     long fault_exit_after;      /* KEFU_FAULT_EXIT_AFTER_COMMIT, 0 = off */
     long emitting_commits;      /* commits that emitted, counted by bus_kick */
 
     bus_stats_t stats;
 };
 
-/*  bus_relay.c: one relay pass (claim due rows, send them). Returns the
- *  number of rows claimed, or -1 when the database failed. */
+/*  bus_relay.c: one relay pass: ONE transaction records the buffered
+ *  acknowledgements and claims the due rows; after COMMIT the rows are sent.
+ *  Returns the number of rows claimed, or -1 when the database failed. */
 int bus_relay_run (bus_t *self);
 /*  bus_relay.c: marks rows that used up max_attempts as dead. */
 int bus_relay_expire (bus_t *self);
-/*  bus_relay.c: reads acknowledgements waiting on dest's DEALER. */
+/*  bus_relay.c: reads acknowledgements waiting on dest's DEALER into the
+ *  buffer (recorded by the next bus_relay_run, which it schedules). */
 void bus_relay_acks (bus_t *self, bus_dest_t *dest);
 /*  bus_relay.c: SQL of the relay statements, prepared by bus_new. */
 int bus_relay_prepare (bus_t *self);

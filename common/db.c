@@ -387,6 +387,44 @@ int db_command (db_t *self, const char *sql)
     return 0;
 }
 
+static int s_savepoint_cmd (db_t *self, const char *verb, const char *name)
+{
+    if (!self || !name || !*name || strlen (name) > 63)
+        return -1;
+    char sql[96];
+    snprintf (sql, sizeof sql, "%s %s", verb, name);
+    return db_command (self, sql);
+}
+
+int db_savepoint (db_t *self, const char *name)
+{
+    return s_savepoint_cmd (self, "SAVEPOINT", name);
+}
+
+int db_release (db_t *self, const char *name)
+{
+    return s_savepoint_cmd (self, "RELEASE SAVEPOINT", name);
+}
+
+int db_rollback_to (db_t *self, const char *name)
+{
+    if (!self || !name || !*name || strlen (name) > 63)
+        return -1;
+    if (!self->conn || PQstatus (self->conn) != CONNECTION_OK) {
+        s_set_error (self, DB_TRANSIENT, "08006", "connection lost inside a transaction");
+        return -1;
+    }
+    char sql[96];
+    snprintf (sql, sizeof sql, "ROLLBACK TO SAVEPOINT %s", name);
+    PGresult *res = PQexec (self->conn, sql);
+    if (res && PQresultStatus (res) == PGRES_COMMAND_OK) {
+        PQclear (res);   /* the caller's failure stays recorded */
+        return 0;
+    }
+    s_check (self, res, "ROLLBACK TO SAVEPOINT");   /* records and clears */
+    return -1;
+}
+
 /*  Ends a failed transaction; keeps the failure that caused it. */
 static void s_rollback (db_t *self)
 {

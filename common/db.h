@@ -54,6 +54,19 @@ int db_command (db_t *self, const char *sql);
 typedef int (*db_tx_fn) (db_t *db, void *arg);
 db_status_t db_tx (db_t *self, db_tx_fn fn, void *arg, bool *fn_failed);
 
+/*  Savepoints, for group commit inside db_tx: several units of work share
+ *  one transaction (one COMMIT, one WAL flush) and each can be undone alone.
+ *  name is a fixed SQL identifier chosen by the caller (never input).
+ *  db_savepoint / db_release return 0 or -1 (failure recorded as usual; a
+ *  release fails when a statement after the savepoint failed, 25P02).
+ *  db_rollback_to returns 0 or -1 and, on success, keeps the failure that
+ *  made the caller roll back in db_error()/db_sqlstate()/db_last_status(),
+ *  so the reason can still be reported. The savepoint stays defined after
+ *  a rollback to it (release it as usual). */
+int db_savepoint (db_t *self, const char *name);
+int db_release (db_t *self, const char *name);
+int db_rollback_to (db_t *self, const char *name);
+
 /*  Reason of the last failure ("23505 duplicate key value …"). */
 const char *db_error (const db_t *self);
 /*  SQLSTATE of the last failure, "" if none. */

@@ -173,3 +173,19 @@ def test_garbage_on_the_bus_crashes_nothing():
                                  product={"code": "WH-60"}))
     assert reply["ok"] is True
     S.wait_ticket_status(reply["result"]["ticket_id"], "assigned")
+
+
+def test_a_configuration_typo_stops_a_service_with_file_line_and_key():
+    import subprocess
+    bad = os.path.join(S.tmp, "typo.yaml")
+    with open(S.config) as f:
+        text = f.read()
+    assert "retry_max_ms:" in text
+    with open(bad, "w") as f:
+        f.write(text.replace("retry_max_ms:", "retry_maxx_ms:"))
+    line = [i + 1 for i, l in enumerate(text.splitlines()) if "retry_max_ms:" in l][0]
+    proc = subprocess.run([os.path.join(h.BUILD, "bin", "kefu-dispatch"), "--config", bad],
+                          capture_output=True, text=True, timeout=30, env=h.child_env())
+    assert proc.returncode != 0
+    assert "typo.yaml:%d" % line in proc.stderr and "retry_maxx_ms" in proc.stderr, proc.stderr
+    assert S.services["dispatch-1"].alive()

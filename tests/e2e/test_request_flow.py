@@ -132,3 +132,15 @@ def test_list_filters_by_branch_and_kind():
 
 def test_every_emitted_message_matches_its_schema():
     assert S.check_messages() > 0
+
+
+def test_logs_never_contain_a_full_phone_number_or_address():
+    customers = S.sql("SELECT phone, address FROM ref.customers")
+    assert customers
+    for svc in S.services.values():
+        with open(svc.log, encoding="utf-8", errors="replace") as f:
+            text = f.read()
+        assert "ready" in text
+        for phone, address in customers:
+            assert phone not in text, "%s logged a full phone number" % svc.instance
+            assert address not in text, "%s logged a full address" % svc.instance
