@@ -415,7 +415,8 @@ static client_status_t s_call_fake (fake_intake_t *f, int retries, cJSON **res, 
     while (!__atomic_load_n (&f->bound, __ATOMIC_SEQ_CST))
         usleep (1000);
     cJSON *body = cJSON_Parse ("{\"request_id\":\"0b7c2f64-1d1e-4f0a-9a51-3a2b1c0d9e8f\",\"kind\":\"repair\"}");
-    client_opts_t opts = { f->endpoint, 300, retries, 20, 40 };
+    /* generous time-out: the suite runs under sanitizers on a busy machine */
+    client_opts_t opts = { f->endpoint, 1500, retries, 20, 40 };
     client_status_t st = client_call (&opts, "ticket.submit", body, res, err, errsize);
     cJSON_Delete (body);
     pthread_join (th, NULL);
