@@ -62,11 +62,16 @@ class System:
 
     def shutdown(self):
         """Stops everything; a service that exits badly on SIGTERM (crash,
-        sanitizer report, leak) fails the test module."""
+        sanitizer report, leak) fails the test module, and so does any
+        message a service emitted that does not match schemas/ (checked by
+        the independent validator for every test module that uses System)."""
         if self._client:
             self._client.close()
         try:
-            h.stop_services(self.services)
+            try:
+                self.check_messages()
+            finally:
+                h.stop_services(self.services)
         finally:
             self.cluster.close()
 
