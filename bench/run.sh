@@ -12,8 +12,10 @@
 #  2. starts kefu-intake and kefu-dispatch (release build);
 #  3. bench-load submits the requests from K clients, one at a time per client;
 #  4. waits until every ticket has an assigned work order, then reports
-#     requests/s (first send → last assignment) and p50/p99 of
-#     accepted (reply received) and assigned (work order assigned_at) latency;
+#     requests/s (first send → last assignment), p50/p99 of accepted (reply
+#     received) and assigned (work order assigned_at) latency, and the CPU
+#     time the two services and their PostgreSQL backends spent per request
+#     (steadier than wall time on a machine that runs other work too);
 #  5. stops the services and runs pgbench with K clients on a transaction
 #     that inserts one similar ticket row and one outbox row; prints the ratio.
 set -euo pipefail
@@ -84,6 +86,19 @@ SELECT round(count(*) / ((max(assigned_us) - min(sent_us)) / 1e6), 1),
 FROM j;
 SQL
 )
+# CPU spent (user + system) by the two services and their PostgreSQL
+# backends: less sensitive than wall time to whatever else the machine runs.
+cpu_ticks() {
+    local total=0 pid t
+    for pid in "$@"; do
+        t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
+        total=$((total + t))
+    done
+    echo "$total"
+}
+backends=$(psqlc -c "SELECT pid FROM pg_stat_activity WHERE usename IN ('kefu_intake', 'kefu_dispatch')")
+ticks=$(cpu_ticks "${pids[@]}" $backends)
+cpu_ms=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$N" 'BEGIN { printf "%.2f", t * 1000 / hz / n }')
 for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
 for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 pids=()
@@ -99,6 +114,7 @@ kefu end to end (accepted -> stored -> assigned), N=$N, K=$K
   throughput            $rps requests/s
   accepted latency      p50 $acc50 ms   p99 $acc99 ms   (request sent -> ticket id received)
   assigned latency      p50 $asg50 ms   p99 $asg99 ms   (request sent -> work order assigned)
+  cpu per request       $cpu_ms ms   (intake + dispatch + their PostgreSQL backends, user + system)
 pgbench, K=$K          $tps transactions/s
 ratio kefu / pgbench    $ratio   (target >= 0.3)
 machine                 $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)

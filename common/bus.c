@@ -78,6 +78,14 @@ static int s_prepare (bus_t *self)
               s);
     if (db_prepare (self->db, "bus_emit", sql) != 0)
         return -1;
+    /* The rows bus_defer_flush writes: one JSON array of {m, d, t, p}. */
+    snprintf (sql, sizeof sql,
+              "INSERT INTO %s.outbox (message_id, destination, type, payload)"
+              " SELECT m::uuid, d, t, p FROM json_to_recordset ($1::json)"
+              " AS x (m text, d text, t text, p text)",
+              s);
+    if (db_prepare (self->db, "bus_emit_many", sql) != 0)
+        return -1;
     snprintf (sql, sizeof sql,
               "INSERT INTO %s.endpoints (instance, endpoint, host, pid, started_at, heartbeat_at)"
               " VALUES ($1, $2, $3, $4::int, to_timestamp($5::float8), now())"
@@ -169,6 +177,7 @@ bus_t *bus_new (const cfg_t *cfg, const char *service, const char *instance, db_
     self->next_relay_ms = now;
     self->next_discovery_ms = now;
     self->kicked = true; /* rows left from a previous run go out at once */
+    self->kicked_ms = now - BUS_RIDE_MS;
     return self;
 
 fail:
@@ -181,6 +190,8 @@ void bus_destroy (bus_t **self_p)
     if (!self_p || !*self_p)
         return;
     bus_t *self = *self_p;
+    if (self->acks && db_connected (self->db))
+        bus_relay_flush_acks (self); /* spares the senders a redelivery */
     if (self->registered && db_connected (self->db)) {
         const char *params[2] = { self->instance, self->advertise };
         PGresult *res = db_exec_prepared (self->db, "bus_unregister", 2, params);
@@ -195,6 +206,8 @@ void bus_destroy (bus_t **self_p)
     if (self->router)
         zmq_close (self->router);
     free (self->acks);
+    bus_inbound_free (self);
+    cJSON_Delete (self->deferred);
     free (self);
     *self_p = NULL;
 }
@@ -298,6 +311,21 @@ int bus_emit (bus_t *self, db_t *db, env_t **msg_p)
         goto cleanup;
     }
     for (int i = 0; to[i]; i++) {
+        if (self->deferred) {
+            /* bus_defer_flush writes it, in this same transaction */
+            cJSON *row = cJSON_CreateObject ();
+            if (!row || !cJSON_AddStringToObject (row, "m", msg->id)
+                || !cJSON_AddStringToObject (row, "d", to[i])
+                || !cJSON_AddStringToObject (row, "t", msg->type)
+                || !cJSON_AddStringToObject (row, "p", payload)
+                || !cJSON_AddItemToArray (self->deferred, row)) {
+                cJSON_Delete (row);
+                log_kv (LOG_ERROR, "emit_failed", "type", msg->type, "reason", "out of memory",
+                        NULL);
+                goto cleanup;
+            }
+            continue;
+        }
         const char *params[4] = { msg->id, to[i], msg->type, payload };
         PGresult *res = db_exec_prepared (db, "bus_emit", 4, params);
         if (!res) {
@@ -315,11 +343,78 @@ cleanup:
     return rc;
 }
 
+int bus_defer_begin (bus_t *self)
+{
+    if (!self)
+        return -1;
+    cJSON_Delete (self->deferred);
+    self->deferred = cJSON_CreateArray ();
+    return self->deferred ? 0 : -1;
+}
+
+int bus_defer_mark (const bus_t *self)
+{
+    return self && self->deferred ? cJSON_GetArraySize (self->deferred) : 0;
+}
+
+void bus_defer_rewind (bus_t *self, int mark)
+{
+    if (!self || !self->deferred)
+        return;
+    for (int n = cJSON_GetArraySize (self->deferred); n > mark && n > 0; n--)
+        cJSON_DeleteItemFromArray (self->deferred, n - 1);
+}
+
+int bus_defer_flush (bus_t *self, db_t *db)
+{
+    if (!self || !self->deferred)
+        return -1;
+    cJSON *rows = self->deferred;
+    self->deferred = NULL;
+    int rc = 0;
+    if (cJSON_GetArraySize (rows) > 0) {
+        char *text = cJSON_PrintUnformatted (rows);
+        const char *params[1] = { text };
+        PGresult *res = text ? db_exec_prepared (db, "bus_emit_many", 1, params) : NULL;
+        if (res)
+            PQclear (res);
+        else {
+            log_kv (LOG_WARN, "emit_failed", "reason", text ? db_error (db) : "out of memory",
+                    NULL);
+            rc = -1;
+        }
+        free (text);
+    }
+    cJSON_Delete (rows);
+    return rc;
+}
+
+void bus_defer_cancel (bus_t *self)
+{
+    if (!self)
+        return;
+    cJSON_Delete (self->deferred);
+    self->deferred = NULL;
+}
+
+void bus_relay_want (bus_t *self)
+{
+    if (!self->kicked) {
+        self->kicked = true;
+        self->kicked_ms = clock_mono_ms ();
+    }
+}
+
+bool bus_relay_wanted (const bus_t *self)
+{
+    return self->kicked || clock_mono_ms () >= self->next_relay_ms;
+}
+
 void bus_kick (bus_t *self)
 {
     if (!self)
         return;
-    self->kicked = true;
+    bus_relay_want (self);
     self->emitting_commits++;
     if (self->fault_exit_after > 0 && self->emitting_commits >= self->fault_exit_after) {
         /* Failure injection for the fault tests (docs/messaging.md): the
@@ -328,6 +423,34 @@ void bus_kick (bus_t *self)
                 getenv ("KEFU_FAULT_EXIT_AFTER_COMMIT"), NULL);
         _exit (86);
     }
+}
+
+int bus_relay_ride (bus_t *self, db_t *db)
+{
+    if (!self || !db)
+        return -1;
+    if (!self->riding) {
+        if (!bus_relay_wanted (self))
+            return 0;
+        bus_claim_begin (self, &self->ride);
+        self->riding = true;
+    }
+    /* again after a serialization failure: bus_claim_in_tx starts over */
+    return bus_claim_in_tx (&self->ride, db);
+}
+
+void bus_relay_ridden (bus_t *self, bool committed)
+{
+    if (!self || !self->riding)
+        return;
+    self->riding = false;
+    if (committed)
+        self->kicked = false;
+    int claimed = bus_claim_end (self, &self->ride, committed);
+    if (committed)
+        bus_relay_note (self, claimed);
+    else
+        bus_relay_want (self);
 }
 
 /*  ------------------------------------------------------------------------
@@ -444,12 +567,28 @@ int bus_poll_items (bus_t *self, void *items, int max)
     return n;
 }
 
+void bus_relay_note (bus_t *self, int claimed)
+{
+    self->next_relay_ms = clock_mono_ms () + self->cfg->poll_ms;
+    /* A full batch means more are due: come back at once. */
+    if (claimed >= self->cfg->relay_batch) {
+        self->kicked = true;
+        self->kicked_ms = clock_mono_ms () - BUS_RIDE_MS;
+    }
+}
+
 int bus_handle_input (bus_t *self)
 {
     if (!self)
         return 0;
-    if (self->endpoint[0])
-        bus_inbound_drain (self);
+    /* Messages are read now and applied together once the batch is full
+     * or its first message waited BUS_GATHER_MS (bus_tick); a wanted relay
+     * pass rides in the batch transaction (bus_claim_t). */
+    if (self->endpoint[0]) {
+        bus_inbound_read (self);
+        if (bus_inbound_due (self, clock_mono_ms ()) == 0)
+            bus_inbound_apply (self, bus_relay_wanted (self));
+    }
     for (int i = 0; i < self->n_dests; i++)
         bus_relay_acks (self, &self->dests[i]);
     return 0;
@@ -469,19 +608,25 @@ int bus_tick (bus_t *self)
         bus_relay_expire (self);
         self->next_discovery_ms = now + self->cfg->discovery_ms;
     }
-    if (up && (self->kicked || now >= self->next_relay_ms)) {
+    if (bus_inbound_due (self, now) == 0)
+        bus_inbound_apply (self, up && bus_relay_wanted (self));
+    /* A wanted pass waits BUS_RIDE_MS for a transaction to ride in (the
+     * next batch of messages or of requests, usually sooner than that),
+     * which saves a transaction and its WAL flush; then it runs alone. */
+    int64_t ride_until = self->kicked_ms + BUS_RIDE_MS;
+    if (up && ((self->kicked && now >= ride_until) || now >= self->next_relay_ms)) {
         self->kicked = false;
-        int claimed = bus_relay_run (self);
-        /* A full batch means more are due: come back at once. */
-        if (claimed >= self->cfg->relay_batch)
-            self->kicked = true;
-        self->next_relay_ms = now + self->cfg->poll_ms;
+        bus_relay_note (self, bus_relay_run (self));
+        ride_until = self->kicked_ms + BUS_RIDE_MS;
     }
     if (!up)
         return self->cfg->poll_ms;
-    if (self->kicked)
-        return 0;
     int64_t wait = self->next_relay_ms - now;
+    if (self->kicked && ride_until - now < wait)
+        wait = ride_until - now;
+    int gather = bus_inbound_due (self, now);
+    if (gather >= 0 && gather < wait)
+        wait = gather;
     if (self->next_discovery_ms - now < wait)
         wait = self->next_discovery_ms - now;
     return wait < 0 ? 0 : (int) wait;

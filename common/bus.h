@@ -18,7 +18,9 @@
  *  and validated (envelope.h); then, in ONE transaction: the message id is
  *  inserted into <service>.inbox (a duplicate commits nothing new and is just
  *  acknowledged again), the handler applies the change (and may emit), and
- *  the transaction commits; only then is the acknowledgement sent. A message
+ *  the transaction commits; only then is the acknowledgement sent. Messages
+ *  waiting together share that transaction (group commit, each in its own
+ *  savepoint when one has to be undone alone; docs/messaging.md). A message
  *  that fails validation, has no handler, or that the handler rejects is
  *  recorded in <service>.dead_letters with the reason (plus the inbox row)
  *  and acknowledged with status "dead". A transient failure (database down)
@@ -74,9 +76,37 @@ int bus_on (bus_t *self, const char *type, bus_handler_fn fn, void *ctx);
  *  NULLs it. Returns 0 or -1 (db error: the caller rolls back). */
 int bus_emit (bus_t *self, db_t *db, env_t **msg_p);
 
-/*  After a commit that emitted: makes the next bus_tick() run the relay at
- *  once instead of waiting for poll_ms. */
+/*  Group commit of emits. Between bus_defer_begin and bus_defer_flush,
+ *  bus_emit only collects the outbox rows in memory; bus_defer_flush writes
+ *  them all with ONE statement in the caller's transaction (call it before
+ *  COMMIT; a failure means the transaction must roll back), and ends the
+ *  deferral. bus_defer_mark / bus_defer_rewind drop the rows collected since
+ *  a mark, for work undone with a savepoint. bus_defer_cancel drops them all
+ *  and ends the deferral (the transaction rolled back). bus_defer_begin
+ *  restarts from empty (a transaction run again). Return 0 or -1. */
+int bus_defer_begin (bus_t *self);
+int bus_defer_mark (const bus_t *self);
+void bus_defer_rewind (bus_t *self, int mark);
+int bus_defer_flush (bus_t *self, db_t *db);
+void bus_defer_cancel (bus_t *self);
+
+/*  After a commit that emitted: wants a relay pass soon instead of after
+ *  poll_ms. It rides in the next transaction that lets it (the next batch
+ *  of messages in, or bus_relay_ride) or, when none comes within a few
+ *  milliseconds (BUS_RIDE_MS), bus_tick runs it on its own. */
 void bus_kick (bus_t *self);
+
+/*  Lets a wanted relay pass ride in the caller's transaction on db (saving
+ *  a transaction and its WAL flush): call it first thing in the
+ *  transaction, before anything is emitted, so that rows are never claimed
+ *  by the transaction that wrote them. Records the acknowledgements read
+ *  and claims the due rows; does nothing when no pass is wanted. Safe to
+ *  call again when db_tx runs the transaction again. Returns 0, or -1 (a
+ *  database error: roll back; run the transaction again without it). After
+ *  the transaction, bus_relay_ridden sends what was claimed (committed) or
+ *  wants the pass again (not committed). */
+int bus_relay_ride (bus_t *self, db_t *db);
+void bus_relay_ridden (bus_t *self, bool committed);
 
 /*  The sockets the owner's loop polls for input (inbound ROUTER first, then
  *  one DEALER per destination). Fills up to max items (ZMQ_POLLIN), returns

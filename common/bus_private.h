@@ -11,8 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 #include "bus.h"
 #include "config.h"
+#include "db.h"
 
 #define BUS_MAX_PEERS 32        /* live instances of one destination we connect to */
 #define BUS_MAX_HANDLERS 32     /* message types one service consumes */
@@ -20,6 +23,10 @@
 #define BUS_MAX_MESSAGE (1024 * 1024) /* inbound ROUTER refuses bigger frames */
 #define BUS_ENDPOINT_MAX 256
 #define BUS_ACK_MAX 4096        /* acknowledgements buffered until the next relay pass */
+#define BUS_GATHER_MS 8         /* messages read wait at most this long for more to
+                                   join their batch (unless it is full) */
+#define BUS_RIDE_MS 5           /* a wanted relay pass waits this long for a transaction
+                                   to ride in before it runs on its own */
 
 typedef struct {
     char endpoint[BUS_ENDPOINT_MAX];
@@ -43,11 +50,31 @@ typedef struct {
     bool dead;
 } bus_ack_t;
 
+typedef struct bus_queue_s bus_queue_t;   /* bus_inbound.c */
+
 typedef struct {
     char type[64];
     bus_handler_fn fn;
     void *ctx;
 } bus_handler_t;
+
+/*  A relay claim: the buffered acknowledgements recorded and the due rows
+ *  claimed inside a transaction, the rows sent after its COMMIT. Used by a
+ *  relay pass of its own (bus_relay_run) and, piggybacked, by the inbound
+ *  batch transaction (bus_inbound.c), which saves a transaction and its WAL
+ *  flush. The claim must run before the transaction writes outbox rows of
+ *  its own, so that a row is never claimed by the transaction that made it
+ *  (a process that dies after COMMIT leaves its new rows with attempts 0,
+ *  due at once after the restart). */
+typedef struct {
+    char batch[16], rmax[16], rinit[16], maxatt[16], acktime[16];
+    const char *claim[5];       /* bus_claim parameters (point into this) */
+    char *ids, *dests, *dead;   /* acknowledgements as array literals, or NULL */
+    const char *ack[3];         /* bus_ack parameters, ack[0] NULL = none */
+    int n_acks;
+    PGresult *claimed;
+    long acked;
+} bus_claim_t;
 
 struct bus_s {
     const cfg_t *cfg;
@@ -69,11 +96,16 @@ struct bus_s {
     bus_handler_t handlers[BUS_MAX_HANDLERS];
     int n_handlers;
 
-    bool kicked;                /* run the relay at the next tick */
+    bool kicked;                /* a relay pass is wanted (rows emitted, acks read) */
+    int64_t kicked_ms;          /* monotonic: since when */
     int64_t next_relay_ms;      /* monotonic */
     int64_t next_discovery_ms;  /* monotonic: heartbeat, discovery, expiry */
     bool emitted;               /* bus_emit wrote rows in the current transaction */
 
+    cJSON *deferred;            /* emits collected for bus_defer_flush, or NULL */
+    bus_queue_t *queue;         /* messages read, not yet applied (bus_inbound.c) */
+    bus_claim_t ride;           /* the claim riding in a caller's transaction */
+    bool riding;
     bus_ack_t *acks;            /* BUS_ACK_MAX slots */
     int n_acks;                 /* waiting for the next relay pass */
 
@@ -83,20 +115,55 @@ struct bus_s {
     bus_stats_t stats;
 };
 
+
+/*  bus_relay.c: fills c and takes over the buffered acknowledgements (the
+ *  buffer is empty afterwards). c must not be copied. */
+void bus_claim_begin (bus_t *self, bus_claim_t *c);
+/*  bus_relay.c: inside the caller's transaction on db: records the
+ *  acknowledgements, claims the due rows. Safe to run again after a
+ *  serialization failure. Returns 0 or -1 (database; the caller rolls back). */
+int bus_claim_in_tx (bus_claim_t *c, db_t *db);
+/*  bus_relay.c: after the transaction: when committed, counts the
+ *  acknowledgements and sends the claimed rows; frees c's contents either
+ *  way. Returns the number of rows claimed, or -1 when not committed. */
+int bus_claim_end (bus_t *self, bus_claim_t *c, bool committed);
+/*  bus.c: relay bookkeeping after a claim (own pass or piggybacked):
+ *  schedules the next pass, at once when the claim was a full batch. */
+void bus_relay_note (bus_t *self, int claimed);
+/*  bus.c: a relay pass is wanted: it rides in the next transaction that
+ *  claims (bus_inbound.c, bus_relay_ride) or runs on its own after
+ *  BUS_RIDE_MS. */
+void bus_relay_want (bus_t *self);
+/*  bus.c: whether a relay pass is wanted or due now (a transaction about to
+ *  begin should let it ride). */
+bool bus_relay_wanted (const bus_t *self);
+
 /*  bus_relay.c: one relay pass: ONE transaction records the buffered
- *  acknowledgements and claims the due rows; after COMMIT the rows are sent.
- *  Returns the number of rows claimed, or -1 when the database failed. */
+ *  acknowledgements and claims the due rows (the claim alone, autocommitted,
+ *  when there are none); after COMMIT the rows are sent. Returns the number
+ *  of rows claimed, or -1 when the database failed. */
 int bus_relay_run (bus_t *self);
 /*  bus_relay.c: marks rows that used up max_attempts as dead. */
 int bus_relay_expire (bus_t *self);
 /*  bus_relay.c: reads acknowledgements waiting on dest's DEALER into the
  *  buffer (recorded by the next bus_relay_run, which it schedules). */
 void bus_relay_acks (bus_t *self, bus_dest_t *dest);
+/*  bus_relay.c: records the buffered acknowledgements now (autocommit). */
+void bus_relay_flush_acks (bus_t *self);
 /*  bus_relay.c: SQL of the relay statements, prepared by bus_new. */
 int bus_relay_prepare (bus_t *self);
 
-/*  bus_inbound.c: reads up to BUS_INPUT_BATCH messages from the ROUTER. */
-void bus_inbound_drain (bus_t *self);
+/*  bus_inbound.c: reads what waits on the ROUTER into the queue (at most
+ *  BUS_INPUT_BATCH messages), decoded and validated. */
+void bus_inbound_read (bus_t *self);
+/*  bus_inbound.c: milliseconds until the queue is to be applied: 0 now (a
+ *  full batch, or its first message waited BUS_GATHER_MS), -1 empty. */
+int bus_inbound_due (const bus_t *self, int64_t now);
+/*  bus_inbound.c: applies the queue in one transaction (with the relay's
+ *  claim riding in it when claim), acknowledges, empties the queue. */
+void bus_inbound_apply (bus_t *self, bool claim);
+/*  bus_inbound.c: drops the queue (not acknowledged: resent). */
+void bus_inbound_free (bus_t *self);
 /*  bus_inbound.c: SQL of the inbound statements, prepared by bus_new. */
 int bus_inbound_prepare (bus_t *self);
 

@@ -65,13 +65,18 @@ int bus_relay_prepare (bus_t *self)
               s);
     if (db_prepare (self->db, "bus_expire", sql) != 0)
         return -1;
-    /* $1 destination, $2 uuid[] literal, $3 status of the acknowledgement. */
+    /* Every acknowledgement read since the last pass, in one statement:
+     * $1 uuid[] message ids, $2 text[] destinations, $3 bool[] "dead"
+     * (parallel arrays). A message acknowledged twice (ok, then duplicate)
+     * is one row; "dead" wins. */
     snprintf (sql, sizeof sql,
-              "UPDATE %s.outbox SET acked_at = now(),"
-              " last_error = CASE WHEN $3 = 'dead'"
-              "  THEN 'dead-lettered by the receiver' ELSE last_error END"
-              " WHERE destination = $1 AND message_id = ANY ($2::uuid[])"
-              " AND acked_at IS NULL",
+              "UPDATE %s.outbox o SET acked_at = now(),"
+              " last_error = CASE WHEN a.dead"
+              "  THEN 'dead-lettered by the receiver' ELSE o.last_error END"
+              " FROM (SELECT m, d, bool_or (x) AS dead"
+              "  FROM unnest ($1::uuid[], $2::text[], $3::bool[]) AS u (m, d, x)"
+              "  GROUP BY m, d) a"
+              " WHERE o.message_id = a.m AND o.destination = a.d AND o.acked_at IS NULL",
               s);
     if (db_prepare (self->db, "bus_ack", sql) != 0)
         return -1;
@@ -97,21 +102,134 @@ static void s_undeliverable (bus_t *self, const char *id, const char *reason)
     log_kv (LOG_ERROR, "outbox_row_dead", "outbox_id", id, "reason", reason, NULL);
 }
 
+/*  The buffered acknowledgements as three parallel array literals. Returns
+ *  0, or -1 when out of memory (caller frees whatever was made). */
+static int s_ack_arrays (bus_t *self, char **ids, char **dests, char **dead)
+{
+    size_t n = (size_t) self->n_acks;
+    *ids = malloc (n * UUID_STR_LEN + 3);
+    *dests = malloc (n * (sizeof self->dests[0].service + 1) + 3);
+    *dead = malloc (n * 2 + 3);
+    if (!*ids || !*dests || !*dead)
+        return -1;
+    size_t li = 0, ld = 0, lx = 0;
+    (*ids)[li++] = (*dests)[ld++] = (*dead)[lx++] = '{';
+    for (size_t i = 0; i < n; i++) {
+        const bus_ack_t *a = &self->acks[i];
+        if (i > 0)
+            (*ids)[li++] = (*dests)[ld++] = (*dead)[lx++] = ',';
+        memcpy (*ids + li, a->id, UUID_STR_LEN - 1);
+        li += UUID_STR_LEN - 1;
+        /* service names come from the fixed list: plain identifiers */
+        size_t sl = strlen (self->dests[a->dest].service);
+        memcpy (*dests + ld, self->dests[a->dest].service, sl);
+        ld += sl;
+        (*dead)[lx++] = a->dead ? 't' : 'f';
+    }
+    memcpy (*ids + li, "}", 2);
+    memcpy (*dests + ld, "}", 2);
+    memcpy (*dead + lx, "}", 2);
+    return 0;
+}
+
+void bus_claim_begin (bus_t *self, bus_claim_t *c)
+{
+    memset (c, 0, sizeof *c);
+    const cfg_t *cfg = self->cfg;
+    snprintf (c->batch, sizeof c->batch, "%d", cfg->relay_batch);
+    snprintf (c->rmax, sizeof c->rmax, "%d", cfg->retry_max_ms);
+    snprintf (c->rinit, sizeof c->rinit, "%d", cfg->retry_initial_ms);
+    snprintf (c->maxatt, sizeof c->maxatt, "%d", cfg->max_attempts);
+    snprintf (c->acktime, sizeof c->acktime, "%d", cfg->ack_timeout_ms);
+    c->claim[0] = c->batch;
+    c->claim[1] = c->rmax;
+    c->claim[2] = c->rinit;
+    c->claim[3] = c->maxatt;
+    c->claim[4] = c->acktime;
+    /* The buffer is emptied either way: acknowledgements that cannot be
+     * recorded cost a redelivery, which the receiver answers "duplicate". */
+    c->n_acks = self->n_acks;
+    if (c->n_acks > 0) {
+        if (s_ack_arrays (self, &c->ids, &c->dests, &c->dead) == 0) {
+            c->ack[0] = c->ids;
+            c->ack[1] = c->dests;
+            c->ack[2] = c->dead;
+        } else
+            log_kv (LOG_WARN, "ack_record_failed", "reason", "out of memory", NULL);
+    }
+    self->n_acks = 0;
+}
+
+int bus_claim_in_tx (bus_claim_t *c, db_t *db)
+{
+    /* The caller's db_tx may run this again after a serialization
+     * failure: reset. */
+    PQclear (c->claimed);
+    c->claimed = NULL;
+    c->acked = 0;
+    if (c->ack[0]) {
+        PGresult *res = db_exec_prepared (db, "bus_ack", 3, c->ack);
+        if (!res)
+            return -1;
+        c->acked = strtol (PQcmdTuples (res), NULL, 10);
+        PQclear (res);
+    }
+    c->claimed = db_exec_prepared (db, "bus_claim", 5, c->claim);
+    return c->claimed ? 0 : -1;
+}
+
+static int s_relay_fn (db_t *db, void *arg)
+{
+    return bus_claim_in_tx (arg, db);
+}
+
+/*  Sends what a committed claim returned. Returns the number of rows. */
+static int s_send_claimed (bus_t *self, bus_claim_t *c);
+
+int bus_claim_end (bus_t *self, bus_claim_t *c, bool committed)
+{
+    int rows = -1;
+    if (!committed) {
+        if (c->n_acks > 0) {
+            char count[16];
+            snprintf (count, sizeof count, "%d", c->n_acks);
+            /* The senders resend; the receiver answers "duplicate". */
+            log_kv (LOG_WARN, "ack_record_failed", "count", count, "reason",
+                    db_error (self->db), NULL);
+        }
+    } else {
+        self->stats.acked += c->acked;
+        rows = c->claimed ? s_send_claimed (self, c) : 0;
+    }
+    PQclear (c->claimed);
+    c->claimed = NULL;
+    free (c->ids);
+    free (c->dests);
+    free (c->dead);
+    c->ids = c->dests = c->dead = NULL;
+    return rows;
+}
+
 int bus_relay_run (bus_t *self)
 {
-    const cfg_t *cfg = self->cfg;
-    char batch[16], rmax[16], rinit[16], maxatt[16], acktime[16];
-    snprintf (batch, sizeof batch, "%d", cfg->relay_batch);
-    snprintf (rmax, sizeof rmax, "%d", cfg->retry_max_ms);
-    snprintf (rinit, sizeof rinit, "%d", cfg->retry_initial_ms);
-    snprintf (maxatt, sizeof maxatt, "%d", cfg->max_attempts);
-    snprintf (acktime, sizeof acktime, "%d", cfg->ack_timeout_ms);
-    const char *params[5] = { batch, rmax, rinit, maxatt, acktime };
-    PGresult *res = db_exec_prepared (self->db, "bus_claim", 5, params);
-    if (!res) {
+    bus_claim_t c;
+    bus_claim_begin (self, &c);
+    bool ok;
+    if (c.ack[0]) {
+        /* acknowledgements and claim: ONE transaction, one WAL flush */
+        bool fn_failed = false;
+        ok = db_tx (self->db, s_relay_fn, &c, &fn_failed) == DB_OK;
+    } else
+        ok = (c.claimed = db_exec_prepared (self->db, "bus_claim", 5, c.claim)) != NULL;
+    if (!ok)
         log_kv (LOG_WARN, "relay_failed", "reason", db_error (self->db), NULL);
-        return -1;
-    }
+    return bus_claim_end (self, &c, ok);
+}
+
+static int s_send_claimed (bus_t *self, bus_claim_t *c)
+{
+    PGresult *res = c->claimed;
+    const char *rmax = c->rmax, *rinit = c->rinit;
     int rows = PQntuples (res);
     /* ids of rows not handed over, as a bigint[] literal */
     size_t deferred_size = (size_t) rows * 21 + 3, deferred_len = 1;
@@ -158,6 +276,7 @@ int bus_relay_run (bus_t *self)
         }
     }
     PQclear (res);
+    c->claimed = NULL;
     if (deferred && deferred_len > 1) {
         memcpy (deferred + deferred_len, "}", 2);
         const char *dparams[3] = { deferred, rmax, rinit };
@@ -228,28 +347,37 @@ cleanup:
     return rc;
 }
 
-/*  Marks a set of rows acknowledged with one statement. */
-static void s_flush_acks (bus_t *self, bus_dest_t *dest, const char *ids, bool dead)
+/*  Records the buffered acknowledgements now, outside a relay pass (the
+ *  buffer is full, or the bus stops). */
+void bus_relay_flush_acks (bus_t *self)
 {
-    const char *params[3] = { dest->service, ids, dead ? "dead" : "ok" };
-    PGresult *res = db_exec_prepared (self->db, "bus_ack", 3, params);
-    if (!res) {
-        /* The sender will resend; the receiver answers "duplicate". */
-        log_kv (LOG_WARN, "ack_record_failed", "destination", dest->service, "reason",
-                db_error (self->db), NULL);
+    if (self->n_acks == 0)
         return;
+    char *ids = NULL, *dests = NULL, *dead = NULL;
+    int n = self->n_acks;
+    self->n_acks = 0;
+    if (s_ack_arrays (self, &ids, &dests, &dead) == 0) {
+        const char *params[3] = { ids, dests, dead };
+        PGresult *res = db_exec_prepared (self->db, "bus_ack", 3, params);
+        if (res) {
+            self->stats.acked += strtol (PQcmdTuples (res), NULL, 10);
+            PQclear (res);
+        } else {
+            char count[16];
+            snprintf (count, sizeof count, "%d", n);
+            /* The sender will resend; the receiver answers "duplicate". */
+            log_kv (LOG_WARN, "ack_record_failed", "count", count, "reason",
+                    db_error (self->db), NULL);
+        }
     }
-    self->stats.acked += strtol (PQcmdTuples (res), NULL, 10);
-    PQclear (res);
+    free (ids);
+    free (dests);
+    free (dead);
 }
 
 void bus_relay_acks (bus_t *self, bus_dest_t *dest)
 {
-    /* Array literals "{id,id,…}" of validated UUIDs: 37 bytes each. */
-    char ok_ids[BUS_INPUT_BATCH * UUID_STR_LEN + 3] = "{";
-    char dead_ids[BUS_INPUT_BATCH * UUID_STR_LEN + 3] = "{";
-    size_t ok_len = 1, dead_len = 1;
-    int n_ok = 0, n_dead = 0;
+    int n_read = 0;
     for (int i = 0; i < BUS_INPUT_BATCH; i++) {
         char *frames[2] = { NULL, NULL };
         size_t sizes[2] = { 0, 0 };
@@ -268,31 +396,22 @@ void bus_relay_acks (bus_t *self, bus_dest_t *dest)
             log_kv (LOG_WARN, "bad_ack", "destination", dest->service, "reason", err, NULL);
             continue;
         }
-        char *buf = dead ? dead_ids : ok_ids;
-        size_t *len = dead ? &dead_len : &ok_len;
-        if (*len > 1)
-            buf[(*len)++] = ',';
-        memcpy (buf + *len, id, UUID_STR_LEN - 1);
-        *len += UUID_STR_LEN - 1;
-        buf[*len] = '\0';
-        if (dead)
-            n_dead++;
-        else
-            n_ok++;
+        if (self->n_acks >= BUS_ACK_MAX)
+            bus_relay_flush_acks (self);
+        bus_ack_t *a = &self->acks[self->n_acks++];
+        memcpy (a->id, id, UUID_STR_LEN);
+        a->dest = (unsigned char) (dest - self->dests);
+        a->dead = dead;
+        n_read++;
     }
-    if (n_ok == 0 && n_dead == 0)
+    if (n_read == 0)
         return;
     if (!db_connected (self->db)) {
         log_kv (LOG_DEBUG, "acks_dropped", "destination", dest->service, "reason",
                 "database unavailable; the rows will be resent", NULL);
+        self->n_acks = 0;
         return;
     }
-    if (n_ok) {
-        memcpy (ok_ids + ok_len, "}", 2);
-        s_flush_acks (self, dest, ok_ids, false);
-    }
-    if (n_dead) {
-        memcpy (dead_ids + dead_len, "}", 2);
-        s_flush_acks (self, dest, dead_ids, true);
-    }
+    /* Recorded by the next relay pass, in the transaction of its claim. */
+    bus_relay_want (self);
 }

@@ -13,9 +13,9 @@
  *  whose clocks fall back across midnight, an instant can belong to the
  *  previous date's span while its wall clock already shows the next date.
  */
+#include "err.h"
 #include "calendar.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,17 +41,6 @@ struct cal_s {
 
 static const char *const s_day_names[7] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
 
-static void s_err (char *err, size_t errsize, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
-static void s_err (char *err, size_t errsize, const char *fmt, ...)
-{
-    if (!err || !errsize)
-        return;
-    va_list ap;
-    va_start (ap, fmt);
-    vsnprintf (err, errsize, fmt, ap);
-    va_end (ap);
-}
-
 static int64_t s_floor_div (int64_t a, int64_t b)
 {
     int64_t q = a / b;
@@ -68,7 +57,7 @@ static bool s_in_range (int64_t us)
 
 static int s_range_err (char *err, size_t errsize, int64_t us)
 {
-    s_err (err, errsize, "instant %lld us is outside the years %d to %d", (long long) us, S_MIN_YEAR,
+    err_set (err, errsize, "instant %lld us is outside the years %d to %d", (long long) us, S_MIN_YEAR,
            S_MAX_YEAR);
     return -1;
 }
@@ -77,17 +66,17 @@ static int s_range_err (char *err, size_t errsize, int64_t us)
 static int s_intervals_check (const org_interval_t *iv, int n, char *err, size_t errsize)
 {
     if (n < 0 || n > ORG_MAX_INTERVALS) {
-        s_err (err, errsize, "%d intervals (at most %d a day)", n, ORG_MAX_INTERVALS);
+        err_set (err, errsize, "%d intervals (at most %d a day)", n, ORG_MAX_INTERVALS);
         return -1;
     }
     for (int i = 0; i < n; i++) {
         if (iv[i].start_min < 0 || iv[i].end_min > 1440 || iv[i].start_min >= iv[i].end_min) {
-            s_err (err, errsize, "interval %d (%d-%d minutes) is not within 00:00-24:00 with its end after its start",
+            err_set (err, errsize, "interval %d (%d-%d minutes) is not within 00:00-24:00 with its end after its start",
                    i + 1, iv[i].start_min, iv[i].end_min);
             return -1;
         }
         if (i > 0 && iv[i].start_min < iv[i - 1].end_min) {
-            s_err (err, errsize, "interval %d overlaps or comes before the previous one (intervals must be increasing)",
+            err_set (err, errsize, "interval %d overlaps or comes before the previous one (intervals must be increasing)",
                    i + 1);
             return -1;
         }
@@ -98,7 +87,7 @@ static int s_intervals_check (const org_interval_t *iv, int n, char *err, size_t
 static int s_date_check (int year, int month, int day, int64_t *days, char *err, size_t errsize)
 {
     if (year < S_MIN_YEAR || year > S_MAX_YEAR || !tz_date_valid (year, month, day)) {
-        s_err (err, errsize, "%04d-%02d-%02d is not a calendar date from %d to %d", year, month, day,
+        err_set (err, errsize, "%04d-%02d-%02d is not a calendar date from %d to %d", year, month, day,
                S_MIN_YEAR, S_MAX_YEAR);
         return -1;
     }
@@ -111,18 +100,18 @@ static int s_date_check (int year, int month, int day, int64_t *days, char *err,
 cal_t *cal_new (const char *tz_name, const org_week_t *week, char *err, size_t errsize)
 {
     if (!week) {
-        s_err (err, errsize, "no weekly hours given");
+        err_set (err, errsize, "no weekly hours given");
         return NULL;
     }
     char why[160];
     for (int d = 0; d < 7; d++)
         if (s_intervals_check (week->iv[d], week->n[d], why, sizeof why) != 0) {
-            s_err (err, errsize, "weekly hours, %s: %s", s_day_names[d], why);
+            err_set (err, errsize, "weekly hours, %s: %s", s_day_names[d], why);
             return NULL;
         }
     cal_t *self = calloc (1, sizeof *self);
     if (!self) {
-        s_err (err, errsize, "out of memory");
+        err_set (err, errsize, "out of memory");
         return NULL;
     }
     self->week = *week;
@@ -176,7 +165,7 @@ static int s_add_special (cal_t *self, const s_special_t *sp, int year, int mont
         const s_special_t *old = &self->special[i];
         if (old->kind == CAL_DAY_HOLIDAY && sp->kind == CAL_DAY_HOLIDAY)
             return 0; /* closed is closed */
-        s_err (err, errsize, "%04d-%02d-%02d is already a %s", year, month, day,
+        err_set (err, errsize, "%04d-%02d-%02d is already a %s", year, month, day,
                old->kind == CAL_DAY_HOLIDAY ? "holiday" : "make-up working day");
         return -1;
     }
@@ -184,7 +173,7 @@ static int s_add_special (cal_t *self, const s_special_t *sp, int year, int mont
         size_t cap = self->cap_special ? self->cap_special * 2 : 32;
         s_special_t *grown = realloc (self->special, cap * sizeof *grown);
         if (!grown) {
-            s_err (err, errsize, "out of memory");
+            err_set (err, errsize, "out of memory");
             return -1;
         }
         self->special = grown, self->cap_special = cap;
@@ -211,7 +200,7 @@ int cal_add_workday (cal_t *self, int year, int month, int day, const org_interv
         return -1;
     char why[160];
     if (n < 1 || !iv || s_intervals_check (iv, n, why, sizeof why) != 0) {
-        s_err (err, errsize, "make-up working day %04d-%02d-%02d: %s", year, month, day,
+        err_set (err, errsize, "make-up working day %04d-%02d-%02d: %s", year, month, day,
                n < 1 || !iv ? "no working hours given" : why);
         return -1;
     }
@@ -222,7 +211,7 @@ int cal_add_workday (cal_t *self, int year, int month, int day, const org_interv
 int cal_add_workday_as (cal_t *self, int year, int month, int day, int weekday, char *err, size_t errsize)
 {
     if (!self || weekday < 0 || weekday > 6) {
-        s_err (err, errsize, "weekday %d is not 0 (Monday) to 6 (Sunday)", weekday);
+        err_set (err, errsize, "weekday %d is not 0 (Monday) to 6 (Sunday)", weekday);
         return -1;
     }
     s_special_t sp = { .kind = CAL_DAY_WORKDAY, .n = self->week.n[weekday] };
@@ -303,7 +292,7 @@ static int s_idle_err (const cal_t *self, int64_t from_us, char *err, size_t err
 {
     int y, m, d;
     tz_civil_from_days (s_local_day (self, from_us), &y, &m, &d);
-    s_err (err, errsize,
+    err_set (err, errsize,
            "no working time in the %d days from %04d-%02d-%02d (%s): the calendar is closed "
            "(check its weekly hours and holidays)",
            CAL_MAX_IDLE_DAYS, y, m, d, tz_name (self->tz));
@@ -338,7 +327,7 @@ static int s_walk (const cal_t *self, int64_t start_us, int64_t amount, int64_t 
         if (idle > CAL_MAX_IDLE_DAYS) /* +1: the walk looks one day behind the start */
             return s_idle_err (self, start_us, err, errsize);
     }
-    s_err (err, errsize, "the deadline falls after the year %d", S_MAX_YEAR);
+    err_set (err, errsize, "the deadline falls after the year %d", S_MAX_YEAR);
     return -1;
 }
 
@@ -359,7 +348,7 @@ int cal_add_business_us (const cal_t *self, int64_t start_us, int64_t business_u
     if (!s_in_range (start_us))
         return s_range_err (err, errsize, start_us);
     if (business_us < 0) {
-        s_err (err, errsize, "negative business time (%lld us)", (long long) business_us);
+        err_set (err, errsize, "negative business time (%lld us)", (long long) business_us);
         return -1;
     }
     if (business_us == 0) {
@@ -374,7 +363,7 @@ int cal_add_business (const cal_t *self, int64_t start_us, int64_t seconds, int6
 {
     /* 1000 years of seconds is far beyond any calendar here and keeps the product in range. */
     if (seconds < 0 || seconds > INT64_C (31622400000)) {
-        s_err (err, errsize, "business time %lld s is negative or absurdly large", (long long) seconds);
+        err_set (err, errsize, "business time %lld s is negative or absurdly large", (long long) seconds);
         return -1;
     }
     return cal_add_business_us (self, start_us, seconds * S_US, due_us, err, errsize);
@@ -418,4 +407,36 @@ int cal_business_seconds (const cal_t *self, int64_t from_us, int64_t to_us, int
         return -1;
     *seconds = us / S_US;
     return 0;
+}
+
+int cal_add_working_days (const cal_t *self, int64_t start_us, int n, int64_t *due_us, char *err, size_t errsize)
+{
+    if (!self || !due_us)
+        return -1;
+    if (!s_in_range (start_us))
+        return s_range_err (err, errsize, start_us);
+    if (n < 1 || n > 100000) {
+        err_set (err, errsize, "%d working days is out of range (expected 1 to 100000)", n);
+        return -1;
+    }
+    int64_t a[ORG_MAX_INTERVALS], b[ORG_MAX_INTERVALS];
+    int64_t last_day = tz_days_from_civil (S_MAX_YEAR, 12, 31);
+    int left = n, idle = 0;
+    for (int64_t day = s_local_day (self, start_us) + 1; day <= last_day; day++) {
+        int spans = s_day_spans (self, day, a, b);
+        if (spans == 0) {
+            if (++idle > CAL_MAX_IDLE_DAYS)
+                return s_idle_err (self, start_us, err, errsize);
+            continue;
+        }
+        idle = 0;
+        if (--left == 0) {
+            *due_us = b[spans - 1];
+            if (!s_in_range (*due_us))
+                return s_range_err (err, errsize, *due_us);
+            return 0;
+        }
+    }
+    err_set (err, errsize, "the deadline falls after the year %d", S_MAX_YEAR);
+    return -1;
 }

@@ -121,4 +121,14 @@ int cal_business_us (const cal_t *self, int64_t from_us, int64_t to_us, int64_t 
 int cal_business_seconds (const cal_t *self, int64_t from_us, int64_t to_us, int64_t *seconds,
                           char *err, size_t errsize);
 
+/*  "N working days" (docs/sla.md): the end of the working hours of the
+ *  n-th working day AFTER the local date of `start_us` — the start date
+ *  never counts, whatever the hour, and a date counts when it has working
+ *  time (a make-up day does, a holiday does not). Monday 10:00 + 3 with
+ *  Tuesday to Thursday working: the end of Thursday's last interval.
+ *  n is 1 to 100000. Returns 0, or -1 with a reason for n out of range, an
+ *  instant outside 1900-2999, or no working day within CAL_MAX_IDLE_DAYS. */
+int cal_add_working_days (const cal_t *self, int64_t start_us, int n, int64_t *due_us, char *err,
+                          size_t errsize);
+
 #endif

@@ -36,6 +36,7 @@ struct db_s {
     int max_backoff_ms;
     int64_t next_try_ms;        /* monotonic: no connect attempt before */
     bool in_tx;                 /* inside db_tx: never reconnect */
+    long tx_serial;             /* see db_tx_serial */
     bool was_connected;         /* for "lost"/"restored" log lines */
     long failures;              /* count of recorded failures (db_tx uses it) */
     db_status_t last_status;
@@ -387,23 +388,13 @@ int db_command (db_t *self, const char *sql)
     return 0;
 }
 
-static int s_savepoint_cmd (db_t *self, const char *verb, const char *name)
+int db_savepoint (db_t *self, const char *name)
 {
     if (!self || !name || !*name || strlen (name) > 63)
         return -1;
     char sql[96];
-    snprintf (sql, sizeof sql, "%s %s", verb, name);
+    snprintf (sql, sizeof sql, "SAVEPOINT %s", name);
     return db_command (self, sql);
-}
-
-int db_savepoint (db_t *self, const char *name)
-{
-    return s_savepoint_cmd (self, "SAVEPOINT", name);
-}
-
-int db_release (db_t *self, const char *name)
-{
-    return s_savepoint_cmd (self, "RELEASE SAVEPOINT", name);
 }
 
 int db_rollback_to (db_t *self, const char *name)
@@ -419,6 +410,7 @@ int db_rollback_to (db_t *self, const char *name)
     PGresult *res = PQexec (self->conn, sql);
     if (res && PQresultStatus (res) == PGRES_COMMAND_OK) {
         PQclear (res);   /* the caller's failure stays recorded */
+        self->tx_serial++;
         return 0;
     }
     s_check (self, res, "ROLLBACK TO SAVEPOINT");   /* records and clears */
@@ -456,6 +448,7 @@ db_status_t db_tx (db_t *self, db_tx_fn fn, void *arg, bool *fn_failed)
         }
         PQclear (res);
 
+        self->tx_serial++;
         self->in_tx = true;
         long failures_before = self->failures;
         int rc = fn (self, arg);
@@ -506,6 +499,16 @@ db_status_t db_tx (db_t *self, db_tx_fn fn, void *arg, bool *fn_failed)
         return self->last_status;
     }
     return DB_TRANSIENT;   /* not reached: the loop returns on its last attempt */
+}
+
+bool db_tx_failed (const db_t *self)
+{
+    return self && self->conn && PQtransactionStatus (self->conn) == PQTRANS_INERROR;
+}
+
+long db_tx_serial (const db_t *self)
+{
+    return self ? self->tx_serial : 0;
 }
 
 const char *db_error (const db_t *self)

@@ -57,15 +57,25 @@ db_status_t db_tx (db_t *self, db_tx_fn fn, void *arg, bool *fn_failed);
 /*  Savepoints, for group commit inside db_tx: several units of work share
  *  one transaction (one COMMIT, one WAL flush) and each can be undone alone.
  *  name is a fixed SQL identifier chosen by the caller (never input).
- *  db_savepoint / db_release return 0 or -1 (failure recorded as usual; a
- *  release fails when a statement after the savepoint failed, 25P02).
- *  db_rollback_to returns 0 or -1 and, on success, keeps the failure that
- *  made the caller roll back in db_error()/db_sqlstate()/db_last_status(),
- *  so the reason can still be reported. The savepoint stays defined after
- *  a rollback to it (release it as usual). */
+ *  db_savepoint returns 0 or -1 (failure recorded as usual; it fails with
+ *  25P02 when a statement after the previous savepoint failed, which makes
+ *  it the check that the previous unit left the transaction usable).
+ *  db_rollback_to rolls back to the most recent savepoint of that name and
+ *  returns 0 or -1; on success it keeps the failure that made the caller
+ *  roll back in db_error()/db_sqlstate()/db_last_status(), so the reason
+ *  can still be reported. The savepoint stays defined after it. */
 int db_savepoint (db_t *self, const char *name);
-int db_release (db_t *self, const char *name);
 int db_rollback_to (db_t *self, const char *name);
+
+/*  Whether the open transaction is aborted (a statement in it failed; only
+ *  ROLLBACK or ROLLBACK TO SAVEPOINT are accepted now). No round trip. */
+bool db_tx_failed (const db_t *self);
+
+/*  A number that changes whenever db_tx begins a transaction and whenever
+ *  db_rollback_to undoes work: what a caller read inside the current
+ *  transaction, and counted on since, is still what the transaction holds
+ *  as long as this number stays the same (a per-transaction cache key). */
+long db_tx_serial (const db_t *self);
 
 /*  Reason of the last failure ("23505 duplicate key value …"). */
 const char *db_error (const db_t *self);

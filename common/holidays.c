@@ -6,11 +6,11 @@
  *  Each file is validated completely with yamltree before its dates join
  *  the set; errors carry the file, line and key path of the first problem.
  */
+#include "err.h"
 #include "holidays.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,17 +40,6 @@ typedef struct {
     int line;     /* 0: not listed yet */
     bool workday;
 } s_seen_t;
-
-static void s_err (char *err, size_t errsize, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
-static void s_err (char *err, size_t errsize, const char *fmt, ...)
-{
-    if (!err || !errsize)
-        return;
-    va_list ap;
-    va_start (ap, fmt);
-    vsnprintf (err, errsize, fmt, ap);
-    va_end (ap);
-}
 
 static bool s_id_valid (const char *id)
 {
@@ -389,7 +378,7 @@ static hol_t *s_load (hol_t *self, yt_doc_t *doc, const char *path, const char *
         return NULL;
     }
     if (s_load_doc (self, doc, path, calendar, year) != 0) {
-        s_err (err, errsize, "%s", yt_error (doc));
+        err_set (err, errsize, "%s", yt_error (doc));
         hol_destroy (&self);
     }
     else
@@ -402,7 +391,7 @@ hol_t *hol_load_file (const char *path, char *err, size_t errsize)
 {
     hol_t *self = s_new ();
     if (!self || !path) {
-        s_err (err, errsize, "%s: out of memory or no file", path ? path : "(no file)");
+        err_set (err, errsize, "%s: out of memory or no file", path ? path : "(no file)");
         free (self);
         return NULL;
     }
@@ -414,7 +403,7 @@ hol_t *hol_load_string (const char *name, const char *text, char *err, size_t er
 {
     hol_t *self = s_new ();
     if (!self) {
-        s_err (err, errsize, "out of memory");
+        err_set (err, errsize, "out of memory");
         return NULL;
     }
     const char *file = name ? name : "<string>";
@@ -434,7 +423,7 @@ static int s_list_years (const char *dir, int **years_out, char *err, size_t err
 {
     DIR *d = opendir (dir);
     if (!d) {
-        s_err (err, errsize, "%s: cannot open the holiday calendar: %s", dir, strerror (errno));
+        err_set (err, errsize, "%s: cannot open the holiday calendar: %s", dir, strerror (errno));
         return -1;
     }
     int *years = NULL, n = 0, rc = -1;
@@ -449,20 +438,20 @@ static int s_list_years (const char *dir, int **years_out, char *err, size_t err
             continue; /* README and the like */
         int year = s_year_of_name (name);
         if (year < HOL_MIN_YEAR || year > HOL_MAX_YEAR) {
-            s_err (err, errsize, "%s/%s: holiday files are named <year>.yaml (%d to %d)", dir, name, HOL_MIN_YEAR,
+            err_set (err, errsize, "%s/%s: holiday files are named <year>.yaml (%d to %d)", dir, name, HOL_MIN_YEAR,
                    HOL_MAX_YEAR);
             goto cleanup;
         }
         int *grown = realloc (years, (size_t) (n + 1) * sizeof *years);
         if (!grown) {
-            s_err (err, errsize, "%s: out of memory", dir);
+            err_set (err, errsize, "%s: out of memory", dir);
             goto cleanup;
         }
         years = grown;
         years[n++] = year;
     }
     if (n == 0) {
-        s_err (err, errsize, "%s: no holiday files (expected <year>.yaml, e.g. 2025.yaml)", dir);
+        err_set (err, errsize, "%s: no holiday files (expected <year>.yaml, e.g. 2025.yaml)", dir);
         goto cleanup;
     }
     qsort (years, (size_t) n, sizeof *years, s_int_cmp);
@@ -478,13 +467,13 @@ cleanup:
 hol_t *hol_load_dir (const char *root, const char *calendar, char *err, size_t errsize)
 {
     if (!root || !s_id_valid (calendar)) {
-        s_err (err, errsize, "\"%.40s\": not a holiday calendar name (1-%d of A-Z a-z 0-9 _ -)",
+        err_set (err, errsize, "\"%.40s\": not a holiday calendar name (1-%d of A-Z a-z 0-9 _ -)",
                calendar ? calendar : "", HOL_MAX_ID);
         return NULL;
     }
     char dir[4200];
     if (strlen (root) > 4096) {
-        s_err (err, errsize, "holiday calendar directory name too long");
+        err_set (err, errsize, "holiday calendar directory name too long");
         return NULL;
     }
     snprintf (dir, sizeof dir, "%s/%s", root, calendar);
@@ -494,7 +483,7 @@ hol_t *hol_load_dir (const char *root, const char *calendar, char *err, size_t e
         return NULL;
     hol_t *self = s_new ();
     if (!self)
-        s_err (err, errsize, "%s: out of memory", dir);
+        err_set (err, errsize, "%s: out of memory", dir);
     for (int i = 0; self && i < n; i++) {
         char path[4300];
         snprintf (path, sizeof path, "%s/%d.yaml", dir, years[i]);
@@ -504,7 +493,7 @@ hol_t *hol_load_dir (const char *root, const char *calendar, char *err, size_t e
             break;
         }
         if (s_load_doc (self, doc, path, calendar, years[i]) != 0) {
-            s_err (err, errsize, "%s", yt_error (doc));
+            err_set (err, errsize, "%s", yt_error (doc));
             hol_destroy (&self);
         }
         yt_destroy (&doc);
@@ -543,19 +532,19 @@ bool hol_has_year (const hol_t *self, int year)
 int hol_apply (const hol_t *self, cal_t *cal, char *err, size_t errsize)
 {
     if (!self || !cal) {
-        s_err (err, errsize, "no holiday set or calendar");
+        err_set (err, errsize, "no holiday set or calendar");
         return -1;
     }
     for (size_t i = 0; i < self->n_dates; i++) { /* conflicts first: a refused set changes nothing */
         const hol_date_t *h = &self->dates[i];
         cal_day_t day;
         if (cal_day (cal, h->year, h->month, h->day, &day) != 0) {
-            s_err (err, errsize, "%s:%d: %04d-%02d-%02d: not a date the calendar holds", h->file, h->line, h->year,
+            err_set (err, errsize, "%s:%d: %04d-%02d-%02d: not a date the calendar holds", h->file, h->line, h->year,
                    h->month, h->day);
             return -1;
         }
         if (day.kind == CAL_DAY_WORKDAY || (day.kind == CAL_DAY_HOLIDAY && h->workday)) {
-            s_err (err, errsize, "%s:%d: %04d-%02d-%02d (%s): the calendar has it as a %s already", h->file, h->line,
+            err_set (err, errsize, "%s:%d: %04d-%02d-%02d (%s): the calendar has it as a %s already", h->file, h->line,
                    h->year, h->month, h->day, h->name,
                    day.kind == CAL_DAY_HOLIDAY ? "holiday" : "make-up working day");
             return -1;
@@ -569,7 +558,7 @@ int hol_apply (const hol_t *self, cal_t *cal, char *err, size_t errsize)
                      ? cal_add_workday_as (cal, h->year, h->month, h->day, h->as_weekday, why, sizeof why)
                      : cal_add_workday (cal, h->year, h->month, h->day, h->iv, h->n, why, sizeof why);
         if (rc != 0) {
-            s_err (err, errsize, "%s:%d: %s", h->file, h->line, why);
+            err_set (err, errsize, "%s:%d: %s", h->file, h->line, why);
             return -1;
         }
     }

@@ -13,12 +13,12 @@
  *  re-check inside that transaction keep the rule even if the session lock
  *  were lost to a reconnect.
  */
+#include "err.h"
 #include "migrate.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,18 +44,6 @@ typedef struct {
     bool skipped;   /* already applied by someone else meanwhile */
     char err[512];
 } mig_apply_t;
-
-static void s_err (char *err, size_t errsize, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
-
-static void s_err (char *err, size_t errsize, const char *fmt, ...)
-{
-    if (!err || errsize == 0)
-        return;
-    va_list ap;
-    va_start (ap, fmt);
-    vsnprintf (err, errsize, fmt, ap);
-    va_end (ap);
-}
 
 /*  True for NNNN_name.sql with name in [a-z0-9_]+; sets *version. */
 static bool s_parse_name (const char *name, int *version)
@@ -98,33 +86,33 @@ static char *s_read_file (const char *path, char *err, size_t errsize)
     char *text = NULL;
     FILE *f = fopen (path, "rb");
     if (!f) {
-        s_err (err, errsize, "%s: cannot open: %s", path, strerror (errno));
+        err_set (err, errsize, "%s: cannot open: %s", path, strerror (errno));
         return NULL;
     }
     struct stat st;
     if (fstat (fileno (f), &st) != 0 || !S_ISREG (st.st_mode)) {
-        s_err (err, errsize, "%s: not a regular file", path);
+        err_set (err, errsize, "%s: not a regular file", path);
         goto cleanup;
     }
     if (st.st_size > MIGRATE_MAX_BYTES) {
-        s_err (err, errsize, "%s: larger than %d bytes", path, MIGRATE_MAX_BYTES);
+        err_set (err, errsize, "%s: larger than %d bytes", path, MIGRATE_MAX_BYTES);
         goto cleanup;
     }
     text = malloc ((size_t) st.st_size + 1);
     if (!text) {
-        s_err (err, errsize, "%s: out of memory", path);
+        err_set (err, errsize, "%s: out of memory", path);
         goto cleanup;
     }
     size_t got = fread (text, 1, (size_t) st.st_size, f);
     if (got != (size_t) st.st_size || ferror (f)) {
-        s_err (err, errsize, "%s: read error", path);
+        err_set (err, errsize, "%s: read error", path);
         free (text);
         text = NULL;
         goto cleanup;
     }
     text[got] = '\0';
     if (strlen (text) != got) {
-        s_err (err, errsize, "%s: contains a NUL byte (expected SQL text)", path);
+        err_set (err, errsize, "%s: contains a NUL byte (expected SQL text)", path);
         free (text);
         text = NULL;
     }
@@ -141,7 +129,7 @@ static int s_load_dir (const char *dir, mig_file_t **files_p, char *err, size_t 
     int n = 0, cap = 0, rc = -1;
     DIR *d = opendir (dir);
     if (!d) {
-        s_err (err, errsize, "%s: cannot open migrations directory: %s", dir, strerror (errno));
+        err_set (err, errsize, "%s: cannot open migrations directory: %s", dir, strerror (errno));
         return -1;
     }
     struct dirent *de;
@@ -152,19 +140,19 @@ static int s_load_dir (const char *dir, mig_file_t **files_p, char *err, size_t 
             continue;   /* README, editor files… */
         int version;
         if (!s_parse_name (name, &version)) {
-            s_err (err, errsize, "%s/%s: bad migration file name (expected NNNN_name.sql, "
+            err_set (err, errsize, "%s/%s: bad migration file name (expected NNNN_name.sql, "
                    "NNNN from 0001, name in a-z 0-9 _)", dir, name);
             goto cleanup;
         }
         if (n == MIGRATE_MAX_FILES) {
-            s_err (err, errsize, "%s: more than %d migration files", dir, MIGRATE_MAX_FILES);
+            err_set (err, errsize, "%s: more than %d migration files", dir, MIGRATE_MAX_FILES);
             goto cleanup;
         }
         if (n == cap) {
             int ncap = cap ? cap * 2 : 16;
             mig_file_t *grown = realloc (files, (size_t) ncap * sizeof *files);
             if (!grown) {
-                s_err (err, errsize, "out of memory");
+                err_set (err, errsize, "out of memory");
                 goto cleanup;
             }
             files = grown;
@@ -175,7 +163,7 @@ static int s_load_dir (const char *dir, mig_file_t **files_p, char *err, size_t 
         files[n].name = strdup (name);
         n++;
         if (!files[n - 1].name) {
-            s_err (err, errsize, "out of memory");
+            err_set (err, errsize, "out of memory");
             goto cleanup;
         }
     }
@@ -183,7 +171,7 @@ static int s_load_dir (const char *dir, mig_file_t **files_p, char *err, size_t 
         qsort (files, (size_t) n, sizeof *files, s_cmp_files);
     for (int i = 0; i < n; i++) {
         if (i > 0 && files[i].version == files[i - 1].version) {
-            s_err (err, errsize, "%s: %s and %s have the same version %04d", dir,
+            err_set (err, errsize, "%s: %s and %s have the same version %04d", dir,
                    files[i - 1].name, files[i].name, files[i].version);
             goto cleanup;
         }
@@ -209,7 +197,7 @@ static int s_checksum (db_t *db, mig_file_t *file, char *err, size_t errsize)
     const char *params[] = { file->text };
     PGresult *res = db_exec (db, "SELECT encode(sha256(convert_to($1::text, 'UTF8')), 'hex')", 1, params);
     if (!res) {
-        s_err (err, errsize, "%s: checksum: %s", file->name, db_error (db));
+        err_set (err, errsize, "%s: checksum: %s", file->name, db_error (db));
         return -1;
     }
     int rc = -1;
@@ -219,7 +207,7 @@ static int s_checksum (db_t *db, mig_file_t *file, char *err, size_t errsize)
         rc = 0;
     }
     else
-        s_err (err, errsize, "%s: checksum: unexpected result", file->name);
+        err_set (err, errsize, "%s: checksum: unexpected result", file->name);
     PQclear (res);
     return rc;
 }
@@ -229,12 +217,12 @@ static int s_check_applied (const mig_file_t *file, const char *name, const char
                             char *err, size_t errsize)
 {
     if (strcmp (name, file->name) != 0) {
-        s_err (err, errsize, "%s: version %04d was applied as %s (a released migration is never renamed)",
+        err_set (err, errsize, "%s: version %04d was applied as %s (a released migration is never renamed)",
                file->name, file->version, name);
         return -1;
     }
     if (strcmp (checksum, file->checksum) != 0) {
-        s_err (err, errsize, "%s: checksum changed since it was applied (applied %.12s…, file %.12s…): "
+        err_set (err, errsize, "%s: checksum changed since it was applied (applied %.12s…, file %.12s…): "
                "released migrations are never edited; add a new migration instead",
                file->name, checksum, file->checksum);
         return -1;
@@ -270,7 +258,7 @@ static int s_apply_one (db_t *db, void *arg)
     PQclear (res);
 
     if (db_command (db, file->text) < 0) {
-        s_err (ctx->err, sizeof ctx->err, "%s/%s: %s", ctx->dir, file->name, db_error (db));
+        err_set (ctx->err, sizeof ctx->err, "%s/%s: %s", ctx->dir, file->name, db_error (db));
         return -1;
     }
     const char *params[] = { version, file->name, file->checksum };
@@ -291,23 +279,23 @@ int migrate_apply (db_t *db, const char *sql_dir, char *err, size_t errsize)
     if (err && errsize)
         err[0] = '\0';
     if (!db || !sql_dir) {
-        s_err (err, errsize, "migrate: no database or directory given");
+        err_set (err, errsize, "migrate: no database or directory given");
         return -1;
     }
     n = s_load_dir (sql_dir, &files, err, errsize);
     if (n < 0)
         return -1;
     if (n == 0) {
-        s_err (err, errsize, "%s: no migration files (expected NNNN_name.sql)", sql_dir);
+        err_set (err, errsize, "%s: no migration files (expected NNNN_name.sql)", sql_dir);
         goto cleanup;
     }
     if (db_ensure (db) < 0) {
-        s_err (err, errsize, "migrate: cannot connect: %s", db_error (db));
+        err_set (err, errsize, "migrate: cannot connect: %s", db_error (db));
         goto cleanup;
     }
     PGresult *res = db_exec (db, "SELECT pg_advisory_lock(" MIGRATE_LOCK_KEY ")", 0, NULL);
     if (!res) {
-        s_err (err, errsize, "migrate: lock: %s", db_error (db));
+        err_set (err, errsize, "migrate: lock: %s", db_error (db));
         goto cleanup;
     }
     PQclear (res);
@@ -318,7 +306,7 @@ int migrate_apply (db_t *db, const char *sql_dir, char *err, size_t errsize)
                         " name text NOT NULL,"
                         " checksum text NOT NULL,"
                         " applied_at timestamptz NOT NULL DEFAULT now())") < 0) {
-        s_err (err, errsize, "migrate: cannot create kefu.schema_migrations: %s", db_error (db));
+        err_set (err, errsize, "migrate: cannot create kefu.schema_migrations: %s", db_error (db));
         goto cleanup;
     }
     for (int i = 0; i < n; i++)
@@ -328,7 +316,7 @@ int migrate_apply (db_t *db, const char *sql_dir, char *err, size_t errsize)
     applied = db_exec (db, "SELECT version, name, checksum FROM kefu.schema_migrations ORDER BY version",
                        0, NULL);
     if (!applied) {
-        s_err (err, errsize, "migrate: reading kefu.schema_migrations: %s", db_error (db));
+        err_set (err, errsize, "migrate: reading kefu.schema_migrations: %s", db_error (db));
         goto cleanup;
     }
     int max_applied = 0;
@@ -340,7 +328,7 @@ int migrate_apply (db_t *db, const char *sql_dir, char *err, size_t errsize)
             if (files[i].version == version)
                 file = &files[i];
         if (!file) {
-            s_err (err, errsize, "%s: the database has migration %s applied but there is no such "
+            err_set (err, errsize, "%s: the database has migration %s applied but there is no such "
                    "file (is this build older than the database?)", sql_dir, name);
             goto cleanup;
         }
@@ -357,7 +345,7 @@ int migrate_apply (db_t *db, const char *sql_dir, char *err, size_t errsize)
         if (done)
             continue;
         if (files[i].version < max_applied) {
-            s_err (err, errsize, "%s: not applied, but a later migration (%04d) already is: "
+            err_set (err, errsize, "%s: not applied, but a later migration (%04d) already is: "
                    "new migrations must be numbered after the last released one",
                    files[i].name, max_applied);
             goto cleanup;
@@ -367,9 +355,9 @@ int migrate_apply (db_t *db, const char *sql_dir, char *err, size_t errsize)
         db_status_t st = db_tx (db, s_apply_one, &ctx, &fn_failed);
         if (st != DB_OK) {
             if (ctx.err[0])
-                s_err (err, errsize, "%s", ctx.err);
+                err_set (err, errsize, "%s", ctx.err);
             else
-                s_err (err, errsize, "%s/%s: %s", sql_dir, files[i].name, db_error (db));
+                err_set (err, errsize, "%s/%s: %s", sql_dir, files[i].name, db_error (db));
             goto cleanup;
         }
         if (!ctx.skipped) {

@@ -2,9 +2,11 @@
  *  tiers, regions, branches with their hours, products, technicians and
  *  customers with warranty cards. Everything is checked before anything is
  *  used: identifiers, duplicates, references between sections, time zones
- *  against the system tz database, weekly intervals, calendar dates and
- *  text bounds. Also converts weekly hours to and from the JSON kept in the
- *  database. See org.h; docs/configuration.md documents the file.
+ *  (loaded with tz_load, exactly as a business calendar loads them), weekly
+ *  intervals, calendar dates, text bounds, and each branch's holiday
+ *  calendar (loaded from calendars_dir and applied to the branch's hours).
+ *  Also converts weekly hours to and from the JSON kept in the database.
+ *  See org.h; docs/configuration.md and docs/calendars.md document the file.
  */
 #include "org.h"
 
@@ -15,6 +17,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "calendar.h"
+#include "holidays.h"
+#include "tz.h"
 #include "yamltree.h"
 
 const char *const org_grade_names[] = { "trainee", "junior", "intermediate", "senior", NULL };
@@ -28,6 +33,8 @@ static const char *const s_classes[] = { "regular", "important", "vip", NULL };
 #define ORG_MAX_SERIAL 64
 #define ORG_MAX_TZ 64
 #define ORG_MAX_ITEMS 1000000
+#define ORG_MAX_CALENDAR 32
+#define ORG_MAX_PATH 4096
 
 /* ---------------------------------------------------------------- fields */
 
@@ -103,32 +110,27 @@ static bool s_date_valid (const char *text)
     return day <= mdays[month - 1] + (month == 2 && leap);
 }
 
-/*  True when `tz` names a compiled zone in the system tz database. */
-static bool s_tz_exists (const char *tz)
+/*  True when `tz` loads with tz_load (common/tz.h): the check a business
+ *  calendar (cal_new) makes, so a zone accepted here always loads there. */
+static bool s_tz_loads (const char *tz)
 {
-    size_t len = strlen (tz);
-    if (len < 1 || len > ORG_MAX_TZ || tz[0] == '/' || strstr (tz, ".."))
+    char why[256];
+    tz_t *zone = tz_load (tz, why, sizeof why);
+    bool ok = zone != NULL;
+    tz_destroy (&zone);
+    return ok;
+}
+
+/*  A holiday calendar name: 1 to 32 of a-z 0-9 _ - (the database's check). */
+static bool s_calendar_name_valid (const char *name)
+{
+    size_t len = strlen (name);
+    if (len < 1 || len > ORG_MAX_CALENDAR)
         return false;
-    for (const char *c = tz; *c; c++)
-        if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')
-              || *c == '/' || *c == '_' || *c == '+' || *c == '-'))
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
             return false;
-    const char *dir = getenv ("TZDIR");
-    if (!dir || !*dir || strlen (dir) > 1024)
-        dir = "/usr/share/zoneinfo";
-    char path[1200];
-    snprintf (path, sizeof path, "%s/%s", dir, tz);
-    struct stat st;
-    if (stat (path, &st) != 0 || !S_ISREG (st.st_mode))
-        return false;
-    /* zone.tab, leapseconds and friends are regular files too: want TZif data. */
-    FILE *file = fopen (path, "rb");
-    if (!file)
-        return false;
-    char magic[4] = { 0 };
-    size_t got = fread (magic, 1, sizeof magic, file);
-    fclose (file);
-    return got == 4 && memcmp (magic, "TZif", 4) == 0;
+    return true;
 }
 
 /* ---------------------------------------------------------------- weeks */
@@ -480,9 +482,87 @@ static int s_load_regions (org_t *org, yt_doc_t *doc, yt_node_t *root)
     return s_list_unique (doc, list, "id", "region id");
 }
 
+/*  The top-level calendars_dir: kept as written and resolved against the
+ *  directory of the org file (`name`); it must be a directory. */
+static int s_load_calendars_dir (org_t *org, yt_doc_t *doc, yt_node_t *root, const char *name)
+{
+    if (yt_str (doc, root, "calendars_dir", false, ORG_MAX_PATH, &org->calendars_dir) != 0)
+        return -1;
+    if (!org->calendars_dir)
+        return 0;
+    yt_node_t *node = yt_get (root, "calendars_dir");
+    if (!*org->calendars_dir)
+        return yt_fail (doc, node, "must not be empty (expected a directory, e.g. ../calendars)");
+    const char *slash = name ? strrchr (name, '/') : NULL;
+    int base = slash ? (int) (slash - name) + 1 : 0; /* "deploy/demo/" of "deploy/demo/org.yaml" */
+    if (org->calendars_dir[0] == '/')
+        base = 0;
+    size_t size = (size_t) base + strlen (org->calendars_dir) + 1;
+    if (!(org->calendars_path = malloc (size)))
+        return yt_fail (doc, node, "out of memory");
+    snprintf (org->calendars_path, size, "%.*s%s", base, base ? name : "", org->calendars_dir);
+    struct stat st;
+    if (stat (org->calendars_path, &st) != 0 || !S_ISDIR (st.st_mode))
+        return yt_fail (doc, node,
+                        "\"%s\" is not a directory (looked for %s; a relative calendars_dir starts at the "
+                        "org file's directory)",
+                        org->calendars_dir, org->calendars_path);
+    return 0;
+}
+
+const hol_t *org_calendar (const org_t *self, const char *calendar)
+{
+    for (int i = 0; self && calendar && i < self->n_calendars; i++)
+        if (strcmp (hol_calendar (self->calendars[i]), calendar) == 0)
+            return self->calendars[i];
+    return NULL;
+}
+
+/*  The branch's `calendar`: a holiday calendar of calendars_dir, loaded on
+ *  first use, which must apply cleanly to the branch's own calendar (zone
+ *  and hours). */
+static int s_branch_calendar (org_t *org, yt_doc_t *doc, yt_node_t *item, org_branch_t *b)
+{
+    if (yt_str (doc, item, "calendar", false, 64, &b->calendar) != 0)
+        return -1;
+    if (!b->calendar)
+        return 0;
+    yt_node_t *node = yt_get (item, "calendar");
+    if (!s_calendar_name_valid (b->calendar))
+        return yt_fail (doc, node, "\"%s\" is not a holiday calendar name (1 to %d of a-z 0-9 _ -)", b->calendar,
+                        ORG_MAX_CALENDAR);
+    if (!org->calendars_path)
+        return yt_fail (doc, node,
+                        "holiday calendar \"%s\" named but the file has no calendars_dir (add e.g. "
+                        "`calendars_dir: ../calendars`, the directory holding <calendar>/<year>.yaml)",
+                        b->calendar);
+    char why[900];
+    const hol_t *hol = org_calendar (org, b->calendar);
+    if (!hol) {
+        hol_t *loaded = hol_load_dir (org->calendars_path, b->calendar, why, sizeof why);
+        if (!loaded)
+            return yt_fail (doc, node, "holiday calendar \"%s\": %s", b->calendar, why);
+        hol_t **grown = realloc (org->calendars, (size_t) (org->n_calendars + 1) * sizeof *grown);
+        if (!grown) {
+            hol_destroy (&loaded);
+            return yt_fail (doc, node, "out of memory");
+        }
+        org->calendars = grown;
+        org->calendars[org->n_calendars++] = loaded;
+        hol = loaded;
+    }
+    cal_t *cal = cal_new (b->timezone, &b->hours, why, sizeof why);
+    int rc = cal && hol_apply (hol, cal, why, sizeof why) == 0 ? 0 : -1;
+    cal_destroy (&cal);
+    if (rc != 0)
+        return yt_fail (doc, node, "holiday calendar \"%s\" does not apply to branch %s: %s", b->calendar, b->id,
+                        why);
+    return 0;
+}
+
 static int s_load_branches (org_t *org, yt_doc_t *doc, yt_node_t *root)
 {
-    static const char *const known[] = { "id", "name", "region", "timezone", "hours", NULL };
+    static const char *const known[] = { "id", "name", "region", "timezone", "hours", "calendar", NULL };
     yt_node_t *list;
     if (s_list (doc, root, "branches", true, &list) != 0)
         return -1;
@@ -502,14 +582,15 @@ static int s_load_branches (org_t *org, yt_doc_t *doc, yt_node_t *root)
                       b->region, &region) != 0
             || s_text (doc, item, "timezone", true, ORG_MAX_TZ, &b->timezone) != 0)
             return -1;
-        if (!s_tz_exists (b->timezone))
+        if (!s_tz_loads (b->timezone))
             return yt_fail (doc, yt_get (item, "timezone"),
                             "unknown time zone \"%s\" (expected an IANA name such as Asia/Shanghai)",
                             b->timezone);
         yt_node_t *hours = yt_get (item, "hours");
         if (!hours)
             return yt_missing (doc, item, "hours", "weekday -> [\"HH:MM-HH:MM\", ...]");
-        if (s_week (doc, hours, &b->hours) != 0 || yt_check_unknown (doc, item, known) != 0)
+        if (s_week (doc, hours, &b->hours) != 0 || s_branch_calendar (org, doc, item, b) != 0
+            || yt_check_unknown (doc, item, known) != 0)
             return -1;
     }
     return s_list_unique (doc, list, "id", "branch id");
@@ -707,10 +788,10 @@ static int s_load_customers (org_t *org, yt_doc_t *doc, yt_node_t *root)
     return rc;
 }
 
-static org_t *s_load_doc (yt_doc_t *doc, char *err, size_t errsize)
+static org_t *s_load_doc (yt_doc_t *doc, const char *name, char *err, size_t errsize)
 {
     static const char *const known[] = {
-        "tiers", "regions", "branches", "products", "technicians", "customers", NULL,
+        "tiers", "regions", "branches", "products", "technicians", "customers", "calendars_dir", NULL,
     };
     org_t *org = calloc (1, sizeof *org);
     if (!org) {
@@ -727,7 +808,7 @@ static org_t *s_load_doc (yt_doc_t *doc, char *err, size_t errsize)
     for (int i = 0; yt_kind (root) == YT_MAP && known[i]; i++)
         yt_get (root, known[i]);
     if (yt_expect (doc, root, YT_MAP) != 0 || yt_check_unknown (doc, root, known) != 0
-        || s_load_tiers (org, doc, root) != 0
+        || s_load_calendars_dir (org, doc, root, name) != 0 || s_load_tiers (org, doc, root) != 0
         || s_load_regions (org, doc, root) != 0 || s_load_branches (org, doc, root) != 0
         || s_load_products (org, doc, root) != 0 || s_load_technicians (org, doc, root) != 0
         || s_load_customers (org, doc, root) != 0)
@@ -747,7 +828,7 @@ org_t *org_load (const char *path, char *err, size_t errsize)
     yt_doc_t *doc = yt_load_file (path, err, errsize);
     if (!doc)
         return NULL;
-    org_t *org = s_load_doc (doc, err, errsize);
+    org_t *org = s_load_doc (doc, path, err, errsize);
     yt_destroy (&doc);
     return org;
 }
@@ -760,7 +841,7 @@ org_t *org_load_string (const char *name, const char *text, char *err, size_t er
     yt_doc_t *doc = yt_load_string (name ? name : "<string>", text, err, errsize);
     if (!doc)
         return NULL;
-    org_t *org = s_load_doc (doc, err, errsize);
+    org_t *org = s_load_doc (doc, name, err, errsize);
     yt_destroy (&doc);
     return org;
 }
@@ -781,7 +862,7 @@ void org_destroy (org_t **self_p)
     free (self->regions);
     for (int i = 0; i < self->n_branches; i++) {
         org_branch_t *b = &self->branches[i];
-        free (b->id), free (b->name), free (b->region), free (b->timezone);
+        free (b->id), free (b->name), free (b->region), free (b->timezone), free (b->calendar);
     }
     free (self->branches);
     for (int i = 0; i < self->n_products; i++) {
@@ -808,6 +889,11 @@ void org_destroy (org_t **self_p)
         free (c->cards);
     }
     free (self->customers);
+    for (int i = 0; i < self->n_calendars; i++)
+        hol_destroy (&self->calendars[i]);
+    free (self->calendars);
+    free (self->calendars_dir);
+    free (self->calendars_path);
     free (self);
     *self_p = NULL;
 }

@@ -8,6 +8,8 @@
  *  weekday (mon..sun) to a list of "HH:MM-HH:MM" intervals, in the branch's
  *  IANA time zone; intervals in a day must be increasing and must not
  *  overlap; "24:00" is allowed as an end. A weekday left out is closed.
+ *  A branch may also name a holiday calendar (public holidays and make-up
+ *  working days, deploy/calendars/<calendar>/<year>.yaml).
  */
 #ifndef KEFU_ORG_H
 #define KEFU_ORG_H
@@ -30,7 +32,11 @@ typedef struct {
 } org_week_t;
 
 typedef struct { char *id, *name, *tier; } org_region_t;
-typedef struct { char *id, *name, *region, *timezone; org_week_t hours; } org_branch_t;
+typedef struct {
+    char *id, *name, *region, *timezone;
+    org_week_t hours;
+    char *calendar;               /* holiday calendar ("cn"), or NULL: weekly hours only */
+} org_branch_t;
 typedef struct { char *code, *name, *line; bool premium; int warranty_months; } org_product_t;
 typedef struct {
     char *id, *name, *branch;
@@ -49,6 +55,9 @@ typedef struct {
     org_card_t *cards; int n_cards;
 } org_customer_t;
 
+/*  A loaded holiday calendar (common/holidays.h). */
+typedef struct hol_s hol_t;
+
 typedef struct {
     char **tiers; int n_tiers;
     org_region_t *regions; int n_regions;
@@ -56,14 +65,35 @@ typedef struct {
     org_product_t *products; int n_products;
     org_technician_t *technicians; int n_technicians;
     org_customer_t *customers; int n_customers;
+    /* calendars_dir as written, and resolved against the org file's
+     * directory; both NULL when the file has none. */
+    char *calendars_dir, *calendars_path;
+    /* The holiday calendars branches name, each loaded once
+     * (hol_load_dir), in order of first use; owned by the org_t. */
+    hol_t **calendars; int n_calendars;
 } org_t;
 
 /*  Loads and validates (unknown keys, references between sections, time
- *  zones against the system tz database, intervals, dates, duplicates).
- *  Returns NULL with "file:line: key: reason" in err. */
+ *  zones loaded with tz_load, intervals, dates, duplicates, holiday
+ *  calendars). Returns NULL with "file:line: key: reason" in err.
+ *
+ *  Holiday calendars: a branch may name one (`calendar: cn`, 1 to 32 of
+ *  a-z 0-9 _ -); the top-level `calendars_dir` (required then) is a
+ *  directory relative to the org file's own directory (or absolute). Each
+ *  named calendar is loaded from <calendars_dir>/<calendar>/<year>.yaml
+ *  with hol_load_dir and applied to the branch's hours (cal_new +
+ *  hol_apply), so a typo'd name or a bad holiday file is refused here, at
+ *  the branch's `calendar` key, with the holiday file's own file:line: key. */
 org_t *org_load (const char *path, char *err, size_t errsize);
+/*  The same from text; `name` stands for the file name in errors, and its
+ *  directory part (none: the current directory) is where a relative
+ *  calendars_dir starts. */
 org_t *org_load_string (const char *name, const char *text, char *err, size_t errsize);
+/*  Frees the organisation and its holiday calendars; nulls *self_p. */
 void org_destroy (org_t **self_p);
+
+/*  The loaded holiday calendar called `calendar`, or NULL (borrowed). */
+const hol_t *org_calendar (const org_t *self, const char *calendar);
 
 /*  Parses "HH:MM-HH:MM". Returns 0 or -1. */
 int org_interval_parse (const char *text, org_interval_t *out);

@@ -9,10 +9,10 @@
  *  the next change happen?" — local-to-UTC walks the few constant-offset
  *  segments that can contain the answer.
  */
+#include "err.h"
 #include "tz.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,17 +56,6 @@ struct tz_s {
     size_t n_chars;
     s_posix_t rule;   /* footer: holds after the last transition */
 };
-
-static void s_err (char *err, size_t errsize, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
-static void s_err (char *err, size_t errsize, const char *fmt, ...)
-{
-    if (!err || !errsize)
-        return;
-    va_list ap;
-    va_start (ap, fmt);
-    vsnprintf (err, errsize, fmt, ap);
-    va_end (ap);
-}
 
 static int64_t s_floor_div (int64_t a, int64_t b)
 {
@@ -465,11 +454,11 @@ static int s_read_block (tz_t *self, const unsigned char *p, const s_counts_t *c
 {
     if (c->type < 1 || c->type > 256 || c->chars < 1 || c->time > 100000
         || (c->isstd && c->isstd != c->type) || (c->isut && c->isut != c->type)) {
-        s_err (err, errsize, "%s: malformed TZif header", self->name);
+        err_set (err, errsize, "%s: malformed TZif header", self->name);
         return -1;
     }
     if (c->leap) {
-        s_err (err, errsize, "%s: zones with leap seconds (\"right/...\") are not supported", self->name);
+        err_set (err, errsize, "%s: zones with leap seconds (\"right/...\") are not supported", self->name);
         return -1;
     }
     self->n_at = c->time, self->n_types = c->type, self->n_chars = c->chars;
@@ -478,31 +467,31 @@ static int s_read_block (tz_t *self, const unsigned char *p, const s_counts_t *c
     self->types = calloc (c->type, sizeof *self->types);
     self->chars = calloc ((size_t) c->chars + 1, 1);
     if (!self->at || !self->idx || !self->types || !self->chars) {
-        s_err (err, errsize, "%s: out of memory", self->name);
+        err_set (err, errsize, "%s: out of memory", self->name);
         return -1;
     }
     for (size_t i = 0; i < c->time; i++, p += time_size) {
         self->at[i] = time_size == 8 ? s_be64 (p) : (int64_t) (int32_t) s_be32 (p);
         if (i > 0 && self->at[i] <= self->at[i - 1]) {
-            s_err (err, errsize, "%s: transition times are not increasing", self->name);
+            err_set (err, errsize, "%s: transition times are not increasing", self->name);
             return -1;
         }
         if (self->at[i] < -S_WALL_LIMIT || self->at[i] > S_WALL_LIMIT) {
-            s_err (err, errsize, "%s: transition time out of range", self->name);
+            err_set (err, errsize, "%s: transition time out of range", self->name);
             return -1;
         }
     }
     for (size_t i = 0; i < c->time; i++) {
         self->idx[i] = *p++;
         if (self->idx[i] >= c->type) {
-            s_err (err, errsize, "%s: transition names a missing local time type", self->name);
+            err_set (err, errsize, "%s: transition names a missing local time type", self->name);
             return -1;
         }
     }
     for (size_t i = 0; i < c->type; i++, p += 6) {
         int32_t off = (int32_t) s_be32 (p);
         if (off <= -S_MAX_OFFSET || off >= S_MAX_OFFSET || p[4] > 1 || p[5] >= c->chars) {
-            s_err (err, errsize, "%s: malformed local time type %zu", self->name, i);
+            err_set (err, errsize, "%s: malformed local time type %zu", self->name, i);
             return -1;
         }
         self->types[i] = (s_type_t) { .off = off, .dst = p[4] == 1, .abbr = p[5] };
@@ -516,12 +505,12 @@ tz_t *tz_parse (const char *name, const void *data, size_t len, char *err, size_
     const unsigned char *bytes = data, *end = bytes + len;
     tz_t *self = calloc (1, sizeof *self);
     if (!self || !(self->name = strdup (name ? name : "(zone)"))) {
-        s_err (err, errsize, "%s: out of memory", name ? name : "(zone)");
+        err_set (err, errsize, "%s: out of memory", name ? name : "(zone)");
         free (self);
         return NULL;
     }
     if (!data || len < 44 || memcmp (bytes, "TZif", 4) != 0) {
-        s_err (err, errsize, "%s: not a TZif file", self->name);
+        err_set (err, errsize, "%s: not a TZif file", self->name);
         goto fail;
     }
     char version = (char) bytes[4];
@@ -529,7 +518,7 @@ tz_t *tz_parse (const char *name, const void *data, size_t len, char *err, size_
     s_read_counts (bytes, &c);
     size_t v1 = s_block_size (&c, 4);
     if (v1 > len - 44) {
-        s_err (err, errsize, "%s: truncated TZif file", self->name);
+        err_set (err, errsize, "%s: truncated TZif file", self->name);
         goto fail;
     }
     if (version == 0) { /* version 1: 32-bit times, no footer */
@@ -539,13 +528,13 @@ tz_t *tz_parse (const char *name, const void *data, size_t len, char *err, size_
     }
     const unsigned char *h2 = bytes + 44 + v1;
     if ((size_t) (end - h2) < 44 || memcmp (h2, "TZif", 4) != 0) {
-        s_err (err, errsize, "%s: version %c file without its 64-bit header", self->name, version);
+        err_set (err, errsize, "%s: version %c file without its 64-bit header", self->name, version);
         goto fail;
     }
     s_read_counts (h2, &c);
     size_t v2 = s_block_size (&c, 8);
     if (v2 > (size_t) (end - h2) - 44) {
-        s_err (err, errsize, "%s: truncated TZif file", self->name);
+        err_set (err, errsize, "%s: truncated TZif file", self->name);
         goto fail;
     }
     if (s_read_block (self, h2 + 44, &c, 8, err, errsize) != 0)
@@ -554,7 +543,7 @@ tz_t *tz_parse (const char *name, const void *data, size_t len, char *err, size_
     if (footer < end) {
         const unsigned char *nl = footer + 1 < end ? memchr (footer + 1, '\n', (size_t) (end - footer - 1)) : NULL;
         if (*footer != '\n' || !nl || nl - footer - 1 > 200) {
-            s_err (err, errsize, "%s: malformed TZif footer", self->name);
+            err_set (err, errsize, "%s: malformed TZif footer", self->name);
             goto fail;
         }
         char rule[256];
@@ -562,7 +551,7 @@ tz_t *tz_parse (const char *name, const void *data, size_t len, char *err, size_
         memcpy (rule, footer + 1, rule_len);
         rule[rule_len] = '\0';
         if (rule_len > 0 && s_posix_parse (rule, &self->rule) != 0) {
-            s_err (err, errsize, "%s: cannot read the TZ rule \"%s\" in the footer", self->name, rule);
+            err_set (err, errsize, "%s: cannot read the TZ rule \"%s\" in the footer", self->name, rule);
             goto fail;
         }
     }
@@ -576,12 +565,12 @@ tz_t *tz_from_posix (const char *rule, char *err, size_t errsize)
 {
     tz_t *self = calloc (1, sizeof *self);
     if (!self || !rule || !(self->name = strdup (rule))) {
-        s_err (err, errsize, "out of memory or no rule");
+        err_set (err, errsize, "out of memory or no rule");
         free (self);
         return NULL;
     }
     if (strlen (rule) > 200 || s_posix_parse (rule, &self->rule) != 0) {
-        s_err (err, errsize, "\"%.200s\": not a POSIX TZ rule (expected e.g. \"CST-8\" or \"EST5EDT,M3.2.0,M11.1.0\")", rule);
+        err_set (err, errsize, "\"%.200s\": not a POSIX TZ rule (expected e.g. \"CST-8\" or \"EST5EDT,M3.2.0,M11.1.0\")", rule);
         tz_destroy (&self);
         return NULL;
     }
@@ -603,7 +592,7 @@ static bool s_name_valid (const char *name)
 tz_t *tz_load (const char *name, char *err, size_t errsize)
 {
     if (!name || !s_name_valid (name)) {
-        s_err (err, errsize, "\"%.64s\": not a time zone name (expected an IANA name such as Asia/Shanghai: "
+        err_set (err, errsize, "\"%.64s\": not a time zone name (expected an IANA name such as Asia/Shanghai: "
                "letters, digits, _ + - and /, no leading / and no ..)", name ? name : "");
         return NULL;
     }
@@ -617,21 +606,21 @@ tz_t *tz_load (const char *name, char *err, size_t errsize)
     FILE *file = fopen (path, "rb");
     struct stat st;
     if (!file || fstat (fileno (file), &st) != 0) {
-        s_err (err, errsize, "%s: unknown time zone (%s: %s)", name, path, strerror (errno));
+        err_set (err, errsize, "%s: unknown time zone (%s: %s)", name, path, strerror (errno));
         goto cleanup;
     }
     if (!S_ISREG (st.st_mode) || st.st_size > S_MAX_FILE) {
-        s_err (err, errsize, "%s: unknown time zone (%s is not a zone file)", name, path);
+        err_set (err, errsize, "%s: unknown time zone (%s is not a zone file)", name, path);
         goto cleanup;
     }
     data = malloc ((size_t) st.st_size + 1);
     if (!data) {
-        s_err (err, errsize, "%s: out of memory", name);
+        err_set (err, errsize, "%s: out of memory", name);
         goto cleanup;
     }
     size_t len = fread (data, 1, (size_t) st.st_size + 1, file);
     if (ferror (file) || len != (size_t) st.st_size) {
-        s_err (err, errsize, "%s: cannot read %s", name, path);
+        err_set (err, errsize, "%s: cannot read %s", name, path);
         goto cleanup;
     }
     self = tz_parse (name, data, len, err, errsize);

@@ -17,13 +17,6 @@
 #include "log.h"
 #include "org.h"
 
-struct dispatcher_s {
-    const cfg_t *cfg;
-    db_t *db;
-    bus_t *bus;
-    assign_rules_t rules;
-};
-
 /* ---- statements ------------------------------------------------------- */
 
 /* The branch's local weekday (1 = Monday) and minute of day at $2. */
@@ -36,17 +29,32 @@ struct dispatcher_s {
 #define S_SQL_BRANCH_LOCK                                                                     \
     "SELECT pg_advisory_xact_lock(hashtext('kefu.dispatch.branch:' || $1::text))"
 
+/* The load is the number of assigned work orders, kept per technician in
+ * dispatch.technician_load by a trigger on dispatch.work_orders (0006):
+ * one row read per technician instead of a count over the backlog. */
 #define S_SQL_CANDIDATES                                                                      \
     "SELECT t.id, t.name, t.grade, to_json(t.skills)::text, t.capacity, t.shift::text, "      \
-    "(SELECT count(*) FROM dispatch.work_orders w "                                           \
-    "  WHERE w.technician_id = t.id AND w.status = 'assigned') AS load "                      \
-    "FROM ref.technicians t WHERE t.branch_id = $1 AND t.active ORDER BY t.id"
+    "COALESCE(l.load, 0) AS load "                                                            \
+    "FROM ref.technicians t LEFT JOIN dispatch.technician_load l ON l.technician_id = t.id "  \
+    "WHERE t.branch_id = $1 AND t.active ORDER BY t.id"
 
-#define S_SQL_INSERT                                                                          \
-    "INSERT INTO dispatch.work_orders (ticket_id, branch_id, kind, priority, product_code, "  \
-    " product_line, premium, status, created_at, updated_at) "                                \
-    "VALUES ($1::bigint, $2, $3, $4, $5, $6, $7::boolean, 'unassigned', $8::timestamptz, "    \
-    " $8::timestamptz) ON CONFLICT (ticket_id) DO NOTHING RETURNING id"
+/* A new work order, in one round trip: the branch's local weekday and
+ * minute at $8 (as S_SQL_BRANCH_NOW) with the branch lock taken first, the
+ * order, and its "created" history row ($9). No row: unknown branch; a row
+ * with a NULL id: the ticket has a work order already. */
+#define S_SQL_CREATE                                                                          \
+    "WITH l AS (SELECT extract(isodow FROM $8::timestamptz AT TIME ZONE b.timezone)::int "    \
+    "   AS dow, (extract(hour FROM $8::timestamptz AT TIME ZONE b.timezone) * 60 "            \
+    "   + extract(minute FROM $8::timestamptz AT TIME ZONE b.timezone))::int AS minute, "     \
+    "   pg_advisory_xact_lock(hashtext('kefu.dispatch.branch:' || b.id)) AS locked "          \
+    "  FROM ref.branches b WHERE b.id = $2), "                                                \
+    "w AS (INSERT INTO dispatch.work_orders (ticket_id, branch_id, kind, priority, "          \
+    "   product_code, product_line, premium, status, created_at, updated_at) "                \
+    "  SELECT $1::bigint, $2, $3, $4, $5, $6, $7::boolean, 'unassigned', $8::timestamptz, "   \
+    "   $8::timestamptz FROM l ON CONFLICT (ticket_id) DO NOTHING RETURNING id), "            \
+    "h AS (INSERT INTO dispatch.work_order_history (work_order_id, at, event, detail) "      \
+    "  SELECT w.id, $8::timestamptz, 'created', $9::jsonb FROM w) "                           \
+    "SELECT l.dow, l.minute, (SELECT id FROM w) FROM l"
 
 /* Waiting work orders of a branch older than $3, oldest first. */
 #define S_SQL_PENDING                                                                         \
@@ -54,10 +62,15 @@ struct dispatcher_s {
     "FROM dispatch.work_orders WHERE branch_id = $1 AND status = 'unassigned' "               \
     "AND id < $3::bigint ORDER BY id LIMIT $2::int FOR UPDATE SKIP LOCKED"
 
+/* The assignment and its "assigned" history row ($4) in one round trip;
+ * returns one row when the order was still waiting, none otherwise. */
 #define S_SQL_ASSIGN                                                                          \
-    "UPDATE dispatch.work_orders SET status = 'assigned', technician_id = $2, "               \
-    "unassigned_reason = NULL, assigned_at = $3::timestamptz, updated_at = $3::timestamptz "  \
-    "WHERE id = $1::bigint AND status = 'unassigned'"
+    "WITH u AS (UPDATE dispatch.work_orders SET status = 'assigned', technician_id = $2, "    \
+    " unassigned_reason = NULL, assigned_at = $3::timestamptz, updated_at = $3::timestamptz " \
+    " WHERE id = $1::bigint AND status = 'unassigned' RETURNING id), "                        \
+    "h AS (INSERT INTO dispatch.work_order_history (work_order_id, at, event, detail) "      \
+    " SELECT u.id, $3::timestamptz, 'assigned', $4::jsonb FROM u) "                           \
+    "SELECT id FROM u"
 
 #define S_SQL_WAIT                                                                            \
     "UPDATE dispatch.work_orders SET unassigned_reason = $2, updated_at = $3::timestamptz "   \
@@ -77,7 +90,7 @@ static const struct {
     { "dispatch_branch_now", S_SQL_BRANCH_NOW },
     { "dispatch_branch_lock", S_SQL_BRANCH_LOCK },
     { "dispatch_candidates", S_SQL_CANDIDATES },
-    { "dispatch_wo_insert", S_SQL_INSERT },
+    { "dispatch_wo_create", S_SQL_CREATE },
     { "dispatch_wo_pending", S_SQL_PENDING },
     { "dispatch_wo_assign", S_SQL_ASSIGN },
     { "dispatch_wo_wait", S_SQL_WAIT },
@@ -108,6 +121,32 @@ static void s_staff_free (s_staff_t *staff)
         PQclear (staff->res);
     memset (staff, 0, sizeof *staff);
 }
+
+/*  The staff read last, kept for the rest of the same transaction: a
+ *  group-committed batch of ticket.created (bus.h) places many orders of a
+ *  branch under one branch lock, and nothing else changes the loads while
+ *  that lock is held; placements count the loads up in memory. Valid while
+ *  db_tx_serial() is unchanged (a new transaction, or a rollback to a
+ *  savepoint, drops it) and for the same branch and minute. For the same
+ *  reason, once the waiting orders were read and every one of them placed,
+ *  none waits until an order of this transaction is left waiting: the
+ *  next order need not look for older ones. */
+typedef struct {
+    s_staff_t staff;
+    bool valid;
+    long serial;
+    char branch[72];
+    int weekday, minute;
+    bool none_waiting;  /* no order of the branch waits (all placed since) */
+} s_staff_cache_t;
+
+struct dispatcher_s {
+    const cfg_t *cfg;
+    db_t *db;
+    bus_t *bus;
+    assign_rules_t rules;
+    s_staff_cache_t cache;
+};
 
 static void s_skip (const char *id, const char *branch, const char *why)
 {
@@ -247,31 +286,35 @@ static int s_number (cJSON *obj, const char *key, const char *decimal)
     return cJSON_AddNumberToObject (obj, key, (double) v) ? 0 : -1;
 }
 
-/*  Assigns the technician to the order: update, history, message. */
+/*  Assigns the technician to the order: update and history (one
+ *  statement), then the message. */
 static int s_do_assign (s_pass_t *pass, db_t *db, const s_order_t *wo, assign_tech_t *tech)
 {
-    const char *params[] = { wo->id, tech->id, pass->now };
-    PGresult *res = db_exec_prepared (db, "dispatch_wo_assign", 3, params);
-    if (!res)
-        return -1;
-    bool updated = strcmp (PQcmdTuples (res), "1") == 0;
-    PQclear (res);
-    if (!updated)
-        return 0; /* no longer waiting: nothing to do */
-    tech->load++;
-
     int rc = -1;
+    char *detail_text = NULL;
     cJSON *detail = cJSON_CreateObject ();
     cJSON *body = cJSON_CreateObject ();
     cJSON *who = body ? cJSON_AddObjectToObject (body, "technician") : NULL;
     if (!detail || !who)
         goto cleanup;
+    /* the load once this order is counted (tech->load moves on success) */
     cJSON_AddStringToObject (detail, "technician_id", tech->id);
     cJSON_AddStringToObject (detail, "technician_name", tech->name);
     cJSON_AddStringToObject (detail, "grade", org_grade_names[tech->grade]);
-    cJSON_AddNumberToObject (detail, "load", tech->load);
-    if (s_history (db, wo->id, pass->now, "assigned", detail) != 0)
+    cJSON_AddNumberToObject (detail, "load", tech->load + 1);
+    if (!(detail_text = json_print (detail)))
         goto cleanup;
+    const char *params[] = { wo->id, tech->id, pass->now, detail_text };
+    PGresult *res = db_exec_prepared (db, "dispatch_wo_assign", 4, params);
+    if (!res)
+        goto cleanup;
+    bool updated = PQntuples (res) == 1;
+    PQclear (res);
+    if (!updated) {
+        rc = 0; /* no longer waiting: nothing to do */
+        goto cleanup;
+    }
+    tech->load++;
 
     if (s_number (body, "work_order_id", wo->id) != 0 || s_number (body, "ticket_id", wo->ticket_id) != 0)
         goto cleanup;
@@ -287,6 +330,7 @@ static int s_do_assign (s_pass_t *pass, db_t *db, const s_order_t *wo, assign_te
             "branch", pass->branch, "technician_id", tech->id, NULL);
     rc = 0;
 cleanup:
+    free (detail_text);
     cJSON_Delete (detail);
     cJSON_Delete (body);
     return rc;
@@ -366,42 +410,72 @@ static int s_lock_branch (db_t *db, const char *branch)
     return 0;
 }
 
-/*  Under the branch lock: tries the waiting orders of the branch older than
- *  `before` (oldest first), then `extra` (a new order) if not NULL. The
- *  staff is read once; loads are counted up in memory as orders are placed. */
-static int s_place_branch (s_pass_t *pass, db_t *db, const char *before, const s_order_t *extra)
+/*  Under the branch lock (taken here unless `locked`): tries the waiting
+ *  orders of the branch older than `before` (oldest first), then `extra` (a
+ *  new order) if not NULL. The staff is read once; loads are counted up in
+ *  memory as orders are placed. */
+static int s_place_branch (s_pass_t *pass, db_t *db, const char *before, const s_order_t *extra,
+                           bool locked)
 {
-    if (s_lock_branch (db, pass->branch) != 0)
+    if (!locked && s_lock_branch (db, pass->branch) != 0)
         return -1;
-    s_staff_t staff;
-    if (s_staff_load (db, pass->branch, pass->weekday, pass->minute, &staff) != 0)
-        return -1;
-    int rc = -1;
-    char limit[16];
-    snprintf (limit, sizeof limit, "%d", DISPATCH_PENDING_BATCH);
-    const char *params[] = { pass->branch, limit, before };
-    PGresult *pending = db_exec_prepared (db, "dispatch_wo_pending", 3, params);
-    if (!pending)
-        goto cleanup;
-    for (int r = 0; r < PQntuples (pending); r++) {
-        s_order_t wo = {
-            .id = PQgetvalue (pending, r, 0),
-            .ticket_id = PQgetvalue (pending, r, 1),
-            .kind = PQgetvalue (pending, r, 2),
-            .line = PQgetisnull (pending, r, 3) ? NULL : PQgetvalue (pending, r, 3),
-            .premium = strcmp (PQgetvalue (pending, r, 4), "t") == 0,
-            .stored_reason = PQgetisnull (pending, r, 5) ? NULL : PQgetvalue (pending, r, 5),
-        };
-        if (s_decide (pass, db, &staff, &wo) != 0)
-            goto cleanup;
+    s_staff_cache_t *cache = &pass->self->cache;
+    bool hit = cache->valid && cache->serial == db_tx_serial (db)
+               && strcmp (cache->branch, pass->branch) == 0 && cache->weekday == pass->weekday
+               && cache->minute == pass->minute;
+    if (!hit) {
+        s_staff_free (&cache->staff);
+        cache->valid = false;
+        if (s_staff_load (db, pass->branch, pass->weekday, pass->minute, &cache->staff) != 0)
+            return -1;
+        cache->valid = strlen (pass->branch) < sizeof cache->branch;
+        cache->serial = db_tx_serial (db);
+        snprintf (cache->branch, sizeof cache->branch, "%s", pass->branch);
+        cache->weekday = pass->weekday;
+        cache->minute = pass->minute;
+        cache->none_waiting = false;
     }
-    if (extra && s_decide (pass, db, &staff, extra) != 0)
-        goto cleanup;
+    s_staff_t *staff = &cache->staff;
+    int rc = -1, decisions = 0, assigned_before = pass->assigned;
+    PGresult *pending = NULL;
+    if (!cache->none_waiting) {
+        char limit[16];
+        snprintf (limit, sizeof limit, "%d", DISPATCH_PENDING_BATCH);
+        const char *params[] = { pass->branch, limit, before };
+        pending = db_exec_prepared (db, "dispatch_wo_pending", 3, params);
+        if (!pending)
+            goto cleanup;
+        /* a full page may leave more behind it */
+        decisions = PQntuples (pending) >= DISPATCH_PENDING_BATCH ? -1 : 0;
+        for (int r = 0; r < PQntuples (pending); r++) {
+            s_order_t wo = {
+                .id = PQgetvalue (pending, r, 0),
+                .ticket_id = PQgetvalue (pending, r, 1),
+                .kind = PQgetvalue (pending, r, 2),
+                .line = PQgetisnull (pending, r, 3) ? NULL : PQgetvalue (pending, r, 3),
+                .premium = strcmp (PQgetvalue (pending, r, 4), "t") == 0,
+                .stored_reason = PQgetisnull (pending, r, 5) ? NULL : PQgetvalue (pending, r, 5),
+            };
+            if (s_decide (pass, db, staff, &wo) != 0)
+                goto cleanup;
+            if (decisions >= 0)
+                decisions++;
+        }
+    }
+    if (extra) {
+        if (s_decide (pass, db, staff, extra) != 0)
+            goto cleanup;
+        if (decisions >= 0)
+            decisions++;
+    }
+    /* only when this pass looked at the waiting orders or none waited */
+    cache->none_waiting = decisions >= 0 && pass->assigned - assigned_before == decisions;
     rc = 0;
 cleanup:
     if (pending)
         PQclear (pending);
-    s_staff_free (&staff);
+    if (rc != 0)
+        cache->valid = false; /* loads may have been counted for undone work */
     return rc;
 }
 
@@ -479,31 +553,6 @@ bus_result_t dispatcher_on_ticket_created (void *ctx, db_t *db, const env_t *msg
 
     s_pass_t pass = { .self = self, .branch = branch };
     clock_format_us (clock_now_us (), pass.now, sizeof pass.now);
-    if (s_branch_now (&pass, db) != 0)
-        return s_db_failure (db, "branch lookup", reason, reason_size);
-    if (!pass.branch_known) {
-        snprintf (reason, reason_size, "body.branch: unknown branch \"%s\"", branch);
-        return BUS_REJECT;
-    }
-    /* the lock first, so that older waiting orders of the branch go first */
-    if (s_lock_branch (db, branch) != 0)
-        return s_db_failure (db, "branch lock", reason, reason_size);
-
-    const char *ins[] = { ticket_id, branch, kind, priority, code, line,
-                          premium ? "true" : "false", pass.now };
-    PGresult *res = db_exec_prepared (db, "dispatch_wo_insert", 8, ins);
-    if (!res)
-        return s_db_failure (db, "work order insert", reason, reason_size);
-    if (PQntuples (res) != 1) {
-        PQclear (res);
-        log_kv (LOG_INFO, "work_order_exists", "ticket_id", ticket_id, "branch", branch,
-                "reason", "a work order for this ticket already exists", NULL);
-        return BUS_OK;
-    }
-    char wo_id[32];
-    snprintf (wo_id, sizeof wo_id, "%s", PQgetvalue (res, 0, 0));
-    PQclear (res);
-
     cJSON *detail = cJSON_CreateObject ();
     if (!detail)
         return BUS_RETRY;
@@ -516,15 +565,40 @@ bus_result_t dispatcher_on_ticket_created (void *ctx, db_t *db, const env_t *msg
         cJSON_AddNullToObject (detail, "product_line");
     cJSON_AddBoolToObject (detail, "premium", premium);
     cJSON_AddStringToObject (detail, "message_id", msg->id);
-    int hrc = s_history (db, wo_id, pass.now, "created", detail);
+    char *detail_text = json_print (detail);
     cJSON_Delete (detail);
-    if (hrc != 0)
-        return s_db_failure (db, "work order history", reason, reason_size);
+    if (!detail_text)
+        return BUS_RETRY;
+    /* One statement: the branch lock first (so that older waiting orders of
+     * the branch go first), its local time, the order and its history. */
+    const char *ins[] = { ticket_id, branch, kind, priority, code, line,
+                          premium ? "true" : "false", pass.now, detail_text };
+    PGresult *res = db_exec_prepared (db, "dispatch_wo_create", 9, ins);
+    free (detail_text);
+    if (!res)
+        return s_db_failure (db, "work order insert", reason, reason_size);
+    if (PQntuples (res) != 1) {
+        PQclear (res);
+        snprintf (reason, reason_size, "body.branch: unknown branch \"%s\"", branch);
+        return BUS_REJECT;
+    }
+    pass.branch_known = true;
+    pass.weekday = atoi (PQgetvalue (res, 0, 0)) - 1;
+    pass.minute = atoi (PQgetvalue (res, 0, 1));
+    if (PQgetisnull (res, 0, 2)) {
+        PQclear (res);
+        log_kv (LOG_INFO, "work_order_exists", "ticket_id", ticket_id, "branch", branch,
+                "reason", "a work order for this ticket already exists", NULL);
+        return BUS_OK;
+    }
+    char wo_id[32];
+    snprintf (wo_id, sizeof wo_id, "%s", PQgetvalue (res, 0, 2));
+    PQclear (res);
     log_kv (LOG_INFO, "work_order_created", "work_order_id", wo_id, "ticket_id", ticket_id,
             "branch", branch, "kind", kind, NULL);
 
     s_order_t wo = { wo_id, ticket_id, kind, line, NULL, premium };
-    if (s_place_branch (&pass, db, wo_id, &wo) != 0)
+    if (s_place_branch (&pass, db, wo_id, &wo, true) != 0)
         return s_db_failure (db, "assignment", reason, reason_size);
     /* the bus kicks its relay itself after it commits what we emitted */
     return BUS_OK;
@@ -544,7 +618,7 @@ static int s_retry_tx (db_t *db, void *arg)
                 "reason", "waiting work orders name a branch that is no longer in ref.branches", NULL);
         return 0;
     }
-    return s_place_branch (pass, db, "9223372036854775807", NULL);
+    return s_place_branch (pass, db, "9223372036854775807", NULL, false);
 }
 
 int dispatcher_retry (dispatcher_t *self)
@@ -643,6 +717,7 @@ void dispatcher_destroy (dispatcher_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
+    s_staff_free (&(*self_p)->cache.staff);
     free (*self_p);
     *self_p = NULL;
 }

@@ -1,5 +1,6 @@
-/*  api — intake's ROUTER request endpoint (see api.h): frames in, one
- *  validated request dispatched to tickets, one reply out.
+/*  api — intake's ROUTER request endpoint (see api.h): frames in,
+ *  validated requests dispatched to tickets (ticket.submit in group commit),
+ *  one reply out per request.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,8 +17,8 @@
 /*  Most frames a request may have: identity, a few more identities when a
  *  proxy sits in between, the REQ delimiter, the request. */
 #define S_MAX_FRAMES 8
-/*  Requests served per wake-up before returning to the loop (fairness with
- *  the bus sockets). */
+/*  Requests read per wake-up, and most submits committed together, before
+ *  returning to the loop (fairness with the bus sockets). */
 #define S_BATCH 64
 /*  Peers sending more than this in one frame are disconnected by ZeroMQ. */
 #define S_MAX_WIRE (1024 * 1024)
@@ -126,12 +127,16 @@ static char *s_run (itk_t *tickets, const char *name, const cJSON *body)
     return irq_reply_ok (&result);
 }
 
-char *iapi_serve (const schema_set_t *schemas, itk_t *tickets, const char *payload,
-                  size_t len)
+/*  Parses and validates one request payload. Returns NULL with *doc_p (the
+ *  parsed request, caller deletes), *name_p and *body_p (borrowed from it)
+ *  set, or else the refusal to send (caller frees). */
+static char *s_parse (const schema_set_t *schemas, const char *payload, size_t len,
+                      cJSON **doc_p, const char **name_p, const cJSON **body_p)
 {
     char err[512] = "";
     char *reply = NULL;
     cJSON *doc = NULL;
+    *doc_p = NULL;
     if (!payload)
         return s_refuse (NULL, IRQ_INVALID, "request: empty frame (expected one JSON object)");
     if (len > IRQ_MAX_PAYLOAD) {
@@ -147,11 +152,11 @@ char *iapi_serve (const schema_set_t *schemas, itk_t *tickets, const char *paylo
     }
     if (!schemas) {
         reply = s_refuse (NULL, IRQ_INTERNAL, "request: intake has no schemas loaded");
-        goto cleanup;
+        goto fail;
     }
     if (schema_validate (schemas, "request.v1", doc, NULL, err, sizeof err) != 0) {
         reply = s_refuse (NULL, IRQ_INVALID, err);
-        goto cleanup;
+        goto fail;
     }
     /* The schema says all this; checked again so a lax schema file can never
      * let a wrong type through to the code below. */
@@ -161,15 +166,15 @@ char *iapi_serve (const schema_set_t *schemas, itk_t *tickets, const char *paylo
     if (!name || strlen (name) > 32) {
         reply = s_refuse (NULL, IRQ_INVALID, "request: expected the request name, e.g. "
                                              "\"ticket.submit\"");
-        goto cleanup;
+        goto fail;
     }
     if (!json_is_integer (version) || version->valuedouble != 1) {
         reply = s_refuse (name, IRQ_INVALID, "version: unsupported version (expected 1)");
-        goto cleanup;
+        goto fail;
     }
     if (!cJSON_IsObject (body)) {
         reply = s_refuse (name, IRQ_INVALID, "body: expected an object");
-        goto cleanup;
+        goto fail;
     }
     char schema_name[48];
     snprintf (schema_name, sizeof schema_name, "%s.v1", name);
@@ -177,68 +182,163 @@ char *iapi_serve (const schema_set_t *schemas, itk_t *tickets, const char *paylo
         snprintf (err, sizeof err, "request: unknown request \"%s\" (expected one of "
                                    "ticket.submit, ticket.get, ticket.list)", name);
         reply = s_refuse (NULL, IRQ_INVALID, err);
-        goto cleanup;
+        goto fail;
     }
     if (schema_validate (schemas, schema_name, body, "body", err, sizeof err) != 0) {
         reply = s_refuse (name, IRQ_INVALID, err);
-        goto cleanup;
+        goto fail;
     }
-    reply = s_run (tickets, name, body);
-cleanup:
+    *doc_p = doc;
+    *name_p = name;
+    *body_p = body;
+    return NULL;
+fail:
     cJSON_Delete (doc);
     return reply;
 }
 
-/*  Receives one request and answers it. Returns 0, or -1 when nothing was
- *  waiting. */
-static int s_serve_one (iapi_t *self, void *socket)
+char *iapi_serve (const schema_set_t *schemas, itk_t *tickets, const char *payload,
+                  size_t len)
 {
+    cJSON *doc = NULL;
+    const char *name = NULL;
+    const cJSON *body = NULL;
+    char *reply = s_parse (schemas, payload, len, &doc, &name, &body);
+    if (reply || !doc)
+        return reply;
+    reply = s_run (tickets, name, body);
+    cJSON_Delete (doc);
+    return reply;
+}
+
+/*  ------------------------------------------------------------------------
+ *  Group commit: every request waiting on the ROUTER is read (up to
+ *  S_BATCH); consecutive ticket.submit requests are committed together
+ *  (itk_submit_batch: one transaction, a savepoint each, one WAL flush);
+ *  then every reply goes out, in the order the requests came. A get or list
+ *  behind submits of the same wake-up runs after their commit, so it sees
+ *  them.
+ */
+
+typedef struct {
     char *frames[S_MAX_FRAMES];
     size_t sizes[S_MAX_FRAMES];
-    int n = tr_recv (socket, frames, sizes, S_MAX_FRAMES, ZMQ_DONTWAIT);
-    if (n < 0)
+    int n, env;             /* frames received; frames of routing envelope */
+    cJSON *doc;             /* the parsed request (rq points into it) */
+    irq_submit_t rq;
+    bool waiting;           /* a ticket.submit for the next group commit */
+    char *reply;
+} s_request_t;
+
+/*  Commits the submits waiting in reqs[0..n) together and makes their
+ *  replies. */
+static void s_commit_waiting (iapi_t *self, s_request_t *reqs, int n)
+{
+    itk_item_t items[S_BATCH];
+    int idx[S_BATCH];
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (reqs[i].waiting) {
+            items[k] = (itk_item_t) { .rq = &reqs[i].rq };
+            idx[k++] = i;
+            reqs[i].waiting = false;
+        }
+    if (k == 0)
+        return;
+    itk_submit_batch (self->tickets, items, k);
+    for (int j = 0; j < k; j++) {
+        s_request_t *r = &reqs[idx[j]];
+        if (items[j].code == IRQ_OK)
+            r->reply = irq_reply_ok (&items[j].result);
+        else {
+            cJSON_Delete (items[j].result);
+            r->reply = s_refuse ("ticket.submit", items[j].code, items[j].err);
+        }
+    }
+}
+
+/*  Reads one request into r and either answers it (r->reply) or leaves it
+ *  waiting for the group commit. Returns 0, or -1 when nothing was
+ *  waiting on the socket. */
+static int s_take_one (iapi_t *self, void *socket, s_request_t *reqs, int at)
+{
+    s_request_t *r = &reqs[at];
+    memset (r, 0, sizeof *r);
+    r->n = tr_recv (socket, r->frames, r->sizes, S_MAX_FRAMES, ZMQ_DONTWAIT);
+    if (r->n < 0)
         return -1;
-    int env = irq_envelope_frames (n, sizes);
-    if (env < 0) {
-        log_kv (LOG_WARN, "request_unreadable", "reason",
-                "expected [identity]…[request] frames", NULL);
-        tr_frames_free (frames, n);
+    r->env = irq_envelope_frames (r->n, r->sizes);
+    if (r->env < 0)
+        return 0; /* no reply possible; logged when answering */
+    if (r->n == S_MAX_FRAMES) {   /* possibly cut: refuse rather than guess */
+        r->reply = s_refuse (NULL, IRQ_INVALID, "request: too many frames (expected the "
+                                                "request as one frame)");
         return 0;
     }
-    char *reply;
-    if (n == S_MAX_FRAMES)   /* possibly cut: refuse rather than guess */
-        reply = s_refuse (NULL, IRQ_INVALID, "request: too many frames (expected the "
-                                             "request as one frame)");
-    else
-        reply = iapi_serve (svc_schemas (self->svc), self->tickets, frames[n - 1],
-                            sizes[n - 1]);
-    if (!reply)
-        reply = strdup ("{\"ok\":false,\"error\":{\"code\":\"internal\","
-                        "\"message\":\"out of memory\"}}");
-    if (reply) {
-        const void *out[S_MAX_FRAMES];
-        size_t out_sizes[S_MAX_FRAMES];
-        for (int i = 0; i < env; i++) {
-            out[i] = frames[i];
-            out_sizes[i] = sizes[i];
-        }
-        out[env] = reply;
-        out_sizes[env] = strlen (reply);
-        if (tr_send (socket, out, out_sizes, env + 1, ZMQ_DONTWAIT) != 0)
-            log_kv (LOG_WARN, "reply_dropped", "reason", zmq_strerror (errno),
-                    "detail", "client gone or not reading", NULL);
+    const char *name = NULL;
+    const cJSON *body = NULL;
+    r->reply = s_parse (svc_schemas (self->svc), r->frames[r->n - 1], r->sizes[r->n - 1],
+                        &r->doc, &name, &body);
+    if (r->reply || !r->doc)
+        return 0;
+    if (strcmp (name, "ticket.submit") == 0 && self->tickets) {
+        char err[512] = "";
+        if (irq_parse_submit (body, &r->rq, err, sizeof err) != 0)
+            r->reply = s_refuse (name, IRQ_INVALID, err);
+        else
+            r->waiting = true;
+        return 0;
     }
-    free (reply);
-    tr_frames_free (frames, n);
+    /* Reads see the submits before them: commit those first. */
+    s_commit_waiting (self, reqs, at);
+    r->reply = s_run (self->tickets, name, body);
     return 0;
+}
+
+static void s_answer (void *socket, s_request_t *r)
+{
+    if (r->env < 0) {
+        log_kv (LOG_WARN, "request_unreadable", "reason",
+                "expected [identity]…[request] frames", NULL);
+        return;
+    }
+    if (!r->reply)
+        r->reply = strdup ("{\"ok\":false,\"error\":{\"code\":\"internal\","
+                           "\"message\":\"out of memory\"}}");
+    if (!r->reply)
+        return;
+    const void *out[S_MAX_FRAMES];
+    size_t out_sizes[S_MAX_FRAMES];
+    for (int i = 0; i < r->env; i++) {
+        out[i] = r->frames[i];
+        out_sizes[i] = r->sizes[i];
+    }
+    out[r->env] = r->reply;
+    out_sizes[r->env] = strlen (r->reply);
+    if (tr_send (socket, out, out_sizes, r->env + 1, ZMQ_DONTWAIT) != 0)
+        log_kv (LOG_WARN, "reply_dropped", "reason", zmq_strerror (errno),
+                "detail", "client gone or not reading", NULL);
 }
 
 static int s_on_readable (svc_t *svc, void *socket, void *ctx)
 {
     (void) svc;
     iapi_t *self = ctx;
-    for (int i = 0; i < S_BATCH; i++)
-        if (s_serve_one (self, socket) != 0)
-            break;
+    s_request_t *reqs = calloc (S_BATCH, sizeof *reqs);
+    if (!reqs) {
+        log_kv (LOG_ERROR, "api_failed", "reason", "out of memory", NULL);
+        return 0;
+    }
+    int n = 0;
+    while (n < S_BATCH && s_take_one (self, socket, reqs, n) == 0)
+        n++;
+    s_commit_waiting (self, reqs, n);
+    for (int i = 0; i < n; i++) {
+        s_answer (socket, &reqs[i]);
+        free (reqs[i].reply);
+        cJSON_Delete (reqs[i].doc);
+        tr_frames_free (reqs[i].frames, reqs[i].n);
+    }
+    free (reqs);
     return 0;
 }

@@ -1,5 +1,7 @@
-/*  tickets — ticket.submit / ticket.get / ticket.list against PostgreSQL
- *  (see tickets.h for the rules). Every parameter goes to libpq as text
+/*  tickets — the ticket desk's life cycle and the rules of one
+ *  ticket.submit against PostgreSQL (see tickets.h); the group commit
+ *  around them is tickets_batch.c, ticket.get / ticket.list are
+ *  tickets_read.c. Every parameter goes to libpq as text
  *  through named prepared statements; timestamps come from the injectable
  *  clock and are passed as parameters, never taken from now() in SQL.
  */
@@ -14,18 +16,13 @@
 #include "json.h"
 #include "log.h"
 #include "tickets.h"
+#include "tickets_private.h"
 
 /*  Advisory lock classes (first key of pg_advisory_xact_lock(int, int)). */
 #define S_LOCK_CUSTOMER "18010"
 #define S_LOCK_PHONE "18020"
 #define S_LOCK_REQUEST "18030"
 
-struct itk_s {
-    db_t *db;
-    bus_t *bus;
-    char *actor;
-    itk_stats_t stats;
-};
 
 typedef struct {
     const char *name, *sql;
@@ -156,14 +153,12 @@ void itk_stats (const itk_t *self, itk_stats_t *out)
     *out = self->stats;
 }
 
-/*  A text column, NULL for SQL NULL. */
-static const char *s_val (const PGresult *res, int row, int col)
+const char *itk_val (const PGresult *res, int row, int col)
 {
     return PQgetisnull (res, row, col) ? NULL : PQgetvalue (res, row, col);
 }
 
-/*  Adds a string member, or null for NULL. */
-static void s_add_str (cJSON *obj, const char *key, const char *value)
+void itk_add_str (cJSON *obj, const char *key, const char *value)
 {
     if (value)
         cJSON_AddStringToObject (obj, key, value);
@@ -171,8 +166,7 @@ static void s_add_str (cJSON *obj, const char *key, const char *value)
         cJSON_AddNullToObject (obj, key);
 }
 
-/*  Adds an RFC 3339 time from a microseconds column, or null. */
-static void s_add_time (cJSON *obj, const char *key, const char *us_text)
+void itk_add_time (cJSON *obj, const char *key, const char *us_text)
 {
     char buf[40];
     if (!us_text) {
@@ -183,8 +177,7 @@ static void s_add_time (cJSON *obj, const char *key, const char *us_text)
                              clock_format_us (strtoll (us_text, NULL, 10), buf, sizeof buf));
 }
 
-/*  Maps the last database failure to a reply code and message. */
-static irq_code_t s_db_failure (db_t *db, const char *what, char *err, size_t errsize)
+irq_code_t itk_db_failure (db_t *db, const char *what, char *err, size_t errsize)
 {
     if (db_last_status (db) == DB_TRANSIENT || !db_connected (db)) {
         snprintf (err, errsize, "database unavailable; retry the request "
@@ -198,27 +191,10 @@ static irq_code_t s_db_failure (db_t *db, const char *what, char *err, size_t er
 
 /* ---------------------------------------------------------------- submit */
 
-/*  State of one ticket.submit transaction attempt (reset on each retry). */
-typedef struct {
-    itk_t *self;
-    const irq_submit_t *rq;
-    const char *phone;       /* rq->phone without spaces and dashes */
-    char ts[40];             /* now, RFC 3339 */
-    irq_code_t code;
-    char *err;
-    size_t errsize;
-    cJSON *result;
-    bool emitted;
-    const char *outcome;     /* "created", "joined", "replayed", "closed_at_intake" */
-    /* resolved along the way: */
-    char customer_id[72], region[72], tier[72], branch[72];
-    char product_line[72];
-    bool has_product, premium;
-} s_submit_t;
 
-static int s_fail (s_submit_t *s, irq_code_t code, const char *fmt, ...)
+static int s_fail (itk_submit_t *s, irq_code_t code, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
-static int s_fail (s_submit_t *s, irq_code_t code, const char *fmt, ...)
+static int s_fail (itk_submit_t *s, irq_code_t code, const char *fmt, ...)
 {
     va_list ap;
     va_start (ap, fmt);
@@ -228,9 +204,9 @@ static int s_fail (s_submit_t *s, irq_code_t code, const char *fmt, ...)
     return -1;
 }
 
-static int s_fail_db (s_submit_t *s, const char *what)
+static int s_fail_db (itk_submit_t *s, const char *what)
 {
-    s->code = s_db_failure (s->self->db, what, s->err, s->errsize);
+    s->code = itk_db_failure (s->self->db, what, s->err, s->errsize);
     return -1;
 }
 
@@ -241,7 +217,7 @@ static void s_copy (char *dst, size_t size, const char *src)
 
 /*  Runs a statement expecting 0 or 1 row. Returns the result (caller
  *  clears) or NULL after recording the failure in s. */
-static PGresult *s_run (s_submit_t *s, const char *name, int n, const char *const *params)
+static PGresult *s_run (itk_submit_t *s, const char *name, int n, const char *const *params)
 {
     PGresult *res = db_exec_prepared (s->self->db, name, n, params);
     if (!res)
@@ -264,7 +240,7 @@ static cJSON *s_submit_result (const char *ticket_id, const char *status, bool j
 }
 
 /*  Known customer: must exist. Locks the customer for this transaction. */
-static int s_customer_by_id (s_submit_t *s, const char *id)
+static int s_customer_by_id (itk_submit_t *s, const char *id)
 {
     const char *p[] = { id };
     PGresult *res = s_run (s, "intake_customer", 1, p);
@@ -274,17 +250,17 @@ static int s_customer_by_id (s_submit_t *s, const char *id)
     if (PQntuples (res) != 1)
         rc = s_fail (s, IRQ_NOT_FOUND, "body.customer.id: no customer \"%.64s\"", id);
     else {
-        s_copy (s->customer_id, sizeof s->customer_id, s_val (res, 0, 0));
-        s_copy (s->region, sizeof s->region, s_val (res, 0, 1));
-        s_copy (s->tier, sizeof s->tier, s_val (res, 0, 2));
-        s_copy (s->branch, sizeof s->branch, s_val (res, 0, 3));
+        s_copy (s->customer_id, sizeof s->customer_id, itk_val (res, 0, 0));
+        s_copy (s->region, sizeof s->region, itk_val (res, 0, 1));
+        s_copy (s->tier, sizeof s->tier, itk_val (res, 0, 2));
+        s_copy (s->branch, sizeof s->branch, itk_val (res, 0, 3));
     }
     PQclear (res);
     return rc;
 }
 
 /*  Inline customer: the one with the same phone, else a new one. */
-static int s_customer_inline (s_submit_t *s)
+static int s_customer_inline (itk_submit_t *s)
 {
     const char *rq_region = s->rq->region;
     const char *p1[] = { s->phone };
@@ -296,7 +272,7 @@ static int s_customer_inline (s_submit_t *s)
         return -1;
     if (PQntuples (res) == 1) {
         char id[72];
-        s_copy (id, sizeof id, s_val (res, 0, 0));
+        s_copy (id, sizeof id, itk_val (res, 0, 0));
         PQclear (res);
         return s_customer_by_id (s, id);
     }
@@ -310,8 +286,8 @@ static int s_customer_inline (s_submit_t *s)
         return s_fail (s, IRQ_NOT_FOUND, "body.customer.region: no region \"%.64s\"", rq_region);
     }
     s_copy (s->region, sizeof s->region, rq_region);
-    s_copy (s->tier, sizeof s->tier, s_val (res, 0, 0));
-    s_copy (s->branch, sizeof s->branch, s_val (res, 0, 1));
+    s_copy (s->tier, sizeof s->tier, itk_val (res, 0, 0));
+    s_copy (s->branch, sizeof s->branch, itk_val (res, 0, 1));
     PQclear (res);
 
     const char *p3[] = { s->rq->name, s->phone, s->rq->address, rq_region, s->ts };
@@ -321,13 +297,13 @@ static int s_customer_inline (s_submit_t *s)
     if (PQntuples (res) != 1)
         rc = s_fail (s, IRQ_INTERNAL, "opening the customer file returned no id");
     else
-        s_copy (s->customer_id, sizeof s->customer_id, s_val (res, 0, 0));
+        s_copy (s->customer_id, sizeof s->customer_id, itk_val (res, 0, 0));
     PQclear (res);
     return rc;
 }
 
 /*  Product, warranty card and branch. */
-static int s_resolve_refs (s_submit_t *s)
+static int s_resolve_refs (itk_submit_t *s)
 {
     const irq_submit_t *rq = s->rq;
     PGresult *res;
@@ -341,8 +317,8 @@ static int s_resolve_refs (s_submit_t *s)
                            rq->product_code);
         }
         s->has_product = true;
-        s_copy (s->product_line, sizeof s->product_line, s_val (res, 0, 1));
-        const char *premium = s_val (res, 0, 2);
+        s_copy (s->product_line, sizeof s->product_line, itk_val (res, 0, 1));
+        const char *premium = itk_val (res, 0, 2);
         s->premium = premium && premium[0] == 't';
         PQclear (res);
     }
@@ -354,14 +330,14 @@ static int s_resolve_refs (s_submit_t *s)
         if (PQntuples (res) != 1)
             rc = s_fail (s, IRQ_NOT_FOUND, "body.product.warranty_card: no warranty card "
                                            "\"%.64s\"", rq->warranty_card);
-        else if (strcmp (s_val (res, 0, 0), s->customer_id) != 0)
+        else if (strcmp (itk_val (res, 0, 0), s->customer_id) != 0)
             rc = s_fail (s, IRQ_INVALID, "body.product.warranty_card: card \"%.64s\" belongs "
                                          "to another customer, not to %s",
                          rq->warranty_card, s->customer_id);
-        else if (strcmp (s_val (res, 0, 1), rq->product_code) != 0)
+        else if (strcmp (itk_val (res, 0, 1), rq->product_code) != 0)
             rc = s_fail (s, IRQ_INVALID, "body.product.warranty_card: card \"%.64s\" is for "
                                          "product \"%.64s\", not \"%.64s\"",
-                         rq->warranty_card, s_val (res, 0, 1), rq->product_code);
+                         rq->warranty_card, itk_val (res, 0, 1), rq->product_code);
         PQclear (res);
         if (rc != 0)
             return rc;
@@ -385,7 +361,7 @@ static int s_resolve_refs (s_submit_t *s)
 
 /*  First-contact ownership. Returns 1 when the request joined (or had
  *  already joined) an open ticket, 0 when there is none, -1 on failure. */
-static int s_try_join (s_submit_t *s)
+static int s_try_join (itk_submit_t *s)
 {
     const irq_submit_t *rq = s->rq;
     const char *p[] = { s->customer_id, rq->product_code ? rq->product_code : rq->kind };
@@ -398,9 +374,9 @@ static int s_try_join (s_submit_t *s)
         return 0;
     }
     char id[32], status[32], branch[72];
-    s_copy (id, sizeof id, s_val (res, 0, 0));
-    s_copy (status, sizeof status, s_val (res, 0, 1));
-    s_copy (branch, sizeof branch, s_val (res, 0, 2));
+    s_copy (id, sizeof id, itk_val (res, 0, 0));
+    s_copy (status, sizeof status, itk_val (res, 0, 1));
+    s_copy (branch, sizeof branch, itk_val (res, 0, 2));
     PQclear (res);
 
     if (rq->request_id) {   /* this very request joined before: replay */
@@ -442,7 +418,7 @@ static int s_try_join (s_submit_t *s)
 }
 
 /*  The ticket.created message for a new ticket, into the outbox. */
-static int s_emit_created (s_submit_t *s, const char *id, const char *status)
+static int s_emit_created (itk_submit_t *s, const char *id, const char *status)
 {
     const irq_submit_t *rq = s->rq;
     if (!s->self->bus)
@@ -484,7 +460,7 @@ static int s_emit_created (s_submit_t *s, const char *id, const char *status)
 }
 
 /*  A new ticket (closed at once for a consultation answered on the spot). */
-static int s_insert (s_submit_t *s)
+static int s_insert (itk_submit_t *s)
 {
     const irq_submit_t *rq = s->rq;
     bool closed = rq->answered;
@@ -515,14 +491,14 @@ static int s_insert (s_submit_t *s)
         return s_fail (s, IRQ_INTERNAL, "inserting the ticket returned no id");
     }
     char id[32];
-    s_copy (id, sizeof id, s_val (res, 0, 0));
+    s_copy (id, sizeof id, itk_val (res, 0, 0));
     PQclear (res);
 
     if (closed) {
         cJSON *cd = cJSON_CreateObject ();
         if (!cd)
             return s_fail (s, IRQ_INTERNAL, "out of memory");
-        s_add_str (cd, "resolution", rq->resolution);
+        itk_add_str (cd, "resolution", rq->resolution);
         char *cd_text = json_print (cd);
         cJSON_Delete (cd);
         if (!cd_text)
@@ -541,12 +517,10 @@ static int s_insert (s_submit_t *s)
     return s->result ? 0 : s_fail (s, IRQ_INTERNAL, "out of memory");
 }
 
-/*  The transaction body (db_tx may run it again after a serialization
- *  failure, so it starts from a clean state each time). */
-static int s_submit_tx (db_t *db, void *arg)
+int itk_submit_one (db_t *db, void *arg)
 {
     (void) db;
-    s_submit_t *s = arg;
+    itk_submit_t *s = arg;
     const irq_submit_t *rq = s->rq;
     cJSON_Delete (s->result);
     s->result = NULL;
@@ -567,8 +541,8 @@ static int s_submit_tx (db_t *db, void *arg)
             return -1;
         if (PQntuples (res) == 1) {
             s->outcome = "replayed";
-            s->result = s_submit_result (s_val (res, 0, 0), s_val (res, 0, 1), false,
-                                         s_val (res, 0, 2), s_val (res, 0, 3));
+            s->result = s_submit_result (itk_val (res, 0, 0), itk_val (res, 0, 1), false,
+                                         itk_val (res, 0, 2), itk_val (res, 0, 3));
             PQclear (res);
             return s->result ? 0 : s_fail (s, IRQ_INTERNAL, "out of memory");
         }
@@ -584,194 +558,11 @@ static int s_submit_tx (db_t *db, void *arg)
     return s_insert (s);
 }
 
-/*  Copies the phone without the spaces and dashes people type. */
-static void s_normalise_phone (const char *in, char *out, size_t size)
+void itk_normalise_phone (const char *in, char *out, size_t size)
 {
     size_t n = 0;
     for (; in && *in && n + 1 < size; in++)
         if (*in != ' ' && *in != '-')
             out[n++] = *in;
     out[n] = '\0';
-}
-
-irq_code_t itk_submit (itk_t *self, const irq_submit_t *rq, cJSON **result,
-                       char *err, size_t errsize)
-{
-    *result = NULL;
-    char phone[64];
-    s_normalise_phone (rq->phone, phone, sizeof phone);
-    s_submit_t s = { .self = self, .rq = rq, .phone = phone, .err = err, .errsize = errsize };
-    clock_format_us (clock_now_us (), s.ts, sizeof s.ts);
-    if (db_ensure (self->db) != 0) {
-        self->stats.unavailable++;
-        snprintf (err, errsize, "database unavailable; retry the request (with the same "
-                                "request_id)");
-        return IRQ_UNAVAILABLE;
-    }
-    bool fn_failed = false;
-    db_status_t st = db_tx (self->db, s_submit_tx, &s, &fn_failed);
-    if (st != DB_OK) {
-        cJSON_Delete (s.result);
-        if (fn_failed && s.code != IRQ_OK && s.code != IRQ_UNAVAILABLE) {
-            self->stats.refused++;
-            return s.code;
-        }
-        if (st == DB_TRANSIENT || s.code == IRQ_UNAVAILABLE || !db_connected (self->db)) {
-            self->stats.unavailable++;
-            snprintf (err, errsize, "database unavailable; retry the request (with the same "
-                                    "request_id)");
-            return IRQ_UNAVAILABLE;
-        }
-        self->stats.refused++;
-        return s_db_failure (self->db, "committing the ticket", err, errsize);
-    }
-    if (s.emitted)
-        bus_kick (self->bus);
-    const char *outcome = s.outcome ? s.outcome : "created";
-    if (!strcmp (outcome, "joined"))
-        self->stats.joined++;
-    else if (!strcmp (outcome, "replayed"))
-        self->stats.replayed++;
-    else if (!strcmp (outcome, "closed_at_intake"))
-        self->stats.closed_at_intake++;
-    else
-        self->stats.created++;
-    if (log_enabled (LOG_INFO)) {
-        char id[32];
-        snprintf (id, sizeof id, "%" PRId64, (int64_t) json_int (s.result, "ticket_id", 0));
-        log_kv (LOG_INFO, "ticket_submitted", "outcome", outcome, "ticket_id", id,
-                "branch", json_str (s.result, "branch", NULL), "customer_id",
-                json_str (s.result, "customer_id", NULL), "kind", rq->kind, "channel",
-                rq->channel, "request_id", rq->request_id, NULL);
-    }
-    *result = s.result;
-    return IRQ_OK;
-}
-
-/* ------------------------------------------------------------ get / list */
-
-irq_code_t itk_get (itk_t *self, int64_t ticket_id, cJSON **result, char *err,
-                    size_t errsize)
-{
-    *result = NULL;
-    if (db_ensure (self->db) != 0)
-        return s_db_failure (self->db, "connecting", err, errsize);
-    char id[32];
-    snprintf (id, sizeof id, "%" PRId64, ticket_id);
-    const char *p[] = { id };
-    PGresult *t = NULL, *h = NULL;
-    cJSON *doc = NULL;
-    irq_code_t code = IRQ_OK;
-
-    if (!(t = db_exec_prepared (self->db, "intake_get", 1, p))) {
-        code = s_db_failure (self->db, "reading the ticket", err, errsize);
-        goto cleanup;
-    }
-    if (PQntuples (t) != 1) {
-        snprintf (err, errsize, "body.ticket_id: no ticket %s", id);
-        code = IRQ_NOT_FOUND;
-        goto cleanup;
-    }
-    if (!(h = db_exec_prepared (self->db, "intake_history", 1, p))) {
-        code = s_db_failure (self->db, "reading the ticket history", err, errsize);
-        goto cleanup;
-    }
-    doc = cJSON_CreateObject ();
-    cJSON *ticket = cJSON_AddObjectToObject (doc, "ticket");
-    cJSON *customer = cJSON_CreateObject ();
-    cJSON *history = cJSON_AddArrayToObject (doc, "history");
-    if (!doc || !ticket || !customer || !history) {
-        cJSON_Delete (customer);
-        snprintf (err, errsize, "out of memory");
-        code = IRQ_INTERNAL;
-        goto cleanup;
-    }
-    cJSON_AddNumberToObject (ticket, "id", (double) ticket_id);
-    s_add_str (ticket, "branch", s_val (t, 0, 1));
-    s_add_str (customer, "id", s_val (t, 0, 2));
-    s_add_str (customer, "name", s_val (t, 0, 17));
-    s_add_str (customer, "phone", s_val (t, 0, 18));
-    s_add_str (customer, "address", s_val (t, 0, 19));
-    s_add_str (customer, "region", s_val (t, 0, 20));
-    s_add_str (customer, "class", s_val (t, 0, 21));
-    cJSON_AddItemToObject (ticket, "customer", customer);
-    s_add_str (ticket, "product_code", s_val (t, 0, 3));
-    s_add_str (ticket, "serial", s_val (t, 0, 4));
-    s_add_str (ticket, "warranty_card", s_val (t, 0, 5));
-    s_add_str (ticket, "channel", s_val (t, 0, 6));
-    s_add_str (ticket, "kind", s_val (t, 0, 7));
-    s_add_str (ticket, "priority", s_val (t, 0, 8));
-    s_add_str (ticket, "status", s_val (t, 0, 9));
-    s_add_str (ticket, "description", s_val (t, 0, 10));
-    cJSON_AddNumberToObject (ticket, "contact_count", atoi (PQgetvalue (t, 0, 11)));
-    s_add_str (ticket, "request_id", s_val (t, 0, 12));
-    s_add_time (ticket, "created_at", s_val (t, 0, 13));
-    s_add_time (ticket, "updated_at", s_val (t, 0, 14));
-    s_add_time (ticket, "closed_at", s_val (t, 0, 15));
-    s_add_str (ticket, "resolution", s_val (t, 0, 16));
-
-    for (int i = 0; i < PQntuples (h); i++) {
-        cJSON *ev = cJSON_CreateObject ();
-        if (!ev)
-            break;
-        s_add_time (ev, "at", s_val (h, i, 0));
-        s_add_str (ev, "actor", s_val (h, i, 1));
-        s_add_str (ev, "event", s_val (h, i, 2));
-        const char *detail = s_val (h, i, 3);
-        cJSON *d = detail ? cJSON_Parse (detail) : NULL;
-        cJSON_AddItemToObject (ev, "detail", d ? d : cJSON_CreateObject ());
-        cJSON_AddItemToArray (history, ev);
-    }
-    *result = doc;
-    doc = NULL;
-cleanup:
-    PQclear (t);
-    PQclear (h);
-    cJSON_Delete (doc);
-    return code;
-}
-
-irq_code_t itk_list (itk_t *self, const irq_list_t *filter, cJSON **result,
-                     char *err, size_t errsize)
-{
-    *result = NULL;
-    if (db_ensure (self->db) != 0)
-        return s_db_failure (self->db, "connecting", err, errsize);
-    char limit[16];
-    snprintf (limit, sizeof limit, "%d", filter->limit);
-    const char *p[] = { filter->branch, filter->status, filter->kind, filter->customer_id,
-                        limit };
-    PGresult *res = db_exec_prepared (self->db, "intake_list", 5, p);
-    if (!res)
-        return s_db_failure (self->db, "listing tickets", err, errsize);
-    cJSON *doc = cJSON_CreateObject ();
-    cJSON *tickets = doc ? cJSON_AddArrayToObject (doc, "tickets") : NULL;
-    if (!tickets) {
-        PQclear (res);
-        cJSON_Delete (doc);
-        snprintf (err, errsize, "out of memory");
-        return IRQ_INTERNAL;
-    }
-    for (int i = 0; i < PQntuples (res); i++) {
-        cJSON *t = cJSON_CreateObject ();
-        if (!t)
-            break;
-        cJSON_AddNumberToObject (t, "id", (double) strtoll (PQgetvalue (res, i, 0), NULL, 10));
-        s_add_str (t, "branch", s_val (res, i, 1));
-        s_add_str (t, "customer_id", s_val (res, i, 2));
-        s_add_str (t, "customer_name", s_val (res, i, 3));
-        s_add_str (t, "product_code", s_val (res, i, 4));
-        s_add_str (t, "channel", s_val (res, i, 5));
-        s_add_str (t, "kind", s_val (res, i, 6));
-        s_add_str (t, "priority", s_val (res, i, 7));
-        s_add_str (t, "status", s_val (res, i, 8));
-        cJSON_AddNumberToObject (t, "contact_count", atoi (PQgetvalue (res, i, 9)));
-        s_add_time (t, "created_at", s_val (res, i, 10));
-        s_add_time (t, "updated_at", s_val (res, i, 11));
-        s_add_str (t, "description", s_val (res, i, 12));
-        cJSON_AddItemToArray (tickets, t);
-    }
-    PQclear (res);
-    *result = doc;
-    return IRQ_OK;
 }

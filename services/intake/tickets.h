@@ -44,10 +44,30 @@ typedef struct itk_s itk_t;
 itk_t *itk_new (db_t *db, bus_t *bus, const char *actor);
 void itk_destroy (itk_t **self_p);
 
-/*  ticket.submit. On IRQ_OK *result is
+/*  ticket.submit on its own (a batch of one, see itk_submit_batch). On
+ *  IRQ_OK *result is
  *  {"ticket_id","status","joined","branch","customer_id"} (caller owns). */
 irq_code_t itk_submit (itk_t *self, const irq_submit_t *rq, cJSON **result,
                        char *err, size_t errsize);
+
+/*  Group commit of ticket.submit: the n requests run in ONE transaction,
+ *  each inside its own savepoint, with one COMMIT (one WAL flush) for all.
+ *  Every rule above holds inside a batch exactly as between batches: a
+ *  request_id seen earlier in the same batch replays that result, and a
+ *  second request of the same customer about the same product joins the
+ *  ticket the first one opened. A request refused on its own merits is
+ *  rolled back to its savepoint and gets its error; the others commit. A
+ *  transient failure answers every request of the batch IRQ_UNAVAILABLE
+ *  (nothing was committed); a COMMIT that refuses the batch is retried one
+ *  request per transaction. For each item, on IRQ_OK result is set (caller
+ *  owns), else err says why. Kicks the bus once when anything was emitted. */
+typedef struct {
+    const irq_submit_t *rq;   /* in, borrowed */
+    irq_code_t code;          /* out */
+    cJSON *result;            /* out, on IRQ_OK */
+    char err[512];            /* out, otherwise */
+} itk_item_t;
+void itk_submit_batch (itk_t *self, itk_item_t *items, int n);
 
 /*  ticket.get: {"ticket":{…, "customer":{…}}, "history":[…]}. */
 irq_code_t itk_get (itk_t *self, int64_t ticket_id, cJSON **result, char *err,

@@ -4,7 +4,9 @@
  *  across New York's daylight-saving changes with intervals that span
  *  02:00, the guard against calendars without working time, and
  *  cal_business_us as the exact inverse of cal_add_business_us for many
- *  random starts (fixed seed), checked against a minute-by-minute count.
+ *  random starts (fixed seed), checked against a minute-by-minute count;
+ *  and "N working days" (cal_add_working_days) over plain weeks, the 2025
+ *  Spring Festival and National Day, the 2025/2026 year end and bad input.
  *
  *  Expected deadlines are worked out by hand in the comments.
  */
@@ -491,5 +493,152 @@ UNIT_TEST (calendar_business_time_matches_minute_count)
         UNIT_ASSERT (cal_business_us (cal, from, to, &us, NULL, 0) == 0);
         UNIT_ASSERT_INT_EQ (us, counted);
     }
+    cal_destroy (&cal);
+}
+
+/* ---------------------------------------------------------------- working days */
+
+/*  Deadline of n working days after start, or INT64_MIN on failure. */
+static int64_t s_wdays (const cal_t *cal, int64_t start, int n)
+{
+    int64_t due;
+    char err[256] = "";
+    if (cal_add_working_days (cal, start, n, &due, err, sizeof err) != 0) {
+        printf ("    %s\n", err);
+        return INT64_MIN;
+    }
+    return due;
+}
+
+UNIT_TEST (calendar_working_days_plain_weeks)
+{
+    org_week_t week = s_week ("1111100", "08:00-18:00", NULL);
+    cal_t *cal = s_cal ("Asia/Shanghai", &week);
+    UNIT_ASSERT (cal);
+    /* Mon 3 Mar 2025 10:00 + 3 working days: the start day never counts; Tue, Wed, Thu;
+     * due when Thursday's hours end, Thu 6 Mar 18:00. */
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, s_at (cal, 2025, 3, 3, 10, 0), 3), s_at (cal, 2025, 3, 6, 18, 0));
+    /* Whatever the hour on the start day: 00:00, before opening, after closing. */
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, s_at (cal, 2025, 3, 3, 0, 0), 3), s_at (cal, 2025, 3, 6, 18, 0));
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, s_at (cal, 2025, 3, 3, 23, 59), 3), s_at (cal, 2025, 3, 6, 18, 0));
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, s_at (cal, 2025, 3, 3, 23, 59), 1), s_at (cal, 2025, 3, 4, 18, 0));
+    /* Started on a Saturday that is not a working day: Mon, Tue, Wed, due Wed 12 Mar 18:00. */
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, s_at (cal, 2025, 3, 8, 10, 0), 3), s_at (cal, 2025, 3, 12, 18, 0));
+    /* Thu 6 Mar + 3: Fri, (weekend), Mon, Tue 11 Mar 18:00. */
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, s_at (cal, 2025, 3, 6, 9, 0), 3), s_at (cal, 2025, 3, 11, 18, 0));
+    /* Ten working days are two whole weeks. */
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, s_at (cal, 2025, 3, 3, 10, 0), 10), s_at (cal, 2025, 3, 17, 18, 0));
+    cal_destroy (&cal);
+
+    /* With a lunch break the day ends with its last interval: 17:30. */
+    org_week_t lunch = s_week ("1111100", "08:30-12:00", "13:00-17:30");
+    cal = s_cal ("Asia/Shanghai", &lunch);
+    UNIT_ASSERT (cal);
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, s_at (cal, 2025, 3, 3, 10, 0), 3), s_at (cal, 2025, 3, 6, 17, 30));
+    cal_destroy (&cal);
+
+    /* Open round the clock: a day ends at 24:00, the next midnight. Mon 3 Mar + 1 = Wed 5 Mar 00:00. */
+    org_week_t always = s_week ("1111111", "00:00-24:00", NULL);
+    cal = s_cal ("Asia/Shanghai", &always);
+    UNIT_ASSERT (cal);
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, s_at (cal, 2025, 3, 3, 10, 0), 1), s_at (cal, 2025, 3, 5, 0, 0));
+    cal_destroy (&cal);
+
+    /* New York across the spring-forward Sunday (9 Mar 2025): Fri 7 Mar + 1 = Mon 10 Mar 18:00 EDT,
+     * which is 22:00 UTC (EST would have been 23:00 UTC). */
+    cal = s_cal ("America/New_York", &week);
+    UNIT_ASSERT (cal);
+    int64_t due = s_wdays (cal, s_at (cal, 2025, 3, 7, 12, 0), 1);
+    UNIT_ASSERT_INT_EQ (due, s_at (cal, 2025, 3, 10, 18, 0));
+    UNIT_ASSERT_INT_EQ (due / US, 1741644000); /* 2025-03-10T22:00:00Z */
+    cal_destroy (&cal);
+}
+
+UNIT_TEST (calendar_working_days_spring_festival_2025)
+{
+    org_week_t week = s_week ("1111100", "08:00-18:00", NULL);
+    cal_t *cal = s_cal ("Asia/Shanghai", &week);
+    UNIT_ASSERT (cal && s_add_cn (cal) == 0);
+    int64_t mon27 = s_at (cal, 2025, 1, 27, 16, 0);
+    /* Mon 27 Jan: 28 Jan - 4 Feb are holidays, so the 1st working day after it is Wed 5 Feb,
+     * the 3rd is Fri 7 Feb, the 4th is Sat 8 Feb (a make-up day with Monday's hours) and the
+     * 5th Mon 10 Feb. */
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, mon27, 1), s_at (cal, 2025, 2, 5, 18, 0));
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, mon27, 3), s_at (cal, 2025, 2, 7, 18, 0));
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, mon27, 4), s_at (cal, 2025, 2, 8, 18, 0));
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, mon27, 5), s_at (cal, 2025, 2, 10, 18, 0));
+    /* Sat 25 Jan: Sun 26 Jan is a make-up day (1st), Mon 27 (2nd), then Wed 5 Feb (3rd). */
+    int64_t sat25 = s_at (cal, 2025, 1, 25, 10, 0);
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, sat25, 1), s_at (cal, 2025, 1, 26, 18, 0));
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, sat25, 2), s_at (cal, 2025, 1, 27, 18, 0));
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, sat25, 3), s_at (cal, 2025, 2, 5, 18, 0));
+    /* Promised during the holiday, Fri 31 Jan: Wed 5 Feb is the 1st working day. */
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, s_at (cal, 2025, 1, 31, 12, 0), 1), s_at (cal, 2025, 2, 5, 18, 0));
+    cal_destroy (&cal);
+    /* A seven-day hotline: the holidays close it too; 27 Jan + 1 = Wed 5 Feb, + 4 = Sat 8 Feb,
+     * + 5 = Sun 9 Feb (an ordinary Sunday, open at this branch). */
+    org_week_t hotline = s_week ("1111111", "08:00-18:00", NULL);
+    cal = s_cal ("Asia/Shanghai", &hotline);
+    UNIT_ASSERT (cal && s_add_cn (cal) == 0);
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, mon27, 1), s_at (cal, 2025, 2, 5, 18, 0));
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, mon27, 4), s_at (cal, 2025, 2, 8, 18, 0));
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, mon27, 5), s_at (cal, 2025, 2, 9, 18, 0));
+    cal_destroy (&cal);
+}
+
+UNIT_TEST (calendar_working_days_national_day_and_year_end)
+{
+    org_week_t week = s_week ("1111100", "08:00-18:00", NULL);
+    cal_t *cal = s_cal ("Asia/Shanghai", &week);
+    UNIT_ASSERT (cal && s_add_cn (cal) == 0);
+    /* Fri 26 Sep 2025 + 1: Sun 28 Sep is a make-up day. + 3: 28, 29, 30 Sep. + 4: 1-8 Oct are
+     * holidays, Thu 9 Oct. */
+    int64_t fri26 = s_at (cal, 2025, 9, 26, 16, 0);
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, fri26, 1), s_at (cal, 2025, 9, 28, 18, 0));
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, fri26, 3), s_at (cal, 2025, 9, 30, 18, 0));
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, fri26, 4), s_at (cal, 2025, 10, 9, 18, 0));
+    /* Tue 30 Sep + 3: Thu 9, Fri 10, Sat 11 Oct (make-up). */
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, s_at (cal, 2025, 9, 30, 17, 0), 3), s_at (cal, 2025, 10, 11, 18, 0));
+    /* Wed 31 Dec 2025 09:00 + 3 (the plan clock's "3 working days"): 1-3 Jan 2026 holidays;
+     * Sun 4 Jan make-up (1st), Mon 5 (2nd), Tue 6 Jan 18:00 (3rd). */
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, s_at (cal, 2025, 12, 31, 9, 0), 3), s_at (cal, 2026, 1, 6, 18, 0));
+    cal_destroy (&cal);
+
+    /* A make-up day with explicit hours ends when those hours end: 4 Jan 2026 09:00-12:00. */
+    cal = s_cal ("Asia/Shanghai", &week);
+    UNIT_ASSERT (cal);
+    org_interval_t morning = { 9 * 60, 12 * 60 };
+    UNIT_ASSERT (cal_add_holiday (cal, 2026, 1, 1, NULL, 0) == 0 && cal_add_holiday (cal, 2026, 1, 2, NULL, 0) == 0);
+    UNIT_ASSERT (cal_add_workday (cal, 2026, 1, 4, &morning, 1, NULL, 0) == 0);
+    UNIT_ASSERT_INT_EQ (s_wdays (cal, s_at (cal, 2025, 12, 31, 9, 0), 1), s_at (cal, 2026, 1, 4, 12, 0));
+    cal_destroy (&cal);
+}
+
+UNIT_TEST (calendar_working_days_bad_input)
+{
+    org_week_t week = s_week ("1111100", "08:00-18:00", NULL);
+    cal_t *cal = s_cal ("Asia/Shanghai", &week);
+    UNIT_ASSERT (cal);
+    int64_t due = 42, start = s_at (cal, 2025, 3, 3, 10, 0);
+    char err[256] = "";
+    UNIT_ASSERT_INT_EQ (cal_add_working_days (cal, start, 0, &due, err, sizeof err), -1);
+    UNIT_ASSERT_CONTAINS (err, "0 working days is out of range (expected 1 to 100000)");
+    UNIT_ASSERT_INT_EQ (cal_add_working_days (cal, start, -3, &due, err, sizeof err), -1);
+    UNIT_ASSERT_INT_EQ (cal_add_working_days (cal, INT64_MAX, 1, &due, err, sizeof err), -1);
+    UNIT_ASSERT_CONTAINS (err, "outside the years 1900 to 2999");
+    /* The last working day of the range ends inside it; one more would not. */
+    UNIT_ASSERT_INT_EQ (cal_add_working_days (cal, s_at (cal, 2999, 12, 30, 10, 0), 1, &due, err, sizeof err), 0);
+    UNIT_ASSERT_INT_EQ (due, s_at (cal, 2999, 12, 31, 18, 0));
+    UNIT_ASSERT_INT_EQ (cal_add_working_days (cal, s_at (cal, 2999, 12, 30, 10, 0), 2, &due, err, sizeof err), -1);
+    UNIT_ASSERT_CONTAINS (err, "after the year 2999");
+    UNIT_ASSERT_INT_EQ (cal_add_working_days (cal, start, 1, NULL, err, sizeof err), -1);
+    UNIT_ASSERT_INT_EQ (due, s_at (cal, 2999, 12, 31, 18, 0)); /* failures leave *due_us alone */
+    cal_destroy (&cal);
+    /* A calendar with no working day never finds the n-th one. */
+    org_week_t closed = s_week ("0000000", NULL, NULL);
+    cal = s_cal ("Asia/Shanghai", &closed);
+    UNIT_ASSERT (cal);
+    UNIT_ASSERT_INT_EQ (cal_add_working_days (cal, start, 1, &due, err, sizeof err), -1);
+    UNIT_ASSERT_CONTAINS (err, "no working time in the 400 days from 2025-03-03 (Asia/Shanghai)");
     cal_destroy (&cal);
 }

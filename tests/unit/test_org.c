@@ -1,11 +1,17 @@
 /*  Unit tests for common/org: the demo organisation loads intact (Chinese
  *  text byte for byte), each kind of bad input is refused with
- *  file:line: key, and weekly hours convert to and from JSON. */
+ *  file:line: key, weekly hours convert to and from JSON, and branches'
+ *  holiday calendars load from calendars_dir (relative to the file) or are
+ *  refused at the branch's `calendar` key. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
+#include "calendar.h"
+#include "holidays.h"
 #include "org.h"
 #include "unit.h"
 
@@ -176,7 +182,7 @@ UNIT_TEST (org_refuses_typos_and_wrong_types)
                             "org.yaml:8: branches[0].timezon: unknown key (did you mean timezone?)"));
     UNIT_ASSERT (s_refused ("products:", "prodcts:", "org.yaml:11: prodcts: unknown key"));
     UNIT_ASSERT (s_refused ("    timezone: Asia/Shanghai\n", "    timezone: Asia/Shanghai\n    colour: red\n",
-                            "org.yaml:9: branches[0].colour: unknown key (expected one of: id, name, region, timezone, hours)"));
+                            "org.yaml:9: branches[0].colour: unknown key (expected one of: id, name, region, timezone, hours, calendar)"));
     UNIT_ASSERT (s_refused ("    shift:", "    shfit:", "org.yaml:20: technicians[0].shfit: unknown key (did you mean shift?)"));
     UNIT_ASSERT (s_refused ("    skills: [ac]\n", "", "org.yaml:14: technicians[0].skills: missing (required key; a list of product lines)"));
     UNIT_ASSERT (s_refused ("      mon: [\"08:00-18:00\"]", "      mond: [\"08:00-18:00\"]",
@@ -350,4 +356,185 @@ UNIT_TEST (org_week_json_round_trip)
     UNIT_ASSERT_INT_EQ (org_week_from_json (NULL, &back), -1);
     week.n[2] = ORG_MAX_INTERVALS + 1;
     UNIT_ASSERT (org_week_to_json (&week) == NULL);
+}
+
+/* ---------------------------------------------------------------- holiday calendars */
+
+/*  The base text with branch B1 observing `calendar` (line 9) and, when
+ *  dir is not NULL, a calendars_dir (appended, line 31). Caller frees. */
+static char *s_with_calendar (const char *calendar, const char *dir)
+{
+    char branch[128], *text;
+    snprintf (branch, sizeof branch, "    timezone: Asia/Shanghai\n    calendar: %s\n", calendar);
+    char *with = s_variant ("    timezone: Asia/Shanghai\n", branch);
+    if (!with || !dir)
+        return with;
+    size_t len = strlen (with) + strlen (dir) + 32;
+    if ((text = malloc (len)))
+        snprintf (text, len, "%scalendars_dir: %s\n", with, dir);
+    free (with);
+    return text;
+}
+
+/*  The absolute path of the repository's deploy/calendars. */
+static const char *s_calendars_root (char *buf, size_t size)
+{
+    char rel[512];
+    if (!realpath (s_repo_file ("deploy/calendars", rel, sizeof rel), buf))
+        snprintf (buf, size, "deploy/calendars");
+    return buf;
+}
+
+static bool s_calendar_refused (const char *name, const char *calendar, const char *dir, const char *expected)
+{
+    char *text = s_with_calendar (calendar, dir), err[1024] = "";
+    org_t *org = text ? org_load_string (name, text, err, sizeof err) : NULL;
+    free (text);
+    if (org) {
+        org_destroy (&org);
+        printf ("    loaded but should not have: calendar %s, calendars_dir %s\n", calendar, dir ? dir : "(none)");
+        return false;
+    }
+    if (!strstr (err, expected)) {
+        printf ("    got: %s\n    want: %s\n", err, expected);
+        return false;
+    }
+    return true;
+}
+
+UNIT_TEST (org_branch_calendars_load)
+{
+    char root[4096], err[1024] = "";
+    char *text = s_with_calendar ("cn", s_calendars_root (root, sizeof root));
+    UNIT_ASSERT (text);
+    org_t *org = org_load_string ("org.yaml", text, err, sizeof err);
+    free (text);
+    if (!org)
+        printf ("    %s\n", err);
+    UNIT_ASSERT (org);
+    UNIT_ASSERT_STR_EQ (org->branches[0].calendar, "cn");
+    UNIT_ASSERT_STR_EQ (org->calendars_path, root);
+    UNIT_ASSERT_INT_EQ (org->n_calendars, 1);
+    const hol_t *cn = org_calendar (org, "cn");
+    UNIT_ASSERT (cn && hol_has_year (cn, 2025) && hol_has_year (cn, 2026) && !hol_has_year (cn, 2027));
+    UNIT_ASSERT (org_calendar (org, "us") == NULL);
+    org_destroy (&org);
+
+    /* Without `calendar` a branch observes no holidays, and calendars_dir is optional. */
+    org = org_load_string ("org.yaml", s_base, err, sizeof err);
+    UNIT_ASSERT (org);
+    UNIT_ASSERT (org->branches[0].calendar == NULL && org->calendars_dir == NULL && org->n_calendars == 0);
+    org_destroy (&org);
+
+    /* The demo organisation: every branch observes cn, loaded once, from ../calendars of deploy/demo/. */
+    char path[512];
+    org = org_load (s_repo_file ("deploy/demo/org.yaml", path, sizeof path), err, sizeof err);
+    if (!org)
+        printf ("    %s\n", err);
+    UNIT_ASSERT (org);
+    UNIT_ASSERT_STR_EQ (org->calendars_dir, "../calendars");
+    UNIT_ASSERT_INT_EQ (org->n_calendars, 1);
+    for (int i = 0; i < org->n_branches; i++)
+        UNIT_ASSERT_STR_EQ (org->branches[i].calendar, "cn");
+    org_destroy (&org);
+}
+
+UNIT_TEST (org_calendars_dir_is_relative_to_the_file)
+{
+    char root[4096], name[4200], err[1024] = "";
+    s_calendars_root (root, sizeof root);
+    /* <repo>/deploy/demo/org.yaml with calendars_dir ../calendars: <repo>/deploy/calendars,
+     * whatever the current directory. */
+    char *slash = strrchr (root, '/');
+    UNIT_ASSERT (slash);
+    snprintf (name, sizeof name, "%.*s/demo/org.yaml", (int) (slash - root), root);
+    char *text = s_with_calendar ("cn", "../calendars");
+    UNIT_ASSERT (text);
+    org_t *org = org_load_string (name, text, err, sizeof err);
+    free (text);
+    if (!org)
+        printf ("    %s\n", err);
+    UNIT_ASSERT (org && org->n_calendars == 1);
+    org_destroy (&org);
+    /* The same from a file in another directory is refused, saying where it looked. */
+    snprintf (name, sizeof name, "/nonexistent-kefu/org.yaml");
+    UNIT_ASSERT (s_calendar_refused (name, "cn", "../calendars",
+                                     "org.yaml:31: calendars_dir: \"../calendars\" is not a directory (looked for "
+                                     "/nonexistent-kefu/../calendars"));
+}
+
+UNIT_TEST (org_refuses_bad_calendars)
+{
+    char root[4096];
+    s_calendars_root (root, sizeof root);
+    /* A typo'd calendar name: refused at the branch's key, naming the directory looked in. */
+    UNIT_ASSERT (s_calendar_refused ("org.yaml", "cm", root, "org.yaml:9: branches[0].calendar: holiday calendar \"cm\": "));
+    UNIT_ASSERT (s_calendar_refused ("org.yaml", "cm", root, "/cm: cannot open the holiday calendar"));
+    /* A calendar without calendars_dir. */
+    UNIT_ASSERT (s_calendar_refused ("org.yaml", "cn", NULL,
+                                     "org.yaml:9: branches[0].calendar: holiday calendar \"cn\" named but the file "
+                                     "has no calendars_dir"));
+    /* Names are what the database accepts: a-z 0-9 _ -. */
+    UNIT_ASSERT (s_calendar_refused ("org.yaml", "CN", root,
+                                     "org.yaml:9: branches[0].calendar: \"CN\" is not a holiday calendar name"));
+    UNIT_ASSERT (s_calendar_refused ("org.yaml", "../cn", root, "is not a holiday calendar name"));
+    UNIT_ASSERT (s_calendar_refused ("org.yaml", "c23456789012345678901234567890123", root,
+                                     "is not a holiday calendar name (1 to 32"));
+    UNIT_ASSERT (s_calendar_refused ("org.yaml", "cn", "\"\"", "org.yaml:31: calendars_dir: must not be empty"));
+    UNIT_ASSERT (s_calendar_refused ("org.yaml", "cn", "/nonexistent-kefu-calendars",
+                                     "calendars_dir: \"/nonexistent-kefu-calendars\" is not a directory"));
+    UNIT_ASSERT (s_calendar_refused ("org.yaml", "cn", "/etc/hostname", "is not a directory"));
+    UNIT_ASSERT (s_refused ("tiers:", "calendar_dir: x\ntiers:", "org.yaml:1: calendar_dir: unknown key (expected one of: tiers, regions, branches, products, "
+                            "technicians, customers, calendars_dir)"));
+}
+
+UNIT_TEST (org_refuses_a_bad_holiday_file)
+{
+    char dir[] = "/tmp/kefu-org-cal-XXXXXX", sub[128], file[192];
+    UNIT_ASSERT (mkdtemp (dir));
+    snprintf (sub, sizeof sub, "%s/cn", dir);
+    snprintf (file, sizeof file, "%s/2025.yaml", sub);
+    bool written = false;
+    if (mkdir (sub, 0755) == 0) {
+        FILE *f = fopen (file, "w");
+        if (f) {
+            /* line 4: a date of the wrong year */
+            fputs ("calendar: cn\nyear: 2025\nholidays:\n  - {date: \"2026-01-01\", name: 元旦}\n", f);
+            written = fclose (f) == 0;
+        }
+    }
+    bool refused = written
+                   && s_calendar_refused ("org.yaml", "cn", dir,
+                                          "org.yaml:9: branches[0].calendar: holiday calendar \"cn\": ");
+    bool located = written && s_calendar_refused ("org.yaml", "cn", dir, "/cn/2025.yaml:4: holidays[0].date: ");
+    bool why = written && s_calendar_refused ("org.yaml", "cn", dir, "holiday file for the wrong year");
+    remove (file);
+    rmdir (sub);
+    rmdir (dir);
+    UNIT_ASSERT (written);
+    UNIT_ASSERT (refused && located && why);
+}
+
+UNIT_TEST (org_time_zones_load_like_calendars)
+{
+    /* Every zone org accepts loads with tz_load, and cal_new accepts it: the same check. */
+    const char *zones[] = { "Asia/Shanghai", "America/New_York", "UTC", "Asia/Urumqi" };
+    for (size_t i = 0; i < sizeof zones / sizeof *zones; i++) {
+        char to[64], err[512] = "";
+        snprintf (to, sizeof to, "%s", zones[i]);
+        char *text = s_variant ("Asia/Shanghai", to);
+        UNIT_ASSERT (text);
+        org_t *org = org_load_string ("org.yaml", text, err, sizeof err);
+        free (text);
+        if (!org)
+            printf ("    %s: %s\n", zones[i], err);
+        UNIT_ASSERT (org);
+        cal_t *cal = cal_new (org->branches[0].timezone, &org->branches[0].hours, err, sizeof err);
+        UNIT_ASSERT (cal);
+        cal_destroy (&cal);
+        org_destroy (&org);
+    }
+    /* A file that exists in the zone directory but is not a zone. */
+    UNIT_ASSERT (s_refused ("Asia/Shanghai", "zone1970.tab", "unknown time zone \"zone1970.tab\""));
+    UNIT_ASSERT (s_refused ("Asia/Shanghai", "right/../Asia/Shanghai", "unknown time zone"));
 }

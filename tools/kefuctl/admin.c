@@ -128,14 +128,16 @@ static int s_admin_load (kctl_t *k, int argc, char **argv)
         return KCTL_FAILED;
     }
     if (k->json)
-        printf ("{\"tiers\":%d,\"regions\":%d,\"branches\":%d,\"products\":%d,\"technicians\":%d,"
+        printf ("{\"tiers\":%d,\"regions\":%d,\"branches\":%d,\"calendars\":%d,\"calendar_years\":%d,"
+                "\"calendar_days\":%d,\"products\":%d,\"technicians\":%d,"
                 "\"deactivated\":%d,\"customers\":%d,\"warranty_cards\":%d}\n",
-                c.tiers, c.regions, c.branches, c.products, c.technicians, c.deactivated, c.customers, c.cards);
+                c.tiers, c.regions, c.branches, c.calendars, c.calendar_years, c.calendar_days, c.products,
+                c.technicians, c.deactivated, c.customers, c.cards);
     else
-        printf ("loaded %s: %d tiers, %d regions, %d branches, %d products, %d technicians "
-                "(%d deactivated), %d customers, %d warranty cards\n",
-                pos[0], c.tiers, c.regions, c.branches, c.products, c.technicians, c.deactivated,
-                c.customers, c.cards);
+        printf ("loaded %s: %d tiers, %d regions, %d branches, %d holiday calendar%s (%d years, %d dates), "
+                "%d products, %d technicians (%d deactivated), %d customers, %d warranty cards\n",
+                pos[0], c.tiers, c.regions, c.branches, c.calendars, c.calendars == 1 ? "" : "s", c.calendar_years,
+                c.calendar_days, c.products, c.technicians, c.deactivated, c.customers, c.cards);
     return KCTL_OK;
 }
 

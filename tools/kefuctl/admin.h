@@ -16,10 +16,13 @@
 /*  Counts of what admin_load_org wrote. */
 typedef struct {
     int tiers, regions, branches, products, technicians, deactivated, customers, cards;
+    int calendars, calendar_years, calendar_days; /* holiday calendars the branches name */
 } admin_load_counts_t;
 
 /*  Writes the organisation into ref.* in ONE transaction (db_tx): upserts
- *  tiers, regions, branches (hours as JSON), products, technicians (skills
+ *  tiers, regions, branches (hours as JSON, holiday calendar name), replaces
+ *  the years and dates of every holiday calendar a branch names
+ *  (ref.calendar_years, ref.calendar_days), upserts products, technicians (skills
  *  as text[], shift as JSON), customers and warranty cards; technicians no
  *  longer in the file become active = false; other rows are left alone
  *  (they may be referenced). Returns 0, or -1 with the reason in err

@@ -1,10 +1,13 @@
 /*  admin_load — `kefuctl admin load ORG.yaml`: the organisation file
- *  (common/org.h) written into the ref schema in one transaction. */
+ *  (common/org.h) written into the ref schema in one transaction, with the
+ *  holiday calendars its branches name (ref.calendar_years,
+ *  ref.calendar_days: replaced as a whole per calendar). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "admin.h"
+#include "holidays.h"
 #include "json.h"
 
 typedef struct {
@@ -77,13 +80,13 @@ static int s_load_reference (db_t *db, load_ctx_t *ctx)
             snprintf (ctx->err, ctx->errsize, "%s: cannot encode hours", what);
             return -1;
         }
-        const char *p[] = { b->id, b->name, b->region, b->timezone, hours };
+        const char *p[] = { b->id, b->name, b->region, b->timezone, hours, b->calendar };
         int rc = s_load_exec (db, ctx, what,
-                              "INSERT INTO ref.branches (id, name, region_id, timezone, hours) "
-                              "VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (id) DO UPDATE SET "
+                              "INSERT INTO ref.branches (id, name, region_id, timezone, hours, calendar) "
+                              "VALUES ($1, $2, $3, $4, $5::jsonb, $6) ON CONFLICT (id) DO UPDATE SET "
                               "name = EXCLUDED.name, region_id = EXCLUDED.region_id, "
-                              "timezone = EXCLUDED.timezone, hours = EXCLUDED.hours",
-                              5, p);
+                              "timezone = EXCLUDED.timezone, hours = EXCLUDED.hours, calendar = EXCLUDED.calendar",
+                              6, p);
         free (hours);
         if (rc)
             return -1;
@@ -102,6 +105,93 @@ static int s_load_reference (db_t *db, load_ctx_t *ctx)
                          5, p))
             return -1;
         ctx->counts.products++;
+    }
+    return 0;
+}
+
+/*  One holiday calendar's special dates as a JSON array of
+ *  {day, kind, as_weekday, hours, name} for jsonb_to_recordset; caller frees. */
+static char *s_load_days_json (const hol_t *hol)
+{
+    cJSON *arr = cJSON_CreateArray ();
+    char *text = NULL;
+    if (!arr)
+        return NULL;
+    for (size_t i = 0; i < hol_count (hol); i++) {
+        const hol_date_t *h = hol_date (hol, i);
+        char day[16];
+        snprintf (day, sizeof day, "%04d-%02d-%02d", h->year, h->month, h->day);
+        cJSON *o = cJSON_CreateObject ();
+        if (!o || !cJSON_AddItemToArray (arr, o) || !cJSON_AddStringToObject (o, "day", day)
+            || !cJSON_AddStringToObject (o, "kind", h->workday ? "workday" : "holiday")
+            || !cJSON_AddStringToObject (o, "name", h->name))
+            goto cleanup;
+        if (h->workday && h->as_weekday >= 0 && !cJSON_AddNumberToObject (o, "as_weekday", h->as_weekday))
+            goto cleanup;
+        if (h->workday && h->as_weekday < 0) {
+            cJSON *hours = cJSON_AddArrayToObject (o, "hours");
+            if (!hours)
+                goto cleanup;
+            for (int k = 0; k < h->n; k++) {
+                char iv[48];
+                snprintf (iv, sizeof iv, "%02d:%02d-%02d:%02d", h->iv[k].start_min / 60, h->iv[k].start_min % 60,
+                          h->iv[k].end_min / 60, h->iv[k].end_min % 60);
+                if (!cJSON_AddItemToArray (hours, cJSON_CreateString (iv)))
+                    goto cleanup;
+            }
+        }
+    }
+    text = json_print (arr);
+cleanup:
+    cJSON_Delete (arr);
+    return text;
+}
+
+/*  Replaces every row of each holiday calendar the branches name: its
+ *  years (ref.calendar_years, one per holiday file) and its dates
+ *  (ref.calendar_days). Calendars no branch names are left alone. */
+static int s_load_calendars (db_t *db, load_ctx_t *ctx)
+{
+    const org_t *o = ctx->org;
+    char what[160];
+    for (int c = 0; c < o->n_calendars; c++) {
+        const hol_t *hol = o->calendars[c];
+        const char *name = hol_calendar (hol);
+        snprintf (what, sizeof what, "holiday calendar %s", name);
+        /* Deleting the years cascades to the dates. */
+        const char *p[] = { name };
+        if (s_load_exec (db, ctx, what, "DELETE FROM ref.calendar_years WHERE calendar = $1", 1, p))
+            return -1;
+        int years = 0;
+        for (int y = 1900; y <= 2999; y++) {
+            if (!hol_has_year (hol, y))
+                continue;
+            char year[16];
+            snprintf (year, sizeof year, "%d", y);
+            const char *q[] = { name, year };
+            if (s_load_exec (db, ctx, what, "INSERT INTO ref.calendar_years (calendar, year) VALUES ($1, $2::int)",
+                             2, q))
+                return -1;
+            years++;
+        }
+        char *days = s_load_days_json (hol);
+        if (!days) {
+            snprintf (ctx->err, ctx->errsize, "%s: out of memory", what);
+            return -1;
+        }
+        const char *q[] = { name, days };
+        int rc = s_load_exec (db, ctx, what,
+                              "INSERT INTO ref.calendar_days (calendar, day, kind, as_weekday, hours, name) "
+                              "SELECT $1, d.day, d.kind, d.as_weekday, d.hours, d.name "
+                              "FROM jsonb_to_recordset($2::jsonb) AS d (day date, kind text, as_weekday smallint, "
+                              "hours jsonb, name text)",
+                              2, q);
+        free (days);
+        if (rc)
+            return -1;
+        ctx->counts.calendars++;
+        ctx->counts.calendar_years += years;
+        ctx->counts.calendar_days += (int) hol_count (hol);
     }
     return 0;
 }
@@ -207,7 +297,8 @@ static int s_load_tx (db_t *db, void *arg)
 {
     load_ctx_t *ctx = arg;
     memset (&ctx->counts, 0, sizeof ctx->counts); /* a retried transaction counts afresh */
-    if (s_load_reference (db, ctx) || s_load_technicians (db, ctx) || s_load_customers (db, ctx))
+    if (s_load_reference (db, ctx) || s_load_calendars (db, ctx) || s_load_technicians (db, ctx)
+        || s_load_customers (db, ctx))
         return -1;
     return 0;
 }

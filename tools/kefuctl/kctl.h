@@ -66,6 +66,7 @@ int cmd_submit (kctl_t *k, int argc, char **argv);
 int cmd_show (kctl_t *k, int argc, char **argv);
 int cmd_list (kctl_t *k, int argc, char **argv);
 int cmd_admin (kctl_t *k, int argc, char **argv);
+int cmd_due (kctl_t *k, int argc, char **argv);
 
 /*  The submit request body built from command-line values (used by
  *  cmd_submit, exposed for tests). Fields left NULL are omitted. */

@@ -1,0 +1,64 @@
+/*  tickets_private — what the ticket desk's source files share:
+ *  tickets.c (life cycle, ticket.submit and its group commit) and
+ *  tickets_read.c (ticket.get, ticket.list). Not part of the contract; only
+ *  tickets*.c include it.
+ */
+#ifndef KEFU_INTAKE_TICKETS_PRIVATE_H
+#define KEFU_INTAKE_TICKETS_PRIVATE_H
+
+#include <cjson/cJSON.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bus.h"
+#include "db.h"
+#include "request.h"
+#include "tickets.h"
+
+struct itk_s {
+    db_t *db;
+    bus_t *bus;
+    char *actor;
+    itk_stats_t stats;
+};
+
+/*  State of one ticket.submit inside a transaction (reset on each run). */
+typedef struct {
+    itk_t *self;
+    const irq_submit_t *rq;
+    const char *phone;       /* rq->phone without spaces and dashes */
+    char phone_buf[64];
+    char ts[40];             /* now, RFC 3339 */
+    irq_code_t code;
+    char *err;
+    size_t errsize;
+    cJSON *result;
+    bool emitted;
+    const char *outcome;     /* "created", "joined", "replayed", "closed_at_intake" */
+    /* resolved along the way: */
+    char customer_id[72], region[72], tier[72], branch[72];
+    char product_line[72];
+    bool has_product, premium;
+} itk_submit_t;
+
+/*  One ticket.submit inside the caller's transaction (arg: itk_submit_t,
+ *  with self, rq, phone, ts, err set). Starts from a clean state each time
+ *  (db_tx may run it again). Returns 0 with result/outcome/emitted set, or
+ *  -1 with code and err (IRQ_UNAVAILABLE when the database failed
+ *  transiently); the caller rolls back what it did. */
+int itk_submit_one (db_t *db, void *arg);
+/*  Copies the phone without the spaces and dashes people type. */
+void itk_normalise_phone (const char *in, char *out, size_t size);
+
+/*  A text column, NULL for SQL NULL (borrowed from res). */
+const char *itk_val (const PGresult *res, int row, int col);
+/*  Adds a string member, or null for NULL. */
+void itk_add_str (cJSON *obj, const char *key, const char *value);
+/*  Adds an RFC 3339 time from a microseconds column, or null. */
+void itk_add_time (cJSON *obj, const char *key, const char *us_text);
+/*  Maps the last database failure to a reply code and "what failed" in err:
+ *  IRQ_UNAVAILABLE when transient or disconnected, else IRQ_INTERNAL. */
+irq_code_t itk_db_failure (db_t *db, const char *what, char *err, size_t errsize);
+
+#endif

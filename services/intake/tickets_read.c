@@ -1,0 +1,136 @@
+/*  tickets_read — ticket.get and ticket.list: reading tickets back, with
+ *  their customer and history (contract in tickets.h). Plain reads in
+ *  autocommit; nothing here writes.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "tickets.h"
+#include "tickets_private.h"
+
+irq_code_t itk_get (itk_t *self, int64_t ticket_id, cJSON **result, char *err,
+                    size_t errsize)
+{
+    *result = NULL;
+    if (db_ensure (self->db) != 0)
+        return itk_db_failure (self->db, "connecting", err, errsize);
+    char id[32];
+    snprintf (id, sizeof id, "%" PRId64, ticket_id);
+    const char *p[] = { id };
+    PGresult *t = NULL, *h = NULL;
+    cJSON *doc = NULL;
+    irq_code_t code = IRQ_OK;
+
+    if (!(t = db_exec_prepared (self->db, "intake_get", 1, p))) {
+        code = itk_db_failure (self->db, "reading the ticket", err, errsize);
+        goto cleanup;
+    }
+    if (PQntuples (t) != 1) {
+        snprintf (err, errsize, "body.ticket_id: no ticket %s", id);
+        code = IRQ_NOT_FOUND;
+        goto cleanup;
+    }
+    if (!(h = db_exec_prepared (self->db, "intake_history", 1, p))) {
+        code = itk_db_failure (self->db, "reading the ticket history", err, errsize);
+        goto cleanup;
+    }
+    doc = cJSON_CreateObject ();
+    cJSON *ticket = cJSON_AddObjectToObject (doc, "ticket");
+    cJSON *customer = cJSON_CreateObject ();
+    cJSON *history = cJSON_AddArrayToObject (doc, "history");
+    if (!doc || !ticket || !customer || !history) {
+        cJSON_Delete (customer);
+        snprintf (err, errsize, "out of memory");
+        code = IRQ_INTERNAL;
+        goto cleanup;
+    }
+    cJSON_AddNumberToObject (ticket, "id", (double) ticket_id);
+    itk_add_str (ticket, "branch", itk_val (t, 0, 1));
+    itk_add_str (customer, "id", itk_val (t, 0, 2));
+    itk_add_str (customer, "name", itk_val (t, 0, 17));
+    itk_add_str (customer, "phone", itk_val (t, 0, 18));
+    itk_add_str (customer, "address", itk_val (t, 0, 19));
+    itk_add_str (customer, "region", itk_val (t, 0, 20));
+    itk_add_str (customer, "class", itk_val (t, 0, 21));
+    cJSON_AddItemToObject (ticket, "customer", customer);
+    itk_add_str (ticket, "product_code", itk_val (t, 0, 3));
+    itk_add_str (ticket, "serial", itk_val (t, 0, 4));
+    itk_add_str (ticket, "warranty_card", itk_val (t, 0, 5));
+    itk_add_str (ticket, "channel", itk_val (t, 0, 6));
+    itk_add_str (ticket, "kind", itk_val (t, 0, 7));
+    itk_add_str (ticket, "priority", itk_val (t, 0, 8));
+    itk_add_str (ticket, "status", itk_val (t, 0, 9));
+    itk_add_str (ticket, "description", itk_val (t, 0, 10));
+    cJSON_AddNumberToObject (ticket, "contact_count", atoi (PQgetvalue (t, 0, 11)));
+    itk_add_str (ticket, "request_id", itk_val (t, 0, 12));
+    itk_add_time (ticket, "created_at", itk_val (t, 0, 13));
+    itk_add_time (ticket, "updated_at", itk_val (t, 0, 14));
+    itk_add_time (ticket, "closed_at", itk_val (t, 0, 15));
+    itk_add_str (ticket, "resolution", itk_val (t, 0, 16));
+
+    for (int i = 0; i < PQntuples (h); i++) {
+        cJSON *ev = cJSON_CreateObject ();
+        if (!ev)
+            break;
+        itk_add_time (ev, "at", itk_val (h, i, 0));
+        itk_add_str (ev, "actor", itk_val (h, i, 1));
+        itk_add_str (ev, "event", itk_val (h, i, 2));
+        const char *detail = itk_val (h, i, 3);
+        cJSON *d = detail ? cJSON_Parse (detail) : NULL;
+        cJSON_AddItemToObject (ev, "detail", d ? d : cJSON_CreateObject ());
+        cJSON_AddItemToArray (history, ev);
+    }
+    *result = doc;
+    doc = NULL;
+cleanup:
+    PQclear (t);
+    PQclear (h);
+    cJSON_Delete (doc);
+    return code;
+}
+
+irq_code_t itk_list (itk_t *self, const irq_list_t *filter, cJSON **result,
+                     char *err, size_t errsize)
+{
+    *result = NULL;
+    if (db_ensure (self->db) != 0)
+        return itk_db_failure (self->db, "connecting", err, errsize);
+    char limit[16];
+    snprintf (limit, sizeof limit, "%d", filter->limit);
+    const char *p[] = { filter->branch, filter->status, filter->kind, filter->customer_id,
+                        limit };
+    PGresult *res = db_exec_prepared (self->db, "intake_list", 5, p);
+    if (!res)
+        return itk_db_failure (self->db, "listing tickets", err, errsize);
+    cJSON *doc = cJSON_CreateObject ();
+    cJSON *tickets = doc ? cJSON_AddArrayToObject (doc, "tickets") : NULL;
+    if (!tickets) {
+        PQclear (res);
+        cJSON_Delete (doc);
+        snprintf (err, errsize, "out of memory");
+        return IRQ_INTERNAL;
+    }
+    for (int i = 0; i < PQntuples (res); i++) {
+        cJSON *t = cJSON_CreateObject ();
+        if (!t)
+            break;
+        cJSON_AddNumberToObject (t, "id", (double) strtoll (PQgetvalue (res, i, 0), NULL, 10));
+        itk_add_str (t, "branch", itk_val (res, i, 1));
+        itk_add_str (t, "customer_id", itk_val (res, i, 2));
+        itk_add_str (t, "customer_name", itk_val (res, i, 3));
+        itk_add_str (t, "product_code", itk_val (res, i, 4));
+        itk_add_str (t, "channel", itk_val (res, i, 5));
+        itk_add_str (t, "kind", itk_val (res, i, 6));
+        itk_add_str (t, "priority", itk_val (res, i, 7));
+        itk_add_str (t, "status", itk_val (res, i, 8));
+        cJSON_AddNumberToObject (t, "contact_count", atoi (PQgetvalue (res, i, 9)));
+        itk_add_time (t, "created_at", itk_val (res, i, 10));
+        itk_add_time (t, "updated_at", itk_val (res, i, 11));
+        itk_add_str (t, "description", itk_val (res, i, 12));
+        cJSON_AddItemToArray (tickets, t);
+    }
+    PQclear (res);
+    *result = doc;
+    return IRQ_OK;
+}

@@ -1,0 +1,135 @@
+"""Group commit at intake (docs/messaging.md, "Group commit"): requests that
+wait together on intake's endpoint are committed in ONE transaction, each in
+its own savepoint, and the rules of ticket.submit hold inside the batch
+exactly as between batches — a second request of the same customer about the
+same product joins the ticket the first one opened, a request_id seen earlier
+in the batch replays its result, a refused request is undone alone.
+
+To make the batch certain rather than likely, the test holds the customer
+lock of a first request (the advisory lock intake takes for that customer):
+intake waits on it inside its transaction while the other requests queue up;
+released, they are read and committed together."""
+import json
+import os
+import sys
+import time
+import uuid
+
+import zmq
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import kefu_harness as h  # noqa: E402
+from kefu_system import System  # noqa: E402
+
+S = None
+LOCK_CUSTOMER = 18010  # tickets.c S_LOCK_CUSTOMER
+
+
+def setup_module():
+    global S
+    S = System("group")
+    S.start_services(["intake", "dispatch"])
+
+
+def teardown_module():
+    if S:
+        S.shutdown()
+
+
+def body(customer, kind="repair", product=None, request_id=None, text="批量提交"):
+    b = {"channel": "hotline", "kind": kind, "customer": {"id": customer}, "description": text}
+    if product:
+        b["product"] = {"code": product}
+    b["request_id"] = request_id or str(uuid.uuid4())
+    return b
+
+
+def send(sock, b):
+    sock.send(json.dumps({"request": "ticket.submit", "version": 1, "body": b},
+                         ensure_ascii=False).encode())
+
+
+def receive(sock, n, timeout_ms=20000):
+    replies = []
+    for _ in range(n):
+        assert sock.poll(timeout_ms, zmq.POLLIN), "no reply (%d of %d)" % (len(replies), n)
+        replies.append(json.loads(sock.recv()))
+    return replies
+
+
+def test_requests_waiting_together_commit_together_with_join_replay_and_refusal():
+    ctx = zmq.Context.instance()
+    sock = ctx.socket(zmq.DEALER)
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.connect(S.config.api)
+    holder = S.cluster.connect()
+    holder.autocommit = True
+    try:
+        cur = holder.cursor()
+        cur.execute("SELECT pg_advisory_lock(%s, hashtext('C1001'))", (LOCK_CUSTOMER,))
+        # 1: intake takes it alone and waits for the customer lock in its
+        # transaction
+        send(sock, body("C1001", kind="installation", text="先到的一单"))
+        h.wait_until(lambda: S.sql(
+            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND NOT l.granted "
+            "AND a.usename = 'kefu_intake'")[0][0] == 1,
+            20, "intake to wait for the customer lock")
+        # 2..6 queue up behind it
+        rid = str(uuid.uuid4())
+        batch = [
+            body("C1005", product="AC-3200", request_id=rid, text="空调漏水"),      # new
+            body("C1005", product="AC-3200", text="空调还在漏水"),                   # joins it
+            body("C9999", product="AC-3200", text="不存在的客户"),                   # refused
+            body("C1005", product="AC-3200", request_id=rid, text="空调漏水"),      # replayed
+            body("C1002", product="RF-500", text="冰箱不制冷"),                      # new
+        ]
+        for b in batch:
+            send(sock, b)
+        # Nothing outside intake can see its socket queue: give the frames,
+        # sent on loopback, ample time to be there before the lock goes.
+        time.sleep(0.3)
+        cur.execute("SELECT pg_advisory_unlock(%s, hashtext('C1001'))", (LOCK_CUSTOMER,))
+        first, new, joined, refused, replayed, other = receive(sock, 6)
+    finally:
+        holder.close()
+        sock.close(linger=0)
+
+    assert first["ok"], first
+    assert new["ok"] and new["result"]["joined"] is False, new
+    tid = new["result"]["ticket_id"]
+    assert joined["ok"] and joined["result"]["joined"] is True, joined
+    assert joined["result"]["ticket_id"] == tid
+    assert not refused["ok"] and refused["error"]["code"] == "not_found", refused
+    assert "body.customer.id" in refused["error"]["message"], refused
+    assert replayed["ok"] and replayed["result"]["ticket_id"] == tid, replayed
+    assert other["ok"] and other["result"]["joined"] is False, other
+    oid = other["result"]["ticket_id"]
+    assert oid != tid
+
+    # One transaction for the five: their outbox rows carry the same
+    # created_at (now() is the start of the transaction; the refused request
+    # was undone alone, by its savepoint), and the first request's does not.
+    def outbox_at(ticket_ids):
+        return S.sql("SELECT DISTINCT created_at FROM intake.outbox WHERE type = 'ticket.created' "
+                     "AND (payload::jsonb #>> '{body,ticket_id}')::bigint = ANY(%s)",
+                     (list(ticket_ids),))
+    together = outbox_at([tid, oid])
+    assert len(together) == 1, together
+    assert outbox_at([first["result"]["ticket_id"]]) != together, \
+        "the first request was meant to be a batch of its own"
+
+    # Applied exactly once: one open ticket for C1005 + AC-3200, contacted twice.
+    assert S.sql("SELECT id, contact_count FROM intake.tickets WHERE customer_id = 'C1005' "
+                 "AND product_code = 'AC-3200' AND status <> 'closed'") == [(tid, 2)]
+    assert S.sql("SELECT count(*) FROM intake.tickets WHERE request_id = %s", (rid,)) == [(1,)]
+    assert S.sql("SELECT count(*) FROM intake.tickets WHERE customer_id = 'C9999'") == [(0,)]
+    # One ticket.created per new ticket.
+    created = S.sql("SELECT (payload::jsonb #>> '{body,ticket_id}')::bigint FROM intake.outbox "
+                    "WHERE type = 'ticket.created' "
+                    "AND (payload::jsonb #>> '{body,ticket_id}')::bigint IN (%s, %s) ORDER BY 1",
+                    (tid, oid))
+    assert [r[0] for r in created] == sorted([tid, oid]), created
+    # ... and they travel on: both get a technician.
+    S.wait_ticket_status(tid, "assigned")
+    S.wait_ticket_status(oid, "assigned")

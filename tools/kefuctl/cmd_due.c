@@ -1,0 +1,264 @@
+/*  cmd_due — `kefuctl due`: "a promise of N business hours made now (or at
+ *  time T) for branch B — when is it due?", answered from the branch's
+ *  calendar as the database holds it (common/branch_cal.h): its time zone,
+ *  weekly hours, public holidays and make-up working days.
+ *
+ *  Connects as the dispatcher's role (<role_prefix>dispatch), the role the
+ *  SLA engine computes deadlines with: the command needs only SELECT on
+ *  ref, and it proves that role can read everything a deadline needs.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "branch_cal.h"
+#include "clock.h"
+#include "kctl.h"
+
+#define DUE_US INT64_C (1000000)
+
+static const char s_due_usage[] =
+    "usage: kefuctl due --branch B (--hours N | --minutes N | --working-days N) [--at TIME] [--calendar-time]\n"
+    "  When is a promise made now (or at --at) for branch B due, in the branch's business time?\n"
+    "  --branch B          a branch id of the organisation (SH01)\n"
+    "  --hours N           N hours (1 to 8760)\n"
+    "  --minutes N         N minutes (1 to 525600)\n"
+    "  --working-days N    the end of the N-th working day after the start day (1 to 365)\n"
+    "  --at TIME           when the promise is made, RFC 3339 with an offset\n"
+    "                      (2025-01-27T16:00:00+08:00); default now\n"
+    "  --calendar-time     count --hours/--minutes around the clock instead of in working hours\n"
+    "  --json              {\"branch\", \"start\", \"due\", \"due_local\", \"business_seconds\", ...}\n";
+
+typedef enum { DUE_MINUTES, DUE_WORKING_DAYS } due_unit_t;
+
+typedef struct {
+    const char *branch, *hours, *minutes, *days, *at;
+    bool calendar_time;
+    due_unit_t unit;
+    int64_t amount;     /* minutes, or working days */
+    int64_t written;    /* the number as given (hours, minutes or days) */
+    const char *word;   /* "hour", "minute", "working day" */
+    int64_t start_us;
+} due_args_t;
+
+/*  "2025-02-05T02:00:00Z" (seconds, truncated). */
+static void s_due_utc (int64_t us, char *out, size_t size)
+{
+    tz_civil_t c;
+    int64_t s = us >= 0 ? us / DUE_US : -((-us + DUE_US - 1) / DUE_US);
+    int64_t days = s >= 0 ? s / 86400 : -((-s + 86399) / 86400);
+    int64_t rest = s - days * 86400;
+    tz_civil_from_days (days, &c.year, &c.month, &c.day);
+    snprintf (out, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", c.year, c.month, c.day, (int) (rest / 3600),
+              (int) (rest % 3600 / 60), (int) (rest % 60));
+}
+
+/*  Local time in the calendar's zone: people ("2025-02-05 10:00 CST",
+ *  seconds only when not zero) and machines ("2025-02-05T10:00:00+08:00"). */
+static void s_due_local (const tz_t *tz, int64_t us, char *human, size_t hsize, char *iso, size_t isize)
+{
+    tz_civil_t c;
+    tz_utc_to_local (tz, us, &c);
+    char secs[8] = "";
+    if (c.second)
+        snprintf (secs, sizeof secs, ":%02d", c.second);
+    snprintf (human, hsize, "%04d-%02d-%02d %02d:%02d%s %s", c.year, c.month, c.day, c.hour, c.minute, secs,
+              tz_abbr_at (tz, us));
+    int off = tz_offset_at (tz, us), a = off < 0 ? -off : off;
+    snprintf (iso, isize, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", c.year, c.month, c.day, c.hour, c.minute,
+              c.second, off < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
+}
+
+/*  Checks the options. Returns 0, or -1 after printing the reason. */
+static int s_due_check (due_args_t *a)
+{
+    if (!a->branch) {
+        fputs ("kefuctl due: --branch is missing (the branch id, e.g. --branch SH01)\n", stderr);
+        return -1;
+    }
+    if (args_text ("due", "--branch", a->branch, 64) != 0)
+        return -1;
+    int given = !!a->hours + !!a->minutes + !!a->days;
+    if (given != 1) {
+        fprintf (stderr, "kefuctl due: %s (expected exactly one of --hours N, --minutes N or --working-days N)\n",
+                 given ? "more than one amount given" : "the amount is missing");
+        return -1;
+    }
+    if (a->hours) {
+        if (args_int ("due", "--hours", a->hours, 1, 8760, &a->written) != 0)
+            return -1;
+        a->unit = DUE_MINUTES, a->amount = a->written * 60, a->word = "hour";
+    }
+    else if (a->minutes) {
+        if (args_int ("due", "--minutes", a->minutes, 1, 525600, &a->written) != 0)
+            return -1;
+        a->unit = DUE_MINUTES, a->amount = a->written, a->word = "minute";
+    }
+    else {
+        if (args_int ("due", "--working-days", a->days, 1, 365, &a->written) != 0)
+            return -1;
+        a->unit = DUE_WORKING_DAYS, a->amount = a->written, a->word = "working day";
+        if (a->calendar_time) {
+            fputs ("kefuctl due: --calendar-time counts --hours or --minutes around the clock; --working-days "
+                   "are business time by definition (use --hours 72 --calendar-time for 3 calendar days)\n",
+                   stderr);
+            return -1;
+        }
+    }
+    if (a->at) {
+        int64_t lo = tz_days_from_civil (1900, 1, 1) * 86400 * DUE_US;
+        int64_t hi = tz_days_from_civil (2999, 1, 1) * 86400 * DUE_US;
+        if (clock_parse_rfc3339 (a->at, &a->start_us) != 0) {
+            fprintf (stderr, "kefuctl due: --at: \"%s\" is not an RFC 3339 time with an offset (expected e.g. "
+                             "2025-01-27T16:00:00+08:00 or 2025-01-27T08:00:00Z)\n", a->at);
+            return -1;
+        }
+        if (a->start_us < lo || a->start_us >= hi) {
+            fprintf (stderr, "kefuctl due: --at: %s is outside the years 1900 to 2998\n", a->at);
+            return -1;
+        }
+    }
+    else
+        a->start_us = clock_now_us () / DUE_US * DUE_US; /* a promise made now, to the second */
+    return 0;
+}
+
+#define DUE_MAX_YEARS 64
+
+/*  Warns (stderr) about each year from the start's to the due's in which
+ *  the branch's holiday calendar has no data, and lists them in missing[]
+ *  (at most DUE_MAX_YEARS). Returns 0 or -1 (database). */
+static int s_due_warn_years (db_t *db, const due_args_t *a, const cal_t *cal, int64_t due_us,
+                             int missing[DUE_MAX_YEARS], int *n_missing)
+{
+    *n_missing = 0;
+    tz_civil_t from, to;
+    tz_utc_to_local (cal_tz (cal), a->start_us, &from);
+    tz_utc_to_local (cal_tz (cal), due_us, &to);
+    for (int year = from.year; year <= to.year; year++) {
+        bool has = true;
+        char calendar[64] = "", err[512] = "";
+        if (bcal_has_year (db, a->branch, year, &has, calendar, sizeof calendar, err, sizeof err) != 0) {
+            fprintf (stderr, "kefuctl due: %s\n", err);
+            return -1;
+        }
+        if (has)
+            continue;
+        fprintf (stderr,
+                 "kefuctl due: warning: holiday calendar \"%s\" has no data for %d: the deadline is computed "
+                 "without that year's public holidays and make-up working days (add %d.yaml to the calendar "
+                 "and run kefuctl admin load)\n",
+                 calendar, year, year);
+        if (*n_missing < DUE_MAX_YEARS)
+            missing[(*n_missing)++] = year;
+    }
+    return 0;
+}
+
+/*  The branch's name for the human line ("" when it cannot be read). */
+static void s_due_branch_name (db_t *db, const char *branch, char *out, size_t size)
+{
+    const char *p[] = { branch };
+    PGresult *res = db_exec (db, "SELECT name FROM ref.branches WHERE id = $1", 1, p);
+    out[0] = '\0';
+    if (res && PQntuples (res) == 1)
+        snprintf (out, size, "%s", PQgetvalue (res, 0, 0));
+    PQclear (res);
+}
+
+int cmd_due (kctl_t *k, int argc, char **argv)
+{
+    due_args_t a = { 0 };
+    const args_spec_t spec[] = {
+        { "branch", true, &a.branch, NULL },   { "hours", true, &a.hours, NULL },
+        { "minutes", true, &a.minutes, NULL }, { "working-days", true, &a.days, NULL },
+        { "at", true, &a.at, NULL },           { "calendar-time", false, NULL, &a.calendar_time },
+        { NULL, false, NULL, NULL },
+    };
+    int npos = 0;
+    if (args_parse ("due", KCTL_SPECS (k, spec), argc, argv, NULL, 0, &npos) != 0)
+        return KCTL_USAGE;
+    if (k->help) {
+        fputs (s_due_usage, stdout);
+        return KCTL_OK;
+    }
+    if (s_due_check (&a) != 0 || kctl_setup (k, "due") != 0)
+        return KCTL_USAGE;
+
+    char role[128];
+    snprintf (role, sizeof role, "%sdispatch", k->cfg->db_role_prefix ? k->cfg->db_role_prefix : "kefu_");
+    char *conninfo = cfg_conninfo_for (k->cfg, role, "kefuctl");
+    db_t *db = conninfo ? db_new (conninfo) : NULL;
+    free (conninfo);
+    if (!db) {
+        fputs ("kefuctl due: out of memory\n", stderr);
+        return KCTL_FAILED;
+    }
+    int rc = KCTL_FAILED;
+    cal_t *cal = NULL;
+    cJSON *out = NULL;
+    char err[1024] = "";
+    if (db_ensure (db) != 0) {
+        fprintf (stderr, "kefuctl due: cannot connect to PostgreSQL (%s) as %s: %s\n", k->cfg->db_conninfo, role,
+                 db_error (db));
+        goto cleanup;
+    }
+    if (!(cal = bcal_load (db, a.branch, err, sizeof err))) {
+        fprintf (stderr, "kefuctl due: %s\n", err);
+        goto cleanup;
+    }
+    int64_t due = 0, business = 0;
+    int r;
+    if (a.unit == DUE_WORKING_DAYS)
+        r = cal_add_working_days (cal, a.start_us, (int) a.amount, &due, err, sizeof err);
+    else if (a.calendar_time) {
+        due = a.start_us + a.amount * 60 * DUE_US;
+        r = 0;
+    }
+    else
+        r = cal_add_business (cal, a.start_us, a.amount * 60, &due, err, sizeof err);
+    if (r != 0 || cal_business_seconds (cal, a.start_us, due, &business, err, sizeof err) != 0) {
+        fprintf (stderr, "kefuctl due: %s\n", err);
+        goto cleanup;
+    }
+    int missing[DUE_MAX_YEARS], n_missing = 0;
+    if (s_due_warn_years (db, &a, cal, due, missing, &n_missing) != 0)
+        goto cleanup;
+
+    char promise[96], start_utc[40], due_utc[40], start_h[64], start_iso[40], due_h[64], due_iso[40], name[256];
+    snprintf (promise, sizeof promise, "%lld %s%s%s", (long long) a.written,
+              a.unit == DUE_WORKING_DAYS ? "" : a.calendar_time ? "calendar " : "business ", a.word,
+              a.written == 1 ? "" : "s");
+    s_due_utc (a.start_us, start_utc, sizeof start_utc);
+    s_due_utc (due, due_utc, sizeof due_utc);
+    s_due_local (cal_tz (cal), a.start_us, start_h, sizeof start_h, start_iso, sizeof start_iso);
+    s_due_local (cal_tz (cal), due, due_h, sizeof due_h, due_iso, sizeof due_iso);
+    s_due_branch_name (db, a.branch, name, sizeof name);
+    if (k->json) {
+        out = cJSON_CreateObject ();
+        bool ok = out && cJSON_AddStringToObject (out, "branch", a.branch) && cJSON_AddStringToObject (out, "branch_name", name)
+                  && cJSON_AddStringToObject (out, "timezone", tz_name (cal_tz (cal)))
+                  && cJSON_AddStringToObject (out, "promise", promise)
+                  && cJSON_AddStringToObject (out, "start", start_utc)
+                  && cJSON_AddStringToObject (out, "start_local", start_iso)
+                  && cJSON_AddStringToObject (out, "due", due_utc)
+                  && cJSON_AddStringToObject (out, "due_local", due_iso)
+                  && cJSON_AddNumberToObject (out, "business_seconds", (double) business);
+        cJSON *years = ok ? cJSON_AddArrayToObject (out, "missing_holiday_years") : NULL;
+        ok = years != NULL;
+        for (int i = 0; ok && i < n_missing; i++)
+            ok = cJSON_AddItemToArray (years, cJSON_CreateNumber (missing[i]));
+        if (!ok || kctl_print_json (out) != 0)
+            goto cleanup;
+    }
+    else {
+        printf ("due %s (%s): %s from %s at %s%s%s\n", due_h, due_utc, promise, start_h, a.branch, *name ? " " : "",
+                name);
+    }
+    rc = KCTL_OK;
+cleanup:
+    cJSON_Delete (out);
+    cal_destroy (&cal);
+    db_destroy (&db);
+    return rc;
+}
