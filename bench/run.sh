@@ -44,6 +44,8 @@ database:
 services:
   intake:
     api: tcp://127.0.0.1:$port
+dispatch:
+  sla_file: $root/bench/sla.yaml
 schemas_dir: $root/schemas
 log:
   level: warn

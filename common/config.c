@@ -203,7 +203,8 @@ static int s_load_services (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
 
 static int s_load_dispatch (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
 {
-    static const char *const known[] = { "visit_kinds", "assign_retry_ms", "min_grade", NULL };
+    static const char *const known[] = { "visit_kinds", "assign_retry_ms", "min_grade", "sla_file",
+                                         "sla_tick_ms", NULL };
     static const char *const known_grade[] = { "repair", "premium", "other", NULL };
     yt_node_t *map;
     if (s_section (doc, root, "dispatch", &map) != 0 || !map)
@@ -237,8 +238,12 @@ static int s_load_dispatch (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
             self->n_visit_kinds++;
         }
     }
-    if (s_int (doc, map, "assign_retry_ms", 100, 3600000, &self->assign_retry_ms) != 0)
+    if (s_int (doc, map, "assign_retry_ms", 100, 3600000, &self->assign_retry_ms) != 0
+        || s_int (doc, map, "sla_tick_ms", 10, 600000, &self->sla_tick_ms) != 0
+        || yt_str (doc, map, "sla_file", false, CFG_MAX_PATH, &self->sla_file) != 0)
         return -1;
+    if (!*self->sla_file || s_has_control (self->sla_file))
+        return yt_fail (doc, yt_get (map, "sla_file"), "expected a file path");
     yt_node_t *grades;
     if (s_section (doc, map, "min_grade", &grades) != 0)
         return -1;
@@ -263,7 +268,7 @@ static int s_load_dispatch (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
 static int s_load_root (cfg_t *self, yt_doc_t *doc)
 {
     static const char *const known[] = {
-        "database", "messaging", "services", "dispatch", "schemas_dir", "log", NULL,
+        "database", "messaging", "services", "dispatch", "notify", "schemas_dir", "log", NULL,
     };
     yt_node_t *root = yt_root (doc);
     if (!root)
@@ -273,6 +278,17 @@ static int s_load_root (cfg_t *self, yt_doc_t *doc)
     if (s_load_database (self, doc, root) != 0 || s_load_messaging (self, doc, root) != 0
         || s_load_services (self, doc, root) != 0 || s_load_dispatch (self, doc, root) != 0)
         return -1;
+    yt_node_t *notify;
+    if (s_section (doc, root, "notify", &notify) != 0)
+        return -1;
+    if (notify) {
+        static const char *const known_notify[] = { "file", NULL };
+        if (yt_str (doc, notify, "file", false, CFG_MAX_PATH, &self->notify_file) != 0
+            || yt_check_unknown (doc, notify, known_notify) != 0)
+            return -1;
+        if (self->notify_file && (!*self->notify_file || s_has_control (self->notify_file)))
+            return yt_fail (doc, yt_get (notify, "file"), "expected a file path");
+    }
     if (yt_str (doc, root, "schemas_dir", false, CFG_MAX_PATH, &self->schemas_dir) != 0)
         return -1;
     if (!*self->schemas_dir || s_has_control (self->schemas_dir))
@@ -320,9 +336,14 @@ static int s_defaults (cfg_t *self)
     self->min_grade_repair = GRADE_INTERMEDIATE;
     self->min_grade_premium = GRADE_INTERMEDIATE;
     self->min_grade_other = GRADE_TRAINEE;
+    self->sla_file = s_strdup ("deploy/demo/sla.yaml");
+    self->sla_tick_ms = 1000;
     self->schemas_dir = s_strdup ("schemas");
     self->log_level = LOG_INFO;
-    return self->db_conninfo && self->db_role_prefix && self->intake_api && self->schemas_dir ? 0 : -1;
+    return self->db_conninfo && self->db_role_prefix && self->intake_api && self->schemas_dir
+                   && self->sla_file
+               ? 0
+               : -1;
 }
 
 /*  Replaces *field with the environment variable when it is set and not
@@ -438,6 +459,8 @@ void cfg_destroy (cfg_t **self_p)
         free (self->visit_kinds[i]);
     free (self->visit_kinds);
     free (self->schemas_dir);
+    free (self->sla_file);
+    free (self->notify_file);
     free (self);
     *self_p = NULL;
 }
@@ -620,13 +643,13 @@ void cfg_log (const cfg_t *self)
     if (!self || !log_enabled (LOG_INFO))
         return;
     char *conninfo = s_redacted (self->db_conninfo ? self->db_conninfo : "");
-    char nums[10][16];
-    const int values[10] = {
+    char nums[11][16];
+    const int values[11] = {
         self->db_retry_max_ms, self->ack_timeout_ms, self->retry_initial_ms, self->retry_max_ms,
         self->max_attempts,    self->high_water_mark, self->relay_batch,     self->poll_ms,
-        self->discovery_ms,    self->assign_retry_ms,
+        self->discovery_ms,    self->assign_retry_ms, self->sla_tick_ms,
     };
-    for (int i = 0; i < 10; i++)
+    for (int i = 0; i < 11; i++)
         snprintf (nums[i], sizeof nums[i], "%d", values[i]);
     s_buf_t eps = { 0 }, kinds = { 0 };
     s_buf_str (&eps, "");
@@ -656,7 +679,8 @@ void cfg_log (const cfg_t *self)
             endpoints, "intake_api", self->intake_api, "visit_kinds", visit, "assign_retry_ms",
             nums[9], "min_grade_repair", org_grade_names[self->min_grade_repair],
             "min_grade_premium", org_grade_names[self->min_grade_premium], "min_grade_other",
-            org_grade_names[self->min_grade_other], "schemas_dir", self->schemas_dir, "log_level",
+            org_grade_names[self->min_grade_other], "sla_file", self->sla_file, "sla_tick_ms",
+            nums[10], "notify_file", self->notify_file ? self->notify_file : "(log)", "schemas_dir", self->schemas_dir, "log_level",
             s_log_levels[self->log_level], NULL);
     free (conninfo);
     free (endpoints);

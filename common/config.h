@@ -56,6 +56,10 @@ typedef struct {
     int min_grade_repair;       /* dispatch.min_grade.repair, default intermediate (org_grade_t) */
     int min_grade_premium;      /* dispatch.min_grade.premium, default intermediate */
     int min_grade_other;        /* dispatch.min_grade.other, default trainee */
+    char *sla_file;             /* dispatch.sla_file, default "deploy/demo/sla.yaml" */
+    int sla_tick_ms;            /* dispatch.sla_tick_ms: SLA timer period, default 1000 */
+    /* notify: */
+    char *notify_file;          /* notify.file: JSON lines of notifications; NULL = the service log */
 
     char *schemas_dir;          /* schemas_dir, default "schemas" */
     log_level_t log_level;      /* log.level, default info */

@@ -21,6 +21,9 @@ static const s_route_t s_routes[] = {
     { "ticket.created", s_to_dispatch },
     { "workorder.assigned", s_to_intake },
     { "workorder.unassigned", s_to_intake },
+    { "sla.clock", s_to_intake },
+    { "sla.warning", s_to_intake },
+    { "sla.escalated", s_to_intake },
 };
 
 #define S_ROUTE_COUNT (sizeof s_routes / sizeof s_routes[0])
@@ -29,6 +32,9 @@ static const char *const s_types[S_ROUTE_COUNT + 1] = {
     "ticket.created",
     "workorder.assigned",
     "workorder.unassigned",
+    "sla.clock",
+    "sla.warning",
+    "sla.escalated",
     NULL,
 };
 

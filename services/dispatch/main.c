@@ -1,5 +1,6 @@
 /*  kefu-dispatch — turns new tickets that need a visit into work orders and
- *  assigns them to technicians (services/dispatch/workorders.c, assign.c;
+ *  assigns them to technicians, and runs the tickets' SLA clocks
+ *  (services/dispatch/workorders.c, assign.c, sla_engine.c;
  *  docs/dispatch.md). This file only starts the service: arguments and
  *  configuration (svc_new), the dispatcher's handlers and retry timer, the
  *  loop until SIGTERM/SIGINT.
@@ -16,6 +17,8 @@ int main (int argc, char **argv)
     dispatcher_t *dispatcher = dispatcher_new (svc);
     if (dispatcher)
         rc = svc_run (svc);
+    if (dispatcher_failed (dispatcher))
+        rc = -1;
     dispatcher_destroy (&dispatcher);
     svc_destroy (&svc);
     return rc == 0 ? 0 : 1;

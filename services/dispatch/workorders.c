@@ -16,6 +16,7 @@
 #include "json.h"
 #include "log.h"
 #include "org.h"
+#include "sla_engine.h"
 
 /* ---- statements ------------------------------------------------------- */
 
@@ -146,6 +147,9 @@ struct dispatcher_s {
     bus_t *bus;
     assign_rules_t rules;
     s_staff_cache_t cache;
+    sle_t *sle;               /* SLA clocks (sla_engine.h) */
+    svc_t *svc;               /* NULL without a service (tests) */
+    int64_t sla_due_ms, retry_due_ms;  /* next runs of the timer's two jobs (monotonic) */
 };
 
 static void s_skip (const char *id, const char *branch, const char *why)
@@ -315,6 +319,11 @@ static int s_do_assign (s_pass_t *pass, db_t *db, const s_order_t *wo, assign_te
         goto cleanup;
     }
     tech->load++;
+    /* clocks that start or stop when the work order is assigned (arrange) */
+    int64_t at_us = 0;
+    if (clock_parse_rfc3339 (pass->now, &at_us) != 0
+        || sle_on_event (pass->self->sle, db, wo->ticket_id, pass->branch, "work_order_assigned", at_us) < 0)
+        goto cleanup;
 
     if (s_number (body, "work_order_id", wo->id) != 0 || s_number (body, "ticket_id", wo->ticket_id) != 0)
         goto cleanup;
@@ -540,6 +549,11 @@ bus_result_t dispatcher_on_ticket_created (void *ctx, db_t *db, const env_t *msg
         premium = json_bool (product, "premium", false);
     }
 
+    /* the ticket's SLA clocks, in the same transaction (nothing for a closed ticket) */
+    bus_result_t clocks = sle_on_ticket_created (self->sle, db, msg, reason, reason_size);
+    if (clocks != BUS_OK)
+        return clocks;
+
     if (strcmp (status, "closed") == 0) {
         log_kv (LOG_INFO, "ticket_needs_no_visit", "ticket_id", ticket_id, "branch", branch,
                 "reason", "closed at intake", NULL);
@@ -659,11 +673,44 @@ int dispatcher_retry (dispatcher_t *self)
 
 /* ---- construction -------------------------------------------------------- */
 
+/*  The SLA timer; the first call (when the database first connects) reads
+ *  the SLA file, and a refused file stops the service. */
+static int s_sla_timer (svc_t *svc, void *ctx)
+{
+    dispatcher_t *self = ctx;
+    char err[1024];
+    if (sle_ensure_config (self->sle, err, sizeof err) != 0) {
+        if (sle_config_failed (self->sle)) {
+            log_kv (LOG_ERROR, "sla_config_refused", "path", self->cfg->sla_file, "reason", err, NULL);
+            fprintf (stderr, "kefu-dispatch: %s\n", err);
+            svc_stop (svc);
+        }
+        return 0;
+    }
+    sle_tick (self->sle);
+    return 0;
+}
+
+/*  The service's one timer runs at the shorter of the two periods; each
+ *  job runs when its own period has passed (both on the first call). */
 static int s_timer (svc_t *svc, void *ctx)
 {
-    (void) svc;
-    dispatcher_retry (ctx);
+    dispatcher_t *self = ctx;
+    int64_t now = clock_mono_ms ();
+    if (self->sla_due_ms == 0 || now >= self->sla_due_ms) {
+        self->sla_due_ms = now + self->cfg->sla_tick_ms;
+        s_sla_timer (svc, self);
+    }
+    if (self->retry_due_ms == 0 || now >= self->retry_due_ms) {
+        self->retry_due_ms = now + self->cfg->assign_retry_ms;
+        dispatcher_retry (self);
+    }
     return 0;
+}
+
+bool dispatcher_failed (const dispatcher_t *self)
+{
+    return self && sle_config_failed (self->sle);
 }
 
 static org_grade_t s_grade_or (int value, org_grade_t fallback)
@@ -690,10 +737,16 @@ dispatcher_t *dispatcher_new_with (const cfg_t *cfg, db_t *db, bus_t *bus)
                     "error", db_error (db), NULL);
             goto fail;
         }
+    char err[512];
+    if (!(self->sle = sle_new (cfg, db, bus, err, sizeof err))) {
+        log_kv (LOG_ERROR, "sla_engine_failed", "reason", err, NULL);
+        goto fail;
+    }
     if (bus_on (bus, "ticket.created", dispatcher_on_ticket_created, self) != 0)
         goto fail;
     return self;
 fail:
+    sle_destroy (&self->sle);
     free (self);
     return NULL;
 }
@@ -706,7 +759,9 @@ dispatcher_t *dispatcher_new (svc_t *svc)
     dispatcher_t *self = dispatcher_new_with (cfg, svc_db (svc), svc_bus (svc));
     if (!self)
         return NULL;
-    if (svc_set_timer (svc, cfg->assign_retry_ms > 0 ? cfg->assign_retry_ms : 2000, s_timer, self) != 0) {
+    self->svc = svc;
+    int period = cfg->assign_retry_ms < cfg->sla_tick_ms ? cfg->assign_retry_ms : cfg->sla_tick_ms;
+    if (svc_set_timer (svc, period > 0 ? period : 1000, s_timer, self) != 0) {
         dispatcher_destroy (&self);
         return NULL;
     }
@@ -718,6 +773,7 @@ void dispatcher_destroy (dispatcher_t **self_p)
     if (!self_p || !*self_p)
         return;
     s_staff_free (&(*self_p)->cache.staff);
+    sle_destroy (&(*self_p)->sle);
     free (*self_p);
     *self_p = NULL;
 }

@@ -10,6 +10,10 @@
  *  they read are the committed ones. Waiting work orders are taken oldest
  *  first with FOR UPDATE SKIP LOCKED.
  *
+ *  SLA clocks (sla_engine.h) start in the same transaction as the work
+ *  order, and those that start or stop on work_order_assigned change in
+ *  the assignment's transaction.
+ *
  *  Time: "now" (shifts, assigned_at, history) comes from clock_now_us(),
  *  so tests move it with KEFU_CLOCK_FILE.
  */
@@ -34,13 +38,20 @@ typedef struct dispatcher_s dispatcher_t;
 #define DISPATCH_BRANCH_BATCH 200
 
 /*  Makes the dispatcher of a service: registers the "ticket.created"
- *  handler on svc's bus, its statements on svc's database and the retry
- *  timer (cfg->assign_retry_ms). Borrows svc. Returns NULL on failure. */
+ *  handler on svc's bus, its statements (and the SLA engine's,
+ *  sla_engine.h) on svc's database and one timer that runs the retry pass
+ *  every cfg->assign_retry_ms and the SLA tick every cfg->sla_tick_ms. The
+ *  first SLA tick reads dispatch.sla_file; a refused file stops the service
+ *  (dispatcher_failed). Borrows svc. Returns NULL on failure. */
 dispatcher_t *dispatcher_new (svc_t *svc);
 
 /*  The same without a service (integration tests): borrows cfg, db and bus,
  *  registers the handler on bus and the statements on db, sets no timer. */
 dispatcher_t *dispatcher_new_with (const cfg_t *cfg, db_t *db, bus_t *bus);
+
+/*  True when the dispatcher refused its SLA file (dispatch.sla_file) and
+ *  stopped the service: the process must exit with an error. */
+bool dispatcher_failed (const dispatcher_t *self);
 
 /*  Frees; safe on NULL and twice. */
 void dispatcher_destroy (dispatcher_t **self_p);

@@ -30,6 +30,10 @@ static const struct {
       "       SELECT $1, $3, $7, $8, $9::jsonb || jsonb_build_object('status_changed', m.move)"
       "       FROM m RETURNING id)"
       " SELECT m.move, (SELECT count(*) FROM h) FROM m" },
+    /* An SLA event: a history row only, when the ticket exists. */
+    { "intake_ev_sla",
+      "INSERT INTO intake.ticket_history (ticket_id, at, actor, event, detail)"
+      " SELECT t.id, $2, $3, $4, $5::jsonb FROM intake.tickets t WHERE t.id = $1 RETURNING id" },
 };
 
 int iev_register (bus_t *bus, db_t *db)
@@ -40,7 +44,10 @@ int iev_register (bus_t *bus, db_t *db)
         if (db_prepare (db, s_statements[i].name, s_statements[i].sql) != 0)
             return -1;
     if (bus_on (bus, "workorder.assigned", iev_on_assigned, NULL) != 0
-        || bus_on (bus, "workorder.unassigned", iev_on_unassigned, NULL) != 0)
+        || bus_on (bus, "workorder.unassigned", iev_on_unassigned, NULL) != 0
+        || bus_on (bus, "sla.clock", iev_on_sla, NULL) != 0
+        || bus_on (bus, "sla.warning", iev_on_sla, NULL) != 0
+        || bus_on (bus, "sla.escalated", iev_on_sla, NULL) != 0)
         return -1;
     return 0;
 }
@@ -195,4 +202,79 @@ bus_result_t iev_on_unassigned (void *ctx, db_t *db, const env_t *msg, char *rea
     bus_result_t rc = s_apply (db, &ev, reason, reason_size);
     cJSON_Delete (ev.detail);
     return rc;
+}
+
+/*  The history event an SLA message records, or NULL. */
+static const char *s_sla_event (const env_t *msg)
+{
+    if (strcmp (msg->type, "sla.warning") == 0)
+        return "sla_warning";
+    if (strcmp (msg->type, "sla.escalated") == 0) {
+        const char *kind = json_str (msg->body, "kind", "");
+        return strcmp (kind, "informed") == 0 ? "sla_informed" : "sla_escalated";
+    }
+    if (strcmp (msg->type, "sla.clock") == 0) {
+        const char *event = json_str (msg->body, "event", "");
+        if (strcmp (event, "started") == 0)
+            return "clock_started";
+        if (strcmp (event, "stopped") == 0)
+            return "clock_stopped";
+    }
+    return NULL;
+}
+
+bus_result_t iev_on_sla (void *ctx, db_t *db, const env_t *msg, char *reason, size_t reason_size)
+{
+    (void) ctx;
+    if (!msg || !msg->body) {
+        snprintf (reason, reason_size, "body: expected an object");
+        return BUS_REJECT;
+    }
+    const char *event = s_sla_event (msg);
+    if (!event) {
+        snprintf (reason, reason_size, "type %s: not an SLA event intake records", msg->type);
+        return BUS_REJECT;
+    }
+    const cJSON *tid = cJSON_GetObjectItemCaseSensitive (msg->body, "ticket_id");
+    if (!json_is_integer (tid) || tid->valuedouble < 1) {
+        snprintf (reason, reason_size, "body.ticket_id: expected an integer >= 1");
+        return BUS_REJECT;
+    }
+    const char *at = json_str (msg->body, "at", NULL);
+    int64_t us;
+    if (!at || clock_parse_rfc3339 (at, &us) != 0) {
+        snprintf (reason, reason_size, "body.at: expected an RFC 3339 date-time");
+        return BUS_REJECT;
+    }
+    char ticket_id[32];
+    snprintf (ticket_id, sizeof ticket_id, "%" PRId64, (int64_t) tid->valuedouble);
+    /* the history keeps the whole message body and its id */
+    cJSON *detail = cJSON_Duplicate (msg->body, true);
+    if (!detail || !cJSON_AddStringToObject (detail, "message_id", msg->id)) {
+        cJSON_Delete (detail);
+        snprintf (reason, reason_size, "out of memory");
+        return BUS_RETRY;
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive (detail, "ticket_id");
+    char *text = json_print (detail);
+    cJSON_Delete (detail);
+    if (!text) {
+        snprintf (reason, reason_size, "out of memory");
+        return BUS_RETRY;
+    }
+    const char *actor = msg->service[0] ? msg->service : "dispatch";
+    const char *params[] = { ticket_id, at, actor, event, text };
+    PGresult *res = db_exec_prepared (db, "intake_ev_sla", 5, params);
+    free (text);
+    if (!res)
+        return s_db_result (db, "recording the SLA event", reason, reason_size);
+    int rows = PQntuples (res);
+    PQclear (res);
+    if (rows != 1) {
+        snprintf (reason, reason_size, "body.ticket_id: no ticket %s", ticket_id);
+        return BUS_REJECT;
+    }
+    log_kv (LOG_INFO, "ticket_event", "history_event", event, "ticket_id", ticket_id, "message_id",
+            msg->id, NULL);
+    return BUS_OK;
 }

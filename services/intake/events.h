@@ -9,6 +9,10 @@
  *                          assignment of later date was already applied);
  *                          history "work_order_unassigned" {work_order_id,
  *                          reason, message_id}
+ *    sla.clock, sla.warning, sla.escalated
+ *                          history "clock_started" / "clock_stopped" /
+ *                          "sla_warning" / "sla_escalated" / "sla_informed"
+ *                          with the message body; status unchanged
  *
  *  History rows carry the time of the event itself (assigned_at / at), so
  *  messages that arrive out of order still leave the ticket in the state of
@@ -23,7 +27,7 @@
 #include "bus.h"
 #include "db.h"
 
-/*  Prepares the handlers' statements on db and registers both handlers on
+/*  Prepares the handlers' statements on db and registers the handlers on
  *  bus. Returns 0 or -1. */
 int iev_register (bus_t *bus, db_t *db);
 
@@ -32,5 +36,10 @@ bus_result_t iev_on_assigned (void *ctx, db_t *db, const env_t *msg, char *reaso
                               size_t reason_size);
 bus_result_t iev_on_unassigned (void *ctx, db_t *db, const env_t *msg, char *reason,
                                 size_t reason_size);
+/*  sla.clock, sla.warning and sla.escalated from dispatch's SLA engine:
+ *  appends clock_started / clock_stopped, sla_warning, sla_escalated or
+ *  sla_informed (an escalation of kind "informed") to the ticket's history,
+ *  with the message body as detail. The ticket's status does not change. */
+bus_result_t iev_on_sla (void *ctx, db_t *db, const env_t *msg, char *reason, size_t reason_size);
 
 #endif

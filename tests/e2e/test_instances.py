@@ -21,7 +21,8 @@ def setup_module():
     org = os.path.join(tempfile.mkdtemp(prefix="kefu-inst-org-"), "org.yaml")
     with open(org, "w") as f:
         subprocess.run([os.path.join(h.ROOT, "bench", "make-org.sh"), str(N)], stdout=f, check=True)
-    S = System("instances", org=org)
+    S = System("instances", org=org,
+               dispatch={"sla_file": os.path.join(h.ROOT, "bench", "sla.yaml")})  # branch SH01 only
     # 40 technicians x capacity 100 is far more than N: shrink capacity so
     # that the capacity rule is tested under two concurrent dispatchers.
     S.sql("UPDATE ref.technicians SET capacity = 2 WHERE id <= 'BT030'")

@@ -26,7 +26,8 @@ def setup_module():
     with open(org, "w") as f:
         subprocess.run([os.path.join(h.ROOT, "bench", "make-org.sh"), "500"], stdout=f, check=True)
     S = System("fault", org=org, messaging={"retry_initial_ms": 100, "retry_max_ms": 1000,
-                                            "ack_timeout_ms": 500})
+                                            "ack_timeout_ms": 500},
+               dispatch={"sla_file": os.path.join(h.ROOT, "bench", "sla.yaml")})  # branch SH01 only
     S.start_services(["intake", "dispatch"])
 
 

@@ -1,0 +1,843 @@
+/*  sla_engine — SLA clocks, warnings and escalations in PostgreSQL
+ *  (contract in sla_engine.h, overview in docs/sla.md "The engine").
+ */
+#include "sla_engine.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "branch_cal.h"
+#include "calendar.h"
+#include "clock.h"
+#include "json.h"
+#include "log.h"
+#include "notify.h"
+#include "sla_policy.h"
+
+/* ---- statements ------------------------------------------------------- */
+
+/* Instants travel as RFC 3339 text in and as microseconds out. */
+#define S_US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
+
+#define S_SQL_CLASS "SELECT class FROM ref.customers WHERE id = $1"
+
+#define S_SQL_INSERT                                                                          \
+    "INSERT INTO dispatch.sla_clocks (ticket_id, branch_id, clock, policy, target_kind, "      \
+    " target_amount, time_kind, starts_on, stops_on, warn_percent, repeat_minutes, state, "   \
+    " started_at, due_at, warn_at, flags) "                                                   \
+    "VALUES ($1::bigint, $2, $3, $4, $5, $6::int, $7, $8, $9, $10::int, $11::int, $12, "       \
+    " $13::timestamptz, $14::timestamptz, $15::timestamptz, $16::text[]) "                    \
+    "ON CONFLICT (ticket_id, clock) DO NOTHING RETURNING id"
+
+#define S_SQL_STOP                                                                            \
+    "UPDATE dispatch.sla_clocks SET state = 'stopped', stopped_at = $3::timestamptz, "        \
+    " next_escalation_at = NULL "                                                             \
+    "WHERE ticket_id = $1::bigint AND stops_on = $2 AND state IN ('running', 'paused') "      \
+    "RETURNING id, clock, policy, target_kind, target_amount, time_kind, " S_US ("due_at")
+
+#define S_SQL_PENDING                                                                         \
+    "SELECT id, clock, policy, target_kind, target_amount, time_kind, warn_percent "          \
+    "FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint AND starts_on = $2 "               \
+    "AND state = 'pending' ORDER BY id FOR UPDATE"
+
+#define S_SQL_RUN                                                                             \
+    "UPDATE dispatch.sla_clocks SET state = 'running', started_at = $2::timestamptz, "        \
+    " due_at = $3::timestamptz, warn_at = $4::timestamptz WHERE id = $1::bigint"
+
+#define S_SQL_DUE                                                                             \
+    "SELECT id, ticket_id, branch_id, clock, policy, target_kind, target_amount, time_kind, " \
+    " repeat_minutes, " S_US ("due_at") ", " S_US ("warn_at") ", warned_at IS NULL, "          \
+    " breached_at IS NULL, level, " S_US ("next_escalation_at") ", to_json(flags)::text "     \
+    "FROM dispatch.sla_clocks WHERE state = 'running' AND ((warned_at IS NULL AND "           \
+    " warn_at <= $1::timestamptz) OR (breached_at IS NULL AND due_at <= $1::timestamptz) "    \
+    " OR next_escalation_at <= $1::timestamptz) "                                             \
+    "ORDER BY id LIMIT $2::int FOR UPDATE SKIP LOCKED"
+
+#define S_SQL_FIRED                                                                           \
+    "UPDATE dispatch.sla_clocks SET warned_at = COALESCE(warned_at, $2::timestamptz), "       \
+    " breached_at = COALESCE(breached_at, $3::timestamptz), level = $4, "                     \
+    " next_escalation_at = $5::timestamptz WHERE id = $1::bigint"
+
+#define S_SQL_RECORD                                                                          \
+    "INSERT INTO dispatch.escalations (clock_id, ticket_id, kind, level, recipient_name, "    \
+    " recipient_email, reason, at) VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6, $7, "      \
+    " $8::timestamptz) RETURNING id"
+
+#define S_SQL_UNNOTIFIED                                                                      \
+    "SELECT id, ticket_id, kind, level, recipient_name, recipient_email, reason "             \
+    "FROM dispatch.escalations WHERE notified_at IS NULL ORDER BY id LIMIT $1::int "          \
+    "FOR UPDATE SKIP LOCKED"
+
+#define S_SQL_NOTIFIED                                                                        \
+    "UPDATE dispatch.escalations SET notified_at = $2::timestamptz WHERE id = $1::bigint"
+
+static const struct {
+    const char *name, *sql;
+} s_statements[] = {
+    { "sle_class", S_SQL_CLASS },       { "sle_insert", S_SQL_INSERT },
+    { "sle_stop", S_SQL_STOP },         { "sle_pending", S_SQL_PENDING },
+    { "sle_run", S_SQL_RUN },           { "sle_due", S_SQL_DUE },
+    { "sle_fired", S_SQL_FIRED },       { "sle_record", S_SQL_RECORD },
+    { "sle_unnotified", S_SQL_UNNOTIFIED }, { "sle_notified", S_SQL_NOTIFIED },
+};
+
+/* ---- the engine ---------------------------------------------------------- */
+
+/* Calendars are rebuilt from the database after this long, so that a
+ * `kefuctl admin load` of new hours or holidays is seen without a restart. */
+#define S_CAL_TTL_MS 60000
+#define S_CAL_SLOTS 64
+
+typedef struct {
+    char branch[72];
+    cal_t *cal;
+    int64_t loaded_ms;
+} s_cal_slot_t;
+
+struct sle_s {
+    const cfg_t *cfg;
+    db_t *db;
+    bus_t *bus;
+    sla_config_t *sla;
+    bool config_failed;
+    notify_t *notify;
+    s_cal_slot_t cals[S_CAL_SLOTS];
+    int n_cals;
+};
+
+sle_t *sle_new (const cfg_t *cfg, db_t *db, bus_t *bus, char *err, size_t errsize)
+{
+    if (!cfg || !db || !bus) {
+        snprintf (err, errsize, "sle_new: missing configuration, database or bus");
+        return NULL;
+    }
+    sle_t *self = calloc (1, sizeof *self);
+    if (!self) {
+        snprintf (err, errsize, "out of memory");
+        return NULL;
+    }
+    self->cfg = cfg;
+    self->db = db;
+    self->bus = bus;
+    self->notify = cfg->notify_file ? notify_new_file (cfg->notify_file, err, errsize) : notify_new_log ();
+    if (!self->notify)
+        goto fail;
+    for (size_t i = 0; i < sizeof s_statements / sizeof s_statements[0]; i++)
+        if (db_prepare (db, s_statements[i].name, s_statements[i].sql) != 0) {
+            snprintf (err, errsize, "preparing %s: %s", s_statements[i].name, db_error (db));
+            goto fail;
+        }
+    return self;
+fail:
+    sle_destroy (&self);
+    return NULL;
+}
+
+void sle_destroy (sle_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    sle_t *self = *self_p;
+    for (int i = 0; i < self->n_cals; i++)
+        cal_destroy (&self->cals[i].cal);
+    sla_destroy (&self->sla);
+    notify_destroy (&self->notify);
+    free (self);
+    *self_p = NULL;
+}
+
+bool sle_config_failed (const sle_t *self)
+{
+    return self && self->config_failed;
+}
+
+/*  The first column of every row of `sql`, as a NULL-terminated list
+ *  pointing into *res (caller PQclears res and frees the list). */
+static const char **s_column (db_t *db, const char *sql, PGresult **res, size_t *n)
+{
+    *res = db_exec (db, sql, 0, NULL);
+    if (!*res)
+        return NULL;
+    int rows = PQntuples (*res);
+    const char **list = calloc ((size_t) rows + 1, sizeof *list);
+    if (!list)
+        return NULL;
+    for (int r = 0; r < rows; r++)
+        list[r] = PQgetvalue (*res, r, 0);
+    *n = (size_t) rows;
+    return list;
+}
+
+int sle_ensure_config (sle_t *self, char *err, size_t errsize)
+{
+    if (!self)
+        return -1;
+    if (self->sla)
+        return 0;
+    if (self->config_failed) {
+        snprintf (err, errsize, "the SLA file %s was refused", self->cfg->sla_file);
+        return -1;
+    }
+    PGresult *tres = NULL, *bres = NULL;
+    size_t n_tiers = 0, n_branches = 0;
+    const char **tiers = s_column (self->db, "SELECT name FROM ref.tiers ORDER BY ord, name", &tres, &n_tiers);
+    const char **branches = tiers ? s_column (self->db, "SELECT id FROM ref.branches ORDER BY id", &bres,
+                                              &n_branches)
+                                  : NULL;
+    int rc = -1;
+    if (!tiers || !branches) {
+        snprintf (err, errsize, "reading ref.tiers and ref.branches: %s", db_error (self->db));
+        goto cleanup;
+    }
+    self->sla = sla_load (self->cfg->sla_file, tiers, n_tiers, branches, n_branches, err, errsize);
+    if (!self->sla) {
+        self->config_failed = true;
+        goto cleanup;
+    }
+    char counts[2][16];
+    snprintf (counts[0], sizeof counts[0], "%d", sla_policy_count (self->sla));
+    snprintf (counts[1], sizeof counts[1], "%d", sla_clock_count (self->sla));
+    log_kv (LOG_INFO, "sla_config", "path", self->cfg->sla_file, "policies", counts[0], "clocks",
+            counts[1], "notify", notify_adapter_name (self->notify), NULL);
+    rc = 0;
+cleanup:
+    free (tiers);
+    free (branches);
+    if (tres)
+        PQclear (tres);
+    if (bres)
+        PQclear (bres);
+    return rc;
+}
+
+/*  The branch's calendar, from the cache or the database. Borrowed; NULL
+ *  with a reason in err. */
+static const cal_t *s_calendar (sle_t *self, db_t *db, const char *branch, char *err, size_t errsize)
+{
+    int64_t now = clock_mono_ms ();
+    s_cal_slot_t *slot = NULL;
+    for (int i = 0; i < self->n_cals; i++)
+        if (strcmp (self->cals[i].branch, branch) == 0) {
+            slot = &self->cals[i];
+            if (now - slot->loaded_ms < S_CAL_TTL_MS)
+                return slot->cal;
+            break;
+        }
+    cal_t *cal = bcal_load (db, branch, err, errsize);
+    if (!cal)
+        return NULL;
+    if (!slot) {
+        if (self->n_cals == S_CAL_SLOTS) { /* full: start over */
+            for (int i = 0; i < self->n_cals; i++)
+                cal_destroy (&self->cals[i].cal);
+            self->n_cals = 0;
+        }
+        slot = &self->cals[self->n_cals++];
+        snprintf (slot->branch, sizeof slot->branch, "%s", branch);
+    }
+    cal_destroy (&slot->cal);
+    slot->cal = cal;
+    slot->loaded_ms = now;
+    return cal;
+}
+
+/* ---- deadline arithmetic ------------------------------------------------- */
+
+/*  A target as stored in a clock row. */
+typedef struct {
+    sla_unit_t unit;
+    int amount;
+    sla_time_t time;
+} s_target_t;
+
+static int s_target_parse (const char *unit, const char *amount, const char *time, s_target_t *out)
+{
+    out->unit = strcmp (unit, "working_days") == 0 ? SLA_UNIT_WORKING_DAYS : SLA_UNIT_MINUTES;
+    out->amount = atoi (amount);
+    out->time = strcmp (time, "calendar") == 0 ? SLA_TIME_CALENDAR : SLA_TIME_BUSINESS;
+    return out->amount > 0 ? 0 : -1;
+}
+
+static void s_describe (const s_target_t *t, const char *clock, char *buf, size_t size)
+{
+    sla_target_t target = { .clock = clock, .unit = t->unit, .amount = t->amount, .time = t->time,
+                            .written_in = t->unit == SLA_UNIT_WORKING_DAYS ? "days"
+                                          : t->amount % 60 == 0        ? "hours"
+                                                                       : "minutes" };
+    if (sla_target_describe (&target, buf, size) != 0 && size)
+        buf[size - 1] = '\0';
+}
+
+/*  `us` of the target's own time after `from` (business time on cal). */
+static int s_add (const cal_t *cal, sla_time_t time, int64_t from, int64_t us, int64_t *out, char *err,
+                  size_t errsize)
+{
+    if (time == SLA_TIME_CALENDAR) {
+        *out = from + us;
+        return 0;
+    }
+    return cal_add_business_us (cal, from, us, out, err, errsize);
+}
+
+/*  Due and warning instants of a target started at `start`. The warning
+ *  lies at warn_percent of the target in the target's own time. */
+static int s_deadlines (const cal_t *cal, const s_target_t *t, int warn_percent, int64_t start,
+                        int64_t *due, int64_t *warn, char *err, size_t errsize)
+{
+    if (t->unit == SLA_UNIT_WORKING_DAYS) {
+        int64_t span;
+        if (cal_add_working_days (cal, start, t->amount, due, err, errsize) != 0
+            || cal_business_us (cal, start, *due, &span, err, errsize) != 0)
+            return -1;
+        return cal_add_business_us (cal, start, span / 100 * warn_percent, warn, err, errsize);
+    }
+    int64_t target_us = (int64_t) t->amount * 60 * 1000000;
+    if (s_add (cal, t->time, start, target_us, due, err, errsize) != 0)
+        return -1;
+    return s_add (cal, t->time, start, target_us / 100 * warn_percent, warn, err, errsize);
+}
+
+/* ---- messages -------------------------------------------------------------- */
+
+static int s_number (cJSON *obj, const char *key, const char *decimal)
+{
+    char *end = NULL;
+    long long v = strtoll (decimal, &end, 10);
+    if (!end || *end || v < 1)
+        return -1;
+    return cJSON_AddNumberToObject (obj, key, (double) v) ? 0 : -1;
+}
+
+static int s_emit (sle_t *self, db_t *db, const char *type, const char *branch, const char *ticket_id,
+                   cJSON **body_p)
+{
+    env_t *env = env_new (type, branch, ticket_id, body_p);
+    if (!env) {
+        cJSON_Delete (*body_p);
+        *body_p = NULL;
+        return -1;
+    }
+    if (bus_emit (self->bus, db, &env) != 0) {
+        env_destroy (&env);
+        return -1;
+    }
+    return 0;
+}
+
+/*  sla.clock {started|stopped}. */
+static int s_emit_clock (sle_t *self, db_t *db, const char *branch, const char *ticket_id,
+                         const char *clock_id, const char *clock, const char *policy,
+                         const s_target_t *t, const char *event, int64_t at, int64_t due)
+{
+    char at_text[40], due_text[40], target[64];
+    clock_format_us (at, at_text, sizeof at_text);
+    clock_format_us (due, due_text, sizeof due_text);
+    s_describe (t, clock, target, sizeof target);
+    cJSON *body = cJSON_CreateObject ();
+    if (!body || s_number (body, "ticket_id", ticket_id) != 0 || s_number (body, "clock_id", clock_id) != 0) {
+        cJSON_Delete (body);
+        return -1;
+    }
+    cJSON_AddStringToObject (body, "clock", clock);
+    cJSON_AddStringToObject (body, "policy", policy);
+    cJSON_AddStringToObject (body, "event", event);
+    cJSON_AddStringToObject (body, "target", target);
+    cJSON_AddStringToObject (body, "at", at_text);
+    cJSON_AddStringToObject (body, "due_at", due_text);
+    if (strcmp (event, "stopped") == 0)
+        cJSON_AddBoolToObject (body, "breached", at > due);
+    return s_emit (self, db, "sla.clock", branch, ticket_id, &body);
+}
+
+/* ---- starting and stopping --------------------------------------------- */
+
+/*  Starts one clock of a new ticket (or records it pending). */
+static int s_insert (sle_t *self, db_t *db, const char *ticket_id, const char *branch,
+                     const sla_policy_t *policy, const sla_target_t *target, const char *flags,
+                     int64_t start, const cal_t *cal)
+{
+    bool now = strcmp (target->starts_on, "ticket_created") == 0;
+    s_target_t t = { target->unit, target->amount, target->time };
+    int warn_percent = sla_policy_warn_percent (policy);
+    int64_t due = 0, warn = 0;
+    char err[256];
+    if (now && s_deadlines (cal, &t, warn_percent, start, &due, &warn, err, sizeof err) != 0) {
+        log_kv (LOG_WARN, "sla_clock_not_started", "ticket_id", ticket_id, "clock", target->clock,
+                "reason", err, NULL);
+        return 0;
+    }
+    char amount[16], warn_pct[16], repeat[16], start_text[40], due_text[40], warn_text[40];
+    snprintf (amount, sizeof amount, "%d", target->amount);
+    snprintf (warn_pct, sizeof warn_pct, "%d", warn_percent);
+    snprintf (repeat, sizeof repeat, "%d", sla_policy_repeat_minutes (policy));
+    clock_format_us (start, start_text, sizeof start_text);
+    clock_format_us (due, due_text, sizeof due_text);
+    clock_format_us (warn, warn_text, sizeof warn_text);
+    const char *params[] = {
+        ticket_id,     branch,
+        target->clock, sla_policy_name (policy),
+        target->unit == SLA_UNIT_WORKING_DAYS ? "working_days" : "minutes",
+        amount,        target->time == SLA_TIME_CALENDAR ? "calendar" : "business",
+        target->starts_on,
+        target->stops_on,
+        warn_pct,      repeat,
+        now ? "running" : "pending",
+        now ? start_text : NULL,
+        now ? due_text : NULL,
+        now ? warn_text : NULL,
+        flags,
+    };
+    PGresult *res = db_exec_prepared (db, "sle_insert", 16, params);
+    if (!res)
+        return -1;
+    char clock_id[32] = "";
+    if (PQntuples (res) == 1)
+        snprintf (clock_id, sizeof clock_id, "%s", PQgetvalue (res, 0, 0));
+    PQclear (res);
+    if (!now || !*clock_id)
+        return 0;
+    log_kv (LOG_INFO, "sla_clock_started", "ticket_id", ticket_id, "clock", target->clock, "policy",
+            sla_policy_name (policy), "due_at", due_text, NULL);
+    return s_emit_clock (self, db, branch, ticket_id, clock_id, target->clock, sla_policy_name (policy),
+                         &t, "started", start, due);
+}
+
+/*  The message's flags as a PostgreSQL array literal ("{safety}"); only
+ *  known flag names get in. */
+static void s_flags_literal (const cJSON *flags, char *out, size_t size)
+{
+    size_t used = (size_t) snprintf (out, size, "{");
+    const cJSON *item;
+    bool first = true;
+    cJSON_ArrayForEach (item, flags) {
+        if (!cJSON_IsString (item))
+            continue;
+        for (int i = 0; sla_flag_names[i]; i++)
+            if (strcmp (item->valuestring, sla_flag_names[i]) == 0 && used + 24 < size) {
+                used += (size_t) snprintf (out + used, size - used, "%s%s", first ? "" : ",",
+                                           sla_flag_names[i]);
+                first = false;
+            }
+    }
+    snprintf (out + used, size - used, "}");
+}
+
+bus_result_t sle_on_ticket_created (sle_t *self, db_t *db, const env_t *msg, char *reason,
+                                    size_t reason_size)
+{
+    const cJSON *body = msg ? msg->body : NULL;
+    const cJSON *tid = cJSON_GetObjectItemCaseSensitive (body, "ticket_id");
+    const char *status = json_str (body, "status", NULL), *branch = json_str (body, "branch", NULL);
+    const char *tier = json_str (body, "tier", NULL), *kind = json_str (body, "kind", NULL);
+    const char *priority = json_str (body, "priority", NULL);
+    const char *customer = json_str (body, "customer_id", NULL);
+    const char *created = json_str (body, "created_at", NULL);
+    int64_t start;
+    if (!json_is_integer (tid) || tid->valuedouble < 1 || !status || !branch || !tier || !kind
+        || !priority || !customer || !created || clock_parse_rfc3339 (created, &start) != 0) {
+        snprintf (reason, reason_size, "body: not a usable ticket for SLA clocks (ticket_id, status, "
+                                       "branch, tier, kind, priority, customer_id, created_at)");
+        return BUS_REJECT;
+    }
+    if (strcmp (status, "closed") == 0)
+        return BUS_OK;
+    char err[512];
+    if (sle_ensure_config (self, err, sizeof err) != 0) {
+        snprintf (reason, reason_size, "SLA configuration: %s", err);
+        return BUS_RETRY;
+    }
+    char ticket_id[32];
+    snprintf (ticket_id, sizeof ticket_id, "%" PRId64, (int64_t) tid->valuedouble);
+    const char *p1[] = { customer };
+    PGresult *res = db_exec_prepared (db, "sle_class", 1, p1);
+    if (!res) {
+        snprintf (reason, reason_size, "reading the customer's class: %s", db_error (db));
+        return db_last_status (db) == DB_PERMANENT && db_connected (db) ? BUS_REJECT : BUS_RETRY;
+    }
+    char class_[40];
+    snprintf (class_, sizeof class_, "%s", PQntuples (res) == 1 ? PQgetvalue (res, 0, 0) : "regular");
+    PQclear (res);
+    const sla_policy_t *policy = sla_match (self->sla, tier, kind, priority, class_);
+    if (!policy) {
+        log_kv (LOG_WARN, "sla_no_policy", "ticket_id", ticket_id, "tier", tier, "kind", kind,
+                "priority", priority, "class", class_, "reason", "no policy matches the ticket", NULL);
+        return BUS_OK;
+    }
+    const cal_t *cal = s_calendar (self, db, branch, err, sizeof err);
+    if (!cal) {
+        snprintf (reason, reason_size, "branch %s's calendar: %s", branch, err);
+        return db_connected (db) && strstr (err, "no branch") ? BUS_REJECT : BUS_RETRY;
+    }
+    char flags[128];
+    s_flags_literal (cJSON_GetObjectItemCaseSensitive (body, "flags"), flags, sizeof flags);
+    for (int i = 0; i < sla_policy_target_count (policy); i++)
+        if (s_insert (self, db, ticket_id, branch, policy, sla_policy_target_at (policy, i), flags,
+                      start, cal)
+            != 0) {
+            snprintf (reason, reason_size, "starting SLA clocks: %s", db_error (db));
+            return db_last_status (db) == DB_PERMANENT && db_connected (db) ? BUS_REJECT : BUS_RETRY;
+        }
+    return BUS_OK;
+}
+
+int sle_on_event (sle_t *self, db_t *db, const char *ticket_id, const char *branch, const char *event,
+                  int64_t at_us)
+{
+    if (!self || !db || !ticket_id || !branch || !event)
+        return -1;
+    char at[40];
+    clock_format_us (at_us, at, sizeof at);
+    int changed = 0;
+    const char *p1[] = { ticket_id, event, at };
+    PGresult *res = db_exec_prepared (db, "sle_stop", 3, p1);
+    if (!res)
+        return -1;
+    for (int r = 0; r < PQntuples (res); r++) {
+        s_target_t t;
+        s_target_parse (PQgetvalue (res, r, 3), PQgetvalue (res, r, 4), PQgetvalue (res, r, 5), &t);
+        int64_t due = strtoll (PQgetvalue (res, r, 6), NULL, 10);
+        if (s_emit_clock (self, db, branch, ticket_id, PQgetvalue (res, r, 0), PQgetvalue (res, r, 1),
+                          PQgetvalue (res, r, 2), &t, "stopped", at_us, due)
+            != 0) {
+            PQclear (res);
+            return -1;
+        }
+        changed++;
+    }
+    PQclear (res);
+
+    const char *p2[] = { ticket_id, event };
+    if (!(res = db_exec_prepared (db, "sle_pending", 2, p2)))
+        return -1;
+    int rc = 0;
+    for (int r = 0; r < PQntuples (res) && rc == 0; r++) {
+        char err[256];
+        const cal_t *cal = s_calendar (self, db, branch, err, sizeof err);
+        s_target_t t;
+        int64_t due, warn;
+        const char *id = PQgetvalue (res, r, 0), *clock = PQgetvalue (res, r, 1);
+        if (!cal || s_target_parse (PQgetvalue (res, r, 3), PQgetvalue (res, r, 4), PQgetvalue (res, r, 5), &t) != 0
+            || s_deadlines (cal, &t, atoi (PQgetvalue (res, r, 6)), at_us, &due, &warn, err, sizeof err) != 0) {
+            log_kv (LOG_WARN, "sla_clock_not_started", "ticket_id", ticket_id, "clock", clock, "reason",
+                    err, NULL);
+            if (!db_connected (db))
+                rc = -1;
+            continue;
+        }
+        char due_text[40], warn_text[40];
+        clock_format_us (due, due_text, sizeof due_text);
+        clock_format_us (warn, warn_text, sizeof warn_text);
+        const char *p3[] = { id, at, due_text, warn_text };
+        PGresult *u = db_exec_prepared (db, "sle_run", 4, p3);
+        if (!u) {
+            rc = -1;
+            break;
+        }
+        PQclear (u);
+        log_kv (LOG_INFO, "sla_clock_started", "ticket_id", ticket_id, "clock", clock, "event", event,
+                "due_at", due_text, NULL);
+        if (s_emit_clock (self, db, branch, ticket_id, id, clock, PQgetvalue (res, r, 2), &t, "started",
+                          at_us, due)
+            != 0)
+            rc = -1;
+        changed++;
+    }
+    PQclear (res);
+    return rc == 0 ? changed : -1;
+}
+
+/* ---- firing -------------------------------------------------------------- */
+
+/*  One claimed clock row. */
+typedef struct {
+    const char *id, *ticket_id, *branch, *clock, *policy;
+    s_target_t target;
+    int repeat_minutes;
+    int64_t due, warn, next;
+    bool warn_open, breach_open, has_level, has_next;
+    sla_level_t level;
+    const char *flags[8];
+    size_t n_flags;
+    cJSON *flags_tree;
+} s_row_t;
+
+typedef struct {
+    sle_t *self;
+    int64_t now;
+    char now_text[40];
+    int claimed;
+    int fired;
+} s_fire_t;
+
+/*  Writes one record and emits its message. */
+static int s_record (s_fire_t *f, db_t *db, const s_row_t *row, const char *kind, const sla_contact_t *to,
+                     const char *reason)
+{
+    const char *level = sla_level_name (to->level);
+    const char *params[] = { row->id, row->ticket_id, kind, level, to->name, to->email, reason, f->now_text };
+    PGresult *res = db_exec_prepared (db, "sle_record", 8, params);
+    if (!res)
+        return -1;
+    char esc_id[32];
+    snprintf (esc_id, sizeof esc_id, "%s", PQgetvalue (res, 0, 0));
+    PQclear (res);
+    char due_text[40];
+    clock_format_us (row->due, due_text, sizeof due_text);
+    cJSON *body = cJSON_CreateObject ();
+    if (!body || s_number (body, "ticket_id", row->ticket_id) != 0 || s_number (body, "clock_id", row->id) != 0
+        || s_number (body, "escalation_id", esc_id) != 0) {
+        cJSON_Delete (body);
+        return -1;
+    }
+    bool warning = strcmp (kind, "warning") == 0;
+    cJSON_AddStringToObject (body, "clock", row->clock);
+    cJSON_AddStringToObject (body, "policy", row->policy);
+    if (!warning)
+        cJSON_AddStringToObject (body, "kind", kind);
+    cJSON_AddStringToObject (body, "level", level);
+    cJSON *who = cJSON_AddObjectToObject (body, "recipient");
+    if (who) {
+        cJSON_AddStringToObject (who, "name", to->name);
+        cJSON_AddStringToObject (who, "email", to->email);
+    }
+    cJSON_AddStringToObject (body, "due_at", due_text);
+    if (!warning)
+        cJSON_AddStringToObject (body, "reason", reason);
+    cJSON_AddStringToObject (body, "at", f->now_text);
+    if (s_emit (f->self, db, warning ? "sla.warning" : "sla.escalated", row->branch, row->ticket_id, &body) != 0)
+        return -1;
+    log_kv (LOG_INFO, warning ? "sla_warning" : "sla_escalated", "ticket_id", row->ticket_id, "clock",
+            row->clock, "kind", kind, "level", level, "escalation_id", esc_id, NULL);
+    f->fired++;
+    return 0;
+}
+
+/*  The next repeat escalation after `from`, or none at the ladder's top. */
+static int s_next_escalation (s_fire_t *f, db_t *db, const s_row_t *row, const sla_ladder_t *ladder,
+                              sla_level_t level, int64_t from, int64_t *next, bool *has_next)
+{
+    *has_next = false;
+    if (!sla_ladder_next (ladder, level))
+        return 0;
+    char err[256];
+    const cal_t *cal = row->target.time == SLA_TIME_BUSINESS
+                           ? s_calendar (f->self, db, row->branch, err, sizeof err)
+                           : NULL;
+    if ((row->target.time == SLA_TIME_BUSINESS && !cal)
+        || s_add (cal, row->target.time, from, (int64_t) row->repeat_minutes * 60 * 1000000, next, err,
+                  sizeof err)
+               != 0) {
+        log_kv (LOG_WARN, "sla_no_repeat", "ticket_id", row->ticket_id, "clock", row->clock, "reason", err,
+                NULL);
+        return db_connected (db) ? 0 : -1;
+    }
+    *has_next = true;
+    return 0;
+}
+
+/*  Fires what is due on one claimed clock and moves its state past it. */
+static int s_fire_row (s_fire_t *f, db_t *db, s_row_t *row)
+{
+    const sla_ladder_t *ladder = sla_ladder_for (f->self->sla, row->branch);
+    bool warn_now = row->warn_open && row->warn <= f->now;
+    bool breach_now = row->breach_open && row->due <= f->now;
+    bool repeat_now = !breach_now && !row->breach_open && row->has_next && row->next <= f->now;
+    sla_level_t level = row->has_level ? row->level : SLA_LEVEL_NONE;
+    int64_t next = 0;
+    bool has_next = false;
+    char target[64], due_text[40], reason[512];
+    s_describe (&row->target, row->clock, target, sizeof target);
+    clock_format_us (row->due, due_text, sizeof due_text);
+
+    if (!ladder)
+        log_kv (LOG_WARN, "sla_no_ladder", "ticket_id", row->ticket_id, "branch", row->branch, "reason",
+                "no ladder for the branch and no default ladder: nobody to tell", NULL);
+    if (ladder && warn_now) {
+        snprintf (reason, sizeof reason, "ticket %s: %s (policy %s, %s) is at risk: due %s", row->ticket_id,
+                  row->clock, row->policy, target, due_text);
+        if (s_record (f, db, row, "warning", sla_ladder_at (ladder, 0), reason) != 0)
+            return -1;
+    }
+    if (ladder && breach_now) {
+        const sla_contact_t *skipped[SLA_LEVEL_COUNT];
+        int n_skipped = 0;
+        const sla_contact_t *to = sla_ladder_skip (ladder, row->flags, row->n_flags, SLA_LEVEL_NONE,
+                                                   skipped, &n_skipped);
+        if (to) {
+            snprintf (reason, sizeof reason,
+                      "ticket %s: %s (policy %s, %s) breached at %s; flagged ticket: straight to %s",
+                      row->ticket_id, row->clock, row->policy, target, due_text, sla_level_name (to->level));
+            if (s_record (f, db, row, "skip_level", to, reason) != 0)
+                return -1;
+            for (int i = 0; i < n_skipped; i++) {
+                snprintf (reason, sizeof reason,
+                          "ticket %s: %s (policy %s, %s) breached at %s; escalated straight to %s (for "
+                          "your information)",
+                          row->ticket_id, row->clock, row->policy, target, due_text,
+                          sla_level_name (to->level));
+                if (s_record (f, db, row, "informed", skipped[i], reason) != 0)
+                    return -1;
+            }
+        }
+        else {
+            to = sla_ladder_next (ladder, SLA_LEVEL_NONE);
+            snprintf (reason, sizeof reason, "ticket %s: %s (policy %s, %s) breached at %s", row->ticket_id,
+                      row->clock, row->policy, target, due_text);
+            if (to && s_record (f, db, row, "escalation", to, reason) != 0)
+                return -1;
+        }
+        if (to) {
+            level = to->level;
+            if (s_next_escalation (f, db, row, ladder, level, row->due, &next, &has_next) != 0)
+                return -1;
+        }
+    }
+    if (ladder && repeat_now) {
+        const sla_contact_t *to = sla_ladder_next (ladder, level);
+        if (to) {
+            snprintf (reason, sizeof reason, "ticket %s: %s (policy %s, %s) still breached since %s",
+                      row->ticket_id, row->clock, row->policy, target, due_text);
+            if (s_record (f, db, row, "escalation", to, reason) != 0)
+                return -1;
+            level = to->level;
+            if (s_next_escalation (f, db, row, ladder, level, row->next, &next, &has_next) != 0)
+                return -1;
+        }
+    }
+    else if (!breach_now && row->has_next && !repeat_now) {
+        next = row->next; /* not due yet: keep it */
+        has_next = true;
+    }
+    char next_text[40], due_mark[40];
+    clock_format_us (next, next_text, sizeof next_text);
+    clock_format_us (row->due, due_mark, sizeof due_mark);
+    const char *params[] = {
+        row->id,
+        warn_now ? f->now_text : NULL,
+        breach_now ? due_mark : NULL,
+        level == SLA_LEVEL_NONE ? NULL : sla_level_name (level),
+        has_next ? next_text : NULL,
+    };
+    PGresult *res = db_exec_prepared (db, "sle_fired", 5, params);
+    if (!res)
+        return -1;
+    PQclear (res);
+    return 0;
+}
+
+static int s_fire_tx (db_t *db, void *arg)
+{
+    s_fire_t *f = arg;
+    f->claimed = 0;
+    f->fired = 0;
+    char limit[16];
+    snprintf (limit, sizeof limit, "%d", SLE_BATCH);
+    const char *params[] = { f->now_text, limit };
+    PGresult *res = db_exec_prepared (db, "sle_due", 2, params);
+    if (!res)
+        return -1;
+    int rc = 0;
+    f->claimed = PQntuples (res);
+    for (int r = 0; r < f->claimed && rc == 0; r++) {
+        s_row_t row = { .id = PQgetvalue (res, r, 0), .ticket_id = PQgetvalue (res, r, 1),
+                        .branch = PQgetvalue (res, r, 2), .clock = PQgetvalue (res, r, 3),
+                        .policy = PQgetvalue (res, r, 4) };
+        s_target_parse (PQgetvalue (res, r, 5), PQgetvalue (res, r, 6), PQgetvalue (res, r, 7), &row.target);
+        row.repeat_minutes = atoi (PQgetvalue (res, r, 8));
+        row.due = strtoll (PQgetvalue (res, r, 9), NULL, 10);
+        row.warn = strtoll (PQgetvalue (res, r, 10), NULL, 10);
+        row.warn_open = strcmp (PQgetvalue (res, r, 11), "t") == 0;
+        row.breach_open = strcmp (PQgetvalue (res, r, 12), "t") == 0;
+        row.has_level = !PQgetisnull (res, r, 13)
+                        && sla_level_parse (PQgetvalue (res, r, 13), &row.level) == 0;
+        row.has_next = !PQgetisnull (res, r, 14);
+        row.next = row.has_next ? strtoll (PQgetvalue (res, r, 14), NULL, 10) : 0;
+        row.flags_tree = cJSON_Parse (PQgetvalue (res, r, 15));
+        const cJSON *item;
+        cJSON_ArrayForEach (item, row.flags_tree) {
+            if (cJSON_IsString (item) && row.n_flags < sizeof row.flags / sizeof row.flags[0])
+                row.flags[row.n_flags++] = item->valuestring;
+        }
+        rc = s_fire_row (f, db, &row);
+        cJSON_Delete (row.flags_tree);
+    }
+    PQclear (res);
+    return rc;
+}
+
+/* ---- delivery ------------------------------------------------------------- */
+
+static int s_deliver_tx (db_t *db, void *arg)
+{
+    s_fire_t *f = arg;
+    f->claimed = 0;
+    char limit[16];
+    snprintf (limit, sizeof limit, "%d", SLE_NOTIFY_BATCH);
+    const char *params[] = { limit };
+    PGresult *res = db_exec_prepared (db, "sle_unnotified", 1, params);
+    if (!res)
+        return -1;
+    int rc = 0;
+    for (int r = 0; r < PQntuples (res); r++) {
+        const char *id = PQgetvalue (res, r, 0), *ticket = PQgetvalue (res, r, 1);
+        const char *kind = PQgetvalue (res, r, 2), *level = PQgetvalue (res, r, 3);
+        notify_recipient_t to = { PQgetvalue (res, r, 4), PQgetvalue (res, r, 5), NULL };
+        char subject[160], key[48], err[256];
+        snprintf (subject, sizeof subject, "[kefu] ticket %s: SLA %s (%s)", ticket,
+                  strcmp (kind, "warning") == 0 ? "at risk" : kind, level);
+        snprintf (key, sizeof key, "escalation-%s", id);
+        if (notify_send (f->self->notify, &to, key, subject, PQgetvalue (res, r, 6), err, sizeof err) != 0) {
+            log_kv (LOG_WARN, "notify_failed", "escalation_id", id, "adapter",
+                    notify_adapter_name (f->self->notify), "reason", err, NULL);
+            break; /* the rest go on the next tick */
+        }
+        const char *p2[] = { id, f->now_text };
+        PGresult *u = db_exec_prepared (db, "sle_notified", 2, p2);
+        if (!u) {
+            rc = -1;
+            break;
+        }
+        PQclear (u);
+        f->claimed++;
+    }
+    PQclear (res);
+    return rc;
+}
+
+int sle_tick (sle_t *self)
+{
+    if (!self)
+        return -1;
+    char err[512];
+    if (db_ensure (self->db) != 0 || sle_ensure_config (self, err, sizeof err) != 0)
+        return -1;
+    int fired = 0;
+    s_fire_t f = { .self = self, .now = clock_now_us () };
+    clock_format_us (f.now, f.now_text, sizeof f.now_text);
+    /* a bounded number of batches per tick keeps the loop responsive */
+    for (int batch = 0; batch < 20; batch++) {
+        bool fn_failed = false;
+        if (db_tx (self->db, s_fire_tx, &f, &fn_failed) != DB_OK) {
+            log_kv (LOG_WARN, "sla_tick_failed", "error", db_error (self->db), NULL);
+            return -1;
+        }
+        fired += f.fired;
+        if (f.fired)
+            bus_kick (self->bus);
+        if (f.claimed < SLE_BATCH)
+            break;
+    }
+    for (int batch = 0; batch < 20; batch++) {
+        bool fn_failed = false;
+        if (db_tx (self->db, s_deliver_tx, &f, &fn_failed) != DB_OK) {
+            log_kv (LOG_WARN, "notify_pass_failed", "error", db_error (self->db), NULL);
+            return -1;
+        }
+        if (f.claimed < SLE_NOTIFY_BATCH)
+            break;
+    }
+    return fired;
+}

@@ -1,0 +1,81 @@
+/*  sla_engine — the dispatcher's SLA clocks in PostgreSQL
+ *  (dispatch.sla_clocks, dispatch.escalations; docs/sla.md "The engine").
+ *
+ *  Start: on "ticket.created" (in the bus's receiving transaction) the
+ *  ticket's policy is chosen with sla_match (tier, kind, priority from the
+ *  message, the customer's class from ref.customers) and each of its
+ *  targets becomes a clock row: running at once when it starts on
+ *  ticket_created, else pending until its event (sle_on_event). Due and
+ *  warning instants are computed on the branch's business calendar
+ *  (common/branch_cal.h) for business time, around the clock for calendar
+ *  time. A ticket closed at intake starts nothing.
+ *
+ *  Firing: sle_tick claims running clocks whose warning, due or next
+ *  escalation instant has passed (clock_now_us) with FOR UPDATE SKIP
+ *  LOCKED, and in that same transaction records each warning / escalation
+ *  / skip-level / informed row, moves the clock's state columns past it
+ *  and emits sla.warning / sla.escalated. So two dispatchers never fire the
+ *  same thing twice, and a restarted one fires at once what fell due while
+ *  none ran. After commit the recorded rows are delivered through the
+ *  notification adapter (common/notify.h) and marked notified_at: at least
+ *  once (a crash between delivery and that mark delivers again).
+ *
+ *  Every clock start and stop is emitted as sla.clock (intake records it in
+ *  the ticket's history).
+ */
+#ifndef KEFU_DISPATCH_SLA_ENGINE_H
+#define KEFU_DISPATCH_SLA_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bus.h"
+#include "config.h"
+#include "db.h"
+#include "envelope.h"
+
+typedef struct sle_s sle_t;
+
+/*  Most clocks claimed in one firing transaction; a tick runs several. */
+#define SLE_BATCH 500
+/*  Most escalation records delivered per delivery transaction. */
+#define SLE_NOTIFY_BATCH 100
+
+/*  Makes the engine: registers its statements on db, opens the
+ *  notification adapter (cfg->notify_file, else the log). Borrows cfg, db
+ *  and bus. The SLA file is read later (sle_ensure_config), once the
+ *  database is up. Returns NULL with a reason in err. */
+sle_t *sle_new (const cfg_t *cfg, db_t *db, bus_t *bus, char *err, size_t errsize);
+/*  Frees; safe on NULL and twice. */
+void sle_destroy (sle_t **self_p);
+
+/*  Loads cfg->sla_file against ref.tiers and ref.branches unless it is
+ *  loaded already. Returns 0, or -1 with "file:line: key: reason" (or the
+ *  database error) in err; a bad file keeps failing (sle_config_failed). */
+int sle_ensure_config (sle_t *self, char *err, size_t errsize);
+/*  True once the SLA file was refused: the dispatcher must not run. */
+bool sle_config_failed (const sle_t *self);
+
+/*  Inside the "ticket.created" transaction: starts the ticket's clocks
+ *  (above). Returns BUS_OK (also when the ticket is closed, or no policy
+ *  fits: logged), BUS_RETRY on a database or configuration failure,
+ *  BUS_REJECT with a reason for a body that is not a usable ticket. */
+bus_result_t sle_on_ticket_created (sle_t *self, db_t *db, const env_t *msg, char *reason,
+                                    size_t reason_size);
+
+/*  Inside the caller's transaction: the ticket's event (an sla_event_names
+ *  entry, e.g. "work_order_assigned") happened at at_us in branch `branch`:
+ *  stops its running or paused clocks that stop on it and starts its
+ *  pending clocks that start on it, emitting sla.clock for each. Returns
+ *  the number of clocks changed, or -1 (database: roll back). */
+int sle_on_event (sle_t *self, db_t *db, const char *ticket_id, const char *branch,
+                  const char *event, int64_t at_us);
+
+/*  Timer: fires what is due (in batches of SLE_BATCH, each its own
+ *  transaction), then delivers undelivered notifications. Returns the
+ *  number of warnings and escalations recorded, or -1 on a database
+ *  failure (the next tick tries again). */
+int sle_tick (sle_t *self);
+
+#endif
