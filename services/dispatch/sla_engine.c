@@ -24,13 +24,13 @@
 
 #define S_SQL_CLASS "SELECT class FROM ref.customers WHERE id = $1"
 
-#define S_SQL_INSERT                                                                          \
+/* A ticket's clocks go in with one multi-row INSERT: head, one VALUES tuple
+ * per clock (built in s_insert_all), tail. */
+#define S_SQL_INSERT_HEAD                                                                     \
     "INSERT INTO dispatch.sla_clocks (ticket_id, branch_id, clock, policy, target_kind, "      \
     " target_amount, time_kind, starts_on, stops_on, warn_percent, repeat_minutes, state, "   \
-    " started_at, due_at, warn_at, flags) "                                                   \
-    "VALUES ($1::bigint, $2, $3, $4, $5, $6::int, $7, $8, $9, $10::int, $11::int, $12, "       \
-    " $13::timestamptz, $14::timestamptz, $15::timestamptz, $16::text[]) "                    \
-    "ON CONFLICT (ticket_id, clock) DO NOTHING RETURNING id"
+    " started_at, due_at, warn_at, flags) VALUES "
+#define S_SQL_INSERT_TAIL " ON CONFLICT (ticket_id, clock) DO NOTHING RETURNING id, clock"
 
 #define S_SQL_STOP                                                                            \
     "UPDATE dispatch.sla_clocks SET state = 'stopped', stopped_at = $3::timestamptz, "        \
@@ -77,7 +77,7 @@
 static const struct {
     const char *name, *sql;
 } s_statements[] = {
-    { "sle_class", S_SQL_CLASS },       { "sle_insert", S_SQL_INSERT },
+    { "sle_class", S_SQL_CLASS },
     { "sle_stop", S_SQL_STOP },         { "sle_pending", S_SQL_PENDING },
     { "sle_run", S_SQL_RUN },           { "sle_due", S_SQL_DUE },
     { "sle_fired", S_SQL_FIRED },       { "sle_record", S_SQL_RECORD },
@@ -327,82 +327,143 @@ static int s_emit (sle_t *self, db_t *db, const char *type, const char *branch, 
     return 0;
 }
 
-/*  sla.clock {started|stopped}. */
-static int s_emit_clock (sle_t *self, db_t *db, const char *branch, const char *ticket_id,
-                         const char *clock_id, const char *clock, const char *policy,
-                         const s_target_t *t, const char *event, int64_t at, int64_t due)
+/*  Adds one clock to the list an sla.clock message carries. */
+static int s_clock_entry (cJSON *clocks, const char *clock_id, const char *clock, const char *policy,
+                          const s_target_t *t, bool stopped, int64_t at, int64_t due)
 {
-    char at_text[40], due_text[40], target[64];
-    clock_format_us (at, at_text, sizeof at_text);
+    char due_text[40], target[64];
     clock_format_us (due, due_text, sizeof due_text);
     s_describe (t, clock, target, sizeof target);
-    cJSON *body = cJSON_CreateObject ();
-    if (!body || s_number (body, "ticket_id", ticket_id) != 0 || s_number (body, "clock_id", clock_id) != 0) {
-        cJSON_Delete (body);
+    cJSON *entry = cJSON_CreateObject ();
+    if (!entry || s_number (entry, "clock_id", clock_id) != 0 || !cJSON_AddItemToArray (clocks, entry)) {
+        cJSON_Delete (entry);
         return -1;
     }
-    cJSON_AddStringToObject (body, "clock", clock);
-    cJSON_AddStringToObject (body, "policy", policy);
+    cJSON_AddStringToObject (entry, "clock", clock);
+    cJSON_AddStringToObject (entry, "policy", policy);
+    cJSON_AddStringToObject (entry, "target", target);
+    cJSON_AddStringToObject (entry, "due_at", due_text);
+    if (stopped)
+        cJSON_AddBoolToObject (entry, "breached", at > due);
+    return 0;
+}
+
+/*  sla.clock {started|stopped}: one message for all the clocks of a ticket
+ *  that changed at one moment (not one per clock: a ticket starts several
+ *  at once, and each message costs a round of outbox, relay and inbox).
+ *  Takes ownership of *clocks_p; emits nothing for an empty list. */
+static int s_emit_clocks (sle_t *self, db_t *db, const char *branch, const char *ticket_id,
+                          const char *event, int64_t at, cJSON **clocks_p)
+{
+    cJSON *clocks = *clocks_p;
+    *clocks_p = NULL;
+    if (!clocks || cJSON_GetArraySize (clocks) == 0) {
+        cJSON_Delete (clocks);
+        return 0;
+    }
+    char at_text[40];
+    clock_format_us (at, at_text, sizeof at_text);
+    cJSON *body = cJSON_CreateObject ();
+    if (!body || s_number (body, "ticket_id", ticket_id) != 0) {
+        cJSON_Delete (body);
+        cJSON_Delete (clocks);
+        return -1;
+    }
     cJSON_AddStringToObject (body, "event", event);
-    cJSON_AddStringToObject (body, "target", target);
     cJSON_AddStringToObject (body, "at", at_text);
-    cJSON_AddStringToObject (body, "due_at", due_text);
-    if (strcmp (event, "stopped") == 0)
-        cJSON_AddBoolToObject (body, "breached", at > due);
+    cJSON_AddItemToObject (body, "clocks", clocks);
     return s_emit (self, db, "sla.clock", branch, ticket_id, &body);
 }
 
 /* ---- starting and stopping --------------------------------------------- */
 
-/*  Starts one clock of a new ticket (or records it pending). */
-static int s_insert (sle_t *self, db_t *db, const char *ticket_id, const char *branch,
-                     const sla_policy_t *policy, const sla_target_t *target, const char *flags,
-                     int64_t start, const cal_t *cal)
+/*  One clock of a new ticket, with its parameters as text for the insert. */
+typedef struct {
+    const sla_target_t *target;
+    s_target_t t;
+    bool now;                 /* starts on ticket_created (else pending) */
+    int64_t due;
+    char amount[16], warn_pct[16], repeat[16], start[40], due_text[40], warn[40];
+} s_new_clock_t;
+
+#define S_INSERT_COLS 16
+#define S_MAX_NEW_CLOCKS SLA_MAX_CLOCKS /* a policy has at most one target per clock */
+
+/*  Starts every clock of a new ticket's policy (or records it pending) in
+ *  ONE multi-row INSERT — one round trip per ticket, not one per clock —
+ *  and adds the started ones to `started` for the sla.clock message. */
+static int s_insert_all (db_t *db, const char *ticket_id, const char *branch, const sla_policy_t *policy,
+                         const char *flags, int64_t start, const cal_t *cal, cJSON *started)
 {
-    bool now = strcmp (target->starts_on, "ticket_created") == 0;
-    s_target_t t = { target->unit, target->amount, target->time };
-    int warn_percent = sla_policy_warn_percent (policy);
-    int64_t due = 0, warn = 0;
-    char err[256];
-    if (now && s_deadlines (cal, &t, warn_percent, start, &due, &warn, err, sizeof err) != 0) {
-        log_kv (LOG_WARN, "sla_clock_not_started", "ticket_id", ticket_id, "clock", target->clock,
-                "reason", err, NULL);
-        return 0;
+    int n_targets = sla_policy_target_count (policy);
+    s_new_clock_t rows[S_MAX_NEW_CLOCKS];
+    const char *params[S_MAX_NEW_CLOCKS * S_INSERT_COLS];
+    static char sql[S_MAX_NEW_CLOCKS * 200 + 512]; /* 13 KiB: off the stack; one loop thread */
+    size_t used = (size_t) snprintf (sql, sizeof sql, "%s", S_SQL_INSERT_HEAD);
+    int n = 0, warn_percent = sla_policy_warn_percent (policy);
+    for (int i = 0; i < n_targets && n < S_MAX_NEW_CLOCKS; i++) {
+        s_new_clock_t *r = &rows[n];
+        r->target = sla_policy_target_at (policy, i);
+        r->t = (s_target_t) { r->target->unit, r->target->amount, r->target->time };
+        r->now = strcmp (r->target->starts_on, "ticket_created") == 0;
+        int64_t warn = 0;
+        r->due = 0;
+        char err[256];
+        if (r->now && s_deadlines (cal, &r->t, warn_percent, start, &r->due, &warn, err, sizeof err) != 0) {
+            log_kv (LOG_WARN, "sla_clock_not_started", "ticket_id", ticket_id, "clock", r->target->clock,
+                    "reason", err, NULL);
+            continue;
+        }
+        snprintf (r->amount, sizeof r->amount, "%d", r->target->amount);
+        snprintf (r->warn_pct, sizeof r->warn_pct, "%d", warn_percent);
+        snprintf (r->repeat, sizeof r->repeat, "%d", sla_policy_repeat_minutes (policy));
+        clock_format_us (start, r->start, sizeof r->start);
+        clock_format_us (r->due, r->due_text, sizeof r->due_text);
+        clock_format_us (warn, r->warn, sizeof r->warn);
+        const char *row[S_INSERT_COLS] = {
+            ticket_id,         branch,
+            r->target->clock,  sla_policy_name (policy),
+            r->target->unit == SLA_UNIT_WORKING_DAYS ? "working_days" : "minutes",
+            r->amount,         r->target->time == SLA_TIME_CALENDAR ? "calendar" : "business",
+            r->target->starts_on,
+            r->target->stops_on,
+            r->warn_pct,       r->repeat,
+            r->now ? "running" : "pending",
+            r->now ? r->start : NULL,
+            r->now ? r->due_text : NULL,
+            r->now ? r->warn : NULL,
+            flags,
+        };
+        memcpy (&params[n * S_INSERT_COLS], row, sizeof row);
+        int b = n * S_INSERT_COLS;
+        used += (size_t) snprintf (sql + used, sizeof sql - used,
+                                   "%s($%d::bigint, $%d, $%d, $%d, $%d, $%d::int, $%d, $%d, $%d, $%d::int, "
+                                   "$%d::int, $%d, $%d::timestamptz, $%d::timestamptz, $%d::timestamptz, "
+                                   "$%d::text[])",
+                                   n ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8,
+                                   b + 9, b + 10, b + 11, b + 12, b + 13, b + 14, b + 15, b + 16);
+        n++;
     }
-    char amount[16], warn_pct[16], repeat[16], start_text[40], due_text[40], warn_text[40];
-    snprintf (amount, sizeof amount, "%d", target->amount);
-    snprintf (warn_pct, sizeof warn_pct, "%d", warn_percent);
-    snprintf (repeat, sizeof repeat, "%d", sla_policy_repeat_minutes (policy));
-    clock_format_us (start, start_text, sizeof start_text);
-    clock_format_us (due, due_text, sizeof due_text);
-    clock_format_us (warn, warn_text, sizeof warn_text);
-    const char *params[] = {
-        ticket_id,     branch,
-        target->clock, sla_policy_name (policy),
-        target->unit == SLA_UNIT_WORKING_DAYS ? "working_days" : "minutes",
-        amount,        target->time == SLA_TIME_CALENDAR ? "calendar" : "business",
-        target->starts_on,
-        target->stops_on,
-        warn_pct,      repeat,
-        now ? "running" : "pending",
-        now ? start_text : NULL,
-        now ? due_text : NULL,
-        now ? warn_text : NULL,
-        flags,
-    };
-    PGresult *res = db_exec_prepared (db, "sle_insert", 16, params);
+    if (n == 0)
+        return 0;
+    snprintf (sql + used, sizeof sql - used, "%s", S_SQL_INSERT_TAIL);
+    PGresult *res = db_exec (db, sql, n * S_INSERT_COLS, params);
     if (!res)
         return -1;
-    char clock_id[32] = "";
-    if (PQntuples (res) == 1)
-        snprintf (clock_id, sizeof clock_id, "%s", PQgetvalue (res, 0, 0));
+    int rc = 0;
+    for (int k = 0; k < PQntuples (res) && rc == 0; k++) {
+        const char *clock_id = PQgetvalue (res, k, 0), *clock = PQgetvalue (res, k, 1);
+        for (int i = 0; i < n; i++) {
+            if (!rows[i].now || strcmp (rows[i].target->clock, clock) != 0)
+                continue;
+            log_kv (LOG_INFO, "sla_clock_started", "ticket_id", ticket_id, "clock", clock, "policy",
+                    sla_policy_name (policy), "due_at", rows[i].due_text, NULL);
+            rc = s_clock_entry (started, clock_id, clock, sla_policy_name (policy), &rows[i].t, false,
+                                start, rows[i].due);
+        }
+    }
     PQclear (res);
-    if (!now || !*clock_id)
-        return 0;
-    log_kv (LOG_INFO, "sla_clock_started", "ticket_id", ticket_id, "clock", target->clock, "policy",
-            sla_policy_name (policy), "due_at", due_text, NULL);
-    return s_emit_clock (self, db, branch, ticket_id, clock_id, target->clock, sla_policy_name (policy),
-                         &t, "started", start, due);
+    return rc;
 }
 
 /*  The message's flags as a PostgreSQL array literal ("{safety}"); only
@@ -473,13 +534,20 @@ bus_result_t sle_on_ticket_created (sle_t *self, db_t *db, const env_t *msg, cha
     }
     char flags[128];
     s_flags_literal (cJSON_GetObjectItemCaseSensitive (body, "flags"), flags, sizeof flags);
-    for (int i = 0; i < sla_policy_target_count (policy); i++)
-        if (s_insert (self, db, ticket_id, branch, policy, sla_policy_target_at (policy, i), flags,
-                      start, cal)
-            != 0) {
+    cJSON *started = cJSON_CreateArray ();
+    if (!started) {
+        snprintf (reason, reason_size, "out of memory");
+        return BUS_RETRY;
+    }
+    if (s_insert_all (db, ticket_id, branch, policy, flags, start, cal, started) != 0) {
+            cJSON_Delete (started);
             snprintf (reason, reason_size, "starting SLA clocks: %s", db_error (db));
             return db_last_status (db) == DB_PERMANENT && db_connected (db) ? BUS_REJECT : BUS_RETRY;
         }
+    if (s_emit_clocks (self, db, branch, ticket_id, "started", start, &started) != 0) {
+        snprintf (reason, reason_size, "starting SLA clocks: %s", db_error (db));
+        return db_last_status (db) == DB_PERMANENT && db_connected (db) ? BUS_REJECT : BUS_RETRY;
+    }
     return BUS_OK;
 }
 
@@ -495,23 +563,38 @@ int sle_on_event (sle_t *self, db_t *db, const char *ticket_id, const char *bran
     PGresult *res = db_exec_prepared (db, "sle_stop", 3, p1);
     if (!res)
         return -1;
+    cJSON *stopped = cJSON_CreateArray (), *started = cJSON_CreateArray ();
+    if (!stopped || !started) {
+        PQclear (res);
+        cJSON_Delete (stopped);
+        cJSON_Delete (started);
+        return -1;
+    }
     for (int r = 0; r < PQntuples (res); r++) {
         s_target_t t;
         s_target_parse (PQgetvalue (res, r, 3), PQgetvalue (res, r, 4), PQgetvalue (res, r, 5), &t);
         int64_t due = strtoll (PQgetvalue (res, r, 6), NULL, 10);
-        if (s_emit_clock (self, db, branch, ticket_id, PQgetvalue (res, r, 0), PQgetvalue (res, r, 1),
-                          PQgetvalue (res, r, 2), &t, "stopped", at_us, due)
+        if (s_clock_entry (stopped, PQgetvalue (res, r, 0), PQgetvalue (res, r, 1), PQgetvalue (res, r, 2),
+                           &t, true, at_us, due)
             != 0) {
             PQclear (res);
+            cJSON_Delete (stopped);
+            cJSON_Delete (started);
             return -1;
         }
         changed++;
     }
     PQclear (res);
+    if (s_emit_clocks (self, db, branch, ticket_id, "stopped", at_us, &stopped) != 0) {
+        cJSON_Delete (started);
+        return -1;
+    }
 
     const char *p2[] = { ticket_id, event };
-    if (!(res = db_exec_prepared (db, "sle_pending", 2, p2)))
+    if (!(res = db_exec_prepared (db, "sle_pending", 2, p2))) {
+        cJSON_Delete (started);
         return -1;
+    }
     int rc = 0;
     for (int r = 0; r < PQntuples (res) && rc == 0; r++) {
         char err[256];
@@ -539,13 +622,14 @@ int sle_on_event (sle_t *self, db_t *db, const char *ticket_id, const char *bran
         PQclear (u);
         log_kv (LOG_INFO, "sla_clock_started", "ticket_id", ticket_id, "clock", clock, "event", event,
                 "due_at", due_text, NULL);
-        if (s_emit_clock (self, db, branch, ticket_id, id, clock, PQgetvalue (res, r, 2), &t, "started",
-                          at_us, due)
-            != 0)
+        if (s_clock_entry (started, id, clock, PQgetvalue (res, r, 2), &t, false, at_us, due) != 0)
             rc = -1;
         changed++;
     }
     PQclear (res);
+    if (rc == 0)
+        rc = s_emit_clocks (self, db, branch, ticket_id, "started", at_us, &started);
+    cJSON_Delete (started);
     return rc == 0 ? changed : -1;
 }
 
