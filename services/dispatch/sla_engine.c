@@ -32,16 +32,19 @@
     " started_at, due_at, warn_at, flags) VALUES "
 #define S_SQL_INSERT_TAIL " ON CONFLICT (ticket_id, clock) DO NOTHING RETURNING id, clock"
 
-#define S_SQL_STOP                                                                            \
-    "UPDATE dispatch.sla_clocks SET state = 'stopped', stopped_at = $3::timestamptz, "        \
-    " next_escalation_at = NULL "                                                             \
-    "WHERE ticket_id = $1::bigint AND stops_on = $2 AND state IN ('running', 'paused') "      \
-    "RETURNING id, clock, policy, target_kind, target_amount, time_kind, " S_US ("due_at")
-
-#define S_SQL_PENDING                                                                         \
-    "SELECT id, clock, policy, target_kind, target_amount, time_kind, warn_percent "          \
-    "FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint AND starts_on = $2 "               \
-    "AND state = 'pending' ORDER BY id FOR UPDATE"
+/* One round trip per ticket event: stop the clocks that stop on it (their
+ * last column is the due instant) and lock the pending clocks that start on
+ * it (last column: warn_percent); the caller computes their deadlines. */
+#define S_SQL_EVENT                                                                           \
+    "WITH s AS (UPDATE dispatch.sla_clocks SET state = 'stopped', "                           \
+    "  stopped_at = $3::timestamptz, next_escalation_at = NULL "                              \
+    "  WHERE ticket_id = $1::bigint AND stops_on = $2 AND state IN ('running', 'paused') "    \
+    "  RETURNING id, clock, policy, target_kind, target_amount, time_kind, "                  \
+    "  " S_US ("due_at") " AS n), "                                                           \
+    "p AS (SELECT id, clock, policy, target_kind, target_amount, time_kind, "                 \
+    "  warn_percent::bigint AS n FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint "      \
+    "  AND starts_on = $2 AND state = 'pending' ORDER BY id FOR UPDATE) "                     \
+    "SELECT true, * FROM s UNION ALL SELECT false, * FROM p"
 
 #define S_SQL_RUN                                                                             \
     "UPDATE dispatch.sla_clocks SET state = 'running', started_at = $2::timestamptz, "        \
@@ -78,7 +81,7 @@ static const struct {
     const char *name, *sql;
 } s_statements[] = {
     { "sle_class", S_SQL_CLASS },
-    { "sle_stop", S_SQL_STOP },         { "sle_pending", S_SQL_PENDING },
+    { "sle_event", S_SQL_EVENT },
     { "sle_run", S_SQL_RUN },           { "sle_due", S_SQL_DUE },
     { "sle_fired", S_SQL_FIRED },       { "sle_record", S_SQL_RECORD },
     { "sle_unnotified", S_SQL_UNNOTIFIED }, { "sle_notified", S_SQL_NOTIFIED },
@@ -512,15 +515,20 @@ bus_result_t sle_on_ticket_created (sle_t *self, db_t *db, const env_t *msg, cha
     }
     char ticket_id[32];
     snprintf (ticket_id, sizeof ticket_id, "%" PRId64, (int64_t) tid->valuedouble);
-    const char *p1[] = { customer };
-    PGresult *res = db_exec_prepared (db, "sle_class", 1, p1);
-    if (!res) {
-        snprintf (reason, reason_size, "reading the customer's class: %s", db_error (db));
-        return db_last_status (db) == DB_PERMANENT && db_connected (db) ? BUS_REJECT : BUS_RETRY;
-    }
     char class_[40];
-    snprintf (class_, sizeof class_, "%s", PQntuples (res) == 1 ? PQgetvalue (res, 0, 0) : "regular");
-    PQclear (res);
+    const char *given = json_str (body, "customer_class", NULL);
+    if (given)
+        snprintf (class_, sizeof class_, "%s", given);
+    else { /* a sender that does not carry it: look it up */
+        const char *p1[] = { customer };
+        PGresult *res = db_exec_prepared (db, "sle_class", 1, p1);
+        if (!res) {
+            snprintf (reason, reason_size, "reading the customer's class: %s", db_error (db));
+            return db_last_status (db) == DB_PERMANENT && db_connected (db) ? BUS_REJECT : BUS_RETRY;
+        }
+        snprintf (class_, sizeof class_, "%s", PQntuples (res) == 1 ? PQgetvalue (res, 0, 0) : "regular");
+        PQclear (res);
+    }
     const sla_policy_t *policy = sla_match (self->sla, tier, kind, priority, class_);
     if (!policy) {
         log_kv (LOG_WARN, "sla_no_policy", "ticket_id", ticket_id, "tier", tier, "kind", kind,
@@ -558,52 +566,31 @@ int sle_on_event (sle_t *self, db_t *db, const char *ticket_id, const char *bran
         return -1;
     char at[40];
     clock_format_us (at_us, at, sizeof at);
-    int changed = 0;
+    int changed = 0, rc = 0;
     const char *p1[] = { ticket_id, event, at };
-    PGresult *res = db_exec_prepared (db, "sle_stop", 3, p1);
+    PGresult *res = db_exec_prepared (db, "sle_event", 3, p1);
     if (!res)
         return -1;
     cJSON *stopped = cJSON_CreateArray (), *started = cJSON_CreateArray ();
-    if (!stopped || !started) {
-        PQclear (res);
-        cJSON_Delete (stopped);
-        cJSON_Delete (started);
-        return -1;
-    }
-    for (int r = 0; r < PQntuples (res); r++) {
-        s_target_t t;
-        s_target_parse (PQgetvalue (res, r, 3), PQgetvalue (res, r, 4), PQgetvalue (res, r, 5), &t);
-        int64_t due = strtoll (PQgetvalue (res, r, 6), NULL, 10);
-        if (s_clock_entry (stopped, PQgetvalue (res, r, 0), PQgetvalue (res, r, 1), PQgetvalue (res, r, 2),
-                           &t, true, at_us, due)
-            != 0) {
-            PQclear (res);
-            cJSON_Delete (stopped);
-            cJSON_Delete (started);
-            return -1;
-        }
-        changed++;
-    }
-    PQclear (res);
-    if (s_emit_clocks (self, db, branch, ticket_id, "stopped", at_us, &stopped) != 0) {
-        cJSON_Delete (started);
-        return -1;
-    }
-
-    const char *p2[] = { ticket_id, event };
-    if (!(res = db_exec_prepared (db, "sle_pending", 2, p2))) {
-        cJSON_Delete (started);
-        return -1;
-    }
-    int rc = 0;
+    if (!stopped || !started)
+        rc = -1;
+    /* columns: is-stop, id, clock, policy, target_kind, target_amount, time_kind, n */
     for (int r = 0; r < PQntuples (res) && rc == 0; r++) {
+        const char *id = PQgetvalue (res, r, 1), *clock = PQgetvalue (res, r, 2);
+        const char *policy = PQgetvalue (res, r, 3);
+        s_target_t t;
+        if (s_target_parse (PQgetvalue (res, r, 4), PQgetvalue (res, r, 5), PQgetvalue (res, r, 6), &t) != 0)
+            continue;
+        if (strcmp (PQgetvalue (res, r, 0), "t") == 0) {
+            int64_t due = strtoll (PQgetvalue (res, r, 7), NULL, 10);
+            rc = s_clock_entry (stopped, id, clock, policy, &t, true, at_us, due);
+            changed++;
+            continue;
+        }
         char err[256];
         const cal_t *cal = s_calendar (self, db, branch, err, sizeof err);
-        s_target_t t;
         int64_t due, warn;
-        const char *id = PQgetvalue (res, r, 0), *clock = PQgetvalue (res, r, 1);
-        if (!cal || s_target_parse (PQgetvalue (res, r, 3), PQgetvalue (res, r, 4), PQgetvalue (res, r, 5), &t) != 0
-            || s_deadlines (cal, &t, atoi (PQgetvalue (res, r, 6)), at_us, &due, &warn, err, sizeof err) != 0) {
+        if (!cal || s_deadlines (cal, &t, atoi (PQgetvalue (res, r, 7)), at_us, &due, &warn, err, sizeof err) != 0) {
             log_kv (LOG_WARN, "sla_clock_not_started", "ticket_id", ticket_id, "clock", clock, "reason",
                     err, NULL);
             if (!db_connected (db))
@@ -622,13 +609,15 @@ int sle_on_event (sle_t *self, db_t *db, const char *ticket_id, const char *bran
         PQclear (u);
         log_kv (LOG_INFO, "sla_clock_started", "ticket_id", ticket_id, "clock", clock, "event", event,
                 "due_at", due_text, NULL);
-        if (s_clock_entry (started, id, clock, PQgetvalue (res, r, 2), &t, false, at_us, due) != 0)
-            rc = -1;
+        rc = s_clock_entry (started, id, clock, policy, &t, false, at_us, due);
         changed++;
     }
     PQclear (res);
     if (rc == 0)
+        rc = s_emit_clocks (self, db, branch, ticket_id, "stopped", at_us, &stopped);
+    if (rc == 0)
         rc = s_emit_clocks (self, db, branch, ticket_id, "started", at_us, &started);
+    cJSON_Delete (stopped);
     cJSON_Delete (started);
     return rc == 0 ? changed : -1;
 }

@@ -45,7 +45,7 @@ static const s_stmt_t s_statements[] = {
       "SELECT c.id, c.region_id, r.tier,"
       "  COALESCE(c.branch_id, (SELECT b.id FROM ref.branches b"
       "           WHERE b.region_id = c.region_id ORDER BY b.id LIMIT 1)),"
-      "  pg_advisory_xact_lock(" S_LOCK_CUSTOMER ", hashtext(c.id))"
+      "  pg_advisory_xact_lock(" S_LOCK_CUSTOMER ", hashtext(c.id)), c.class"
       " FROM ref.customers c JOIN ref.regions r ON r.id = c.region_id"
       " WHERE c.id = $1" },
     { "intake_lock_phone",
@@ -254,6 +254,7 @@ static int s_customer_by_id (itk_submit_t *s, const char *id)
         s_copy (s->region, sizeof s->region, itk_val (res, 0, 1));
         s_copy (s->tier, sizeof s->tier, itk_val (res, 0, 2));
         s_copy (s->branch, sizeof s->branch, itk_val (res, 0, 3));
+        s_copy (s->customer_class, sizeof s->customer_class, itk_val (res, 0, 5));
     }
     PQclear (res);
     return rc;
@@ -286,6 +287,7 @@ static int s_customer_inline (itk_submit_t *s)
         return s_fail (s, IRQ_NOT_FOUND, "body.customer.region: no region \"%.64s\"", rq_region);
     }
     s_copy (s->region, sizeof s->region, rq_region);
+    s_copy (s->customer_class, sizeof s->customer_class, "regular"); /* a new customer file */
     s_copy (s->tier, sizeof s->tier, itk_val (res, 0, 0));
     s_copy (s->branch, sizeof s->branch, itk_val (res, 0, 1));
     PQclear (res);
@@ -432,6 +434,9 @@ static int s_emit_created (itk_submit_t *s, const char *id, const char *status)
     cJSON_AddStringToObject (body, "customer_id", s->customer_id);
     cJSON_AddStringToObject (body, "region", s->region);
     cJSON_AddStringToObject (body, "tier", s->tier);
+    /* the SLA policy depends on it: carried so dispatch need not look it up */
+    if (s->customer_class[0])
+        cJSON_AddStringToObject (body, "customer_class", s->customer_class);
     cJSON_AddStringToObject (body, "kind", rq->kind);
     cJSON_AddStringToObject (body, "channel", rq->channel);
     cJSON_AddStringToObject (body, "priority", rq->priority);
@@ -527,7 +532,7 @@ int itk_submit_one (db_t *db, void *arg)
     s->emitted = false;
     s->code = IRQ_OK;
     s->outcome = NULL;
-    s->customer_id[0] = s->region[0] = s->tier[0] = s->branch[0] = '\0';
+    s->customer_id[0] = s->region[0] = s->tier[0] = s->branch[0] = s->customer_class[0] = '\0';
     s->has_product = s->premium = false;
     s->product_line[0] = '\0';
     PGresult *res;

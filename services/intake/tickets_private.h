@@ -37,7 +37,7 @@ typedef struct {
     bool emitted;
     const char *outcome;     /* "created", "joined", "replayed", "closed_at_intake" */
     /* resolved along the way: */
-    char customer_id[72], region[72], tier[72], branch[72];
+    char customer_id[72], region[72], tier[72], branch[72], customer_class[40];
     char product_line[72];
     bool has_product, premium;
 } itk_submit_t;
