@@ -100,6 +100,9 @@ typedef struct {
     int64_t loaded_ms;
 } s_cal_slot_t;
 
+typedef struct s_deferred_s s_deferred_t; /* a new ticket's clocks not inserted yet (below) */
+static s_deferred_t *s_deferred_new (void);
+
 struct sle_s {
     const cfg_t *cfg;
     db_t *db;
@@ -109,6 +112,14 @@ struct sle_s {
     notify_t *notify;
     s_cal_slot_t cals[S_CAL_SLOTS];
     int n_cals;
+    /* the clock changes of one ticket during one handler invocation, sent
+     * as one sla.clock per kind of change by sle_flush (sle_begin drops them) */
+    struct {
+        char ticket_id[32], branch[72];
+        cJSON *started, *stopped;
+        int64_t started_at, stopped_at;
+    } pending;
+    s_deferred_t *deferred;
 };
 
 sle_t *sle_new (const cfg_t *cfg, db_t *db, bus_t *bus, char *err, size_t errsize)
@@ -128,6 +139,10 @@ sle_t *sle_new (const cfg_t *cfg, db_t *db, bus_t *bus, char *err, size_t errsiz
     self->notify = cfg->notify_file ? notify_new_file (cfg->notify_file, err, errsize) : notify_new_log ();
     if (!self->notify)
         goto fail;
+    if (!(self->deferred = s_deferred_new ())) {
+        snprintf (err, errsize, "out of memory");
+        goto fail;
+    }
     for (size_t i = 0; i < sizeof s_statements / sizeof s_statements[0]; i++)
         if (db_prepare (db, s_statements[i].name, s_statements[i].sql) != 0) {
             snprintf (err, errsize, "preparing %s: %s", s_statements[i].name, db_error (db));
@@ -146,6 +161,8 @@ void sle_destroy (sle_t **self_p)
     sle_t *self = *self_p;
     for (int i = 0; i < self->n_cals; i++)
         cal_destroy (&self->cals[i].cal);
+    sle_begin (self);
+    free (self->deferred);
     sla_destroy (&self->sla);
     notify_destroy (&self->notify);
     free (self);
@@ -346,6 +363,9 @@ static int s_clock_entry (cJSON *clocks, const char *clock_id, const char *clock
     cJSON_AddStringToObject (entry, "policy", policy);
     cJSON_AddStringToObject (entry, "target", target);
     cJSON_AddStringToObject (entry, "due_at", due_text);
+    char at_text[40];
+    clock_format_us (at, at_text, sizeof at_text);
+    cJSON_AddStringToObject (entry, stopped ? "stopped_at" : "started_at", at_text);
     if (stopped)
         cJSON_AddBoolToObject (entry, "breached", at > due);
     return 0;
@@ -378,54 +398,132 @@ static int s_emit_clocks (sle_t *self, db_t *db, const char *branch, const char 
     return s_emit (self, db, "sla.clock", branch, ticket_id, &body);
 }
 
+/*  Adds the ticket's clock changes at `at` to what sle_flush sends (another
+ *  ticket's pending changes are sent first). Takes ownership of *clocks_p. */
+static int s_buffer (sle_t *self, db_t *db, const char *branch, const char *ticket_id, bool stopped,
+                     int64_t at, cJSON **clocks_p)
+{
+    cJSON *clocks = *clocks_p;
+    *clocks_p = NULL;
+    if (!clocks || cJSON_GetArraySize (clocks) == 0) {
+        cJSON_Delete (clocks);
+        return 0;
+    }
+    if ((self->pending.started || self->pending.stopped)
+        && (strcmp (self->pending.ticket_id, ticket_id) != 0 || strcmp (self->pending.branch, branch) != 0)
+        && sle_flush (self, db) != 0) {
+        cJSON_Delete (clocks);
+        return -1;
+    }
+    snprintf (self->pending.ticket_id, sizeof self->pending.ticket_id, "%s", ticket_id);
+    snprintf (self->pending.branch, sizeof self->pending.branch, "%s", branch);
+    cJSON **list = stopped ? &self->pending.stopped : &self->pending.started;
+    int64_t *first = stopped ? &self->pending.stopped_at : &self->pending.started_at;
+    if (!*list || at < *first)
+        *first = at;
+    if (!*list) {
+        *list = clocks;
+        return 0;
+    }
+    cJSON *item;
+    while ((item = cJSON_DetachItemFromArray (clocks, 0)) != NULL)
+        cJSON_AddItemToArray (*list, item);
+    cJSON_Delete (clocks);
+    return 0;
+}
+
 /* ---- starting and stopping --------------------------------------------- */
 
 /*  One clock of a new ticket, with its parameters as text for the insert. */
 typedef struct {
     const sla_target_t *target;
     s_target_t t;
-    bool now;                 /* starts on ticket_created (else pending) */
-    int64_t due;
+    bool now;                 /* running (else pending) */
+    int64_t start_us, due;
     char amount[16], warn_pct[16], repeat[16], start[40], due_text[40], warn[40];
 } s_new_clock_t;
 
 #define S_INSERT_COLS 16
 #define S_MAX_NEW_CLOCKS SLA_MAX_CLOCKS /* a policy has at most one target per clock */
 
-/*  Starts every clock of a new ticket's policy (or records it pending) in
- *  ONE multi-row INSERT — one round trip per ticket, not one per clock —
- *  and adds the started ones to `started` for the sla.clock message. */
-static int s_insert_all (db_t *db, const char *ticket_id, const char *branch, const sla_policy_t *policy,
-                         const char *flags, int64_t start, const cal_t *cal, cJSON *started)
-{
-    int n_targets = sla_policy_target_count (policy);
+/*  A new ticket's clocks, computed by sle_on_ticket_created and inserted by
+ *  s_insert_deferred (at the latest in sle_flush): an event of the same
+ *  ticket in between (its work order assigned in the same transaction)
+ *  starts the pending ones in memory, without a round trip. */
+struct s_deferred_s {
+    bool active;
+    char ticket_id[32], branch[72], flags[128];
+    const sla_policy_t *policy;
+    int warn_percent;
     s_new_clock_t rows[S_MAX_NEW_CLOCKS];
-    const char *params[S_MAX_NEW_CLOCKS * S_INSERT_COLS];
-    static char sql[S_MAX_NEW_CLOCKS * 200 + 512]; /* 13 KiB: off the stack; one loop thread */
-    size_t used = (size_t) snprintf (sql, sizeof sql, "%s", S_SQL_INSERT_HEAD);
-    int n = 0, warn_percent = sla_policy_warn_percent (policy);
-    for (int i = 0; i < n_targets && n < S_MAX_NEW_CLOCKS; i++) {
-        s_new_clock_t *r = &rows[n];
+    int n;
+};
+
+static s_deferred_t *s_deferred_new (void)
+{
+    return calloc (1, sizeof (s_deferred_t));
+}
+
+/*  Computes every clock of a new ticket's policy (running when it starts on
+ *  ticket_created, else pending) into self->deferred. */
+static void s_prepare_all (sle_t *self, const char *ticket_id, const char *branch, const sla_policy_t *policy,
+                           const char *flags, int64_t start, const cal_t *cal)
+{
+    s_deferred_t *d = self->deferred;
+    memset (d, 0, sizeof *d);
+    snprintf (d->ticket_id, sizeof d->ticket_id, "%s", ticket_id);
+    snprintf (d->branch, sizeof d->branch, "%s", branch);
+    snprintf (d->flags, sizeof d->flags, "%s", flags);
+    d->policy = policy;
+    d->warn_percent = sla_policy_warn_percent (policy);
+    int n_targets = sla_policy_target_count (policy);
+    for (int i = 0; i < n_targets && d->n < S_MAX_NEW_CLOCKS; i++) {
+        s_new_clock_t *r = &d->rows[d->n];
         r->target = sla_policy_target_at (policy, i);
         r->t = (s_target_t) { r->target->unit, r->target->amount, r->target->time };
         r->now = strcmp (r->target->starts_on, "ticket_created") == 0;
         int64_t warn = 0;
         r->due = 0;
+        r->start_us = start;
         char err[256];
-        if (r->now && s_deadlines (cal, &r->t, warn_percent, start, &r->due, &warn, err, sizeof err) != 0) {
+        if (r->now
+            && s_deadlines (cal, &r->t, d->warn_percent, start, &r->due, &warn, err, sizeof err) != 0) {
             log_kv (LOG_WARN, "sla_clock_not_started", "ticket_id", ticket_id, "clock", r->target->clock,
                     "reason", err, NULL);
             continue;
         }
         snprintf (r->amount, sizeof r->amount, "%d", r->target->amount);
-        snprintf (r->warn_pct, sizeof r->warn_pct, "%d", warn_percent);
+        snprintf (r->warn_pct, sizeof r->warn_pct, "%d", d->warn_percent);
         snprintf (r->repeat, sizeof r->repeat, "%d", sla_policy_repeat_minutes (policy));
         clock_format_us (start, r->start, sizeof r->start);
         clock_format_us (r->due, r->due_text, sizeof r->due_text);
         clock_format_us (warn, r->warn, sizeof r->warn);
+        d->n++;
+    }
+    d->active = d->n > 0;
+}
+
+/*  Inserts the deferred clocks in ONE multi-row INSERT — one round trip per
+ *  ticket, not one per clock — and adds the running ones to the ticket's
+ *  sla.clock (sle_flush). */
+static int s_insert_deferred (sle_t *self, db_t *db)
+{
+    s_deferred_t *d = self->deferred;
+    if (!d->active)
+        return 0;
+    d->active = false;
+    const char *params[S_MAX_NEW_CLOCKS * S_INSERT_COLS];
+    static char sql[S_MAX_NEW_CLOCKS * 200 + 512]; /* 13 KiB: off the stack; one loop thread */
+    size_t used = (size_t) snprintf (sql, sizeof sql, "%s", S_SQL_INSERT_HEAD);
+    const char *policy = sla_policy_name (d->policy);
+    int64_t first = 0;
+    for (int n = 0; n < d->n; n++) {
+        s_new_clock_t *r = &d->rows[n];
+        if (r->now && (first == 0 || r->start_us < first))
+            first = r->start_us;
         const char *row[S_INSERT_COLS] = {
-            ticket_id,         branch,
-            r->target->clock,  sla_policy_name (policy),
+            d->ticket_id,      d->branch,
+            r->target->clock,  policy,
             r->target->unit == SLA_UNIT_WORKING_DAYS ? "working_days" : "minutes",
             r->amount,         r->target->time == SLA_TIME_CALENDAR ? "calendar" : "business",
             r->target->starts_on,
@@ -435,7 +533,7 @@ static int s_insert_all (db_t *db, const char *ticket_id, const char *branch, co
             r->now ? r->start : NULL,
             r->now ? r->due_text : NULL,
             r->now ? r->warn : NULL,
-            flags,
+            d->flags,
         };
         memcpy (&params[n * S_INSERT_COLS], row, sizeof row);
         int b = n * S_INSERT_COLS;
@@ -445,27 +543,88 @@ static int s_insert_all (db_t *db, const char *ticket_id, const char *branch, co
                                    "$%d::text[])",
                                    n ? ", " : "", b + 1, b + 2, b + 3, b + 4, b + 5, b + 6, b + 7, b + 8,
                                    b + 9, b + 10, b + 11, b + 12, b + 13, b + 14, b + 15, b + 16);
-        n++;
     }
-    if (n == 0)
-        return 0;
     snprintf (sql + used, sizeof sql - used, "%s", S_SQL_INSERT_TAIL);
-    PGresult *res = db_exec (db, sql, n * S_INSERT_COLS, params);
+    PGresult *res = db_exec (db, sql, d->n * S_INSERT_COLS, params);
     if (!res)
         return -1;
-    int rc = 0;
+    cJSON *started = cJSON_CreateArray ();
+    int rc = started ? 0 : -1;
     for (int k = 0; k < PQntuples (res) && rc == 0; k++) {
         const char *clock_id = PQgetvalue (res, k, 0), *clock = PQgetvalue (res, k, 1);
-        for (int i = 0; i < n; i++) {
-            if (!rows[i].now || strcmp (rows[i].target->clock, clock) != 0)
+        for (int i = 0; i < d->n; i++) {
+            if (!d->rows[i].now || strcmp (d->rows[i].target->clock, clock) != 0)
                 continue;
-            log_kv (LOG_INFO, "sla_clock_started", "ticket_id", ticket_id, "clock", clock, "policy",
-                    sla_policy_name (policy), "due_at", rows[i].due_text, NULL);
-            rc = s_clock_entry (started, clock_id, clock, sla_policy_name (policy), &rows[i].t, false,
-                                start, rows[i].due);
+            log_kv (LOG_INFO, "sla_clock_started", "ticket_id", d->ticket_id, "clock", clock, "policy",
+                    policy, "event", d->rows[i].target->starts_on, "due_at", d->rows[i].due_text, NULL);
+            rc = s_clock_entry (started, clock_id, clock, policy, &d->rows[i].t, false, d->rows[i].start_us,
+                                d->rows[i].due);
         }
     }
     PQclear (res);
+    if (rc == 0)
+        rc = s_buffer (self, db, d->branch, d->ticket_id, false, first, &started);
+    cJSON_Delete (started);
+    return rc;
+}
+
+/*  The event for a ticket whose clocks are still deferred: starts its
+ *  pending clocks that start on it in memory. Returns the number started,
+ *  or -1 when the event must go the database way (it stops a clock). */
+static int s_event_deferred (sle_t *self, db_t *db, const char *event, int64_t at_us)
+{
+    s_deferred_t *d = self->deferred;
+    for (int i = 0; i < d->n; i++)
+        if (d->rows[i].now && strcmp (d->rows[i].target->stops_on, event) == 0)
+            return -1;
+    int changed = 0;
+    for (int i = 0; i < d->n; i++) {
+        s_new_clock_t *r = &d->rows[i];
+        if (r->now || strcmp (r->target->starts_on, event) != 0)
+            continue;
+        char err[256];
+        const cal_t *cal = s_calendar (self, db, d->branch, err, sizeof err);
+        int64_t warn = 0;
+        if (!cal)
+            return -1;
+        if (s_deadlines (cal, &r->t, d->warn_percent, at_us, &r->due, &warn, err, sizeof err) != 0) {
+            log_kv (LOG_WARN, "sla_clock_not_started", "ticket_id", d->ticket_id, "clock", r->target->clock,
+                    "reason", err, NULL);
+            continue;
+        }
+        r->now = true;
+        r->start_us = at_us;
+        clock_format_us (at_us, r->start, sizeof r->start);
+        clock_format_us (r->due, r->due_text, sizeof r->due_text);
+        clock_format_us (warn, r->warn, sizeof r->warn);
+        changed++;
+    }
+    return changed;
+}
+
+void sle_begin (sle_t *self)
+{
+    if (!self)
+        return;
+    cJSON_Delete (self->pending.started);
+    cJSON_Delete (self->pending.stopped);
+    memset (&self->pending, 0, sizeof self->pending);
+    if (self->deferred)
+        self->deferred->active = false;
+}
+
+int sle_flush (sle_t *self, db_t *db)
+{
+    if (!self)
+        return -1;
+    int rc = s_insert_deferred (self, db);
+    if (rc == 0)
+        rc = s_emit_clocks (self, db, self->pending.branch, self->pending.ticket_id, "stopped",
+                            self->pending.stopped_at, &self->pending.stopped);
+    if (rc == 0)
+        rc = s_emit_clocks (self, db, self->pending.branch, self->pending.ticket_id, "started",
+                            self->pending.started_at, &self->pending.started);
+    sle_begin (self);
     return rc;
 }
 
@@ -542,20 +701,13 @@ bus_result_t sle_on_ticket_created (sle_t *self, db_t *db, const env_t *msg, cha
     }
     char flags[128];
     s_flags_literal (cJSON_GetObjectItemCaseSensitive (body, "flags"), flags, sizeof flags);
-    cJSON *started = cJSON_CreateArray ();
-    if (!started) {
-        snprintf (reason, reason_size, "out of memory");
-        return BUS_RETRY;
-    }
-    if (s_insert_all (db, ticket_id, branch, policy, flags, start, cal, started) != 0) {
-            cJSON_Delete (started);
-            snprintf (reason, reason_size, "starting SLA clocks: %s", db_error (db));
-            return db_last_status (db) == DB_PERMANENT && db_connected (db) ? BUS_REJECT : BUS_RETRY;
-        }
-    if (s_emit_clocks (self, db, branch, ticket_id, "started", start, &started) != 0) {
+    /* another ticket's changes go first; this one's clocks are inserted by
+     * sle_flush, with the clocks its work order's assignment starts */
+    if (sle_flush (self, db) != 0) {
         snprintf (reason, reason_size, "starting SLA clocks: %s", db_error (db));
         return db_last_status (db) == DB_PERMANENT && db_connected (db) ? BUS_REJECT : BUS_RETRY;
     }
+    s_prepare_all (self, ticket_id, branch, policy, flags, start, cal);
     return BUS_OK;
 }
 
@@ -563,6 +715,14 @@ int sle_on_event (sle_t *self, db_t *db, const char *ticket_id, const char *bran
                   int64_t at_us)
 {
     if (!self || !db || !ticket_id || !branch || !event)
+        return -1;
+    s_deferred_t *d = self->deferred;
+    if (d->active && strcmp (d->ticket_id, ticket_id) == 0 && strcmp (d->branch, branch) == 0) {
+        int started = s_event_deferred (self, db, event, at_us);
+        if (started >= 0)
+            return started;
+    }
+    if (s_insert_deferred (self, db) != 0)
         return -1;
     char at[40];
     clock_format_us (at_us, at, sizeof at);
@@ -614,9 +774,9 @@ int sle_on_event (sle_t *self, db_t *db, const char *ticket_id, const char *bran
     }
     PQclear (res);
     if (rc == 0)
-        rc = s_emit_clocks (self, db, branch, ticket_id, "stopped", at_us, &stopped);
+        rc = s_buffer (self, db, branch, ticket_id, true, at_us, &stopped);
     if (rc == 0)
-        rc = s_emit_clocks (self, db, branch, ticket_id, "started", at_us, &started);
+        rc = s_buffer (self, db, branch, ticket_id, false, at_us, &started);
     cJSON_Delete (stopped);
     cJSON_Delete (started);
     return rc == 0 ? changed : -1;

@@ -58,19 +58,36 @@ int sle_ensure_config (sle_t *self, char *err, size_t errsize);
 bool sle_config_failed (const sle_t *self);
 
 /*  Inside the "ticket.created" transaction: starts the ticket's clocks
- *  (above). Returns BUS_OK (also when the ticket is closed, or no policy
- *  fits: logged), BUS_RETRY on a database or configuration failure,
- *  BUS_REJECT with a reason for a body that is not a usable ticket. */
+ *  (above). Their rows are computed here and inserted by sle_flush (or by
+ *  the next sle_on_event of another ticket), so that an sle_on_event of
+ *  this ticket in between (its work order assigned in the same
+ *  transaction) starts its pending clocks in the same multi-row INSERT.
+ *  Returns BUS_OK (also when the ticket is closed, or no policy fits:
+ *  logged), BUS_RETRY on a database or configuration failure, BUS_REJECT
+ *  with a reason for a body that is not a usable ticket. */
 bus_result_t sle_on_ticket_created (sle_t *self, db_t *db, const env_t *msg, char *reason,
                                     size_t reason_size);
 
 /*  Inside the caller's transaction: the ticket's event (an sla_event_names
  *  entry, e.g. "work_order_assigned") happened at at_us in branch `branch`:
  *  stops its running or paused clocks that stop on it and starts its
- *  pending clocks that start on it, emitting sla.clock for each. Returns
+ *  pending clocks that start on it, kept for sle_flush's sla.clock. Returns
  *  the number of clocks changed, or -1 (database: roll back). */
 int sle_on_event (sle_t *self, db_t *db, const char *ticket_id, const char *branch,
                   const char *event, int64_t at_us);
+
+/*  The clock changes of sle_on_ticket_created and sle_on_event are not
+ *  emitted at once: they are kept for the ticket (one ticket at a time;
+ *  another ticket's changes send the kept ones first) and sent by
+ *  sle_flush as one sla.clock per kind of change ("stopped", "started"),
+ *  each clock with its own started_at / stopped_at. A handler calls
+ *  sle_begin when it starts (drops what a rolled-back or rerun invocation
+ *  kept: nothing survives an invocation) and sle_flush inside its
+ *  transaction before it returns success. */
+void sle_begin (sle_t *self);
+/*  Emits what is kept (in the caller's transaction) and forgets it.
+ *  Returns 0, or -1 (database: roll back). */
+int sle_flush (sle_t *self, db_t *db);
 
 /*  Timer: fires what is due (in batches of SLE_BATCH, each its own
  *  transaction), then delivers undelivered notifications. Returns the

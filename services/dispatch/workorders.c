@@ -501,13 +501,9 @@ static bus_result_t s_db_failure (db_t *db, const char *what, char *reason, size
     return BUS_RETRY;
 }
 
-bus_result_t dispatcher_on_ticket_created (void *ctx, db_t *db, const env_t *msg,
-                                           char *reason, size_t reason_size)
+static bus_result_t s_on_ticket_created (dispatcher_t *self, db_t *db, const env_t *msg, char *reason,
+                                        size_t reason_size)
 {
-    dispatcher_t *self = ctx;
-    if (!self || !db || !msg || !reason || reason_size == 0)
-        return BUS_RETRY;
-    reason[0] = '\0';
     const cJSON *body = msg->body;
     const cJSON *jt = cJSON_GetObjectItemCaseSensitive (body, "ticket_id");
     if (!json_is_integer (jt) || jt->valuedouble < 1) {
@@ -618,13 +614,27 @@ bus_result_t dispatcher_on_ticket_created (void *ctx, db_t *db, const env_t *msg
     return BUS_OK;
 }
 
+bus_result_t dispatcher_on_ticket_created (void *ctx, db_t *db, const env_t *msg,
+                                           char *reason, size_t reason_size)
+{
+    dispatcher_t *self = ctx;
+    if (!self || !db || !msg || !reason || reason_size == 0)
+        return BUS_RETRY;
+    reason[0] = '\0';
+    /* the ticket's clock changes (creation, assignment) go out as one
+     * sla.clock at the end; nothing is kept from an earlier invocation */
+    sle_begin (self->sle);
+    bus_result_t rc = s_on_ticket_created (self, db, msg, reason, reason_size);
+    if (rc == BUS_OK && sle_flush (self->sle, db) != 0)
+        rc = s_db_failure (db, "sla.clock", reason, reason_size);
+    sle_begin (self->sle);
+    return rc;
+}
+
 /* ---- the retry pass ------------------------------------------------------ */
 
-static int s_retry_tx (db_t *db, void *arg)
+static int s_retry_body (s_pass_t *pass, db_t *db)
 {
-    s_pass_t *pass = arg;
-    pass->assigned = 0;
-    pass->emitted = 0;
     if (s_branch_now (pass, db) != 0)
         return -1;
     if (!pass->branch_known) {
@@ -633,6 +643,19 @@ static int s_retry_tx (db_t *db, void *arg)
         return 0;
     }
     return s_place_branch (pass, db, "9223372036854775807", NULL, false);
+}
+
+static int s_retry_tx (db_t *db, void *arg)
+{
+    s_pass_t *pass = arg;
+    pass->assigned = 0;
+    pass->emitted = 0;
+    sle_begin (pass->self->sle); /* db_tx may run this again: start clean */
+    int rc = s_retry_body (pass, db);
+    if (rc == 0)
+        rc = sle_flush (pass->self->sle, db);
+    sle_begin (pass->self->sle);
+    return rc;
 }
 
 int dispatcher_retry (dispatcher_t *self)

@@ -442,7 +442,11 @@ UNIT_TEST (kefuctl_client_resends_after_timeout)
     fake_intake_t f = { .silent_first = 1 };
     cJSON *res = NULL;
     char err[512] = "";
-    UNIT_ASSERT_INT_EQ (s_call_fake (&f, 2, &res, err, sizeof err), CLIENT_OK);
+    client_status_t st = s_call_fake (&f, 2, &res, err, sizeof err);
+    if (st != CLIENT_OK) {
+        unit_fail (__FILE__, __LINE__, "status %d after %d requests: %s", (int) st, f.requests, err);
+        return;
+    }
     cJSON_Delete (res);
     UNIT_ASSERT_INT_EQ (f.requests, 2);
     UNIT_ASSERT_STR_EQ (f.request_ids[1], f.request_ids[0]);
