@@ -61,22 +61,6 @@ static int s_id (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, 
     return 0;
 }
 
-/*  Free text: non-empty, at most max bytes of UTF-8 (yamltree checked the
- *  encoding), no control characters. */
-static int s_text (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, size_t max, char **out)
-{
-    if (yt_str (doc, map, key, required, max, out) != 0)
-        return -1;
-    if (!*out)
-        return 0;
-    if (!**out)
-        return yt_fail (doc, yt_get (map, key), "must not be empty");
-    for (const unsigned char *c = (const unsigned char *) *out; *c; c++)
-        if (*c < 0x20 || *c == 0x7f)
-            return yt_fail (doc, yt_get (map, key), "must not contain control characters");
-    return 0;
-}
-
 static int s_phone (yt_doc_t *doc, yt_node_t *map, const char *key, char **out)
 {
     if (yt_str (doc, map, key, true, 32, out) != 0)
@@ -473,7 +457,7 @@ static int s_load_regions (org_t *org, yt_doc_t *doc, yt_node_t *root)
         org_region_t *r = &org->regions[org->n_regions++];
         int tier;
         if (s_id (doc, item, "id", true, &r->id) != 0
-            || s_text (doc, item, "name", true, ORG_MAX_NAME, &r->name) != 0
+            || yt_free_text (doc, item, "name", true, ORG_MAX_NAME, &r->name) != 0
             || s_id (doc, item, "tier", true, &r->tier) != 0
             || s_ref (doc, org, yt_get (item, "tier"), "tier", s_tier_at, org->n_tiers, r->tier, &tier) != 0
             || yt_check_unknown (doc, item, known) != 0)
@@ -576,11 +560,11 @@ static int s_load_branches (org_t *org, yt_doc_t *doc, yt_node_t *root)
         org_branch_t *b = &org->branches[org->n_branches++];
         int region;
         if (s_id (doc, item, "id", true, &b->id) != 0
-            || s_text (doc, item, "name", true, ORG_MAX_NAME, &b->name) != 0
+            || yt_free_text (doc, item, "name", true, ORG_MAX_NAME, &b->name) != 0
             || s_id (doc, item, "region", true, &b->region) != 0
             || s_ref (doc, org, yt_get (item, "region"), "region", s_region_at, org->n_regions,
                       b->region, &region) != 0
-            || s_text (doc, item, "timezone", true, ORG_MAX_TZ, &b->timezone) != 0)
+            || yt_free_text (doc, item, "timezone", true, ORG_MAX_TZ, &b->timezone) != 0)
             return -1;
         if (!s_tz_loads (b->timezone))
             return yt_fail (doc, yt_get (item, "timezone"),
@@ -612,7 +596,7 @@ static int s_load_products (org_t *org, yt_doc_t *doc, yt_node_t *root)
         org_product_t *p = &org->products[org->n_products++];
         int64_t months = 12;
         if (s_id (doc, item, "code", true, &p->code) != 0
-            || s_text (doc, item, "name", true, ORG_MAX_NAME, &p->name) != 0
+            || yt_free_text (doc, item, "name", true, ORG_MAX_NAME, &p->name) != 0
             || s_id (doc, item, "line", true, &p->line) != 0
             || yt_bool (doc, item, "premium", false, &p->premium) != 0
             || yt_int (doc, item, "warranty_months", false, 0, 120, &months) != 0
@@ -673,7 +657,7 @@ static int s_load_technicians (org_t *org, yt_doc_t *doc, yt_node_t *root)
         int64_t capacity = 0;
         t->active = true;
         if (s_id (doc, item, "id", true, &t->id) != 0
-            || s_text (doc, item, "name", true, ORG_MAX_NAME, &t->name) != 0
+            || yt_free_text (doc, item, "name", true, ORG_MAX_NAME, &t->name) != 0
             || s_id (doc, item, "branch", true, &t->branch) != 0
             || s_ref (doc, org, yt_get (item, "branch"), "branch", s_branch_at, org->n_branches,
                       t->branch, &branch) != 0
@@ -717,8 +701,8 @@ static int s_load_cards (org_t *org, yt_doc_t *doc, yt_node_t *item, org_custome
             || s_id (doc, card, "product", true, &w->product) != 0
             || s_ref (doc, org, yt_get (card, "product"), "product", s_product_at, org->n_products,
                       w->product, &product) != 0
-            || s_text (doc, card, "serial", true, ORG_MAX_SERIAL, &w->serial) != 0
-            || s_text (doc, card, "purchase_date", true, 10, &w->purchase_date) != 0)
+            || yt_free_text (doc, card, "serial", true, ORG_MAX_SERIAL, &w->serial) != 0
+            || yt_free_text (doc, card, "purchase_date", true, 10, &w->purchase_date) != 0)
             return -1;
         if (!s_date_valid (w->purchase_date))
             return yt_fail (doc, yt_get (card, "purchase_date"),
@@ -748,9 +732,9 @@ static int s_load_customers (org_t *org, yt_doc_t *doc, yt_node_t *root)
         org_customer_t *c = &org->customers[org->n_customers++];
         int region, branch = -1, klass = 0;
         if (s_id (doc, item, "id", true, &c->id) != 0
-            || s_text (doc, item, "name", true, ORG_MAX_NAME, &c->name) != 0
+            || yt_free_text (doc, item, "name", true, ORG_MAX_NAME, &c->name) != 0
             || s_phone (doc, item, "phone", &c->phone) != 0
-            || s_text (doc, item, "address", true, ORG_MAX_ADDRESS, &c->address) != 0
+            || yt_free_text (doc, item, "address", true, ORG_MAX_ADDRESS, &c->address) != 0
             || s_id (doc, item, "region", true, &c->region) != 0
             || s_ref (doc, org, yt_get (item, "region"), "region", s_region_at, org->n_regions,
                       c->region, &region) != 0

@@ -67,21 +67,6 @@ static bool s_phone_valid (const char *phone)
     return digits >= 3;
 }
 
-/*  Non-empty text without control characters. */
-static int s_text (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, size_t max, char **out)
-{
-    if (yt_str (doc, map, key, required, max, out) != 0)
-        return -1;
-    if (!*out)
-        return 0;
-    if (!**out)
-        return yt_fail (doc, yt_get (map, key), "must not be empty");
-    for (const unsigned char *c = (const unsigned char *) *out; *c; c++)
-        if (*c < 0x20 || *c == 0x7f)
-            return yt_fail (doc, yt_get (map, key), "must not contain control characters");
-    return 0;
-}
-
 /*  "team_lead, department_head" of a ladder's levels. */
 static const char *s_level_list (const sla_ladder_t *ladder, char *buf, size_t size)
 {
@@ -127,7 +112,7 @@ static int s_parse_level (sla_ladder_t *ladder, yt_doc_t *doc, yt_node_t *item, 
     sla_contact_t *contact = &ladder->levels[ladder->n];
     contact->level = (sla_level_t) level;
     ladder->n++;
-    if (s_text (doc, item, "name", true, SLA_MAX_CONTACT_NAME, &owned[0]) != 0
+    if (yt_free_text (doc, item, "name", true, SLA_MAX_CONTACT_NAME, &owned[0]) != 0
         || yt_str (doc, item, "email", true, SLA_MAX_EMAIL + 64, &owned[1]) != 0)
         return -1;
     if (!s_email_valid (owned[1]))

@@ -827,3 +827,17 @@ int yt_check_unknown (yt_doc_t *doc, yt_node_t *map, const char *const *known)
     }
     return 0;
 }
+
+int yt_free_text (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, size_t max_len, char **out)
+{
+    if (yt_str (doc, map, key, required, max_len, out) != 0)
+        return -1;
+    if (!*out)
+        return 0;
+    if (!**out)
+        return yt_fail (doc, yt_get (map, key), "must not be empty");
+    for (const unsigned char *ch = (const unsigned char *) *out; *ch; ch++)
+        if (*ch < 0x20 || *ch == 0x7f)
+            return yt_fail (doc, yt_get (map, key), "must not contain control characters");
+    return 0;
+}

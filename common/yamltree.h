@@ -61,6 +61,9 @@ int yt_str (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, size_
 int yt_int (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, int64_t min, int64_t max, int64_t *out);
 int yt_bool (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, bool *out);
 int yt_enum (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, const char *const *choices, int *out);
+/*  Like yt_str, for names and free text a person wrote: additionally must
+ *  not be empty and must not contain control characters. */
+int yt_free_text (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, size_t max_len, char **out);
 /*  Requires node to be a mapping / sequence (reports "expected a mapping"). */
 int yt_expect (yt_doc_t *doc, const yt_node_t *node, yt_kind_t kind);
 
