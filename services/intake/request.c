@@ -151,6 +151,20 @@ int irq_parse_submit (const cJSON *body, irq_submit_t *out, char *err, size_t er
                                 "(a consultation closed at intake)");
         return -1;
     }
+    const cJSON *flags = cJSON_GetObjectItemCaseSensitive (body, "flags");
+    if (flags && !cJSON_IsNull (flags)) {
+        const cJSON *flag;
+        if (!cJSON_IsArray (flags)) {
+            snprintf (err, errsize, "body.flags: expected an array of flag names");
+            return -1;
+        }
+        cJSON_ArrayForEach (flag, flags)
+            if (!cJSON_IsString (flag)) {
+                snprintf (err, errsize, "body.flags: expected flag names (strings)");
+                return -1;
+            }
+        out->flags = cJSON_GetArraySize (flags) > 0 ? flags : NULL;
+    }
     if (out->request_id && !uuid_valid (out->request_id)) {
         snprintf (err, errsize, "body.request_id: expected a UUID such as "
                                 "\"6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2c\"");

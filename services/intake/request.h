@@ -47,6 +47,7 @@ typedef struct {
     bool answered;
     const char *resolution;
     const char *request_id;
+    const cJSON *flags;      /* risk flags (array of strings, schema-checked), or NULL */
 } irq_submit_t;
 
 /*  Reads and checks a ticket.submit body. priority defaults to "normal".

@@ -451,6 +451,8 @@ static int s_emit_created (itk_submit_t *s, const char *id, const char *status)
         cJSON_AddNullToObject (body, "product");
     cJSON_AddStringToObject (body, "description", rq->description);
     cJSON_AddStringToObject (body, "created_at", s->ts);
+    if (rq->flags)
+        cJSON_AddItemToObject (body, "flags", cJSON_Duplicate (rq->flags, true));
 
     env_t *msg = env_new ("ticket.created", s->branch, id, &body);
     cJSON_Delete (body);   /* only left when env_new failed */
@@ -476,6 +478,8 @@ static int s_insert (itk_submit_t *s)
     cJSON_AddStringToObject (detail, "channel", rq->channel);
     cJSON_AddStringToObject (detail, "kind", rq->kind);
     cJSON_AddStringToObject (detail, "priority", rq->priority);
+    if (rq->flags)
+        cJSON_AddItemToObject (detail, "flags", cJSON_Duplicate (rq->flags, true));
     if (rq->request_id)
         cJSON_AddStringToObject (detail, "request_id", rq->request_id);
     char *detail_text = json_print (detail);

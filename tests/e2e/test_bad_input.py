@@ -189,3 +189,11 @@ def test_a_configuration_typo_stops_a_service_with_file_line_and_key():
     assert proc.returncode != 0
     assert "typo.yaml:%d" % line in proc.stderr and "retry_maxx_ms" in proc.stderr, proc.stderr
     assert S.services["dispatch-1"].alive()
+
+
+def test_unknown_or_repeated_risk_flags_are_refused():
+    refused(with_(flags=["fire"]), "body.flags")
+    refused(with_(flags=["safety", "safety"]), "body.flags")
+    proc = S.kefuctl("submit", "--kind", "complaint", "--channel", "hotline", "--customer", "C1002",
+                     "--description", "x", "--flags", "safety,fire", check=False)
+    assert proc.returncode == 2 and "fire" in proc.stderr, (proc.returncode, proc.stderr)

@@ -46,9 +46,9 @@ def teardown_module():
         S.shutdown()
 
 
-def complaint(customer="C1002"):
+def complaint(customer="C1002", *extra):
     out = S.kefuctl("submit", "--channel", "hotline", "--kind", "complaint", "--customer", customer,
-                    "--description", "师傅迟到两小时，要求处理", json_out=True)
+                    "--description", "师傅迟到两小时，要求处理", *extra, json_out=True)
     return out["ticket_id"]
 
 
@@ -174,11 +174,13 @@ def test_a_killed_dispatcher_fires_what_fell_due_at_restart_once():
 
 def test_a_flagged_ticket_skips_to_the_senior_level_and_informs_the_skipped():
     start = MONDAY_0900 + 191 * MINUTE
-    tid = complaint("C1001")       # another customer: C1002's complaint is still open (repeat contact)
+    # another customer: C1002's complaint is still open (repeat contact)
+    tid = complaint("C1001", "--flags", "safety")
     clock_row(tid, "first_response")
-    # intake does not take flags yet (docs/sla.md): set the clock's flags as
-    # ticket.created's optional "flags" would.
-    S.sql("UPDATE dispatch.sla_clocks SET flags = '{safety}' WHERE ticket_id = %s", (tid,))
+    assert S.sql("SELECT flags FROM dispatch.sla_clocks WHERE ticket_id = %s AND clock = %s",
+                 (tid, "first_response")) == [(["safety"],)]
+    created = [e for e in S.ticket(tid)["history"] if e["event"] == "created"][0]["detail"]
+    assert created["flags"] == ["safety"], created
     S.set_clock(start + 61 * MINUTE)
     wait_records(tid, 5)
     settle()

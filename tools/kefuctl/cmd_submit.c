@@ -16,15 +16,47 @@
 static const char *const s_kinds[] = { "consultation", "repair", "installation", "complaint", "return", "suggestion", NULL };
 static const char *const s_channels[] = { "hotline", "web", "chat", "email", "walk_in", "dealer", NULL };
 static const char *const s_priorities[] = { "low", "normal", "high", "urgent", NULL };
+static const char *const s_flags[] = { "major_fault", "safety", "large_loss", "media_risk", NULL };
 
 static const char s_submit_usage[] =
     "usage: kefuctl submit --kind K --channel C (--customer ID | --name N --phone P --address A --region R)\n"
     "                      [--product CODE [--serial S] [--card NO]] [--branch B] [--priority P]\n"
-    "                      --description TEXT [--answered [--resolution TEXT]]\n"
+    "                      --description TEXT [--answered [--resolution TEXT]] [--flags F,F]\n"
     "       kefuctl submit --file BODY.json      (the request body as JSON; - reads stdin)\n"
     "  kinds: consultation, repair, installation, complaint, return, suggestion\n"
     "  channels: hotline, web, chat, email, walk_in (or walk-in), dealer\n"
-    "  priorities: low, normal, high, urgent (default normal)\n";
+    "  priorities: low, normal, high, urgent (default normal)\n"
+    "  flags (skip-level escalation on breach): major_fault, safety, large_loss, media_risk\n";
+
+/*  Adds "flags": ["safety", …] from "safety,media_risk". Returns 0 or -1
+ *  (reason printed). */
+static int s_submit_flags (cJSON *body, const char *text)
+{
+    char buf[128];
+    if (strlen (text) >= sizeof buf || !*text) {
+        fprintf (stderr, "kefuctl submit: --flags: expected a comma-separated list of %s\n",
+                 "major_fault, safety, large_loss, media_risk");
+        return -1;
+    }
+    snprintf (buf, sizeof buf, "%s", text);
+    cJSON *list = cJSON_AddArrayToObject (body, "flags");
+    if (!list)
+        return -1;
+    char *save = NULL;
+    for (char *f = strtok_r (buf, ",", &save); f; f = strtok_r (NULL, ",", &save)) {
+        if (args_enum ("submit", "--flags", f, s_flags) < 0)
+            return -1;
+        const cJSON *seen;
+        cJSON_ArrayForEach (seen, list)
+            if (strcmp (seen->valuestring, f) == 0) {
+                fprintf (stderr, "kefuctl submit: --flags: \"%s\" given twice\n", f);
+                return -1;
+            }
+        if (!cJSON_AddItemToArray (list, cJSON_CreateString (f)))
+            return -1;
+    }
+    return 0;
+}
 
 /*  Adds a string member after checking it is valid non-empty UTF-8.
  *  Returns 0 or -1 (reason printed). */
@@ -113,6 +145,8 @@ cJSON *submit_build_body (const submit_args_t *a)
         goto fail;
     if (a->resolution && s_submit_add (body, "resolution", "--resolution", a->resolution))
         goto fail;
+    if (a->flags && s_submit_flags (body, a->flags) != 0)
+        goto fail;
     return body;
 fail:
     cJSON_Delete (body);
@@ -199,6 +233,7 @@ int cmd_submit (kctl_t *k, int argc, char **argv)
         { "branch", true, &a.branch, NULL },     { "priority", true, &a.priority, NULL },
         { "description", true, &a.description, NULL },
         { "answered", false, NULL, &a.answered }, { "resolution", true, &a.resolution, NULL },
+        { "flags", true, &a.flags, NULL },
         { "file", true, &file, NULL },           { NULL, false, NULL, NULL },
     };
     int npos = 0;
@@ -212,7 +247,7 @@ int cmd_submit (kctl_t *k, int argc, char **argv)
     if (file) {
         bool others = a.kind || a.channel || a.customer || a.name || a.phone || a.address || a.region
                       || a.product || a.serial || a.card || a.branch || a.priority || a.description
-                      || a.answered || a.resolution;
+                      || a.answered || a.resolution || a.flags;
         if (others) {
             fprintf (stderr, "kefuctl submit: --file replaces the other request options; give one or the other\n");
             return KCTL_USAGE;

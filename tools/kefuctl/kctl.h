@@ -73,6 +73,7 @@ int cmd_due (kctl_t *k, int argc, char **argv);
 typedef struct {
     const char *kind, *channel, *customer, *name, *phone, *address, *region;
     const char *product, *serial, *card, *branch, *priority, *description, *resolution;
+    const char *flags;   /* "safety,media_risk" */
     bool answered;
 } submit_args_t;
 
