@@ -203,6 +203,29 @@ def test_an_assigned_repair_starts_its_arrange_clock():
                  "arrange clock_started")
 
 
+def test_kefuctl_clocks_shows_due_remaining_and_status():
+    t0 = us(2026, 11, 24, 9, 0)         # Tuesday, inside SH01's 08:00-18:00
+    S.set_clock(t0)
+    out = S.kefuctl("submit", "--channel", "hotline", "--kind", "complaint", "--name", "钱芳",
+                    "--phone", "13611112222", "--address", "上海市徐汇区宜山路1号", "--region", "SH",
+                    "--description", "投诉：上门未带配件", json_out=True)
+    assert out["joined"] is False and out["branch"] == "SH01", out
+    tid = out["ticket_id"]
+    clock_row(tid, "first_response")
+
+    def first_response():
+        return {c["clock"]: c for c in S.kefuctl("clocks", str(tid), json_out=True)}["first_response"]
+    fr = first_response()
+    assert (fr["due"], fr["status"], fr["remaining_seconds"]) == ("2026-11-24T10:00:00+08:00", "on track", 3600), fr
+    S.set_clock(t0 + 50 * MINUTE)       # past the 80 % warning, before the deadline
+    fr = first_response()
+    assert (fr["status"], fr["remaining_seconds"]) == ("at risk", 600), fr
+    table = S.kefuctl("clocks", str(tid)).stdout
+    assert "first_response" in table and "at risk" in table and "2026-11-24 10:00 CST" in table, table
+    missing = S.kefuctl("clocks", "999999", check=False)
+    assert missing.returncode == 1 and "no SLA clocks" in missing.stderr
+
+
 def test_a_bad_sla_file_stops_the_dispatcher_with_file_line_and_key():
     bad = os.path.join(S.tmp, "bad-sla.yaml")
     with open(bad, "w", encoding="utf-8") as f:

@@ -53,9 +53,7 @@ static void s_due_utc (int64_t us, char *out, size_t size)
               (int) (rest % 3600 / 60), (int) (rest % 60));
 }
 
-/*  Local time in the calendar's zone: people ("2025-02-05 10:00 CST",
- *  seconds only when not zero) and machines ("2025-02-05T10:00:00+08:00"). */
-static void s_due_local (const tz_t *tz, int64_t us, char *human, size_t hsize, char *iso, size_t isize)
+void kctl_local_time (const tz_t *tz, int64_t us, char *human, size_t hsize, char *iso, size_t isize)
 {
     tz_civil_t c;
     tz_utc_to_local (tz, us, &c);
@@ -231,8 +229,8 @@ int cmd_due (kctl_t *k, int argc, char **argv)
               a.written == 1 ? "" : "s");
     s_due_utc (a.start_us, start_utc, sizeof start_utc);
     s_due_utc (due, due_utc, sizeof due_utc);
-    s_due_local (cal_tz (cal), a.start_us, start_h, sizeof start_h, start_iso, sizeof start_iso);
-    s_due_local (cal_tz (cal), due, due_h, sizeof due_h, due_iso, sizeof due_iso);
+    kctl_local_time (cal_tz (cal), a.start_us, start_h, sizeof start_h, start_iso, sizeof start_iso);
+    kctl_local_time (cal_tz (cal), due, due_h, sizeof due_h, due_iso, sizeof due_iso);
     s_due_branch_name (db, a.branch, name, sizeof name);
     if (k->json) {
         out = cJSON_CreateObject ();

@@ -17,6 +17,7 @@
 
 #include "args.h"
 #include "config.h"
+#include "tz.h"
 
 #define KCTL_OK 0
 #define KCTL_FAILED 1
@@ -67,6 +68,11 @@ int cmd_show (kctl_t *k, int argc, char **argv);
 int cmd_list (kctl_t *k, int argc, char **argv);
 int cmd_admin (kctl_t *k, int argc, char **argv);
 int cmd_due (kctl_t *k, int argc, char **argv);
+int cmd_clocks (kctl_t *k, int argc, char **argv);
+
+/*  Local time in a zone, for people ("2025-02-05 10:00 CST", seconds only
+ *  when not zero) and machines ("2025-02-05T10:00:00+08:00"). */
+void kctl_local_time (const tz_t *tz, int64_t us, char *human, size_t hsize, char *iso, size_t isize);
 
 /*  The submit request body built from command-line values (used by
  *  cmd_submit, exposed for tests). Fields left NULL are omitted. */
