@@ -226,6 +226,28 @@ def test_kefuctl_clocks_shows_due_remaining_and_status():
     assert missing.returncode == 1 and "no SLA clocks" in missing.stderr
 
 
+def test_kefuctl_board_counts_open_tickets_by_their_worst_clock():
+    t1 = us(2026, 11, 25, 9, 0)         # Wednesday, inside SH01's hours
+    S.set_clock(t1)
+    tid = S.kefuctl("submit", "--channel", "hotline", "--kind", "complaint", "--name", "孙悦",
+                    "--phone", "13633334444", "--address", "上海市徐汇区宜山路2号", "--region", "SH",
+                    "--description", "投诉：预约时间没人来", json_out=True)["ticket_id"]
+    clock_row(tid, "first_response")
+
+    def mine(board):
+        return [t for t in board["tickets"] if t["ticket_id"] == tid]
+    board = S.kefuctl("board", "--branch", "SH01", json_out=True)
+    assert mine(board) == [] and board["branches"]["SH01"]["green"] >= 1, board   # green: not listed
+    S.set_clock(t1 + 70 * MINUTE)       # first_response (1 business hour) is 10 min overdue
+    board = S.kefuctl("board", "--branch", "SH01", json_out=True)
+    assert [(t["colour"], t["clock"], t["minutes_left"]) for t in mine(board)] == \
+        [("red", "first_response", -10)], board
+    reds = [t for t in board["tickets"] if t["colour"] == "red"]
+    assert board["branches"]["SH01"]["red"] == len(reds)
+    table = S.kefuctl("board").stdout
+    assert "SLA board" in table and "SH01" in table and "overdue 0 h 10 min" in table, table
+
+
 def test_a_bad_sla_file_stops_the_dispatcher_with_file_line_and_key():
     bad = os.path.join(S.tmp, "bad-sla.yaml")
     with open(bad, "w", encoding="utf-8") as f:

@@ -1,6 +1,6 @@
 /*  kefuctl — the command-line client and admin tool of kefu: parses the
  *  global options and the command name, and hands over to the command
- *  (cmd_submit.c, cmd_show.c, cmd_list.c, cmd_due.c, cmd_clocks.c, admin.c).
+ *  (cmd_submit.c, cmd_show.c, cmd_list.c, cmd_due.c, cmd_clocks.c, cmd_board.c, admin.c).
  *  docs/kefuctl.md is the manual. */
 #include <locale.h>
 #include <stdio.h>
@@ -17,6 +17,7 @@ static const char s_usage[] =
     "  list [filters]             tickets (kefuctl list --help)\n"
     "  due --branch B --hours N   when a promise of N business hours is due (kefuctl due --help)\n"
     "  clocks ID                  a ticket's SLA clocks: target, due, remaining, state, level\n"
+    "  board [--branch B] [--watch N]  the SLA board: open tickets green / yellow / red per branch\n"
     "  admin migrate              apply database migrations\n"
     "  admin load ORG.yaml        load the organisation into the reference tables\n"
     "  admin dead-letters [--service S]   list dead letters\n"
@@ -60,7 +61,7 @@ int main (int argc, char **argv)
             rc = KCTL_OK;
         }
         else {
-            fputs ("kefuctl: the command is missing (expected submit, show, list, due, clocks or admin; kefuctl --help)\n", stderr);
+            fputs ("kefuctl: the command is missing (expected submit, show, list, due, clocks, board or admin; kefuctl --help)\n", stderr);
             rc = KCTL_USAGE;
         }
     }
@@ -74,6 +75,8 @@ int main (int argc, char **argv)
         rc = cmd_due (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "clocks") == 0)
         rc = cmd_clocks (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "board") == 0)
+        rc = cmd_board (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "admin") == 0)
         rc = cmd_admin (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "help") == 0) {
@@ -81,7 +84,7 @@ int main (int argc, char **argv)
         rc = KCTL_OK;
     }
     else {
-        fprintf (stderr, "kefuctl: unknown command \"%s\" (expected submit, show, list, due, clocks or admin)\n", argv[i]);
+        fprintf (stderr, "kefuctl: unknown command \"%s\" (expected submit, show, list, due, clocks, board or admin)\n", argv[i]);
         rc = KCTL_USAGE;
     }
     kctl_fini (&k);
