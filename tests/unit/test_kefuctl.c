@@ -366,22 +366,24 @@ typedef struct {
     int requests;           /* requests seen */
     char request_ids[8][64];
     volatile int bound;
+    volatile int done;      /* set when the client returned: the fake stops */
     void *ctx;
 } fake_intake_t;
 
 static void *s_fake_intake (void *arg)
 {
     fake_intake_t *f = arg;
-    void *sock = tr_socket (f->ctx, ZMQ_ROUTER, 100, 3000);
+    /* short receive time-out: the loop serves until the client is done, so
+     * a reply lost in transit is answered again on the client's resend */
+    void *sock = tr_socket (f->ctx, ZMQ_ROUTER, 100, 50);
     tr_bind (sock, "tcp://127.0.0.1:*", f->endpoint, sizeof f->endpoint);
     __atomic_store_n (&f->bound, 1, __ATOMIC_SEQ_CST);
-    int total = f->unavailable_first + f->silent_first + 1;
-    while (f->requests < total) {
+    while (!__atomic_load_n (&f->done, __ATOMIC_SEQ_CST)) {
         char *frames[4];
         size_t sizes[4];
         int n = tr_recv (sock, frames, sizes, 4, 0);
         if (n < 0)
-            break; /* receive time-out: the client gave up */
+            continue; /* receive time-out: look at `done` again */
         cJSON *req = n == 3 ? cJSON_Parse (frames[2]) : NULL;
         const cJSON *body = cJSON_GetObjectItem (req, "body");
         if (f->requests < 8)
@@ -419,6 +421,7 @@ static client_status_t s_call_fake (fake_intake_t *f, int retries, cJSON **res, 
     client_opts_t opts = { f->endpoint, 1500, retries, 20, 40 };
     client_status_t st = client_call (&opts, "ticket.submit", body, res, err, errsize);
     cJSON_Delete (body);
+    __atomic_store_n (&f->done, 1, __ATOMIC_SEQ_CST);
     pthread_join (th, NULL);
     zmq_ctx_term (f->ctx);
     return st;
@@ -448,8 +451,10 @@ UNIT_TEST (kefuctl_client_resends_after_timeout)
         return;
     }
     cJSON_Delete (res);
-    UNIT_ASSERT_INT_EQ (f.requests, 2);
-    UNIT_ASSERT_STR_EQ (f.request_ids[1], f.request_ids[0]);
+    /* at least the ignored request and its resend, all with one request_id */
+    UNIT_ASSERT (f.requests >= 2);
+    for (int i = 1; i < f.requests && i < 8; i++)
+        UNIT_ASSERT_STR_EQ (f.request_ids[i], f.request_ids[0]);
 }
 
 UNIT_TEST (kefuctl_client_gives_up_after_retries)
