@@ -40,6 +40,9 @@ if [ -z "${KEFU_DB_CONNINFO:-}" ]; then
     started_pg=1
 fi
 echo "database: $KEFU_DB_CONNINFO"
+# For kefuctl's database commands (due, clocks, board, admin) in another
+# terminal: `. run/env` sets the same connection.
+printf "export KEFU_DB_CONNINFO='%s'\n" "$KEFU_DB_CONNINFO" >"$state/env"
 
 "$kefuctl" admin migrate
 "$kefuctl" admin load deploy/demo/org.yaml
@@ -58,7 +61,8 @@ sleep 1
 echo
 "$kefuctl" list --limit 20
 echo
-echo "try: $kefuctl show 1    |    $kefuctl list --status unassigned"
+echo "try, in another terminal:  $kefuctl show 1    |    $kefuctl list --status unassigned"
+echo "  and after  . $state/env :  $kefuctl board    |    $kefuctl clocks 1"
 echo "following the logs; Ctrl-C stops everything."
 tail -n 0 -F "$state/logs/intake.log" "$state/logs/dispatch.log" &
 pids+=($!)
