@@ -34,6 +34,19 @@ void unit_fail (const char *file, int line, const char *fmt, ...)
     fputc ('\n', stdout);
 }
 
+bool unit_refused (bool loaded, const char *what, const char *err, const char *want)
+{
+    if (loaded) {
+        printf ("    accepted but should not have been: %s\n", what);
+        return false;
+    }
+    if (!err || !strstr (err, want)) {
+        printf ("    got: %s\n    want: %s\n", err ? err : "(null)", want);
+        return false;
+    }
+    return true;
+}
+
 static bool s_selected (const char *name, int argc, char **argv)
 {
     if (argc <= 1)

@@ -147,17 +147,12 @@ static bool s_refused (const char *from, const char *to, const char *expected)
     }
     char err[512] = "";
     org_t *org = org_load_string ("org.yaml", text, err, sizeof err);
+    bool loaded = org != NULL;
+    org_destroy (&org);
+    char what[512];
+    snprintf (what, sizeof what, "%s -> %s", from, to);
     free (text);
-    if (org) {
-        org_destroy (&org);
-        printf ("    loaded but should not have: %s -> %s\n", from, to);
-        return false;
-    }
-    if (!strstr (err, expected)) {
-        printf ("    got: %s\n    want: %s\n", err, expected);
-        return false;
-    }
-    return true;
+    return unit_refused (loaded, what, err, expected);
 }
 
 UNIT_TEST (org_base_text_is_valid)
@@ -389,17 +384,11 @@ static bool s_calendar_refused (const char *name, const char *calendar, const ch
 {
     char *text = s_with_calendar (calendar, dir), err[1024] = "";
     org_t *org = text ? org_load_string (name, text, err, sizeof err) : NULL;
+    bool loaded = org != NULL;
+    org_destroy (&org);
+    bool ok = text && unit_refused (loaded, text, err, expected);
     free (text);
-    if (org) {
-        org_destroy (&org);
-        printf ("    loaded but should not have: calendar %s, calendars_dir %s\n", calendar, dir ? dir : "(none)");
-        return false;
-    }
-    if (!strstr (err, expected)) {
-        printf ("    got: %s\n    want: %s\n", err, expected);
-        return false;
-    }
-    return true;
+    return ok;
 }
 
 UNIT_TEST (org_branch_calendars_load)

@@ -17,6 +17,11 @@ typedef void (*unit_fn) (void);
 void unit_register (const char *name, const char *file, unit_fn fn);
 void unit_fail (const char *file, int line, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
 
+/*  For "bad input must be refused with this reason" tests: true when the
+ *  loader refused (loaded is false) and err contains want; otherwise prints
+ *  what went wrong, naming the input by `what`, and returns false. */
+bool unit_refused (bool loaded, const char *what, const char *err, const char *want);
+
 #define UNIT_TEST(name)                                                        \
     static void unit_##name (void);                                            \
     __attribute__ ((constructor)) static void unit_register_##name (void)      \
