@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "org.h"
+#include "smtp_text.h"
 #include "yamltree.h"
 
 const char *const cfg_service_names[CFG_SERVICE_COUNT] = {
@@ -21,6 +22,7 @@ static const char *const s_kinds[] = {
     "consultation", "repair", "installation", "complaint", "return", "suggestion", NULL,
 };
 static const char *const s_log_levels[] = { "debug", "info", "warn", "error", NULL };
+static const char *const s_notify_adapters[] = { "log", "file", "smtp", NULL }; /* cfg_notify_adapter_t */
 
 #define CFG_MAX_CONNINFO 4096
 #define CFG_MAX_ENDPOINT 256
@@ -265,6 +267,85 @@ static int s_load_dispatch (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
     return yt_check_unknown (doc, map, known);
 }
 
+/*  True for a host name (letters, digits, - and .) or an IP address. */
+static bool s_host_valid (const char *host)
+{
+    if (!*host)
+        return false;
+    for (const char *c = host; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-'
+              || *c == '.' || *c == ':'))
+            return false;
+    return true;
+}
+
+/*  notify.smtp: the relay (docs/configuration.md "notify"). */
+static int s_load_smtp (cfg_t *self, yt_doc_t *doc, yt_node_t *map)
+{
+    static const char *const known[] = { "host", "port", "from", "helo", "timeout_ms", "username",
+                                         "password", NULL };
+    if (yt_str (doc, map, "host", true, 253, &self->smtp_host) != 0)
+        return -1;
+    if (!s_host_valid (self->smtp_host))
+        return yt_fail (doc, yt_get (map, "host"), "\"%s\": expected a host name or an IP address",
+                        self->smtp_host);
+    if (s_int (doc, map, "port", 1, 65535, &self->smtp_port) != 0
+        || s_int (doc, map, "timeout_ms", 100, 60000, &self->smtp_timeout_ms) != 0
+        || yt_str (doc, map, "from", true, 254, &self->smtp_from) != 0)
+        return -1;
+    const char *problem = smtp_address_problem (self->smtp_from);
+    if (problem)
+        return yt_fail (doc, yt_get (map, "from"), "\"%s\": not a usable sender address: %s", self->smtp_from,
+                        problem);
+    if (yt_str (doc, map, "helo", false, 255, &self->smtp_helo) != 0)
+        return -1;
+    if (self->smtp_helo && !s_host_valid (self->smtp_helo))
+        return yt_fail (doc, yt_get (map, "helo"), "\"%s\": expected a host name (mail.example.com)",
+                        self->smtp_helo);
+    if (yt_free_text (doc, map, "username", false, 255, &self->smtp_username) != 0
+        || yt_free_text (doc, map, "password", false, CFG_MAX_PASSWORD, &self->smtp_password) != 0)
+        return -1;
+    /* a username without a password is checked when the dispatcher opens the
+     * adapter (notify_new_from_config): KEFU_SMTP_PASSWORD is the dispatcher's
+     * secret, and kefuctl reads this file without it */
+    if (self->smtp_password && !self->smtp_username)
+        return yt_fail (doc, yt_get (map, "password"), "a password needs notify.smtp.username");
+    return yt_check_unknown (doc, map, known);
+}
+
+/*  notify: which adapter, and its settings. The keys of an adapter not
+ *  chosen are refused rather than silently unused. */
+static int s_load_notify (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
+{
+    static const char *const known[] = { "adapter", "file", "smtp", NULL };
+    yt_node_t *map;
+    if (s_section (doc, root, "notify", &map) != 0 || !map)
+        return map ? -1 : 0;
+    if (yt_str (doc, map, "file", false, CFG_MAX_PATH, &self->notify_file) != 0)
+        return -1;
+    if (self->notify_file && (!*self->notify_file || s_has_control (self->notify_file)))
+        return yt_fail (doc, yt_get (map, "file"), "expected a file path");
+    int adapter = self->notify_file ? CFG_NOTIFY_FILE : CFG_NOTIFY_LOG;
+    if (yt_enum (doc, map, "adapter", false, s_notify_adapters, &adapter) != 0)
+        return -1;
+    self->notify_adapter = (cfg_notify_adapter_t) adapter;
+    const char *name = s_notify_adapters[adapter];
+    if (adapter == CFG_NOTIFY_FILE && !self->notify_file)
+        return yt_fail (doc, yt_get (map, "adapter"), "file needs notify.file (the path to append to)");
+    if (adapter != CFG_NOTIFY_FILE && self->notify_file)
+        return yt_fail (doc, yt_get (map, "file"), "only used by adapter: file (the adapter is %s)", name);
+    yt_node_t *smtp;
+    if (s_section (doc, map, "smtp", &smtp) != 0)
+        return -1;
+    if (smtp && adapter != CFG_NOTIFY_SMTP)
+        return yt_fail (doc, smtp, "only used by adapter: smtp (the adapter is %s)", name);
+    if (adapter == CFG_NOTIFY_SMTP && !smtp)
+        return yt_missing (doc, map, "smtp", "the relay's host and from");
+    if (smtp && s_load_smtp (self, doc, smtp) != 0)
+        return -1;
+    return yt_check_unknown (doc, map, known);
+}
+
 static int s_load_root (cfg_t *self, yt_doc_t *doc)
 {
     static const char *const known[] = {
@@ -278,17 +359,8 @@ static int s_load_root (cfg_t *self, yt_doc_t *doc)
     if (s_load_database (self, doc, root) != 0 || s_load_messaging (self, doc, root) != 0
         || s_load_services (self, doc, root) != 0 || s_load_dispatch (self, doc, root) != 0)
         return -1;
-    yt_node_t *notify;
-    if (s_section (doc, root, "notify", &notify) != 0)
+    if (s_load_notify (self, doc, root) != 0)
         return -1;
-    if (notify) {
-        static const char *const known_notify[] = { "file", NULL };
-        if (yt_str (doc, notify, "file", false, CFG_MAX_PATH, &self->notify_file) != 0
-            || yt_check_unknown (doc, notify, known_notify) != 0)
-            return -1;
-        if (self->notify_file && (!*self->notify_file || s_has_control (self->notify_file)))
-            return yt_fail (doc, yt_get (notify, "file"), "expected a file path");
-    }
     if (yt_str (doc, root, "schemas_dir", false, CFG_MAX_PATH, &self->schemas_dir) != 0)
         return -1;
     if (!*self->schemas_dir || s_has_control (self->schemas_dir))
@@ -338,6 +410,9 @@ static int s_defaults (cfg_t *self)
     self->min_grade_other = GRADE_TRAINEE;
     self->sla_file = s_strdup ("deploy/demo/sla.yaml");
     self->sla_tick_ms = 1000;
+    self->notify_adapter = CFG_NOTIFY_LOG;
+    self->smtp_port = 25;
+    self->smtp_timeout_ms = 5000;
     self->schemas_dir = s_strdup ("schemas");
     self->log_level = LOG_INFO;
     return self->db_conninfo && self->db_role_prefix && self->intake_api && self->schemas_dir
@@ -376,7 +451,8 @@ static int s_env_overrides (cfg_t *self, char *err, size_t errsize)
     if (s_env ("KEFU_DB_CONNINFO", CFG_MAX_CONNINFO, &self->db_conninfo, err, errsize) != 0
         || s_env ("KEFU_DB_PASSWORD", CFG_MAX_PASSWORD, &self->db_password, err, errsize) != 0
         || s_env ("KEFU_INTAKE_API", CFG_MAX_ENDPOINT, &self->intake_api, err, errsize) != 0
-        || s_env ("KEFU_SCHEMAS_DIR", CFG_MAX_PATH, &self->schemas_dir, err, errsize) != 0)
+        || s_env ("KEFU_SCHEMAS_DIR", CFG_MAX_PATH, &self->schemas_dir, err, errsize) != 0
+        || s_env ("KEFU_SMTP_PASSWORD", CFG_MAX_PASSWORD, &self->smtp_password, err, errsize) != 0)
         return -1;
     const char *api = getenv ("KEFU_INTAKE_API");
     const char *problem = api && *api ? s_endpoint_problem (api, true) : NULL;
@@ -461,6 +537,11 @@ void cfg_destroy (cfg_t **self_p)
     free (self->schemas_dir);
     free (self->sla_file);
     free (self->notify_file);
+    free (self->smtp_host);
+    free (self->smtp_from);
+    free (self->smtp_helo);
+    free (self->smtp_username);
+    free (self->smtp_password);
     free (self);
     *self_p = NULL;
 }
@@ -671,6 +752,10 @@ void cfg_log (const cfg_t *self)
         s_buf_str (&kinds, self->visit_kinds[i]);
     }
     char *endpoints = s_buf_finish (&eps), *visit = s_buf_finish (&kinds);
+    char smtp[320] = "-"; /* the relay, never its password */
+    if (self->notify_adapter == CFG_NOTIFY_SMTP)
+        snprintf (smtp, sizeof smtp, "%s:%d from %s%s", self->smtp_host, self->smtp_port, self->smtp_from,
+                  self->smtp_username ? " with AUTH" : "");
     log_kv (LOG_INFO, "config", "path", self->path, "conninfo", conninfo, "role_prefix",
             self->db_role_prefix, "password", self->db_password ? "set" : "unset",
             "reconnect_max_ms", nums[0], "ack_timeout_ms", nums[1], "retry_initial_ms", nums[2],
@@ -680,7 +765,8 @@ void cfg_log (const cfg_t *self)
             nums[9], "min_grade_repair", org_grade_names[self->min_grade_repair],
             "min_grade_premium", org_grade_names[self->min_grade_premium], "min_grade_other",
             org_grade_names[self->min_grade_other], "sla_file", self->sla_file, "sla_tick_ms",
-            nums[10], "notify_file", self->notify_file ? self->notify_file : "(log)", "schemas_dir", self->schemas_dir, "log_level",
+            nums[10], "notify_file", self->notify_file ? self->notify_file : "(log)",
+            "notify_adapter", s_notify_adapters[self->notify_adapter], "smtp", smtp, "schemas_dir", self->schemas_dir, "log_level",
             s_log_levels[self->log_level], NULL);
     free (conninfo);
     free (endpoints);

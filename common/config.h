@@ -7,6 +7,7 @@
  *    KEFU_DB_PASSWORD   password for the service's role (if the server asks)
  *    KEFU_INTAKE_API    the intake request endpoint kefuctl talks to
  *    KEFU_SCHEMAS_DIR   where schemas/ lives
+ *    KEFU_SMTP_PASSWORD the SMTP relay's password (notify.smtp.password)
  *  Each service connects as its own role: user "kefu_<service>"
  *  (database.role_prefix, default "kefu_"); kefuctl admin uses "kefu_owner".
  */
@@ -20,6 +21,9 @@
 
 #define CFG_SERVICE_COUNT 6
 extern const char *const cfg_service_names[CFG_SERVICE_COUNT]; /* intake, dispatch, qc, billing, callback, claims */
+
+/*  notify.adapter: where SLA warnings and escalations go (common/notify.h). */
+typedef enum { CFG_NOTIFY_LOG, CFG_NOTIFY_FILE, CFG_NOTIFY_SMTP } cfg_notify_adapter_t;
 
 typedef struct {
     char *bind;        /* inbound message endpoint, default "tcp://127.0.0.1:*" */
@@ -60,6 +64,14 @@ typedef struct {
     int sla_tick_ms;            /* dispatch.sla_tick_ms: SLA timer period, default 1000 */
     /* notify: */
     char *notify_file;          /* notify.file: JSON lines of notifications; NULL = the service log */
+    cfg_notify_adapter_t notify_adapter; /* notify.adapter: default file when notify.file is set, else log */
+    char *smtp_host;            /* notify.smtp.host (required for smtp) */
+    int smtp_port;              /* notify.smtp.port, default 25 */
+    char *smtp_from;            /* notify.smtp.from (required for smtp) */
+    char *smtp_helo;            /* notify.smtp.helo; NULL = this host's name */
+    int smtp_timeout_ms;        /* notify.smtp.timeout_ms, default 5000 */
+    char *smtp_username;        /* notify.smtp.username; NULL = no AUTH */
+    char *smtp_password;        /* notify.smtp.password, or KEFU_SMTP_PASSWORD */
 
     char *schemas_dir;          /* schemas_dir, default "schemas" */
     log_level_t log_level;      /* log.level, default info */

@@ -21,6 +21,10 @@ struct notify_s {
     const char *name;
     s_deliver_fn deliver;
     int fd;  /* file adapter; -1 otherwise */
+    /* an adapter of its own (notify_new_adapter): gets the parts, not a JSON line */
+    notify_send_fn send;
+    void *impl;
+    void (*impl_free) (void *);
 };
 
 static int s_deliver_file (notify_t *self, const char *line, char *err, size_t errsize)
@@ -87,12 +91,63 @@ notify_t *notify_new_log (void)
     return self;
 }
 
+notify_t *notify_new_adapter (const char *name, notify_send_fn send, void *impl, void (*impl_free) (void *))
+{
+    notify_t *self = send ? calloc (1, sizeof *self) : NULL;
+    if (!self) {
+        if (impl_free)
+            impl_free (impl);
+        return NULL;
+    }
+    self->name = name ? name : "adapter";
+    self->send = send;
+    self->impl = impl;
+    self->impl_free = impl_free;
+    self->fd = -1;
+    return self;
+}
+
+notify_t *notify_new_from_config (const cfg_t *cfg, char *err, size_t errsize)
+{
+    if (!cfg) {
+        snprintf (err, errsize, "notify: no configuration");
+        return NULL;
+    }
+    if (cfg->notify_adapter == CFG_NOTIFY_SMTP) {
+        if (cfg->smtp_username && !cfg->smtp_password) {
+            snprintf (err, errsize,
+                      "notify.smtp.username \"%s\" needs a password: set the environment variable "
+                      "KEFU_SMTP_PASSWORD (or notify.smtp.password)",
+                      cfg->smtp_username);
+            return NULL;
+        }
+        notify_smtp_opts_t opts = {
+            .host = cfg->smtp_host,
+            .port = cfg->smtp_port,
+            .from = cfg->smtp_from,
+            .helo = cfg->smtp_helo,
+            .timeout_ms = cfg->smtp_timeout_ms,
+            .username = cfg->smtp_username,
+            .password = cfg->smtp_username ? cfg->smtp_password : NULL,
+        };
+        return notify_new_smtp (&opts, err, errsize);
+    }
+    if (cfg->notify_adapter == CFG_NOTIFY_FILE)
+        return notify_new_file (cfg->notify_file, err, errsize);
+    notify_t *self = notify_new_log ();
+    if (!self)
+        snprintf (err, errsize, "out of memory");
+    return self;
+}
+
 void notify_destroy (notify_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
     if ((*self_p)->fd >= 0)
         close ((*self_p)->fd);
+    if ((*self_p)->impl_free)
+        (*self_p)->impl_free ((*self_p)->impl);
     free (*self_p);
     *self_p = NULL;
 }
@@ -109,6 +164,8 @@ int notify_send (notify_t *self, const notify_recipient_t *recipient, const char
         snprintf (err, errsize, "notify_send: missing adapter, recipient, subject or body");
         return -1;
     }
+    if (self->send)
+        return self->send (self->impl, recipient, key, subject, body, err, errsize);
     char now[40];
     clock_format_us (clock_now_us (), now, sizeof now);
     cJSON *obj = cJSON_CreateObject ();

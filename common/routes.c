@@ -19,6 +19,7 @@ static const char *const s_to_intake[] = { "intake", NULL };
 
 static const s_route_t s_routes[] = {
     { "ticket.created", s_to_dispatch },
+    { "ticket.updated", s_to_dispatch },
     { "workorder.assigned", s_to_intake },
     { "workorder.unassigned", s_to_intake },
     { "sla.clock", s_to_intake },
@@ -30,6 +31,7 @@ static const s_route_t s_routes[] = {
 
 static const char *const s_types[S_ROUTE_COUNT + 1] = {
     "ticket.created",
+    "ticket.updated",
     "workorder.assigned",
     "workorder.unassigned",
     "sla.clock",

@@ -1,7 +1,7 @@
 /*  service — the process frame every kefu service shares (see service.h):
  *  command line, configuration, schemas, database role, bus, one poll loop
  *  with one timer, readiness and database state in the log, clean stop on
- *  SIGTERM/SIGINT.
+ *  SIGTERM/SIGINT, the service's reload hook on SIGHUP.
  */
 #include "service.h"
 
@@ -43,6 +43,9 @@ struct svc_s {
     void *timer_ctx;
     int timer_ms;
 
+    svc_reload_fn reload_fn;
+    void *reload_ctx;
+
     volatile sig_atomic_t stop_requested;
 };
 
@@ -53,6 +56,16 @@ static void s_on_signal (int sig)
 {
     (void) sig;
     s_signalled = 1;
+}
+
+/*  SIGHUP only raises a flag: the loop runs the reload hook, where it may
+ *  allocate, log and use the database. */
+static volatile sig_atomic_t s_reload_requested = 0;
+
+static void s_on_hup (int sig)
+{
+    (void) sig;
+    s_reload_requested = 1;
 }
 
 static void s_usage (FILE *out, const char *service)
@@ -186,11 +199,12 @@ svc_t *svc_new (const char *service, int argc, char **argv)
     db_set_max_backoff_ms (self->db, self->cfg->db_retry_max_ms);
 
     /* ZeroMQ's threads start with the first socket and inherit the signal
-     * mask: block SIGTERM/SIGINT while they are made, so the signals reach
-     * this thread and interrupt zmq_poll. */
+     * mask: block SIGTERM/SIGINT/SIGHUP while they are made, so the signals
+     * reach this thread and interrupt zmq_poll. */
     sigemptyset (&block);
     sigaddset (&block, SIGTERM);
     sigaddset (&block, SIGINT);
+    sigaddset (&block, SIGHUP);
     blocked = sigprocmask (SIG_BLOCK, &block, &saved) == 0;
     self->zctx = zmq_ctx_new ();
     if (self->zctx)
@@ -285,22 +299,55 @@ int svc_set_timer (svc_t *self, int interval_ms, svc_timer_fn fn, void *ctx)
     return 0;
 }
 
+int svc_on_reload (svc_t *self, svc_reload_fn fn, void *ctx)
+{
+    if (!self || !fn)
+        return -1;
+    self->reload_fn = fn;
+    self->reload_ctx = ctx;
+    return 0;
+}
+
 void svc_stop (svc_t *self)
 {
     if (self)
         self->stop_requested = 1;
 }
 
-static int s_install_signals (struct sigaction *old_term, struct sigaction *old_int)
+static int s_install_signals (struct sigaction *old_term, struct sigaction *old_int,
+                              struct sigaction *old_hup)
 {
-    struct sigaction sa;
+    struct sigaction sa, hup;
     memset (&sa, 0, sizeof sa);
     sa.sa_handler = s_on_signal;
     sigemptyset (&sa.sa_mask);
     sa.sa_flags = 0; /* no SA_RESTART: zmq_poll returns EINTR */
-    if (sigaction (SIGTERM, &sa, old_term) != 0 || sigaction (SIGINT, &sa, old_int) != 0)
+    /* SIGHUP comes in normal operation: SA_RESTART spares a blocking read or
+     * write elsewhere an EINTR; poll(), and so zmq_poll, is interrupted
+     * anyway, so the reload still runs at once */
+    hup = sa;
+    hup.sa_handler = s_on_hup;
+    hup.sa_flags = SA_RESTART;
+    if (sigaction (SIGTERM, &sa, old_term) != 0 || sigaction (SIGINT, &sa, old_int) != 0
+        || sigaction (SIGHUP, &hup, old_hup) != 0)
         return -1;
     return 0;
+}
+
+/*  Runs the reload hook for a SIGHUP that arrived since the last pass. */
+static void s_reload_if_asked (svc_t *self)
+{
+    if (!s_reload_requested)
+        return;
+    s_reload_requested = 0;
+    if (!self->reload_fn) {
+        log_kv (LOG_INFO, "reload_ignored", "reason",
+                "SIGHUP: this service has no configuration to reload (kefu.yaml needs a restart)",
+                NULL);
+        return;
+    }
+    log_kv (LOG_INFO, "reload_requested", "signal", "SIGHUP", NULL);
+    self->reload_fn (self, self->reload_ctx);
 }
 
 int svc_run (svc_t *self)
@@ -308,8 +355,9 @@ int svc_run (svc_t *self)
     if (!self)
         return -1;
     s_signalled = 0;
-    struct sigaction old_term, old_int;
-    if (s_install_signals (&old_term, &old_int) != 0) {
+    s_reload_requested = 0;
+    struct sigaction old_term, old_int, old_hup;
+    if (s_install_signals (&old_term, &old_int, &old_hup) != 0) {
         log_kv (LOG_ERROR, "start_failed", "reason", "cannot install signal handlers", NULL);
         return -1;
     }
@@ -334,6 +382,7 @@ int svc_run (svc_t *self)
                 log_kv (LOG_WARN, "database_unavailable", "reason", db_error (self->db), NULL);
             state = up;
         }
+        s_reload_if_asked (self);
         /* The first tick after connecting writes our endpoints row, so
          * peers can find us by the time "ready" is logged. */
         int wait = bus_tick (self->bus);
@@ -394,6 +443,7 @@ cleanup:;
     snprintf (dead, sizeof dead, "%ld", st.dead_lettered);
     sigaction (SIGTERM, &old_term, NULL);
     sigaction (SIGINT, &old_int, NULL);
+    sigaction (SIGHUP, &old_hup, NULL);
     log_kv (LOG_INFO, "stopping", "sent", sent, "acked", acked, "applied", applied,
             "duplicates", dup, "dead_lettered", dead, NULL);
     return rc;

@@ -2,7 +2,8 @@
  *  parse --config/--instance, load configuration and schemas, open the
  *  database as the service's own role, bind the bus, run one poll loop over
  *  the bus sockets, any extra sockets (intake's request endpoint) and one
- *  timer, log "ready", and stop cleanly on SIGTERM or SIGINT.
+ *  timer, log "ready", stop cleanly on SIGTERM or SIGINT, and call the
+ *  service's reload hook on SIGHUP.
  *
  *  Usage (services/<name>/main.c):
  *      svc_t *svc = svc_new ("dispatch", argc, argv);
@@ -48,8 +49,18 @@ int svc_add_socket (svc_t *self, void *socket, svc_socket_fn fn, void *ctx);
 typedef int (*svc_timer_fn) (svc_t *svc, void *ctx);
 int svc_set_timer (svc_t *self, int interval_ms, svc_timer_fn fn, void *ctx);
 
-/*  Runs until SIGTERM/SIGINT. Returns 0 on a clean stop, -1 on a fatal
- *  start-up failure (cannot bind). */
+/*  Reload hook: after a SIGHUP the loop (never the signal handler) calls
+ *  fn once, between messages and timer runs, so it may use the database
+ *  and swap what the handlers read. fn returns 0 when it applied the new
+ *  configuration, -1 when it kept the old one (it logs why). One hook per
+ *  service; a later call replaces it. Without a hook a SIGHUP is logged
+ *  ("reload_ignored") and changes nothing. kefu.yaml itself is never
+ *  re-read: that takes a restart. */
+typedef int (*svc_reload_fn) (svc_t *svc, void *ctx);
+int svc_on_reload (svc_t *self, svc_reload_fn fn, void *ctx);
+
+/*  Runs until SIGTERM/SIGINT (SIGHUP: the reload hook above). Returns 0 on
+ *  a clean stop, -1 on a fatal start-up failure (cannot bind). */
 int svc_run (svc_t *self);
 
 /*  Asks the loop to stop (tests, fatal errors). */

@@ -310,8 +310,10 @@ static int s_parse_match (sla_config_t *self, yt_doc_t *doc, yt_node_t *item, sl
 
 static int s_parse_target (sla_config_t *self, yt_doc_t *doc, yt_node_t *node, int clock, sla_target_t *t)
 {
-    static const char *const known[] = { "minutes", "hours", "days", "time", "starts_on", "stops_on", NULL };
+    static const char *const known[] = { "minutes", "hours", "days", "time", "starts_on", "stops_on", "on_breach",
+                                         NULL };
     static const char *const units[] = { "minutes", "hours", "days" };
+    static const char *const on_breach[] = { "escalate", "redispatch", NULL };
     static const int64_t max[] = { SLA_MAX_DAYS * 1440, SLA_MAX_DAYS * 24, SLA_MAX_DAYS };
     if (yt_expect (doc, node, YT_MAP) != 0)
         return -1;
@@ -334,15 +336,22 @@ static int s_parse_target (sla_config_t *self, yt_doc_t *doc, yt_node_t *node, i
         return yt_missing (doc, node, "hours", "one of minutes, hours or days: a whole number above 0");
     }
     int64_t amount = 0;
-    int time = 0;
+    int time = 0, breach = 0;
     t->clock = self->clocks[clock].name;
     int starts_on = self->clocks[clock].starts_on, stops_on = self->clocks[clock].stops_on;
     if (yt_int (doc, node, units[unit], true, 1, max[unit], &amount) != 0
         || yt_enum (doc, node, "time", true, s_time_names, &time) != 0
         || s_event (doc, node, "starts_on", false, &starts_on) != 0
         || s_event (doc, node, "stops_on", false, &stops_on) != 0
+        || yt_enum (doc, node, "on_breach", false, on_breach, &breach) != 0
         || yt_check_unknown (doc, node, known) != 0)
         return -1;
+    /* only the assignee's own clock can be taken from him */
+    if (breach == 1 && strcmp (sla_event_names[starts_on], "work_order_assigned") != 0)
+        return yt_fail (doc, yt_get (node, "on_breach"),
+                        "redispatch needs a clock that starts on work_order_assigned (this one starts on %s)",
+                        sla_event_names[starts_on]);
+    t->redispatch = breach == 1;
     if (starts_on == stops_on)
         return yt_fail (doc, yt_get (node, "stops_on") ? yt_get (node, "stops_on") : node,
                         "the clock would start and stop on the same event (%s)", sla_event_names[stops_on]);
@@ -398,10 +407,38 @@ static int s_parse_targets (sla_config_t *self, yt_doc_t *doc, yt_node_t *item, 
     return 0;
 }
 
+/*  reopen_restarts: the policy's clocks that start over when the ticket is
+ *  reopened (a dissatisfied customer's case gets its full promise again). */
+static int s_parse_reopen (yt_doc_t *doc, yt_node_t *item, sla_policy_t *policy)
+{
+    yt_node_t *list = yt_get (item, "reopen_restarts");
+    if (!list)
+        return 0;
+    if (yt_expect (doc, list, YT_SEQ) != 0)
+        return -1;
+    for (size_t i = 0; i < yt_size (list); i++) {
+        yt_node_t *entry = yt_item (list, i);
+        if (yt_expect (doc, entry, YT_SCALAR) != 0)
+            return -1;
+        const char *name = yt_text (entry);
+        sla_target_t *target = NULL;
+        for (int t = 0; t < policy->n_targets; t++)
+            if (strcmp (policy->targets[t].clock, name) == 0)
+                target = &policy->targets[t];
+        if (!target)
+            return yt_fail (doc, entry, "\"%s\" is not one of this policy's targets (a clock the policy "
+                                        "does not run cannot restart)", name);
+        if (target->restart_on_reopen)
+            return yt_fail (doc, entry, "\"%s\" is listed twice", name);
+        target->restart_on_reopen = true;
+    }
+    return 0;
+}
+
 static int s_parse_policy (sla_config_t *self, yt_doc_t *doc, yt_node_t *item, sla_policy_t *policy)
 {
     static const char *const known[] = {
-        "name", "match", "targets", "warn_at_percent", "repeat_escalation_minutes", NULL,
+        "name", "match", "targets", "warn_at_percent", "repeat_escalation_minutes", "reopen_restarts", NULL,
     };
     if (yt_expect (doc, item, YT_MAP) != 0)
         return -1;
@@ -419,7 +456,7 @@ static int s_parse_policy (sla_config_t *self, yt_doc_t *doc, yt_node_t *item, s
     if (s_parse_match (self, doc, item, policy) != 0 || s_parse_targets (self, doc, item, policy) != 0
         || yt_int (doc, item, "warn_at_percent", false, 1, 99, &warn) != 0
         || yt_int (doc, item, "repeat_escalation_minutes", false, 1, SLA_MAX_REPEAT, &repeat) != 0
-        || yt_check_unknown (doc, item, known) != 0)
+        || s_parse_reopen (doc, item, policy) != 0 || yt_check_unknown (doc, item, known) != 0)
         return -1;
     policy->warn_percent = (int) warn;
     policy->repeat_minutes = (int) repeat;

@@ -74,6 +74,8 @@ typedef struct {
     const char *stops_on;   /* another one */
     const char *written_in; /* "minutes", "hours" or "days": how the file put it */
     int line;               /* where it was configured */
+    bool restart_on_reopen; /* the policy's reopen_restarts names it */
+    bool redispatch;        /* on_breach: redispatch (else escalate) */
 } sla_target_t;
 
 /*  One person on a ladder. Strings are borrowed; phone may be NULL. */

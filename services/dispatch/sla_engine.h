@@ -30,7 +30,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 #include "bus.h"
+#include "calendar.h"
 #include "config.h"
 #include "db.h"
 #include "envelope.h"
@@ -56,6 +59,19 @@ void sle_destroy (sle_t **self_p);
 int sle_ensure_config (sle_t *self, char *err, size_t errsize);
 /*  True once the SLA file was refused: the dispatcher must not run. */
 bool sle_config_failed (const sle_t *self);
+
+/*  SIGHUP (from the service loop, between handler invocations): reads
+ *  cfg->sla_file again into a NEW configuration and swaps it in only when
+ *  it loaded completely; logs "sla_reloaded" with its counts and makes the
+ *  cached calendars be read again at their next use. A file that is
+ *  refused, or a database that cannot be read, logs "sla_reload_refused"
+ *  with "file:line: key: reason" and keeps the configuration in effect
+ *  (never a failure of the service). Only clocks started afterwards use
+ *  the new policies: a clock row stores its own target, warning share and
+ *  repeat interval, so running and pending clocks keep theirs; ladders
+ *  are looked up at each firing, so escalations use the new ladders.
+ *  Returns 0, or -1 with the reason in err. */
+int sle_reload (sle_t *self, char *err, size_t errsize);
 
 /*  Inside the "ticket.created" transaction: starts the ticket's clocks
  *  (above). Their rows are computed here and inserted by sle_flush (or by
@@ -88,11 +104,45 @@ void sle_begin (sle_t *self);
 /*  Emits what is kept (in the caller's transaction) and forgets it.
  *  Returns 0, or -1 (database: roll back). */
 int sle_flush (sle_t *self, db_t *db);
+/*  Instead of sle_flush's sla.clock: moves what is kept for the ticket into
+ *  `body`, the body of the ticket's own message of this transaction
+ *  (workorder.assigned), as "sla": [{event, at, clocks}] — sla.clock bodies
+ *  without ticket_id, "stopped" first — so the receiver gets one message
+ *  instead of two or three. The ticket's new clocks (sle_on_ticket_created)
+ *  are inserted first, so that their ids travel. Adds nothing when what is
+ *  kept belongs to another ticket (sle_flush sends it). Returns the number
+ *  of entries added, or -1 (database or memory: roll back). */
+int sle_carry (sle_t *self, db_t *db, const char *ticket_id, const char *branch, cJSON *body);
 
 /*  Timer: fires what is due (in batches of SLE_BATCH, each its own
  *  transaction), then delivers undelivered notifications. Returns the
  *  number of warnings and escalations recorded, or -1 on a database
  *  failure (the next tick tries again). */
 int sle_tick (sle_t *self);
+
+/*  ---- for the clock life (sla_clock_life.c) -------------------------------
+ *  A clock row's target as stored (target_kind, target_amount, time_kind). */
+typedef struct {
+    const char *unit, *amount, *time;
+} sle_target_t;
+
+/*  The branch's business calendar (cached; borrowed). NULL with err. */
+const cal_t *sle_calendar (sle_t *self, db_t *db, const char *branch, char *err, size_t errsize);
+/*  Due and warning instants of `target` started at `start`. */
+int sle_target_deadlines (const cal_t *cal, const sle_target_t *target, int warn_percent, int64_t start,
+                          int64_t *due, int64_t *warn, char *err, size_t errsize);
+/*  Adds one clock that started (or stopped) at `at` to the sla.clock
+ *  started (or stopped) that sle_flush sends. */
+int sle_clock_note (sle_t *self, db_t *db, const char *branch, const char *ticket_id, const char *clock_id,
+                    const char *clock, const char *policy, const sle_target_t *target, bool stopped,
+                    int64_t at, int64_t due);
+/*  Appends one clock's entry (clock_id, clock, policy, target, due_at,
+ *  started_at = at) to an sla.clock list. */
+int sle_clock_entry (cJSON *clocks, const char *clock_id, const char *clock, const char *policy,
+                     const sle_target_t *target, int64_t at, int64_t due);
+/*  Emits sla.clock `event` with the list now (takes *clocks_p; nothing
+ *  for an empty list). */
+int sle_emit_clocks (sle_t *self, db_t *db, const char *branch, const char *ticket_id, const char *event,
+                     int64_t at, cJSON **clocks_p);
 
 #endif

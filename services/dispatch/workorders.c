@@ -17,6 +17,8 @@
 #include "log.h"
 #include "org.h"
 #include "sla_engine.h"
+#include "redispatch.h"
+#include "ticket_events.h"
 
 /* ---- statements ------------------------------------------------------- */
 
@@ -59,7 +61,7 @@
 
 /* Waiting work orders of a branch older than $3, oldest first. */
 #define S_SQL_PENDING                                                                         \
-    "SELECT id, ticket_id, kind, product_line, premium, unassigned_reason "                   \
+    "SELECT id, ticket_id, kind, product_line, premium, unassigned_reason, passed_over::text " \
     "FROM dispatch.work_orders WHERE branch_id = $1 AND status = 'unassigned' "               \
     "AND id < $3::bigint ORDER BY id LIMIT $2::int FOR UPDATE SKIP LOCKED"
 
@@ -249,6 +251,7 @@ typedef struct {
 typedef struct {
     const char *id, *ticket_id, *kind, *line, *stored_reason;
     bool premium;
+    const char *passed_over; /* text[] literal of who let it lapse, or NULL */
 } s_order_t;
 
 static int s_history (db_t *db, const char *wo_id, const char *at, const char *event, cJSON *detail)
@@ -265,7 +268,8 @@ static int s_history (db_t *db, const char *wo_id, const char *at, const char *e
     return 0;
 }
 
-static int s_emit (s_pass_t *pass, db_t *db, const char *type, const char *ticket_id, cJSON **body_p)
+static int s_emit (s_pass_t *pass, db_t *db, const char *type, int version, const char *ticket_id,
+                   cJSON **body_p)
 {
     env_t *env = env_new (type, pass->branch, ticket_id, body_p);
     if (!env) {
@@ -273,6 +277,7 @@ static int s_emit (s_pass_t *pass, db_t *db, const char *type, const char *ticke
         *body_p = NULL;
         return -1;
     }
+    env->version = version;
     if (bus_emit (pass->self->bus, db, &env) != 0) {
         env_destroy (&env);
         return -1;
@@ -332,7 +337,10 @@ static int s_do_assign (s_pass_t *pass, db_t *db, const s_order_t *wo, assign_te
     cJSON_AddStringToObject (who, "grade", org_grade_names[tech->grade]);
     cJSON_AddStringToObject (body, "assigned_at", pass->now);
     cJSON_AddNumberToObject (body, "load", tech->load);
-    if (s_emit (pass, db, "workorder.assigned", wo->ticket_id, &body) != 0)
+    /* the ticket's clock changes ride along: intake gets one message, not two */
+    if (sle_carry (pass->self->sle, db, wo->ticket_id, pass->branch, body) < 0)
+        goto cleanup;
+    if (s_emit (pass, db, "workorder.assigned", 2, wo->ticket_id, &body) != 0)
         goto cleanup;
     pass->assigned++;
     log_kv (LOG_INFO, "work_order_assigned", "work_order_id", wo->id, "ticket_id", wo->ticket_id,
@@ -372,7 +380,7 @@ static int s_do_wait (s_pass_t *pass, db_t *db, const s_order_t *wo, const assig
         goto cleanup;
     cJSON_AddStringToObject (body, "reason", why->reason);
     cJSON_AddStringToObject (body, "at", pass->now);
-    if (s_emit (pass, db, "workorder.unassigned", wo->ticket_id, &body) != 0)
+    if (s_emit (pass, db, "workorder.unassigned", 1, wo->ticket_id, &body) != 0)
         goto cleanup;
     log_kv (LOG_INFO, "work_order_waits", "work_order_id", wo->id, "ticket_id", wo->ticket_id,
             "branch", pass->branch, "reason", why->reason, NULL);
@@ -387,9 +395,37 @@ static int s_decide (s_pass_t *pass, db_t *db, s_staff_t *staff, const s_order_t
 {
     assign_job_t job = { pass->branch, wo->kind, wo->line, wo->premium };
     assign_result_t result;
-    if (assign_choose (&job, &pass->self->rules, staff->techs, staff->n, &result) == 0)
-        return s_do_assign (pass, db, wo, &staff->techs[result.index]);
-    return s_do_wait (pass, db, wo, &result);
+    if (!wo->passed_over || strcmp (wo->passed_over, "{}") == 0) {
+        if (assign_choose (&job, &pass->self->rules, staff->techs, staff->n, &result) == 0)
+            return s_do_assign (pass, db, wo, &staff->techs[result.index]);
+        return s_do_wait (pass, db, wo, &result);
+    }
+    /* an order taken back from a technician (redispatch.h) is never given
+     * back to him: choose among the others */
+    assign_tech_t *others = malloc ((size_t) (staff->n > 0 ? staff->n : 1) * sizeof *others);
+    int *at = malloc ((size_t) (staff->n > 0 ? staff->n : 1) * sizeof *at);
+    if (!others || !at) {
+        free (others);
+        free (at);
+        return -1;
+    }
+    int n = 0;
+    for (int i = 0; i < staff->n; i++)
+        if (!redispatch_passed_over (wo->passed_over, staff->techs[i].id)) {
+            others[n] = staff->techs[i];
+            at[n++] = i;
+        }
+    int rc;
+    if (assign_choose (&job, &pass->self->rules, others, n, &result) == 0)
+        rc = s_do_assign (pass, db, wo, &staff->techs[at[result.index]]);
+    else {
+        size_t len = strlen (result.reason);
+        snprintf (result.reason + len, sizeof result.reason - len, " (passed over: %s)", wo->passed_over);
+        rc = s_do_wait (pass, db, wo, &result);
+    }
+    free (others);
+    free (at);
+    return rc;
 }
 
 /*  Looks up the branch's local time at pass->now. Sets branch_known.
@@ -464,6 +500,7 @@ static int s_place_branch (s_pass_t *pass, db_t *db, const char *before, const s
                 .line = PQgetisnull (pending, r, 3) ? NULL : PQgetvalue (pending, r, 3),
                 .premium = strcmp (PQgetvalue (pending, r, 4), "t") == 0,
                 .stored_reason = PQgetisnull (pending, r, 5) ? NULL : PQgetvalue (pending, r, 5),
+                .passed_over = PQgetvalue (pending, r, 6),
             };
             if (s_decide (pass, db, staff, &wo) != 0)
                 goto cleanup;
@@ -607,7 +644,7 @@ static bus_result_t s_on_ticket_created (dispatcher_t *self, db_t *db, const env
     log_kv (LOG_INFO, "work_order_created", "work_order_id", wo_id, "ticket_id", ticket_id,
             "branch", branch, "kind", kind, NULL);
 
-    s_order_t wo = { wo_id, ticket_id, kind, line, NULL, premium };
+    s_order_t wo = { wo_id, ticket_id, kind, line, NULL, premium, NULL };
     if (s_place_branch (&pass, db, wo_id, &wo, true) != 0)
         return s_db_failure (db, "assignment", reason, reason_size);
     /* the bus kicks its relay itself after it commits what we emitted */
@@ -726,6 +763,9 @@ static int s_timer (svc_t *svc, void *ctx)
     }
     if (self->retry_due_ms == 0 || now >= self->retry_due_ms) {
         self->retry_due_ms = now + self->cfg->assign_retry_ms;
+        /* lapsed orders first, so that this very pass places them again */
+        if (db_ensure (self->db) == 0)
+            redispatch_due (self->db, self->bus, clock_now_us ());
         dispatcher_retry (self);
     }
     return 0;
@@ -734,6 +774,11 @@ static int s_timer (svc_t *svc, void *ctx)
 bool dispatcher_failed (const dispatcher_t *self)
 {
     return self && sle_config_failed (self->sle);
+}
+
+int dispatcher_reload (dispatcher_t *self, char *err, size_t errsize)
+{
+    return self ? sle_reload (self->sle, err, errsize) : -1;
 }
 
 static org_grade_t s_grade_or (int value, org_grade_t fallback)
@@ -765,7 +810,8 @@ dispatcher_t *dispatcher_new_with (const cfg_t *cfg, db_t *db, bus_t *bus)
         log_kv (LOG_ERROR, "sla_engine_failed", "reason", err, NULL);
         goto fail;
     }
-    if (bus_on (bus, "ticket.created", dispatcher_on_ticket_created, self) != 0)
+    if (bus_on (bus, "ticket.created", dispatcher_on_ticket_created, self) != 0
+        || dte_register (bus, db, self->sle) != 0 || redispatch_prepare (db) != 0)
         goto fail;
     return self;
 fail:

@@ -53,6 +53,11 @@ dispatcher_t *dispatcher_new_with (const cfg_t *cfg, db_t *db, bus_t *bus);
  *  stopped the service: the process must exit with an error. */
 bool dispatcher_failed (const dispatcher_t *self);
 
+/*  SIGHUP: reads dispatch.sla_file again (sle_reload: swapped in only when
+ *  it loads completely, else the one in effect stays). Returns 0, or -1
+ *  with the reason in err (already logged). */
+int dispatcher_reload (dispatcher_t *self, char *err, size_t errsize);
+
 /*  Frees; safe on NULL and twice. */
 void dispatcher_destroy (dispatcher_t **self_p);
 

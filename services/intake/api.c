@@ -117,9 +117,13 @@ static char *s_run (itk_t *tickets, const char *name, const cJSON *body)
         if (!tickets)
             return s_refuse (name, IRQ_INTERNAL, "request: intake has no ticket desk");
         code = itk_list (tickets, &filter, &result, err, sizeof err);
+    } else if (strcmp (name, "ticket.event") == 0) {
+        if (!tickets)
+            return s_refuse (name, IRQ_INTERNAL, "request: intake has no ticket desk");
+        code = itk_event (tickets, body, &result, err, sizeof err);
     } else
         return s_refuse (name, IRQ_INVALID, "request: unknown request (expected one of "
-                                            "ticket.submit, ticket.get, ticket.list)");
+                                            "ticket.submit, ticket.get, ticket.list, ticket.event)");
     if (code != IRQ_OK) {
         cJSON_Delete (result);
         return s_refuse (name, code, err);
@@ -180,7 +184,7 @@ static char *s_parse (const schema_set_t *schemas, const char *payload, size_t l
     snprintf (schema_name, sizeof schema_name, "%s.v1", name);
     if (!schema_set_has (schemas, schema_name)) {
         snprintf (err, sizeof err, "request: unknown request \"%s\" (expected one of "
-                                   "ticket.submit, ticket.get, ticket.list)", name);
+                                   "ticket.submit, ticket.get, ticket.list, ticket.event)", name);
         reply = s_refuse (NULL, IRQ_INVALID, err);
         goto fail;
     }

@@ -27,8 +27,13 @@ static const struct {
       " u AS (UPDATE intake.tickets SET status = $5, updated_at = $6"
       "       WHERE id = $1 AND (SELECT move FROM m) RETURNING id),"
       " h AS (INSERT INTO intake.ticket_history (ticket_id, at, actor, event, detail)"
-      "       SELECT $1, $3, $7, $8, $9::jsonb || jsonb_build_object('status_changed', m.move)"
-      "       FROM m RETURNING id)"
+      "       SELECT $1, r.at, $7, r.event, r.detail FROM"
+      "        (SELECT 0::bigint AS n, $3::timestamptz AS at, $8::text AS event,"
+      "                $9::jsonb || jsonb_build_object('status_changed', m.move) AS detail FROM m"
+      /* then the SLA history rows the message carries ($10: [{event, at, detail}]) */
+      "         UNION ALL SELECT x.n, (x.e->>'at')::timestamptz, x.e->>'event', x.e->'detail'"
+      "         FROM jsonb_array_elements($10::jsonb) WITH ORDINALITY AS x(e, n)) r"
+      "       ORDER BY r.n RETURNING id)"
       " SELECT m.move, (SELECT count(*) FROM h) FROM m" },
     /* An SLA event: a history row only, when the ticket exists. */
     { "intake_ev_sla",
@@ -61,6 +66,7 @@ typedef struct {
     const char *opposite;     /* history event that, if later, wins */
     const char *at;           /* event time, RFC 3339 */
     cJSON *detail;            /* owned */
+    cJSON *sla;               /* SLA history rows carried along (owned), or NULL */
 } s_event_t;
 
 static bus_result_t s_db_result (db_t *db, const char *what, char *reason, size_t size)
@@ -104,7 +110,7 @@ static int s_read_common (const env_t *msg, s_event_t *ev, const char *at_key, c
 static bus_result_t s_apply (db_t *db, s_event_t *ev, char *reason, size_t size)
 {
     PGresult *res = NULL;
-    char *detail_text = NULL;
+    char *detail_text = NULL, *sla_text = NULL;
     bus_result_t rc = BUS_OK;
     char now[40];
     clock_format_us (clock_now_us (), now, sizeof now);
@@ -119,23 +125,28 @@ static bus_result_t s_apply (db_t *db, s_event_t *ev, char *reason, size_t size)
         rc = BUS_REJECT;
         goto cleanup;
     }
-    bool open = strcmp (PQgetvalue (res, 0, 0), "closed") != 0;
+    /* a resolved or closed ticket keeps its status; the row is history */
+    bool open = strcmp (PQgetvalue (res, 0, 0), "closed") != 0
+                && strcmp (PQgetvalue (res, 0, 0), "resolved") != 0;
     PQclear (res);
     res = NULL;
-    if (!(detail_text = json_print (ev->detail))) {
+    if (!(detail_text = json_print (ev->detail))
+        || !(sla_text = ev->sla ? json_print (ev->sla) : strdup ("[]"))) {
         snprintf (reason, size, "out of memory");
         rc = BUS_RETRY;
         goto cleanup;
     }
     const char *actor = ev->msg->service[0] ? ev->msg->service : "dispatch";
-    const char *p2[] = { ev->ticket_id, ev->opposite, ev->at, open ? "true" : "false",
-                         ev->status, now, actor, ev->event, detail_text };
-    if (!(res = db_exec_prepared (db, "intake_ev_apply", 9, p2))) {
+    const char *p2[] = { ev->ticket_id, ev->opposite, ev->at, open ? "true" : "false", ev->status,
+                         now, actor, ev->event, detail_text, sla_text };
+    if (!(res = db_exec_prepared (db, "intake_ev_apply", 10, p2))) {
         rc = s_db_result (db, "applying the event to the ticket", reason, size);
         goto cleanup;
     }
-    if (PQntuples (res) != 1 || strcmp (PQgetvalue (res, 0, 1), "1") != 0) {
-        snprintf (reason, size, "ticket %s: the history row was not written", ev->ticket_id);
+    char rows[16];
+    snprintf (rows, sizeof rows, "%d", 1 + (ev->sla ? cJSON_GetArraySize (ev->sla) : 0));
+    if (PQntuples (res) != 1 || strcmp (PQgetvalue (res, 0, 1), rows) != 0) {
+        snprintf (reason, size, "ticket %s: the history rows were not written", ev->ticket_id);
         rc = BUS_RETRY;
         goto cleanup;
     }
@@ -145,7 +156,68 @@ static bus_result_t s_apply (db_t *db, s_event_t *ev, char *reason, size_t size)
 cleanup:
     PQclear (res);
     free (detail_text);
+    free (sla_text);
     return rc;
+}
+
+/*  The SLA history rows a workorder.assigned of version 2 carries in "sla"
+ *  (sla.clock bodies without ticket_id): [{event: clock_started or
+ *  clock_stopped, at, detail: the entry with message_id}] — what iev_on_sla
+ *  records for an sla.clock. *rows stays NULL when there are none (the
+ *  caller frees it in every case). BUS_REJECT with the reason for an entry
+ *  that is not usable, BUS_RETRY when out of memory. */
+static bus_result_t s_read_sla (const env_t *msg, cJSON **rows, char *reason, size_t size)
+{
+    *rows = NULL;
+    const cJSON *sla = cJSON_GetObjectItemCaseSensitive (msg->body, "sla");
+    if (!sla)
+        return BUS_OK;
+    if (!cJSON_IsArray (sla)) {
+        snprintf (reason, size, "body.sla: expected a list");
+        return BUS_REJECT;
+    }
+    if (!(*rows = cJSON_CreateArray ()))
+        goto nomem;
+    int i = 0;
+    const cJSON *entry;
+    cJSON_ArrayForEach (entry, sla) {
+        const char *event = json_str (entry, "event", "");
+        const char *at = json_str (entry, "at", NULL);
+        const cJSON *clocks = cJSON_GetObjectItemCaseSensitive (entry, "clocks");
+        const char *history = strcmp (event, "started") == 0   ? "clock_started"
+                              : strcmp (event, "stopped") == 0 ? "clock_stopped"
+                                                               : NULL;
+        int64_t us;
+        if (!history) {
+            snprintf (reason, size, "body.sla[%d].event: expected started or stopped", i);
+            return BUS_REJECT;
+        }
+        if (!at || clock_parse_rfc3339 (at, &us) != 0) {
+            snprintf (reason, size, "body.sla[%d].at: expected an RFC 3339 date-time", i);
+            return BUS_REJECT;
+        }
+        if (!cJSON_IsArray (clocks) || cJSON_GetArraySize (clocks) == 0) {
+            snprintf (reason, size, "body.sla[%d].clocks: expected a non-empty list", i);
+            return BUS_REJECT;
+        }
+        cJSON *row = cJSON_CreateObject ();
+        cJSON *detail = cJSON_Duplicate (entry, true);
+        if (!row || !detail || !cJSON_AddItemToArray (*rows, row)) {
+            cJSON_Delete (row);
+            cJSON_Delete (detail);
+            goto nomem;
+        }
+        cJSON_AddItemToObject (row, "detail", detail);
+        if (!cJSON_AddStringToObject (detail, "message_id", msg->id)
+            || !cJSON_AddStringToObject (row, "event", history)
+            || !cJSON_AddStringToObject (row, "at", at))
+            goto nomem;
+        i++;
+    }
+    return BUS_OK;
+nomem:
+    snprintf (reason, size, "out of memory");
+    return BUS_RETRY;
 }
 
 bus_result_t iev_on_assigned (void *ctx, db_t *db, const env_t *msg, char *reason,
@@ -177,8 +249,12 @@ bus_result_t iev_on_assigned (void *ctx, db_t *db, const env_t *msg, char *reaso
     const cJSON *load = cJSON_GetObjectItemCaseSensitive (msg->body, "load");
     if (json_is_integer (load))
         cJSON_AddNumberToObject (ev.detail, "load", load->valuedouble);
-    bus_result_t rc = s_apply (db, &ev, reason, reason_size);
+    /* the ticket's clock changes of the same transaction (version 2) */
+    bus_result_t rc = s_read_sla (msg, &ev.sla, reason, reason_size);
+    if (rc == BUS_OK)
+        rc = s_apply (db, &ev, reason, reason_size);
     cJSON_Delete (ev.detail);
+    cJSON_Delete (ev.sla);
     return rc;
 }
 
@@ -219,6 +295,12 @@ static const char *s_sla_event (const env_t *msg)
             return "clock_started";
         if (strcmp (event, "stopped") == 0)
             return "clock_stopped";
+        if (strcmp (event, "paused") == 0)
+            return "clock_paused";
+        if (strcmp (event, "resumed") == 0)
+            return "clock_resumed";
+        if (strcmp (event, "restarted") == 0)
+            return "clock_restarted";
     }
     return NULL;
 }

@@ -15,6 +15,7 @@ const char *irq_code_name (irq_code_t code)
     case IRQ_OK: return "ok";
     case IRQ_INVALID: return "invalid";
     case IRQ_NOT_FOUND: return "not_found";
+    case IRQ_CONFLICT: return "conflict";
     case IRQ_UNAVAILABLE: return "unavailable";
     case IRQ_INTERNAL: return "internal";
     }

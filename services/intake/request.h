@@ -29,11 +29,12 @@ typedef enum {
     IRQ_OK = 0,
     IRQ_INVALID,      /* the request is wrong: fix it, do not retry as is */
     IRQ_NOT_FOUND,    /* it names something that does not exist */
+    IRQ_CONFLICT,     /* the ticket's state does not allow it now (e.g. closed) */
     IRQ_UNAVAILABLE,  /* the database is down: retry (same request_id) */
     IRQ_INTERNAL,     /* a defect or an unexpected database error */
 } irq_code_t;
 
-/*  "invalid", "not_found", "unavailable", "internal" ("ok" for IRQ_OK). */
+/*  "invalid", "not_found", "conflict", "unavailable", "internal" ("ok" for IRQ_OK). */
 const char *irq_code_name (irq_code_t code);
 
 /*  ticket.submit body. Every pointer is borrowed from the cJSON body it was

@@ -33,9 +33,52 @@ typedef struct {
 static const s_stmt_t s_statements[] = {
     { "intake_lock_request",
       "SELECT pg_advisory_xact_lock(" S_LOCK_REQUEST ", hashtext($1))" },
-    { "intake_by_request",
-      "SELECT t.id, t.status, t.branch_id, t.customer_id, t.contact_count"
-      " FROM intake.tickets t WHERE t.request_id = $1" },
+    /* The request locks of a batch, in one order (no deadlock between two
+     * instances locking overlapping batches). */
+    { "intake_lock_requests",
+      "SELECT count(pg_advisory_xact_lock(" S_LOCK_REQUEST ", x.h))"
+      " FROM (SELECT DISTINCT hashtext(e->>'r') AS h FROM jsonb_array_elements($1::jsonb) e"
+      "       WHERE e->>'r' IS NOT NULL ORDER BY 1) x" },
+    /* Run after the request lock (its own snapshot, so it sees a request
+     * committed while it waited), in one round trip: the ticket of request
+     * $1 (a replay), the known customer $2 with its lock (as intake_customer)
+     * and the product $3 — one row, NULLs for what is not there. */
+    { "intake_lookup",
+      "SELECT r.id, r.status, r.branch_id, r.customer_id,"
+      "  c.id, c.region_id, c.tier, c.branch_id, c.locked, c.class,"
+      "  p.code, p.line, p.premium"
+      " FROM (SELECT 1) AS one"
+      " LEFT JOIN LATERAL (SELECT t.id, t.status, t.branch_id, t.customer_id"
+      "   FROM intake.tickets t WHERE t.request_id = $1::text) r ON true"
+      " LEFT JOIN LATERAL (SELECT c.id, c.region_id, g.tier,"
+      "   COALESCE(c.branch_id, (SELECT b.id FROM ref.branches b"
+      "            WHERE b.region_id = c.region_id ORDER BY b.id LIMIT 1)) AS branch_id,"
+      "   pg_advisory_xact_lock(" S_LOCK_CUSTOMER ", hashtext(c.id)) AS locked, c.class"
+      "   FROM ref.customers c JOIN ref.regions g ON g.id = c.region_id"
+      "   WHERE c.id = $2::text) c ON true"
+      " LEFT JOIN LATERAL (SELECT p.code, p.line, p.premium FROM ref.products p"
+      "   WHERE p.code = $3::text) p ON true" },
+    /* intake_lookup for a batch (after intake_lock_requests): one row per
+     * element of $1, [{"r": request_id, "c": customer, "p": product}], in
+     * its order. OFFSET 0 keeps each lookup a probe of its index per
+     * element (else a hash join may scan all tickets). */
+    { "intake_lookup_batch",
+      "SELECT r.id, r.status, r.branch_id, r.customer_id,"
+      "  c.id, c.region_id, c.tier, c.branch_id, c.locked, c.class,"
+      "  p.code, p.line, p.premium"
+      " FROM (SELECT e->>'r' AS request_id, e->>'c' AS customer_id, e->>'p' AS product_code, n"
+      "       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)) q"
+      " LEFT JOIN LATERAL (SELECT t.id, t.status, t.branch_id, t.customer_id"
+      "   FROM intake.tickets t WHERE t.request_id = q.request_id OFFSET 0) r ON true"
+      " LEFT JOIN LATERAL (SELECT c.id, c.region_id, g.tier,"
+      "   COALESCE(c.branch_id, (SELECT b.id FROM ref.branches b"
+      "            WHERE b.region_id = c.region_id ORDER BY b.id LIMIT 1)) AS branch_id,"
+      "   pg_advisory_xact_lock(" S_LOCK_CUSTOMER ", hashtext(c.id)) AS locked, c.class"
+      "   FROM ref.customers c JOIN ref.regions g ON g.id = c.region_id"
+      "   WHERE c.id = q.customer_id) c ON true"
+      " LEFT JOIN LATERAL (SELECT p.code, p.line, p.premium FROM ref.products p"
+      "   WHERE p.code = q.product_code OFFSET 0) p ON true"
+      " ORDER BY q.n" },
     { "intake_joined_by_request",
       "SELECT h.ticket_id, t.status, t.branch_id, t.customer_id"
       " FROM intake.ticket_history h JOIN intake.tickets t ON t.id = h.ticket_id"
@@ -61,33 +104,36 @@ static const s_stmt_t s_statements[] = {
       " VALUES ('C' || lpad(nextval('ref.customer_seq')::text, 6, '0'),"
       "         $1, $2, $3, $4, 'regular', $5)"
       " RETURNING id" },
-    { "intake_product",
-      "SELECT p.code, p.line, p.premium FROM ref.products p WHERE p.code = $1" },
     { "intake_card",
       "SELECT w.customer_id, w.product_code FROM ref.warranty_cards w WHERE w.card_no = $1" },
     { "intake_branch", "SELECT b.id FROM ref.branches b WHERE b.id = $1" },
-    { "intake_open_by_product",
-      "SELECT t.id, t.status, t.branch_id FROM intake.tickets t"
-      " WHERE t.customer_id = $1 AND t.status <> 'closed' AND t.product_code = $2"
-      " ORDER BY t.id LIMIT 1 FOR UPDATE" },
-    { "intake_open_by_kind",
-      "SELECT t.id, t.status, t.branch_id FROM intake.tickets t"
-      " WHERE t.customer_id = $1 AND t.status <> 'closed' AND t.kind = $2"
-      " ORDER BY t.id LIMIT 1 FOR UPDATE" },
     { "intake_join",
       "WITH u AS (UPDATE intake.tickets SET contact_count = contact_count + 1,"
       "                  updated_at = $2 WHERE id = $1 RETURNING id)"
       " INSERT INTO intake.ticket_history (ticket_id, at, actor, event, detail)"
       " SELECT u.id, $2, $3, 'repeat_contact', $4::jsonb FROM u RETURNING ticket_id" },
-    { "intake_insert",
-      "WITH t AS (INSERT INTO intake.tickets (branch_id, customer_id, product_code,"
+    /* First-contact ownership and the new ticket in one round trip (after
+     * the customer lock, in a statement of its own): the customer's open
+     * ticket about the product $3 (or, without one, of the kind $7), locked,
+     * when there is one (first column true: join it); else the new ticket
+     * and its "created" history row (first column false). */
+    { "intake_open_or_insert",
+      "WITH o AS (SELECT t.id, t.status, t.branch_id FROM intake.tickets t"
+      "           WHERE t.customer_id = $2::text AND t.status <> 'closed'"
+      "             AND ($3::text IS NOT NULL AND t.product_code = $3::text"
+      "                  OR $3::text IS NULL AND t.kind = $7::text)"
+      "           ORDER BY t.id LIMIT 1 FOR UPDATE),"
+      " n AS (INSERT INTO intake.tickets (branch_id, customer_id, product_code,"
       "             serial, warranty_card, channel, kind, priority, status, description,"
       "             request_id, created_at, updated_at, closed_at, resolution)"
-      "           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14)"
-      "           RETURNING id),"
+      "       SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text,"
+      "              $8::text, $9::text, $10::text, $11::text, $12::timestamptz,"
+      "              $12::timestamptz, $13::timestamptz, $14::text"
+      "       WHERE NOT EXISTS (SELECT 1 FROM o) RETURNING id),"
       " h AS (INSERT INTO intake.ticket_history (ticket_id, at, actor, event, detail)"
-      "       SELECT t.id, $12, $15, 'created', $16::jsonb FROM t)"
-      " SELECT id FROM t" },
+      "       SELECT n.id, $12::timestamptz, $15::text, 'created', $16::jsonb FROM n)"
+      " SELECT true, o.id, o.status, o.branch_id FROM o"
+      " UNION ALL SELECT false, n.id, NULL, NULL FROM n" },
     { "intake_history_add",
       "INSERT INTO intake.ticket_history (ticket_id, at, actor, event, detail)"
       " VALUES ($1, $2, $3, $4, $5::jsonb)" },
@@ -132,6 +178,10 @@ itk_t *itk_new (db_t *db, bus_t *bus, const char *actor)
                     "reason", db_error (db), NULL);
             goto fail;
         }
+    if (itk_events_prepare (db) != 0) {
+        log_kv (LOG_ERROR, "prepare_failed", "statement", "intake_evq_*", "reason", db_error (db), NULL);
+        goto fail;
+    }
     return self;
 fail:
     itk_destroy (&self);
@@ -239,6 +289,28 @@ static cJSON *s_submit_result (const char *ticket_id, const char *status, bool j
     return r;
 }
 
+/*  Columns of intake_lookup (its customer columns are intake_customer's,
+ *  from L_CUSTOMER on). */
+enum {
+    L_TICKET, L_TICKET_STATUS, L_TICKET_BRANCH, L_TICKET_CUSTOMER,
+    L_CUSTOMER, /* id, region, tier, branch, lock, class */
+    L_PRODUCT = L_CUSTOMER + 6, L_PRODUCT_LINE, L_PRODUCT_PREMIUM,
+};
+
+/*  Copies a customer row (id, region, tier, branch, lock, class) from `col`
+ *  on. Returns 0, or -1 with IRQ_NOT_FOUND when it is NULL (no customer). */
+static int s_customer_copy (itk_submit_t *s, const PGresult *res, int row, int col, const char *id)
+{
+    if (row >= PQntuples (res) || !itk_val (res, row, col))
+        return s_fail (s, IRQ_NOT_FOUND, "body.customer.id: no customer \"%.64s\"", id);
+    s_copy (s->customer_id, sizeof s->customer_id, itk_val (res, row, col));
+    s_copy (s->region, sizeof s->region, itk_val (res, row, col + 1));
+    s_copy (s->tier, sizeof s->tier, itk_val (res, row, col + 2));
+    s_copy (s->branch, sizeof s->branch, itk_val (res, row, col + 3));
+    s_copy (s->customer_class, sizeof s->customer_class, itk_val (res, row, col + 5));
+    return 0;
+}
+
 /*  Known customer: must exist. Locks the customer for this transaction. */
 static int s_customer_by_id (itk_submit_t *s, const char *id)
 {
@@ -246,16 +318,7 @@ static int s_customer_by_id (itk_submit_t *s, const char *id)
     PGresult *res = s_run (s, "intake_customer", 1, p);
     if (!res)
         return -1;
-    int rc = 0;
-    if (PQntuples (res) != 1)
-        rc = s_fail (s, IRQ_NOT_FOUND, "body.customer.id: no customer \"%.64s\"", id);
-    else {
-        s_copy (s->customer_id, sizeof s->customer_id, itk_val (res, 0, 0));
-        s_copy (s->region, sizeof s->region, itk_val (res, 0, 1));
-        s_copy (s->tier, sizeof s->tier, itk_val (res, 0, 2));
-        s_copy (s->branch, sizeof s->branch, itk_val (res, 0, 3));
-        s_copy (s->customer_class, sizeof s->customer_class, itk_val (res, 0, 5));
-    }
+    int rc = s_customer_copy (s, res, 0, 0, id);
     PQclear (res);
     return rc;
 }
@@ -304,25 +367,19 @@ static int s_customer_inline (itk_submit_t *s)
     return rc;
 }
 
-/*  Product, warranty card and branch. */
-static int s_resolve_refs (itk_submit_t *s)
+/*  Product (read by intake_lookup, row `row`), warranty card and branch. */
+static int s_resolve_refs (itk_submit_t *s, const PGresult *lookup, int row)
 {
     const irq_submit_t *rq = s->rq;
     PGresult *res;
     if (rq->product_code) {
-        const char *p[] = { rq->product_code };
-        if (!(res = s_run (s, "intake_product", 1, p)))
-            return -1;
-        if (PQntuples (res) != 1) {
-            PQclear (res);
+        if (!itk_val (lookup, row, L_PRODUCT))
             return s_fail (s, IRQ_NOT_FOUND, "body.product.code: no product \"%.64s\"",
                            rq->product_code);
-        }
         s->has_product = true;
-        s_copy (s->product_line, sizeof s->product_line, itk_val (res, 0, 1));
-        const char *premium = itk_val (res, 0, 2);
+        s_copy (s->product_line, sizeof s->product_line, itk_val (lookup, row, L_PRODUCT_LINE));
+        const char *premium = itk_val (lookup, row, L_PRODUCT_PREMIUM);
         s->premium = premium && premium[0] == 't';
-        PQclear (res);
     }
     if (rq->warranty_card) {
         const char *p[] = { rq->warranty_card };
@@ -361,26 +418,13 @@ static int s_resolve_refs (itk_submit_t *s)
     return 0;
 }
 
-/*  First-contact ownership. Returns 1 when the request joined (or had
- *  already joined) an open ticket, 0 when there is none, -1 on failure. */
-static int s_try_join (itk_submit_t *s)
+/*  First-contact ownership: the request joins the customer's open ticket
+ *  `id` (found and locked by intake_open_or_insert), or had already joined
+ *  it. Returns 0 or -1. */
+static int s_join (itk_submit_t *s, const char *id, const char *status, const char *branch)
 {
     const irq_submit_t *rq = s->rq;
-    const char *p[] = { s->customer_id, rq->product_code ? rq->product_code : rq->kind };
-    PGresult *res = s_run (s, rq->product_code ? "intake_open_by_product"
-                                               : "intake_open_by_kind", 2, p);
-    if (!res)
-        return -1;
-    if (PQntuples (res) != 1) {
-        PQclear (res);
-        return 0;
-    }
-    char id[32], status[32], branch[72];
-    s_copy (id, sizeof id, itk_val (res, 0, 0));
-    s_copy (status, sizeof status, itk_val (res, 0, 1));
-    s_copy (branch, sizeof branch, itk_val (res, 0, 2));
-    PQclear (res);
-
+    PGresult *res;
     if (rq->request_id) {   /* this very request joined before: replay */
         const char *pr[] = { id, rq->request_id };
         if (!(res = s_run (s, "intake_joined_by_request", 2, pr)))
@@ -390,7 +434,7 @@ static int s_try_join (itk_submit_t *s)
         if (seen) {
             s->outcome = "replayed";
             s->result = s_submit_result (id, status, true, branch, s->customer_id);
-            return s->result ? 1 : s_fail (s, IRQ_INTERNAL, "out of memory");
+            return s->result ? 0 : s_fail (s, IRQ_INTERNAL, "out of memory");
         }
     }
     cJSON *detail = cJSON_CreateObject ();
@@ -416,7 +460,7 @@ static int s_try_join (itk_submit_t *s)
         return s_fail (s, IRQ_INTERNAL, "ticket %s vanished while joining", id);
     s->outcome = "joined";
     s->result = s_submit_result (id, status, true, branch, s->customer_id);
-    return s->result ? 1 : s_fail (s, IRQ_INTERNAL, "out of memory");
+    return s->result ? 0 : s_fail (s, IRQ_INTERNAL, "out of memory");
 }
 
 /*  The ticket.created message for a new ticket, into the outbox. */
@@ -466,8 +510,9 @@ static int s_emit_created (itk_submit_t *s, const char *id, const char *status)
     return 0;
 }
 
-/*  A new ticket (closed at once for a consultation answered on the spot). */
-static int s_insert (itk_submit_t *s)
+/*  The open ticket the request joins (s_join), else a new ticket (closed at
+ *  once for a consultation answered on the spot). */
+static int s_open_or_insert (itk_submit_t *s)
 {
     const irq_submit_t *rq = s->rq;
     bool closed = rq->answered;
@@ -491,7 +536,7 @@ static int s_insert (itk_submit_t *s)
                         rq->warranty_card, rq->channel, rq->kind, rq->priority, status,
                         rq->description, rq->request_id, s->ts, closed ? s->ts : NULL,
                         closed ? rq->resolution : NULL, s->self->actor, detail_text };
-    PGresult *res = s_run (s, "intake_insert", 16, p);
+    PGresult *res = s_run (s, "intake_open_or_insert", 16, p);
     free (detail_text);
     if (!res)
         return -1;
@@ -500,7 +545,14 @@ static int s_insert (itk_submit_t *s)
         return s_fail (s, IRQ_INTERNAL, "inserting the ticket returned no id");
     }
     char id[32];
-    s_copy (id, sizeof id, itk_val (res, 0, 0));
+    s_copy (id, sizeof id, itk_val (res, 0, 1));
+    if (strcmp (PQgetvalue (res, 0, 0), "t") == 0) {
+        char open_status[32], branch[72];
+        s_copy (open_status, sizeof open_status, itk_val (res, 0, 2));
+        s_copy (branch, sizeof branch, itk_val (res, 0, 3));
+        PQclear (res);
+        return s_join (s, id, open_status, branch);
+    }
     PQclear (res);
 
     if (closed) {
@@ -539,32 +591,92 @@ int itk_submit_one (db_t *db, void *arg)
     s->customer_id[0] = s->region[0] = s->tier[0] = s->branch[0] = s->customer_class[0] = '\0';
     s->has_product = s->premium = false;
     s->product_line[0] = '\0';
-    PGresult *res;
-
-    if (rq->request_id) {
-        const char *p[] = { rq->request_id };
-        if (!(res = s_run (s, "intake_lock_request", 1, p)))
-            return -1;
-        PQclear (res);
-        if (!(res = s_run (s, "intake_by_request", 1, p)))
-            return -1;
-        if (PQntuples (res) == 1) {
-            s->outcome = "replayed";
-            s->result = s_submit_result (itk_val (res, 0, 0), itk_val (res, 0, 1), false,
-                                         itk_val (res, 0, 2), itk_val (res, 0, 3));
+    PGresult *own = NULL;
+    const PGresult *look = s->prefetched;
+    int row = s->prefetched_row;
+    if (!look) {   /* not read with the batch (itk_submit_prefetch) */
+        if (rq->request_id) {
+            const char *p[] = { rq->request_id };
+            PGresult *res = s_run (s, "intake_lock_request", 1, p);
+            if (!res)
+                return -1;
             PQclear (res);
-            return s->result ? 0 : s_fail (s, IRQ_INTERNAL, "out of memory");
         }
-        PQclear (res);
+        /* the request's ticket, the known customer (locked) and the product */
+        const char *pl[] = { rq->request_id, rq->customer_id, rq->product_code };
+        if (!(own = s_run (s, "intake_lookup", 3, pl)))
+            return -1;
+        look = own;
+        row = 0;
     }
-    if ((rq->customer_id ? s_customer_by_id (s, rq->customer_id) : s_customer_inline (s)) != 0)
-        return -1;
-    if (s_resolve_refs (s) != 0)
-        return -1;
-    int joined = s_try_join (s);
-    if (joined != 0)
-        return joined > 0 ? 0 : -1;
-    return s_insert (s);
+    int rc = 0;
+    if (row >= PQntuples (look))
+        rc = s_fail (s, IRQ_INTERNAL, "looking up the request returned no row");
+    else if (itk_val (look, row, L_TICKET)) {
+        s->outcome = "replayed";
+        s->result = s_submit_result (itk_val (look, row, L_TICKET),
+                                     itk_val (look, row, L_TICKET_STATUS), false,
+                                     itk_val (look, row, L_TICKET_BRANCH),
+                                     itk_val (look, row, L_TICKET_CUSTOMER));
+        rc = s->result ? 1 : s_fail (s, IRQ_INTERNAL, "out of memory");
+    } else {
+        rc = rq->customer_id ? s_customer_copy (s, look, row, L_CUSTOMER, rq->customer_id)
+                             : s_customer_inline (s);
+        if (rc == 0)
+            rc = s_resolve_refs (s, look, row);
+    }
+    if (own)
+        PQclear (own);
+    if (rc != 0)
+        return rc > 0 ? 0 : -1;
+    return s_open_or_insert (s);
+}
+
+PGresult *itk_submit_prefetch (db_t *db, itk_submit_t *subs, int n)
+{
+    for (int i = 0; i < n; i++)
+        subs[i].prefetched = NULL;
+    cJSON *list = cJSON_CreateArray ();
+    for (int i = 0; list && i < n; i++) {
+        const irq_submit_t *rq = subs[i].rq;
+        cJSON *e = cJSON_CreateObject ();
+        if (!e || !cJSON_AddItemToArray (list, e)) {
+            cJSON_Delete (e);
+            cJSON_Delete (list);
+            list = NULL;
+            break;
+        }
+        if (rq->request_id)
+            cJSON_AddStringToObject (e, "r", rq->request_id);
+        if (rq->customer_id)
+            cJSON_AddStringToObject (e, "c", rq->customer_id);
+        if (rq->product_code)
+            cJSON_AddStringToObject (e, "p", rq->product_code);
+    }
+    char *text = list ? json_print (list) : NULL;
+    cJSON_Delete (list);
+    if (!text)
+        return NULL;
+    const char *p[] = { text };
+    PGresult *res = db_exec_prepared (db, "intake_lock_requests", 1, p);
+    if (res) {
+        PQclear (res);
+        res = db_exec_prepared (db, "intake_lookup_batch", 1, p);
+    }
+    free (text);
+    if (res && PQntuples (res) != n) {
+        PQclear (res);
+        return NULL;
+    }
+    for (int i = 0; res && i < n; i++) {
+        const char *rid = subs[i].rq->request_id;
+        subs[i].prefetched = res;
+        subs[i].prefetched_row = i;
+        for (int j = 0; j < i && rid; j++)
+            if (subs[j].rq->request_id && strcmp (rid, subs[j].rq->request_id) == 0)
+                subs[i].prefetched = NULL; /* the first may have made its ticket by then */
+    }
+    return res;
 }
 
 void itk_normalise_phone (const char *in, char *out, size_t size)

@@ -70,6 +70,12 @@ typedef struct {
 void itk_submit_batch (itk_t *self, itk_item_t *items, int n);
 
 /*  ticket.get: {"ticket":{…, "customer":{…}}, "history":[…]}. */
+/*  ticket.event (tickets_events.c): checks the event against the ticket's
+ *  state, records it in the history and sends ticket.updated to the
+ *  dispatcher, in one transaction. body is the schema-checked request body.
+ *  IRQ_CONFLICT when the ticket's state refuses it (closed, not paused, ...). */
+irq_code_t itk_event (itk_t *self, const cJSON *body, cJSON **result, char *err, size_t errsize);
+
 irq_code_t itk_get (itk_t *self, int64_t ticket_id, cJSON **result, char *err,
                     size_t errsize);
 

@@ -27,6 +27,7 @@ typedef struct {
     bool flush_failed;  /* that statement failed (not transiently) */
     bool ride;          /* the bus's relay pass rides in the transaction */
     bool ride_failed;   /* its claim failed */
+    PGresult *prefetched; /* itk_submit_prefetch of this run, or NULL */
 } s_batch_t;
 
 /*  Marks one request of the batch failed and undoes its work (rolls back
@@ -82,6 +83,11 @@ static int s_batch_tx (db_t *db, void *arg)
         return -1;
     }
     if (b->defer && bus_defer_begin (b->self->bus) != 0)
+        return -1;
+    /* every request lock, and what each request looks up, in two round trips */
+    if (b->prefetched)
+        PQclear (b->prefetched);
+    if (!(b->prefetched = itk_submit_prefetch (db, b->subs, b->n)))
         return -1;
     if (!b->careful) {
         /* No savepoints: the first refusal undoes the whole transaction,
@@ -194,6 +200,10 @@ static void s_batch_run (itk_t *self, itk_item_t *items, itk_submit_t *subs, int
     }
     /* What the relay claimed goes out now (committed), or is wanted again. */
     bus_relay_ridden (self->bus, st == DB_OK);
+    if (b.prefetched)
+        PQclear (b.prefetched);
+    for (int i = 0; i < n; i++)
+        subs[i].prefetched = NULL;
     if (st != DB_OK && b.refused && n == 1) {
         cJSON_Delete (subs[0].result);
         subs[0].result = NULL;

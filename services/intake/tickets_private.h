@@ -40,6 +40,10 @@ typedef struct {
     char customer_id[72], region[72], tier[72], branch[72], customer_class[40];
     char product_line[72];
     bool has_product, premium;
+    /* set by itk_submit_prefetch for this run of the batch, else NULL: the
+     * request is locked and this row of intake_lookup is what it read */
+    const PGresult *prefetched;
+    int prefetched_row;
 } itk_submit_t;
 
 /*  One ticket.submit inside the caller's transaction (arg: itk_submit_t,
@@ -48,6 +52,17 @@ typedef struct {
  *  -1 with code and err (IRQ_UNAVAILABLE when the database failed
  *  transiently); the caller rolls back what it did. */
 int itk_submit_one (db_t *db, void *arg);
+/*  First thing in the batch's transaction: takes the request locks of all
+ *  n submits in one statement, then reads every request's ticket (a
+ *  replay), known customer (locked) and product in one more — two round
+ *  trips for the batch instead of two per request — and points each
+ *  submit's `prefetched` at its row. A request_id that comes twice is
+ *  looked up again by its second submit (it may exist by then). Returns the
+ *  result, which the caller clears after the submits ran, or NULL after a
+ *  database failure. */
+PGresult *itk_submit_prefetch (db_t *db, itk_submit_t *subs, int n);
+/*  Registers tickets_events.c's statements. Returns 0 or -1. */
+int itk_events_prepare (db_t *db);
 /*  Copies the phone without the spaces and dashes people type. */
 void itk_normalise_phone (const char *in, char *out, size_t size);
 

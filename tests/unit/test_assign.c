@@ -318,3 +318,19 @@ UNIT_TEST (assign_long_names_are_truncated_not_overflowed)
     UNIT_ASSERT (strlen (r.reason) < ASSIGN_REASON_MAX);
     UNIT_ASSERT_STR_EQ (assign_outcome_name (ASSIGN_UNAVAILABLE), "unavailable");
 }
+
+/* ---------------------------------------------------------------- redispatch */
+
+#include "../../services/dispatch/redispatch.h"
+
+UNIT_TEST (redispatch_passed_over_matches_whole_ids_only)
+{
+    UNIT_ASSERT (redispatch_passed_over ("{T101}", "T101"));
+    UNIT_ASSERT (redispatch_passed_over ("{T101,T102}", "T102"));
+    UNIT_ASSERT (redispatch_passed_over ("{T101,T102}", "T101"));
+    UNIT_ASSERT (!redispatch_passed_over ("{T1011,T102}", "T101"));
+    UNIT_ASSERT (!redispatch_passed_over ("{T1,XT101}", "T101"));
+    UNIT_ASSERT (!redispatch_passed_over ("{}", "T101"));
+    UNIT_ASSERT (!redispatch_passed_over (NULL, "T101"));
+    UNIT_ASSERT (!redispatch_passed_over ("{T101}", ""));
+}

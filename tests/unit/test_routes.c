@@ -41,19 +41,20 @@ UNIT_TEST (routes_types_lists_every_routed_type_once)
     const char *const *types = routes_types ();
     UNIT_ASSERT (types != NULL);
     size_t n = s_count (types);
-    UNIT_ASSERT_INT_EQ (n, 6);
+    UNIT_ASSERT_INT_EQ (n, 7);
     for (size_t i = 0; i < n; i++) {
         UNIT_ASSERT (routes_for (types[i]) != NULL);
         UNIT_ASSERT (s_count (routes_for (types[i])) >= 1);
         for (size_t k = i + 1; k < n; k++)
             UNIT_ASSERT (strcmp (types[i], types[k]) != 0);
     }
-    bool created = false, assigned = false, unassigned = false, sla = false;
+    bool created = false, updated = false, assigned = false, unassigned = false, sla = false;
     for (size_t i = 0; i < n; i++) {
         created |= strcmp (types[i], "ticket.created") == 0;
+        updated |= strcmp (types[i], "ticket.updated") == 0;
         assigned |= strcmp (types[i], "workorder.assigned") == 0;
         unassigned |= strcmp (types[i], "workorder.unassigned") == 0;
         sla |= strcmp (types[i], "sla.escalated") == 0;
     }
-    UNIT_ASSERT (created && assigned && unassigned && sla);
+    UNIT_ASSERT (created && updated && assigned && unassigned && sla);
 }

@@ -170,6 +170,19 @@ UNIT_TEST (sla_demo_reproduces_domain_numbers)
     "    levels:\n"                                                                              \
     "      - {level: team_lead, name: A, email: a@b.cn}\n"
 
+UNIT_TEST (sla_demo_reopen_restarts)
+{
+    sla_config_t *sla = s_load_demo ();
+    UNIT_ASSERT (sla);
+    const sla_target_t *t = s_target (sla, "city", "complaint", "normal", "regular", "complaint_decision");
+    UNIT_ASSERT (t && t->restart_on_reopen);
+    t = s_target (sla, "city", "complaint", "normal", "regular", "first_response");
+    UNIT_ASSERT (t && !t->restart_on_reopen);
+    t = s_target (sla, "province", "repair", "normal", "regular", "arrival");
+    UNIT_ASSERT (t && t->restart_on_reopen);
+    sla_destroy (&sla);
+}
+
 UNIT_TEST (sla_first_matching_policy_wins)
 {
     char err[512] = "";
@@ -494,7 +507,7 @@ static const s_bad_t s_bad[] = {
     { "misspelt unit",
       "policies:\n  - name: all\n    targets:\n      arrival:\n        time: business\n        minuts: 30\n" LADDER,
       "t.yaml:6: policies[0].targets.arrival.minuts: unknown key (expected one of: minutes, hours, days, time, "
-      "starts_on, stops_on)" },
+      "starts_on, stops_on, on_breach)" },
     { "unknown event",
       "policies:\n  - name: all\n    targets:\n      arrival: {hours: 2, time: business, starts_on: ticket_opened}\n" LADDER,
       "t.yaml:4: policies[0].targets.arrival.starts_on: \"ticket_opened\" is not one of: ticket_created," },
@@ -625,6 +638,26 @@ static const s_bad_t s_bad[] = {
       "  - branch: SZ01\n    levels: [{level: team_lead, name: A, email: a@b.cn}]\n",
       "t.yaml:6: ladders: branch SH02 has no ladder and there is no default ladder" },
     { "ladders missing", POLICY, "t.yaml:1: ladders: missing (required key; a list of ladders" },
+    /* Reopening. */
+    { "reopen restarts a clock the policy does not run",
+      "policies:\n  - name: all\n    targets: {arrival: {hours: 2, time: business}}\n"
+      "    reopen_restarts: [arrival, resolution]\n" LADDER,
+      "t.yaml:4: policies[0].reopen_restarts[1]: \"resolution\" is not one of this policy's targets" },
+    { "reopen restarts a clock twice",
+      "policies:\n  - name: all\n    targets: {arrival: {hours: 2, time: business}}\n"
+      "    reopen_restarts: [arrival, arrival]\n" LADDER,
+      "t.yaml:4: policies[0].reopen_restarts[1]: \"arrival\" is listed twice" },
+    { "reopen restarts not a list",
+      "policies:\n  - name: all\n    targets: {arrival: {hours: 2, time: business}}\n"
+      "    reopen_restarts: arrival\n" LADDER,
+      "t.yaml:4: policies[0].reopen_restarts: expected a list" },
+    { "redispatch on a clock that is not the assignee's",
+      "policies:\n  - name: all\n    targets: {arrival: {hours: 2, time: business, on_breach: redispatch}}\n" LADDER,
+      "t.yaml:3: policies[0].targets.arrival.on_breach: redispatch needs a clock that starts on work_order_assigned "
+      "(this one starts on ticket_created)" },
+    { "unknown on_breach",
+      "policies:\n  - name: all\n    targets: {arrange: {hours: 2, time: business, on_breach: ignore}}\n" LADDER,
+      "t.yaml:3: policies[0].targets.arrange.on_breach: " },
     /* YAML itself. */
     { "duplicate key", "policies: []\npolicies: []\n", "t.yaml:2: policies: duplicate key (first at line 1)" },
 };

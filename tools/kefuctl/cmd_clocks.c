@@ -67,6 +67,45 @@ static int s_remaining (const cal_t *cal, const char *time, int64_t now, int64_t
     return cal_business_us (cal, now, due, out, err, errsize);
 }
 
+/*  The ticket's warnings and escalations with their ids, for
+ *  `kefuctl event ID escalation_acknowledged --escalation N`. Prints
+ *  nothing when there are none. Returns 0, or -1 after printing why. */
+static int s_print_escalations (db_t *db, const char *id, const cal_t *cal)
+{
+    const char *params[] = { id };
+    PGresult *res = db_exec (db,
+                             "SELECT e.id::text, c.clock, e.kind, e.level, e.recipient_name, "
+                             S_US ("e.at") ", COALESCE (e.acknowledged_by, ''), "
+                             S_US ("e.acknowledged_at") " FROM dispatch.escalations e "
+                             "JOIN dispatch.sla_clocks c ON c.id = e.clock_id "
+                             "WHERE e.ticket_id = $1::bigint ORDER BY e.id",
+                             1, params);
+    if (!res) {
+        fprintf (stderr, "kefuctl clocks: escalations: %s\n", db_error (db));
+        return -1;
+    }
+    static const char *const headers[] = { "escalation", "clock", "kind", "level", "to", "at",
+                                           "acknowledged by", "acknowledged at" };
+    tbl_t *tbl = PQntuples (res) > 0 ? tbl_new (8, headers) : NULL;
+    for (int r = 0; tbl && r < PQntuples (res); r++) {
+        char at[64] = "", ack_at[64] = "", iso[40];
+        kctl_local_time (cal_tz (cal), strtoll (PQgetvalue (res, r, 5), NULL, 10), at, sizeof at, iso, sizeof iso);
+        if (!PQgetisnull (res, r, 7))
+            kctl_local_time (cal_tz (cal), strtoll (PQgetvalue (res, r, 7), NULL, 10), ack_at, sizeof ack_at, iso,
+                             sizeof iso);
+        const char *row[] = { PQgetvalue (res, r, 0), PQgetvalue (res, r, 1), PQgetvalue (res, r, 2),
+                              PQgetvalue (res, r, 3), PQgetvalue (res, r, 4), at, PQgetvalue (res, r, 6), ack_at };
+        tbl_add_row (tbl, row);
+    }
+    if (tbl) {
+        printf ("\n");
+        tbl_print (tbl, stdout);
+    }
+    tbl_destroy (&tbl);
+    PQclear (res);
+    return 0;
+}
+
 int cmd_clocks (kctl_t *k, int argc, char **argv)
 {
     const args_spec_t spec[] = { { NULL, false, NULL, NULL } };
@@ -185,8 +224,11 @@ int cmd_clocks (kctl_t *k, int argc, char **argv)
         printf ("%s\n", text);
         free (text);
     }
-    else
+    else {
         tbl_print (tbl, stdout);
+        if (s_print_escalations (db, id, cal) != 0)
+            goto cleanup;
+    }
     rc = KCTL_OK;
 cleanup:
     if (res)

@@ -13,8 +13,8 @@
 
 static const char s_list_usage[] =
     "usage: kefuctl list [--branch B] [--status S] [--kind K] [--customer C] [--limit N]\n"
-    "  status: open, unassigned, assigned, closed; limit 1-500 (default 50)\n";
-static const char *const s_statuses[] = { "open", "unassigned", "assigned", "closed", NULL };
+    "  status: open, unassigned, assigned, resolved, closed; limit 1-500 (default 50)\n";
+static const char *const s_statuses[] = { "open", "unassigned", "assigned", "resolved", "closed", NULL };
 static const char *const s_list_kinds[] = { "consultation", "repair", "installation", "complaint", "return", "suggestion", NULL };
 
 /*  First present member among the names (contract names first, then

@@ -66,10 +66,12 @@ char *kctl_value_text (const cJSON *item);
 int cmd_submit (kctl_t *k, int argc, char **argv);
 int cmd_show (kctl_t *k, int argc, char **argv);
 int cmd_list (kctl_t *k, int argc, char **argv);
+int cmd_event (kctl_t *k, int argc, char **argv);
 int cmd_admin (kctl_t *k, int argc, char **argv);
 int cmd_due (kctl_t *k, int argc, char **argv);
 int cmd_clocks (kctl_t *k, int argc, char **argv);
 int cmd_board (kctl_t *k, int argc, char **argv);
+int cmd_report (kctl_t *k, int argc, char **argv);
 
 /*  Local time in a zone, for people ("2025-02-05 10:00 CST", seconds only
  *  when not zero) and machines ("2025-02-05T10:00:00+08:00"). */

@@ -1,6 +1,6 @@
 /*  kefuctl — the command-line client and admin tool of kefu: parses the
  *  global options and the command name, and hands over to the command
- *  (cmd_submit.c, cmd_show.c, cmd_list.c, cmd_due.c, cmd_clocks.c, cmd_board.c, admin.c).
+ *  (cmd_submit.c, cmd_show.c, cmd_list.c, cmd_event.c, cmd_due.c, cmd_clocks.c, cmd_board.c, cmd_report.c, admin.c).
  *  docs/kefuctl.md is the manual. */
 #include <locale.h>
 #include <stdio.h>
@@ -15,9 +15,12 @@ static const char s_usage[] =
     "  submit ...                 submit a service request (kefuctl submit --help)\n"
     "  show TICKET_ID             a ticket and its whole history\n"
     "  list [filters]             tickets (kefuctl list --help)\n"
+    "  event ID EVENT --by NAME   record a reply, pause, arrival, resolution, reopening,\n"
+    "                             acknowledgement ... (kefuctl event --help)\n"
     "  due --branch B --hours N   when a promise of N business hours is due (kefuctl due --help)\n"
     "  clocks ID                  a ticket's SLA clocks: target, due, remaining, state, level\n"
     "  board [--branch B] [--watch N]  the SLA board: open tickets green / yellow / red per branch\n"
+    "  report [--branch B] [--from D --to D] [--csv]  SLA compliance per branch and clock (kefuctl report --help)\n"
     "  admin migrate              apply database migrations\n"
     "  admin load ORG.yaml        load the organisation into the reference tables\n"
     "  admin dead-letters [--service S]   list dead letters\n"
@@ -61,7 +64,7 @@ int main (int argc, char **argv)
             rc = KCTL_OK;
         }
         else {
-            fputs ("kefuctl: the command is missing (expected submit, show, list, due, clocks, board or admin; kefuctl --help)\n", stderr);
+            fputs ("kefuctl: the command is missing (expected submit, show, list, event, due, clocks, board, report or admin; kefuctl --help)\n", stderr);
             rc = KCTL_USAGE;
         }
     }
@@ -71,12 +74,16 @@ int main (int argc, char **argv)
         rc = cmd_show (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "list") == 0)
         rc = cmd_list (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "event") == 0)
+        rc = cmd_event (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "due") == 0)
         rc = cmd_due (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "clocks") == 0)
         rc = cmd_clocks (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "board") == 0)
         rc = cmd_board (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "report") == 0)
+        rc = cmd_report (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "admin") == 0)
         rc = cmd_admin (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "help") == 0) {
@@ -84,7 +91,7 @@ int main (int argc, char **argv)
         rc = KCTL_OK;
     }
     else {
-        fprintf (stderr, "kefuctl: unknown command \"%s\" (expected submit, show, list, due, clocks, board or admin)\n", argv[i]);
+        fprintf (stderr, "kefuctl: unknown command \"%s\" (expected submit, show, list, event, due, clocks, board, report or admin)\n", argv[i]);
         rc = KCTL_USAGE;
     }
     kctl_fini (&k);

@@ -1,0 +1,295 @@
+/*  sla_clock_life — a running clock's life after it started: paused while
+ *  the ticket waits on the customer or for parts, resumed with the time it
+ *  had left, restarted when the ticket is reopened, stopped when the ticket
+ *  is closed (docs/sla.md "Clock life").
+ *
+ *  Pausing keeps the clock's instants (due, warning, next escalation) and
+ *  the moment it paused; resuming moves every instant still ahead of that
+ *  moment forward by the time the pause took out of the target's own time
+ *  (business or calendar). So the remaining business time survives any
+ *  number of pauses exactly, working-days targets included.
+ */
+#include "sla_clock_life.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "log.h"
+
+#define S_US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
+#define S_COLS                                                                                 \
+    "id, clock, policy, target_kind, target_amount::text, time_kind, warn_percent, "            \
+    S_US ("due_at") ", " S_US ("warn_at") ", " S_US ("next_escalation_at") ", "                \
+    "warned_at IS NOT NULL, breached_at IS NOT NULL, " S_US ("paused_at")
+
+static const struct {
+    const char *name, *sql;
+} s_statements[] = {
+    /* $1 ticket, $2 state */
+    { "slc_clocks", "SELECT " S_COLS " FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint"
+                    " AND state = $2 ORDER BY id FOR UPDATE" },
+    /* $1 id, $2 paused_at, $3 remaining_us */
+    { "slc_pause", "UPDATE dispatch.sla_clocks SET state = 'paused', paused_at = $2::timestamptz,"
+                   " remaining_us = $3::bigint WHERE id = $1::bigint" },
+    /* $1 id, $2 due, $3 warn, $4 next escalation */
+    { "slc_resume", "UPDATE dispatch.sla_clocks SET state = 'running', due_at = $2::timestamptz,"
+                    " warn_at = $3::timestamptz, next_escalation_at = $4::timestamptz,"
+                    " paused_at = NULL, remaining_us = NULL WHERE id = $1::bigint" },
+    /* $1 ticket: the clocks the policy restarts on reopening, whatever their state */
+    { "slc_restartable", "SELECT " S_COLS " FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint"
+                         " AND restart_on_reopen AND state <> 'pending' ORDER BY id FOR UPDATE" },
+    /* $1 id, $2 start, $3 due, $4 warn */
+    { "slc_restart", "UPDATE dispatch.sla_clocks SET state = 'running', started_at = $2::timestamptz,"
+                     " due_at = $3::timestamptz, warn_at = $4::timestamptz, warned_at = NULL,"
+                     " breached_at = NULL, stopped_at = NULL, level = NULL, next_escalation_at = NULL,"
+                     " paused_at = NULL, remaining_us = NULL, restarts = restarts + 1"
+                     " WHERE id = $1::bigint" },
+    /* $1 ticket, $2 at: every clock still counting stops with the ticket */
+    { "slc_stop_all", "UPDATE dispatch.sla_clocks SET state = 'stopped', stopped_at = $2::timestamptz,"
+                      " next_escalation_at = NULL, paused_at = NULL,"
+                      " due_at = CASE WHEN state = 'paused' AND breached_at IS NULL THEN $2::timestamptz"
+                      "  + remaining_us * interval '1 microsecond' ELSE due_at END"
+                      " WHERE ticket_id = $1::bigint AND state IN ('running', 'paused')"
+                      " RETURNING id, clock, policy, target_kind, target_amount::text, time_kind,"
+                      " " S_US ("due_at") },
+};
+
+int slc_prepare (db_t *db)
+{
+    for (size_t i = 0; i < sizeof s_statements / sizeof s_statements[0]; i++)
+        if (db_prepare (db, s_statements[i].name, s_statements[i].sql) != 0)
+            return -1;
+    return 0;
+}
+
+/*  One clock row of S_COLS. */
+typedef struct {
+    const char *id, *clock, *policy;
+    sle_target_t target;
+    int warn_percent;
+    int64_t due, warn, next, paused_at;
+    bool has_next, warned, breached, calendar;
+} s_row_t;
+
+static int64_t s_i64 (const PGresult *res, int r, int c)
+{
+    return strtoll (PQgetvalue (res, r, c), NULL, 10);
+}
+
+static void s_read (const PGresult *res, int r, s_row_t *row)
+{
+    row->id = PQgetvalue (res, r, 0);
+    row->clock = PQgetvalue (res, r, 1);
+    row->policy = PQgetvalue (res, r, 2);
+    row->target = (sle_target_t) { PQgetvalue (res, r, 3), PQgetvalue (res, r, 4), PQgetvalue (res, r, 5) };
+    row->calendar = strcmp (row->target.time, "calendar") == 0;
+    row->warn_percent = atoi (PQgetvalue (res, r, 6));
+    row->due = s_i64 (res, r, 7);
+    row->warn = s_i64 (res, r, 8);
+    row->has_next = !PQgetisnull (res, r, 9);
+    row->next = row->has_next ? s_i64 (res, r, 9) : 0;
+    row->warned = strcmp (PQgetvalue (res, r, 10), "t") == 0;
+    row->breached = strcmp (PQgetvalue (res, r, 11), "t") == 0;
+    row->paused_at = PQgetisnull (res, r, 12) ? 0 : s_i64 (res, r, 12);
+}
+
+/*  Time of the clock's own kind from `from` to `to` (0 when to <= from). */
+static int s_between (const cal_t *cal, bool calendar, int64_t from, int64_t to, int64_t *out, char *err,
+                      size_t errsize)
+{
+    *out = 0;
+    if (to <= from)
+        return 0;
+    if (calendar) {
+        *out = to - from;
+        return 0;
+    }
+    return cal_business_us (cal, from, to, out, err, errsize);
+}
+
+/*  `us` of the clock's own kind after `from`. */
+static int s_after (const cal_t *cal, bool calendar, int64_t from, int64_t us, int64_t *out, char *err,
+                    size_t errsize)
+{
+    if (calendar) {
+        *out = from + us;
+        return 0;
+    }
+    return cal_add_business_us (cal, from, us, out, err, errsize);
+}
+
+static void s_text (int64_t us, char *buf, size_t size)
+{
+    clock_format_us (us, buf, size);
+}
+
+/*  Adds remaining_s to the last entry of clocks. */
+static void s_add_remaining (cJSON *clocks, int64_t remaining_us)
+{
+    cJSON *last = cJSON_GetArrayItem (clocks, cJSON_GetArraySize (clocks) - 1);
+    if (last)
+        cJSON_AddNumberToObject (last, "remaining_s", (double) (remaining_us / 1000000));
+}
+
+/*  Runs the clocks of the ticket in `state` through fn, collecting their
+ *  sla.clock entries; emits them as sla.clock `event`. */
+typedef int (*s_row_fn) (sle_t *self, db_t *db, const cal_t *cal, s_row_t *row, int64_t at, cJSON *clocks);
+
+static int s_each (sle_t *self, db_t *db, const char *ticket_id, const char *branch, const char *statement,
+                   const char *state, s_row_fn fn, const char *event, int64_t at)
+{
+    /* what this handler changed before goes out first, in order */
+    if (sle_flush (self, db) != 0)
+        return -1;
+    const char *p[] = { ticket_id, state };
+    PGresult *res = db_exec_prepared (db, statement, state ? 2 : 1, p);
+    if (!res)
+        return -1;
+    int rc = 0, n = PQntuples (res);
+    cJSON *clocks = n > 0 ? cJSON_CreateArray () : NULL;
+    char err[256] = "";
+    const cal_t *cal = n > 0 ? sle_calendar (self, db, branch, err, sizeof err) : NULL;
+    if (n > 0 && (!clocks || !cal)) {
+        log_kv (LOG_WARN, "sla_clock_life_failed", "ticket_id", ticket_id, "event", event, "reason",
+                clocks ? err : "out of memory", NULL);
+        rc = -1;
+    }
+    for (int r = 0; r < n && rc == 0; r++) {
+        s_row_t row;
+        s_read (res, r, &row);
+        rc = fn (self, db, cal, &row, at, clocks);
+    }
+    PQclear (res);
+    if (rc == 0)
+        rc = sle_emit_clocks (self, db, branch, ticket_id, event, at, &clocks);
+    cJSON_Delete (clocks);
+    return rc;
+}
+
+/* ---- pause --------------------------------------------------------------- */
+
+static int s_pause_row (sle_t *self, db_t *db, const cal_t *cal, s_row_t *row, int64_t at, cJSON *clocks)
+{
+    (void) self;
+    /* what is left: to the due instant, or once breached to the next escalation */
+    int64_t until = row->breached ? (row->has_next ? row->next : at) : row->due, left;
+    char err[256];
+    if (s_between (cal, row->calendar, at, until, &left, err, sizeof err) != 0) {
+        log_kv (LOG_WARN, "sla_clock_not_paused", "clock_id", row->id, "reason", err, NULL);
+        return -1;
+    }
+    char at_text[40], left_text[24];
+    s_text (at, at_text, sizeof at_text);
+    snprintf (left_text, sizeof left_text, "%" PRId64, left);
+    const char *p[] = { row->id, at_text, left_text };
+    PGresult *res = db_exec_prepared (db, "slc_pause", 3, p);
+    if (!res)
+        return -1;
+    PQclear (res);
+    if (sle_clock_entry (clocks, row->id, row->clock, row->policy, &row->target, at, row->due) != 0)
+        return -1;
+    s_add_remaining (clocks, left);
+    return 0;
+}
+
+int sle_pause (sle_t *self, db_t *db, const char *ticket_id, const char *branch, const char *reason,
+               int64_t at)
+{
+    (void) reason; /* recorded with the ticket's own history entry */
+    return s_each (self, db, ticket_id, branch, "slc_clocks", "running", s_pause_row, "paused", at);
+}
+
+/* ---- resume ---------------------------------------------------------------- */
+
+/*  An instant still ahead when the clock paused moves by the pause. */
+static int s_shift (const cal_t *cal, bool calendar, int64_t paused_at, int64_t now, int64_t *instant,
+                    char *err, size_t errsize)
+{
+    if (*instant <= paused_at)
+        return 0;
+    int64_t left;
+    if (s_between (cal, calendar, paused_at, *instant, &left, err, errsize) != 0)
+        return -1;
+    return s_after (cal, calendar, now, left, instant, err, errsize);
+}
+
+static int s_resume_row (sle_t *self, db_t *db, const cal_t *cal, s_row_t *row, int64_t at, cJSON *clocks)
+{
+    (void) self;
+    char err[256];
+    int64_t paused_at = row->paused_at ? row->paused_at : at;
+    if (s_shift (cal, row->calendar, paused_at, at, &row->due, err, sizeof err) != 0
+        || s_shift (cal, row->calendar, paused_at, at, &row->warn, err, sizeof err) != 0
+        || (row->has_next && s_shift (cal, row->calendar, paused_at, at, &row->next, err, sizeof err) != 0)) {
+        log_kv (LOG_WARN, "sla_clock_not_resumed", "clock_id", row->id, "reason", err, NULL);
+        return -1;
+    }
+    char due[40], warn[40], next[40];
+    s_text (row->due, due, sizeof due);
+    s_text (row->warn, warn, sizeof warn);
+    s_text (row->next, next, sizeof next);
+    const char *p[] = { row->id, due, warn, row->has_next ? next : NULL };
+    PGresult *res = db_exec_prepared (db, "slc_resume", 4, p);
+    if (!res)
+        return -1;
+    PQclear (res);
+    return sle_clock_entry (clocks, row->id, row->clock, row->policy, &row->target, at, row->due);
+}
+
+int sle_resume (sle_t *self, db_t *db, const char *ticket_id, const char *branch, int64_t at)
+{
+    return s_each (self, db, ticket_id, branch, "slc_clocks", "paused", s_resume_row, "resumed", at);
+}
+
+/* ---- restart on reopening ------------------------------------------------- */
+
+static int s_restart_row (sle_t *self, db_t *db, const cal_t *cal, s_row_t *row, int64_t at, cJSON *clocks)
+{
+    (void) self;
+    char err[256];
+    int64_t due, warn;
+    if (sle_target_deadlines (cal, &row->target, row->warn_percent, at, &due, &warn, err, sizeof err) != 0) {
+        log_kv (LOG_WARN, "sla_clock_not_restarted", "clock_id", row->id, "reason", err, NULL);
+        return -1;
+    }
+    char start[40], due_text[40], warn_text[40];
+    s_text (at, start, sizeof start);
+    s_text (due, due_text, sizeof due_text);
+    s_text (warn, warn_text, sizeof warn_text);
+    const char *p[] = { row->id, start, due_text, warn_text };
+    PGresult *res = db_exec_prepared (db, "slc_restart", 4, p);
+    if (!res)
+        return -1;
+    PQclear (res);
+    log_kv (LOG_INFO, "sla_clock_restarted", "clock_id", row->id, "clock", row->clock, "due_at", due_text,
+            NULL);
+    return sle_clock_entry (clocks, row->id, row->clock, row->policy, &row->target, at, due);
+}
+
+int sle_restart (sle_t *self, db_t *db, const char *ticket_id, const char *branch, int64_t at)
+{
+    return s_each (self, db, ticket_id, branch, "slc_restartable", NULL, s_restart_row, "restarted", at);
+}
+
+/* ---- stop with the ticket ------------------------------------------------- */
+
+int sle_stop_all (sle_t *self, db_t *db, const char *ticket_id, const char *branch, int64_t at)
+{
+    char at_text[40];
+    s_text (at, at_text, sizeof at_text);
+    const char *p[] = { ticket_id, at_text };
+    PGresult *res = db_exec_prepared (db, "slc_stop_all", 2, p);
+    if (!res)
+        return -1;
+    int rc = 0;
+    for (int r = 0; r < PQntuples (res) && rc == 0; r++) {
+        sle_target_t t = { PQgetvalue (res, r, 3), PQgetvalue (res, r, 4), PQgetvalue (res, r, 5) };
+        rc = sle_clock_note (self, db, branch, ticket_id, PQgetvalue (res, r, 0), PQgetvalue (res, r, 1),
+                             PQgetvalue (res, r, 2), &t, true, at, s_i64 (res, r, 6));
+    }
+    PQclear (res);
+    return rc;
+}

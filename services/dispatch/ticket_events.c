@@ -1,0 +1,170 @@
+/*  ticket_events — the dispatcher's handler of ticket.updated (see
+ *  ticket_events.h; docs/dispatch.md "Ticket events").
+ */
+#include "ticket_events.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "json.h"
+#include "log.h"
+#include "sla_clock_life.h"
+
+static const struct {
+    const char *name, *sql;
+} s_statements[] = {
+    /* $1 ticket, $2 event, $3 at, $4 detail: the work order's progress; a
+     * completed order leaves the technician's load (0006's trigger) */
+    { "dte_work_order",
+      "WITH w AS (UPDATE dispatch.work_orders SET"
+      "  arranged_at = CASE WHEN $2 = 'work_order_arranged' THEN COALESCE (arranged_at, $3::timestamptz)"
+      "   ELSE arranged_at END,"
+      "  arrived_at = CASE WHEN $2 = 'technician_arrived' THEN COALESCE (arrived_at, $3::timestamptz)"
+      "   ELSE arrived_at END,"
+      "  completed_at = CASE WHEN $2 = 'work_order_completed' THEN COALESCE (completed_at, $3::timestamptz)"
+      "   ELSE completed_at END,"
+      "  status = CASE WHEN $2 = 'work_order_completed' AND status = 'assigned' THEN 'completed'"
+      "   ELSE status END,"
+      "  updated_at = $3::timestamptz"
+      "  WHERE ticket_id = $1::bigint RETURNING id)"
+      " INSERT INTO dispatch.work_order_history (work_order_id, at, event, detail)"
+      " SELECT id, $3::timestamptz, $2, $4::jsonb FROM w RETURNING work_order_id" },
+    /* $1 escalation, $2 ticket, $3 by, $4 at: the first acknowledgement stays */
+    { "dte_acknowledge",
+      "UPDATE dispatch.escalations SET acknowledged_by = $3, acknowledged_at = $4::timestamptz"
+      " WHERE id = $1::bigint AND ticket_id = $2::bigint AND acknowledged_at IS NULL RETURNING id" },
+};
+
+int dte_register (bus_t *bus, db_t *db, sle_t *sle)
+{
+    if (!bus || !db || !sle)
+        return -1;
+    for (size_t i = 0; i < sizeof s_statements / sizeof s_statements[0]; i++)
+        if (db_prepare (db, s_statements[i].name, s_statements[i].sql) != 0)
+            return -1;
+    if (slc_prepare (db) != 0)
+        return -1;
+    return bus_on (bus, "ticket.updated", dte_on_event, sle);
+}
+
+static bus_result_t s_db_failure (db_t *db, const char *what, char *reason, size_t size)
+{
+    snprintf (reason, size, "%s: %s", what, db_error (db));
+    return db_last_status (db) == DB_PERMANENT && db_connected (db) ? BUS_REJECT : BUS_RETRY;
+}
+
+/*  Runs one statement whose rows are not wanted. Returns the row count or -1. */
+static int s_exec (db_t *db, const char *name, int n, const char *const *params)
+{
+    PGresult *res = db_exec_prepared (db, name, n, params);
+    if (!res)
+        return -1;
+    int rows = PQntuples (res);
+    PQclear (res);
+    return rows;
+}
+
+static bool s_is (const char *event, const char *name)
+{
+    return strcmp (event, name) == 0;
+}
+
+/*  The clocks' part of the event. Returns 0 or -1 (database). */
+static int s_clocks (sle_t *sle, db_t *db, const char *ticket, const char *branch, const char *event,
+                     const char *why, int64_t at)
+{
+    if (s_is (event, "paused"))
+        return sle_pause (sle, db, ticket, branch, why, at);
+    if (s_is (event, "resumed"))
+        return sle_resume (sle, db, ticket, branch, at);
+    if (s_is (event, "escalation_acknowledged"))
+        return 0;
+    if (s_is (event, "ticket_reopened") && sle_restart (sle, db, ticket, branch, at) != 0)
+        return -1;
+    /* the clocks configured to stop or start on this event */
+    if (sle_on_event (sle, db, ticket, branch, event, at) < 0)
+        return -1;
+    /* a closed ticket has nothing left to promise */
+    if (s_is (event, "ticket_closed"))
+        return sle_stop_all (sle, db, ticket, branch, at);
+    return 0;
+}
+
+static bus_result_t s_handle (sle_t *sle, db_t *db, const env_t *msg, char *reason, size_t reason_size)
+{
+    const cJSON *body = msg->body;
+    const cJSON *tid = cJSON_GetObjectItemCaseSensitive (body, "ticket_id");
+    const char *branch = json_str (body, "branch", NULL), *event = json_str (body, "event", NULL);
+    const char *actor = json_str (body, "actor", NULL), *at_text = json_str (body, "at", NULL);
+    const char *why = json_str (body, "reason", NULL);
+    int64_t at;
+    if (!json_is_integer (tid) || tid->valuedouble < 1 || !branch || !event || !actor) {
+        snprintf (reason, reason_size, "body: expected ticket_id, branch, event and actor");
+        return BUS_REJECT;
+    }
+    if (!at_text || clock_parse_rfc3339 (at_text, &at) != 0) {
+        snprintf (reason, reason_size, "body.at: expected an RFC 3339 date-time");
+        return BUS_REJECT;
+    }
+    char ticket[32];
+    snprintf (ticket, sizeof ticket, "%" PRId64, (int64_t) tid->valuedouble);
+
+    if (s_is (event, "work_order_arranged") || s_is (event, "technician_arrived")
+        || s_is (event, "work_order_completed") || s_is (event, "call_centre_checked")) {
+        cJSON *detail = cJSON_CreateObject ();
+        char *detail_text = NULL;
+        if (detail) {
+            cJSON_AddStringToObject (detail, "actor", actor);
+            cJSON_AddStringToObject (detail, "message_id", msg->id);
+            detail_text = json_print (detail);
+            cJSON_Delete (detail);
+        }
+        if (!detail_text) {
+            snprintf (reason, reason_size, "out of memory");
+            return BUS_RETRY;
+        }
+        const char *p[] = { ticket, event, at_text, detail_text };
+        int rows = s_exec (db, "dte_work_order", 4, p);
+        free (detail_text);
+        if (rows < 0)
+            return s_db_failure (db, "recording the work order's progress", reason, reason_size);
+        if (rows == 0)
+            log_kv (LOG_WARN, "work_order_missing", "ticket_id", ticket, "event", event, "reason",
+                    "the ticket has no work order here; only its clocks move", NULL);
+    }
+    if (s_is (event, "escalation_acknowledged")) {
+        const cJSON *esc = cJSON_GetObjectItemCaseSensitive (body, "escalation_id");
+        if (!json_is_integer (esc) || esc->valuedouble < 1) {
+            snprintf (reason, reason_size, "body.escalation_id: expected an integer >= 1");
+            return BUS_REJECT;
+        }
+        char id[32];
+        snprintf (id, sizeof id, "%" PRId64, (int64_t) esc->valuedouble);
+        const char *p[] = { id, ticket, actor, at_text };
+        int rows = s_exec (db, "dte_acknowledge", 4, p);
+        if (rows < 0)
+            return s_db_failure (db, "recording the acknowledgement", reason, reason_size);
+        log_kv (LOG_INFO, rows ? "escalation_acknowledged" : "escalation_already_acknowledged",
+                "escalation_id", id, "ticket_id", ticket, NULL);
+    }
+    if (s_clocks (sle, db, ticket, branch, event, why, at) != 0)
+        return s_db_failure (db, "moving the SLA clocks", reason, reason_size);
+    return BUS_OK;
+}
+
+bus_result_t dte_on_event (void *ctx, db_t *db, const env_t *msg, char *reason, size_t reason_size)
+{
+    sle_t *sle = ctx;
+    if (!sle || !db || !msg || !msg->body || !reason || reason_size == 0)
+        return BUS_RETRY;
+    reason[0] = '\0';
+    sle_begin (sle); /* nothing kept from an earlier invocation */
+    bus_result_t rc = s_handle (sle, db, msg, reason, reason_size);
+    if (rc == BUS_OK && sle_flush (sle, db) != 0)
+        rc = s_db_failure (db, "sla.clock", reason, reason_size);
+    sle_begin (sle);
+    return rc;
+}

@@ -1,0 +1,443 @@
+/*  tickets_events — ticket.event: what people do to a ticket after intake
+ *  (a reply, a pause, the technician's arrival, the resolution, a reopening,
+ *  an escalation acknowledged; docs/intake.md "Ticket events").
+ *
+ *  One transaction per event: the ticket is locked, the event checked
+ *  against the ticket's state and history, the state moved, the history row
+ *  written and the ticket.updated message put in the outbox for the
+ *  dispatcher, which moves the SLA clocks and the work order on it.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "envelope.h"
+#include "json.h"
+#include "log.h"
+#include "tickets_private.h"
+
+/*  Events a ticket takes once until it is reopened: a second one is a
+ *  mistake (or a resent request without its request_id). */
+static const char *const s_once[] = {
+    "first_reply", "marked_complex", "plan_sent", "work_order_arranged", "call_centre_checked",
+    "technician_arrived", "work_order_completed", "complaint_decided", "callback_done", NULL,
+};
+/*  Events about the work order: the ticket needs one assigned. */
+static const char *const s_work_order[] = {
+    "work_order_arranged", "call_centre_checked", "technician_arrived", "work_order_completed", NULL,
+};
+
+/* Instants come out as microseconds since the epoch. */
+#define ITK_US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
+
+static bool s_in (const char *const *list, const char *s)
+{
+    for (; *list; list++)
+        if (strcmp (*list, s) == 0)
+            return true;
+    return false;
+}
+
+static const struct {
+    const char *name, *sql;
+} s_statements[] = {
+    { "intake_evq_replay",
+      "SELECT ticket_id, id, event, " ITK_US ("at") " FROM intake.ticket_history"
+      " WHERE detail ? 'request_id' AND detail ->> 'request_id' = $1" },
+    { "intake_evq_ticket",
+      "SELECT status, kind, branch_id, paused_reason FROM intake.tickets WHERE id = $1 FOR UPDATE" },
+    /* Whether the ticket's history holds event $2 since its last reopening. */
+    { "intake_evq_seen",
+      "SELECT EXISTS (SELECT 1 FROM intake.ticket_history WHERE ticket_id = $1 AND event = $2"
+      " AND id > COALESCE ((SELECT max(id) FROM intake.ticket_history WHERE ticket_id = $1"
+      " AND event = 'ticket_reopened'), 0))" },
+    { "intake_evq_escalation",
+      "SELECT ticket_id, kind, acknowledged_by, " ITK_US ("acknowledged_at")
+      " FROM dispatch.escalations WHERE id = $1" },
+    /* $2 status (NULL: unchanged), $3 'set' | 'clear' | NULL for the pause,
+     * $4 reason, $5 now, $6 resolution text (NULL: unchanged) */
+    { "intake_evq_update",
+      "UPDATE intake.tickets SET status = COALESCE ($2, status),"
+      " paused_reason = CASE $3 WHEN 'set' THEN $4 WHEN 'clear' THEN NULL ELSE paused_reason END,"
+      " paused_at = CASE $3 WHEN 'set' THEN $5::timestamptz WHEN 'clear' THEN NULL ELSE paused_at END,"
+      " closed_at = CASE WHEN $2 = 'closed' THEN $5::timestamptz WHEN $2 IS NULL THEN closed_at"
+      "  ELSE NULL END,"
+      " resolution = COALESCE ($6, resolution), updated_at = $5::timestamptz WHERE id = $1" },
+    { "intake_evq_history",
+      "INSERT INTO intake.ticket_history (ticket_id, at, actor, event, detail)"
+      " VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING id" },
+};
+
+int itk_events_prepare (db_t *db)
+{
+    for (size_t i = 0; i < sizeof s_statements / sizeof s_statements[0]; i++)
+        if (db_prepare (db, s_statements[i].name, s_statements[i].sql) != 0)
+            return -1;
+    return 0;
+}
+
+/*  ---- the request ------------------------------------------------------- */
+
+typedef struct {
+    int64_t ticket_id, escalation_id;
+    const char *event, *actor, *note, *reason, *request_id;
+} s_event_rq_t;
+
+/*  What the schema cannot say: reason with paused only, escalation_id with
+ *  escalation_acknowledged only. The schema checked types and limits. */
+static int s_parse (const cJSON *body, s_event_rq_t *rq, char *err, size_t errsize)
+{
+    memset (rq, 0, sizeof *rq);
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive (body, "ticket_id");
+    const cJSON *esc = cJSON_GetObjectItemCaseSensitive (body, "escalation_id");
+    rq->event = json_str (body, "event", NULL);
+    rq->actor = json_str (body, "actor", NULL);
+    rq->note = json_str (body, "note", NULL);
+    rq->reason = json_str (body, "reason", NULL);
+    rq->request_id = json_str (body, "request_id", NULL);
+    if (!json_is_integer (id) || id->valuedouble < 1) {
+        snprintf (err, errsize, "body.ticket_id: expected an integer ticket id >= 1");
+        return -1;
+    }
+    rq->ticket_id = (int64_t) id->valuedouble;
+    if (!rq->event || !rq->actor || !*rq->actor) {
+        snprintf (err, errsize, "body: expected \"event\" and a non-empty \"actor\"");
+        return -1;
+    }
+    bool pause = strcmp (rq->event, "paused") == 0;
+    if (pause && !rq->reason) {
+        snprintf (err, errsize, "body.reason: required with paused (waiting_customer or waiting_parts)");
+        return -1;
+    }
+    if (!pause && rq->reason) {
+        snprintf (err, errsize, "body.reason: only with the event paused (this is %s)", rq->event);
+        return -1;
+    }
+    bool ack = strcmp (rq->event, "escalation_acknowledged") == 0;
+    if (ack && !json_is_integer (esc)) {
+        snprintf (err, errsize, "body.escalation_id: required with escalation_acknowledged "
+                                "(kefuctl clocks TICKET lists the escalations)");
+        return -1;
+    }
+    if (!ack && esc) {
+        snprintf (err, errsize, "body.escalation_id: only with the event escalation_acknowledged "
+                                "(this is %s)", rq->event);
+        return -1;
+    }
+    rq->escalation_id = ack ? (int64_t) esc->valuedouble : 0;
+    return 0;
+}
+
+/*  ---- the transaction ------------------------------------------------------ */
+
+typedef struct {
+    itk_t *self;
+    const s_event_rq_t *rq;
+    char id[32], now[40];
+    irq_code_t code;
+    char *err;
+    size_t errsize;
+    cJSON *result;
+    bool emitted;
+} s_tx_t;
+
+static int s_fail (s_tx_t *t, irq_code_t code, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
+static int s_fail (s_tx_t *t, irq_code_t code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start (ap, fmt);
+    vsnprintf (t->err, t->errsize, fmt, ap);
+    va_end (ap);
+    t->code = code;
+    return -1;
+}
+
+static int s_fail_db (s_tx_t *t, const char *what)
+{
+    t->code = itk_db_failure (t->self->db, what, t->err, t->errsize);
+    return -1;
+}
+
+static cJSON *s_result (int64_t ticket_id, const char *history_id, const char *event, const char *at,
+                        const char *status, bool replayed)
+{
+    cJSON *r = cJSON_CreateObject ();
+    if (!r)
+        return NULL;
+    cJSON_AddNumberToObject (r, "ticket_id", (double) ticket_id);
+    cJSON_AddNumberToObject (r, "history_id", (double) strtoll (history_id, NULL, 10));
+    cJSON_AddStringToObject (r, "event", event);
+    cJSON_AddStringToObject (r, "at", at);
+    if (status)
+        cJSON_AddStringToObject (r, "status", status);
+    cJSON_AddBoolToObject (r, "replayed", replayed);
+    return r;
+}
+
+/*  A resent request (same request_id): answered from its history row.
+ *  Returns 1 when replayed, 0 when new, -1 on failure. */
+static int s_replay (s_tx_t *t)
+{
+    const s_event_rq_t *rq = t->rq;
+    if (!rq->request_id)
+        return 0;
+    const char *p[] = { rq->request_id };
+    PGresult *res = db_exec_prepared (t->self->db, "intake_evq_replay", 1, p);
+    if (!res)
+        return s_fail_db (t, "looking up the request_id");
+    int rc = 0;
+    if (PQntuples (res) == 1) {
+        if (strcmp (PQgetvalue (res, 0, 0), t->id) != 0 || strcmp (PQgetvalue (res, 0, 2), rq->event) != 0)
+            rc = s_fail (t, IRQ_INVALID, "body.request_id: already used for event %s of ticket %s",
+                         PQgetvalue (res, 0, 2), PQgetvalue (res, 0, 0));
+        else {
+            char at[40];
+            clock_format_us (strtoll (PQgetvalue (res, 0, 3), NULL, 10), at, sizeof at);
+            t->result = s_result (rq->ticket_id, PQgetvalue (res, 0, 1), rq->event, at, NULL, true);
+            rc = t->result ? 1 : s_fail (t, IRQ_INTERNAL, "out of memory");
+        }
+    }
+    PQclear (res);
+    return rc;
+}
+
+/*  Whether the ticket's history holds `event` since its last reopening:
+ *  1, 0, or -1 on failure. */
+static int s_seen (s_tx_t *t, const char *event)
+{
+    const char *p[] = { t->id, event };
+    PGresult *res = db_exec_prepared (t->self->db, "intake_evq_seen", 2, p);
+    if (!res)
+        return s_fail_db (t, "reading the ticket history");
+    int seen = strcmp (PQgetvalue (res, 0, 0), "t") == 0;
+    PQclear (res);
+    return seen;
+}
+
+/*  The escalation acknowledged must be this ticket's and not acknowledged yet. */
+static int s_check_escalation (s_tx_t *t)
+{
+    char id[32];
+    snprintf (id, sizeof id, "%" PRId64, t->rq->escalation_id);
+    const char *p[] = { id };
+    PGresult *res = db_exec_prepared (t->self->db, "intake_evq_escalation", 1, p);
+    if (!res)
+        return s_fail_db (t, "reading the escalation");
+    int rc = 0;
+    if (PQntuples (res) != 1 || strcmp (PQgetvalue (res, 0, 0), t->id) != 0)
+        rc = s_fail (t, IRQ_NOT_FOUND, "body.escalation_id: ticket %s has no escalation %s", t->id, id);
+    else if (strcmp (PQgetvalue (res, 0, 1), "informed") == 0)
+        rc = s_fail (t, IRQ_CONFLICT, "body.escalation_id: escalation %s only informed a skipped level; "
+                                      "acknowledge the escalation itself", id);
+    else if (!PQgetisnull (res, 0, 2)) {
+        char at[40];
+        clock_format_us (strtoll (PQgetvalue (res, 0, 3), NULL, 10), at, sizeof at);
+        rc = s_fail (t, IRQ_CONFLICT, "body.escalation_id: escalation %s was acknowledged by %s at %s", id,
+                     PQgetvalue (res, 0, 2), at);
+    }
+    PQclear (res);
+    return rc;
+}
+
+/*  Checks the event against the ticket's state; sets the new status, the
+ *  pause change and the resolution text. Returns 0 or -1 (refused). */
+static int s_check (s_tx_t *t, const char *status, const char *kind, bool paused, const char **new_status,
+                    const char **pause)
+{
+    const char *ev = t->rq->event;
+    bool closed = strcmp (status, "closed") == 0, resolved = strcmp (status, "resolved") == 0;
+    *new_status = NULL;
+    *pause = NULL;
+    if (strcmp (ev, "ticket_reopened") == 0) {
+        if (!closed && !resolved)
+            return s_fail (t, IRQ_CONFLICT, "ticket %s is %s: only a resolved or closed ticket is reopened",
+                           t->id, status);
+        *new_status = "open";
+        *pause = "clear";
+        return 0;
+    }
+    if (closed)
+        return s_fail (t, IRQ_CONFLICT, "ticket %s is closed: reopen it first (event ticket_reopened)", t->id);
+    if (s_in (s_once, ev)) {
+        int seen = s_seen (t, ev);
+        if (seen != 0)
+            return seen < 0 ? -1 : s_fail (t, IRQ_CONFLICT, "ticket %s: %s is already recorded", t->id, ev);
+    }
+    if (s_in (s_work_order, ev)) {
+        int seen = s_seen (t, "work_order_assigned");
+        if (seen <= 0)
+            return seen < 0 ? -1
+                            : s_fail (t, IRQ_CONFLICT, "ticket %s has no work order assigned to a technician",
+                                      t->id);
+    }
+    if (strcmp (ev, "complaint_decided") == 0 && strcmp (kind, "complaint") != 0)
+        return s_fail (t, IRQ_CONFLICT, "ticket %s is a %s, not a complaint", t->id, kind);
+    if (strcmp (ev, "plan_sent") == 0) {
+        int seen = s_seen (t, "marked_complex");
+        if (seen <= 0)
+            return seen < 0 ? -1
+                            : s_fail (t, IRQ_CONFLICT, "ticket %s is not marked complex (event marked_complex)",
+                                      t->id);
+    }
+    if (strcmp (ev, "callback_done") == 0 && !resolved)
+        return s_fail (t, IRQ_CONFLICT, "ticket %s is %s: the callback follows the resolution", t->id, status);
+    if (strcmp (ev, "ticket_resolved") == 0) {
+        if (resolved)
+            return s_fail (t, IRQ_CONFLICT, "ticket %s is already resolved", t->id);
+        *new_status = "resolved";
+        *pause = paused ? "clear" : NULL;
+    }
+    if (strcmp (ev, "ticket_closed") == 0) {
+        *new_status = "closed";
+        *pause = paused ? "clear" : NULL;
+    }
+    if (strcmp (ev, "paused") == 0) {
+        if (paused)
+            return s_fail (t, IRQ_CONFLICT, "ticket %s is already paused", t->id);
+        if (resolved)
+            return s_fail (t, IRQ_CONFLICT, "ticket %s is resolved: nothing left to wait for", t->id);
+        *pause = "set";
+    }
+    if (strcmp (ev, "resumed") == 0) {
+        if (!paused)
+            return s_fail (t, IRQ_CONFLICT, "ticket %s is not paused", t->id);
+        *pause = "clear";
+    }
+    if (strcmp (ev, "escalation_acknowledged") == 0)
+        return s_check_escalation (t);
+    return 0;
+}
+
+static int s_emit (s_tx_t *t, const char *branch, const char *history_id)
+{
+    const s_event_rq_t *rq = t->rq;
+    if (!t->self->bus)
+        return s_fail (t, IRQ_INTERNAL, "intake has no message bus");
+    cJSON *body = cJSON_CreateObject ();
+    if (!body)
+        return s_fail (t, IRQ_INTERNAL, "out of memory");
+    cJSON_AddNumberToObject (body, "ticket_id", (double) rq->ticket_id);
+    cJSON_AddStringToObject (body, "branch", branch);
+    cJSON_AddStringToObject (body, "event", rq->event);
+    cJSON_AddStringToObject (body, "actor", rq->actor);
+    cJSON_AddStringToObject (body, "at", t->now);
+    if (rq->reason)
+        cJSON_AddStringToObject (body, "reason", rq->reason);
+    if (rq->escalation_id)
+        cJSON_AddNumberToObject (body, "escalation_id", (double) rq->escalation_id);
+    cJSON_AddNumberToObject (body, "history_id", (double) strtoll (history_id, NULL, 10));
+    env_t *msg = env_new ("ticket.updated", branch, t->id, &body);
+    cJSON_Delete (body); /* only left when env_new failed */
+    if (!msg)
+        return s_fail (t, IRQ_INTERNAL, "could not make the ticket.updated message");
+    if (bus_emit (t->self->bus, t->self->db, &msg) != 0) {
+        env_destroy (&msg);
+        return s_fail_db (t, "writing ticket.updated to the outbox");
+    }
+    t->emitted = true;
+    return 0;
+}
+
+static int s_apply (db_t *db, void *arg)
+{
+    s_tx_t *t = arg;
+    const s_event_rq_t *rq = t->rq;
+    (void) db;
+    /* db_tx may run this again after a serialization failure: start clean */
+    cJSON_Delete (t->result);
+    t->result = NULL;
+    t->emitted = false;
+    int replay = s_replay (t);
+    if (replay != 0)
+        return replay > 0 ? 0 : -1;
+    const char *p1[] = { t->id };
+    PGresult *tk = db_exec_prepared (t->self->db, "intake_evq_ticket", 1, p1);
+    if (!tk)
+        return s_fail_db (t, "reading the ticket");
+    int rc = -1;
+    PGresult *h = NULL, *u = NULL;
+    char *detail_text = NULL;
+    if (PQntuples (tk) != 1) {
+        s_fail (t, IRQ_NOT_FOUND, "body.ticket_id: no ticket %s", t->id);
+        goto cleanup;
+    }
+    const char *status = PQgetvalue (tk, 0, 0), *kind = PQgetvalue (tk, 0, 1);
+    const char *branch = PQgetvalue (tk, 0, 2);
+    const char *new_status, *pause;
+    if (s_check (t, status, kind, !PQgetisnull (tk, 0, 3), &new_status, &pause) != 0)
+        goto cleanup;
+    const char *resolution = strcmp (rq->event, "ticket_resolved") == 0 && rq->note ? rq->note : NULL;
+    if (new_status || pause || resolution) {
+        const char *p2[] = { t->id, new_status, pause, rq->reason, t->now, resolution };
+        if (!(u = db_exec_prepared (t->self->db, "intake_evq_update", 6, p2))) {
+            s_fail_db (t, "updating the ticket");
+            goto cleanup;
+        }
+    }
+    cJSON *detail = cJSON_CreateObject ();
+    if (detail) {
+        if (rq->note)
+            cJSON_AddStringToObject (detail, "note", rq->note);
+        if (rq->reason)
+            cJSON_AddStringToObject (detail, "reason", rq->reason);
+        if (rq->escalation_id)
+            cJSON_AddNumberToObject (detail, "escalation_id", (double) rq->escalation_id);
+        if (rq->request_id)
+            cJSON_AddStringToObject (detail, "request_id", rq->request_id);
+        if (new_status)
+            cJSON_AddStringToObject (detail, "status", new_status);
+        detail_text = json_print (detail);
+        cJSON_Delete (detail);
+    }
+    if (!detail_text) {
+        s_fail (t, IRQ_INTERNAL, "out of memory");
+        goto cleanup;
+    }
+    const char *p3[] = { t->id, t->now, rq->actor, rq->event, detail_text };
+    if (!(h = db_exec_prepared (t->self->db, "intake_evq_history", 5, p3))) {
+        s_fail_db (t, "writing the ticket history");
+        goto cleanup;
+    }
+    if (s_emit (t, branch, PQgetvalue (h, 0, 0)) != 0)
+        goto cleanup;
+    t->result = s_result (rq->ticket_id, PQgetvalue (h, 0, 0), rq->event, t->now,
+                          new_status ? new_status : status, false);
+    rc = t->result ? 0 : s_fail (t, IRQ_INTERNAL, "out of memory");
+cleanup:
+    PQclear (tk);
+    PQclear (u);
+    PQclear (h);
+    free (detail_text);
+    return rc;
+}
+
+irq_code_t itk_event (itk_t *self, const cJSON *body, cJSON **result, char *err, size_t errsize)
+{
+    *result = NULL;
+    s_event_rq_t rq;
+    if (s_parse (body, &rq, err, errsize) != 0)
+        return IRQ_INVALID;
+    s_tx_t t = { .self = self, .rq = &rq, .code = IRQ_OK, .err = err, .errsize = errsize };
+    snprintf (t.id, sizeof t.id, "%" PRId64, rq.ticket_id);
+    clock_format_us (clock_now_us (), t.now, sizeof t.now);
+    if (db_ensure (self->db) != 0)
+        return itk_db_failure (self->db, "connecting", err, errsize);
+    bool fn_failed = false;
+    db_status_t st = db_tx (self->db, s_apply, &t, &fn_failed);
+    if (st != DB_OK) {
+        cJSON_Delete (t.result);
+        if (fn_failed && t.code != IRQ_OK)
+            return t.code;
+        /* the transaction failed outside the checks (commit, connection) */
+        return itk_db_failure (self->db, "recording the event", err, errsize);
+    }
+    if (t.emitted)
+        bus_kick (self->bus); /* may end the process under fault injection */
+    log_kv (LOG_INFO, "ticket_event", "ticket_id", t.id, "event", rq.event, "replayed",
+            t.emitted ? "false" : "true", NULL);
+    *result = t.result;
+    return IRQ_OK;
+}

@@ -1,0 +1,182 @@
+"""smtp_sink — a small SMTP server on 127.0.0.1 for tests of the SMTP
+notification adapter (docs/sla.md "Notifications"). Hand-written on
+sockets (Python 3.11's smtpd is deprecated, aiosmtpd is not installed) so
+that a test controls every failure:
+
+    sink = SmtpSink(auth=("kefu", "s3cret")).start()
+    ... configure notify.smtp.port = sink.port ...
+    sink.rcpt_reply = "451 4.3.0 mailbox busy"   # refuse every RCPT
+    sink.silent = True                            # accept, never answer (a hung relay)
+    sink.stop(); sink.start()                     # down, then up on the same port
+    msg = sink.wait_messages(1)[0]                # dict: mail_from, rcpts, data, parsed
+
+Replies follow RFC 5321; DATA is un-dot-stuffed; each accepted message is
+parsed with the standard library's email package (policy.default), an
+independent decoder of the adapter's RFC 2047 headers and base64 bodies.
+"""
+import base64
+import email
+import email.policy
+import socket
+import threading
+import time
+
+
+class SmtpSink:
+    def __init__(self, port=0, auth=None, eight_bit=False):
+        self.port = port
+        self.auth = auth                  # (user, password) to require, or None
+        self.eight_bit = eight_bit        # offer 8BITMIME
+        self.rcpt_reply = None            # e.g. "451 4.3.0 busy": refuse every RCPT
+        self.silent = False               # accept connections but never answer
+        self.messages = []                # accepted, in order
+        self.sessions = 0                 # connections seen
+        self.transcript = []              # every client line, as text
+        self._lock = threading.Lock()
+        self._listener = None
+        self._thread = None
+
+    # -- life ---------------------------------------------------------------
+    def start(self):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", self.port))
+        s.listen(8)
+        s.settimeout(0.2)
+        self.port = s.getsockname()[1]
+        self._listener = s
+        self._thread = threading.Thread(target=self._serve, args=(s,), daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        """Closes the listening socket: connections are refused until start()."""
+        s, self._listener = self._listener, None
+        if s:
+            s.close()
+        if self._thread:
+            self._thread.join(15)
+            self._thread = None
+
+    def wait_messages(self, n, timeout=30):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with self._lock:
+                if len(self.messages) >= n:
+                    return list(self.messages)
+            time.sleep(0.05)
+        raise AssertionError("SMTP sink: %d message(s) within %ds, got %d; last lines: %s"
+                             % (n, timeout, len(self.messages), self.transcript[-12:]))
+
+    # -- the server ---------------------------------------------------------
+    def _serve(self, listener):
+        while self._listener is listener:
+            try:
+                conn, _ = listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            with self._lock:
+                self.sessions += 1
+            try:
+                conn.settimeout(10)
+                self._session(conn)
+            except (OSError, ValueError):
+                pass
+            finally:
+                conn.close()
+
+    def _session(self, conn):
+        f = conn.makefile("rb")
+
+        def say(line):
+            conn.sendall(line.encode() + b"\r\n")
+
+        def read():
+            raw = f.readline(4096)
+            if not raw:
+                raise ValueError("client closed")
+            line = raw.rstrip(b"\r\n").decode("utf-8", "replace")
+            with self._lock:
+                self.transcript.append(line)
+            return line
+
+        if self.silent:
+            while f.readline(4096):       # until the client gives up and closes
+                pass
+            return
+        say("220 sink.test ESMTP ready")
+        authed = self.auth is None
+        mail_from, rcpts = None, []
+        while True:
+            line = read()
+            verb = line[:4].upper()
+            if verb == "EHLO":
+                ext = ["sink.test greets you"]
+                if self.eight_bit:
+                    ext.append("8BITMIME")
+                if self.auth:
+                    ext.append("AUTH PLAIN LOGIN")
+                ext.append("SIZE 1000000")
+                for e in ext[:-1]:
+                    say("250-" + e)
+                say("250 " + ext[-1])
+            elif verb == "HELO":
+                say("250 sink.test")
+            elif line.upper().startswith("AUTH PLAIN "):
+                token = base64.b64decode(line[11:]).split(b"\0")
+                ok = self.auth and token[1:] == [self.auth[0].encode(), self.auth[1].encode()]
+                authed = bool(ok)
+                say("235 2.7.0 accepted" if ok else "535 5.7.8 bad credentials")
+            elif line.upper() == "AUTH LOGIN":
+                say("334 VXNlcm5hbWU6")
+                user = base64.b64decode(read()).decode()
+                say("334 UGFzc3dvcmQ6")
+                password = base64.b64decode(read()).decode()
+                authed = bool(self.auth) and (user, password) == tuple(self.auth)
+                say("235 2.7.0 accepted" if authed else "535 5.7.8 bad credentials")
+            elif verb == "MAIL":
+                if not authed:
+                    say("530 5.7.0 authentication required")
+                    continue
+                mail_from, rcpts = line[10:].split(">")[0].lstrip("<"), []
+                say("250 2.1.0 ok")
+            elif verb == "RCPT":
+                if mail_from is None:
+                    say("503 5.5.1 MAIL first")
+                elif self.rcpt_reply:
+                    say(self.rcpt_reply)
+                else:
+                    rcpts.append(line[8:].strip().strip("<>"))
+                    say("250 2.1.5 ok")
+            elif verb == "DATA":
+                if not rcpts:
+                    say("503 5.5.1 RCPT first")
+                    continue
+                say("354 end with <CRLF>.<CRLF>")
+                data = bytearray()
+                while True:
+                    raw = f.readline(65536)
+                    if not raw:
+                        raise ValueError("client closed in DATA")
+                    if raw in (b".\r\n", b".\n"):
+                        break
+                    if raw.startswith(b".."):
+                        raw = raw[1:]              # RFC 5321 4.5.2
+                    data += raw
+                msg = {"mail_from": mail_from, "rcpts": rcpts, "data": bytes(data),
+                       "parsed": email.message_from_bytes(bytes(data), policy=email.policy.default)}
+                with self._lock:
+                    self.messages.append(msg)
+                    n = len(self.messages)
+                say("250 2.0.0 queued as SINK%d" % n)
+                mail_from, rcpts = None, []
+            elif verb == "RSET":
+                mail_from, rcpts = None, []
+                say("250 ok")
+            elif verb == "QUIT":
+                say("221 2.0.0 bye")
+                return
+            else:
+                say("502 5.5.2 command not recognised")

@@ -1,0 +1,146 @@
+/*  Unit tests for the notify section of common/config (docs/configuration.md
+ *  "notify"): the adapter defaults as before (file when notify.file is set,
+ *  else log), the SMTP relay's keys, their defaults and every refusal with
+ *  file:line: key, and the password from KEFU_SMTP_PASSWORD. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "log.h"
+#include "notify.h"
+#include "unit.h"
+
+static cfg_t *s_load (const char *text)
+{
+    char err[512] = "";
+    cfg_t *cfg = cfg_load_string ("kefu.yaml", text, err, sizeof err);
+    if (!cfg)
+        printf ("    %s\n", err);
+    return cfg;
+}
+
+static bool s_refused (const char *text, const char *expected)
+{
+    char err[512] = "";
+    cfg_t *cfg = cfg_load_string ("kefu.yaml", text, err, sizeof err);
+    bool loaded = cfg != NULL;
+    cfg_destroy (&cfg);
+    return unit_refused (loaded, text, err, expected);
+}
+
+UNIT_TEST (config_notify_adapter_defaults_to_file_or_log)
+{
+    unsetenv ("KEFU_SMTP_PASSWORD");
+    cfg_t *cfg = s_load ("");
+    UNIT_ASSERT (cfg);
+    UNIT_ASSERT_INT_EQ (cfg->notify_adapter, CFG_NOTIFY_LOG);
+    UNIT_ASSERT_INT_EQ (cfg->smtp_port, 25);
+    UNIT_ASSERT_INT_EQ (cfg->smtp_timeout_ms, 5000);
+    UNIT_ASSERT (cfg->smtp_host == NULL && cfg->smtp_password == NULL);
+    cfg_destroy (&cfg);
+    cfg = s_load ("notify:\n  file: /tmp/n.jsonl\n");
+    UNIT_ASSERT (cfg);
+    UNIT_ASSERT_INT_EQ (cfg->notify_adapter, CFG_NOTIFY_FILE);
+    cfg_destroy (&cfg);
+    cfg = s_load ("notify:\n  adapter: log\n");
+    UNIT_ASSERT (cfg);
+    UNIT_ASSERT_INT_EQ (cfg->notify_adapter, CFG_NOTIFY_LOG);
+    cfg_destroy (&cfg);
+}
+
+UNIT_TEST (config_notify_smtp_reads_the_relay)
+{
+    unsetenv ("KEFU_SMTP_PASSWORD");
+    cfg_t *cfg =
+        s_load ("notify:\n  adapter: smtp\n  smtp:\n    host: 127.0.0.1\n    from: kefu@kefu.example.cn\n");
+    UNIT_ASSERT (cfg);
+    UNIT_ASSERT_INT_EQ (cfg->notify_adapter, CFG_NOTIFY_SMTP);
+    UNIT_ASSERT_STR_EQ (cfg->smtp_host, "127.0.0.1");
+    UNIT_ASSERT_STR_EQ (cfg->smtp_from, "kefu@kefu.example.cn");
+    UNIT_ASSERT_INT_EQ (cfg->smtp_port, 25);
+    UNIT_ASSERT (cfg->smtp_helo == NULL && cfg->smtp_username == NULL);
+    cfg_destroy (&cfg);
+
+    setenv ("KEFU_SMTP_PASSWORD", "from env", 1);
+    cfg =
+        s_load ("notify:\n  adapter: smtp\n  smtp: {host: mail.example.com, port: 2525, from: a@example.com, "
+                "helo: kefu1.example.com, timeout_ms: 1500, username: kefu}\n");
+    unsetenv ("KEFU_SMTP_PASSWORD");
+    UNIT_ASSERT (cfg);
+    UNIT_ASSERT_INT_EQ (cfg->smtp_port, 2525);
+    UNIT_ASSERT_INT_EQ (cfg->smtp_timeout_ms, 1500);
+    UNIT_ASSERT_STR_EQ (cfg->smtp_helo, "kefu1.example.com");
+    UNIT_ASSERT_STR_EQ (cfg->smtp_username, "kefu");
+    UNIT_ASSERT_STR_EQ (cfg->smtp_password, "from env");
+
+    /* the config line names the relay, never the password */
+    FILE *out = tmpfile ();
+    UNIT_ASSERT (out);
+    log_init ("test", "t1", LOG_INFO);
+    log_set_stream (out);
+    cfg_log (cfg);
+    log_set_stream (NULL);
+    cfg_destroy (&cfg);
+    char line[4096] = "";
+    rewind (out);
+    size_t n = fread (line, 1, sizeof line - 1, out);
+    line[n] = '\0';
+    fclose (out);
+    UNIT_ASSERT_CONTAINS (line, "\"notify_adapter\":\"smtp\"");
+    UNIT_ASSERT_CONTAINS (line, "mail.example.com:2525 from a@example.com with AUTH");
+    UNIT_ASSERT (strstr (line, "from env") == NULL);
+
+    cfg = s_load ("notify:\n  adapter: smtp\n  smtp: {host: \"::1\", from: a@example.com, username: u, "
+                  "password: in-file}\n");
+    UNIT_ASSERT (cfg);
+    UNIT_ASSERT_STR_EQ (cfg->smtp_password, "in-file");
+    cfg_destroy (&cfg);
+
+    /* kefuctl reads the file without the dispatcher's secret; the
+     * dispatcher refuses to open the adapter without it */
+    cfg = s_load ("notify:\n  adapter: smtp\n  smtp: {host: h, from: a@example.com, username: kefu}\n");
+    UNIT_ASSERT (cfg);
+    char err[256] = "";
+    UNIT_ASSERT (notify_new_from_config (cfg, err, sizeof err) == NULL);
+    UNIT_ASSERT_CONTAINS (err, "notify.smtp.username \"kefu\" needs a password: set the environment variable "
+                               "KEFU_SMTP_PASSWORD");
+    cfg_destroy (&cfg);
+}
+
+UNIT_TEST (config_notify_bad_values_name_file_line_and_key)
+{
+    unsetenv ("KEFU_SMTP_PASSWORD");
+    const char *smtp = "notify:\n  adapter: smtp\n  smtp:\n";
+    char text[512];
+    UNIT_ASSERT (s_refused ("notify:\n  adapter: sms\n",
+                            "kefu.yaml:2: notify.adapter: \"sms\" is not one of: log, file, smtp"));
+    UNIT_ASSERT (
+        s_refused ("notify:\n  adapter: file\n", "kefu.yaml:2: notify.adapter: file needs notify.file"));
+    UNIT_ASSERT (s_refused ("notify:\n  adapter: smtp\n", "notify.smtp: missing"));
+    UNIT_ASSERT (s_refused ("notify:\n  adapter: smtp\n  file: /tmp/x\n  smtp: {host: h, from: a@b.cn}\n",
+                            "kefu.yaml:3: notify.file: only used by adapter: file (the adapter is smtp)"));
+    UNIT_ASSERT (s_refused ("notify:\n  smtp:\n    host: h\n",
+                            "kefu.yaml:3: notify.smtp: only used by adapter: smtp (the adapter is log)"));
+    UNIT_ASSERT (
+        s_refused ("notify:\n  adapter: smtp\n  smtp:\n    from: a@b.cn\n", "notify.smtp.host: missing"));
+    snprintf (text, sizeof text, "%s    host: h\n", smtp);
+    UNIT_ASSERT (s_refused (text, "notify.smtp.from: missing"));
+    snprintf (text, sizeof text, "%s    host: \"mail example\"\n    from: a@b.cn\n", smtp);
+    UNIT_ASSERT (s_refused (text, "kefu.yaml:4: notify.smtp.host: \"mail example\": expected a host name"));
+    snprintf (text, sizeof text, "%s    host: h\n    from: a@b.cn\n    port: 0\n", smtp);
+    UNIT_ASSERT (s_refused (text, "kefu.yaml:6: notify.smtp.port: must be an integer from 1 to 65535"));
+    snprintf (text, sizeof text, "%s    host: h\n    from: a@b.cn\n    timeout_ms: 60001\n", smtp);
+    UNIT_ASSERT (
+        s_refused (text, "kefu.yaml:6: notify.smtp.timeout_ms: must be an integer from 100 to 60000"));
+    snprintf (text, sizeof text, "%s    host: h\n    from: kefu\n", smtp);
+    UNIT_ASSERT (s_refused (text, "kefu.yaml:5: notify.smtp.from: \"kefu\": not a usable sender address"));
+    snprintf (text, sizeof text, "%s    host: h\n    from: a@b.cn\n    helo: \"a b\"\n", smtp);
+    UNIT_ASSERT (s_refused (text, "kefu.yaml:6: notify.smtp.helo: \"a b\": expected a host name"));
+    snprintf (text, sizeof text, "%s    host: h\n    from: a@b.cn\n    password: x\n", smtp);
+    UNIT_ASSERT (
+        s_refused (text, "kefu.yaml:6: notify.smtp.password: a password needs notify.smtp.username"));
+    snprintf (text, sizeof text, "%s    host: h\n    from: a@b.cn\n    tls: true\n", smtp);
+    UNIT_ASSERT (s_refused (text, "kefu.yaml:6: notify.smtp.tls: unknown key"));
+    UNIT_ASSERT (s_refused ("notify:\n  adaptor: smtp\n", "kefu.yaml:2: notify.adaptor: unknown key"));
+}
