@@ -3,6 +3,7 @@
 #   make test       build with AddressSanitizer + UBSan into build/asan and run every test
 #   make run        start the demo: embedded PostgreSQL, all six services, demo requests
 #   make bench      benchmarks (not tests); figures go to bench/README.md
+#   make bench-sla  only the SLA engine's (1,000,000 open clocks), also part of make bench
 #   make format     clang-format every C file
 #
 # Sources are discovered by folder, so adding a module never means editing this file:
@@ -53,7 +54,7 @@ BENCH_BINS   := $(BENCH_SRC:bench/%.c=$(BUILD)/bin/bench-%)
 
 ALL_BINS := $(SERVICE_BINS) $(KEFUCTL_BIN) $(UNIT_BIN) $(IT_BINS) $(BENCH_BINS)
 
-.PHONY: all build test test-unit run bench format clean deps
+.PHONY: all build test test-unit run bench bench-sla format clean deps
 all: build
 build: deps-check $(ALL_BINS)
 
@@ -100,9 +101,11 @@ $(BUILD)/bin/bench-%: $(BUILD)/obj/bench/%.o $(LIBKEFU)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS)
 
 # The whole suite runs against sanitizer builds; tests/run.sh prints "N passed, N failed".
+# The release build (what `make run` uses) is built too: -O2 finds warnings -O1 does not.
 test:
 	@deploy/scripts/install-deps.sh --if-root
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 build
+	@$(MAKE) --no-print-directory build
 	@KEFU_BUILD=build/asan tests/run.sh $(TESTS)
 
 test-unit:
@@ -118,6 +121,12 @@ bench:
 	@deploy/scripts/install-deps.sh --if-root
 	@$(MAKE) --no-print-directory build
 	@bench/run.sh
+	@KEFU_BUILD=$(BUILD) bench/sla_clocks.sh
+
+bench-sla:
+	@deploy/scripts/install-deps.sh --if-root
+	@$(MAKE) --no-print-directory build
+	@KEFU_BUILD=$(BUILD) bench/sla_clocks.sh
 
 format:
 	clang-format -i $$(find common services tools tests bench -name '*.[ch]')

@@ -5,6 +5,7 @@
 #   BENCH_REQUESTS   requests in all            (default 2000)
 #   BENCH_CLIENTS    concurrent clients K       (default 4)
 #   BENCH_PGBENCH_S  seconds of pgbench         (default 10)
+#   BENCH_KEEP=1     keep the throwaway cluster folder afterwards
 #
 # What it does, on a throwaway embedded cluster (fsync on, defaults otherwise):
 #  1. loads bench/org.yaml's shape: one branch with 40 round-the-clock senior
@@ -32,6 +33,7 @@ cleanup() {
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     deploy/scripts/pg-embedded.sh stop "$work/pg" >/dev/null 2>&1 || true
+    [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"   # a cluster per run adds up
 }
 trap cleanup EXIT
 

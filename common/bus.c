@@ -285,6 +285,19 @@ int bus_on (bus_t *self, const char *type, bus_handler_fn fn, void *ctx)
     return 0;
 }
 
+void bus_on_batch_end (bus_t *self, bus_batch_fn fn, void *ctx)
+{
+    if (!self)
+        return;
+    self->batch_end = fn;
+    self->batch_end_ctx = fn ? ctx : NULL;
+}
+
+bool bus_batching (const bus_t *self)
+{
+    return self && self->batching;
+}
+
 /*  ------------------------------------------------------------------------
  *  Sending
  */

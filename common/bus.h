@@ -71,6 +71,21 @@ const char *bus_endpoint (const bus_t *self);
 /*  Registers the handler for a message type (one per type). */
 int bus_on (bus_t *self, const char *type, bus_handler_fn fn, void *ctx);
 
+/*  Handlers that write in bulk. While bus_batching() is true — a batch of
+ *  messages applied without savepoints, the usual case — a handler may
+ *  check its message, keep its writes in memory and return BUS_OK; the
+ *  function registered with bus_on_batch_end then writes what all of them
+ *  kept (one round trip instead of one per message), in the same
+ *  transaction, after the last handler. When it returns -1 the batch runs
+ *  again with a savepoint per message and bus_batching() false, so that
+ *  each handler writes, and fails, alone. It must not emit, and must drop
+ *  what was kept in an earlier run of the transaction (db_tx_serial differs:
+ *  db_tx runs a transaction again after a serialization failure). One
+ *  function per bus; NULL unregisters. */
+typedef int (*bus_batch_fn) (void *ctx, db_t *db);
+void bus_on_batch_end (bus_t *self, bus_batch_fn fn, void *ctx);
+bool bus_batching (const bus_t *self);
+
 /*  Within the caller's open transaction on db: writes the message to the
  *  outbox for every destination of its type. Takes ownership of *msg_p and
  *  NULLs it. Returns 0 or -1 (db error: the caller rolls back). */

@@ -456,16 +456,25 @@ static int s_batch_fn (db_t *db, void *arg)
         return -1;
     if (!b->careful) {
         /* Fast: no savepoints. Any message that has to be undone alone
-         * makes the whole run roll back and run again carefully. */
+         * makes the whole run roll back and run again carefully. Handlers
+         * may keep their writes for the batch-end function (bus.h). */
+        b->bus->batching = true;
         for (int i = 0; i < b->n; i++) {
             s_item_t *it = &b->items[i];
             if (it->id[0] && !it->fresh)
                 continue; /* a duplicate: outcome settled below */
-            if ((it->invalid ? s_item_dead (db, it) : s_item_apply (b, db, it)) != 0)
+            if ((it->invalid ? s_item_dead (db, it) : s_item_apply (b, db, it)) != 0) {
+                b->bus->batching = false;
                 return -1;
+            }
         }
+        b->bus->batching = false;
         if (db_tx_failed (db)) {
             b->need_careful = true;
+            return -1;
+        }
+        if (b->bus->batch_end && b->bus->batch_end (b->bus->batch_end_ctx, db) != 0) {
+            b->need_careful = !s_batch_broken (db);
             return -1;
         }
         return s_batch_end (b, db);

@@ -95,6 +95,9 @@ struct bus_s {
 
     bus_handler_t handlers[BUS_MAX_HANDLERS];
     int n_handlers;
+    bus_batch_fn batch_end;     /* bus_on_batch_end */
+    void *batch_end_ctx;
+    bool batching;              /* handlers of a batch without savepoints run */
 
     bool kicked;                /* a relay pass is wanted (rows emitted, acks read) */
     int64_t kicked_ms;          /* monotonic: since when */

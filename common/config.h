@@ -61,7 +61,7 @@ typedef struct {
     int min_grade_premium;      /* dispatch.min_grade.premium, default intermediate */
     int min_grade_other;        /* dispatch.min_grade.other, default trainee */
     char *sla_file;             /* dispatch.sla_file, default "deploy/demo/sla.yaml" */
-    int sla_tick_ms;            /* dispatch.sla_tick_ms: SLA timer period, default 1000 */
+    int sla_tick_ms;            /* dispatch.sla_tick_ms: SLA timer period, default 250 */
     /* notify: */
     char *notify_file;          /* notify.file: JSON lines of notifications; NULL = the service log */
     cfg_notify_adapter_t notify_adapter; /* notify.adapter: default file when notify.file is set, else log */

@@ -36,6 +36,8 @@ struct db_s {
     int max_backoff_ms;
     int64_t next_try_ms;        /* monotonic: no connect attempt before */
     bool in_tx;                 /* inside db_tx: never reconnect */
+    bool begin_pending;         /* inside db_tx: BEGIN goes with the first statement */
+    bool begin_lost;            /* that BEGIN found the (idle) connection gone */
     long tx_serial;             /* see db_tx_serial */
     bool was_connected;         /* for "lost"/"restored" log lines */
     long failures;              /* count of recorded failures (db_tx uses it) */
@@ -249,6 +251,7 @@ int db_ensure (db_t *self)
         return -1;
     if (self->conn && PQstatus (self->conn) != CONNECTION_OK) {
         if (self->in_tx) {
+            self->begin_lost = self->begin_pending; /* nothing ran yet */
             s_set_error (self, DB_TRANSIENT, "08006", "connection lost inside a transaction");
             return -1;
         }
@@ -348,6 +351,78 @@ static PGresult *s_check (db_t *self, PGresult *res, const char *what)
     return NULL;
 }
 
+/*  Reads one pipelined statement's result (the NULL after it included). */
+static PGresult *s_pipeline_result (PGconn *conn)
+{
+    PGresult *kept = NULL, *res;
+    while ((res = PQgetResult (conn)) != NULL) {
+        if (!kept)
+            kept = res;
+        else
+            PQclear (res);
+    }
+    return kept;
+}
+
+/*  Whether a BEGIN sent with a statement failed for want of a connection. */
+static void s_begin_failed (db_t *self, const PGresult *begin)
+{
+    (void) begin;
+    if (!self->conn || PQstatus (self->conn) == CONNECTION_BAD)
+        self->begin_lost = true;
+}
+
+/*  The transaction's first statement, with the BEGIN db_tx left pending, in
+ *  ONE round trip (pipeline mode): the prepared statement `name`, or else
+ *  `sql`. Returns what PQexecPrepared / PQexecParams would (the failed
+ *  BEGIN's result when that failed). */
+static PGresult *s_exec_first (db_t *self, const char *name, const char *sql, int nparams,
+                               const char *const *params)
+{
+    PGconn *conn = self->conn;
+    self->begin_pending = false;
+    if (!PQenterPipelineMode (conn)) {
+        s_begin_failed (self, NULL);
+        return NULL;
+    }
+    bool sent = PQsendQueryParams (conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0)
+                && (name ? PQsendQueryPrepared (conn, name, nparams, params, NULL, NULL, 0)
+                         : PQsendQueryParams (conn, sql, nparams, NULL, params, NULL, NULL, 0))
+                && PQpipelineSync (conn);
+    PGresult *begin = sent ? s_pipeline_result (conn) : NULL;
+    PGresult *res = sent ? s_pipeline_result (conn) : NULL;
+    if (sent)
+        PQclear (PQgetResult (conn)); /* the sync point's own result */
+    if (!PQexitPipelineMode (conn)) {
+        PQclear (res);
+        res = NULL;
+        s_disconnect (self); /* results still pending: not to be trusted */
+    }
+    if (!begin || PQresultStatus (begin) != PGRES_COMMAND_OK) {
+        s_begin_failed (self, begin);
+        PQclear (res);
+        return begin;
+    }
+    PQclear (begin);
+    return res;
+}
+
+/*  Sends a pending BEGIN on its own (before a simple-protocol command).
+ *  Returns 0 or -1 (recorded). */
+static int s_begin_now (db_t *self)
+{
+    if (!self->begin_pending)
+        return 0;
+    self->begin_pending = false;
+    PGresult *res = s_check (self, PQexec (self->conn, "BEGIN"), "BEGIN");
+    if (!res) {
+        s_begin_failed (self, NULL);
+        return -1;
+    }
+    PQclear (res);
+    return 0;
+}
+
 PGresult *db_exec_prepared (db_t *self, const char *name, int nparams, const char *const *params)
 {
     if (!self || !name || nparams < 0 || (nparams > 0 && !params))
@@ -361,7 +436,8 @@ PGresult *db_exec_prepared (db_t *self, const char *name, int nparams, const cha
     }
     if (db_ensure (self) < 0)
         return NULL;
-    PGresult *res = PQexecPrepared (self->conn, name, nparams, params, NULL, NULL, 0);
+    PGresult *res = self->begin_pending ? s_exec_first (self, name, NULL, nparams, params)
+                                        : PQexecPrepared (self->conn, name, nparams, params, NULL, NULL, 0);
     return s_check (self, res, name);
 }
 
@@ -371,7 +447,8 @@ PGresult *db_exec (db_t *self, const char *sql, int nparams, const char *const *
         return NULL;
     if (db_ensure (self) < 0)
         return NULL;
-    PGresult *res = PQexecParams (self->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    PGresult *res = self->begin_pending ? s_exec_first (self, NULL, sql, nparams, params)
+                                        : PQexecParams (self->conn, sql, nparams, NULL, params, NULL, NULL, 0);
     return s_check (self, res, "query");
 }
 
@@ -379,7 +456,7 @@ int db_command (db_t *self, const char *sql)
 {
     if (!self || !sql)
         return -1;
-    if (db_ensure (self) < 0)
+    if (db_ensure (self) < 0 || s_begin_now (self) < 0)
         return -1;
     PGresult *res = s_check (self, PQexec (self->conn, sql), "command");
     if (!res)
@@ -405,6 +482,8 @@ int db_rollback_to (db_t *self, const char *name)
         s_set_error (self, DB_TRANSIENT, "08006", "connection lost inside a transaction");
         return -1;
     }
+    if (s_begin_now (self) < 0)
+        return -1;
     char sql[96];
     snprintf (sql, sizeof sql, "ROLLBACK TO SAVEPOINT %s", name);
     PGresult *res = PQexec (self->conn, sql);
@@ -438,22 +517,25 @@ db_status_t db_tx (db_t *self, db_tx_fn fn, void *arg, bool *fn_failed)
     for (int attempt = 0; attempt <= DB_TX_RETRIES; attempt++) {
         if (db_ensure (self) < 0)
             return self->last_status == DB_OK ? DB_TRANSIENT : self->last_status;
-        PGresult *res = s_check (self, PQexec (self->conn, "BEGIN"), "BEGIN");
-        if (!res) {
-            /* An idle connection the server dropped (restart) fails here
-             * first; nothing ran yet, so reconnecting at once is safe. */
-            if (attempt == 0 && !db_connected (self))
-                continue;
-            return self->last_status;
-        }
-        PQclear (res);
-
+        /* BEGIN is not a round trip of its own: it goes with the first
+         * statement (s_exec_first), and a transaction with none is empty. */
+        self->begin_pending = true;
+        self->begin_lost = false;
         self->tx_serial++;
         self->in_tx = true;
         long failures_before = self->failures;
         int rc = fn (self, arg);
         self->in_tx = false;
+        bool began = !self->begin_pending;
+        self->begin_pending = false;
 
+        if (rc != 0 && self->begin_lost && attempt == 0) {
+            /* An idle connection the server dropped (restart) fails at the
+             * BEGIN; nothing ran yet, so reconnecting at once is safe. */
+            if (fn_failed)
+                *fn_failed = false;
+            continue;
+        }
         if (rc != 0) {
             bool db_failed = self->failures != failures_before;
             s_rollback (self);
@@ -471,7 +553,11 @@ db_status_t db_tx (db_t *self, db_tx_fn fn, void *arg, bool *fn_failed)
             return self->last_status;
         }
 
-        res = PQexec (self->conn, "COMMIT");
+        if (!began) {   /* no statement: nothing to commit */
+            s_clear_error (self);
+            return DB_OK;
+        }
+        PGresult *res = PQexec (self->conn, "COMMIT");
         if (res && PQresultStatus (res) == PGRES_COMMAND_OK
             && strcmp (PQcmdStatus (res), "COMMIT") == 0) {
             PQclear (res);
@@ -524,4 +610,93 @@ const char *db_sqlstate (const db_t *self)
 db_status_t db_last_status (const db_t *self)
 {
     return self ? self->last_status : DB_PERMANENT;
+}
+
+int db_exec_pipeline (db_t *self, int n, const db_call_t *calls, PGresult **results)
+{
+    if (!self || n <= 0 || !calls || !results)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        results[i] = NULL;
+        if (!calls[i].name || calls[i].nparams < 0 || (calls[i].nparams > 0 && !calls[i].params))
+            return -1;
+        db_stmt_t *stmt = self->stmts;
+        while (stmt && strcmp (stmt->name, calls[i].name) != 0)
+            stmt = stmt->next;
+        if (!stmt) {
+            s_set_error (self, DB_PERMANENT, "26000", "statement %s is not registered", calls[i].name);
+            return -1;
+        }
+    }
+    if (db_ensure (self) < 0)
+        return -1;
+    PGconn *conn = self->conn;
+    bool with_begin = self->begin_pending; /* the transaction's BEGIN goes first */
+    self->begin_pending = false;
+    if (!PQenterPipelineMode (conn)) {
+        if (with_begin)
+            s_begin_failed (self, NULL);
+        s_record_result_error (self, NULL, "entering pipeline mode");
+        return -1;
+    }
+    bool begin_sent = !with_begin || PQsendQueryParams (conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
+    int sent = 0;
+    while (begin_sent && sent < n
+           && PQsendQueryPrepared (conn, calls[sent].name, calls[sent].nparams, calls[sent].params,
+                                   NULL, NULL, 0))
+        sent++;
+    bool synced = PQpipelineSync (conn) == 1;
+    int failed = sent < n || !synced ? sent : -1;
+    bool recorded = false;
+    if (with_begin && synced && begin_sent) {
+        PGresult *begin = s_pipeline_result (conn);
+        if (!begin || PQresultStatus (begin) != PGRES_COMMAND_OK) {
+            s_begin_failed (self, begin);
+            s_record_result_error (self, begin, "BEGIN");
+            recorded = true;
+            failed = 0; /* the statements after it were skipped */
+        }
+        PQclear (begin);
+    } else if (with_begin && failed >= 0)
+        s_begin_failed (self, NULL);
+    if (failed >= 0 && !recorded)
+        s_record_result_error (self, NULL, failed < n ? calls[failed].name : "pipeline sync");
+    for (int i = 0; i < sent && synced; i++) {
+        PGresult *res = s_pipeline_result (conn);
+        ExecStatusType st = res ? PQresultStatus (res) : PGRES_FATAL_ERROR;
+        if ((st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) && failed < 0) {
+            results[i] = res;
+            continue;
+        }
+        if (failed < 0) {   /* the first failure; those after it were skipped */
+            failed = i;
+            s_record_result_error (self, res, calls[i].name);
+        }
+        PQclear (res);
+    }
+    if (synced) {   /* the sync point's own result */
+        PGresult *res = PQgetResult (conn);
+        PQclear (res);
+    }
+    if (!PQexitPipelineMode (conn)) {
+        /* results still pending: the connection cannot be trusted any more */
+        if (failed < 0) {
+            failed = 0;
+            s_record_result_error (self, NULL, "leaving pipeline mode");
+        }
+        s_disconnect (self);
+    }
+    if (failed < 0) {
+        s_clear_error (self);
+        return 0;
+    }
+    for (int i = 0; i < n; i++) {
+        PQclear (results[i]);
+        results[i] = NULL;
+    }
+    if ((!self->conn || PQstatus (conn) == CONNECTION_BAD) && self->was_connected) {
+        log_kv (LOG_WARN, "db_connection_lost", "reason", self->error, NULL);
+        self->was_connected = false;
+    }
+    return -1;
 }

@@ -43,6 +43,22 @@ int db_prepare (db_t *self, const char *name, const char *sql);
 PGresult *db_exec_prepared (db_t *self, const char *name, int nparams, const char *const *params);
 /*  Same for ad hoc SQL (PQexecParams). */
 PGresult *db_exec (db_t *self, const char *sql, int nparams, const char *const *params);
+
+/*  One call of a registered statement, for db_exec_pipeline. */
+typedef struct {
+    const char *name;
+    int nparams;
+    const char *const *params;
+} db_call_t;
+/*  Runs n registered statements in ONE round trip (libpq pipeline mode),
+ *  in order, each a statement of its own: under READ COMMITTED each sees
+ *  what was committed before it began (after a lock an earlier one took,
+ *  say), exactly as when run one by one. For a few small statements (all
+ *  of them must fit the socket buffers). Returns 0 with results[0..n) set
+ *  (caller PQclears each), or -1 with every results[i] NULL and the first
+ *  failure recorded as by db_exec_prepared (the statements after it did not
+ *  run; inside a transaction, the transaction has failed). */
+int db_exec_pipeline (db_t *self, int n, const db_call_t *calls, PGresult **results);
 /*  Runs SQL with no parameters and no rows wanted. Returns 0 or -1. */
 int db_command (db_t *self, const char *sql);
 

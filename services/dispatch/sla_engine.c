@@ -104,8 +104,18 @@
 
 #define S_SQL_UNNOTIFIED                                                                      \
     "SELECT id, ticket_id, kind, level, recipient_name, recipient_email, reason "             \
-    "FROM dispatch.escalations WHERE notified_at IS NULL ORDER BY id LIMIT $1::int "          \
-    "FOR UPDATE SKIP LOCKED"
+    "FROM dispatch.escalations WHERE notified_at IS NULL "                                    \
+    " AND (next_notify_at IS NULL OR next_notify_at <= clock_timestamp()) "                   \
+    "ORDER BY id LIMIT $1::int FOR UPDATE SKIP LOCKED"
+
+/* A failed delivery waits 2^attempts seconds (at most an hour) of real time
+ * (the relay's, not the business clock's) before the next try; $1 id, $2
+ * the adapter's reason. */
+#define S_SQL_NOTIFY_FAILED                                                                   \
+    "UPDATE dispatch.escalations SET notify_attempts = notify_attempts + 1, "                 \
+    " last_notify_error = left($2, 1000), next_notify_at = clock_timestamp() + "              \
+    " least(3600, power(2, least(notify_attempts, 12))) * interval '1 second' "               \
+    "WHERE id = $1::bigint"
 
 /* A delivery batch marked in one statement: ids and the instants each was sent. */
 #define S_SQL_NOTIFIED                                                                        \
@@ -120,6 +130,7 @@ static const struct {
     { "sle_run", S_SQL_RUN },           { "sle_due", S_SQL_DUE },
     { "sle_fired", S_SQL_FIRED },       { "sle_record", S_SQL_RECORD },
     { "sle_unnotified", S_SQL_UNNOTIFIED }, { "sle_notified", S_SQL_NOTIFIED },
+    { "sle_notify_failed", S_SQL_NOTIFY_FAILED },
 };
 
 /* ---- the engine ---------------------------------------------------------- */
@@ -155,6 +166,8 @@ struct sle_s {
         int64_t started_at, stopped_at;
     } pending;
     s_deferred_t *deferred;
+    /* the new clocks' INSERT for n rows, registered on self->db (s_exec_insert) */
+    bool insert_prepared[SLA_MAX_CLOCKS + 1];
 };
 
 sle_t *sle_new (const cfg_t *cfg, db_t *db, bus_t *bus, char *err, size_t errsize)
@@ -588,6 +601,26 @@ static void s_prepare_all (sle_t *self, const char *ticket_id, const char *branc
 /*  Inserts the deferred clocks in ONE multi-row INSERT — one round trip per
  *  ticket, not one per clock — and adds the running ones to the ticket's
  *  sla.clock (sle_flush). */
+/*  Runs the INSERT of n new clocks (sql, built by s_insert_deferred) as a
+ *  prepared statement, one per row count registered at first use: it is
+ *  parsed and planned once, not for every ticket. */
+static PGresult *s_exec_insert (sle_t *self, db_t *db, const char *sql, int n, const char *const *params)
+{
+    if (db != self->db || n < 1 || n > SLA_MAX_CLOCKS)
+        return db_exec (db, sql, n * S_INSERT_COLS, params);
+    char name[32];
+    snprintf (name, sizeof name, "sle_insert_%d", n);
+    if (!self->insert_prepared[n]) {
+        /* registered even when preparing failed now (db_ensure retries it),
+         * or by an engine before this one on the same handle (42P05) */
+        int rc = db_prepare (db, name, sql);
+        self->insert_prepared[n] = true;
+        if (rc != 0 && strcmp (db_sqlstate (db), "42P05") != 0)
+            return NULL;
+    }
+    return db_exec_prepared (db, name, n * S_INSERT_COLS, params);
+}
+
 static int s_insert_deferred (sle_t *self, db_t *db)
 {
     s_deferred_t *d = self->deferred;
@@ -630,7 +663,7 @@ static int s_insert_deferred (sle_t *self, db_t *db)
                                    b + 18);
     }
     snprintf (sql + used, sizeof sql - used, "%s", S_SQL_INSERT_TAIL);
-    PGresult *res = db_exec (db, sql, d->n * S_INSERT_COLS, params);
+    PGresult *res = s_exec_insert (self, db, sql, d->n, params);
     if (!res)
         return -1;
     cJSON *started = cJSON_CreateArray ();
@@ -1316,7 +1349,17 @@ static int s_deliver_tx (db_t *db, void *arg)
         if (notify_send (f->self->notify, &to, key, subject, PQgetvalue (res, r, 6), err, sizeof err) != 0) {
             log_kv (LOG_WARN, "notify_failed", "escalation_id", id, "adapter",
                     notify_adapter_name (f->self->notify), "reason", err, NULL);
-            break; /* the rest go on the next tick */
+            /* this one backs off, so it never holds back the ones behind it;
+             * the rest of the batch waits for the next tick (a relay that is
+             * down costs one time-out per tick, not one per record) */
+            const char *pf[] = { id, err };
+            PGresult *u = db_exec_prepared (db, "sle_notify_failed", 2, pf);
+            if (!u) {
+                PQclear (res);
+                return -1;
+            }
+            PQclear (u);
+            break;
         }
         char at[40];
         clock_format_us (clock_now_us (), at, sizeof at);

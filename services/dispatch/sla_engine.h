@@ -115,7 +115,8 @@ int sle_flush (sle_t *self, db_t *db);
 int sle_carry (sle_t *self, db_t *db, const char *ticket_id, const char *branch, cJSON *body);
 
 /*  Timer: fires what is due (in batches of SLE_BATCH, each its own
- *  transaction), then delivers undelivered notifications. Returns the
+ *  transaction, its records delivered as soon as it commits), then
+ *  delivers what earlier ticks left undelivered. Returns the
  *  number of warnings and escalations recorded, or -1 on a database
  *  failure (the next tick tries again). */
 int sle_tick (sle_t *self);

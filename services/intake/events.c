@@ -16,14 +16,17 @@ static const struct {
 } s_statements[] = {
     { "intake_ev_ticket",
       "SELECT t.status FROM intake.tickets t WHERE t.id = $1 FOR UPDATE" },
-    /* After the ticket is locked (a snapshot of its own, so it sees what a
-     * concurrent event committed): whether the status moves ($4: the ticket
-     * is not closed; and the opposite event $2 is not recorded later than
-     * $3), the move, and the history row with "status_changed" — one round
-     * trip instead of three. */
+    /* After the ticket is locked (a statement of its own, so it sees what a
+     * concurrent event committed; sent with intake_ev_ticket in one round
+     * trip): whether the status moves (the ticket's status is none of $4;
+     * and the opposite event $2 is not recorded later than $3), the move,
+     * and the history rows, "status_changed" in the first. No row, and
+     * nothing written, when the ticket does not exist. */
     { "intake_ev_apply",
-      "WITH m AS (SELECT $4::boolean AND NOT EXISTS (SELECT 1 FROM intake.ticket_history h"
-      "             WHERE h.ticket_id = $1 AND h.event = $2 AND h.at > $3) AS move),"
+      "WITH m AS (SELECT t.status <> ALL ($4::text[]) AND NOT EXISTS (SELECT 1"
+      "             FROM intake.ticket_history h"
+      "             WHERE h.ticket_id = $1 AND h.event = $2 AND h.at > $3) AS move"
+      "           FROM intake.tickets t WHERE t.id = $1),"
       " u AS (UPDATE intake.tickets SET status = $5, updated_at = $6"
       "       WHERE id = $1 AND (SELECT move FROM m) RETURNING id),"
       " h AS (INSERT INTO intake.ticket_history (ticket_id, at, actor, event, detail)"
@@ -32,7 +35,8 @@ static const struct {
       "                $9::jsonb || jsonb_build_object('status_changed', m.move) AS detail FROM m"
       /* then the SLA history rows the message carries ($10: [{event, at, detail}]) */
       "         UNION ALL SELECT x.n, (x.e->>'at')::timestamptz, x.e->>'event', x.e->'detail'"
-      "         FROM jsonb_array_elements($10::jsonb) WITH ORDINALITY AS x(e, n)) r"
+      "         FROM jsonb_array_elements($10::jsonb) WITH ORDINALITY AS x(e, n)"
+      "         WHERE EXISTS (SELECT 1 FROM m)) r"
       "       ORDER BY r.n RETURNING id)"
       " SELECT m.move, (SELECT count(*) FROM h) FROM m" },
     /* An SLA event: a history row only, when the ticket exists. */
@@ -115,32 +119,30 @@ static bus_result_t s_apply (db_t *db, s_event_t *ev, char *reason, size_t size)
     char now[40];
     clock_format_us (clock_now_us (), now, sizeof now);
 
-    const char *p1[] = { ev->ticket_id };
-    if (!(res = db_exec_prepared (db, "intake_ev_ticket", 1, p1))) {
-        rc = s_db_result (db, "reading the ticket", reason, size);
-        goto cleanup;
-    }
-    if (PQntuples (res) != 1) {
-        snprintf (reason, size, "body.ticket_id: no ticket %s", ev->ticket_id);
-        rc = BUS_REJECT;
-        goto cleanup;
-    }
-    /* a resolved or closed ticket keeps its status; the row is history */
-    bool open = strcmp (PQgetvalue (res, 0, 0), "closed") != 0
-                && strcmp (PQgetvalue (res, 0, 0), "resolved") != 0;
-    PQclear (res);
-    res = NULL;
     if (!(detail_text = json_print (ev->detail))
         || !(sla_text = ev->sla ? json_print (ev->sla) : strdup ("[]"))) {
         snprintf (reason, size, "out of memory");
         rc = BUS_RETRY;
         goto cleanup;
     }
+    /* The ticket locked, then the event applied: two statements, one round
+     * trip. A resolved or closed ticket keeps its status; the row is history. */
     const char *actor = ev->msg->service[0] ? ev->msg->service : "dispatch";
-    const char *p2[] = { ev->ticket_id, ev->opposite, ev->at, open ? "true" : "false", ev->status,
+    const char *p1[] = { ev->ticket_id };
+    const char *p2[] = { ev->ticket_id, ev->opposite, ev->at, "{closed,resolved}", ev->status,
                          now, actor, ev->event, detail_text, sla_text };
-    if (!(res = db_exec_prepared (db, "intake_ev_apply", 10, p2))) {
+    const db_call_t calls[] = { { "intake_ev_ticket", 1, p1 }, { "intake_ev_apply", 10, p2 } };
+    PGresult *out[2];
+    if (db_exec_pipeline (db, 2, calls, out) != 0) {
         rc = s_db_result (db, "applying the event to the ticket", reason, size);
+        goto cleanup;
+    }
+    bool found = PQntuples (out[0]) == 1;
+    PQclear (out[0]);
+    res = out[1];
+    if (!found) {
+        snprintf (reason, size, "body.ticket_id: no ticket %s", ev->ticket_id);
+        rc = BUS_REJECT;
         goto cleanup;
     }
     char rows[16];

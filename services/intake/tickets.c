@@ -117,7 +117,7 @@ static const s_stmt_t s_statements[] = {
      * ticket about the product $3 (or, without one, of the kind $7), locked,
      * when there is one (first column true: join it); else the new ticket
      * and its "created" history row (first column false). */
-    { "intake_open_or_insert",
+    { ITK_OI_STATEMENT,
       "WITH o AS (SELECT t.id, t.status, t.branch_id FROM intake.tickets t"
       "           WHERE t.customer_id = $2::text AND t.status <> 'closed'"
       "             AND ($3::text IS NOT NULL AND t.product_code = $3::text"
@@ -510,9 +510,9 @@ static int s_emit_created (itk_submit_t *s, const char *id, const char *status)
     return 0;
 }
 
-/*  The open ticket the request joins (s_join), else a new ticket (closed at
- *  once for a consultation answered on the spot). */
-static int s_open_or_insert (itk_submit_t *s)
+/*  The parameters of intake_open_or_insert in s->oi_params (its "created"
+ *  history detail in s->oi_detail). Returns 0 or -1. */
+static int s_oi_prepare (itk_submit_t *s)
 {
     const irq_submit_t *rq = s->rq;
     bool closed = rq->answered;
@@ -527,19 +527,35 @@ static int s_open_or_insert (itk_submit_t *s)
         cJSON_AddItemToObject (detail, "flags", cJSON_Duplicate (rq->flags, true));
     if (rq->request_id)
         cJSON_AddStringToObject (detail, "request_id", rq->request_id);
-    char *detail_text = json_print (detail);
+    free (s->oi_detail);
+    s->oi_detail = json_print (detail);
     cJSON_Delete (detail);
-    if (!detail_text)
+    if (!s->oi_detail)
         return s_fail (s, IRQ_INTERNAL, "out of memory");
+    const char *p[ITK_OI_PARAMS] = { s->branch, s->customer_id, rq->product_code, rq->serial,
+                                     rq->warranty_card, rq->channel, rq->kind, rq->priority,
+                                     status, rq->description, rq->request_id, s->ts,
+                                     closed ? s->ts : NULL, closed ? rq->resolution : NULL,
+                                     s->self->actor, s->oi_detail };
+    memcpy (s->oi_params, p, sizeof p);
+    return 0;
+}
 
-    const char *p[] = { s->branch, s->customer_id, rq->product_code, rq->serial,
-                        rq->warranty_card, rq->channel, rq->kind, rq->priority, status,
-                        rq->description, rq->request_id, s->ts, closed ? s->ts : NULL,
-                        closed ? rq->resolution : NULL, s->self->actor, detail_text };
-    PGresult *res = s_run (s, "intake_open_or_insert", 16, p);
-    free (detail_text);
-    if (!res)
-        return -1;
+void itk_submit_drop (itk_submit_t *s)
+{
+    free (s->oi_detail);
+    s->oi_detail = NULL;
+}
+
+/*  What intake_open_or_insert answered (res, cleared here): the open
+ *  ticket the request joins (s_join), else the new ticket — closed at once
+ *  for a consultation answered on the spot — and its ticket.created. */
+static int s_open_or_insert_done (itk_submit_t *s, PGresult *res)
+{
+    const irq_submit_t *rq = s->rq;
+    bool closed = rq->answered;
+    const char *status = closed ? "closed" : "open";
+    itk_submit_drop (s);
     if (PQntuples (res) != 1) {
         PQclear (res);
         return s_fail (s, IRQ_INTERNAL, "inserting the ticket returned no id");
@@ -580,9 +596,34 @@ static int s_open_or_insert (itk_submit_t *s)
 
 int itk_submit_one (db_t *db, void *arg)
 {
-    (void) db;
     itk_submit_t *s = arg;
+    int rc = itk_submit_start (db, s);
+    if (rc <= 0)
+        return rc;
+    PGresult *res = s_run (s, ITK_OI_STATEMENT, ITK_OI_PARAMS, s->oi_params);
+    if (!res) {
+        itk_submit_drop (s);
+        return -1;
+    }
+    return itk_submit_finish (db, s, res);
+}
+
+int itk_submit_finish (db_t *db, itk_submit_t *s, PGresult *res)
+{
+    (void) db;
+    return s_open_or_insert_done (s, res);
+}
+
+bool itk_submit_pipelinable (const itk_submit_t *s)
+{
+    return s->prefetched && s->rq->customer_id;
+}
+
+int itk_submit_start (db_t *db, itk_submit_t *s)
+{
+    (void) db;
     const irq_submit_t *rq = s->rq;
+    itk_submit_drop (s);
     cJSON_Delete (s->result);
     s->result = NULL;
     s->emitted = false;
@@ -629,7 +670,7 @@ int itk_submit_one (db_t *db, void *arg)
         PQclear (own);
     if (rc != 0)
         return rc > 0 ? 0 : -1;
-    return s_open_or_insert (s);
+    return s_oi_prepare (s) == 0 ? 1 : -1;
 }
 
 PGresult *itk_submit_prefetch (db_t *db, itk_submit_t *subs, int n)
@@ -657,14 +698,18 @@ PGresult *itk_submit_prefetch (db_t *db, itk_submit_t *subs, int n)
     cJSON_Delete (list);
     if (!text)
         return NULL;
+    /* one round trip, two statements: the lookup sees what was committed
+     * while the locks were awaited */
     const char *p[] = { text };
-    PGresult *res = db_exec_prepared (db, "intake_lock_requests", 1, p);
-    if (res) {
-        PQclear (res);
-        res = db_exec_prepared (db, "intake_lookup_batch", 1, p);
-    }
+    const db_call_t calls[] = { { "intake_lock_requests", 1, p }, { "intake_lookup_batch", 1, p } };
+    PGresult *out[2];
+    int rc = db_exec_pipeline (db, 2, calls, out);
     free (text);
-    if (res && PQntuples (res) != n) {
+    if (rc != 0)
+        return NULL;
+    PQclear (out[0]);
+    PGresult *res = out[1];
+    if (PQntuples (res) != n) {
         PQclear (res);
         return NULL;
     }

@@ -16,6 +16,9 @@
 #include "tickets_private.h"
 
 #define S_SAVEPOINT "itk_request"
+/*  Most requests whose one statement shares a round trip (s_run_staged):
+ *  small enough for the socket buffers (db_exec_pipeline). */
+#define S_PIPELINE 16
 
 typedef struct {
     itk_t *self;
@@ -43,6 +46,44 @@ static int s_undo_one (db_t *db, itk_submit_t *s, int mark)
     if (s->code == IRQ_OK)
         s->code = IRQ_INTERNAL;
     return db_rollback_to (db, S_SAVEPOINT);
+}
+
+/*  A request of a run without savepoints failed: the batch is refused (run
+ *  again with savepoints) unless the database itself failed. */
+static void s_note_failure (s_batch_t *b, db_t *db, const itk_submit_t *s)
+{
+    if ((!s || s->code != IRQ_UNAVAILABLE) && db_connected (db)
+        && db_last_status (db) != DB_TRANSIENT)
+        b->refused = true;
+}
+
+/*  The requests staged since the last call (itk_submit_start answered 1):
+ *  their one statement each in ONE round trip, then the rest of each.
+ *  Returns 0, or -1 (b->refused set as for any failed request). */
+static int s_run_staged (s_batch_t *b, db_t *db, const int *staged, int n)
+{
+    if (n == 0)
+        return 0;
+    db_call_t calls[S_PIPELINE] = { { NULL, 0, NULL } };
+    PGresult *res[S_PIPELINE] = { NULL };
+    for (int k = 0; k < n; k++)
+        calls[k] = (db_call_t) { ITK_OI_STATEMENT, ITK_OI_PARAMS, b->subs[staged[k]].oi_params };
+    if (db_exec_pipeline (db, n, calls, res) != 0) {
+        for (int k = 0; k < n; k++)
+            itk_submit_drop (&b->subs[staged[k]]);
+        s_note_failure (b, db, NULL);
+        return -1;
+    }
+    int rc = 0;
+    for (int k = 0; k < n; k++) {
+        itk_submit_t *s = &b->subs[staged[k]];
+        if (rc != 0) {
+            PQclear (res[k]);
+            itk_submit_drop (s);
+        } else if ((rc = itk_submit_finish (db, s, res[k])) != 0)
+            s_note_failure (b, db, s);
+    }
+    return rc;
 }
 
 /*  Writes the ticket.created rows of the batch (one statement). */
@@ -91,16 +132,29 @@ static int s_batch_tx (db_t *db, void *arg)
         return -1;
     if (!b->careful) {
         /* No savepoints: the first refusal undoes the whole transaction,
-         * which s_batch_run then runs again with them. */
+         * which s_batch_run then runs again with them. A request read with
+         * the batch waits, its one statement staged, to share a round trip
+         * with the next ones; any other runs alone, after them. */
+        int staged[S_PIPELINE], n_staged = 0;
         for (int i = 0; i < b->n; i++) {
             itk_submit_t *s = &b->subs[i];
-            if (itk_submit_one (db, s) == 0)
-                continue;
-            if (s->code != IRQ_UNAVAILABLE && db_connected (db)
-                && db_last_status (db) != DB_TRANSIENT)
-                b->refused = true;
-            return -1;
+            bool share = itk_submit_pipelinable (s);
+            if ((!share || n_staged == S_PIPELINE) && s_run_staged (b, db, staged, n_staged) != 0)
+                return -1;
+            if (!share || n_staged == S_PIPELINE)
+                n_staged = 0;
+            int rc = share ? itk_submit_start (db, s) : itk_submit_one (db, s);
+            if (rc == 1)
+                staged[n_staged++] = i;
+            else if (rc != 0) {
+                s_note_failure (b, db, s);
+                for (int k = 0; k < n_staged; k++)
+                    itk_submit_drop (&b->subs[staged[k]]);
+                return -1;
+            }
         }
+        if (s_run_staged (b, db, staged, n_staged) != 0)
+            return -1;
         return s_flush (b, db);
     }
     int mark = 0;
@@ -280,6 +334,8 @@ void itk_submit_batch (itk_t *self, itk_item_t *items, int n)
         memcpy (s->ts, ts, sizeof s->ts);
     }
     s_batch_run (self, items, subs, n);
+    for (int i = 0; i < n; i++)
+        itk_submit_drop (&subs[i]);
     free (subs);
 }
 

@@ -23,6 +23,11 @@ struct itk_s {
     itk_stats_t stats;
 };
 
+/*  The statement between itk_submit_start and itk_submit_finish, and its
+ *  number of parameters. */
+#define ITK_OI_STATEMENT "intake_open_or_insert"
+#define ITK_OI_PARAMS 16
+
 /*  State of one ticket.submit inside a transaction (reset on each run). */
 typedef struct {
     itk_t *self;
@@ -44,6 +49,9 @@ typedef struct {
      * request is locked and this row of intake_lookup is what it read */
     const PGresult *prefetched;
     int prefetched_row;
+    /* intake_open_or_insert's parameters, set by itk_submit_start */
+    const char *oi_params[ITK_OI_PARAMS];
+    char *oi_detail;         /* owned, until itk_submit_finish / itk_submit_drop */
 } itk_submit_t;
 
 /*  One ticket.submit inside the caller's transaction (arg: itk_submit_t,
@@ -52,6 +60,21 @@ typedef struct {
  *  -1 with code and err (IRQ_UNAVAILABLE when the database failed
  *  transiently); the caller rolls back what it did. */
 int itk_submit_one (db_t *db, void *arg);
+/*  itk_submit_one in two halves, so that a batch can send the one statement
+ *  between them (intake_open_or_insert, its parameters in s->oi_params) for
+ *  several requests in one round trip (db_exec_pipeline). itk_submit_start
+ *  does all that comes before it: returns 1 when the statement is wanted, 0
+ *  when the request is answered without it (a replay), -1 on failure (code
+ *  and err set). itk_submit_finish takes the statement's result (PQclears
+ *  it) and does the rest: 0 or -1 as itk_submit_one. itk_submit_drop frees
+ *  what start kept when finish is not called (the statement failed). */
+int itk_submit_start (db_t *db, itk_submit_t *s);
+int itk_submit_finish (db_t *db, itk_submit_t *s, PGresult *res);
+void itk_submit_drop (itk_submit_t *s);
+/*  Whether itk_submit_start touches nothing another request of the batch
+ *  may change first: read with the batch (itk_submit_prefetch) and a known
+ *  customer. Only such requests share a round trip. */
+bool itk_submit_pipelinable (const itk_submit_t *s);
 /*  First thing in the batch's transaction: takes the request locks of all
  *  n submits in one statement, then reads every request's ticket (a
  *  replay), known customer (locked) and product in one more — two round

@@ -5,8 +5,12 @@ clock_started history entry (docs/sla.md "The engine", bench/README.md).
 Both ways dispatch assigns are covered: in the transaction that receives
 ticket.created (the new ticket's clocks ride along), and later by the retry
 pass (an order that waited until someone had the skill)."""
+import json
 import os
 import sys
+import uuid
+
+import zmq
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import kefu_harness as h  # noqa: E402
@@ -79,3 +83,45 @@ def test_an_order_assigned_by_the_retry_pass_carries_the_clocks_it_starts():
     assert arrange["detail"]["message_id"] == assigned[0]["detail"]["message_id"]
     assert [c["clock"] for c in arrange["detail"]["clocks"]] == ["arrange"]
     assert messages_to_intake(tid)[-1] == ("workorder.assigned", 2, True)
+
+
+def bus_send(payload):
+    sock = zmq.Context.instance().socket(zmq.DEALER)
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.connect(S.sql("SELECT endpoint FROM intake.endpoints")[0][0])
+    sock.send(json.dumps(payload).encode())
+    ack = json.loads(sock.recv()) if sock.poll(5000, zmq.POLLIN) else None
+    sock.close()
+    return ack
+
+
+def assigned(version, ticket_id, **extra):
+    body = dict({"work_order_id": 1, "ticket_id": ticket_id, "assigned_at": "2026-11-22T06:00:00Z",
+                 "technician": {"id": "T101", "name": "王强", "grade": "senior"}, "load": 1}, **extra)
+    return {"id": str(uuid.uuid4()), "type": "workorder.assigned", "version": version,
+            "ts": "2026-11-22T06:00:00.000000Z", "source": {"service": "dispatch", "instance": "test"},
+            "branch": "SH01", "correlation_id": str(ticket_id), "body": body}
+
+
+CLOCKS = [{"event": "started", "at": "2026-11-22T06:00:00Z",
+           "clocks": [{"clock_id": 1, "clock": "arrange", "policy": "city-visit", "target": "2 business hours",
+                       "due_at": "2026-11-22T08:00:00Z", "started_at": "2026-11-22T06:00:00Z"}]}]
+
+
+def test_an_assignment_of_an_unknown_ticket_is_a_dead_letter_and_writes_nothing():
+    before = S.sql("SELECT count(*) FROM intake.ticket_history")[0][0]
+    env = assigned(2, 999999, sla=CLOCKS)
+    assert bus_send(env) == {"ack": env["id"], "status": "dead"}
+    reason = S.sql("SELECT reason FROM intake.dead_letters WHERE message_id = %s", (env["id"],))[0][0]
+    assert "body.ticket_id: no ticket 999999" in reason, reason
+    assert S.sql("SELECT count(*) FROM intake.ticket_history")[0][0] == before
+
+
+def test_version_1_without_clocks_is_still_applied():
+    tid = repair("AC-3200", "空调漏水")
+    S.wait_ticket_status(tid, "assigned")
+    env = assigned(1, tid)
+    assert bus_send(env) == {"ack": env["id"], "status": "ok"}
+    rows = [e for e in entries(tid, "work_order_assigned") if e["detail"]["message_id"] == env["id"]]
+    assert len(rows) == 1 and not [e for e in entries(tid, "clock_started")
+                                   if e["detail"]["message_id"] == env["id"]]

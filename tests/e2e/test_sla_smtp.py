@@ -152,3 +152,27 @@ def test_a_hung_relay_times_out_and_the_mail_follows_later():
     for r in records(TID):
         assert mails_for(r[0]), r
     assert DISPATCH.alive()
+
+
+def test_a_recipient_refused_for_good_does_not_hold_back_the_others():
+    """Delivery goes in record order; a record the relay keeps refusing backs
+    off (doubling, real time) instead of blocking every record behind it."""
+    SINK.refuse = {"team-lead@kefu.example.cn": "550 5.1.1 no such user"}
+    S.set_clock(MONDAY_0900 + 181 * MINUTE)
+    tid = S.kefuctl("submit", "--channel", "hotline", "--kind", "complaint", "--customer", "C1005",
+                    "--description", "投诉：维修后又坏了", json_out=True)["ticket_id"]
+    S.set_clock(MONDAY_0900 + 181 * MINUTE + 49 * MINUTE)             # its warning: to the team lead
+    h.wait_until(lambda: records(tid), 30, "the warning of ticket %d" % tid)
+    refused = records(tid)[0][0]
+    h.wait_until(lambda: S.sql("SELECT notify_attempts FROM dispatch.escalations WHERE id = %s",
+                               (refused,))[0][0] >= 1, 30, "a failed attempt recorded")
+    S.set_clock(MONDAY_0900 + 181 * MINUTE + 181 * MINUTE)           # breached and climbed: later records
+    h.wait_until(lambda: any(r[2] != "team_lead" for r in records(tid)), 30, "a record for another level")
+    others = [r for r in records(tid) if r[4] != "team-lead@kefu.example.cn"]
+    for r in others:
+        wait_mail(r[0])                                              # delivered past the refused one
+    row = S.sql("SELECT notified_at, notify_attempts, last_notify_error, next_notify_at > now() "
+                "FROM dispatch.escalations WHERE id = %s", (refused,))[0]
+    assert row[0] is None and row[1] >= 1 and "550 5.1.1 no such user" in row[2], row
+    SINK.refuse = {}
+    wait_mail(refused)                                               # and still delivered in the end

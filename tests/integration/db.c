@@ -134,6 +134,49 @@ cleanup:
     return rc;
 }
 
+/*  db_exec_pipeline: several statements in one round trip, results in
+ *  order; a failure in the middle reports that statement's error, skips the
+ *  rest, and leaves the connection usable. */
+static int t_pipeline (void)
+{
+    int rc = -1;
+    db_t *db = db_new (s_conninfo);
+    PGresult *res[3] = { NULL, NULL, NULL }, *after = NULL;
+    CHECK (db, "db_new");
+    CHECK (db_prepare (db, "p_add", "SELECT $1::int + $2::int") == 0, "register: %s", db_error (db));
+    CHECK (db_prepare (db, "p_neg", "SELECT -$1::int") == 0, "register: %s", db_error (db));
+    const char *two[] = { "40", "2" }, *bad[] = { "forty", "2" };
+    db_call_t calls[3] = { { "p_add", 2, two }, { "p_neg", 1, two }, { "p_add", 2, two } };
+    long pid = s_scalar (db, "SELECT pg_backend_pid()");
+    CHECK (db_exec_pipeline (db, 3, calls, res) == 0, "pipeline: %s", db_error (db));
+    CHECK (strcmp (PQgetvalue (res[0], 0, 0), "42") == 0 && strcmp (PQgetvalue (res[1], 0, 0), "-40") == 0
+               && strcmp (PQgetvalue (res[2], 0, 0), "42") == 0,
+           "results out of order");
+    for (int i = 0; i < 3; i++) {
+        PQclear (res[i]);
+        res[i] = NULL;
+    }
+    calls[1] = (db_call_t) { "p_add", 2, bad };
+    CHECK (db_exec_pipeline (db, 3, calls, res) < 0, "a bad value went through");
+    CHECK (strcmp (db_sqlstate (db), "22P02") == 0 && strstr (db_error (db), "p_add"),
+           "error: %s %s", db_sqlstate (db), db_error (db));
+    CHECK (!res[0] && !res[1] && !res[2], "results left after a failure");
+    calls[1] = (db_call_t) { "p_nope", 0, NULL };
+    CHECK (db_exec_pipeline (db, 3, calls, res) < 0 && strcmp (db_sqlstate (db), "26000") == 0,
+           "unregistered statement ran");
+    /* the same connection, out of pipeline mode and usable */
+    after = db_exec_prepared (db, "p_neg", 1, two);
+    CHECK (after && strcmp (PQgetvalue (after, 0, 0), "-40") == 0, "after: %s", db_error (db));
+    CHECK (s_scalar (db, "SELECT pg_backend_pid()") == pid, "the connection was replaced");
+    rc = 0;
+cleanup:
+    for (int i = 0; i < 3; i++)
+        PQclear (res[i]);
+    PQclear (after);
+    db_destroy (&db);
+    return rc;
+}
+
 typedef struct {
     const char *id;
     int mode;       /* 0 commit, 1 roll back by choice, 2 violate a constraint */
@@ -424,6 +467,7 @@ static const it_test_t s_tests[] = {
     { "db_tx_retries_serialization_failure", t_tx_retries_serialization_failure },
     { "db_reconnects_after_terminate", t_reconnects_after_terminate },
     { "db_unreachable_server_backs_off", t_unreachable_server_backs_off },
+    { "db_pipeline", t_pipeline },
     { "migrate_idempotent_and_checked", t_migrate_idempotent_and_checked },
     { "migrate_bad_dir", t_migrate_bad_dir },
 };

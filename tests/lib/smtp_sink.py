@@ -28,6 +28,7 @@ class SmtpSink:
         self.auth = auth                  # (user, password) to require, or None
         self.eight_bit = eight_bit        # offer 8BITMIME
         self.rcpt_reply = None            # e.g. "451 4.3.0 busy": refuse every RCPT
+        self.refuse = {}                  # address -> reply: refuse only these recipients
         self.silent = False               # accept connections but never answer
         self.messages = []                # accepted, in order
         self.sessions = 0                 # connections seen
@@ -147,6 +148,8 @@ class SmtpSink:
                     say("503 5.5.1 MAIL first")
                 elif self.rcpt_reply:
                     say(self.rcpt_reply)
+                elif line[8:].strip().strip("<>") in self.refuse:
+                    say(self.refuse[line[8:].strip().strip("<>")])
                 else:
                     rcpts.append(line[8:].strip().strip("<>"))
                     say("250 2.1.5 ok")

@@ -317,7 +317,12 @@ static void s_report_share_cell (const char *met, const char *breached, char *ou
 {
     char share[16];
     s_report_share (met, breached, share, sizeof share);
-    snprintf (out, size, "%s%s", *share ? share : "-", *share ? " %" : "");
+    if (!*share)
+        snprintf (out, size, "-");
+    else if (size > 0) {
+        size_t n = strlen (share); /* "100.0" at most: room for " %" */
+        snprintf (out, size, "%.*s %%", (int) (n < size ? n : size - 1), share);
+    }
 }
 
 /*  A percentile cell for people ("1h 05m", "-" when no clock stopped). */
