@@ -296,3 +296,28 @@ def test_a_clock_stopped_while_paused_is_met():
     assert {c["clock"]: c["breached"] for c in stopped} == {"first_response": False,
                                                               "complaint_decision": False}, stopped
     assert escalations(tid) == []
+
+
+def test_a_complex_cases_plan_runs_three_working_days_across_national_day():
+    """Weeks of business time in seconds: a plan promised in 3 working days,
+    started the day before China's National Day 2025 (off 1-8 October; 11
+    October, a Saturday, is a make-up working day) at SH02 (weekdays
+    08:30-12:00 and 13:00-17:30), is due at the end of Saturday 11 October,
+    17:30, and escalates then, not before."""
+    S.set_clock(us(2025, 9, 30, 10, 0))
+    tid = submit("suggestion", "C1003")
+    event(tid, "marked_complex", "--note", "需要工程师评估")
+    plan = wait_state(tid, "plan", "running")
+    assert plan["due"] == us(2025, 10, 11, 17, 30), plan
+    S.set_clock(us(2025, 10, 11, 17, 29))
+    h.wait_until(lambda: any(r[1] == "warning" for r in escalations(tid)), 20, "the plan's warning")
+    time.sleep(1.0)
+    plan_records = S.sql("SELECT e.kind FROM dispatch.escalations e JOIN dispatch.sla_clocks c "
+                         "ON c.id = e.clock_id WHERE e.ticket_id = %s AND c.clock = 'plan'", (tid,))
+    assert plan_records == [("warning",)], plan_records
+    S.set_clock(us(2025, 10, 11, 17, 31))
+    h.wait_until(lambda: S.sql("SELECT count(*) FROM dispatch.escalations e JOIN dispatch.sla_clocks c "
+                               "ON c.id = e.clock_id WHERE e.ticket_id = %s AND c.clock = 'plan' "
+                               "AND e.kind = 'escalation'", (tid,)) == [(1,)], 20, "the plan's escalation")
+    event(tid, "plan_sent", "--note", "已发送维修方案")
+    assert wait_state(tid, "plan", "stopped")["breached"]
