@@ -126,12 +126,15 @@ static void s_text (int64_t us, char *buf, size_t size)
     clock_format_us (us, buf, size);
 }
 
-/*  Adds remaining_s to the last entry of clocks. */
+/*  The last entry of clocks as a paused clock: remaining_s instead of a
+ *  start (the message's `at` is when it paused). */
 static void s_add_remaining (cJSON *clocks, int64_t remaining_us)
 {
     cJSON *last = cJSON_GetArrayItem (clocks, cJSON_GetArraySize (clocks) - 1);
-    if (last)
-        cJSON_AddNumberToObject (last, "remaining_s", (double) (remaining_us / 1000000));
+    if (!last)
+        return;
+    cJSON_DeleteItemFromObjectCaseSensitive (last, "started_at");
+    cJSON_AddNumberToObject (last, "remaining_s", (double) (remaining_us / 1000000));
 }
 
 /*  Runs the clocks of the ticket in `state` through fn, collecting their

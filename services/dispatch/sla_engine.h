@@ -46,7 +46,7 @@ typedef struct sle_s sle_t;
 #define SLE_NOTIFY_BATCH 100
 
 /*  Makes the engine: registers its statements on db, opens the
- *  notification adapter (cfg->notify_file, else the log). Borrows cfg, db
+ *  notification adapter (notify.adapter: file, log or smtp; common/notify.h). Borrows cfg, db
  *  and bus. The SLA file is read later (sle_ensure_config), once the
  *  database is up. Returns NULL with a reason in err. */
 sle_t *sle_new (const cfg_t *cfg, db_t *db, bus_t *bus, char *err, size_t errsize);
