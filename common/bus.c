@@ -607,6 +607,14 @@ int bus_handle_input (bus_t *self)
     return 0;
 }
 
+void bus_rediscover (bus_t *self)
+{
+    if (!self || self->rediscover_ms)
+        return;
+    int64_t now = clock_mono_ms (), at = self->rediscovered_ms + BUS_REDISCOVER_MS;
+    self->rediscover_ms = at > now ? at : now;
+}
+
 int bus_tick (bus_t *self)
 {
     if (!self)
@@ -620,6 +628,13 @@ int bus_tick (bus_t *self)
             s_discover (self, &self->dests[i]);
         bus_relay_expire (self);
         self->next_discovery_ms = now + self->cfg->discovery_ms;
+    }
+    if (up && self->rediscover_ms && now >= self->rediscover_ms) {
+        for (int i = 0; i < self->n_dests; i++)
+            if (self->dests[i].n_peers == 0)
+                s_discover (self, &self->dests[i]);
+        self->rediscover_ms = 0;
+        self->rediscovered_ms = now;
     }
     if (bus_inbound_due (self, now) == 0)
         bus_inbound_apply (self, up && bus_relay_wanted (self));
@@ -642,6 +657,8 @@ int bus_tick (bus_t *self)
         wait = gather;
     if (self->next_discovery_ms - now < wait)
         wait = self->next_discovery_ms - now;
+    if (self->rediscover_ms && self->rediscover_ms - now < wait)
+        wait = self->rediscover_ms - now;
     return wait < 0 ? 0 : (int) wait;
 }
 

@@ -25,6 +25,8 @@
 #define BUS_ACK_MAX 4096        /* acknowledgements buffered until the next relay pass */
 #define BUS_GATHER_MS 8         /* messages read wait at most this long for more to
                                    join their batch (unless it is full) */
+#define BUS_REDISCOVER_MS 100   /* peers of a destination that had none are looked up
+                                 * again this soon (not after discovery_ms) */
 #define BUS_RIDE_MS 5           /* a wanted relay pass waits this long for a transaction
                                    to ride in before it runs on its own */
 
@@ -103,6 +105,8 @@ struct bus_s {
     int64_t kicked_ms;          /* monotonic: since when */
     int64_t next_relay_ms;      /* monotonic */
     int64_t next_discovery_ms;  /* monotonic: heartbeat, discovery, expiry */
+    int64_t rediscover_ms;      /* monotonic: bus_rediscover wants it then, 0 = not */
+    int64_t rediscovered_ms;    /* monotonic: the last such look-up */
     bool emitted;               /* bus_emit wrote rows in the current transaction */
 
     cJSON *deferred;            /* emits collected for bus_defer_flush, or NULL */
@@ -137,6 +141,10 @@ void bus_relay_note (bus_t *self, int claimed);
  *  claims (bus_inbound.c, bus_relay_ride) or runs on its own after
  *  BUS_RIDE_MS. */
 void bus_relay_want (bus_t *self);
+/*  bus.c: a row found no live peer of its destination: peers of the
+ *  destinations that have none are looked up again soon (BUS_REDISCOVER_MS,
+ *  not discovery_ms), so that services started together find each other. */
+void bus_rediscover (bus_t *self);
 /*  bus.c: whether a relay pass is wanted or due now (a transaction about to
  *  begin should let it ride). */
 bool bus_relay_wanted (const bus_t *self);

@@ -255,6 +255,8 @@ static int s_send_claimed (bus_t *self, bus_claim_t *c)
              * row was already rescheduled by the claim. */
             log_kv (LOG_DEBUG, "relay_deferred", "message_id", message_id, "destination",
                     destination, "reason", zmq_strerror (errno), NULL);
+            if (dest->n_peers == 0)
+                bus_rediscover (self); /* it may have started since we looked */
             size_t n = strlen (id);
             if (deferred && n <= 20 && deferred_len + n + 3 <= deferred_size) {
                 if (deferred_len > 1)

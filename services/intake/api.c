@@ -9,6 +9,7 @@
 #include <zmq.h>
 
 #include "api.h"
+#include "clock.h"
 #include "json.h"
 #include "log.h"
 #include "request.h"
@@ -20,6 +21,8 @@
 /*  Requests read per wake-up, and most submits committed together, before
  *  returning to the loop (fairness with the bus sockets). */
 #define S_BATCH 64
+/* Group commit waits at most this long for the rest of a group (s_gather). */
+#define S_GATHER_MS 1
 /*  Peers sending more than this in one frame are disconnected by ZeroMQ. */
 #define S_MAX_WIRE (1024 * 1024)
 /*  A reply to a vanished peer is dropped after this long at most. */
@@ -30,6 +33,7 @@ struct iapi_s {
     itk_t *tickets;
     void *router;
     char endpoint[256];
+    int last_read;          /* requests read together last time */
 };
 
 static int s_on_readable (svc_t *svc, void *socket, void *ctx);
@@ -324,6 +328,28 @@ static void s_answer (void *socket, s_request_t *r)
                 "detail", "client gone or not reading", NULL);
 }
 
+/*  Fewer requests came than together last time: the others are most likely
+ *  on their way (clients answered by one commit send again together), and
+ *  a commit of their own would cost them more than this wait — at most
+ *  S_GATHER_MS, ended by the last of them (PostgreSQL's commit_delay, for
+ *  one loop). A group that shrank for good costs that wait once. Returns
+ *  the number of requests read in all. */
+static int s_gather (iapi_t *self, void *socket, s_request_t *reqs, int n)
+{
+    int64_t until = clock_mono_ms () + S_GATHER_MS;
+    while (n < self->last_read && n < S_BATCH) {
+        if (s_take_one (self, socket, reqs, n) == 0) {
+            n++;
+            continue;
+        }
+        int64_t left = until - clock_mono_ms ();
+        zmq_pollitem_t item = { .socket = socket, .events = ZMQ_POLLIN };
+        if (left < 0 || zmq_poll (&item, 1, (long) left) <= 0)
+            break;
+    }
+    return n;
+}
+
 static int s_on_readable (svc_t *svc, void *socket, void *ctx)
 {
     (void) svc;
@@ -336,6 +362,8 @@ static int s_on_readable (svc_t *svc, void *socket, void *ctx)
     int n = 0;
     while (n < S_BATCH && s_take_one (self, socket, reqs, n) == 0)
         n++;
+    n = s_gather (self, socket, reqs, n);
+    self->last_read = n;
     s_commit_waiting (self, reqs, n);
     for (int i = 0; i < n; i++) {
         s_answer (socket, &reqs[i]);

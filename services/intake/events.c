@@ -8,8 +8,15 @@
 
 #include "clock.h"
 #include "events.h"
+#include "events_kept.h"
 #include "json.h"
 #include "log.h"
+
+struct iev_s {
+    bus_t *bus;
+    iek_t *kept;   /* writes kept for the end of a batch (bus_batching) */
+    iek_t *now;    /* a write made at once */
+};
 
 static const struct {
     const char *name, *sql;
@@ -45,20 +52,67 @@ static const struct {
       " SELECT t.id, $2, $3, $4, $5::jsonb FROM intake.tickets t WHERE t.id = $1 RETURNING id" },
 };
 
-int iev_register (bus_t *bus, db_t *db)
+iev_t *iev_new (bus_t *bus, db_t *db)
 {
     if (!bus || !db)
-        return -1;
+        return NULL;
+    iev_t *self = calloc (1, sizeof *self);
+    if (!self)
+        return NULL;
+    self->bus = bus;
+    if (!(self->kept = iek_new ()) || !(self->now = iek_new ()))
+        goto fail;
     for (size_t i = 0; i < sizeof s_statements / sizeof s_statements[0]; i++)
         if (db_prepare (db, s_statements[i].name, s_statements[i].sql) != 0)
-            return -1;
-    if (bus_on (bus, "workorder.assigned", iev_on_assigned, NULL) != 0
-        || bus_on (bus, "workorder.unassigned", iev_on_unassigned, NULL) != 0
-        || bus_on (bus, "sla.clock", iev_on_sla, NULL) != 0
-        || bus_on (bus, "sla.warning", iev_on_sla, NULL) != 0
-        || bus_on (bus, "sla.escalated", iev_on_sla, NULL) != 0)
-        return -1;
-    return 0;
+            goto fail;
+    if (bus_on (bus, "workorder.assigned", iev_on_assigned, self) != 0
+        || bus_on (bus, "workorder.unassigned", iev_on_unassigned, self) != 0
+        || bus_on (bus, "sla.clock", iev_on_sla, self) != 0
+        || bus_on (bus, "sla.warning", iev_on_sla, self) != 0
+        || bus_on (bus, "sla.escalated", iev_on_sla, self) != 0)
+        goto fail;
+    /* what the handlers of a batch keep is written at its end, together */
+    bus_on_batch_end (bus, iek_write_batch, self->kept);
+    return self;
+fail:
+    iev_destroy (&self);
+    return NULL;
+}
+
+void iev_destroy (iev_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    iev_t *self = *self_p;
+    bus_on_batch_end (self->bus, NULL, NULL);
+    iek_destroy (&self->kept);
+    iek_destroy (&self->now);
+    free (self);
+    *self_p = NULL;
+}
+
+/*  A write kept by events_kept: for the end of the batch when the bus
+ *  applies one without savepoints (bus_batching), else at once. */
+static bus_result_t s_written (iev_t *self, db_t *db, iek_t *one, int kept, char *reason, size_t size)
+{
+    bus_result_t rc = BUS_OK;
+    if (kept != 0) {
+        snprintf (reason, size, "out of memory");
+        rc = BUS_RETRY;
+    } else if (!self || one != self->kept)
+        rc = iek_write (one, db, reason, size);
+    /* (kept for the batch: written by iek_write_batch at its end) */
+    if (!self)
+        iek_destroy (&one);
+    return rc;
+}
+
+/*  Where a handler's write goes (s_written). */
+static iek_t *s_target (iev_t *self)
+{
+    if (!self)
+        return iek_new ();
+    return bus_batching (self->bus) ? self->kept : self->now;
 }
 
 /*  One work-order event to apply to a ticket. */
@@ -72,12 +126,6 @@ typedef struct {
     cJSON *detail;            /* owned */
     cJSON *sla;               /* SLA history rows carried along (owned), or NULL */
 } s_event_t;
-
-static bus_result_t s_db_result (db_t *db, const char *what, char *reason, size_t size)
-{
-    snprintf (reason, size, "%s: %s", what, db_error (db));
-    return db_last_status (db) == DB_PERMANENT && db_connected (db) ? BUS_REJECT : BUS_RETRY;
-}
 
 /*  Reads the fields common to both messages. Returns 0 or -1 with reason. */
 static int s_read_common (const env_t *msg, s_event_t *ev, const char *at_key, char *reason,
@@ -111,9 +159,8 @@ static int s_read_common (const env_t *msg, s_event_t *ev, const char *at_key, c
 /*  Applies one event: the ticket must exist; its status moves unless it is
  *  closed or the opposite event of later date is already recorded; the
  *  history row is written in every case. */
-static bus_result_t s_apply (db_t *db, s_event_t *ev, char *reason, size_t size)
+static bus_result_t s_apply (iev_t *self, db_t *db, s_event_t *ev, char *reason, size_t size)
 {
-    PGresult *res = NULL;
     char *detail_text = NULL, *sla_text = NULL;
     bus_result_t rc = BUS_OK;
     char now[40];
@@ -125,38 +172,17 @@ static bus_result_t s_apply (db_t *db, s_event_t *ev, char *reason, size_t size)
         rc = BUS_RETRY;
         goto cleanup;
     }
-    /* The ticket locked, then the event applied: two statements, one round
-     * trip. A resolved or closed ticket keeps its status; the row is history. */
+    /* The ticket locked, then the event applied (events_kept.h). A
+     * resolved or closed ticket keeps its status; the row is history. */
     const char *actor = ev->msg->service[0] ? ev->msg->service : "dispatch";
-    const char *p1[] = { ev->ticket_id };
-    const char *p2[] = { ev->ticket_id, ev->opposite, ev->at, "{closed,resolved}", ev->status,
-                         now, actor, ev->event, detail_text, sla_text };
-    const db_call_t calls[] = { { "intake_ev_ticket", 1, p1 }, { "intake_ev_apply", 10, p2 } };
-    PGresult *out[2];
-    if (db_exec_pipeline (db, 2, calls, out) != 0) {
-        rc = s_db_result (db, "applying the event to the ticket", reason, size);
-        goto cleanup;
-    }
-    bool found = PQntuples (out[0]) == 1;
-    PQclear (out[0]);
-    res = out[1];
-    if (!found) {
-        snprintf (reason, size, "body.ticket_id: no ticket %s", ev->ticket_id);
-        rc = BUS_REJECT;
-        goto cleanup;
-    }
-    char rows[16];
-    snprintf (rows, sizeof rows, "%d", 1 + (ev->sla ? cJSON_GetArraySize (ev->sla) : 0));
-    if (PQntuples (res) != 1 || strcmp (PQgetvalue (res, 0, 1), rows) != 0) {
-        snprintf (reason, size, "ticket %s: the history rows were not written", ev->ticket_id);
-        rc = BUS_RETRY;
-        goto cleanup;
-    }
-    bool move = strcmp (PQgetvalue (res, 0, 0), "t") == 0;
-    log_kv (LOG_INFO, "ticket_event", "history_event", ev->event, "ticket_id", ev->ticket_id,
-            "message_id", ev->msg->id, "status", move ? ev->status : "unchanged", NULL);
+    const char *p[IEK_APPLY_PARAMS] = { ev->ticket_id, ev->opposite, ev->at, "{closed,resolved}",
+                                        ev->status, now, actor, ev->event, detail_text, sla_text };
+    int rows = 1 + (ev->sla ? cJSON_GetArraySize (ev->sla) : 0);
+    iek_t *one = s_target (self);
+    rc = s_written (self, db, one,
+                    iek_keep_event (one, db, p, rows, ev->msg->id, ev->event, ev->status), reason,
+                    size);
 cleanup:
-    PQclear (res);
     free (detail_text);
     free (sla_text);
     return rc;
@@ -254,7 +280,7 @@ bus_result_t iev_on_assigned (void *ctx, db_t *db, const env_t *msg, char *reaso
     /* the ticket's clock changes of the same transaction (version 2) */
     bus_result_t rc = s_read_sla (msg, &ev.sla, reason, reason_size);
     if (rc == BUS_OK)
-        rc = s_apply (db, &ev, reason, reason_size);
+        rc = s_apply (ctx, db, &ev, reason, reason_size);
     cJSON_Delete (ev.detail);
     cJSON_Delete (ev.sla);
     return rc;
@@ -277,7 +303,7 @@ bus_result_t iev_on_unassigned (void *ctx, db_t *db, const env_t *msg, char *rea
         return BUS_REJECT;
     }
     cJSON_AddStringToObject (ev.detail, "reason", why);
-    bus_result_t rc = s_apply (db, &ev, reason, reason_size);
+    bus_result_t rc = s_apply (ctx, db, &ev, reason, reason_size);
     cJSON_Delete (ev.detail);
     return rc;
 }
@@ -347,18 +373,10 @@ bus_result_t iev_on_sla (void *ctx, db_t *db, const env_t *msg, char *reason, si
         return BUS_RETRY;
     }
     const char *actor = msg->service[0] ? msg->service : "dispatch";
-    const char *params[] = { ticket_id, at, actor, event, text };
-    PGresult *res = db_exec_prepared (db, "intake_ev_sla", 5, params);
+    const char *params[IEK_SLA_PARAMS] = { ticket_id, at, actor, event, text };
+    iek_t *one = s_target (ctx);
+    bus_result_t rc = s_written (ctx, db, one, iek_keep_sla (one, db, params, msg->id, event), reason,
+                                 reason_size);
     free (text);
-    if (!res)
-        return s_db_result (db, "recording the SLA event", reason, reason_size);
-    int rows = PQntuples (res);
-    PQclear (res);
-    if (rows != 1) {
-        snprintf (reason, reason_size, "body.ticket_id: no ticket %s", ticket_id);
-        return BUS_REJECT;
-    }
-    log_kv (LOG_INFO, "ticket_event", "history_event", event, "ticket_id", ticket_id, "message_id",
-            msg->id, NULL);
-    return BUS_OK;
+    return rc;
 }

@@ -4,7 +4,9 @@
  *    workorder.assigned    status -> assigned (unless the ticket is closed or
  *                          an unassignment of later date was already applied);
  *                          history "work_order_assigned" {work_order_id,
- *                          technician {id, name, grade}, load, message_id}
+ *                          technician {id, name, grade}, load, message_id};
+ *                          version 2 also "clock_started" / "clock_stopped"
+ *                          for the SLA clock changes it carries ("sla")
  *    workorder.unassigned  status -> unassigned (unless closed or an
  *                          assignment of later date was already applied);
  *                          history "work_order_unassigned" {work_order_id,
@@ -19,7 +21,8 @@
  *  the latest event. Each handler runs inside the bus's receiving
  *  transaction (the inbox row and the change commit together); an unknown
  *  ticket is rejected (dead letter with the reason), a database failure is
- *  BUS_RETRY so the sender delivers again.
+ *  BUS_RETRY so the sender delivers again. In a batch without savepoints
+ *  the writes are kept and made together at its end (events_kept.h).
  */
 #ifndef KEFU_INTAKE_EVENTS_H
 #define KEFU_INTAKE_EVENTS_H
@@ -27,11 +30,17 @@
 #include "bus.h"
 #include "db.h"
 
-/*  Prepares the handlers' statements on db and registers the handlers on
- *  bus. Returns 0 or -1. */
-int iev_register (bus_t *bus, db_t *db);
+typedef struct iev_s iev_t;
 
-/*  The handlers themselves (exposed for integration tests). ctx is unused. */
+/*  Prepares the handlers' statements on db and registers the handlers on
+ *  bus, with the end-of-batch write of what they keep (events_kept.h).
+ *  Returns the handlers' context, or NULL. */
+iev_t *iev_new (bus_t *bus, db_t *db);
+/*  Unregisters the end-of-batch write and frees; safe on NULL and twice. */
+void iev_destroy (iev_t **self_p);
+
+/*  The handlers themselves (exposed for integration tests). ctx is the
+ *  iev_t, or NULL: every write made at once. */
 bus_result_t iev_on_assigned (void *ctx, db_t *db, const env_t *msg, char *reason,
                               size_t reason_size);
 bus_result_t iev_on_unassigned (void *ctx, db_t *db, const env_t *msg, char *reason,

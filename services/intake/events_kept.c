@@ -15,10 +15,10 @@
 #define S_CHUNK 16
 
 typedef struct {
-    bool event;                    /* a work-order event, else an SLA event */
+    bool event; /* a work-order event, else an SLA event */
     char *params[IEK_APPLY_PARAMS]; /* owned copies, NULL = SQL NULL */
     int nparams;
-    int rows;                      /* history rows the apply writes */
+    int rows; /* history rows the apply writes */
     char *message_id;
     const char *history_event, *status; /* static strings */
 } s_kept_t;
@@ -26,7 +26,7 @@ typedef struct {
 struct iek_s {
     s_kept_t *kept;
     int n, cap;
-    long serial;                   /* db_tx_serial of the run that kept them */
+    long serial; /* db_tx_serial of the run that kept them */
 };
 
 iek_t *iek_new (void)
@@ -96,8 +96,8 @@ static int s_keep (iek_t *self, db_t *db, bool event, const char *const *params,
     return 0;
 }
 
-int iek_keep_event (iek_t *self, db_t *db, const char *const *params, int rows,
-                    const char *message_id, const char *history_event, const char *status)
+int iek_keep_event (iek_t *self, db_t *db, const char *const *params, int rows, const char *message_id,
+                    const char *history_event, const char *status)
 {
     return s_keep (self, db, true, params, IEK_APPLY_PARAMS, rows, message_id, history_event, status);
 }
@@ -129,25 +129,26 @@ static bus_result_t s_check (const s_kept_t *k, PGresult *const *out, char *reas
         return BUS_RETRY;
     }
     bool move = strcmp (PQgetvalue (written, 0, 0), "t") == 0;
-    log_kv (LOG_INFO, "ticket_event", "history_event", k->history_event, "ticket_id", ticket_id,
-            "message_id", k->message_id, "status", move ? k->status : "unchanged", NULL);
+    log_kv (LOG_INFO, "ticket_event", "history_event", k->history_event, "ticket_id", ticket_id, "message_id",
+            k->message_id, "status", move ? k->status : "unchanged", NULL);
     return BUS_OK;
 }
 
 /*  Writes kept[first .. first+n) in one round trip. */
 static bus_result_t s_write_chunk (iek_t *self, db_t *db, int first, int n, char *reason, size_t size)
 {
-    db_call_t calls[2 * S_CHUNK];
-    PGresult *out[2 * S_CHUNK];
+    db_call_t calls[2 * S_CHUNK] = {{NULL, 0, NULL}};
+    PGresult *out[2 * S_CHUNK] = {NULL};
     int nc = 0;
     for (int i = first; i < first + n; i++) {
         const s_kept_t *k = &self->kept[i];
         const char *const *p = (const char *const *) k->params;
         if (k->event) {
-            calls[nc++] = (db_call_t) { "intake_ev_ticket", 1, p };
-            calls[nc++] = (db_call_t) { "intake_ev_apply", IEK_APPLY_PARAMS, p };
-        } else
-            calls[nc++] = (db_call_t) { "intake_ev_sla", IEK_SLA_PARAMS, p };
+            calls[nc++] = (db_call_t){"intake_ev_ticket", 1, p};
+            calls[nc++] = (db_call_t){"intake_ev_apply", IEK_APPLY_PARAMS, p};
+        }
+        else
+            calls[nc++] = (db_call_t){"intake_ev_sla", IEK_SLA_PARAMS, p};
     }
     if (db_exec_pipeline (db, nc, calls, out) != 0) {
         snprintf (reason, size, "applying the event to the ticket: %s", db_error (db));

@@ -23,7 +23,7 @@
 #include "db.h"
 
 #define IEK_APPLY_PARAMS 10 /* intake_ev_apply */
-#define IEK_SLA_PARAMS 5    /* intake_ev_sla */
+#define IEK_SLA_PARAMS 5 /* intake_ev_sla */
 
 typedef struct iek_s iek_t;
 
@@ -34,8 +34,8 @@ void iek_destroy (iek_t **self_p);
 /*  Keeps a work-order event: intake_ev_apply's parameters (the first is the
  *  ticket id; copied), the history rows it must write, and what to log.
  *  Returns 0 or -1 (out of memory). */
-int iek_keep_event (iek_t *self, db_t *db, const char *const *params, int rows,
-                    const char *message_id, const char *history_event, const char *status);
+int iek_keep_event (iek_t *self, db_t *db, const char *const *params, int rows, const char *message_id,
+                    const char *history_event, const char *status);
 /*  Keeps an SLA event: intake_ev_sla's parameters (copied). 0 or -1. */
 int iek_keep_sla (iek_t *self, db_t *db, const char *const *params, const char *message_id,
                   const char *history_event);

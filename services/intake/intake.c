@@ -9,6 +9,7 @@
 
 struct intake_s {
     itk_t *tickets;
+    iev_t *events;
     iapi_t *api;
 };
 
@@ -22,7 +23,7 @@ intake_t *intake_new (svc_t *svc)
     self->tickets = itk_new (svc_db (svc), svc_bus (svc), svc_name (svc));
     if (!self->tickets)
         goto fail;
-    if (iev_register (svc_bus (svc), svc_db (svc)) != 0) {
+    if (!(self->events = iev_new (svc_bus (svc), svc_db (svc)))) {
         log_kv (LOG_ERROR, "intake_start_failed", "reason",
                 "could not register the work-order message handlers", NULL);
         goto fail;
@@ -42,6 +43,7 @@ void intake_destroy (intake_t **self_p)
         return;
     intake_t *self = *self_p;
     iapi_destroy (&self->api);
+    iev_destroy (&self->events);
     itk_destroy (&self->tickets);
     free (self);
     *self_p = NULL;

@@ -125,7 +125,7 @@ static int s_batch_tx (db_t *db, void *arg)
     }
     if (b->defer && bus_defer_begin (b->self->bus) != 0)
         return -1;
-    /* every request lock, and what each request looks up, in two round trips */
+    /* every request lock, and what each request looks up: one round trip */
     if (b->prefetched)
         PQclear (b->prefetched);
     if (!(b->prefetched = itk_submit_prefetch (db, b->subs, b->n)))

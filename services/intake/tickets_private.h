@@ -77,9 +77,9 @@ void itk_submit_drop (itk_submit_t *s);
 bool itk_submit_pipelinable (const itk_submit_t *s);
 /*  First thing in the batch's transaction: takes the request locks of all
  *  n submits in one statement, then reads every request's ticket (a
- *  replay), known customer (locked) and product in one more — two round
- *  trips for the batch instead of two per request — and points each
- *  submit's `prefetched` at its row. A request_id that comes twice is
+ *  replay), known customer (locked) and product in one more — one round
+ *  trip for the batch (db_exec_pipeline) instead of two per request — and
+ *  points each submit's `prefetched` at its row. A request_id that comes twice is
  *  looked up again by its second submit (it may exist by then). Returns the
  *  result, which the caller clears after the submits ran, or NULL after a
  *  database failure. */

@@ -68,6 +68,8 @@ static bus_result_t s_on_ticket (void *ctx, db_t *db, const env_t *msg, char *re
     return sink->answer;
 }
 
+static int s_discovery_ms = 50; /* messaging.discovery_ms of the nodes a test starts */
+
 static cfg_t *s_config (int max_attempts)
 {
     char text[2048], err[512];
@@ -81,9 +83,9 @@ static cfg_t *s_config (int max_attempts)
               "  retry_max_ms: 400\n"
               "  max_attempts: %d\n"
               "  poll_ms: 20\n"
-              "  discovery_ms: 50\n"
+              "  discovery_ms: %d\n"
               "  relay_batch: 50\n",
-              S.conninfo, max_attempts);
+              S.conninfo, max_attempts, s_discovery_ms);
     cfg_t *cfg = cfg_load_string ("it-bus.yaml", text, err, sizeof err);
     if (!cfg)
         fprintf (stderr, "it-bus: config: %s\n", err);
@@ -690,6 +692,162 @@ static bool t_burst_is_one_transaction (void)
     return true;
 }
 
+/*  Handlers that keep their writes for the batch's end (bus_on_batch_end):
+ *  in a batch without savepoints they only note the message; the batch-end
+ *  function writes every noted row at once, or refuses (a "666" among
+ *  them), and then the batch runs again with a savepoint each and
+ *  bus_batching() false, so that each handler writes — or rejects — alone. */
+typedef struct {
+    bus_t *bus;
+    char kept[16][72];
+    int n_kept, batch_ends, alone;
+} s_bulk_t;
+
+static int s_bulk_row (db_t *db, const char *correlation)
+{
+    char instance[96];
+    snprintf (instance, sizeof instance, "it-bulk-%s", correlation);
+    const char *params[1] = { instance };
+    PGresult *res = db_exec (db, "INSERT INTO dispatch.endpoints (instance, endpoint, heartbeat_at)"
+                                 " VALUES ($1, 'inproc://it-bulk', '2000-01-01')",
+                             1, params);
+    if (!res)
+        return -1;
+    PQclear (res);
+    return 0;
+}
+
+static bus_result_t s_on_bulk (void *ctx, db_t *db, const env_t *msg, char *reason,
+                               size_t reason_size)
+{
+    s_bulk_t *bulk = ctx;
+    if (bus_batching (bulk->bus) && bulk->n_kept < 16) {
+        snprintf (bulk->kept[bulk->n_kept++], sizeof bulk->kept[0], "%s", msg->correlation_id);
+        return BUS_OK;
+    }
+    bulk->alone++;
+    if (strcmp (msg->correlation_id, "666") == 0) {
+        snprintf (reason, reason_size, "body.branch: refused alone");
+        return BUS_REJECT;
+    }
+    return s_bulk_row (db, msg->correlation_id) == 0 ? BUS_OK : BUS_RETRY;
+}
+
+static int s_bulk_end (void *ctx, db_t *db)
+{
+    s_bulk_t *bulk = ctx;
+    int n = bulk->n_kept;
+    bulk->n_kept = 0;
+    bulk->batch_ends++;
+    for (int i = 0; i < n; i++)
+        if (strcmp (bulk->kept[i], "666") == 0 || s_bulk_row (db, bulk->kept[i]) != 0)
+            return -1;
+    return 0;
+}
+
+/*  Sends the envelopes of these tickets on raw, lets b read them once and
+ *  counts the acknowledgements. */
+static bool s_bulk_burst (s_node_t *b, void *raw, const long *tickets, int n, int *ok, int *dead)
+{
+    s_node_t *nodes[] = { b };
+    for (int i = 0; i < n; i++) {
+        char id[UUID_STR_LEN];
+        char *payload = s_payload (tickets[i], id);
+        if (!payload)
+            return false;
+        const void *frames[1] = { payload };
+        size_t sizes[1] = { strlen (payload) };
+        int64_t until = clock_mono_ms () + 2000;
+        while (tr_send (raw, frames, sizes, 1, 0) != 0 && clock_mono_ms () < until)
+            zmq_poll (NULL, 0, 10);
+        free (payload);
+    }
+    zmq_poll (NULL, 0, 300);
+    bus_handle_input (b->bus);
+    *ok = *dead = 0;
+    int64_t until = clock_mono_ms () + 3000;
+    for (int got = 0; got < n && clock_mono_ms () < until;) {
+        char *frames[2] = { NULL, NULL };
+        size_t sizes[2];
+        int k = tr_recv (raw, frames, sizes, 2, ZMQ_DONTWAIT);
+        if (k < 0) {
+            s_pump (nodes, 1, 10, NULL, NULL);
+            continue;
+        }
+        got++;
+        *ok += k == 1 && strstr (frames[0], "\"status\":\"ok\"") != NULL;
+        *dead += k == 1 && strstr (frames[0], "\"status\":\"dead\"") != NULL;
+        tr_frames_free (frames, k);
+    }
+    return true;
+}
+
+static bool t_batch_end_writes_what_handlers_kept (void)
+{
+    s_node_t *b;
+    s_bulk_t bulk = { 0 };
+    CHECK ((b = s_node_start ("dispatch", "it-dispatch-7", 100)));
+    bulk.bus = b->bus;
+    CHECK (bus_on (b->bus, "ticket.created", s_on_bulk, &bulk) == 0);
+    bus_on_batch_end (b->bus, s_bulk_end, &bulk);
+    void *raw = s_raw = tr_socket (S.zctx, ZMQ_DEALER, 100, 2000);
+    CHECK (raw);
+    CHECK (zmq_connect (raw, bus_endpoint (b->bus)) == 0);
+    int ok = 0, dead = 0;
+
+    /* Kept, then written by the batch's end: no handler wrote alone. */
+    const long good[] = { 11, 12, 13 };
+    CHECK (s_bulk_burst (b, raw, good, 3, &ok, &dead));
+    CHECK (ok == 3 && dead == 0 && bulk.batch_ends == 1 && bulk.alone == 0);
+    CHECK (s_long ("SELECT count(*) FROM dispatch.endpoints WHERE instance LIKE 'it-bulk-%'", NULL)
+           == 3);
+
+    /* The batch's end refuses: again with savepoints, each handler alone;
+     * only the culprit is a dead letter. */
+    const long mixed[] = { 21, 666, 22 };
+    CHECK (s_bulk_burst (b, raw, mixed, 3, &ok, &dead));
+    CHECK (ok == 2 && dead == 1 && bulk.batch_ends == 2 && bulk.alone == 3);
+    CHECK (s_long ("SELECT count(*) FROM dispatch.endpoints WHERE instance LIKE 'it-bulk-%'", NULL)
+           == 5);
+    char *reason = s_text ("SELECT reason FROM dispatch.dead_letters", NULL);
+    CHECK (reason && strcmp (reason, "body.branch: refused alone") == 0);
+    free (reason);
+
+    bus_on_batch_end (b->bus, NULL, NULL);
+    zmq_close (raw);
+    s_raw = NULL;
+    s_node_stop (b);
+    return true;
+}
+
+/*  Services started together: the sender looked for receivers before the
+ *  receiver's endpoint existed. A row that finds no live peer makes it look
+ *  again within BUS_REDISCOVER_MS, not after discovery_ms (here a minute,
+ *  far beyond the test's patience). */
+static bool t_a_receiver_started_later_is_found_before_discovery_ms (void)
+{
+    s_node_t *a, *b;
+    s_sink_t sink = { .answer = BUS_OK };
+    s_discovery_ms = 60000;
+    a = s_node_start ("intake", "it-intake-8", 100);
+    s_discovery_ms = 50;
+    CHECK (a);
+    s_node_t *only_a[] = { a };
+    s_pump (only_a, 1, 200, NULL, NULL); /* its first discovery: nobody yet */
+    char id[UUID_STR_LEN];
+    CHECK (s_emit (a, 45, NULL, id));
+    s_pump (only_a, 1, 200, NULL, NULL);
+    CHECK (!s_acked (id));
+    CHECK ((b = s_node_start ("dispatch", "it-dispatch-8", 100)));
+    CHECK (bus_on (b->bus, "ticket.created", s_on_ticket, &sink) == 0);
+    s_node_t *nodes[] = { a, b };
+    CHECK (s_pump (nodes, 2, 10000, s_acked, id));
+    CHECK (sink.calls == 1);
+    s_node_stop (b);
+    s_node_stop (a);
+    return true;
+}
+
 static bool t_bad_configuration_is_refused (void)
 {
     cfg_t *cfg = s_config (100);
@@ -721,6 +879,10 @@ int main (void)
         { "a message never acknowledged is dead after max_attempts", t_max_attempts_then_dead },
         { "a burst is applied in one transaction: rejected, retried, duplicate, invalid",
           t_burst_is_one_transaction },
+        { "what handlers keep is written at the batch's end, or each alone when it refuses",
+          t_batch_end_writes_what_handlers_kept },
+        { "a receiver started after the sender looked is found before discovery_ms",
+          t_a_receiver_started_later_is_found_before_discovery_ms },
         { "bus_new refuses service names outside the fixed list", t_bad_configuration_is_refused },
     };
     S.conninfo = getenv ("KEFU_TEST_CONNINFO");
