@@ -643,6 +643,11 @@ static bus_result_t s_on_ticket_created (dispatcher_t *self, db_t *db, const env
     PQclear (res);
     log_kv (LOG_INFO, "work_order_created", "work_order_id", wo_id, "ticket_id", ticket_id,
             "branch", branch, "kind", kind, NULL);
+    /* the clocks that start on it (call_centre_check) */
+    int64_t created_us = 0;
+    if (clock_parse_rfc3339 (pass.now, &created_us) != 0
+        || sle_on_event (self->sle, db, ticket_id, branch, "work_order_created", created_us) < 0)
+        return s_db_failure (db, "SLA clocks of the new work order", reason, reason_size);
 
     s_order_t wo = { wo_id, ticket_id, kind, line, NULL, premium, NULL };
     if (s_place_branch (&pass, db, wo_id, &wo, true) != 0)

@@ -216,6 +216,8 @@ def test_a_repairs_work_order_is_arranged_visited_and_completed():
     tech = S.sql("SELECT technician_id FROM dispatch.work_orders WHERE ticket_id = %s", (tid,))[0][0]
     load = S.sql("SELECT load FROM dispatch.technician_load WHERE technician_id = %s", (tech,))[0][0]
     assert clock(tid, "arrange")["state"] == "running"
+    check = clock(tid, "call_centre_check")               # starts with the work order: 4 business hours
+    assert (check["state"], check["due"]) == ("running", MONDAY_0900 + 240 * MINUTE), check
 
     S.set_clock(MONDAY_0900 + 20 * MINUTE)
     event(tid, "work_order_arranged", "--note", "约定今天14:00上门", by="王强")
@@ -224,6 +226,8 @@ def test_a_repairs_work_order_is_arranged_visited_and_completed():
     S.set_clock(MONDAY_0900 + 100 * MINUTE)
     event(tid, "technician_arrived", by="王强")
     wait_state(tid, "arrival", "stopped")
+    event(tid, "call_centre_checked", by="客服 周敏")
+    assert not wait_state(tid, "call_centre_check", "stopped")["breached"]
     event(tid, "work_order_completed", by="王强")
     h.wait_until(lambda: S.sql("SELECT status FROM dispatch.work_orders WHERE ticket_id = %s", (tid,))
                  == [("completed",)], 20, "work order completed")
@@ -234,7 +238,8 @@ def test_a_repairs_work_order_is_arranged_visited_and_completed():
                  (tech,))[0][0] == load - 1
     wos = S.sql("SELECT h.event FROM dispatch.work_order_history h JOIN dispatch.work_orders w "
                 "ON w.id = h.work_order_id WHERE w.ticket_id = %s ORDER BY h.id", (tid,))
-    assert [w[0] for w in wos][-3:] == ["work_order_arranged", "technician_arrived", "work_order_completed"]
+    assert [w[0] for w in wos][-4:] == ["work_order_arranged", "technician_arrived", "call_centre_checked",
+                                       "work_order_completed"]
 
 
 def test_bad_events_are_refused_specifically_and_change_nothing():
