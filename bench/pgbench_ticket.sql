@@ -1,6 +1,7 @@
 -- pgbench reference transaction for `make bench`: what intake's submit does at
 -- its core, one ticket row and one outbox row in one transaction, nothing else.
-\set c random(1, 2000)
+-- n: the customers bench/run.sh loaded (pgbench -D n=N)
+\set c random(1, :n)
 BEGIN;
 INSERT INTO intake.tickets (branch_id, customer_id, product_code, channel, kind, priority,
                             status, description, created_at, updated_at)

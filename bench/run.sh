@@ -37,22 +37,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-conninfo=$(deploy/scripts/pg-embedded.sh start "$work/pg" | tail -1)
-export KEFU_DB_CONNINFO=$conninfo
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat >"$work/kefu.yaml" <<YAML
-database:
-  conninfo: "$conninfo"
-services:
-  intake:
-    api: tcp://127.0.0.1:$port
-dispatch:
-  sla_file: $root/bench/sla.yaml
-schemas_dir: $root/schemas
-log:
-  level: warn
-YAML
-export KEFU_CONFIG=$work/kefu.yaml
+. bench/lib.sh
+bench_cluster "$work"
+bench_config "$work" "" ""
 
 bench/make-org.sh "$N" >"$work/org.yaml"
 "$build/bin/kefuctl" admin migrate >/dev/null
@@ -63,7 +50,6 @@ for svc in intake dispatch; do
 done
 "$build/bin/kefuctl" admin wait-ready --services intake,dispatch --timeout-ms 30000 >/dev/null
 
-psqlc() { /usr/bin/psql -X -q -A -t -v ON_ERROR_STOP=1 "$conninfo user=kefu_owner" "$@"; }
 
 echo "kefu: $N requests from $K clients …"
 "$build/bin/bench-load" --endpoint "tcp://127.0.0.1:$port" --requests "$N" --clients "$K" \
@@ -108,7 +94,7 @@ for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
 pids=()
 
 echo "pgbench: $K clients, ${PGS}s, one ticket row + one outbox row per transaction …"
-tps=$(/usr/lib/postgresql/15/bin/pgbench -n -c "$K" -j "$K" -T "$PGS" -f bench/pgbench_ticket.sql \
+tps=$(/usr/lib/postgresql/15/bin/pgbench -n -c "$K" -j "$K" -T "$PGS" -D n="$N" -f bench/pgbench_ticket.sql \
         "$conninfo user=kefu_owner" 2>/dev/null | awk '/^tps = / {print $3; exit}')
 ratio=$(awk -v a="$rps" -v b="$tps" 'BEGIN { printf "%.2f", a / b }')
 

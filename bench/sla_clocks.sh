@@ -74,28 +74,12 @@ cleanup() {
 trap cleanup EXIT
 
 load_before=$(uptime | sed 's/.*load average: //')
-conninfo=$(deploy/scripts/pg-embedded.sh start "$work/pg" | tail -1)
-export KEFU_DB_CONNINFO=$conninfo
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+. bench/lib.sh
+bench_cluster "$work"
 touch "$work/notify.jsonl"
 chmod 666 "$work/notify.jsonl"
-cat >"$work/kefu.yaml" <<YAML
-database:
-  conninfo: "$conninfo"
-services:
-  intake:
-    api: tcp://127.0.0.1:$port
-dispatch:
-  sla_file: $root/bench/sla.yaml
-${TICK:+  sla_tick_ms: $TICK}
-notify:
-  file: $work/notify.jsonl
-schemas_dir: $root/schemas
-log:
-  level: warn
-YAML
-export KEFU_CONFIG=$work/kefu.yaml
-psqlc() { /usr/bin/psql -X -q -A -t -v ON_ERROR_STOP=1 "$conninfo user=kefu_owner" "$@"; }
+bench_config "$work" "${TICK:+  sla_tick_ms: $TICK}" "notify:
+  file: $work/notify.jsonl"
 
 bench/make-org.sh 1 >"$work/org.yaml"
 "$build/bin/kefuctl" admin migrate >/dev/null

@@ -3,7 +3,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
+#include "log.h"
 #include "unit.h"
 
 #define UNIT_MAX 4096
@@ -45,6 +47,63 @@ bool unit_refused (bool loaded, const char *what, const char *err, const char *w
         return false;
     }
     return true;
+}
+
+const char *unit_repo_file (const char *relative, char *buf, size_t size)
+{
+    const char *ups[] = { "", "../", "../../", "../../../" };
+    for (size_t i = 0; i < sizeof ups / sizeof *ups; i++) {
+        snprintf (buf, size, "%s%s", ups[i], relative);
+        if (access (buf, R_OK) == 0)
+            return buf;
+    }
+    return relative;
+}
+
+int unit_temp_dir (const char *what, char *out, size_t size)
+{
+    /* mkdtemp's template: six characters it replaces */
+    if ((size_t) snprintf (out, size, "/tmp/kefu-%s-%s", what, "XXXXXX") >= size)
+        return -1;
+    return mkdtemp (out) ? 0 : -1;
+}
+
+int unit_write_file (const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    if ((size_t) snprintf (path, sizeof path, "%s%s%s", dir ? dir : "", dir ? "/" : "", name) >= sizeof path)
+        return -1;
+    FILE *file = fopen (path, "w");
+    if (!file)
+        return -1;
+    bool ok = fputs (text, file) >= 0;
+    return fclose (file) == 0 && ok ? 0 : -1;
+}
+
+static FILE *s_capture;
+
+int unit_log_capture (void)
+{
+    if (s_capture)
+        fclose (s_capture);
+    s_capture = tmpfile ();
+    if (!s_capture)
+        return -1;
+    log_set_stream (s_capture);
+    return 0;
+}
+
+int unit_log_captured (char *out, size_t size)
+{
+    log_set_stream (NULL);
+    if (!s_capture || size == 0)
+        return -1;
+    rewind (s_capture);
+    size_t n = fread (out, 1, size - 1, s_capture);
+    out[n] = '\0';
+    fclose (s_capture);
+    s_capture = NULL;
+    return 0;
 }
 
 static bool s_selected (const char *name, int argc, char **argv)

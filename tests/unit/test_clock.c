@@ -29,15 +29,6 @@ static int64_t s_real_us (void)
     return (int64_t) ts.tv_sec * SEC + ts.tv_nsec / 1000;
 }
 
-static int s_write_file (const char *path, const char *content)
-{
-    FILE *f = fopen (path, "w");
-    if (!f)
-        return -1;
-    fputs (content, f);
-    return fclose (f);
-}
-
 /*  Counts lines containing `needle` in a captured log. */
 static int s_count_lines (const char *log, const char *needle)
 {
@@ -94,7 +85,7 @@ UNIT_TEST (clock_file_injects_time_and_follows_rewrites)
     int fd = mkstemp (path);
     UNIT_ASSERT (fd >= 0);
     close (fd);
-    UNIT_ASSERT_INT_EQ (s_write_file (path, "1800000000000000\n"), 0);
+    UNIT_ASSERT_INT_EQ (unit_write_file (NULL, path, "1800000000000000\n"), 0);
     setenv ("KEFU_CLOCK_FILE", path, 1);
     UNIT_ASSERT_INT_EQ (clock_now_us (), 1800000000000000LL);
     UNIT_ASSERT_INT_EQ (clock_now_us (), 1800000000000000LL);
@@ -102,11 +93,11 @@ UNIT_TEST (clock_file_injects_time_and_follows_rewrites)
        tick, the same mtime: only the racy-window rule can notice it */
     struct stat st;
     UNIT_ASSERT_INT_EQ (stat (path, &st), 0);
-    UNIT_ASSERT_INT_EQ (s_write_file (path, "1800000086400000\n"), 0);
+    UNIT_ASSERT_INT_EQ (unit_write_file (NULL, path, "1800000086400000\n"), 0);
     struct timespec times[2] = { st.st_atim, st.st_mtim };
     UNIT_ASSERT_INT_EQ (utimensat (AT_FDCWD, path, times, 0), 0);
     UNIT_ASSERT_INT_EQ (clock_now_us (), 1800000086400000LL);
-    UNIT_ASSERT_INT_EQ (s_write_file (path, "1800000172800000"), 0);
+    UNIT_ASSERT_INT_EQ (unit_write_file (NULL, path, "1800000172800000"), 0);
     UNIT_ASSERT_INT_EQ (clock_now_us (), 1800000172800000LL);
     /* in-process freezing wins over the file, clock_use_real returns to it */
     clock_set (5 * SEC);
@@ -118,7 +109,7 @@ UNIT_TEST (clock_file_injects_time_and_follows_rewrites)
     UNIT_ASSERT_INT_EQ (clock_now_us (), 1800000173800000LL);
     clock_use_real ();
     /* negative values (before 1970) are allowed */
-    UNIT_ASSERT_INT_EQ (s_write_file (path, "-1000000  \n"), 0);
+    UNIT_ASSERT_INT_EQ (unit_write_file (NULL, path, "-1000000  \n"), 0);
     UNIT_ASSERT_INT_EQ (clock_now_us (), -SEC);
     unlink (path);
     s_reset ();
@@ -131,12 +122,12 @@ UNIT_TEST (clock_file_reread_after_it_settles)
     int fd = mkstemp (path);
     UNIT_ASSERT (fd >= 0);
     close (fd);
-    UNIT_ASSERT_INT_EQ (s_write_file (path, "1000"), 0);
+    UNIT_ASSERT_INT_EQ (unit_write_file (NULL, path, "1000"), 0);
     setenv ("KEFU_CLOCK_FILE", path, 1);
     UNIT_ASSERT_INT_EQ (clock_now_us (), 1000);
     usleep (250000); /* past the racy window: now only stat decides */
     UNIT_ASSERT_INT_EQ (clock_now_us (), 1000);
-    UNIT_ASSERT_INT_EQ (s_write_file (path, "20000"), 0);
+    UNIT_ASSERT_INT_EQ (unit_write_file (NULL, path, "20000"), 0);
     UNIT_ASSERT_INT_EQ (clock_now_us (), 20000);
     unlink (path);
     s_reset ();
@@ -155,7 +146,7 @@ UNIT_TEST (clock_bad_file_logs_once_and_falls_back)
     char path[] = "/tmp/kefu-clock-XXXXXX";
     int fd = mkstemp (path);
     close (fd);
-    bool ok = fd >= 0 && s_write_file (path, "tomorrow\n") == 0;
+    bool ok = fd >= 0 && unit_write_file (NULL, path, "tomorrow\n") == 0;
     setenv ("KEFU_CLOCK_FILE", path, 1);
     int64_t before = s_real_us ();
     int64_t t1 = clock_now_us ();
@@ -167,10 +158,10 @@ UNIT_TEST (clock_bad_file_logs_once_and_falls_back)
     bool mentions = captured && strstr (captured, "expected an integer") != NULL;
 
     /* fixed: time comes from the file again, no new error */
-    ok = ok && s_write_file (path, "42000000\n") == 0;
+    ok = ok && unit_write_file (NULL, path, "42000000\n") == 0;
     int64_t t4 = clock_now_us ();
     /* broken again (trailing junk): one more error */
-    ok = ok && s_write_file (path, "42000000 tomorrow\n") == 0;
+    ok = ok && unit_write_file (NULL, path, "42000000 tomorrow\n") == 0;
     int64_t t5 = clock_now_us ();
     clock_now_us ();
     /* gone: still real time, no extra error while it stays bad */

@@ -11,18 +11,6 @@
 #include "org.h"
 #include "unit.h"
 
-/*  Finds a file of the repository from the working directory or above. */
-static const char *s_repo_file (const char *relative, char *buf, size_t size)
-{
-    const char *ups[] = { "", "../", "../../", "../../../" };
-    for (size_t i = 0; i < sizeof ups / sizeof *ups; i++) {
-        snprintf (buf, size, "%s%s", ups[i], relative);
-        if (access (buf, R_OK) == 0)
-            return buf;
-    }
-    return relative;
-}
-
 static void s_clear_env (void)
 {
     unsetenv ("KEFU_DB_CONNINFO");
@@ -35,7 +23,7 @@ UNIT_TEST (config_demo_file_loads_with_documented_defaults)
 {
     s_clear_env ();
     char path[512], err[512] = "";
-    cfg_t *cfg = cfg_load (s_repo_file ("deploy/demo/kefu.yaml", path, sizeof path), err, sizeof err);
+    cfg_t *cfg = cfg_load (unit_repo_file ("deploy/demo/kefu.yaml", path, sizeof path), err, sizeof err);
     if (!cfg)
         printf ("    %s\n", err);
     UNIT_ASSERT (cfg);
@@ -238,18 +226,12 @@ UNIT_TEST (config_log_line_hides_passwords)
     cfg_t *cfg = cfg_load_string ("k.yaml", "database: {conninfo: \"host=/tmp password='top secret' dbname=kefu\"}\n",
                                   err, sizeof err);
     UNIT_ASSERT (cfg);
-    FILE *out = tmpfile ();
-    UNIT_ASSERT (out);
     log_init ("test", "t1", LOG_INFO);
-    log_set_stream (out);
+    UNIT_ASSERT (unit_log_capture () == 0);
     cfg_log (cfg);
-    log_set_stream (NULL);
-    cfg_destroy (&cfg);
     char line[4096] = "";
-    rewind (out);
-    size_t n = fread (line, 1, sizeof line - 1, out);
-    line[n] = '\0';
-    fclose (out);
+    UNIT_ASSERT (unit_log_captured (line, sizeof line) == 0);
+    cfg_destroy (&cfg);
     UNIT_ASSERT_CONTAINS (line, "\"config\"");
     UNIT_ASSERT_CONTAINS (line, "password=***");
     UNIT_ASSERT_CONTAINS (line, "dbname=kefu");

@@ -13,21 +13,10 @@
 #include "holidays.h"
 #include "unit.h"
 
-static const char *s_repo_file (const char *relative, char *buf, size_t size)
-{
-    const char *ups[] = { "", "../", "../../", "../../../" };
-    for (size_t i = 0; i < sizeof ups / sizeof *ups; i++) {
-        snprintf (buf, size, "%s%s", ups[i], relative);
-        if (access (buf, R_OK) == 0)
-            return buf;
-    }
-    return relative;
-}
-
 static hol_t *s_cn (void)
 {
     char path[512], err[512] = "";
-    hol_t *hol = hol_load_dir (s_repo_file ("deploy/calendars", path, sizeof path), "cn", err, sizeof err);
+    hol_t *hol = hol_load_dir (unit_repo_file ("deploy/calendars", path, sizeof path), "cn", err, sizeof err);
     if (!hol)
         printf ("    %s\n", err);
     return hol;
@@ -256,18 +245,6 @@ UNIT_TEST (holidays_bad_files)
     UNIT_ASSERT_CONTAINS (err, "cannot open");
 }
 
-/*  Writes a file under dir. */
-static int s_write (const char *dir, const char *name, const char *text)
-{
-    char path[512];
-    snprintf (path, sizeof path, "%s/%s", dir, name);
-    FILE *file = fopen (path, "w");
-    if (!file)
-        return -1;
-    fputs (text, file);
-    return fclose (file);
-}
-
 static void s_remove (const char *dir, const char *name)
 {
     char path[512];
@@ -277,8 +254,8 @@ static void s_remove (const char *dir, const char *name)
 
 UNIT_TEST (holidays_directory_rules)
 {
-    char root[] = "/tmp/kefu-hol-XXXXXX", dir[256], err[512] = "";
-    UNIT_ASSERT (mkdtemp (root));
+    char root[128], dir[256], err[512] = "";
+    UNIT_ASSERT (unit_temp_dir ("hol", root, sizeof root) == 0);
     snprintf (dir, sizeof dir, "%s/xx", root);
     UNIT_ASSERT (mkdir (dir, 0700) == 0);
     /* Empty: refused. */
@@ -286,25 +263,25 @@ UNIT_TEST (holidays_directory_rules)
     UNIT_ASSERT (hol == NULL);
     UNIT_ASSERT_CONTAINS (err, "no holiday files");
     /* Two good years and a README (ignored). */
-    UNIT_ASSERT (s_write (dir, "2025.yaml", "calendar: xx\nyear: 2025\nholidays:\n  - {date: \"2025-01-01\", name: a}\n") == 0);
-    UNIT_ASSERT (s_write (dir, "2026.yaml", "calendar: xx\nyear: 2026\nholidays:\n  - {date: \"2026-01-01\", name: b}\n") == 0);
-    UNIT_ASSERT (s_write (dir, "README.md", "notes\n") == 0);
+    UNIT_ASSERT (unit_write_file (dir, "2025.yaml", "calendar: xx\nyear: 2025\nholidays:\n  - {date: \"2025-01-01\", name: a}\n") == 0);
+    UNIT_ASSERT (unit_write_file (dir, "2026.yaml", "calendar: xx\nyear: 2026\nholidays:\n  - {date: \"2026-01-01\", name: b}\n") == 0);
+    UNIT_ASSERT (unit_write_file (dir, "README.md", "notes\n") == 0);
     hol = hol_load_dir (root, "xx", err, sizeof err);
     if (!hol)
         printf ("    %s\n", err);
     UNIT_ASSERT (hol && hol_count (hol) == 2 && hol_has_year (hol, 2026));
     hol_destroy (&hol);
     /* The wrong calendar inside. */
-    UNIT_ASSERT (s_write (dir, "2027.yaml", "calendar: cn\nyear: 2027\nholidays: []\n") == 0);
+    UNIT_ASSERT (unit_write_file (dir, "2027.yaml", "calendar: cn\nyear: 2027\nholidays: []\n") == 0);
     UNIT_ASSERT (hol_load_dir (root, "xx", err, sizeof err) == NULL);
     UNIT_ASSERT_CONTAINS (err, "2027.yaml:1: calendar: \"cn\" where calendar \"xx\" was expected");
     /* The wrong year inside. */
-    UNIT_ASSERT (s_write (dir, "2027.yaml", "calendar: xx\nyear: 2028\nholidays: []\n") == 0);
+    UNIT_ASSERT (unit_write_file (dir, "2027.yaml", "calendar: xx\nyear: 2028\nholidays: []\n") == 0);
     UNIT_ASSERT (hol_load_dir (root, "xx", err, sizeof err) == NULL);
     UNIT_ASSERT_CONTAINS (err, "2027.yaml:2: year: 2028 in the file for 2027: holiday file for the wrong year");
     s_remove (dir, "2027.yaml");
     /* A YAML file not named <year>.yaml is refused rather than silently skipped. */
-    UNIT_ASSERT (s_write (dir, "2027.yml", "calendar: xx\nyear: 2027\nholidays: []\n") == 0);
+    UNIT_ASSERT (unit_write_file (dir, "2027.yml", "calendar: xx\nyear: 2027\nholidays: []\n") == 0);
     UNIT_ASSERT (hol_load_dir (root, "xx", err, sizeof err) == NULL);
     UNIT_ASSERT_CONTAINS (err, "2027.yml: holiday files are named <year>.yaml");
     s_remove (dir, "2027.yml");

@@ -15,17 +15,6 @@
 #include "org.h"
 #include "unit.h"
 
-static const char *s_repo_file (const char *relative, char *buf, size_t size)
-{
-    const char *ups[] = { "", "../", "../../", "../../../" };
-    for (size_t i = 0; i < sizeof ups / sizeof *ups; i++) {
-        snprintf (buf, size, "%s%s", ups[i], relative);
-        if (access (buf, R_OK) == 0)
-            return buf;
-    }
-    return relative;
-}
-
 static int s_find_branch (const org_t *org, const char *id)
 {
     for (int i = 0; i < org->n_branches; i++)
@@ -37,7 +26,7 @@ static int s_find_branch (const org_t *org, const char *id)
 UNIT_TEST (org_demo_file_loads)
 {
     char path[512], err[512] = "";
-    org_t *org = org_load (s_repo_file ("deploy/demo/org.yaml", path, sizeof path), err, sizeof err);
+    org_t *org = org_load (unit_repo_file ("deploy/demo/org.yaml", path, sizeof path), err, sizeof err);
     if (!org)
         printf ("    %s\n", err);
     UNIT_ASSERT (org);
@@ -375,7 +364,7 @@ static char *s_with_calendar (const char *calendar, const char *dir)
 static const char *s_calendars_root (char *buf, size_t size)
 {
     char rel[512];
-    if (!realpath (s_repo_file ("deploy/calendars", rel, sizeof rel), buf))
+    if (!realpath (unit_repo_file ("deploy/calendars", rel, sizeof rel), buf))
         snprintf (buf, size, "deploy/calendars");
     return buf;
 }
@@ -417,7 +406,7 @@ UNIT_TEST (org_branch_calendars_load)
 
     /* The demo organisation: every branch observes cn, loaded once, from ../calendars of deploy/demo/. */
     char path[512];
-    org = org_load (s_repo_file ("deploy/demo/org.yaml", path, sizeof path), err, sizeof err);
+    org = org_load (unit_repo_file ("deploy/demo/org.yaml", path, sizeof path), err, sizeof err);
     if (!org)
         printf ("    %s\n", err);
     UNIT_ASSERT (org);
@@ -479,19 +468,15 @@ UNIT_TEST (org_refuses_bad_calendars)
 
 UNIT_TEST (org_refuses_a_bad_holiday_file)
 {
-    char dir[] = "/tmp/kefu-org-cal-XXXXXX", sub[128], file[192];
-    UNIT_ASSERT (mkdtemp (dir));
+    char dir[64], sub[128], file[192];
+    UNIT_ASSERT (unit_temp_dir ("org-cal", dir, sizeof dir) == 0);
     snprintf (sub, sizeof sub, "%s/cn", dir);
     snprintf (file, sizeof file, "%s/2025.yaml", sub);
-    bool written = false;
-    if (mkdir (sub, 0755) == 0) {
-        FILE *f = fopen (file, "w");
-        if (f) {
-            /* line 4: a date of the wrong year */
-            fputs ("calendar: cn\nyear: 2025\nholidays:\n  - {date: \"2026-01-01\", name: 元旦}\n", f);
-            written = fclose (f) == 0;
-        }
-    }
+    /* line 4: a date of the wrong year */
+    bool written = mkdir (sub, 0755) == 0
+                   && unit_write_file (sub, "2025.yaml",
+                                       "calendar: cn\nyear: 2025\nholidays:\n  - {date: \"2026-01-01\", name: 元旦}\n")
+                          == 0;
     bool refused = written
                    && s_calendar_refused ("org.yaml", "cn", dir,
                                           "org.yaml:9: branches[0].calendar: holiday calendar \"cn\": ");

@@ -21,16 +21,10 @@ typedef struct {
 
 static int s_tmp_write (s_tmp_t *tmp, const char *file, const char *text)
 {
-    snprintf (tmp->dir, sizeof tmp->dir, "/tmp/kefu-schema-XXXXXX");
-    if (!mkdtemp (tmp->dir))
+    if (unit_temp_dir ("schema", tmp->dir, sizeof tmp->dir) != 0)
         return -1;
     snprintf (tmp->path, sizeof tmp->path, "%s/%s", tmp->dir, file);
-    FILE *f = fopen (tmp->path, "w");
-    if (!f)
-        return -1;
-    fputs (text, f);
-    fclose (f);
-    return 0;
+    return unit_write_file (tmp->dir, file, text);
 }
 
 static void s_tmp_remove (s_tmp_t *tmp)
@@ -347,8 +341,8 @@ UNIT_TEST (schema_load_refuses_what_it_cannot_enforce)
     char err[512];
     UNIT_ASSERT (schema_set_load ("/nonexistent/kefu", err, sizeof err) == NULL);
     UNIT_ASSERT_CONTAINS (err, "/nonexistent/kefu: cannot open directory");
-    char dir[] = "/tmp/kefu-schema-empty-XXXXXX";
-    UNIT_ASSERT (mkdtemp (dir));
+    char dir[64];
+    UNIT_ASSERT (unit_temp_dir ("schema-empty", dir, sizeof dir) == 0);
     schema_set_t *set = schema_set_load (dir, err, sizeof err);
     rmdir (dir);
     UNIT_ASSERT (set == NULL);

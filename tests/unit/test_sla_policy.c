@@ -17,17 +17,6 @@
 static const char *const s_tiers[] = { "city", "surrounding", "province" };
 static const char *const s_branches[] = { "SH01", "SH02", "SZ01" };
 
-static const char *s_repo_file (const char *relative, char *buf, size_t size)
-{
-    const char *ups[] = { "", "../", "../../", "../../../" };
-    for (size_t i = 0; i < sizeof ups / sizeof *ups; i++) {
-        snprintf (buf, size, "%s%s", ups[i], relative);
-        if (access (buf, R_OK) == 0)
-            return buf;
-    }
-    return relative;
-}
-
 static sla_config_t *s_load (const char *text, char *err, size_t errsize)
 {
     return sla_load_string ("t.yaml", text, s_tiers, 3, s_branches, 3, err, errsize);
@@ -38,7 +27,7 @@ static sla_config_t *s_load (const char *text, char *err, size_t errsize)
 static sla_config_t *s_load_demo (void)
 {
     char org_path[512], sla_path[512], err[512] = "";
-    org_t *org = org_load (s_repo_file ("deploy/demo/org.yaml", org_path, sizeof org_path), err, sizeof err);
+    org_t *org = org_load (unit_repo_file ("deploy/demo/org.yaml", org_path, sizeof org_path), err, sizeof err);
     if (!org) {
         printf ("    %s\n", err);
         return NULL;
@@ -47,7 +36,7 @@ static sla_config_t *s_load_demo (void)
     int n = org->n_branches < 16 ? org->n_branches : 16;
     for (int i = 0; i < n; i++)
         branches[i] = org->branches[i].id;
-    sla_config_t *sla = sla_load (s_repo_file ("deploy/demo/sla.yaml", sla_path, sizeof sla_path),
+    sla_config_t *sla = sla_load (unit_repo_file ("deploy/demo/sla.yaml", sla_path, sizeof sla_path),
                                   (const char *const *) org->tiers, (size_t) org->n_tiers, branches, (size_t) n,
                                   err, sizeof err);
     if (!sla)

@@ -300,15 +300,12 @@ UNIT_TEST (tz_names_are_checked)
  *  refused. */
 UNIT_TEST (tz_tzdir_is_honoured)
 {
-    char dir[] = "/tmp/kefu-tz-XXXXXX", path[256], err[256] = "";
-    UNIT_ASSERT (mkdtemp (dir));
+    char dir[64], path[256], err[256] = "";
+    UNIT_ASSERT (unit_temp_dir ("tz", dir, sizeof dir) == 0);
     snprintf (path, sizeof path, "%s/Fake", dir);
     UNIT_ASSERT (mkdir (path, 0700) == 0);
+    UNIT_ASSERT (unit_write_file (path, "Zone", "# not a zone\n") == 0);
     snprintf (path, sizeof path, "%s/Fake/Zone", dir);
-    FILE *file = fopen (path, "w");
-    UNIT_ASSERT (file);
-    fputs ("# not a zone\n", file);
-    fclose (file);
     const char *old = getenv ("TZDIR");
     char *saved = old ? strdup (old) : NULL;
     setenv ("TZDIR", dir, 1);

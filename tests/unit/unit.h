@@ -22,6 +22,22 @@ void unit_fail (const char *file, int line, const char *fmt, ...) __attribute__ 
  *  what went wrong, naming the input by `what`, and returns false. */
 bool unit_refused (bool loaded, const char *what, const char *err, const char *want);
 
+/*  Files the tests share ------------------------------------------------ */
+
+/*  A file of the repository found from the working directory or up to
+ *  three levels above (the tests run from the top or from build/); `relative`
+ *  itself when none is readable. Returns buf or relative. */
+const char *unit_repo_file (const char *relative, char *buf, size_t size);
+/*  A fresh directory /tmp/kefu-<what>-NNNNNN in out. Returns 0 or -1. */
+int unit_temp_dir (const char *what, char *out, size_t size);
+/*  Writes text to dir/name (dir NULL: name is the path). Returns 0 or -1. */
+int unit_write_file (const char *dir, const char *name, const char *text);
+/*  What cfg_log-like code writes to the service log between
+ *  unit_log_capture() and unit_log_captured(out, size) (NUL-terminated,
+ *  truncated to size); the log goes back to stderr. Return 0 or -1. */
+int unit_log_capture (void);
+int unit_log_captured (char *out, size_t size);
+
 #define UNIT_TEST(name)                                                        \
     static void unit_##name (void);                                            \
     __attribute__ ((constructor)) static void unit_register_##name (void)      \

@@ -1,0 +1,33 @@
+# bench/lib.sh — what both benchmarks do the same way. Sourced by
+# bench/run.sh and bench/sla_clocks.sh (from the repository's top), not run.
+
+# Starts a throwaway embedded cluster in $1/pg; sets conninfo (exported as
+# KEFU_DB_CONNINFO) and port (a free one for intake's request endpoint).
+bench_cluster() {
+    conninfo=$(deploy/scripts/pg-embedded.sh start "$1/pg" | tail -1)
+    export KEFU_DB_CONNINFO=$conninfo
+    port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+}
+
+# Writes $1/kefu.yaml (exported as KEFU_CONFIG) for that cluster; $2: more
+# lines of the dispatch: section, $3: more top-level sections (YAML text).
+bench_config() {
+    cat >"$1/kefu.yaml" <<YAML
+database:
+  conninfo: "$conninfo"
+services:
+  intake:
+    api: tcp://127.0.0.1:$port
+dispatch:
+  sla_file: $root/bench/sla.yaml
+$2
+$3
+schemas_dir: $root/schemas
+log:
+  level: warn
+YAML
+    export KEFU_CONFIG=$1/kefu.yaml
+}
+
+# psql as the owner of the cluster, unaligned, tuples only, stops on error.
+psqlc() { /usr/bin/psql -X -q -A -t -v ON_ERROR_STOP=1 "$conninfo user=kefu_owner" "$@"; }
