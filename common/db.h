@@ -36,6 +36,10 @@ bool db_connected (const db_t *self);
  *  first db_ensure (or any time; it is prepared at once when connected). */
 int db_prepare (db_t *self, const char *name, const char *sql);
 
+/*  SQL text of a timestamptz column as microseconds since the epoch
+ *  (bigint): how instants come out of the database into int64_t. */
+#define DB_EPOCH_US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
+
 /*  Runs a registered statement (name) with text parameters (NULL = SQL NULL).
  *  Returns the result when its status is PGRES_COMMAND_OK or
  *  PGRES_TUPLES_OK (caller PQclears); otherwise NULL with db_error()/

@@ -15,25 +15,25 @@
 /* $1 now, $2 batch. The lapsed clocks wait (pending) for the next
  * assignment; their orders go back to unassigned with the technician in
  * passed_over; one history row each. */
-#define S_SQL_REDISPATCH                                                                      \
-    "WITH c AS (SELECT id FROM dispatch.sla_clocks WHERE state = 'running' "                 \
-    "  AND on_breach = 'redispatch' AND due_at <= $1::timestamptz "                           \
-    "  ORDER BY due_at LIMIT $2::int FOR UPDATE SKIP LOCKED), "                               \
-    "r AS (UPDATE dispatch.sla_clocks s SET state = 'pending', started_at = NULL, "          \
-    "  due_at = NULL, warn_at = NULL, warned_at = NULL, level = NULL, "                       \
-    "  next_escalation_at = NULL, restarts = s.restarts + 1 FROM c WHERE s.id = c.id "        \
-    "  RETURNING s.ticket_id, s.clock), "                                                     \
-    "w AS (UPDATE dispatch.work_orders o SET status = 'unassigned', technician_id = NULL, "   \
-    "  passed_over = o.passed_over || o.technician_id, updated_at = $1::timestamptz, "        \
-    "  unassigned_reason = format('%s (%s) did not arrange it within the %s target: "        \
-    "   re-dispatched to another technician', t.name, t.id, r.clock) "                       \
-    "  FROM r, ref.technicians t WHERE o.ticket_id = r.ticket_id AND o.status = 'assigned' "  \
-    "  AND t.id = o.technician_id "                                                           \
-    "  RETURNING o.id, o.ticket_id, o.branch_id, o.unassigned_reason, "                       \
-    "  o.passed_over[array_length(o.passed_over, 1)] AS technician_id), "                    \
-    "h AS (INSERT INTO dispatch.work_order_history (work_order_id, at, event, detail) "     \
-    "  SELECT w.id, $1::timestamptz, 'redispatched', jsonb_build_object('technician', "      \
-    "  w.technician_id, 'reason', w.unassigned_reason) FROM w) "                              \
+#define S_SQL_REDISPATCH                                                                                     \
+    "WITH c AS (SELECT id FROM dispatch.sla_clocks WHERE state = 'running' "                                 \
+    "  AND on_breach = 'redispatch' AND due_at <= $1::timestamptz "                                          \
+    "  ORDER BY due_at LIMIT $2::int FOR UPDATE SKIP LOCKED), "                                              \
+    "r AS (UPDATE dispatch.sla_clocks s SET state = 'pending', started_at = NULL, "                          \
+    "  due_at = NULL, warn_at = NULL, warned_at = NULL, level = NULL, "                                      \
+    "  next_escalation_at = NULL, restarts = s.restarts + 1 FROM c WHERE s.id = c.id "                       \
+    "  RETURNING s.ticket_id, s.clock), "                                                                    \
+    "w AS (UPDATE dispatch.work_orders o SET status = 'unassigned', technician_id = NULL, "                  \
+    "  passed_over = o.passed_over || o.technician_id, updated_at = $1::timestamptz, "                       \
+    "  unassigned_reason = format('%s (%s) did not arrange it within the %s target: "                        \
+    "   re-dispatched to another technician', t.name, t.id, r.clock) "                                       \
+    "  FROM r, ref.technicians t WHERE o.ticket_id = r.ticket_id AND o.status = 'assigned' "                 \
+    "  AND t.id = o.technician_id "                                                                          \
+    "  RETURNING o.id, o.ticket_id, o.branch_id, o.unassigned_reason, "                                      \
+    "  o.passed_over[array_length(o.passed_over, 1)] AS technician_id), "                                    \
+    "h AS (INSERT INTO dispatch.work_order_history (work_order_id, at, event, detail) "                      \
+    "  SELECT w.id, $1::timestamptz, 'redispatched', jsonb_build_object('technician', "                      \
+    "  w.technician_id, 'reason', w.unassigned_reason) FROM w) "                                             \
     "SELECT id, ticket_id, branch_id, unassigned_reason, technician_id FROM w"
 
 int redispatch_prepare (db_t *db)
@@ -71,7 +71,7 @@ static int s_tx (db_t *db, void *arg)
     run->moved = 0;
     char batch[16];
     snprintf (batch, sizeof batch, "%d", REDISPATCH_BATCH);
-    const char *params[] = { run->now, batch };
+    const char *params[] = {run->now, batch};
     PGresult *res = db_exec_prepared (db, "dispatch_redispatch", 2, params);
     if (!res)
         return -1;
@@ -92,8 +92,8 @@ static int s_tx (db_t *db, void *arg)
             rc = -1;
             break;
         }
-        log_kv (LOG_INFO, "work_order_redispatched", "work_order_id", wo, "ticket_id", ticket, "technician_id",
-                PQgetvalue (res, r, 4), "reason", reason, NULL);
+        log_kv (LOG_INFO, "work_order_redispatched", "work_order_id", wo, "ticket_id", ticket,
+                "technician_id", PQgetvalue (res, r, 4), "reason", reason, NULL);
         run->moved++;
     }
     PQclear (res);
@@ -102,7 +102,7 @@ static int s_tx (db_t *db, void *arg)
 
 int redispatch_due (db_t *db, bus_t *bus, int64_t now_us)
 {
-    s_run_t run = { .bus = bus };
+    s_run_t run = {.bus = bus};
     clock_format_us (now_us, run.now, sizeof run.now);
     bool fn_failed = false;
     if (db_tx (db, s_tx, &run, &fn_failed) != DB_OK) {

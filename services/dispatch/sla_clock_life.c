@@ -19,42 +19,46 @@
 #include "clock.h"
 #include "log.h"
 
-#define S_US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
-#define S_COLS                                                                                 \
-    "id, clock, policy, target_kind, target_amount::text, time_kind, warn_percent, "            \
-    S_US ("due_at") ", " S_US ("warn_at") ", " S_US ("next_escalation_at") ", "                \
-    "warned_at IS NOT NULL, breached_at IS NOT NULL, " S_US ("paused_at")
+#define S_COLS                                                                                               \
+    "id, clock, policy, target_kind, target_amount::text, time_kind, warn_percent, " DB_EPOCH_US (           \
+        "due_at") ", " DB_EPOCH_US ("warn_at") ", " DB_EPOCH_US ("next_escalation_at") ", "                  \
+                                                                                       "warned_at IS NOT "   \
+                                                                                       "NULL, breached_at "  \
+                                                                                       "IS NOT "             \
+                                                                                       "NULL,"               \
+                                                                                       " " DB_EPOCH_US (     \
+                                                                                           "paused_at")
 
 static const struct {
     const char *name, *sql;
 } s_statements[] = {
     /* $1 ticket, $2 state */
-    { "slc_clocks", "SELECT " S_COLS " FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint"
-                    " AND state = $2 ORDER BY id FOR UPDATE" },
+    {"slc_clocks", "SELECT " S_COLS " FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint"
+                   " AND state = $2 ORDER BY id FOR UPDATE"},
     /* $1 id, $2 paused_at, $3 remaining_us */
-    { "slc_pause", "UPDATE dispatch.sla_clocks SET state = 'paused', paused_at = $2::timestamptz,"
-                   " remaining_us = $3::bigint WHERE id = $1::bigint" },
+    {"slc_pause", "UPDATE dispatch.sla_clocks SET state = 'paused', paused_at = $2::timestamptz,"
+                  " remaining_us = $3::bigint WHERE id = $1::bigint"},
     /* $1 id, $2 due, $3 warn, $4 next escalation */
-    { "slc_resume", "UPDATE dispatch.sla_clocks SET state = 'running', due_at = $2::timestamptz,"
-                    " warn_at = $3::timestamptz, next_escalation_at = $4::timestamptz,"
-                    " paused_at = NULL, remaining_us = NULL WHERE id = $1::bigint" },
+    {"slc_resume", "UPDATE dispatch.sla_clocks SET state = 'running', due_at = $2::timestamptz,"
+                   " warn_at = $3::timestamptz, next_escalation_at = $4::timestamptz,"
+                   " paused_at = NULL, remaining_us = NULL WHERE id = $1::bigint"},
     /* $1 ticket: the clocks the policy restarts on reopening, whatever their state */
-    { "slc_restartable", "SELECT " S_COLS " FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint"
-                         " AND restart_on_reopen AND state <> 'pending' ORDER BY id FOR UPDATE" },
+    {"slc_restartable", "SELECT " S_COLS " FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint"
+                        " AND restart_on_reopen AND state <> 'pending' ORDER BY id FOR UPDATE"},
     /* $1 id, $2 start, $3 due, $4 warn */
-    { "slc_restart", "UPDATE dispatch.sla_clocks SET state = 'running', started_at = $2::timestamptz,"
-                     " due_at = $3::timestamptz, warn_at = $4::timestamptz, warned_at = NULL,"
-                     " breached_at = NULL, stopped_at = NULL, level = NULL, next_escalation_at = NULL,"
-                     " paused_at = NULL, remaining_us = NULL, restarts = restarts + 1"
-                     " WHERE id = $1::bigint" },
+    {"slc_restart", "UPDATE dispatch.sla_clocks SET state = 'running', started_at = $2::timestamptz,"
+                    " due_at = $3::timestamptz, warn_at = $4::timestamptz, warned_at = NULL,"
+                    " breached_at = NULL, stopped_at = NULL, level = NULL, next_escalation_at = NULL,"
+                    " paused_at = NULL, remaining_us = NULL, restarts = restarts + 1"
+                    " WHERE id = $1::bigint"},
     /* $1 ticket, $2 at: every clock still counting stops with the ticket */
-    { "slc_stop_all", "UPDATE dispatch.sla_clocks SET state = 'stopped', stopped_at = $2::timestamptz,"
-                      " next_escalation_at = NULL, paused_at = NULL,"
-                      " due_at = CASE WHEN state = 'paused' AND breached_at IS NULL THEN $2::timestamptz"
-                      "  + remaining_us * interval '1 microsecond' ELSE due_at END"
-                      " WHERE ticket_id = $1::bigint AND state IN ('running', 'paused')"
-                      " RETURNING id, clock, policy, target_kind, target_amount::text, time_kind,"
-                      " " S_US ("due_at") },
+    {"slc_stop_all", "UPDATE dispatch.sla_clocks SET state = 'stopped', stopped_at = $2::timestamptz,"
+                     " next_escalation_at = NULL, paused_at = NULL,"
+                     " due_at = CASE WHEN state = 'paused' AND breached_at IS NULL THEN $2::timestamptz"
+                     "  + remaining_us * interval '1 microsecond' ELSE due_at END"
+                     " WHERE ticket_id = $1::bigint AND state IN ('running', 'paused')"
+                     " RETURNING id, clock, policy, target_kind, target_amount::text, time_kind,"
+                     " " DB_EPOCH_US ("due_at")},
 };
 
 int slc_prepare (db_t *db)
@@ -84,7 +88,7 @@ static void s_read (const PGresult *res, int r, s_row_t *row)
     row->id = PQgetvalue (res, r, 0);
     row->clock = PQgetvalue (res, r, 1);
     row->policy = PQgetvalue (res, r, 2);
-    row->target = (sle_target_t) { PQgetvalue (res, r, 3), PQgetvalue (res, r, 4), PQgetvalue (res, r, 5) };
+    row->target = (sle_target_t){PQgetvalue (res, r, 3), PQgetvalue (res, r, 4), PQgetvalue (res, r, 5)};
     row->calendar = strcmp (row->target.time, "calendar") == 0;
     row->warn_percent = atoi (PQgetvalue (res, r, 6));
     row->due = s_i64 (res, r, 7);
@@ -147,7 +151,7 @@ static int s_each (sle_t *self, db_t *db, const char *ticket_id, const char *bra
     /* what this handler changed before goes out first, in order */
     if (sle_flush (self, db) != 0)
         return -1;
-    const char *p[] = { ticket_id, state };
+    const char *p[] = {ticket_id, state};
     PGresult *res = db_exec_prepared (db, statement, state ? 2 : 1, p);
     if (!res)
         return -1;
@@ -187,7 +191,7 @@ static int s_pause_row (sle_t *self, db_t *db, const cal_t *cal, s_row_t *row, i
     char at_text[40], left_text[24];
     s_text (at, at_text, sizeof at_text);
     snprintf (left_text, sizeof left_text, "%" PRId64, left);
-    const char *p[] = { row->id, at_text, left_text };
+    const char *p[] = {row->id, at_text, left_text};
     PGresult *res = db_exec_prepared (db, "slc_pause", 3, p);
     if (!res)
         return -1;
@@ -234,7 +238,7 @@ static int s_resume_row (sle_t *self, db_t *db, const cal_t *cal, s_row_t *row, 
     s_text (row->due, due, sizeof due);
     s_text (row->warn, warn, sizeof warn);
     s_text (row->next, next, sizeof next);
-    const char *p[] = { row->id, due, warn, row->has_next ? next : NULL };
+    const char *p[] = {row->id, due, warn, row->has_next ? next : NULL};
     PGresult *res = db_exec_prepared (db, "slc_resume", 4, p);
     if (!res)
         return -1;
@@ -262,7 +266,7 @@ static int s_restart_row (sle_t *self, db_t *db, const cal_t *cal, s_row_t *row,
     s_text (at, start, sizeof start);
     s_text (due, due_text, sizeof due_text);
     s_text (warn, warn_text, sizeof warn_text);
-    const char *p[] = { row->id, start, due_text, warn_text };
+    const char *p[] = {row->id, start, due_text, warn_text};
     PGresult *res = db_exec_prepared (db, "slc_restart", 4, p);
     if (!res)
         return -1;
@@ -283,13 +287,13 @@ int sle_stop_all (sle_t *self, db_t *db, const char *ticket_id, const char *bran
 {
     char at_text[40];
     s_text (at, at_text, sizeof at_text);
-    const char *p[] = { ticket_id, at_text };
+    const char *p[] = {ticket_id, at_text};
     PGresult *res = db_exec_prepared (db, "slc_stop_all", 2, p);
     if (!res)
         return -1;
     int rc = 0;
     for (int r = 0; r < PQntuples (res) && rc == 0; r++) {
-        sle_target_t t = { PQgetvalue (res, r, 3), PQgetvalue (res, r, 4), PQgetvalue (res, r, 5) };
+        sle_target_t t = {PQgetvalue (res, r, 3), PQgetvalue (res, r, 4), PQgetvalue (res, r, 5)};
         rc = sle_clock_note (self, db, branch, ticket_id, PQgetvalue (res, r, 0), PQgetvalue (res, r, 1),
                              PQgetvalue (res, r, 2), &t, true, at, s_i64 (res, r, 6));
     }

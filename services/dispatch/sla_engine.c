@@ -19,8 +19,6 @@
 
 /* ---- statements ------------------------------------------------------- */
 
-/* Instants travel as RFC 3339 text in and as microseconds out. */
-#define S_US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 
 #define S_SQL_CLASS "SELECT class FROM ref.customers WHERE id = $1"
 
@@ -47,7 +45,7 @@
     "  due_at = " S_PAUSED_DUE ("$3") " "                                                     \
     "  WHERE ticket_id = $1::bigint AND stops_on = $2 AND state IN ('running', 'paused') "    \
     "  RETURNING id, clock, policy, target_kind, target_amount, time_kind, "                  \
-    "  " S_US ("due_at") " AS n), "                                                           \
+    "  " DB_EPOCH_US ("due_at") " AS n), "                                                           \
     "p AS (SELECT id, clock, policy, target_kind, target_amount, time_kind, "                 \
     "  warn_percent::bigint AS n FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint "      \
     "  AND starts_on = $2 AND state = 'pending' ORDER BY id FOR UPDATE) "                     \
@@ -66,9 +64,9 @@
  * dispatcher since the snapshot is checked again under its lock. */
 #define S_SQL_DUE                                                                             \
     "SELECT id, ticket_id, branch_id, clock, policy, target_kind, target_amount, time_kind, " \
-    " repeat_minutes, " S_US ("due_at") ", " S_US ("warn_at") ", warned_at IS NULL, "          \
+    " repeat_minutes, " DB_EPOCH_US ("due_at") ", " DB_EPOCH_US ("warn_at") ", warned_at IS NULL, "          \
     " (breached_at IS NULL AND on_breach = 'escalate'), level, "                              \
-    S_US ("next_escalation_at") ", to_json(flags)::text "                                     \
+    DB_EPOCH_US ("next_escalation_at") ", to_json(flags)::text "                                     \
     "FROM dispatch.sla_clocks WHERE id = ANY (ARRAY ("                                        \
     " (SELECT id FROM dispatch.sla_clocks WHERE state = 'running' AND warned_at IS NULL "     \
     "  AND warn_at <= $1::timestamptz ORDER BY warn_at LIMIT $2::int) UNION ALL "              \

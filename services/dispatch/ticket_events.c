@@ -18,24 +18,24 @@ static const struct {
 } s_statements[] = {
     /* $1 ticket, $2 event, $3 at, $4 detail: the work order's progress; a
      * completed order leaves the technician's load (0006's trigger) */
-    { "dte_work_order",
-      "WITH w AS (UPDATE dispatch.work_orders SET"
-      "  arranged_at = CASE WHEN $2 = 'work_order_arranged' THEN COALESCE (arranged_at, $3::timestamptz)"
-      "   ELSE arranged_at END,"
-      "  arrived_at = CASE WHEN $2 = 'technician_arrived' THEN COALESCE (arrived_at, $3::timestamptz)"
-      "   ELSE arrived_at END,"
-      "  completed_at = CASE WHEN $2 = 'work_order_completed' THEN COALESCE (completed_at, $3::timestamptz)"
-      "   ELSE completed_at END,"
-      "  status = CASE WHEN $2 = 'work_order_completed' AND status = 'assigned' THEN 'completed'"
-      "   ELSE status END,"
-      "  updated_at = $3::timestamptz"
-      "  WHERE ticket_id = $1::bigint RETURNING id)"
-      " INSERT INTO dispatch.work_order_history (work_order_id, at, event, detail)"
-      " SELECT id, $3::timestamptz, $2, $4::jsonb FROM w RETURNING work_order_id" },
+    {"dte_work_order",
+     "WITH w AS (UPDATE dispatch.work_orders SET"
+     "  arranged_at = CASE WHEN $2 = 'work_order_arranged' THEN COALESCE (arranged_at, $3::timestamptz)"
+     "   ELSE arranged_at END,"
+     "  arrived_at = CASE WHEN $2 = 'technician_arrived' THEN COALESCE (arrived_at, $3::timestamptz)"
+     "   ELSE arrived_at END,"
+     "  completed_at = CASE WHEN $2 = 'work_order_completed' THEN COALESCE (completed_at, $3::timestamptz)"
+     "   ELSE completed_at END,"
+     "  status = CASE WHEN $2 = 'work_order_completed' AND status = 'assigned' THEN 'completed'"
+     "   ELSE status END,"
+     "  updated_at = $3::timestamptz"
+     "  WHERE ticket_id = $1::bigint RETURNING id)"
+     " INSERT INTO dispatch.work_order_history (work_order_id, at, event, detail)"
+     " SELECT id, $3::timestamptz, $2, $4::jsonb FROM w RETURNING work_order_id"},
     /* $1 escalation, $2 ticket, $3 by, $4 at: the first acknowledgement stays */
-    { "dte_acknowledge",
-      "UPDATE dispatch.escalations SET acknowledged_by = $3, acknowledged_at = $4::timestamptz"
-      " WHERE id = $1::bigint AND ticket_id = $2::bigint AND acknowledged_at IS NULL RETURNING id" },
+    {"dte_acknowledge",
+     "UPDATE dispatch.escalations SET acknowledged_by = $3, acknowledged_at = $4::timestamptz"
+     " WHERE id = $1::bigint AND ticket_id = $2::bigint AND acknowledged_at IS NULL RETURNING id"},
 };
 
 int dte_register (bus_t *bus, db_t *db, sle_t *sle)
@@ -126,7 +126,7 @@ static bus_result_t s_handle (sle_t *sle, db_t *db, const env_t *msg, char *reas
             snprintf (reason, reason_size, "out of memory");
             return BUS_RETRY;
         }
-        const char *p[] = { ticket, event, at_text, detail_text };
+        const char *p[] = {ticket, event, at_text, detail_text};
         int rows = s_exec (db, "dte_work_order", 4, p);
         free (detail_text);
         if (rows < 0)
@@ -143,7 +143,7 @@ static bus_result_t s_handle (sle_t *sle, db_t *db, const env_t *msg, char *reas
         }
         char id[32];
         snprintf (id, sizeof id, "%" PRId64, (int64_t) esc->valuedouble);
-        const char *p[] = { id, ticket, actor, at_text };
+        const char *p[] = {id, ticket, actor, at_text};
         int rows = s_exec (db, "dte_acknowledge", 4, p);
         if (rows < 0)
             return s_db_failure (db, "recording the acknowledgement", reason, reason_size);

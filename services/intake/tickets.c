@@ -28,7 +28,6 @@ typedef struct {
     const char *name, *sql;
 } s_stmt_t;
 
-#define S_US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 
 static const s_stmt_t s_statements[] = {
     { "intake_lock_request",
@@ -140,18 +139,18 @@ static const s_stmt_t s_statements[] = {
     { "intake_get",
       "SELECT t.id, t.branch_id, t.customer_id, t.product_code, t.serial, t.warranty_card,"
       "  t.channel, t.kind, t.priority, t.status, t.description, t.contact_count,"
-      "  t.request_id, " S_US ("t.created_at") ", " S_US ("t.updated_at") ","
-      "  " S_US ("t.closed_at") ", t.resolution,"
+      "  t.request_id, " DB_EPOCH_US ("t.created_at") ", " DB_EPOCH_US ("t.updated_at") ","
+      "  " DB_EPOCH_US ("t.closed_at") ", t.resolution,"
       "  c.name, c.phone, c.address, c.region_id, c.class"
       " FROM intake.tickets t JOIN ref.customers c ON c.id = t.customer_id"
       " WHERE t.id = $1" },
     { "intake_history",
-      "SELECT " S_US ("h.at") ", h.actor, h.event, h.detail::text"
+      "SELECT " DB_EPOCH_US ("h.at") ", h.actor, h.event, h.detail::text"
       " FROM intake.ticket_history h WHERE h.ticket_id = $1 ORDER BY h.id" },
     { "intake_list",
       "SELECT t.id, t.branch_id, t.customer_id, c.name, t.product_code, t.channel,"
-      "  t.kind, t.priority, t.status, t.contact_count, " S_US ("t.created_at") ","
-      "  " S_US ("t.updated_at") ", t.description"
+      "  t.kind, t.priority, t.status, t.contact_count, " DB_EPOCH_US ("t.created_at") ","
+      "  " DB_EPOCH_US ("t.updated_at") ", t.description"
       " FROM intake.tickets t JOIN ref.customers c ON c.id = t.customer_id"
       " WHERE ($1::text IS NULL OR t.branch_id = $1)"
       "   AND ($2::text IS NULL OR t.status = $2)"

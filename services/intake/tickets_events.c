@@ -22,16 +22,21 @@
 /*  Events a ticket takes once until it is reopened: a second one is a
  *  mistake (or a resent request without its request_id). */
 static const char *const s_once[] = {
-    "first_reply", "marked_complex", "plan_sent", "work_order_arranged", "call_centre_checked",
-    "technician_arrived", "work_order_completed", "complaint_decided", "callback_done", NULL,
+    "first_reply",
+    "marked_complex",
+    "plan_sent",
+    "work_order_arranged",
+    "call_centre_checked",
+    "technician_arrived",
+    "work_order_completed",
+    "complaint_decided",
+    "callback_done",
+    NULL,
 };
 /*  Events about the work order: the ticket needs one assigned. */
 static const char *const s_work_order[] = {
     "work_order_arranged", "call_centre_checked", "technician_arrived", "work_order_completed", NULL,
 };
-
-/* Instants come out as microseconds since the epoch. */
-#define ITK_US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 
 static bool s_in (const char *const *list, const char *s)
 {
@@ -44,31 +49,29 @@ static bool s_in (const char *const *list, const char *s)
 static const struct {
     const char *name, *sql;
 } s_statements[] = {
-    { "intake_evq_replay",
-      "SELECT ticket_id, id, event, " ITK_US ("at") " FROM intake.ticket_history"
-      " WHERE detail ? 'request_id' AND detail ->> 'request_id' = $1" },
-    { "intake_evq_ticket",
-      "SELECT status, kind, branch_id, paused_reason FROM intake.tickets WHERE id = $1 FOR UPDATE" },
+    {"intake_evq_replay", "SELECT ticket_id, id, event, " DB_EPOCH_US (
+                              "at") " FROM intake.ticket_history"
+                                    " WHERE detail ? 'request_id' AND detail ->> 'request_id' = $1"},
+    {"intake_evq_ticket",
+     "SELECT status, kind, branch_id, paused_reason FROM intake.tickets WHERE id = $1 FOR UPDATE"},
     /* Whether the ticket's history holds event $2 since its last reopening. */
-    { "intake_evq_seen",
-      "SELECT EXISTS (SELECT 1 FROM intake.ticket_history WHERE ticket_id = $1 AND event = $2"
-      " AND id > COALESCE ((SELECT max(id) FROM intake.ticket_history WHERE ticket_id = $1"
-      " AND event = 'ticket_reopened'), 0))" },
-    { "intake_evq_escalation",
-      "SELECT ticket_id, kind, acknowledged_by, " ITK_US ("acknowledged_at")
-      " FROM dispatch.escalations WHERE id = $1" },
+    {"intake_evq_seen",
+     "SELECT EXISTS (SELECT 1 FROM intake.ticket_history WHERE ticket_id = $1 AND event = $2"
+     " AND id > COALESCE ((SELECT max(id) FROM intake.ticket_history WHERE ticket_id = $1"
+     " AND event = 'ticket_reopened'), 0))"},
+    {"intake_evq_escalation", "SELECT ticket_id, kind, acknowledged_by, " DB_EPOCH_US (
+                                  "acknowledged_at") " FROM dispatch.escalations WHERE id = $1"},
     /* $2 status (NULL: unchanged), $3 'set' | 'clear' | NULL for the pause,
      * $4 reason, $5 now, $6 resolution text (NULL: unchanged) */
-    { "intake_evq_update",
-      "UPDATE intake.tickets SET status = COALESCE ($2, status),"
-      " paused_reason = CASE $3 WHEN 'set' THEN $4 WHEN 'clear' THEN NULL ELSE paused_reason END,"
-      " paused_at = CASE $3 WHEN 'set' THEN $5::timestamptz WHEN 'clear' THEN NULL ELSE paused_at END,"
-      " closed_at = CASE WHEN $2 = 'closed' THEN $5::timestamptz WHEN $2 IS NULL THEN closed_at"
-      "  ELSE NULL END,"
-      " resolution = COALESCE ($6, resolution), updated_at = $5::timestamptz WHERE id = $1" },
-    { "intake_evq_history",
-      "INSERT INTO intake.ticket_history (ticket_id, at, actor, event, detail)"
-      " VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING id" },
+    {"intake_evq_update",
+     "UPDATE intake.tickets SET status = COALESCE ($2, status),"
+     " paused_reason = CASE $3 WHEN 'set' THEN $4 WHEN 'clear' THEN NULL ELSE paused_reason END,"
+     " paused_at = CASE $3 WHEN 'set' THEN $5::timestamptz WHEN 'clear' THEN NULL ELSE paused_at END,"
+     " closed_at = CASE WHEN $2 = 'closed' THEN $5::timestamptz WHEN $2 IS NULL THEN closed_at"
+     "  ELSE NULL END,"
+     " resolution = COALESCE ($6, resolution), updated_at = $5::timestamptz WHERE id = $1"},
+    {"intake_evq_history", "INSERT INTO intake.ticket_history (ticket_id, at, actor, event, detail)"
+                           " VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING id"},
 };
 
 int itk_events_prepare (db_t *db)
@@ -118,13 +121,16 @@ static int s_parse (const cJSON *body, s_event_rq_t *rq, char *err, size_t errsi
     }
     bool ack = strcmp (rq->event, "escalation_acknowledged") == 0;
     if (ack && !json_is_integer (esc)) {
-        snprintf (err, errsize, "body.escalation_id: required with escalation_acknowledged "
-                                "(kefuctl clocks TICKET lists the escalations)");
+        snprintf (err, errsize,
+                  "body.escalation_id: required with escalation_acknowledged "
+                  "(kefuctl clocks TICKET lists the escalations)");
         return -1;
     }
     if (!ack && esc) {
-        snprintf (err, errsize, "body.escalation_id: only with the event escalation_acknowledged "
-                                "(this is %s)", rq->event);
+        snprintf (err, errsize,
+                  "body.escalation_id: only with the event escalation_acknowledged "
+                  "(this is %s)",
+                  rq->event);
         return -1;
     }
     rq->escalation_id = ack ? (int64_t) esc->valuedouble : 0;
@@ -184,7 +190,7 @@ static int s_replay (s_tx_t *t)
     const s_event_rq_t *rq = t->rq;
     if (!rq->request_id)
         return 0;
-    const char *p[] = { rq->request_id };
+    const char *p[] = {rq->request_id};
     PGresult *res = db_exec_prepared (t->self->db, "intake_evq_replay", 1, p);
     if (!res)
         return s_fail_db (t, "looking up the request_id");
@@ -208,7 +214,7 @@ static int s_replay (s_tx_t *t)
  *  1, 0, or -1 on failure. */
 static int s_seen (s_tx_t *t, const char *event)
 {
-    const char *p[] = { t->id, event };
+    const char *p[] = {t->id, event};
     PGresult *res = db_exec_prepared (t->self->db, "intake_evq_seen", 2, p);
     if (!res)
         return s_fail_db (t, "reading the ticket history");
@@ -222,7 +228,7 @@ static int s_check_escalation (s_tx_t *t)
 {
     char id[32];
     snprintf (id, sizeof id, "%" PRId64, t->rq->escalation_id);
-    const char *p[] = { id };
+    const char *p[] = {id};
     PGresult *res = db_exec_prepared (t->self->db, "intake_evq_escalation", 1, p);
     if (!res)
         return s_fail_db (t, "reading the escalation");
@@ -230,8 +236,10 @@ static int s_check_escalation (s_tx_t *t)
     if (PQntuples (res) != 1 || strcmp (PQgetvalue (res, 0, 0), t->id) != 0)
         rc = s_fail (t, IRQ_NOT_FOUND, "body.escalation_id: ticket %s has no escalation %s", t->id, id);
     else if (strcmp (PQgetvalue (res, 0, 1), "informed") == 0)
-        rc = s_fail (t, IRQ_CONFLICT, "body.escalation_id: escalation %s only informed a skipped level; "
-                                      "acknowledge the escalation itself", id);
+        rc = s_fail (t, IRQ_CONFLICT,
+                     "body.escalation_id: escalation %s only informed a skipped level; "
+                     "acknowledge the escalation itself",
+                     id);
     else if (!PQgetisnull (res, 0, 2)) {
         char at[40];
         clock_format_us (strtoll (PQgetvalue (res, 0, 3), NULL, 10), at, sizeof at);
@@ -260,7 +268,8 @@ static int s_check (s_tx_t *t, const char *status, const char *kind, bool paused
         return 0;
     }
     if (closed)
-        return s_fail (t, IRQ_CONFLICT, "ticket %s is closed: reopen it first (event ticket_reopened)", t->id);
+        return s_fail (t, IRQ_CONFLICT, "ticket %s is closed: reopen it first (event ticket_reopened)",
+                       t->id);
     if (s_in (s_once, ev)) {
         int seen = s_seen (t, ev);
         if (seen != 0)
@@ -279,11 +288,12 @@ static int s_check (s_tx_t *t, const char *status, const char *kind, bool paused
         int seen = s_seen (t, "marked_complex");
         if (seen <= 0)
             return seen < 0 ? -1
-                            : s_fail (t, IRQ_CONFLICT, "ticket %s is not marked complex (event marked_complex)",
-                                      t->id);
+                            : s_fail (t, IRQ_CONFLICT,
+                                      "ticket %s is not marked complex (event marked_complex)", t->id);
     }
     if (strcmp (ev, "callback_done") == 0 && !resolved)
-        return s_fail (t, IRQ_CONFLICT, "ticket %s is %s: the callback follows the resolution", t->id, status);
+        return s_fail (t, IRQ_CONFLICT, "ticket %s is %s: the callback follows the resolution", t->id,
+                       status);
     if (strcmp (ev, "ticket_resolved") == 0) {
         if (resolved)
             return s_fail (t, IRQ_CONFLICT, "ticket %s is already resolved", t->id);
@@ -353,7 +363,7 @@ static int s_apply (db_t *db, void *arg)
     int replay = s_replay (t);
     if (replay != 0)
         return replay > 0 ? 0 : -1;
-    const char *p1[] = { t->id };
+    const char *p1[] = {t->id};
     PGresult *tk = db_exec_prepared (t->self->db, "intake_evq_ticket", 1, p1);
     if (!tk)
         return s_fail_db (t, "reading the ticket");
@@ -371,7 +381,7 @@ static int s_apply (db_t *db, void *arg)
         goto cleanup;
     const char *resolution = strcmp (rq->event, "ticket_resolved") == 0 && rq->note ? rq->note : NULL;
     if (new_status || pause || resolution) {
-        const char *p2[] = { t->id, new_status, pause, rq->reason, t->now, resolution };
+        const char *p2[] = {t->id, new_status, pause, rq->reason, t->now, resolution};
         if (!(u = db_exec_prepared (t->self->db, "intake_evq_update", 6, p2))) {
             s_fail_db (t, "updating the ticket");
             goto cleanup;
@@ -396,7 +406,7 @@ static int s_apply (db_t *db, void *arg)
         s_fail (t, IRQ_INTERNAL, "out of memory");
         goto cleanup;
     }
-    const char *p3[] = { t->id, t->now, rq->actor, rq->event, detail_text };
+    const char *p3[] = {t->id, t->now, rq->actor, rq->event, detail_text};
     if (!(h = db_exec_prepared (t->self->db, "intake_evq_history", 5, p3))) {
         s_fail_db (t, "writing the ticket history");
         goto cleanup;
@@ -420,7 +430,7 @@ irq_code_t itk_event (itk_t *self, const cJSON *body, cJSON **result, char *err,
     s_event_rq_t rq;
     if (s_parse (body, &rq, err, errsize) != 0)
         return IRQ_INVALID;
-    s_tx_t t = { .self = self, .rq = &rq, .code = IRQ_OK, .err = err, .errsize = errsize };
+    s_tx_t t = {.self = self, .rq = &rq, .code = IRQ_OK, .err = err, .errsize = errsize};
     snprintf (t.id, sizeof t.id, "%" PRId64, rq.ticket_id);
     clock_format_us (clock_now_us (), t.now, sizeof t.now);
     if (db_ensure (self->db) != 0)

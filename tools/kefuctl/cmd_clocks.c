@@ -26,10 +26,9 @@ static const char s_clocks_usage[] =
     "  remaining (business or calendar time; negative = overdue), status\n"
     "  (on track / at risk / breached) and the escalation level reached.\n";
 
-#define S_US(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 static const char s_clocks_sql[] =
     "SELECT clock, policy, target_kind, target_amount, time_kind, state, branch_id, "
-    S_US ("due_at") ", " S_US ("warn_at") ", remaining_us, level, " S_US ("stopped_at") ", "
+    DB_EPOCH_US ("due_at") ", " DB_EPOCH_US ("warn_at") ", remaining_us, level, " DB_EPOCH_US ("stopped_at") ", "
     "breached_at IS NOT NULL "
     "FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint ORDER BY id";
 
@@ -75,8 +74,8 @@ static int s_print_escalations (db_t *db, const char *id, const cal_t *cal)
     const char *params[] = { id };
     PGresult *res = db_exec (db,
                              "SELECT e.id::text, c.clock, e.kind, e.level, e.recipient_name, "
-                             S_US ("e.at") ", COALESCE (e.acknowledged_by, ''), "
-                             S_US ("e.acknowledged_at") " FROM dispatch.escalations e "
+                             DB_EPOCH_US ("e.at") ", COALESCE (e.acknowledged_by, ''), "
+                             DB_EPOCH_US ("e.acknowledged_at") " FROM dispatch.escalations e "
                              "JOIN dispatch.sla_clocks c ON c.id = e.clock_id "
                              "WHERE e.ticket_id = $1::bigint ORDER BY e.id",
                              1, params);

@@ -27,20 +27,32 @@ static const char s_event_usage[] =
     "  kefuctl event 12 escalation_acknowledged --by 陈静 --escalation 3\n";
 
 static const char *const s_events[] = {
-    "first_reply", "marked_complex", "plan_sent", "work_order_arranged", "call_centre_checked",
-    "technician_arrived", "work_order_completed", "ticket_resolved", "complaint_decided",
-    "callback_done", "ticket_reopened", "ticket_closed", "paused", "resumed",
-    "escalation_acknowledged", NULL,
+    "first_reply",
+    "marked_complex",
+    "plan_sent",
+    "work_order_arranged",
+    "call_centre_checked",
+    "technician_arrived",
+    "work_order_completed",
+    "ticket_resolved",
+    "complaint_decided",
+    "callback_done",
+    "ticket_reopened",
+    "ticket_closed",
+    "paused",
+    "resumed",
+    "escalation_acknowledged",
+    NULL,
 };
-static const char *const s_reasons[] = { "waiting_customer", "waiting_parts", NULL };
+static const char *const s_reasons[] = {"waiting_customer", "waiting_parts", NULL};
 
 int cmd_event (kctl_t *k, int argc, char **argv)
 {
     const char *by = NULL, *note = NULL, *reason = NULL, *escalation = NULL;
     const args_spec_t spec[] = {
-        { "by", true, &by, NULL },         { "note", true, &note, NULL },
-        { "reason", true, &reason, NULL }, { "escalation", true, &escalation, NULL },
-        { NULL, false, NULL, NULL },
+        {"by", true, &by, NULL},         {"note", true, &note, NULL},
+        {"reason", true, &reason, NULL}, {"escalation", true, &escalation, NULL},
+        {NULL, false, NULL, NULL},
     };
     const char *pos[2];
     int npos = 0;
@@ -84,7 +96,7 @@ int cmd_event (kctl_t *k, int argc, char **argv)
         || (esc && !cJSON_AddNumberToObject (body, "escalation_id", (double) esc))
         || !cJSON_AddStringToObject (body, "request_id", request_id))
         goto cleanup;
-    client_opts_t opts = { kctl_endpoint (k), k->timeout_ms, k->retries, 0, 0 };
+    client_opts_t opts = {kctl_endpoint (k), k->timeout_ms, k->retries, 0, 0};
     char err[1024] = "";
     if (client_call (&opts, "ticket.event", body, &result, err, sizeof err) != CLIENT_OK) {
         fprintf (stderr, "kefuctl event: %s\n", err);
