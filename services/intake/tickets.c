@@ -141,7 +141,8 @@ static const s_stmt_t s_statements[] = {
       "  t.channel, t.kind, t.priority, t.status, t.description, t.contact_count,"
       "  t.request_id, " DB_EPOCH_US ("t.created_at") ", " DB_EPOCH_US ("t.updated_at") ","
       "  " DB_EPOCH_US ("t.closed_at") ", t.resolution,"
-      "  c.name, c.phone, c.address, c.region_id, c.class"
+      "  c.name, c.phone, c.address, c.region_id, c.class,"
+      "  t.paused_reason, " DB_EPOCH_US ("t.paused_at")
       " FROM intake.tickets t JOIN ref.customers c ON c.id = t.customer_id"
       " WHERE t.id = $1" },
     { "intake_history",

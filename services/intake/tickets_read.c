@@ -68,6 +68,9 @@ irq_code_t itk_get (itk_t *self, int64_t ticket_id, cJSON **result, char *err,
     itk_add_time (ticket, "updated_at", itk_val (t, 0, 14));
     itk_add_time (ticket, "closed_at", itk_val (t, 0, 15));
     itk_add_str (ticket, "resolution", itk_val (t, 0, 16));
+    /* waiting on the customer or for parts (ticket.event paused), else null */
+    itk_add_str (ticket, "paused_reason", itk_val (t, 0, 22));
+    itk_add_time (ticket, "paused_at", itk_val (t, 0, 23));
 
     for (int i = 0; i < PQntuples (h); i++) {
         cJSON *ev = cJSON_CreateObject ();

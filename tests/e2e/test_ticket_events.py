@@ -165,9 +165,12 @@ def test_a_pause_keeps_the_remaining_business_time_exactly():
     time.sleep(1.0)
     assert escalations(tid) == []
     refused(tid, "paused", "--reason", "waiting_parts", expect="already paused")
+    shown = S.ticket(tid)["ticket"]
+    assert (shown["paused_reason"], shown["paused_at"]) == ("waiting_customer", "2026-11-23T01:30:00.000000Z"), shown
 
     event(tid, "resumed")
     fr = wait_state(tid, "first_response", "running")
+    assert S.ticket(tid)["ticket"]["paused_reason"] is None
     # 17:50 + 30 business minutes: 10 today, 20 after Tuesday's 08:00 opening
     assert fr["due"] == us(2026, 11, 24, 8, 20), fr
     # the warning was 18 business minutes ahead at 09:30: 17:50 + 10, then 08:00 + 8
