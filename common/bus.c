@@ -7,6 +7,7 @@
  */
 #include "bus.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,6 +268,12 @@ int bus_bind (bus_t *self)
 const char *bus_endpoint (const bus_t *self)
 {
     return self ? self->endpoint : "";
+}
+
+const char *bus_instance (const bus_t *self)
+{
+    assert (self);
+    return self->instance;
 }
 
 int bus_on (bus_t *self, const char *type, bus_handler_fn fn, void *ctx)

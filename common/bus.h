@@ -67,6 +67,8 @@ void bus_destroy (bus_t **self_p);
 int bus_bind (bus_t *self);
 /*  The endpoint actually bound ("tcp://127.0.0.1:41234"), "" before bind. */
 const char *bus_endpoint (const bus_t *self);
+/*  The instance name given to bus_new (borrowed). */
+const char *bus_instance (const bus_t *self);
 
 /*  Registers the handler for a message type (one per type). */
 int bus_on (bus_t *self, const char *type, bus_handler_fn fn, void *ctx);

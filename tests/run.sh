@@ -4,7 +4,8 @@
 #   tests/run.sh WORD...       only tests whose name contains a word
 # Suites: C unit tests (bin/unit-tests, under ASan/UBSan when built so),
 # then the Python-driven integration, end-to-end and fault tests, which start
-# real PostgreSQL clusters and real service processes (tests/lib/).
+# real PostgreSQL clusters and real service processes (tests/lib/), under
+# Debian's python3-pytest (tests/pytest.ini, tests/conftest.py).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export KEFU_BUILD=${KEFU_BUILD:-build/asan}
@@ -14,6 +15,7 @@ PY=/usr/bin/python3
 
 passed=0
 failed=0
+words=$#
 # Adds a suite's "N passed, N failed" to the totals; a suite that printed no
 # such line (it crashed) counts as one failure.
 tally() {
@@ -27,6 +29,9 @@ tally() {
     local p f
     p=$(echo "$line" | awk '{print $1}')
     f=$(echo "$line" | awk '{print $3}')
+    if [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$words" -gt 0 ]; then
+        return      # the words chose none of this suite's tests
+    fi
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
         echo "suite $name exited $rc with no failed test: counted as 1 failure"
         f=1
@@ -45,9 +50,13 @@ tally unit "$logdir/unit.log" "${PIPESTATUS[0]}"
 echo "== integration, end-to-end and fault tests"
 pyfiles=$(ls tests/integration/test_*.py tests/e2e/test_*.py tests/fault/test_*.py 2>/dev/null)
 if [ -n "$pyfiles" ]; then
+    # words select tests whose name contains any of them, as for the unit tests
+    select=()
+    [ $# -gt 0 ] && select=(-k "$(printf '%s\n' "$@" | paste -sd '|' | sed 's/|/ or /g')")
     # shellcheck disable=SC2086
-    $PY tests/lib/pytest_lite.py $pyfiles ${1:+-k "$*"} 2>&1 | tee "$logdir/python.log"
-    tally python "$logdir/python.log" "${PIPESTATUS[0]}"
+    $PY -m pytest $pyfiles "${select[@]}" 2>&1 | tee "$logdir/python.log"
+    rc=${PIPESTATUS[0]}
+    tally python "$logdir/python.log" "$rc"
 fi
 
 echo "logs: $logdir"

@@ -2,6 +2,7 @@
  *  (contract in sla_engine.h, overview in docs/sla.md "The engine").
  */
 #include "sla_engine.h"
+#include "sweeps.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
@@ -1430,5 +1431,9 @@ int sle_tick (sle_t *self)
     }
     free (f.recs);
     /* what is left: records of earlier ticks, or of before a restart */
-    return s_deliver (self, &f, 20) == 0 ? fired : -1;
+    if (s_deliver (self, &f, 20) != 0)
+        return -1;
+    if (sweep_mark (self->db, bus_instance (self->bus), SWEEP_SLA, f.now) != 0)
+        return -1;
+    return fired;
 }

@@ -18,6 +18,7 @@
 #include "org.h"
 #include "sla_engine.h"
 #include "redispatch.h"
+#include "sweeps.h"
 #include "ticket_events.h"
 
 /* ---- statements ------------------------------------------------------- */
@@ -769,9 +770,10 @@ static int s_timer (svc_t *svc, void *ctx)
     if (self->retry_due_ms == 0 || now >= self->retry_due_ms) {
         self->retry_due_ms = now + self->cfg->assign_retry_ms;
         /* lapsed orders first, so that this very pass places them again */
-        if (db_ensure (self->db) == 0)
-            redispatch_due (self->db, self->bus, clock_now_us ());
-        dispatcher_retry (self);
+        int64_t at = clock_now_us ();
+        bool lapsed_ok = db_ensure (self->db) == 0 && redispatch_due (self->db, self->bus, at) >= 0;
+        if (dispatcher_retry (self) >= 0 && lapsed_ok)
+            sweep_mark (self->db, bus_instance (self->bus), SWEEP_ASSIGN, at);
     }
     return 0;
 }

@@ -12,7 +12,6 @@ released, they are read and committed together."""
 import json
 import os
 import sys
-import time
 import uuid
 
 import zmq
@@ -45,8 +44,11 @@ def body(customer, kind="repair", product=None, request_id=None, text="批量提
 
 
 def send(sock, b):
-    sock.send(json.dumps({"request": "ticket.submit", "version": 1, "body": b},
-                         ensure_ascii=False).encode())
+    """Sends one request; returns the bytes it takes on the wire."""
+    payload = json.dumps({"request": "ticket.submit", "version": 1, "body": b},
+                         ensure_ascii=False).encode()
+    sock.send(payload)
+    return h.zmtp_frame_size(payload)
 
 
 def receive(sock, n, timeout_ms=20000):
@@ -84,11 +86,11 @@ def test_requests_waiting_together_commit_together_with_join_replay_and_refusal(
             body("C1005", product="AC-3200", request_id=rid, text="空调漏水"),      # replayed
             body("C1002", product="RF-500", text="冰箱不制冷"),                      # new
         ]
-        for b in batch:
-            send(sock, b)
-        # Nothing outside intake can see its socket queue: give the frames,
-        # sent on loopback, ample time to be there before the lock goes.
-        time.sleep(0.3)
+        acked = h.tcp_acked_to(int(S.config.api.rsplit(":", 1)[1]))
+        sent = sum(send(sock, b) for b in batch)
+        # The frames are in intake's process (its I/O thread has read them
+        # off the socket) before the lock goes.
+        h.wait_tcp_received(S.config.api, acked, sent)
         cur.execute("SELECT pg_advisory_unlock(%s, hashtext('C1001'))", (LOCK_CUSTOMER,))
         first, new, joined, refused, replayed, other = receive(sock, 6)
     finally:

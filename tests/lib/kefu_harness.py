@@ -20,6 +20,7 @@ time-out and says what it was waiting for when it gives up.
 import glob
 import hashlib
 import json
+import re
 import os
 import shutil
 import signal
@@ -45,6 +46,10 @@ _SCRUBBED_ENV = ("KEFU_DB_CONNINFO", "KEFU_DB_PASSWORD", "KEFU_INTAKE_API",
                  "KEFU_SCHEMAS_DIR", "KEFU_CONFIG", "KEFU_CLOCK_FILE")
 
 
+# SQL of a timestamptz column as integer microseconds since the epoch
+EPOCH_US = "(extract(epoch FROM %s) * 1000000)::bigint"
+
+
 def free_port():
     """A TCP port on 127.0.0.1 that was free a moment ago."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -62,8 +67,45 @@ def wait_until(predicate, timeout=10.0, what="condition", interval=0.05):
         if value:
             return value
         if time.monotonic() >= deadline:
-            raise AssertionError("timed out after %.1f s waiting for %s" % (timeout, what))
+            raise AssertionError("timed out after %.1f s waiting for %s"
+                                 % (timeout, what() if callable(what) else what))
         time.sleep(interval)
+
+
+def _ss(port, side):
+    """`ss -tinH` of the established loopback connections whose `side`
+    ("dport": clients of port, "sport": its server end) is port."""
+    return subprocess.run(["ss", "-tinH", "state", "established", "( %s = :%d )" % (side, port)],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def tcp_acked_to(port):
+    """Bytes that clients of 127.0.0.1:port have sent and the server's
+    kernel has acknowledged (tcp_info bytes_acked, summed)."""
+    return sum(int(m) for m in re.findall(r"bytes_acked:(\d+)", _ss(port, "dport")))
+
+
+def tcp_unread_at(port):
+    """Bytes waiting in the server's receive queues of port (Recv-Q)."""
+    return sum(int(line.split()[0]) for line in _ss(port, "sport").splitlines()
+               if line.strip() and line.split()[0].isdigit())
+
+
+def zmtp_frame_size(payload):
+    """Bytes a one-frame ZeroMQ (ZMTP 3) message of payload takes on the wire."""
+    return len(payload) + (2 if len(payload) <= 255 else 9)
+
+
+def wait_tcp_received(endpoint, since, nbytes, timeout=20):
+    """Waits until nbytes more than `since` (a tcp_acked_to reading) have
+    reached the server of a tcp://127.0.0.1:PORT endpoint and its process
+    has read them off the socket (ZeroMQ's I/O thread reads while the
+    application thread is busy): they are then in the receiving process,
+    which nothing outside it can see more directly."""
+    port = int(endpoint.rsplit(":", 1)[1])
+    wait_until(lambda: tcp_acked_to(port) >= since + nbytes and tcp_unread_at(port) == 0, timeout,
+               lambda: "%d bytes to reach port %d: acked %d since, %d unread"
+               % (nbytes, port, tcp_acked_to(port) - since, tcp_unread_at(port)))
 
 
 def _tail(path, lines=40):

@@ -6,12 +6,14 @@ kefuctl (as an operator would), and the six services as real processes.
     sys.start_services()           # all six, waits for "ready"
     out = sys.kefuctl("submit", "--kind", "repair", ..., json_out=True)
     sys.wait_ticket_status(out["ticket_id"], "assigned")
+    sys.quiet()                    # nothing in flight, every dispatcher swept "now"
     sys.check_messages()           # every message in every outbox against schemas/
     sys.shutdown()
 """
 import json
 import os
 import tempfile
+import time
 
 import kefu_harness as h
 from intake_client import IntakeClient
@@ -29,6 +31,7 @@ class System:
         self.cluster = h.Cluster(os.path.join(self.tmp, "pg")).start()
         self.clock_file = os.path.join(self.tmp, "clock")
         self.env = {}
+        self.clock_us = clock_us
         if clock_us is not None:
             self.set_clock(clock_us)
             self.env["KEFU_CLOCK_FILE"] = self.clock_file
@@ -41,6 +44,7 @@ class System:
     # -- time ---------------------------------------------------------------
     def set_clock(self, us):
         """Every process started with clock_us reads "now" from this file."""
+        self.clock_us = us
         tmp = self.clock_file + ".new"
         with open(tmp, "w") as f:
             f.write("%d\n" % us)
@@ -102,6 +106,36 @@ class System:
         h.wait_until(lambda: self.sql("SELECT status FROM intake.tickets WHERE id = %s",
                                       (ticket_id,)) == [(status,)],
                      timeout, "ticket %s to become %s" % (ticket_id, status))
+
+    def quiet(self, timeout=30):
+        """Waits until nothing is in flight: every running dispatcher has
+        run both its periodic jobs (the SLA sweep and the assignment pass)
+        through the clock's present instant (its rows in dispatch.sweeps),
+        and after that every message in every outbox is acknowledged (or
+        set aside as dead). What a test checks next is then what the system
+        settled on, not a moment of it. The sweeps are read first: what a
+        job emits is in an outbox before its mark is written, so one look at
+        both proves both."""
+        now = self.clock_us if self.clock_us is not None else int(time.time() * 1_000_000)
+        wanted = sorted((s.instance, job) for s in self.services.values()
+                        if s.name == "dispatch" and s.alive() for job in ("assign", "sla"))
+        pending_sql = " UNION ALL ".join(
+            "SELECT '%s', count(*) FROM %s.outbox WHERE acked_at IS NULL AND dead_at IS NULL"
+            % (svc, svc) for svc in SERVICES)
+        state = {}
+
+        def settled():
+            swept = sorted(self.sql(
+                "SELECT instance, job FROM dispatch.sweeps WHERE instance = ANY(%s) "
+                "AND " + h.EPOCH_US % "swept_through" + " >= %s",
+                ([i for i, _ in wanted], now)))
+            pending = {svc: n for svc, n in self.sql(pending_sql) if n}
+            state.update(swept=swept, pending=pending)
+            return swept == wanted and not pending
+
+        h.wait_until(settled, timeout,
+                     lambda: "quiet: sweeps %s through %d, got %s; unacknowledged %s"
+                     % (wanted, now, state.get("swept"), state.get("pending")))
 
     def check_messages(self):
         """Every message any service wrote to its outbox, checked against
