@@ -7,8 +7,8 @@
 #   make format     clang-format every C file
 #
 # Sources are discovered by folder, so adding a module never means editing this file:
-#   common/*.c                 -> libkefu.a (linked by everything)
-#   services/<name>/*.c        -> bin/kefu-<name>
+#   common/<concern>/*.c       -> libkefu.a (linked by everything)
+#   services/<name>/**.c       -> bin/kefu-<name> (its folder and one level of subfolders)
 #   tools/kefuctl/*.c          -> bin/kefuctl
 #   tests/unit/*.c             -> bin/unit-tests (one runner, one table)
 #   tests/integration/*.c      -> bin/it-<name>   (each a program against a real cluster)
@@ -38,7 +38,7 @@ endif
 CFLAGS_ALL := $(CFLAGS_BASE) $(OPT) $(CFLAGS)
 LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
 
-COMMON_SRC := $(wildcard common/*.c)
+COMMON_SRC := $(wildcard common/*/*.c)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 LIBKEFU    := $(BUILD)/libkefu.a
 
@@ -69,13 +69,17 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
+# made anew each time: a module moved or removed must not linger in the archive
 $(LIBKEFU): $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
+	@rm -f $@
 	$(AR) rcs $@ $^
 
-# One rule per service: every .c in services/<name>/ makes bin/kefu-<name>.
+# One rule per service: every .c in services/<name>/ (and its subfolders,
+# such as dispatch/sla/) makes bin/kefu-<name>.
+service_src = $(wildcard services/$(1)/*.c services/$(1)/*/*.c)
 define SERVICE_RULE
-$(BUILD)/bin/kefu-$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard services/$(1)/*.c)) $(LIBKEFU)
+$(BUILD)/bin/kefu-$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(call service_src,$(1))) $(LIBKEFU)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(LDFLAGS_ALL) -o $$@ $$^ $$(LDLIBS)
 endef
@@ -86,7 +90,7 @@ $(KEFUCTL_BIN): $(KEFUCTL_SRC:%.c=$(BUILD)/obj/%.o) $(LIBKEFU)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS)
 
 # Unit tests may test a service's or kefuctl's own modules: link every such object except main.o.
-SERVICE_MODULE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %/main.c,$(wildcard services/*/*.c)))
+SERVICE_MODULE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %/main.c,$(wildcard services/*/*.c services/*/*/*.c)))
 KEFUCTL_MODULE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %/main.c,$(KEFUCTL_SRC)))
 $(UNIT_BIN): $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(SERVICE_MODULE_OBJ) $(KEFUCTL_MODULE_OBJ) $(LIBKEFU)
 	@mkdir -p $(dir $@)

@@ -17,10 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "json.h"
-#include "transport.h"
-#include "uuid.h"
+#include "base/clock.h"
+#include "base/json.h"
+#include "msg/transport.h"
+#include "base/uuid.h"
 
 typedef struct {
     int first, count;          /* customer numbers first .. first+count-1 */

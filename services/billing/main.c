@@ -5,7 +5,7 @@
  *  message bus, reports readiness in its log and stops cleanly on SIGTERM or
  *  SIGINT. It handles no message types and produces no output of its own.
  */
-#include "service.h"
+#include "svc/service.h"
 
 int main (int argc, char **argv)
 {

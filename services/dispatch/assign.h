@@ -31,7 +31,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "org.h"
+#include "ref/org.h"
 
 #define ASSIGN_REASON_MAX 256
 

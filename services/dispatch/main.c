@@ -5,7 +5,7 @@
  *  configuration (svc_new), the dispatcher's handlers and retry timer, the
  *  SLA file's reload on SIGHUP, the loop until SIGTERM/SIGINT.
  */
-#include "service.h"
+#include "svc/service.h"
 #include "workorders.h"
 
 /*  SIGHUP: the SLA file again; a refused one keeps the running

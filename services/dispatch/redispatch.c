@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "envelope.h"
-#include "log.h"
+#include "base/clock.h"
+#include "msg/envelope.h"
+#include "base/log.h"
 
 /* $1 now, $2 batch. The lapsed clocks wait (pending) for the next
  * assignment; their orders go back to unassigned with the technician in

@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "bus.h"
-#include "db.h"
+#include "msg/bus.h"
+#include "db/db.h"
 
 /*  Most lapsed orders taken back in one transaction. */
 #define REDISPATCH_BATCH 100

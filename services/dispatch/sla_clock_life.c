@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "log.h"
+#include "base/clock.h"
+#include "base/log.h"
 
 #define S_COLS                                                                                               \
     "id, clock, policy, target_kind, target_amount::text, time_kind, warn_percent, " DB_EPOCH_US (           \

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "db.h"
+#include "db/db.h"
 #include "sla_engine.h"
 
 /*  Registers the statements on db. Returns 0 or -1. */

@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "branch_cal.h"
-#include "calendar.h"
-#include "clock.h"
-#include "json.h"
-#include "log.h"
-#include "notify.h"
-#include "sla_policy.h"
+#include "time/branch_cal.h"
+#include "time/calendar.h"
+#include "base/clock.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "notify/notify.h"
+#include "sla/sla_policy.h"
 
 /* ---- statements ------------------------------------------------------- */
 

@@ -32,11 +32,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "bus.h"
-#include "calendar.h"
-#include "config.h"
-#include "db.h"
-#include "envelope.h"
+#include "msg/bus.h"
+#include "time/calendar.h"
+#include "conf/config.h"
+#include "db/db.h"
+#include "msg/envelope.h"
 
 typedef struct sle_s sle_t;
 

@@ -4,7 +4,7 @@
 #include <assert.h>
 #include <libpq-fe.h>
 
-#include "clock.h"
+#include "base/clock.h"
 
 const char *sweep_job_name (sweep_job_t job)
 {

@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-#include "db.h"
+#include "db/db.h"
 
 typedef enum {
     SWEEP_SLA,    /* the SLA engine fired and delivered everything due */

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "json.h"
-#include "log.h"
+#include "base/clock.h"
+#include "base/json.h"
+#include "base/log.h"
 #include "sla_clock_life.h"
 
 static const struct {

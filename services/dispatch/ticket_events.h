@@ -8,8 +8,8 @@
 #ifndef KEFU_DISPATCH_TICKET_EVENTS_H
 #define KEFU_DISPATCH_TICKET_EVENTS_H
 
-#include "bus.h"
-#include "db.h"
+#include "msg/bus.h"
+#include "db/db.h"
 #include "sla_engine.h"
 
 /*  Registers the handler and its statements. sle is borrowed and must

@@ -12,10 +12,10 @@
 #include <string.h>
 
 #include "assign.h"
-#include "clock.h"
-#include "json.h"
-#include "log.h"
-#include "org.h"
+#include "base/clock.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "ref/org.h"
 #include "sla_engine.h"
 #include "redispatch.h"
 #include "sweeps.h"

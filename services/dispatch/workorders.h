@@ -23,11 +23,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "bus.h"
-#include "config.h"
-#include "db.h"
-#include "envelope.h"
-#include "service.h"
+#include "msg/bus.h"
+#include "conf/config.h"
+#include "db/db.h"
+#include "msg/envelope.h"
+#include "svc/service.h"
 
 typedef struct dispatcher_s dispatcher_t;
 

@@ -9,11 +9,11 @@
 #include <zmq.h>
 
 #include "api.h"
-#include "clock.h"
-#include "json.h"
-#include "log.h"
+#include "base/clock.h"
+#include "base/json.h"
+#include "base/log.h"
 #include "request.h"
-#include "transport.h"
+#include "msg/transport.h"
 
 /*  Most frames a request may have: identity, a few more identities when a
  *  proxy sits in between, the REQ delimiter, the request. */

@@ -14,8 +14,8 @@
 
 #include <stddef.h>
 
-#include "schema.h"
-#include "service.h"
+#include "msg/schema.h"
+#include "svc/service.h"
 #include "tickets.h"
 
 typedef struct iapi_s iapi_t;

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
+#include "base/clock.h"
 #include "events.h"
 #include "events_kept.h"
-#include "json.h"
-#include "log.h"
+#include "base/json.h"
+#include "base/log.h"
 
 struct iev_s {
     bus_t *bus;

@@ -27,8 +27,8 @@
 #ifndef KEFU_INTAKE_EVENTS_H
 #define KEFU_INTAKE_EVENTS_H
 
-#include "bus.h"
-#include "db.h"
+#include "msg/bus.h"
+#include "db/db.h"
 
 typedef struct iev_s iev_t;
 

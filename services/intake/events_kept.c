@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "base/log.h"
 
 /*  Kept writes per round trip: their statements (at most two each) and
  *  parameters stay far below the socket buffers (db_exec_pipeline). */

@@ -19,8 +19,8 @@
 
 #include <stddef.h>
 
-#include "bus.h"
-#include "db.h"
+#include "msg/bus.h"
+#include "db/db.h"
 
 #define IEK_APPLY_PARAMS 10 /* intake_ev_apply */
 #define IEK_SLA_PARAMS 5 /* intake_ev_sla */

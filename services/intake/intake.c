@@ -4,7 +4,7 @@
 #include "api.h"
 #include "events.h"
 #include "intake.h"
-#include "log.h"
+#include "base/log.h"
 #include "tickets.h"
 
 struct intake_s {

@@ -5,7 +5,7 @@
 #ifndef KEFU_INTAKE_H
 #define KEFU_INTAKE_H
 
-#include "service.h"
+#include "svc/service.h"
 
 typedef struct intake_s intake_t;
 

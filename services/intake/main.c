@@ -3,7 +3,7 @@
  *  Usage: kefu-intake [--config FILE] [--instance NAME]
  */
 #include "intake.h"
-#include "service.h"
+#include "svc/service.h"
 
 int main (int argc, char **argv)
 {

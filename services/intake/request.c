@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "base/json.h"
 #include "request.h"
-#include "uuid.h"
+#include "base/uuid.h"
 
 const char *irq_code_name (irq_code_t code)
 {

@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "envelope.h"
-#include "json.h"
-#include "log.h"
+#include "base/clock.h"
+#include "msg/envelope.h"
+#include "base/json.h"
+#include "base/log.h"
 #include "tickets.h"
 #include "tickets_private.h"
 

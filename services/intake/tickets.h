@@ -32,8 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bus.h"
-#include "db.h"
+#include "msg/bus.h"
+#include "db/db.h"
 #include "request.h"
 
 typedef struct itk_s itk_t;

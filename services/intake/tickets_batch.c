@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "json.h"
-#include "log.h"
+#include "base/clock.h"
+#include "base/json.h"
+#include "base/log.h"
 #include "tickets.h"
 #include "tickets_private.h"
 

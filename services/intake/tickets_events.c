@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "envelope.h"
-#include "json.h"
-#include "log.h"
+#include "base/clock.h"
+#include "msg/envelope.h"
+#include "base/json.h"
+#include "base/log.h"
 #include "tickets_private.h"
 
 /*  Events a ticket takes once until it is reopened: a second one is a

@@ -14,16 +14,16 @@
 #include <string.h>
 #include <zmq.h>
 
-#include "bus.h"
-#include "clock.h"
-#include "config.h"
-#include "db.h"
-#include "envelope.h"
-#include "json.h"
-#include "log.h"
-#include "schema.h"
-#include "transport.h"
-#include "uuid.h"
+#include "msg/bus.h"
+#include "base/clock.h"
+#include "conf/config.h"
+#include "db/db.h"
+#include "msg/envelope.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "msg/schema.h"
+#include "msg/transport.h"
+#include "base/uuid.h"
 
 static int s_passed, s_failed;
 static char s_why[512];

@@ -16,9 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "db.h"
-#include "log.h"
-#include "migrate.h"
+#include "db/db.h"
+#include "base/log.h"
+#include "db/migrate.h"
 
 static char s_conninfo[2048];
 static const char *s_sql_dir = "schemas/sql";

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "base/log.h"
 #include "unit.h"
 
 #define UNIT_MAX 4096

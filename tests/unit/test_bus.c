@@ -3,8 +3,8 @@
  *  argument checks of the public functions. The bus itself is tested
  *  against PostgreSQL by tests/integration/bus.c (bin/it-bus). */
 #include "unit.h"
-#include "bus.h"
-#include "bus_private.h"
+#include "msg/bus.h"
+#include "msg/bus_private.h"
 
 #include <stdlib.h>
 

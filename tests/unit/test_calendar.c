@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calendar.h"
+#include "time/calendar.h"
 #include "unit.h"
 
 #define US INT64_C (1000000)

@@ -1,8 +1,8 @@
 /*  test_clock — the injectable clock: freezing and advancing, the
  *  KEFU_CLOCK_FILE injection across processes, RFC 3339 formatting and
  *  parsing (offsets, fractions, calendar checks). */
-#include "clock.h"
-#include "log.h"
+#include "base/clock.h"
+#include "base/log.h"
 #include "unit.h"
 
 #include <fcntl.h>

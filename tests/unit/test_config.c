@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "log.h"
-#include "org.h"
+#include "conf/config.h"
+#include "base/log.h"
+#include "ref/org.h"
 #include "unit.h"
 
 static void s_clear_env (void)

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "log.h"
-#include "notify.h"
+#include "conf/config.h"
+#include "base/log.h"
+#include "notify/notify.h"
 #include "unit.h"
 
 static cfg_t *s_load (const char *text)

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "envelope.h"
+#include "base/clock.h"
+#include "msg/envelope.h"
 #include "unit.h"
 
 #define S_ID "6f1c0a4e-1b2c-4d3e-8f90-0123456789ab"

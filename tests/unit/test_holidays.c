@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "holidays.h"
+#include "time/holidays.h"
 #include "unit.h"
 
 static hol_t *s_cn (void)

@@ -11,9 +11,9 @@
 
 #include "../../services/intake/api.h"
 #include "../../services/intake/request.h"
-#include "json.h"
-#include "log.h"
-#include "schema.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "msg/schema.h"
 #include "unit.h"
 
 static cJSON *s_json (const char *text)

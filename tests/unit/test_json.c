@@ -1,6 +1,6 @@
 /*  test_json — strict UTF-8 validation, strict JSON parsing and the typed
  *  lookups of common/json.c. */
-#include "json.h"
+#include "base/json.h"
 #include "unit.h"
 
 #include <stdio.h>

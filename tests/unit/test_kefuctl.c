@@ -19,8 +19,8 @@
 #include "../../tools/kefuctl/client.h"
 #include "../../tools/kefuctl/kctl.h"
 #include "../../tools/kefuctl/table.h"
-#include "json.h"
-#include "transport.h"
+#include "base/json.h"
+#include "msg/transport.h"
 
 
 /* ---- stderr capture: error messages are part of the contract ---- */

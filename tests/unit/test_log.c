@@ -1,8 +1,8 @@
 /*  test_log — JSON-lines output of common/log.c: fields, levels, escaping,
  *  real-clock timestamps, and masking of phone numbers and addresses. */
-#include "clock.h"
-#include "json.h"
-#include "log.h"
+#include "base/clock.h"
+#include "base/json.h"
+#include "base/log.h"
 #include "unit.h"
 
 #include <stdio.h>

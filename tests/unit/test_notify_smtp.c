@@ -13,9 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "log.h"
-#include "notify.h"
+#include "base/clock.h"
+#include "base/log.h"
+#include "notify/notify.h"
 #include "unit.h"
 
 /*  How the scripted relay behaves. */

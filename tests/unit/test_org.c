@@ -10,9 +10,9 @@
 
 #include <sys/stat.h>
 
-#include "calendar.h"
-#include "holidays.h"
-#include "org.h"
+#include "time/calendar.h"
+#include "time/holidays.h"
+#include "ref/org.h"
 #include "unit.h"
 
 static int s_find_branch (const org_t *org, const char *id)

@@ -8,7 +8,7 @@
 #include "unit.h"
 
 #include "../../tools/kefuctl/report_fmt.h"
-#include "tz.h"
+#include "time/tz.h"
 
 UNIT_TEST (report_fmt_parses_real_dates_only)
 {

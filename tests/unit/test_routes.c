@@ -1,5 +1,5 @@
 /*  test_routes — the message-flow table of docs/architecture.md. */
-#include "routes.h"
+#include "msg/routes.h"
 #include "unit.h"
 
 #include <stddef.h>

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "schema.h"
+#include "msg/schema.h"
 #include "unit.h"
 
 #define SCHEMA_HEAD "{\"$schema\": \"https://json-schema.org/draft/2020-12/schema\", "

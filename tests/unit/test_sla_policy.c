@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "org.h"
-#include "sla_policy.h"
+#include "ref/org.h"
+#include "../../services/dispatch/sla/sla_policy.h"
 #include "unit.h"
 
 static const char *const s_tiers[] = { "city", "surrounding", "province" };

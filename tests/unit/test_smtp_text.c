@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "smtp_message.h"
-#include "smtp_text.h"
+#include "notify/smtp_message.h"
+#include "notify/smtp_text.h"
 #include "unit.h"
 
 /*  Decodes base64 (test oracle, independent of the encoder). Returns the

@@ -4,8 +4,8 @@
  *  discarded, non-blocking send to nobody (ZMQ_IMMEDIATE), unroutable
  *  replies failing (ZMQ_ROUTER_MANDATORY), bad arguments refused. */
 #include "unit.h"
-#include "clock.h"
-#include "transport.h"
+#include "base/clock.h"
+#include "msg/transport.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "tz.h"
+#include "time/tz.h"
 #include "unit.h"
 
 #define US INT64_C (1000000)

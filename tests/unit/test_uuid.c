@@ -1,7 +1,7 @@
 /*  test_uuid — v4 generation (format, version and variant bits, no repeats)
  *  and the canonical-form check of common/uuid.c. */
 #include "unit.h"
-#include "uuid.h"
+#include "base/uuid.h"
 
 #include <stdlib.h>
 

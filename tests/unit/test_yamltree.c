@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "yamltree.h"
+#include "conf/yamltree.h"
 
 static const char *s_text_doc = "name: 上海徐汇服务站\n"
                                 "count: 42\n"

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "clock.h"
-#include "json.h"
-#include "migrate.h"
+#include "base/clock.h"
+#include "base/json.h"
+#include "db/migrate.h"
 #include "table.h"
 
 #define ADMIN_WAIT_DEFAULT_MS 30000

@@ -9,9 +9,9 @@
 #ifndef KEFUCTL_ADMIN_H
 #define KEFUCTL_ADMIN_H
 
-#include "db.h"
+#include "db/db.h"
 #include "kctl.h"
-#include "org.h"
+#include "ref/org.h"
 
 /*  Counts of what admin_load_org wrote. */
 typedef struct {

@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "admin.h"
-#include "holidays.h"
-#include "json.h"
+#include "time/holidays.h"
+#include "base/json.h"
 
 typedef struct {
     const org_t *org;

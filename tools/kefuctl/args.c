@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "base/json.h"
 
 /*  Separator between "kefuctl" and the command name (none for global options). */
 static const char *s_sp (const char *cmd)

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <zmq.h>
 
-#include "clock.h"
-#include "json.h"
-#include "transport.h"
+#include "base/clock.h"
+#include "base/json.h"
+#include "msg/transport.h"
 
 #define CLIENT_MAX_FRAMES 4
 #define CLIENT_HWM 16

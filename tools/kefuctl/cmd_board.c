@@ -14,9 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "clock.h"
-#include "db.h"
-#include "json.h"
+#include "base/clock.h"
+#include "db/db.h"
+#include "base/json.h"
 #include "kctl.h"
 #include "table.h"
 

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "branch_cal.h"
-#include "clock.h"
-#include "json.h"
+#include "time/branch_cal.h"
+#include "base/clock.h"
+#include "base/json.h"
 #include "kctl.h"
 #include "table.h"
 

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "branch_cal.h"
-#include "clock.h"
+#include "time/branch_cal.h"
+#include "base/clock.h"
 #include "kctl.h"
 
 #define DUE_US INT64_C (1000000)

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "client.h"
-#include "json.h"
+#include "base/json.h"
 #include "kctl.h"
-#include "uuid.h"
+#include "base/uuid.h"
 
 static const char s_event_usage[] =
     "usage: kefuctl event TICKET_ID EVENT --by NAME [--note TEXT] [--reason R] [--escalation ID]\n"

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "client.h"
-#include "json.h"
+#include "base/json.h"
 #include "kctl.h"
 #include "table.h"
 

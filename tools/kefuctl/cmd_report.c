@@ -16,12 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "clock.h"
-#include "db.h"
-#include "json.h"
+#include "base/clock.h"
+#include "db/db.h"
+#include "base/json.h"
 #include "kctl.h"
 #include "report_fmt.h"
-#include "sla_policy.h"
+#include "model/sla_names.h"
 #include "table.h"
 
 #define REPORT_MAX_ITEMS 256

@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "client.h"
-#include "json.h"
+#include "base/json.h"
 #include "kctl.h"
-#include "uuid.h"
+#include "base/uuid.h"
 
 #define SUBMIT_MAX_FILE (1024 * 1024)
 #define SUBMIT_MAX_TEXT 4096

@@ -16,8 +16,8 @@
 #include <stdint.h>
 
 #include "args.h"
-#include "config.h"
-#include "tz.h"
+#include "conf/config.h"
+#include "time/tz.h"
 
 #define KCTL_OK 0
 #define KCTL_FAILED 1

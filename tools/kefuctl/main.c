@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "kctl.h"
-#include "log.h"
+#include "base/log.h"
 
 static const char s_usage[] =
     "usage: kefuctl [--config FILE] [--endpoint E] [--json] [--timeout-ms N] [--retries N] COMMAND ...\n"

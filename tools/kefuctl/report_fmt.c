@@ -5,7 +5,7 @@
 #include <inttypes.h>
 #include <string.h>
 
-#include "tz.h"
+#include "time/tz.h"
 
 int rfmt_parse_date (const char *text, int64_t *days)
 {

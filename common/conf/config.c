@@ -1,0 +1,776 @@
+/*  config — loads the runtime configuration (kefu.yaml) into a typed struct:
+ *  defaults applied here, every value range-checked, unknown keys refused
+ *  with file, line and key, then the connection settings overridden from the
+ *  environment. docs/configuration.md lists every key with default and range.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ref/org.h"
+#include "notify/smtp_text.h"
+#include "yamltree.h"
+
+const char *const cfg_service_names[CFG_SERVICE_COUNT] = {
+    "intake", "dispatch", "qc", "billing", "callback", "claims",
+};
+
+static const char *const s_kinds[] = {
+    "consultation", "repair", "installation", "complaint", "return", "suggestion", NULL,
+};
+static const char *const s_log_levels[] = { "debug", "info", "warn", "error", NULL };
+static const char *const s_notify_adapters[] = { "log", "file", "smtp", NULL }; /* cfg_notify_adapter_t */
+
+#define CFG_MAX_CONNINFO 4096
+#define CFG_MAX_ENDPOINT 256
+#define CFG_MAX_PATH 4096
+#define CFG_MAX_PASSWORD 1024
+
+/* ---------------------------------------------------------------- helpers */
+
+static char *s_strdup (const char *text)
+{
+    if (!text)
+        return NULL;
+    size_t len = strlen (text);
+    char *copy = malloc (len + 1);
+    if (copy)
+        memcpy (copy, text, len + 1);
+    return copy;
+}
+
+static bool s_has_control (const char *text)
+{
+    for (const unsigned char *c = (const unsigned char *) text; *c; c++)
+        if (*c < 0x20 || *c == 0x7f)
+            return true;
+    return false;
+}
+
+/*  Checks a ZeroMQ endpoint: tcp://host:port|*, ipc://path or inproc://name.
+ *  Returns NULL when valid, else the reason. */
+static const char *s_endpoint_problem (const char *ep, bool allow_wildcard_port)
+{
+    if (strlen (ep) > CFG_MAX_ENDPOINT)
+        return "longer than 256 bytes";
+    for (const char *c = ep; *c; c++)
+        if ((unsigned char) *c <= 0x20 || *c == 0x7f)
+            return "must not contain spaces or control characters";
+    if (strncmp (ep, "tcp://", 6) == 0) {
+        const char *rest = ep + 6;
+        const char *colon = strrchr (rest, ':');
+        if (!colon || colon == rest)
+            return "expected tcp://HOST:PORT";
+        const char *port = colon + 1;
+        if (strcmp (port, "*") == 0)
+            return allow_wildcard_port ? NULL : "a port of * cannot be connected to; give a fixed port";
+        if (!*port || strlen (port) > 5)
+            return "port must be 1 to 65535 or *";
+        long value = 0;
+        for (const char *c = port; *c; c++) {
+            if (*c < '0' || *c > '9')
+                return "port must be 1 to 65535 or *";
+            value = value * 10 + (*c - '0');
+        }
+        if (value < 1 || value > 65535)
+            return "port must be 1 to 65535 or *";
+        return NULL;
+    }
+    if (strncmp (ep, "ipc://", 6) == 0)
+        return ep[6] ? NULL : "expected ipc://PATH";
+    if (strncmp (ep, "inproc://", 9) == 0)
+        return ep[9] ? NULL : "expected inproc://NAME";
+    return "must start with tcp://, ipc:// or inproc://";
+}
+
+/*  Reads an optional endpoint key into *out (keeping the default). */
+static int s_endpoint (yt_doc_t *doc, yt_node_t *map, const char *key, bool allow_wildcard, char **out)
+{
+    if (yt_str (doc, map, key, false, CFG_MAX_ENDPOINT, out) != 0)
+        return -1;
+    const char *problem = *out ? s_endpoint_problem (*out, allow_wildcard) : NULL;
+    if (problem)
+        return yt_fail (doc, yt_get (map, key), "\"%s\": %s", *out, problem);
+    return 0;
+}
+
+/*  True for a missing value or an empty one ("key:" alone, "~", "null"). */
+static bool s_is_empty (const yt_node_t *node)
+{
+    const char *text = yt_text (node);
+    return !node
+           || (text && (!*text || strcmp (text, "~") == 0 || strcasecmp (text, "null") == 0));
+}
+
+static int s_int (yt_doc_t *doc, yt_node_t *map, const char *key, int64_t min, int64_t max, int *out)
+{
+    int64_t value = *out;
+    if (yt_int (doc, map, key, false, min, max, &value) != 0)
+        return -1;
+    *out = (int) value;
+    return 0;
+}
+
+static int s_section (yt_doc_t *doc, yt_node_t *root, const char *key, yt_node_t **out)
+{
+    *out = yt_get (root, key);
+    if (s_is_empty (*out))
+        *out = NULL;
+    return *out ? yt_expect (doc, *out, YT_MAP) : 0;
+}
+
+/* ---------------------------------------------------------------- sections */
+
+static int s_load_database (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
+{
+    static const char *const known[] = { "conninfo", "role_prefix", "reconnect_max_ms", NULL };
+    yt_node_t *map;
+    if (s_section (doc, root, "database", &map) != 0 || !map)
+        return map ? -1 : 0;
+    if (yt_str (doc, map, "conninfo", false, CFG_MAX_CONNINFO, &self->db_conninfo) != 0)
+        return -1;
+    if (s_has_control (self->db_conninfo))
+        return yt_fail (doc, yt_get (map, "conninfo"), "must not contain control characters");
+    if (yt_str (doc, map, "role_prefix", false, 32, &self->db_role_prefix) != 0)
+        return -1;
+    const char *prefix = self->db_role_prefix;
+    bool ok = *prefix != '\0' && !(*prefix >= '0' && *prefix <= '9');
+    for (const char *c = prefix; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_'))
+            ok = false;
+    if (!ok)
+        return yt_fail (doc, yt_get (map, "role_prefix"),
+                        "\"%s\": expected lower-case letters, digits and _, not starting with a digit",
+                        prefix);
+    if (s_int (doc, map, "reconnect_max_ms", 100, 600000, &self->db_retry_max_ms) != 0)
+        return -1;
+    return yt_check_unknown (doc, map, known);
+}
+
+static int s_load_messaging (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
+{
+    static const char *const known[] = {
+        "ack_timeout_ms", "retry_initial_ms", "retry_max_ms", "max_attempts", "high_water_mark",
+        "relay_batch",    "poll_ms",          "discovery_ms", NULL,
+    };
+    yt_node_t *map;
+    if (s_section (doc, root, "messaging", &map) != 0 || !map)
+        return map ? -1 : 0;
+    if (s_int (doc, map, "ack_timeout_ms", 10, 600000, &self->ack_timeout_ms) != 0
+        || s_int (doc, map, "retry_initial_ms", 1, 600000, &self->retry_initial_ms) != 0
+        || s_int (doc, map, "retry_max_ms", 1, 3600000, &self->retry_max_ms) != 0
+        || s_int (doc, map, "max_attempts", 1, 1000000, &self->max_attempts) != 0
+        || s_int (doc, map, "high_water_mark", 1, 10000000, &self->high_water_mark) != 0
+        || s_int (doc, map, "relay_batch", 1, 10000, &self->relay_batch) != 0
+        || s_int (doc, map, "poll_ms", 1, 60000, &self->poll_ms) != 0
+        || s_int (doc, map, "discovery_ms", 10, 600000, &self->discovery_ms) != 0)
+        return -1;
+    if (self->retry_initial_ms > self->retry_max_ms) {
+        yt_node_t *node = yt_get (map, "retry_initial_ms");
+        return yt_fail (doc, node ? node : yt_get (map, "retry_max_ms"),
+                        "retry_initial_ms (%d) must not exceed retry_max_ms (%d)",
+                        self->retry_initial_ms, self->retry_max_ms);
+    }
+    return yt_check_unknown (doc, map, known);
+}
+
+static int s_load_services (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
+{
+    static const char *const known_intake[] = { "bind", "advertise", "api", NULL };
+    static const char *const known_other[] = { "bind", "advertise", NULL };
+    yt_node_t *map;
+    if (s_section (doc, root, "services", &map) != 0 || !map)
+        return map ? -1 : 0;
+    for (int i = 0; i < CFG_SERVICE_COUNT; i++) {
+        yt_node_t *svc;
+        if (s_section (doc, map, cfg_service_names[i], &svc) != 0)
+            return -1;
+        if (!svc)
+            continue;
+        cfg_endpoint_t *ep = &self->endpoints[i];
+        if (s_endpoint (doc, svc, "bind", true, &ep->bind) != 0
+            || s_endpoint (doc, svc, "advertise", false, &ep->advertise) != 0)
+            return -1;
+        if (i == 0 && s_endpoint (doc, svc, "api", true, &self->intake_api) != 0)
+            return -1;
+        if (yt_check_unknown (doc, svc, i == 0 ? known_intake : known_other) != 0)
+            return -1;
+    }
+    static const char *const known[] = { "intake", "dispatch", "qc", "billing", "callback", "claims", NULL };
+    return yt_check_unknown (doc, map, known);
+}
+
+static int s_load_dispatch (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
+{
+    static const char *const known[] = { "visit_kinds", "assign_retry_ms", "min_grade", "sla_file",
+                                         "sla_tick_ms", NULL };
+    static const char *const known_grade[] = { "repair", "premium", "other", NULL };
+    yt_node_t *map;
+    if (s_section (doc, root, "dispatch", &map) != 0 || !map)
+        return map ? -1 : 0;
+    yt_node_t *kinds = yt_get (map, "visit_kinds");
+    if (!s_is_empty (kinds)) {
+        if (yt_expect (doc, kinds, YT_SEQ) != 0)
+            return -1;
+        size_t n = yt_size (kinds);
+        if (n > 6)
+            return yt_fail (doc, kinds, "at most 6 kinds (each once)");
+        for (int i = 0; i < self->n_visit_kinds; i++)
+            free (self->visit_kinds[i]);
+        self->n_visit_kinds = 0;
+        for (size_t i = 0; i < n; i++) {
+            yt_node_t *item = yt_item (kinds, i);
+            const char *text = yt_text (item);
+            int found = -1;
+            for (int k = 0; text && s_kinds[k]; k++)
+                if (strcmp (text, s_kinds[k]) == 0)
+                    found = k;
+            if (found < 0)
+                return yt_fail (doc, item, "expected one of: consultation, repair, installation, "
+                                           "complaint, return, suggestion");
+            for (int k = 0; k < self->n_visit_kinds; k++)
+                if (strcmp (self->visit_kinds[k], text) == 0)
+                    return yt_fail (doc, item, "\"%s\" listed twice", text);
+            self->visit_kinds[self->n_visit_kinds] = s_strdup (text);
+            if (!self->visit_kinds[self->n_visit_kinds])
+                return yt_fail (doc, item, "out of memory");
+            self->n_visit_kinds++;
+        }
+    }
+    if (s_int (doc, map, "assign_retry_ms", 100, 3600000, &self->assign_retry_ms) != 0
+        || s_int (doc, map, "sla_tick_ms", 10, 600000, &self->sla_tick_ms) != 0
+        || yt_str (doc, map, "sla_file", false, CFG_MAX_PATH, &self->sla_file) != 0)
+        return -1;
+    if (!*self->sla_file || s_has_control (self->sla_file))
+        return yt_fail (doc, yt_get (map, "sla_file"), "expected a file path");
+    yt_node_t *grades;
+    if (s_section (doc, map, "min_grade", &grades) != 0)
+        return -1;
+    if (grades) {
+        if (yt_enum (doc, grades, "repair", false, org_grade_names, &self->min_grade_repair) != 0
+            || yt_enum (doc, grades, "premium", false, org_grade_names, &self->min_grade_premium) != 0
+            || yt_enum (doc, grades, "other", false, org_grade_names, &self->min_grade_other) != 0
+            || yt_check_unknown (doc, grades, known_grade) != 0)
+            return -1;
+        /* The domain rule: trainees and juniors never do repairs or premium lines alone. */
+        if (self->min_grade_repair < GRADE_INTERMEDIATE)
+            return yt_fail (doc, yt_get (grades, "repair"),
+                            "must be intermediate or senior (trainees and juniors never repair alone)");
+        if (self->min_grade_premium < GRADE_INTERMEDIATE)
+            return yt_fail (doc, yt_get (grades, "premium"),
+                            "must be intermediate or senior (trainees and juniors never work on "
+                            "premium lines alone)");
+    }
+    return yt_check_unknown (doc, map, known);
+}
+
+/*  True for a host name (letters, digits, - and .) or an IP address. */
+static bool s_host_valid (const char *host)
+{
+    if (!*host)
+        return false;
+    for (const char *c = host; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-'
+              || *c == '.' || *c == ':'))
+            return false;
+    return true;
+}
+
+/*  notify.smtp: the relay (docs/configuration.md "notify"). */
+static int s_load_smtp (cfg_t *self, yt_doc_t *doc, yt_node_t *map)
+{
+    static const char *const known[] = { "host", "port", "from", "helo", "timeout_ms", "username",
+                                         "password", NULL };
+    if (yt_str (doc, map, "host", true, 253, &self->smtp_host) != 0)
+        return -1;
+    if (!s_host_valid (self->smtp_host))
+        return yt_fail (doc, yt_get (map, "host"), "\"%s\": expected a host name or an IP address",
+                        self->smtp_host);
+    if (s_int (doc, map, "port", 1, 65535, &self->smtp_port) != 0
+        || s_int (doc, map, "timeout_ms", 100, 60000, &self->smtp_timeout_ms) != 0
+        || yt_str (doc, map, "from", true, 254, &self->smtp_from) != 0)
+        return -1;
+    const char *problem = smtp_address_problem (self->smtp_from);
+    if (problem)
+        return yt_fail (doc, yt_get (map, "from"), "\"%s\": not a usable sender address: %s", self->smtp_from,
+                        problem);
+    if (yt_str (doc, map, "helo", false, 255, &self->smtp_helo) != 0)
+        return -1;
+    if (self->smtp_helo && !s_host_valid (self->smtp_helo))
+        return yt_fail (doc, yt_get (map, "helo"), "\"%s\": expected a host name (mail.example.com)",
+                        self->smtp_helo);
+    if (yt_free_text (doc, map, "username", false, 255, &self->smtp_username) != 0
+        || yt_free_text (doc, map, "password", false, CFG_MAX_PASSWORD, &self->smtp_password) != 0)
+        return -1;
+    /* a username without a password is checked when the dispatcher opens the
+     * adapter (notify_new_from_config): KEFU_SMTP_PASSWORD is the dispatcher's
+     * secret, and kefuctl reads this file without it */
+    if (self->smtp_password && !self->smtp_username)
+        return yt_fail (doc, yt_get (map, "password"), "a password needs notify.smtp.username");
+    return yt_check_unknown (doc, map, known);
+}
+
+/*  notify: which adapter, and its settings. The keys of an adapter not
+ *  chosen are refused rather than silently unused. */
+static int s_load_notify (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
+{
+    static const char *const known[] = { "adapter", "file", "smtp", NULL };
+    yt_node_t *map;
+    if (s_section (doc, root, "notify", &map) != 0 || !map)
+        return map ? -1 : 0;
+    if (yt_str (doc, map, "file", false, CFG_MAX_PATH, &self->notify_file) != 0)
+        return -1;
+    if (self->notify_file && (!*self->notify_file || s_has_control (self->notify_file)))
+        return yt_fail (doc, yt_get (map, "file"), "expected a file path");
+    int adapter = self->notify_file ? CFG_NOTIFY_FILE : CFG_NOTIFY_LOG;
+    if (yt_enum (doc, map, "adapter", false, s_notify_adapters, &adapter) != 0)
+        return -1;
+    self->notify_adapter = (cfg_notify_adapter_t) adapter;
+    const char *name = s_notify_adapters[adapter];
+    if (adapter == CFG_NOTIFY_FILE && !self->notify_file)
+        return yt_fail (doc, yt_get (map, "adapter"), "file needs notify.file (the path to append to)");
+    if (adapter != CFG_NOTIFY_FILE && self->notify_file)
+        return yt_fail (doc, yt_get (map, "file"), "only used by adapter: file (the adapter is %s)", name);
+    yt_node_t *smtp;
+    if (s_section (doc, map, "smtp", &smtp) != 0)
+        return -1;
+    if (smtp && adapter != CFG_NOTIFY_SMTP)
+        return yt_fail (doc, smtp, "only used by adapter: smtp (the adapter is %s)", name);
+    if (adapter == CFG_NOTIFY_SMTP && !smtp)
+        return yt_missing (doc, map, "smtp", "the relay's host and from");
+    if (smtp && s_load_smtp (self, doc, smtp) != 0)
+        return -1;
+    return yt_check_unknown (doc, map, known);
+}
+
+static int s_load_root (cfg_t *self, yt_doc_t *doc)
+{
+    static const char *const known[] = {
+        "database", "messaging", "services", "dispatch", "notify", "schemas_dir", "log", NULL,
+    };
+    yt_node_t *root = yt_root (doc);
+    if (!root)
+        return 0; /* an empty file: every default */
+    if (yt_expect (doc, root, YT_MAP) != 0)
+        return -1;
+    if (s_load_database (self, doc, root) != 0 || s_load_messaging (self, doc, root) != 0
+        || s_load_services (self, doc, root) != 0 || s_load_dispatch (self, doc, root) != 0)
+        return -1;
+    if (s_load_notify (self, doc, root) != 0)
+        return -1;
+    if (yt_str (doc, root, "schemas_dir", false, CFG_MAX_PATH, &self->schemas_dir) != 0)
+        return -1;
+    if (!*self->schemas_dir || s_has_control (self->schemas_dir))
+        return yt_fail (doc, yt_get (root, "schemas_dir"), "expected a directory path");
+    yt_node_t *log;
+    if (s_section (doc, root, "log", &log) != 0)
+        return -1;
+    if (log) {
+        static const char *const known_log[] = { "level", NULL };
+        int level = (int) self->log_level;
+        if (yt_enum (doc, log, "level", false, s_log_levels, &level) != 0
+            || yt_check_unknown (doc, log, known_log) != 0)
+            return -1;
+        self->log_level = (log_level_t) level;
+    }
+    return yt_check_unknown (doc, root, known);
+}
+
+/*  Sets every default. Returns 0 or -1 (out of memory). */
+static int s_defaults (cfg_t *self)
+{
+    self->db_conninfo = s_strdup ("dbname=kefu");
+    self->db_role_prefix = s_strdup ("kefu_");
+    self->db_retry_max_ms = 5000;
+    self->ack_timeout_ms = 2000;
+    self->retry_initial_ms = 250;
+    self->retry_max_ms = 30000;
+    self->max_attempts = 100;
+    self->high_water_mark = 10000;
+    self->relay_batch = 200;
+    self->poll_ms = 200;
+    self->discovery_ms = 1000;
+    for (int i = 0; i < CFG_SERVICE_COUNT; i++)
+        if (!(self->endpoints[i].bind = s_strdup ("tcp://127.0.0.1:*")))
+            return -1;
+    self->intake_api = s_strdup ("tcp://127.0.0.1:7100");
+    self->visit_kinds = calloc (6, sizeof *self->visit_kinds);
+    if (!self->visit_kinds)
+        return -1;
+    static const char *const visits[] = { "repair", "installation", "return" };
+    for (int i = 0; i < 3; i++)
+        if (!(self->visit_kinds[self->n_visit_kinds++] = s_strdup (visits[i])))
+            return -1;
+    self->assign_retry_ms = 2000;
+    self->min_grade_repair = GRADE_INTERMEDIATE;
+    self->min_grade_premium = GRADE_INTERMEDIATE;
+    self->min_grade_other = GRADE_TRAINEE;
+    self->sla_file = s_strdup ("deploy/demo/sla.yaml");
+    /* an instant waits up to one tick: 250 ms keeps p99 lateness far below
+     * the 1 s target for ~1 % of a core idle at 1,000,000 clocks (bench/README.md) */
+    self->sla_tick_ms = 250;
+    self->notify_adapter = CFG_NOTIFY_LOG;
+    self->smtp_port = 25;
+    self->smtp_timeout_ms = 5000;
+    self->schemas_dir = s_strdup ("schemas");
+    self->log_level = LOG_INFO;
+    return self->db_conninfo && self->db_role_prefix && self->intake_api && self->schemas_dir
+                   && self->sla_file
+               ? 0
+               : -1;
+}
+
+/*  Replaces *field with the environment variable when it is set and not
+ *  empty. Returns 0 or -1 with the reason in err. */
+static int s_env (const char *var, size_t max, char **field, char *err, size_t errsize)
+{
+    const char *value = getenv (var);
+    if (!value || !*value)
+        return 0;
+    if (strlen (value) > max) {
+        snprintf (err, errsize, "environment %s: longer than %zu bytes", var, max);
+        return -1;
+    }
+    if (s_has_control (value)) {
+        snprintf (err, errsize, "environment %s: must not contain control characters", var);
+        return -1;
+    }
+    char *copy = s_strdup (value);
+    if (!copy) {
+        snprintf (err, errsize, "environment %s: out of memory", var);
+        return -1;
+    }
+    free (*field);
+    *field = copy;
+    return 0;
+}
+
+static int s_env_overrides (cfg_t *self, char *err, size_t errsize)
+{
+    if (s_env ("KEFU_DB_CONNINFO", CFG_MAX_CONNINFO, &self->db_conninfo, err, errsize) != 0
+        || s_env ("KEFU_DB_PASSWORD", CFG_MAX_PASSWORD, &self->db_password, err, errsize) != 0
+        || s_env ("KEFU_INTAKE_API", CFG_MAX_ENDPOINT, &self->intake_api, err, errsize) != 0
+        || s_env ("KEFU_SCHEMAS_DIR", CFG_MAX_PATH, &self->schemas_dir, err, errsize) != 0
+        || s_env ("KEFU_SMTP_PASSWORD", CFG_MAX_PASSWORD, &self->smtp_password, err, errsize) != 0)
+        return -1;
+    const char *api = getenv ("KEFU_INTAKE_API");
+    const char *problem = api && *api ? s_endpoint_problem (api, true) : NULL;
+    if (problem) {
+        snprintf (err, errsize, "environment KEFU_INTAKE_API: \"%s\": %s", api, problem);
+        return -1;
+    }
+    return 0;
+}
+
+/*  Builds the config from a parsed document (doc may be NULL on parse error). */
+static cfg_t *s_load_doc (const char *name, yt_doc_t *doc, char *err, size_t errsize)
+{
+    cfg_t *self = calloc (1, sizeof *self);
+    if (!self || !(self->path = s_strdup (name)) || s_defaults (self) != 0) {
+        snprintf (err, errsize, "%s: out of memory", name);
+        goto fail;
+    }
+    if (s_load_root (self, doc) != 0) {
+        snprintf (err, errsize, "%s", yt_error (doc));
+        goto fail;
+    }
+    if (s_env_overrides (self, err, errsize) != 0)
+        goto fail;
+    return self;
+fail:
+    cfg_destroy (&self);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------- public */
+
+cfg_t *cfg_load (const char *path, char *err, size_t errsize)
+{
+    char scratch[8];
+    if (!err || !errsize)
+        err = scratch, errsize = sizeof scratch;
+    if (!path) {
+        snprintf (err, errsize, "no configuration file given");
+        return NULL;
+    }
+    yt_doc_t *doc = yt_load_file (path, err, errsize);
+    if (!doc)
+        return NULL;
+    cfg_t *self = s_load_doc (path, doc, err, errsize);
+    yt_destroy (&doc);
+    return self;
+}
+
+cfg_t *cfg_load_string (const char *name, const char *text, char *err, size_t errsize)
+{
+    char scratch[8];
+    if (!err || !errsize)
+        err = scratch, errsize = sizeof scratch;
+    if (!name)
+        name = "<string>";
+    yt_doc_t *doc = yt_load_string (name, text, err, errsize);
+    if (!doc)
+        return NULL;
+    cfg_t *self = s_load_doc (name, doc, err, errsize);
+    yt_destroy (&doc);
+    return self;
+}
+
+void cfg_destroy (cfg_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    cfg_t *self = *self_p;
+    free (self->path);
+    free (self->db_conninfo);
+    free (self->db_role_prefix);
+    free (self->db_password);
+    for (int i = 0; i < CFG_SERVICE_COUNT; i++) {
+        free (self->endpoints[i].bind);
+        free (self->endpoints[i].advertise);
+    }
+    free (self->intake_api);
+    for (int i = 0; self->visit_kinds && i < self->n_visit_kinds; i++)
+        free (self->visit_kinds[i]);
+    free (self->visit_kinds);
+    free (self->schemas_dir);
+    free (self->sla_file);
+    free (self->notify_file);
+    free (self->smtp_host);
+    free (self->smtp_from);
+    free (self->smtp_helo);
+    free (self->smtp_username);
+    free (self->smtp_password);
+    free (self);
+    *self_p = NULL;
+}
+
+int cfg_service_index (const char *service)
+{
+    for (int i = 0; service && i < CFG_SERVICE_COUNT; i++)
+        if (strcmp (service, cfg_service_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+bool cfg_kind_needs_visit (const cfg_t *self, const char *kind)
+{
+    for (int i = 0; self && kind && i < self->n_visit_kinds; i++)
+        if (strcmp (self->visit_kinds[i], kind) == 0)
+            return true;
+    return false;
+}
+
+/*  A growing text buffer; `failed` records an allocation failure. */
+typedef struct {
+    char *data;
+    size_t len, cap;
+    bool failed;
+} s_buf_t;
+
+static void s_buf_add (s_buf_t *buf, const char *text, size_t len)
+{
+    if (buf->failed)
+        return;
+    if (buf->len + len + 1 > buf->cap) {
+        size_t cap = (buf->len + len + 1) * 2;
+        char *data = realloc (buf->data, cap);
+        if (!data) {
+            buf->failed = true;
+            return;
+        }
+        buf->data = data, buf->cap = cap;
+    }
+    memcpy (buf->data + buf->len, text, len);
+    buf->len += len;
+    buf->data[buf->len] = '\0';
+}
+
+static void s_buf_str (s_buf_t *buf, const char *text)
+{
+    s_buf_add (buf, text, strlen (text));
+}
+
+static char *s_buf_finish (s_buf_t *buf)
+{
+    if (buf->failed || !buf->data) {
+        free (buf->data);
+        return NULL;
+    }
+    return buf->data;
+}
+
+static bool s_is_uri (const char *conninfo)
+{
+    return strncmp (conninfo, "postgresql://", 13) == 0 || strncmp (conninfo, "postgres://", 11) == 0;
+}
+
+/*  " key='value'" with libpq's quoting (backslash before ' and \). */
+static void s_add_kv (s_buf_t *buf, const char *key, const char *value)
+{
+    if (buf->len)
+        s_buf_str (buf, " ");
+    s_buf_str (buf, key);
+    s_buf_str (buf, "='");
+    for (const char *c = value; *c; c++) {
+        if (*c == '\'' || *c == '\\')
+            s_buf_add (buf, "\\", 1);
+        s_buf_add (buf, c, 1);
+    }
+    s_buf_str (buf, "'");
+}
+
+/*  "&key=value" (or "?key=value") percent-encoded, for URIs. */
+static void s_add_query (s_buf_t *buf, const char *key, const char *value)
+{
+    s_buf_str (buf, strchr (buf->data ? buf->data : "", '?') ? "&" : "?");
+    s_buf_str (buf, key);
+    s_buf_str (buf, "=");
+    for (const unsigned char *c = (const unsigned char *) value; *c; c++) {
+        if ((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')
+            || *c == '-' || *c == '_' || *c == '.' || *c == '~')
+            s_buf_add (buf, (const char *) c, 1);
+        else {
+            char hex[4];
+            snprintf (hex, sizeof hex, "%%%02X", *c);
+            s_buf_add (buf, hex, 3);
+        }
+    }
+}
+
+char *cfg_conninfo_for (const cfg_t *self, const char *role, const char *application_name)
+{
+    if (!self || !role || !*role)
+        return NULL;
+    s_buf_t buf = { 0 };
+    const char *base = self->db_conninfo ? self->db_conninfo : "";
+    s_buf_str (&buf, base);
+    bool uri = s_is_uri (base);
+    void (*add) (s_buf_t *, const char *, const char *) = uri ? s_add_query : s_add_kv;
+    add (&buf, "user", role);
+    if (self->db_password)
+        add (&buf, "password", self->db_password);
+    if (application_name && *application_name)
+        add (&buf, "application_name", application_name);
+    return s_buf_finish (&buf);
+}
+
+/*  A copy of the conninfo with any password replaced by "***" (for logs). */
+static char *s_redacted (const char *conninfo)
+{
+    s_buf_t buf = { 0 };
+    s_buf_str (&buf, "");
+    if (s_is_uri (conninfo)) {
+        const char *auth = strstr (conninfo, "://") + 3;
+        const char *at = strchr (auth, '@');
+        const char *end = auth + strcspn (auth, "/?");
+        const char *colon = at && at < end ? memchr (auth, ':', (size_t) (at - auth)) : NULL;
+        const char *c = conninfo;
+        if (colon) {
+            s_buf_add (&buf, c, (size_t) (colon + 1 - c));
+            s_buf_str (&buf, "***");
+            c = at;
+        }
+        while (*c) {
+            if ((*c == '?' || *c == '&') && strncmp (c + 1, "password=", 9) == 0) {
+                s_buf_add (&buf, c, 10);
+                s_buf_str (&buf, "***");
+                c += 10;
+                c += strcspn (c, "&");
+            }
+            else
+                s_buf_add (&buf, c++, 1);
+        }
+        return s_buf_finish (&buf);
+    }
+    const char *c = conninfo;
+    while (*c) {
+        if (*c == ' ' || *c == '\t') {
+            s_buf_add (&buf, c++, 1);
+            continue;
+        }
+        const char *key = c;
+        size_t key_len = strcspn (c, "= \t");
+        c += key_len;
+        while (*c == ' ' || *c == '\t')
+            c++;
+        if (*c == '=')
+            c++;
+        while (*c == ' ' || *c == '\t')
+            c++;
+        const char *value = c;
+        if (*c == '\'') {
+            for (c++; *c && *c != '\''; c++)
+                if (*c == '\\' && c[1])
+                    c++;
+            if (*c)
+                c++;
+        }
+        else
+            c += strcspn (c, " \t");
+        s_buf_add (&buf, key, key_len);
+        s_buf_str (&buf, "=");
+        if (key_len == 8 && strncmp (key, "password", 8) == 0)
+            s_buf_str (&buf, "***");
+        else
+            s_buf_add (&buf, value, (size_t) (c - value));
+    }
+    return s_buf_finish (&buf);
+}
+
+void cfg_log (const cfg_t *self)
+{
+    if (!self || !log_enabled (LOG_INFO))
+        return;
+    char *conninfo = s_redacted (self->db_conninfo ? self->db_conninfo : "");
+    char nums[11][16];
+    const int values[11] = {
+        self->db_retry_max_ms, self->ack_timeout_ms, self->retry_initial_ms, self->retry_max_ms,
+        self->max_attempts,    self->high_water_mark, self->relay_batch,     self->poll_ms,
+        self->discovery_ms,    self->assign_retry_ms, self->sla_tick_ms,
+    };
+    for (int i = 0; i < 11; i++)
+        snprintf (nums[i], sizeof nums[i], "%d", values[i]);
+    s_buf_t eps = { 0 }, kinds = { 0 };
+    s_buf_str (&eps, "");
+    s_buf_str (&kinds, "");
+    for (int i = 0; i < CFG_SERVICE_COUNT; i++) {
+        if (i)
+            s_buf_str (&eps, " ");
+        s_buf_str (&eps, cfg_service_names[i]);
+        s_buf_str (&eps, "=");
+        s_buf_str (&eps, self->endpoints[i].bind ? self->endpoints[i].bind : "");
+        if (self->endpoints[i].advertise) {
+            s_buf_str (&eps, ",");
+            s_buf_str (&eps, self->endpoints[i].advertise);
+        }
+    }
+    for (int i = 0; i < self->n_visit_kinds; i++) {
+        if (i)
+            s_buf_str (&kinds, ",");
+        s_buf_str (&kinds, self->visit_kinds[i]);
+    }
+    char *endpoints = s_buf_finish (&eps), *visit = s_buf_finish (&kinds);
+    char smtp[320] = "-"; /* the relay, never its password */
+    if (self->notify_adapter == CFG_NOTIFY_SMTP)
+        snprintf (smtp, sizeof smtp, "%s:%d from %s%s", self->smtp_host, self->smtp_port, self->smtp_from,
+                  self->smtp_username ? " with AUTH" : "");
+    log_kv (LOG_INFO, "config", "path", self->path, "conninfo", conninfo, "role_prefix",
+            self->db_role_prefix, "password", self->db_password ? "set" : "unset",
+            "reconnect_max_ms", nums[0], "ack_timeout_ms", nums[1], "retry_initial_ms", nums[2],
+            "retry_max_ms", nums[3], "max_attempts", nums[4], "high_water_mark", nums[5],
+            "relay_batch", nums[6], "poll_ms", nums[7], "discovery_ms", nums[8], "endpoints",
+            endpoints, "intake_api", self->intake_api, "visit_kinds", visit, "assign_retry_ms",
+            nums[9], "min_grade_repair", org_grade_names[self->min_grade_repair],
+            "min_grade_premium", org_grade_names[self->min_grade_premium], "min_grade_other",
+            org_grade_names[self->min_grade_other], "sla_file", self->sla_file, "sla_tick_ms",
+            nums[10], "notify_file", self->notify_file ? self->notify_file : "(log)",
+            "notify_adapter", s_notify_adapters[self->notify_adapter], "smtp", smtp, "schemas_dir", self->schemas_dir, "log_level",
+            s_log_levels[self->log_level], NULL);
+    free (conninfo);
+    free (endpoints);
+    free (visit);
+}

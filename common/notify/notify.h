@@ -1,0 +1,94 @@
+/*  notify — delivers a notification (an SLA warning or escalation) to a
+ *  person through an adapter. The interface is one function, notify_send;
+ *  an adapter is a small table of functions behind it, so SMS or instant
+ *  messaging is one more constructor and one send function.
+ *
+ *  Adapters in this release:
+ *    - file: appends one JSON object per notification, one line each, to a
+ *      file (config notify.file) with a single write(2) on an O_APPEND
+ *      descriptor, so several processes may share the file without
+ *      interleaving lines;
+ *    - log: the same JSON object as a "notification" line of the service
+ *      log (when notify.file is not set);
+ *    - smtp: one mail per notification through a relay over plain TCP
+ *      (notify_smtp.c; docs/sla.md "Notifications").
+ *  Another channel (SMS, instant messaging) is one send function and a
+ *  constructor that hands it to notify_new_adapter.
+ *
+ *  Delivery guarantee: the adapter sends what it is given. The dispatcher
+ *  makes delivery at least once by marking each recorded escalation
+ *  notified only after notify_send returned 0 (docs/dispatch.md).
+ */
+#ifndef KEFU_NOTIFY_H
+#define KEFU_NOTIFY_H
+
+#include <stddef.h>
+
+#include "conf/config.h"
+
+typedef struct notify_s notify_t;
+
+/*  Who receives a notification; every pointer is borrowed. email and phone
+ *  may be NULL. */
+typedef struct {
+    const char *name;
+    const char *email;
+    const char *phone;
+} notify_recipient_t;
+
+/*  The file adapter: appends to `path` (created with mode 0640 when
+ *  missing). Opens the file at once; returns NULL with a reason in err when
+ *  it cannot. */
+notify_t *notify_new_file (const char *path, char *err, size_t errsize);
+/*  The log adapter (log.h, event "notification"). Never fails but for memory. */
+notify_t *notify_new_log (void);
+
+/*  The SMTP adapter's settings (config notify.smtp.*); strings are copied. */
+typedef struct {
+    const char *host;     /* relay: a host name or IP address */
+    int port;             /* 1-65535 */
+    const char *from;     /* envelope and header sender, name@example.com */
+    const char *helo;     /* the name given in EHLO / HELO; NULL = this host's name */
+    int timeout_ms;       /* limit for connecting and for each write and reply */
+    const char *username; /* AUTH PLAIN (else LOGIN) when set; NULL = no AUTH */
+    const char *password;
+} notify_smtp_opts_t;
+
+/*  The SMTP adapter: each notify_send opens a connection to the relay, sends
+ *  one message (RFC 5321: EHLO or HELO, AUTH when configured, MAIL FROM,
+ *  RCPT TO, DATA, QUIT) and closes it. It returns 0 only once the relay
+ *  answered 250 to the message; any other outcome is -1 with a reason
+ *  naming relay, step and reply ("smtp 127.0.0.1:2525: RCPT TO
+ *  <a@example.com>: 550 no such user"). A recipient without a usable e-mail
+ *  address is skipped (logged as "notify_skipped", returns 0): no retry can
+ *  reach them, and retrying would hold back every later notification.
+ *  No TLS: a relay that needs STARTTLS is reached through a local relay
+ *  (postfix) that does it. Returns NULL with a reason in err when opts are
+ *  unusable; does not connect. */
+notify_t *notify_new_smtp (const notify_smtp_opts_t *opts, char *err, size_t errsize);
+
+/*  The adapter the configuration chooses (notify.adapter: file, log or
+ *  smtp). Returns NULL with a reason in err. */
+notify_t *notify_new_from_config (const cfg_t *cfg, char *err, size_t errsize);
+
+/*  The adapter interface. `send` delivers one notification to the
+ *  recipient (arguments as for notify_send, already checked non-NULL) and
+ *  returns 0 or -1 with a reason; `impl` is its state, freed by `impl_free`
+ *  (may be NULL) when the adapter is destroyed. Takes ownership of impl,
+ *  also on failure. `name` must be a literal ("sms"). */
+typedef int (*notify_send_fn) (void *impl, const notify_recipient_t *recipient, const char *key,
+                               const char *subject, const char *body, char *err, size_t errsize);
+notify_t *notify_new_adapter (const char *name, notify_send_fn send, void *impl, void (*impl_free) (void *));
+/*  Closes and frees; sets *self_p to NULL; safe on NULL and twice. */
+void notify_destroy (notify_t **self_p);
+
+/*  Sends one notification. `key` identifies it for the receiver's
+ *  de-duplication (the escalation record's id; may be NULL); subject and
+ *  body are UTF-8 text. Returns 0 when delivered, -1 with a reason in err. */
+int notify_send (notify_t *self, const notify_recipient_t *recipient, const char *key,
+                 const char *subject, const char *body, char *err, size_t errsize);
+
+/*  The adapter's name ("file", "log", "smtp"), for logs. */
+const char *notify_adapter_name (const notify_t *self);
+
+#endif

@@ -1,0 +1,71 @@
+/*  sla_private — what sla_policy.c (file, clocks, policies) and sla_ladder.c
+ *  (escalation ladders) share: the layout of the loaded configuration.
+ *  Not for use outside these two files; everyone else goes through
+ *  sla_policy.h.
+ */
+#ifndef KEFU_SLA_PRIVATE_H
+#define KEFU_SLA_PRIVATE_H
+
+#include <stdint.h>
+
+#include "sla_policy.h"
+#include "conf/yamltree.h"
+
+#define SLA_MAX_SKIP_RULES 16
+
+/*  Match dimensions of a policy. */
+enum { SLA_DIM_TIER = 0, SLA_DIM_KIND, SLA_DIM_PRIORITY, SLA_DIM_CLASS, SLA_DIM_COUNT };
+
+typedef struct {
+    char *name;
+    int starts_on, stops_on; /* indices into sla_event_names */
+} sla_clockdef_t;
+
+struct sla_policy_s {
+    char *name;
+    int line;
+    bool any[SLA_DIM_COUNT];
+    uint64_t mask[SLA_DIM_COUNT]; /* bit i: the i-th value of the dimension */
+    int warn_percent, repeat_minutes;
+    sla_target_t *targets;
+    int n_targets;
+};
+
+typedef struct {
+    unsigned flags;          /* bit i: sla_flag_names[i] */
+    sla_level_t to;
+    int line;
+} sla_skip_rule_t;
+
+struct sla_ladder_s {
+    char *branch;
+    int line;
+    sla_contact_t levels[SLA_LEVEL_COUNT]; /* lowest first; strings point into owned[] */
+    char *owned[SLA_LEVEL_COUNT][3];       /* name, email, phone of each level */
+    int n;
+    sla_skip_rule_t rules[SLA_MAX_SKIP_RULES];
+    int n_rules;
+    bool own_rules;          /* false: inherited from the default ladder */
+};
+
+struct sla_config_s {
+    char **tiers;
+    int n_tiers;
+    sla_clockdef_t clocks[SLA_MAX_CLOCKS];
+    int n_clocks;
+    int warn_percent, repeat_minutes;
+    sla_policy_t *policies;
+    int n_policies;
+    sla_ladder_t *ladders;
+    int n_ladders;
+    int default_ladder;      /* index into ladders, or -1 */
+};
+
+/*  Parses the `ladders` section of root into self (sla_ladder.c). Returns 0,
+ *  or -1 with the error recorded in doc. */
+int sla_ladders_parse (sla_config_t *self, yt_doc_t *doc, yt_node_t *root,
+                       const char *const *known_branches, size_t n_branches);
+/*  Frees what a ladder owns (not the ladder itself). */
+void sla_ladder_clear (sla_ladder_t *ladder);
+
+#endif
