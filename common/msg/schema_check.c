@@ -17,10 +17,6 @@
 #define S_PATH_MAX 512 /* JSON path in error messages */
 #define S_MSG_MAX 768
 
-const char *const schema_type_names[SCHEMA_TYPE_COUNT] = {
-    "null", "boolean", "object", "array", "number", "string", "integer"
-};
-const char *const schema_format_names[SCHEMA_FMT_COUNT] = { "", "date", "date-time", "uuid", "email" };
 
 /*  Validation context: the first error's path and message. */
 typedef struct {
@@ -100,14 +96,6 @@ static const char *s_type_of (const cJSON *item)
     if (cJSON_IsString (item))
         return "string";
     return "invalid value";
-}
-
-bool schema_is_integral (const cJSON *item)
-{
-    if (!cJSON_IsNumber (item))
-        return false;
-    double v = item->valuedouble;
-    return isfinite (v) && floor (v) == v;
 }
 
 static bool s_type_matches (unsigned types, const cJSON *item)

@@ -18,13 +18,13 @@
 #include <sys/stat.h>
 
 #include "time/calendar.h"
+#include "time/hours.h"
 #include "time/holidays.h"
 #include "time/tz.h"
 #include "conf/yamltree.h"
 
 const char *const org_grade_names[] = { "trainee", "junior", "intermediate", "senior", NULL };
 
-static const char *const s_days[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun", NULL };
 static const char *const s_classes[] = { "regular", "important", "vip", NULL };
 
 #define ORG_MAX_ID 32
@@ -119,60 +119,25 @@ static bool s_calendar_name_valid (const char *name)
 
 /* ---------------------------------------------------------------- weeks */
 
-/*  "HH:MM" with HH 00..24 (24 only as 24:00). Returns minutes or -1. */
-static int s_hhmm (const char *text)
-{
-    if (!(text[0] >= '0' && text[0] <= '9' && text[1] >= '0' && text[1] <= '9' && text[2] == ':'
-          && text[3] >= '0' && text[3] <= '5' && text[4] >= '0' && text[4] <= '9'))
-        return -1;
-    int hours = (text[0] - '0') * 10 + (text[1] - '0');
-    int minutes = (text[3] - '0') * 10 + (text[4] - '0');
-    if (hours > 24 || (hours == 24 && minutes != 0))
-        return -1;
-    return hours * 60 + minutes;
-}
-
-/*  Parses the shape only; the order of start and end is not checked. */
-static int s_interval_shape (const char *text, org_interval_t *out)
-{
-    if (!text || strlen (text) != 11 || text[5] != '-')
-        return -1;
-    int start = s_hhmm (text), end = s_hhmm (text + 6);
-    if (start < 0 || end < 0)
-        return -1;
-    out->start_min = start;
-    out->end_min = end;
-    return 0;
-}
-
-int org_interval_parse (const char *text, org_interval_t *out)
-{
-    org_interval_t iv;
-    if (!out || s_interval_shape (text, &iv) != 0 || iv.start_min >= iv.end_min)
-        return -1;
-    *out = iv;
-    return 0;
-}
-
-static int s_week (yt_doc_t *doc, yt_node_t *node, org_week_t *out)
+static int s_week (yt_doc_t *doc, yt_node_t *node, hours_week_t *out)
 {
     memset (out, 0, sizeof *out);
     if (yt_expect (doc, node, YT_MAP) != 0)
         return -1;
     for (int d = 0; d < 7; d++) {
-        yt_node_t *day = yt_get (node, s_days[d]);
+        yt_node_t *day = yt_get (node, hours_day_keys[d]);
         const char *empty = yt_text (day);
         if (!day || (empty && (!*empty || strcmp (empty, "~") == 0)))
             continue; /* closed */
         if (yt_expect (doc, day, YT_SEQ) != 0)
             return -1;
-        if (yt_size (day) > ORG_MAX_INTERVALS)
-            return yt_fail (doc, day, "at most %d intervals a day", ORG_MAX_INTERVALS);
+        if (yt_size (day) > HOURS_MAX_INTERVALS)
+            return yt_fail (doc, day, "at most %d intervals a day", HOURS_MAX_INTERVALS);
         for (size_t i = 0; i < yt_size (day); i++) {
             yt_node_t *item = yt_item (day, i);
             const char *text = yt_text (item);
-            org_interval_t iv;
-            if (!text || s_interval_shape (text, &iv) != 0)
+            hours_interval_t iv;
+            if (!text || hours_interval_shape (text, &iv) != 0)
                 return yt_fail (doc, item, "expected \"HH:MM-HH:MM\" (00:00 to 24:00), found %s%s%s",
                                 text ? "\"" : "", text ? text : "a list or mapping", text ? "\"" : "");
             if (iv.start_min >= iv.end_min)
@@ -186,89 +151,7 @@ static int s_week (yt_doc_t *doc, yt_node_t *node, org_week_t *out)
             out->iv[d][out->n[d]++] = iv;
         }
     }
-    return yt_check_unknown (doc, node, s_days);
-}
-
-char *org_week_to_json (const org_week_t *week)
-{
-    if (!week)
-        return NULL;
-    char *text = NULL;
-    cJSON *root = cJSON_CreateObject ();
-    if (!root)
-        return NULL;
-    for (int d = 0; d < 7; d++) {
-        if (week->n[d] < 0 || week->n[d] > ORG_MAX_INTERVALS)
-            goto cleanup;
-        if (week->n[d] == 0)
-            continue;
-        cJSON *list = cJSON_AddArrayToObject (root, s_days[d]);
-        if (!list)
-            goto cleanup;
-        for (int i = 0; i < week->n[d]; i++) {
-            const org_interval_t *iv = &week->iv[d][i];
-            if (iv->start_min < 0 || iv->end_min > 1440 || iv->start_min >= iv->end_min)
-                goto cleanup;
-            char buf[32];
-            snprintf (buf, sizeof buf, "%02d:%02d-%02d:%02d", iv->start_min / 60, iv->start_min % 60,
-                      iv->end_min / 60, iv->end_min % 60);
-            cJSON *item = cJSON_CreateString (buf);
-            if (!item || !cJSON_AddItemToArray (list, item)) {
-                cJSON_Delete (item);
-                goto cleanup;
-            }
-        }
-    }
-    text = cJSON_PrintUnformatted (root);
-cleanup:
-    cJSON_Delete (root);
-    return text;
-}
-
-int org_week_from_json (const char *json, org_week_t *out)
-{
-    if (!json || !out)
-        return -1;
-    org_week_t week;
-    memset (&week, 0, sizeof week);
-    int rc = -1;
-    bool seen[7] = { false };
-    cJSON *root = cJSON_ParseWithOpts (json, NULL, 1);
-    if (!cJSON_IsObject (root))
-        goto cleanup;
-    for (const cJSON *day = root->child; day; day = day->next) {
-        int d = -1;
-        for (int k = 0; k < 7; k++)
-            if (day->string && strcmp (day->string, s_days[k]) == 0)
-                d = k;
-        if (d < 0 || seen[d] || !cJSON_IsArray (day) || cJSON_GetArraySize (day) > ORG_MAX_INTERVALS)
-            goto cleanup;
-        seen[d] = true;
-        for (const cJSON *item = day->child; item; item = item->next) {
-            org_interval_t iv;
-            if (!cJSON_IsString (item) || org_interval_parse (item->valuestring, &iv) != 0)
-                goto cleanup;
-            if (week.n[d] > 0 && iv.start_min < week.iv[d][week.n[d] - 1].end_min)
-                goto cleanup;
-            week.iv[d][week.n[d]++] = iv;
-        }
-    }
-    *out = week;
-    rc = 0;
-cleanup:
-    cJSON_Delete (root);
-    return rc;
-}
-
-bool org_week_contains (const org_week_t *week, int weekday, int minute)
-{
-    if (!week || weekday < 0 || weekday > 6 || minute < 0 || minute >= 1440)
-        return false;
-    int n = week->n[weekday];
-    for (int i = 0; i < n && i < ORG_MAX_INTERVALS; i++)
-        if (minute >= week->iv[weekday][i].start_min && minute < week->iv[weekday][i].end_min)
-            return true;
-    return false;
+    return yt_check_unknown (doc, node, hours_day_keys);
 }
 
 int org_grade_parse (const char *text, org_grade_t *out)

@@ -4,10 +4,11 @@
  *  their warranty cards. kefuctl admin load validates it completely and
  *  writes it to the ref schema in one transaction.
  *
- *  Weekly hours (branch hours and technician shifts) are a mapping from
- *  weekday (mon..sun) to a list of "HH:MM-HH:MM" intervals, in the branch's
- *  IANA time zone; intervals in a day must be increasing and must not
- *  overlap; "24:00" is allowed as an end. A weekday left out is closed.
+ *  Weekly hours (branch hours and technician shifts, time/hours.h) are a
+ *  mapping from weekday (mon..sun) to a list of "HH:MM-HH:MM" intervals, in
+ *  the branch's IANA time zone; intervals in a day must be increasing and
+ *  must not overlap; "24:00" is allowed as an end. A weekday left out is
+ *  closed.
  *  A branch may also name a holiday calendar (public holidays and make-up
  *  working days, deploy/calendars/<calendar>/<year>.yaml).
  */
@@ -17,24 +18,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define ORG_MAX_INTERVALS 8
+#include "time/hours.h"
 
 typedef enum { GRADE_TRAINEE = 0, GRADE_JUNIOR, GRADE_INTERMEDIATE, GRADE_SENIOR } org_grade_t;
 extern const char *const org_grade_names[]; /* "trainee", "junior", "intermediate", "senior", NULL */
 
-typedef struct {
-    int start_min, end_min;  /* minutes from midnight, end exclusive, 0..1440 */
-} org_interval_t;
-
-typedef struct {
-    org_interval_t iv[7][ORG_MAX_INTERVALS]; /* [0] = Monday … [6] = Sunday */
-    int n[7];
-} org_week_t;
-
 typedef struct { char *id, *name, *tier; } org_region_t;
 typedef struct {
     char *id, *name, *region, *timezone;
-    org_week_t hours;
+    hours_week_t hours;
     char *calendar;               /* holiday calendar ("cn"), or NULL: weekly hours only */
 } org_branch_t;
 typedef struct { char *code, *name, *line; bool premium; int warranty_months; } org_product_t;
@@ -43,7 +35,7 @@ typedef struct {
     org_grade_t grade;
     char **skills; int n_skills;  /* product lines, e.g. "air-conditioner" */
     int capacity;                 /* most open work orders at once */
-    org_week_t shift;             /* in the branch's time zone */
+    hours_week_t shift;             /* in the branch's time zone */
     bool active;
 } org_technician_t;
 typedef struct {
@@ -94,19 +86,6 @@ void org_destroy (org_t **self_p);
 
 /*  The loaded holiday calendar called `calendar`, or NULL (borrowed). */
 const hol_t *org_calendar (const org_t *self, const char *calendar);
-
-/*  Parses "HH:MM-HH:MM". Returns 0 or -1. */
-int org_interval_parse (const char *text, org_interval_t *out);
-
-/*  Weekly hours as JSON text for the database: {"mon":["08:00-18:00"],…};
- *  caller frees. */
-char *org_week_to_json (const org_week_t *week);
-/*  And back (from the database). Returns 0 or -1. */
-int org_week_from_json (const char *json, org_week_t *out);
-
-/*  True when local minute-of-week (weekday 0=Mon, minute 0..1439) falls in
- *  the week's intervals. */
-bool org_week_contains (const org_week_t *week, int weekday, int minute);
 
 /*  Parses a grade name. Returns 0 or -1. */
 int org_grade_parse (const char *text, org_grade_t *out);

@@ -8,23 +8,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ref/org.h"
+#include "hours.h"
 
 /*  Columns of the one query bcal_load runs. */
 enum { S_TZ, S_HOURS, S_CALENDAR, S_DAY, S_KIND, S_AS, S_DAY_HOURS, S_NAME };
 
 /*  Explicit hours of a make-up day: ["08:00-12:00", …], 1 to
- *  ORG_MAX_INTERVALS of them. Returns the count, or -1. */
-static int s_day_hours (const char *json, org_interval_t iv[ORG_MAX_INTERVALS])
+ *  HOURS_MAX_INTERVALS of them. Returns the count, or -1. */
+static int s_day_hours (const char *json, hours_interval_t iv[HOURS_MAX_INTERVALS])
 {
     int n = -1;
     cJSON *root = cJSON_ParseWithOpts (json, NULL, 1);
     int size = cJSON_IsArray (root) ? cJSON_GetArraySize (root) : 0;
-    if (size < 1 || size > ORG_MAX_INTERVALS)
+    if (size < 1 || size > HOURS_MAX_INTERVALS)
         goto cleanup;
     int i = 0;
     for (const cJSON *item = root->child; item; item = item->next, i++)
-        if (!cJSON_IsString (item) || org_interval_parse (item->valuestring, &iv[i]) != 0)
+        if (!cJSON_IsString (item) || hours_interval_parse (item->valuestring, &iv[i]) != 0)
             goto cleanup;
     n = size;
 cleanup:
@@ -46,11 +46,11 @@ static int s_apply_day (cal_t *cal, PGresult *res, int row, char *err, size_t er
     else if (strcmp (kind, "workday") == 0 && !PQgetisnull (res, row, S_AS))
         rc = cal_add_workday_as (cal, y, m, d, atoi (PQgetvalue (res, row, S_AS)), why, sizeof why);
     else if (strcmp (kind, "workday") == 0 && !PQgetisnull (res, row, S_DAY_HOURS)) {
-        org_interval_t iv[ORG_MAX_INTERVALS];
+        hours_interval_t iv[HOURS_MAX_INTERVALS];
         int n = s_day_hours (PQgetvalue (res, row, S_DAY_HOURS), iv);
         if (n < 0)
             snprintf (why, sizeof why, "hours %s are not a list of 1 to %d \"HH:MM-HH:MM\"",
-                      PQgetvalue (res, row, S_DAY_HOURS), ORG_MAX_INTERVALS);
+                      PQgetvalue (res, row, S_DAY_HOURS), HOURS_MAX_INTERVALS);
         else
             rc = cal_add_workday (cal, y, m, d, iv, n, why, sizeof why);
     }
@@ -84,8 +84,8 @@ cal_t *bcal_load (db_t *db, const char *branch_id, char *err, size_t errsize)
         err_set (err, errsize, "no branch \"%s\"", branch_id);
         goto cleanup;
     }
-    org_week_t week;
-    if (org_week_from_json (PQgetvalue (res, 0, S_HOURS), &week) != 0) {
+    hours_week_t week;
+    if (hours_week_from_json (PQgetvalue (res, 0, S_HOURS), &week) != 0) {
         err_set (err, errsize, "branch %s: hours %s are not weekly hours", branch_id, PQgetvalue (res, 0, S_HOURS));
         goto cleanup;
     }

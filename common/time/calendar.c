@@ -29,12 +29,12 @@ typedef struct {
     int64_t day; /* local day number, 0 = 1970-01-01 */
     cal_day_kind_t kind;
     int n;
-    org_interval_t iv[ORG_MAX_INTERVALS];
+    hours_interval_t iv[HOURS_MAX_INTERVALS];
 } s_special_t;
 
 struct cal_s {
     tz_t *tz;
-    org_week_t week;
+    hours_week_t week;
     s_special_t *special; /* sorted by day */
     size_t n_special, cap_special;
 };
@@ -63,10 +63,10 @@ static int s_range_err (char *err, size_t errsize, int64_t us)
 }
 
 /*  Checks one day's intervals. Returns 0 or -1 with a reason. */
-static int s_intervals_check (const org_interval_t *iv, int n, char *err, size_t errsize)
+static int s_intervals_check (const hours_interval_t *iv, int n, char *err, size_t errsize)
 {
-    if (n < 0 || n > ORG_MAX_INTERVALS) {
-        err_set (err, errsize, "%d intervals (at most %d a day)", n, ORG_MAX_INTERVALS);
+    if (n < 0 || n > HOURS_MAX_INTERVALS) {
+        err_set (err, errsize, "%d intervals (at most %d a day)", n, HOURS_MAX_INTERVALS);
         return -1;
     }
     for (int i = 0; i < n; i++) {
@@ -97,7 +97,7 @@ static int s_date_check (int year, int month, int day, int64_t *days, char *err,
 
 /* ---------------------------------------------------------------- building */
 
-cal_t *cal_new (const char *tz_name, const org_week_t *week, char *err, size_t errsize)
+cal_t *cal_new (const char *tz_name, const hours_week_t *week, char *err, size_t errsize)
 {
     if (!week) {
         err_set (err, errsize, "no weekly hours given");
@@ -192,7 +192,7 @@ int cal_add_holiday (cal_t *self, int year, int month, int day, char *err, size_
     return s_add_special (self, &sp, year, month, day, err, errsize);
 }
 
-int cal_add_workday (cal_t *self, int year, int month, int day, const org_interval_t *iv, int n,
+int cal_add_workday (cal_t *self, int year, int month, int day, const hours_interval_t *iv, int n,
                      char *err, size_t errsize)
 {
     s_special_t sp = { .kind = CAL_DAY_WORKDAY, .n = n };
@@ -224,7 +224,7 @@ int cal_add_workday_as (cal_t *self, int year, int month, int day, int weekday, 
 /* ---------------------------------------------------------------- queries */
 
 /*  The intervals in effect on a local day. */
-static const org_interval_t *s_day_intervals (const cal_t *self, int64_t day, int *n, cal_day_kind_t *kind)
+static const hours_interval_t *s_day_intervals (const cal_t *self, int64_t day, int *n, cal_day_kind_t *kind)
 {
     const s_special_t *sp = s_find (self, day);
     if (sp) {
@@ -239,11 +239,11 @@ static const org_interval_t *s_day_intervals (const cal_t *self, int64_t day, in
 /*  A local day's working time as UTC spans [a[i], b[i]) in microseconds,
  *  ordered, empty ones (inside a spring-forward gap) left out. Returns the
  *  number of spans. */
-static int s_day_spans (const cal_t *self, int64_t day, int64_t a[ORG_MAX_INTERVALS], int64_t b[ORG_MAX_INTERVALS])
+static int s_day_spans (const cal_t *self, int64_t day, int64_t a[HOURS_MAX_INTERVALS], int64_t b[HOURS_MAX_INTERVALS])
 {
     int n, out = 0;
     cal_day_kind_t kind;
-    const org_interval_t *iv = s_day_intervals (self, day, &n, &kind);
+    const hours_interval_t *iv = s_day_intervals (self, day, &n, &kind);
     for (int i = 0; i < n; i++) {
         int64_t start, end;
         tz_wall_to_utc (self->tz, day * 86400 + iv[i].start_min * 60, TZ_EARLIER, &start);
@@ -268,7 +268,7 @@ int cal_day (const cal_t *self, int year, int month, int day, cal_day_t *out)
     if (!self || !out || s_date_check (year, month, day, &days, NULL, 0) != 0)
         return -1;
     memset (out, 0, sizeof *out);
-    const org_interval_t *iv = s_day_intervals (self, days, &out->n, &out->kind);
+    const hours_interval_t *iv = s_day_intervals (self, days, &out->n, &out->kind);
     memcpy (out->iv, iv, (size_t) out->n * sizeof *iv);
     out->weekday = tz_weekday (days);
     return 0;
@@ -278,7 +278,7 @@ bool cal_is_open (const cal_t *self, int64_t utc_us)
 {
     if (!self || !s_in_range (utc_us))
         return false;
-    int64_t today = s_local_day (self, utc_us), a[ORG_MAX_INTERVALS], b[ORG_MAX_INTERVALS];
+    int64_t today = s_local_day (self, utc_us), a[HOURS_MAX_INTERVALS], b[HOURS_MAX_INTERVALS];
     for (int64_t day = today - 1; day <= today + 1; day++) {
         int n = s_day_spans (self, day, a, b);
         for (int i = 0; i < n; i++)
@@ -305,7 +305,7 @@ static int s_walk (const cal_t *self, int64_t start_us, int64_t amount, int64_t 
                    size_t errsize)
 {
     int64_t last_day = tz_days_from_civil (S_MAX_YEAR + 1, 1, 1) + 1;
-    int64_t a[ORG_MAX_INTERVALS], b[ORG_MAX_INTERVALS], left = amount;
+    int64_t a[HOURS_MAX_INTERVALS], b[HOURS_MAX_INTERVALS], left = amount;
     int idle = 0;
     for (int64_t day = s_local_day (self, start_us) - 1; day <= last_day; day++) {
         int n = s_day_spans (self, day, a, b);
@@ -383,7 +383,7 @@ int cal_business_us (const cal_t *self, int64_t from_us, int64_t to_us, int64_t 
         int64_t swap = from_us;
         from_us = to_us, to_us = swap, sign = -1;
     }
-    int64_t a[ORG_MAX_INTERVALS], b[ORG_MAX_INTERVALS], total = 0;
+    int64_t a[HOURS_MAX_INTERVALS], b[HOURS_MAX_INTERVALS], total = 0;
     /* Spans of a date can reach past its wall midnight by less than a day (an overlap), so dates up
      * to two after the end's own date are looked at. */
     int64_t last = s_local_day (self, to_us) + 2;
@@ -419,7 +419,7 @@ int cal_add_working_days (const cal_t *self, int64_t start_us, int n, int64_t *d
         err_set (err, errsize, "%d working days is out of range (expected 1 to 100000)", n);
         return -1;
     }
-    int64_t a[ORG_MAX_INTERVALS], b[ORG_MAX_INTERVALS];
+    int64_t a[HOURS_MAX_INTERVALS], b[HOURS_MAX_INTERVALS];
     int64_t last_day = tz_days_from_civil (S_MAX_YEAR, 12, 31);
     int left = n, idle = 0;
     for (int64_t day = s_local_day (self, start_us) + 1; day <= last_day; day++) {

@@ -4,7 +4,7 @@
  *
  *  A calendar is
  *    - an IANA time zone (common/tz);
- *    - weekly working hours (org_week_t: [0] = Monday … [6] = Sunday,
+ *    - weekly working hours (hours_week_t: [0] = Monday … [6] = Sunday,
  *      several intervals a day, minutes of local wall time);
  *    - holidays: local dates that are closed all day;
  *    - make-up working days (调休): local dates that are working days with
@@ -38,7 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ref/org.h"
+#include "hours.h"
 #include "tz.h"
 
 typedef struct cal_s cal_t;
@@ -57,15 +57,15 @@ typedef struct {
     cal_day_kind_t kind;
     int weekday;                         /* of the date, 0 = Monday */
     int n;                               /* working intervals in effect */
-    org_interval_t iv[ORG_MAX_INTERVALS];
+    hours_interval_t iv[HOURS_MAX_INTERVALS];
 } cal_day_t;
 
 /*  A calendar in zone `tz_name` with weekly hours `week` (copied). Checks
  *  the name, loads the zone and checks the week (each interval within
  *  00:00–24:00, start before end, increasing, not overlapping, at most
- *  ORG_MAX_INTERVALS a day). Returns the calendar (caller destroys) or NULL
+ *  HOURS_MAX_INTERVALS a day). Returns the calendar (caller destroys) or NULL
  *  with a reason in err. */
-cal_t *cal_new (const char *tz_name, const org_week_t *week, char *err, size_t errsize);
+cal_t *cal_new (const char *tz_name, const hours_week_t *week, char *err, size_t errsize);
 /*  Frees the calendar and nulls *self_p; safe to call twice. */
 void cal_destroy (cal_t **self_p);
 
@@ -77,10 +77,10 @@ const tz_t *cal_tz (const cal_t *self);
  *  reason in err (err may be NULL). */
 int cal_add_holiday (cal_t *self, int year, int month, int day, char *err, size_t errsize);
 /*  Makes a local date a working day with explicit hours: 1 to
- *  ORG_MAX_INTERVALS intervals, checked like the week's (iv is copied).
+ *  HOURS_MAX_INTERVALS intervals, checked like the week's (iv is copied).
  *  Refused when the date is already a holiday or a make-up day. Returns 0
  *  or -1 with a reason. */
-int cal_add_workday (cal_t *self, int year, int month, int day, const org_interval_t *iv, int n,
+int cal_add_workday (cal_t *self, int year, int month, int day, const hours_interval_t *iv, int n,
                      char *err, size_t errsize);
 /*  Makes a local date a working day with the hours of `weekday` (0 = Monday
  *  … 6 = Sunday) of this calendar's week — a branch closed on that weekday

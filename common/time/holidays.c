@@ -234,13 +234,13 @@ static int s_hours (yt_doc_t *doc, yt_node_t *node, hol_date_t *date)
 {
     if (yt_expect (doc, node, YT_SEQ) != 0)
         return -1;
-    if (yt_size (node) < 1 || yt_size (node) > ORG_MAX_INTERVALS)
-        return yt_fail (doc, node, "expected 1 to %d intervals \"HH:MM-HH:MM\"", ORG_MAX_INTERVALS);
+    if (yt_size (node) < 1 || yt_size (node) > HOURS_MAX_INTERVALS)
+        return yt_fail (doc, node, "expected 1 to %d intervals \"HH:MM-HH:MM\"", HOURS_MAX_INTERVALS);
     for (size_t i = 0; i < yt_size (node); i++) {
         yt_node_t *item = yt_item (node, i);
         const char *text = yt_text (item);
-        org_interval_t iv;
-        if (org_interval_parse (text, &iv) != 0)
+        hours_interval_t iv;
+        if (hours_interval_parse (text, &iv) != 0)
             return yt_fail (doc, item, "expected \"HH:MM-HH:MM\" (00:00 to 24:00, end after start), found %s%s%s",
                             text ? "\"" : "", text ? text : "a list or mapping", text ? "\"" : "");
         if (date->n > 0 && iv.start_min < date->iv[date->n - 1].end_min)

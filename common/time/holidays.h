@@ -29,7 +29,7 @@
 #include <stddef.h>
 
 #include "calendar.h"
-#include "ref/org.h"
+#include "hours.h"
 
 typedef struct hol_s hol_t;
 
@@ -39,7 +39,7 @@ typedef struct {
     bool workday;           /* false: a holiday (closed all day) */
     int as_weekday;         /* workday: weekday whose hours apply (0 = Monday … 6 = Sunday), or -1 */
     int n;                  /* workday with explicit hours (as_weekday -1): the intervals */
-    org_interval_t iv[ORG_MAX_INTERVALS];
+    hours_interval_t iv[HOURS_MAX_INTERVALS];
     const char *name;       /* "春节" (borrowed from the set) */
     const char *file;       /* where it was defined (borrowed) */
     int line;

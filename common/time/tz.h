@@ -84,7 +84,7 @@ void tz_utc_to_local (const tz_t *self, int64_t utc_us, tz_civil_t *out);
  *  algorithms). Day 0 is 1970-01-01. */
 int64_t tz_days_from_civil (int year, int month, int day);
 void tz_civil_from_days (int64_t days, int *year, int *month, int *day);
-/*  Day of the week, 0 = Monday … 6 = Sunday (the order of org_week_t). */
+/*  Day of the week, 0 = Monday … 6 = Sunday (the order of hours_week_t). */
 int tz_weekday (int64_t days);
 /*  True for a real calendar date (2025-02-29 is not). */
 bool tz_date_valid (int year, int month, int day);

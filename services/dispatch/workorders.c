@@ -195,7 +195,7 @@ static int s_staff_load (db_t *db, const char *branch, int weekday, int minute, 
         const char *id = PQgetvalue (staff->res, r, 0);
         const cJSON *tree = staff->skill_trees[r];
         org_grade_t grade;
-        org_week_t shift;
+        hours_week_t shift;
         int capacity = atoi (PQgetvalue (staff->res, r, 4));
         if (org_grade_parse (PQgetvalue (staff->res, r, 2), &grade) != 0) {
             s_skip (id, branch, "grade is not trainee, junior, intermediate or senior");
@@ -209,7 +209,7 @@ static int s_staff_load (db_t *db, const char *branch, int weekday, int minute, 
             s_skip (id, branch, "capacity is not a positive number");
             continue;
         }
-        if (org_week_from_json (PQgetvalue (staff->res, r, 5), &shift) != 0) {
+        if (hours_week_from_json (PQgetvalue (staff->res, r, 5), &shift) != 0) {
             s_skip (id, branch, "shift is not valid weekly hours");
             continue;
         }
@@ -226,7 +226,7 @@ static int s_staff_load (db_t *db, const char *branch, int weekday, int minute, 
         t->n_skills = (int) (staff->skill_ptrs + used - t->skills);
         t->capacity = capacity;
         t->load = atoi (PQgetvalue (staff->res, r, 6));
-        t->on_shift = org_week_contains (&shift, weekday, minute);
+        t->on_shift = hours_week_contains (&shift, weekday, minute);
     }
     return 0;
 nomem:

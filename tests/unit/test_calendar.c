@@ -22,22 +22,22 @@
 
 /*  Weekly hours: `days` is seven '1'/'0' from Monday; the same one or two
  *  intervals on each open day. */
-static org_week_t s_week (const char *days, const char *iv1, const char *iv2)
+static hours_week_t s_week (const char *days, const char *iv1, const char *iv2)
 {
-    org_week_t week;
+    hours_week_t week;
     memset (&week, 0, sizeof week);
     for (int d = 0; d < 7; d++) {
         if (days[d] != '1')
             continue;
-        if (iv1 && org_interval_parse (iv1, &week.iv[d][week.n[d]]) == 0)
+        if (iv1 && hours_interval_parse (iv1, &week.iv[d][week.n[d]]) == 0)
             week.n[d]++;
-        if (iv2 && org_interval_parse (iv2, &week.iv[d][week.n[d]]) == 0)
+        if (iv2 && hours_interval_parse (iv2, &week.iv[d][week.n[d]]) == 0)
             week.n[d]++;
     }
     return week;
 }
 
-static cal_t *s_cal (const char *tz, const org_week_t *week)
+static cal_t *s_cal (const char *tz, const hours_week_t *week)
 {
     char err[256] = "";
     cal_t *cal = cal_new (tz, week, err, sizeof err);
@@ -110,7 +110,7 @@ static int s_add_cn (cal_t *cal)
 
 UNIT_TEST (calendar_within_a_day)
 {
-    org_week_t week = s_week ("1111100", "08:00-18:00", NULL);
+    hours_week_t week = s_week ("1111100", "08:00-18:00", NULL);
     cal_t *cal = s_cal ("Asia/Shanghai", &week);
     UNIT_ASSERT (cal);
     /* Tuesday 4 March 2025. */
@@ -148,7 +148,7 @@ UNIT_TEST (calendar_within_a_day)
 
 UNIT_TEST (calendar_lunch_break_and_weekend)
 {
-    org_week_t week = s_week ("1111100", "08:30-12:00", "13:00-17:30");
+    hours_week_t week = s_week ("1111100", "08:30-12:00", "13:00-17:30");
     cal_t *cal = s_cal ("Asia/Shanghai", &week);
     UNIT_ASSERT (cal);
     /* Tue 4 Mar 2025 11:00 + 2 h: 11:00-12:00 is 1 h, lunch, 13:00 + 1 h = 14:00. */
@@ -172,7 +172,7 @@ UNIT_TEST (calendar_lunch_break_and_weekend)
 UNIT_TEST (calendar_across_midnight)
 {
     /* A night desk, 22:00-24:00 and 00:00-06:00 every day: one stretch across midnight. */
-    org_week_t night = s_week ("1111111", "00:00-06:00", "22:00-24:00");
+    hours_week_t night = s_week ("1111111", "00:00-06:00", "22:00-24:00");
     cal_t *cal = s_cal ("Asia/Shanghai", &night);
     UNIT_ASSERT (cal);
     UNIT_ASSERT_INT_EQ (s_due (cal, s_at (cal, 2025, 3, 4, 23, 0), 2 * 3600), s_at (cal, 2025, 3, 5, 1, 0));
@@ -183,7 +183,7 @@ UNIT_TEST (calendar_across_midnight)
     UNIT_ASSERT (cal_is_open (cal, s_at (cal, 2026, 1, 1, 0, 0)));
     cal_destroy (&cal);
     /* Evenings on weekdays only: Fri 7 Mar 23:00 + 2 h = 1 h Friday + Mon 10 Mar 20:00 + 1 h. */
-    org_week_t evenings = s_week ("1111100", "20:00-24:00", NULL);
+    hours_week_t evenings = s_week ("1111100", "20:00-24:00", NULL);
     cal = s_cal ("Asia/Shanghai", &evenings);
     UNIT_ASSERT (cal);
     UNIT_ASSERT_INT_EQ (s_due (cal, s_at (cal, 2025, 3, 7, 23, 0), 2 * 3600), s_at (cal, 2025, 3, 10, 21, 0));
@@ -192,7 +192,7 @@ UNIT_TEST (calendar_across_midnight)
 
 UNIT_TEST (calendar_spring_festival_2025)
 {
-    org_week_t week = s_week ("1111100", "08:00-18:00", NULL);
+    hours_week_t week = s_week ("1111100", "08:00-18:00", NULL);
     cal_t *cal = s_cal ("Asia/Shanghai", &week);
     UNIT_ASSERT (cal);
     UNIT_ASSERT (s_add_cn (cal) == 0);
@@ -224,7 +224,7 @@ UNIT_TEST (calendar_spring_festival_2025)
     UNIT_ASSERT (!cal_is_open (cal, s_at (cal, 2025, 2, 9, 10, 0)));  /* an ordinary Sunday */
     cal_destroy (&cal);
     /* A seven-day hotline (08:00-18:00 every day) is closed on the holidays too: the same 5 Feb 10:00. */
-    org_week_t hotline = s_week ("1111111", "08:00-18:00", NULL);
+    hours_week_t hotline = s_week ("1111111", "08:00-18:00", NULL);
     cal = s_cal ("Asia/Shanghai", &hotline);
     UNIT_ASSERT (cal && s_add_cn (cal) == 0);
     UNIT_ASSERT_INT_EQ (s_due (cal, s_at (cal, 2025, 1, 27, 16, 0), 4 * 3600), s_at (cal, 2025, 2, 5, 10, 0));
@@ -233,7 +233,7 @@ UNIT_TEST (calendar_spring_festival_2025)
 
 UNIT_TEST (calendar_national_day_2025)
 {
-    org_week_t week = s_week ("1111100", "08:00-18:00", NULL);
+    hours_week_t week = s_week ("1111100", "08:00-18:00", NULL);
     cal_t *cal = s_cal ("Asia/Shanghai", &week);
     UNIT_ASSERT (cal && s_add_cn (cal) == 0);
     /* Fri 26 Sep 16:00 + 14 h: 2 h Friday; Sat 27 closed; Sun 28 Sep is a make-up day (10 h);
@@ -251,7 +251,7 @@ UNIT_TEST (calendar_national_day_2025)
 
 UNIT_TEST (calendar_new_year_2025_2026)
 {
-    org_week_t week = s_week ("1111100", "08:00-18:00", NULL);
+    hours_week_t week = s_week ("1111100", "08:00-18:00", NULL);
     cal_t *cal = s_cal ("Asia/Shanghai", &week);
     UNIT_ASSERT (cal && s_add_cn (cal) == 0);
     /* Three working days (30 h) from Wed 31 Dec 2025 09:00: 9 h on the 31st; 1-3 Jan 2026 are
@@ -263,8 +263,8 @@ UNIT_TEST (calendar_new_year_2025_2026)
      * 9 h + 3 h + 10 h = 22 h by Monday evening, Tue 6 Jan 08:00 + 8 h = 16:00. */
     cal = s_cal ("Asia/Shanghai", &week);
     UNIT_ASSERT (cal);
-    org_interval_t morning;
-    UNIT_ASSERT (org_interval_parse ("09:00-12:00", &morning) == 0);
+    hours_interval_t morning;
+    UNIT_ASSERT (hours_interval_parse ("09:00-12:00", &morning) == 0);
     for (int d = 1; d <= 3; d++)
         UNIT_ASSERT (cal_add_holiday (cal, 2026, 1, d, NULL, 0) == 0);
     UNIT_ASSERT (cal_add_workday (cal, 2026, 1, 4, &morning, 1, NULL, 0) == 0);
@@ -275,7 +275,7 @@ UNIT_TEST (calendar_new_year_2025_2026)
 UNIT_TEST (calendar_dst_new_york)
 {
     /* Every day 01:00-05:00 (spans 02:00, where the clocks change) and 08:00-18:00. */
-    org_week_t week = s_week ("1111111", "01:00-05:00", "08:00-18:00");
+    hours_week_t week = s_week ("1111111", "01:00-05:00", "08:00-18:00");
     cal_t *cal = s_cal ("America/New_York", &week);
     UNIT_ASSERT (cal);
     /* Sun 9 Mar 2025: 01:00 EST (06:00Z) to 05:00 EDT (09:00Z) is 3 h, not 4. */
@@ -309,14 +309,14 @@ UNIT_TEST (calendar_dst_new_york)
         for (int64_t t = ranges[r][0]; t < ranges[r][1]; t += 60 * US) {
             int64_t wall = tz_utc_to_wall (cal_tz (cal), t);
             int64_t day = wall >= 0 ? wall / 86400 : (wall - 86399) / 86400;
-            bool expect = org_week_contains (&week, tz_weekday (day), (int) ((wall - day * 86400) / 60));
+            bool expect = hours_week_contains (&week, tz_weekday (day), (int) ((wall - day * 86400) / 60));
             if (cal_is_open (cal, t) != expect)
                 UNIT_ASSERT_INT_EQ (cal_is_open (cal, t), expect);
         }
     cal_destroy (&cal);
     /* Boundaries inside the gap or the overlap: 02:30-04:00 on 9 Mar starts at 03:00 EDT (1 h);
      * 00:00-01:30 on 2 Nov ends at the first 01:30 (EDT), 1.5 h. */
-    org_week_t odd = s_week ("1111111", "00:00-01:30", "02:30-04:00");
+    hours_week_t odd = s_week ("1111111", "00:00-01:30", "02:30-04:00");
     cal = s_cal ("America/New_York", &odd);
     UNIT_ASSERT (cal);
     UNIT_ASSERT_INT_EQ (s_between (cal, s_at (cal, 2025, 3, 9, 0, 0), s_at (cal, 2025, 3, 10, 0, 0)), 2 * HOUR + 30 * 60 * US);
@@ -328,7 +328,7 @@ UNIT_TEST (calendar_dst_new_york)
 UNIT_TEST (calendar_without_working_time)
 {
     char err[256] = "";
-    org_week_t closed;
+    hours_week_t closed;
     memset (&closed, 0, sizeof closed);
     cal_t *cal = s_cal ("Asia/Shanghai", &closed);
     UNIT_ASSERT (cal);
@@ -342,7 +342,7 @@ UNIT_TEST (calendar_without_working_time)
     cal_destroy (&cal);
     /* Open on Mondays only, every Monday of 2025 a holiday: the first working time is Mon 5 Jan
      * 2026, 369 days on — found. With 2026's Mondays closed as well there is none within 400 days. */
-    org_week_t mondays = s_week ("1000000", "08:00-18:00", NULL);
+    hours_week_t mondays = s_week ("1000000", "08:00-18:00", NULL);
     cal = s_cal ("Asia/Shanghai", &mondays);
     UNIT_ASSERT (cal);
     for (int64_t day = tz_days_from_civil (2025, 1, 6); day < tz_days_from_civil (2026, 1, 1); day += 7) {
@@ -365,19 +365,19 @@ UNIT_TEST (calendar_without_working_time)
 UNIT_TEST (calendar_bad_input)
 {
     char err[256] = "";
-    org_week_t week = s_week ("1111100", "08:00-18:00", NULL);
+    hours_week_t week = s_week ("1111100", "08:00-18:00", NULL);
     UNIT_ASSERT (cal_new ("Mars/Olympus", &week, err, sizeof err) == NULL);
     UNIT_ASSERT_CONTAINS (err, "unknown time zone");
     UNIT_ASSERT (cal_new ("../etc/passwd", &week, err, sizeof err) == NULL);
-    org_week_t bad = s_week ("1000000", "08:00-12:00", "11:00-13:00"); /* overlapping */
+    hours_week_t bad = s_week ("1000000", "08:00-12:00", "11:00-13:00"); /* overlapping */
     UNIT_ASSERT (cal_new ("Asia/Shanghai", &bad, err, sizeof err) == NULL);
     UNIT_ASSERT_CONTAINS (err, "mon: interval 2 overlaps");
     bad = week;
-    bad.iv[2][0] = (org_interval_t) { 18 * 60, 8 * 60 }; /* inverted */
+    bad.iv[2][0] = (hours_interval_t) { 18 * 60, 8 * 60 }; /* inverted */
     UNIT_ASSERT (cal_new ("Asia/Shanghai", &bad, err, sizeof err) == NULL);
     UNIT_ASSERT_CONTAINS (err, "wed: interval 1");
     bad = week;
-    bad.n[4] = ORG_MAX_INTERVALS + 1;
+    bad.n[4] = HOURS_MAX_INTERVALS + 1;
     UNIT_ASSERT (cal_new ("Asia/Shanghai", &bad, err, sizeof err) == NULL);
     UNIT_ASSERT (cal_new ("Asia/Shanghai", NULL, err, sizeof err) == NULL);
 
@@ -394,7 +394,7 @@ UNIT_TEST (calendar_bad_input)
     UNIT_ASSERT (cal_add_holiday (cal, 2025, 1, 26, err, sizeof err) == -1);
     UNIT_ASSERT_CONTAINS (err, "already a make-up working day");
     UNIT_ASSERT (cal_add_workday_as (cal, 2025, 2, 8, 7, err, sizeof err) == -1);
-    org_interval_t ivs[2] = { { 600, 700 }, { 650, 800 } };
+    hours_interval_t ivs[2] = { { 600, 700 }, { 650, 800 } };
     UNIT_ASSERT (cal_add_workday (cal, 2025, 2, 8, ivs, 2, err, sizeof err) == -1);
     UNIT_ASSERT_CONTAINS (err, "overlaps");
     UNIT_ASSERT (cal_add_workday (cal, 2025, 2, 8, ivs, 0, err, sizeof err) == -1);
@@ -459,17 +459,17 @@ static void s_inverse (cal_t *cal, int rounds)
 UNIT_TEST (calendar_inverse_property)
 {
     s_rng = 0x9E3779B97F4A7C15u;
-    org_week_t lunch = s_week ("1111100", "08:30-12:00", "13:00-17:30");
+    hours_week_t lunch = s_week ("1111100", "08:30-12:00", "13:00-17:30");
     cal_t *cal = s_cal ("Asia/Shanghai", &lunch);
     UNIT_ASSERT (cal && s_add_cn (cal) == 0);
     s_inverse (cal, 1500);
     cal_destroy (&cal);
-    org_week_t dst = s_week ("1111111", "01:00-05:00", "08:00-18:00");
+    hours_week_t dst = s_week ("1111111", "01:00-05:00", "08:00-18:00");
     cal = s_cal ("America/New_York", &dst);
     UNIT_ASSERT (cal);
     s_inverse (cal, 1500);
     cal_destroy (&cal);
-    org_week_t round = s_week ("1111110", "00:00-24:00", NULL); /* around the clock except Sunday */
+    hours_week_t round = s_week ("1111110", "00:00-24:00", NULL); /* around the clock except Sunday */
     cal = s_cal ("Europe/Berlin", &round);
     UNIT_ASSERT (cal);
     s_inverse (cal, 1500);
@@ -481,7 +481,7 @@ UNIT_TEST (calendar_inverse_property)
 UNIT_TEST (calendar_business_time_matches_minute_count)
 {
     s_rng = 12345;
-    org_week_t lunch = s_week ("1111100", "08:30-12:00", "13:00-17:30");
+    hours_week_t lunch = s_week ("1111100", "08:30-12:00", "13:00-17:30");
     cal_t *cal = s_cal ("Asia/Shanghai", &lunch);
     UNIT_ASSERT (cal && s_add_cn (cal) == 0);
     int64_t lo = s_at (cal, 2025, 1, 1, 0, 0);
@@ -512,7 +512,7 @@ static int64_t s_wdays (const cal_t *cal, int64_t start, int n)
 
 UNIT_TEST (calendar_working_days_plain_weeks)
 {
-    org_week_t week = s_week ("1111100", "08:00-18:00", NULL);
+    hours_week_t week = s_week ("1111100", "08:00-18:00", NULL);
     cal_t *cal = s_cal ("Asia/Shanghai", &week);
     UNIT_ASSERT (cal);
     /* Mon 3 Mar 2025 10:00 + 3 working days: the start day never counts; Tue, Wed, Thu;
@@ -531,14 +531,14 @@ UNIT_TEST (calendar_working_days_plain_weeks)
     cal_destroy (&cal);
 
     /* With a lunch break the day ends with its last interval: 17:30. */
-    org_week_t lunch = s_week ("1111100", "08:30-12:00", "13:00-17:30");
+    hours_week_t lunch = s_week ("1111100", "08:30-12:00", "13:00-17:30");
     cal = s_cal ("Asia/Shanghai", &lunch);
     UNIT_ASSERT (cal);
     UNIT_ASSERT_INT_EQ (s_wdays (cal, s_at (cal, 2025, 3, 3, 10, 0), 3), s_at (cal, 2025, 3, 6, 17, 30));
     cal_destroy (&cal);
 
     /* Open round the clock: a day ends at 24:00, the next midnight. Mon 3 Mar + 1 = Wed 5 Mar 00:00. */
-    org_week_t always = s_week ("1111111", "00:00-24:00", NULL);
+    hours_week_t always = s_week ("1111111", "00:00-24:00", NULL);
     cal = s_cal ("Asia/Shanghai", &always);
     UNIT_ASSERT (cal);
     UNIT_ASSERT_INT_EQ (s_wdays (cal, s_at (cal, 2025, 3, 3, 10, 0), 1), s_at (cal, 2025, 3, 5, 0, 0));
@@ -556,7 +556,7 @@ UNIT_TEST (calendar_working_days_plain_weeks)
 
 UNIT_TEST (calendar_working_days_spring_festival_2025)
 {
-    org_week_t week = s_week ("1111100", "08:00-18:00", NULL);
+    hours_week_t week = s_week ("1111100", "08:00-18:00", NULL);
     cal_t *cal = s_cal ("Asia/Shanghai", &week);
     UNIT_ASSERT (cal && s_add_cn (cal) == 0);
     int64_t mon27 = s_at (cal, 2025, 1, 27, 16, 0);
@@ -577,7 +577,7 @@ UNIT_TEST (calendar_working_days_spring_festival_2025)
     cal_destroy (&cal);
     /* A seven-day hotline: the holidays close it too; 27 Jan + 1 = Wed 5 Feb, + 4 = Sat 8 Feb,
      * + 5 = Sun 9 Feb (an ordinary Sunday, open at this branch). */
-    org_week_t hotline = s_week ("1111111", "08:00-18:00", NULL);
+    hours_week_t hotline = s_week ("1111111", "08:00-18:00", NULL);
     cal = s_cal ("Asia/Shanghai", &hotline);
     UNIT_ASSERT (cal && s_add_cn (cal) == 0);
     UNIT_ASSERT_INT_EQ (s_wdays (cal, mon27, 1), s_at (cal, 2025, 2, 5, 18, 0));
@@ -588,7 +588,7 @@ UNIT_TEST (calendar_working_days_spring_festival_2025)
 
 UNIT_TEST (calendar_working_days_national_day_and_year_end)
 {
-    org_week_t week = s_week ("1111100", "08:00-18:00", NULL);
+    hours_week_t week = s_week ("1111100", "08:00-18:00", NULL);
     cal_t *cal = s_cal ("Asia/Shanghai", &week);
     UNIT_ASSERT (cal && s_add_cn (cal) == 0);
     /* Fri 26 Sep 2025 + 1: Sun 28 Sep is a make-up day. + 3: 28, 29, 30 Sep. + 4: 1-8 Oct are
@@ -607,7 +607,7 @@ UNIT_TEST (calendar_working_days_national_day_and_year_end)
     /* A make-up day with explicit hours ends when those hours end: 4 Jan 2026 09:00-12:00. */
     cal = s_cal ("Asia/Shanghai", &week);
     UNIT_ASSERT (cal);
-    org_interval_t morning = { 9 * 60, 12 * 60 };
+    hours_interval_t morning = { 9 * 60, 12 * 60 };
     UNIT_ASSERT (cal_add_holiday (cal, 2026, 1, 1, NULL, 0) == 0 && cal_add_holiday (cal, 2026, 1, 2, NULL, 0) == 0);
     UNIT_ASSERT (cal_add_workday (cal, 2026, 1, 4, &morning, 1, NULL, 0) == 0);
     UNIT_ASSERT_INT_EQ (s_wdays (cal, s_at (cal, 2025, 12, 31, 9, 0), 1), s_at (cal, 2026, 1, 4, 12, 0));
@@ -616,7 +616,7 @@ UNIT_TEST (calendar_working_days_national_day_and_year_end)
 
 UNIT_TEST (calendar_working_days_bad_input)
 {
-    org_week_t week = s_week ("1111100", "08:00-18:00", NULL);
+    hours_week_t week = s_week ("1111100", "08:00-18:00", NULL);
     cal_t *cal = s_cal ("Asia/Shanghai", &week);
     UNIT_ASSERT (cal);
     int64_t due = 42, start = s_at (cal, 2025, 3, 3, 10, 0);
@@ -635,7 +635,7 @@ UNIT_TEST (calendar_working_days_bad_input)
     UNIT_ASSERT_INT_EQ (due, s_at (cal, 2999, 12, 31, 18, 0)); /* failures leave *due_us alone */
     cal_destroy (&cal);
     /* A calendar with no working day never finds the n-th one. */
-    org_week_t closed = s_week ("0000000", NULL, NULL);
+    hours_week_t closed = s_week ("0000000", NULL, NULL);
     cal = s_cal ("Asia/Shanghai", &closed);
     UNIT_ASSERT (cal);
     UNIT_ASSERT_INT_EQ (cal_add_working_days (cal, start, 1, &due, err, sizeof err), -1);

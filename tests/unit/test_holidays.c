@@ -22,13 +22,13 @@ static hol_t *s_cn (void)
     return hol;
 }
 
-static org_week_t s_office_week (void)
+static hours_week_t s_office_week (void)
 {
-    org_week_t week;
+    hours_week_t week;
     memset (&week, 0, sizeof week);
     for (int d = 0; d < 5; d++) {
         week.n[d] = 1;
-        week.iv[d][0] = (org_interval_t) { 8 * 60, 18 * 60 };
+        week.iv[d][0] = (hours_interval_t) { 8 * 60, 18 * 60 };
     }
     return week;
 }
@@ -76,7 +76,7 @@ UNIT_TEST (holidays_cn_files_match_the_notices)
         }
     }
     /* Day by day through both years, against the notices. */
-    org_week_t week = s_office_week ();
+    hours_week_t week = s_office_week ();
     char err[256] = "";
     cal_t *cal = cal_new ("Asia/Shanghai", &week, err, sizeof err);
     UNIT_ASSERT (cal);
@@ -109,10 +109,10 @@ UNIT_TEST (holidays_apply_with_branch_hours)
     hol_t *hol = s_cn ();
     UNIT_ASSERT (hol);
     /* A branch open 09:00-12:00 and 13:00-17:00 on Mondays, 08:00-18:00 Tuesday to Friday. */
-    org_week_t week = s_office_week ();
+    hours_week_t week = s_office_week ();
     week.n[0] = 2;
-    week.iv[0][0] = (org_interval_t) { 9 * 60, 12 * 60 };
-    week.iv[0][1] = (org_interval_t) { 13 * 60, 17 * 60 };
+    week.iv[0][0] = (hours_interval_t) { 9 * 60, 12 * 60 };
+    week.iv[0][1] = (hours_interval_t) { 13 * 60, 17 * 60 };
     char err[256] = "";
     cal_t *cal = cal_new ("Asia/Shanghai", &week, err, sizeof err);
     UNIT_ASSERT (cal && hol_apply (hol, cal, err, sizeof err) == 0);
@@ -160,7 +160,7 @@ UNIT_TEST (holidays_explicit_hours)
     UNIT_ASSERT_INT_EQ (h->line, 5);
     UNIT_ASSERT_STR_EQ (h->file, "shop.yaml");
     UNIT_ASSERT (hol_date (hol, 1)->as_weekday == 0); /* `as` defaults to mon */
-    org_week_t week = s_office_week ();
+    hours_week_t week = s_office_week ();
     cal_t *cal = cal_new ("Asia/Shanghai", &week, err, sizeof err);
     UNIT_ASSERT (cal && hol_apply (hol, cal, err, sizeof err) == 0);
     int64_t from, to, business;

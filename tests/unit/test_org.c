@@ -43,8 +43,8 @@ UNIT_TEST (org_demo_file_loads)
     UNIT_ASSERT_INT_EQ (org->branches[sh01].hours.n[6], 1);  /* open on Sunday */
     UNIT_ASSERT_INT_EQ (org->branches[sh02].hours.n[0], 2);  /* lunch break */
     UNIT_ASSERT_INT_EQ (org->branches[sh02].hours.n[6], 0);  /* closed on Sunday */
-    UNIT_ASSERT (org_week_contains (&org->branches[sh02].hours, 0, 8 * 60 + 30));
-    UNIT_ASSERT (!org_week_contains (&org->branches[sh02].hours, 0, 12 * 60 + 30));
+    UNIT_ASSERT (hours_week_contains (&org->branches[sh02].hours, 0, 8 * 60 + 30));
+    UNIT_ASSERT (!hours_week_contains (&org->branches[sh02].hours, 0, 12 * 60 + 30));
     UNIT_ASSERT (org->n_technicians >= 10);
     bool grades[4] = { false }, night_senior = false, some_premium = false;
     for (int i = 0; i < org->n_technicians; i++) {
@@ -52,7 +52,7 @@ UNIT_TEST (org_demo_file_loads)
         grades[t->grade] = true;
         UNIT_ASSERT (t->capacity >= 1 && t->capacity <= 100);
         UNIT_ASSERT (t->n_skills >= 1);
-        if (t->grade == GRADE_SENIOR && t->active && org_week_contains (&t->shift, 6, 3 * 60))
+        if (t->grade == GRADE_SENIOR && t->active && hours_week_contains (&t->shift, 6, 3 * 60))
             night_senior = true;
     }
     UNIT_ASSERT (grades[0] && grades[1] && grades[2] && grades[3]);
@@ -278,20 +278,20 @@ UNIT_TEST (org_refuses_branch_outside_customer_region)
 
 UNIT_TEST (org_interval_parse_bounds)
 {
-    org_interval_t iv;
-    UNIT_ASSERT_INT_EQ (org_interval_parse ("00:00-24:00", &iv), 0);
+    hours_interval_t iv;
+    UNIT_ASSERT_INT_EQ (hours_interval_parse ("00:00-24:00", &iv), 0);
     UNIT_ASSERT_INT_EQ (iv.start_min, 0);
     UNIT_ASSERT_INT_EQ (iv.end_min, 1440);
-    UNIT_ASSERT_INT_EQ (org_interval_parse ("08:30-12:00", &iv), 0);
+    UNIT_ASSERT_INT_EQ (hours_interval_parse ("08:30-12:00", &iv), 0);
     UNIT_ASSERT_INT_EQ (iv.start_min, 510);
-    UNIT_ASSERT_INT_EQ (org_interval_parse ("24:00-24:00", &iv), -1);
-    UNIT_ASSERT_INT_EQ (org_interval_parse ("12:00-08:00", &iv), -1);
-    UNIT_ASSERT_INT_EQ (org_interval_parse ("12:00-12:00", &iv), -1);
-    UNIT_ASSERT_INT_EQ (org_interval_parse ("12:00-12:00 ", &iv), -1);
-    UNIT_ASSERT_INT_EQ (org_interval_parse ("1200-1300", &iv), -1);
-    UNIT_ASSERT_INT_EQ (org_interval_parse ("12:00~13:00", &iv), -1);
-    UNIT_ASSERT_INT_EQ (org_interval_parse ("", &iv), -1);
-    UNIT_ASSERT_INT_EQ (org_interval_parse (NULL, &iv), -1);
+    UNIT_ASSERT_INT_EQ (hours_interval_parse ("24:00-24:00", &iv), -1);
+    UNIT_ASSERT_INT_EQ (hours_interval_parse ("12:00-08:00", &iv), -1);
+    UNIT_ASSERT_INT_EQ (hours_interval_parse ("12:00-12:00", &iv), -1);
+    UNIT_ASSERT_INT_EQ (hours_interval_parse ("12:00-12:00 ", &iv), -1);
+    UNIT_ASSERT_INT_EQ (hours_interval_parse ("1200-1300", &iv), -1);
+    UNIT_ASSERT_INT_EQ (hours_interval_parse ("12:00~13:00", &iv), -1);
+    UNIT_ASSERT_INT_EQ (hours_interval_parse ("", &iv), -1);
+    UNIT_ASSERT_INT_EQ (hours_interval_parse (NULL, &iv), -1);
     org_grade_t grade;
     UNIT_ASSERT_INT_EQ (org_grade_parse ("junior", &grade), 0);
     UNIT_ASSERT_INT_EQ (grade, GRADE_JUNIOR);
@@ -301,34 +301,34 @@ UNIT_TEST (org_interval_parse_bounds)
 
 UNIT_TEST (org_week_json_round_trip)
 {
-    org_week_t week;
+    hours_week_t week;
     memset (&week, 0, sizeof week);
     week.n[0] = 2;
-    week.iv[0][0] = (org_interval_t) { 510, 720 };
-    week.iv[0][1] = (org_interval_t) { 780, 1050 };
+    week.iv[0][0] = (hours_interval_t) { 510, 720 };
+    week.iv[0][1] = (hours_interval_t) { 780, 1050 };
     week.n[6] = 1;
-    week.iv[6][0] = (org_interval_t) { 0, 1440 };
-    char *json = org_week_to_json (&week);
+    week.iv[6][0] = (hours_interval_t) { 0, 1440 };
+    char *json = hours_week_to_json (&week);
     UNIT_ASSERT_STR_EQ (json, "{\"mon\":[\"08:30-12:00\",\"13:00-17:30\"],\"sun\":[\"00:00-24:00\"]}");
-    org_week_t back;
-    UNIT_ASSERT_INT_EQ (org_week_from_json (json, &back), 0);
+    hours_week_t back;
+    UNIT_ASSERT_INT_EQ (hours_week_from_json (json, &back), 0);
     free (json);
     UNIT_ASSERT_INT_EQ (back.n[0], 2);
     UNIT_ASSERT_INT_EQ (back.n[1], 0);
     UNIT_ASSERT_INT_EQ (back.iv[0][1].end_min, 1050);
-    UNIT_ASSERT (org_week_contains (&back, 6, 1439));
-    UNIT_ASSERT (org_week_contains (&back, 0, 510));
-    UNIT_ASSERT (!org_week_contains (&back, 0, 720));  /* end is exclusive */
-    UNIT_ASSERT (!org_week_contains (&back, 0, 509));
-    UNIT_ASSERT (!org_week_contains (&back, 1, 600));
-    UNIT_ASSERT (!org_week_contains (&back, 7, 600));
-    UNIT_ASSERT (!org_week_contains (&back, -1, 600));
-    UNIT_ASSERT (!org_week_contains (&back, 6, 1440));
-    UNIT_ASSERT (!org_week_contains (NULL, 0, 600));
+    UNIT_ASSERT (hours_week_contains (&back, 6, 1439));
+    UNIT_ASSERT (hours_week_contains (&back, 0, 510));
+    UNIT_ASSERT (!hours_week_contains (&back, 0, 720));  /* end is exclusive */
+    UNIT_ASSERT (!hours_week_contains (&back, 0, 509));
+    UNIT_ASSERT (!hours_week_contains (&back, 1, 600));
+    UNIT_ASSERT (!hours_week_contains (&back, 7, 600));
+    UNIT_ASSERT (!hours_week_contains (&back, -1, 600));
+    UNIT_ASSERT (!hours_week_contains (&back, 6, 1440));
+    UNIT_ASSERT (!hours_week_contains (NULL, 0, 600));
 
-    UNIT_ASSERT_INT_EQ (org_week_from_json ("{}", &back), 0);
+    UNIT_ASSERT_INT_EQ (hours_week_from_json ("{}", &back), 0);
     UNIT_ASSERT_INT_EQ (back.n[0], 0);
-    UNIT_ASSERT_INT_EQ (org_week_from_json ("{\"mon\":[],\"tue\":[\"09:00-10:00\"]}", &back), 0);
+    UNIT_ASSERT_INT_EQ (hours_week_from_json ("{\"mon\":[],\"tue\":[\"09:00-10:00\"]}", &back), 0);
     UNIT_ASSERT_INT_EQ (back.n[1], 1);
     const char *bad[] = {
         "", "[]", "{\"mon\":\"08:00-18:00\"}", "{\"monday\":[]}", "{\"mon\":[],\"mon\":[]}",
@@ -336,10 +336,10 @@ UNIT_TEST (org_week_json_round_trip)
         "{\"mon\":[]} x", "{\"mon\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\",\"7\",\"8\",\"9\"]}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
-        UNIT_ASSERT_INT_EQ (org_week_from_json (bad[i], &back), -1);
-    UNIT_ASSERT_INT_EQ (org_week_from_json (NULL, &back), -1);
-    week.n[2] = ORG_MAX_INTERVALS + 1;
-    UNIT_ASSERT (org_week_to_json (&week) == NULL);
+        UNIT_ASSERT_INT_EQ (hours_week_from_json (bad[i], &back), -1);
+    UNIT_ASSERT_INT_EQ (hours_week_from_json (NULL, &back), -1);
+    week.n[2] = HOURS_MAX_INTERVALS + 1;
+    UNIT_ASSERT (hours_week_to_json (&week) == NULL);
 }
 
 /* ---------------------------------------------------------------- holiday calendars */

@@ -75,7 +75,7 @@ static int s_load_reference (db_t *db, load_ctx_t *ctx)
     for (int i = 0; i < o->n_branches; i++) {
         const org_branch_t *b = &o->branches[i];
         snprintf (what, sizeof what, "branch %s", b->id);
-        char *hours = org_week_to_json (&b->hours);
+        char *hours = hours_week_to_json (&b->hours);
         if (!hours) {
             snprintf (ctx->err, ctx->errsize, "%s: cannot encode hours", what);
             return -1;
@@ -213,7 +213,7 @@ static int s_load_technicians (db_t *db, load_ctx_t *ctx)
         snprintf (what, sizeof what, "technician %s", t->id);
         snprintf (cap, sizeof cap, "%d", t->capacity);
         char *skills = s_load_json_array (t->skills, t->n_skills);
-        char *shift = org_week_to_json (&t->shift);
+        char *shift = hours_week_to_json (&t->shift);
         int r = -1;
         if (skills && shift) {
             const char *p[] = { t->id, t->name, t->branch, org_grade_names[t->grade], skills, cap, shift,
