@@ -107,7 +107,7 @@ static void s_undeliverable (bus_t *self, const char *id, const char *reason)
 static int s_ack_arrays (bus_t *self, char **ids, char **dests, char **dead)
 {
     size_t n = (size_t) self->n_acks;
-    *ids = malloc (n * UUID_STR_LEN + 3);
+    *ids = malloc (n * KUUID_STR_LEN + 3);
     *dests = malloc (n * (sizeof self->dests[0].service + 1) + 3);
     *dead = malloc (n * 2 + 3);
     if (!*ids || !*dests || !*dead)
@@ -118,8 +118,8 @@ static int s_ack_arrays (bus_t *self, char **ids, char **dests, char **dead)
         const bus_ack_t *a = &self->acks[i];
         if (i > 0)
             (*ids)[li++] = (*dests)[ld++] = (*dead)[lx++] = ',';
-        memcpy (*ids + li, a->id, UUID_STR_LEN - 1);
-        li += UUID_STR_LEN - 1;
+        memcpy (*ids + li, a->id, KUUID_STR_LEN - 1);
+        li += KUUID_STR_LEN - 1;
         /* service names come from the fixed list: plain identifiers */
         size_t sl = strlen (self->dests[a->dest].service);
         memcpy (*dests + ld, self->dests[a->dest].service, sl);
@@ -313,7 +313,7 @@ int bus_relay_expire (bus_t *self)
 /*  Parses one acknowledgement strictly: exactly {"ack": uuid, "status":
  *  "ok"|"dead"|"duplicate"}. Returns 0 with id and *dead set, or -1 with a
  *  reason. */
-static int s_parse_ack (const char *data, size_t len, char id[UUID_STR_LEN], bool *dead, char *err,
+static int s_parse_ack (const char *data, size_t len, char id[KUUID_STR_LEN], bool *dead, char *err,
              size_t errsize)
 {
     cJSON *doc = json_parse_strict (data, len, err, errsize);
@@ -331,7 +331,7 @@ static int s_parse_ack (const char *data, size_t len, char id[UUID_STR_LEN], boo
         }
     const cJSON *ack = cJSON_GetObjectItemCaseSensitive (doc, "ack");
     const cJSON *status = cJSON_GetObjectItemCaseSensitive (doc, "status");
-    if (!cJSON_IsString (ack) || !uuid_valid (ack->valuestring)) {
+    if (!cJSON_IsString (ack) || !kuuid_valid (ack->valuestring)) {
         snprintf (err, errsize, "ack: expected a message id (UUID)");
         goto cleanup;
     }
@@ -341,7 +341,7 @@ static int s_parse_ack (const char *data, size_t len, char id[UUID_STR_LEN], boo
         snprintf (err, errsize, "status: expected one of ok, dead, duplicate");
         goto cleanup;
     }
-    snprintf (id, UUID_STR_LEN, "%s", ack->valuestring);
+    snprintf (id, KUUID_STR_LEN, "%s", ack->valuestring);
     *dead = strcmp (status->valuestring, "dead") == 0;
     rc = 0;
 cleanup:
@@ -386,7 +386,7 @@ void bus_relay_acks (bus_t *self, bus_dest_t *dest)
         int n = tr_recv (dest->dealer, frames, sizes, 2, ZMQ_DONTWAIT);
         if (n < 0)
             break;
-        char id[UUID_STR_LEN];
+        char id[KUUID_STR_LEN];
         bool dead = false;
         char err[160] = "";
         if (n != 1)
@@ -401,7 +401,7 @@ void bus_relay_acks (bus_t *self, bus_dest_t *dest)
         if (self->n_acks >= BUS_ACK_MAX)
             bus_relay_flush_acks (self);
         bus_ack_t *a = &self->acks[self->n_acks++];
-        memcpy (a->id, id, UUID_STR_LEN);
+        memcpy (a->id, id, KUUID_STR_LEN);
         a->dest = (unsigned char) (dest - self->dests);
         a->dead = dead;
         n_read++;
