@@ -142,7 +142,7 @@ bus_t *bus_new (const cfg_t *cfg, const char *service, const char *instance, db_
     self->zctx = zctx;
     if (s_copy (self->service, sizeof self->service, service) != 0
         || s_copy (self->instance, sizeof self->instance, instance) != 0) {
-        log_kv (LOG_ERROR, "bus_failed", "instance", instance, "reason",
+        log_kv (LOG_ERROR, "bus_failed", "requested_instance", instance, "reason",
                 "instance name longer than 63 bytes", NULL);
         goto fail;
     }

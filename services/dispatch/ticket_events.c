@@ -132,7 +132,7 @@ static bus_result_t s_handle (sle_t *sle, db_t *db, const env_t *msg, char *reas
         if (rows < 0)
             return s_db_failure (db, "recording the work order's progress", reason, reason_size);
         if (rows == 0)
-            log_kv (LOG_WARN, "work_order_missing", "ticket_id", ticket, "event", event, "reason",
+            log_kv (LOG_WARN, "work_order_missing", "ticket_id", ticket, "ticket_event", event, "reason",
                     "the ticket has no work order here; only its clocks move", NULL);
     }
     if (s_is (event, "escalation_acknowledged")) {

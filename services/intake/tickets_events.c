@@ -446,7 +446,7 @@ irq_code_t itk_event (itk_t *self, const cJSON *body, cJSON **result, char *err,
     }
     if (t.emitted)
         bus_kick (self->bus); /* may end the process under fault injection */
-    log_kv (LOG_INFO, "ticket_event", "ticket_id", t.id, "event", rq.event, "replayed",
+    log_kv (LOG_INFO, "ticket_event", "ticket_id", t.id, "ticket_event", rq.event, "replayed",
             t.emitted ? "false" : "true", NULL);
     *result = t.result;
     return IRQ_OK;
