@@ -126,6 +126,30 @@ def test_at_most_8_frames_per_message():
     assert "too many frames" in refused_["error"]["message"], refused_
 
 
+def test_refused_requests_never_cost_the_acknowledgements_that_ride_with_them():
+    # Dispatch acknowledges each ticket.created; intake records the
+    # acknowledgement in its next transaction, which may be a bad request's
+    # that is then rolled back. The acknowledgements must wait for the next
+    # one, not be dropped (as "ack_record_failed" with an empty reason).
+    intake = S.services["intake-1"]
+    before = len(intake.events("ack_record_failed"))
+    bad = with_(customer={"id": "C9999"})
+    tickets = []
+    for _ in range(15):
+        reply = S.client.submit(dict(GOOD))
+        assert reply["ok"] is True, reply
+        tickets.append(reply["result"]["ticket_id"])
+        for _ in range(15):
+            reply = S.client.request("ticket.submit", bad)
+            assert reply["ok"] is False and "C9999" in reply["error"]["message"], reply
+    h.wait_until(lambda: S.sql("SELECT count(*) FROM intake.outbox WHERE acked_at IS NULL "
+                               "AND dead_at IS NULL")[0][0] == 0, 30, "every outbox row acknowledged")
+    failed = intake.events("ack_record_failed")[before:]
+    assert failed == [], failed
+    assert all(line.get("reason") for line in intake.events("ack_record_failed")), \
+        intake.events("ack_record_failed")
+
+
 def test_intake_still_serves_after_all_that():
     reply = S.client.submit(dict(GOOD))
     assert reply["ok"] is True, reply
