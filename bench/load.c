@@ -34,8 +34,8 @@ typedef struct {
 
 static char *s_request (int number, const char *product)
 {
-    char request_id[UUID_STR_LEN];
-    if (uuid_generate (request_id) != 0)
+    char request_id[KUUID_STR_LEN];
+    if (kuuid_new (request_id) != 0)
         return NULL;
     char customer[16];
     snprintf (customer, sizeof customer, "B%06d", number + 1);

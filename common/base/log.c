@@ -28,6 +28,8 @@
 #define LOG_VALUE_MAX 4096
 #define LOG_NAME_MAX 128
 #define ADDRESS_KEEP 6
+#define LOG_FIELDS_MAX 32 /* caller fields on one line, the count of those left out included */
+#define LOG_KEY_MAX 64    /* bytes of a caller's key, "_N" suffix included */
 
 static char s_service[LOG_NAME_MAX];
 static char s_instance[LOG_NAME_MAX];
@@ -326,12 +328,58 @@ static void s_finish (s_buf_t *b)
     free (b->data);
 }
 
+/* ---- one name per key ---------------------------------------------- */
+
+/*  The keys s_begin writes on every line. */
+static const char *const s_fixed_keys[] = { "ts", "level", "service", "instance", "event" };
+
+/*  The keys already on a line, so that no key appears twice in one object
+ *  (a JSON parser keeps only one of them, usually the last). */
+typedef struct {
+    char names[LOG_FIELDS_MAX][LOG_KEY_MAX];
+    int n;
+} s_keys_t;
+
+#define S_SUFFIX_MAX 12 /* "_" and an int, and the terminator */
+
+static bool s_key_taken (const s_keys_t *keys, const char *key)
+{
+    for (size_t i = 0; i < sizeof s_fixed_keys / sizeof s_fixed_keys[0]; i++)
+        if (strcmp (key, s_fixed_keys[i]) == 0)
+            return true;
+    for (int i = 0; i < keys->n; i++)
+        if (strcmp (key, keys->names[i]) == 0)
+            return true;
+    return false;
+}
+
+/*  The name under which the caller's key is written: the key itself, or,
+ *  when the line already has it, the key with "_2" (then "_3", …) appended.
+ *  Keys longer than LOG_KEY_MAX - S_SUFFIX_MAX bytes are cut first. Returns NULL when
+ *  the line has no room left: the last slot is kept for the count of
+ *  fields left out, claimed with `last`. */
+static const char *s_key_claim (s_keys_t *keys, const char *key, bool last)
+{
+    if (keys->n >= LOG_FIELDS_MAX - (last ? 0 : 1))
+        return NULL;
+    char *name = keys->names[keys->n];
+    snprintf (name, LOG_KEY_MAX - S_SUFFIX_MAX, "%s", key);
+    size_t len = strlen (name);
+    for (int suffix = 2; s_key_taken (keys, name); suffix++)
+        snprintf (name + len, S_SUFFIX_MAX, "_%d", suffix); /* at most LOG_FIELDS_MAX + 5 tries */
+    keys->n++;
+    return name;
+}
+
 void log_kv (log_level_t level, const char *event, ...)
 {
     if (!log_enabled (level))
         return;
     s_buf_t b = { 0 };
     s_begin (&b, level, event);
+    s_keys_t keys;
+    keys.n = 0;
+    int left_out = 0;
     va_list ap;
     va_start (ap, event);
     for (;;) {
@@ -339,9 +387,18 @@ void log_kv (log_level_t level, const char *event, ...)
         if (!key)
             break;
         const char *value = va_arg (ap, const char *);
-        s_put_pair (&b, key, value);
+        const char *name = s_key_claim (&keys, key, false);
+        if (name)
+            s_put_pair (&b, name, value);
+        else
+            left_out++;
     }
     va_end (ap);
+    if (left_out > 0) {
+        char count[16];
+        snprintf (count, sizeof count, "%d", left_out);
+        s_put_pair (&b, s_key_claim (&keys, "fields_left_out", true), count);
+    }
     s_finish (&b);
 }
 

@@ -31,7 +31,14 @@ bool log_enabled (log_level_t level);
 /*  Writes one line. `event` is a short snake_case name ("ticket_created").
  *  The variadic part is NULL-terminated key, value pairs of const char *:
  *      log_kv (LOG_INFO, "ticket_created", "ticket_id", id, "branch", b, NULL);
- *  A NULL value is written as JSON null. */
+ *  A NULL value is written as JSON null.
+ *
+ *  No key appears twice on a line: a caller key that the line already has
+ *  (one of the fixed keys ts, level, service, instance, event, or an
+ *  earlier caller key) is written with "_2" appended ("_3" when that is
+ *  taken too, and so on): "event" passed by a caller becomes "event_2".
+ *  Give the field its own name instead ("ticket_event"). At most 31 caller
+ *  fields are written; the rest are counted in "fields_left_out". */
 void log_kv (log_level_t level, const char *event, ...);
 
 /*  Convenience: one free-text "msg" field formatted printf-style. */

@@ -29,7 +29,7 @@ static int s_random_bytes (unsigned char *buf, size_t len)
     return 0;
 }
 
-int uuid_generate (char out[UUID_STR_LEN])
+int kuuid_new (char out[KUUID_STR_LEN])
 {
     if (!out)
         return -1;
@@ -52,7 +52,7 @@ int uuid_generate (char out[UUID_STR_LEN])
     return 0;
 }
 
-bool uuid_valid (const char *text)
+bool kuuid_valid (const char *text)
 {
     if (!text)
         return false;

@@ -1,15 +1,20 @@
-/*  uuid — random (version 4) identifiers for messages. */
+/*  uuid — random (version 4) identifiers for messages.
+ *
+ *  The names carry the prefix kuuid_ (KUUID_ for macros), not uuid_: libuuid
+ *  owns uuid_generate, uuid_parse, UUID_STR_LEN and the rest of that prefix,
+ *  and a program that links both must not meet two definitions of one name.
+ */
 #ifndef KEFU_UUID_H
 #define KEFU_UUID_H
 
 #include <stdbool.h>
 
-#define UUID_STR_LEN 37 /* 36 characters and the terminator */
+#define KUUID_STR_LEN 37 /* 36 characters and the terminator */
 
 /*  Writes a new lowercase v4 UUID (from getrandom) into out. Returns 0 or -1. */
-int uuid_generate (char out[UUID_STR_LEN]);
+int kuuid_new (char out[KUUID_STR_LEN]);
 
 /*  True when text is a canonical 8-4-4-4-12 hex UUID (either case). */
-bool uuid_valid (const char *text);
+bool kuuid_valid (const char *text);
 
 #endif

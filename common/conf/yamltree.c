@@ -32,6 +32,8 @@ struct yt_node_s {
     char **keys;       /* YT_MAP: keys; values in items */
     int *key_lines;    /* YT_MAP: line of each key */
     bool *used;        /* YT_MAP: asked for by a getter */
+    size_t *slots;     /* YT_MAP: hash index of keys, 1 + key index or 0 (empty) */
+    size_t n_slots;    /* a power of two, at least twice n */
     yt_node_t **items; /* YT_SEQ items or YT_MAP values */
     size_t n, cap;
 };
@@ -144,6 +146,7 @@ static void s_node_destroy (yt_node_t **self_p)
     free (self->keys);
     free (self->key_lines);
     free (self->used);
+    free (self->slots);
     free (self->text);
     free (self->path);
     free (self);
@@ -161,6 +164,62 @@ static yt_node_t *s_node_new (yt_kind_t kind, int line, char *path)
     self->line = line;
     self->path = path;
     return self;
+}
+
+/* ---------------------------------------------------- a mapping's key index */
+
+/*  A mapping finds a key through an open-addressing hash index (linear
+ *  probing, at most half full), so that loading a mapping of n keys, with
+ *  its duplicate check, and looking keys up cost O(n), not O(n²). */
+
+static size_t s_hash (const char *key)
+{
+    uint64_t h = 14695981039346656037ULL; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *) key; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    return (size_t) h;
+}
+
+/*  Index of key in map, or -1 when absent. */
+static ptrdiff_t s_key_find (const yt_node_t *map, const char *key)
+{
+    if (map->n_slots == 0)
+        return -1;
+    size_t mask = map->n_slots - 1;
+    for (size_t at = s_hash (key) & mask;; at = (at + 1) & mask) {
+        size_t slot = map->slots[at];
+        if (slot == 0)
+            return -1;
+        if (strcmp (map->keys[slot - 1], key) == 0)
+            return (ptrdiff_t) (slot - 1);
+    }
+}
+
+static void s_slot_put (size_t *slots, size_t n_slots, const char *key, size_t index)
+{
+    size_t mask = n_slots - 1, at = s_hash (key) & mask;
+    while (slots[at] != 0)
+        at = (at + 1) & mask;
+    slots[at] = index + 1;
+}
+
+/*  Enters keys[index] (already stored) in the index, growing it first when
+ *  it would be more than half full. Returns 0 or -1 (out of memory). */
+static int s_key_index (yt_node_t *map, size_t index)
+{
+    if (2 * (index + 1) > map->n_slots) {
+        size_t n_slots = map->n_slots ? map->n_slots * 2 : 16;
+        size_t *slots = calloc (n_slots, sizeof *slots);
+        if (!slots)
+            return -1;
+        for (size_t i = 0; i < index; i++)
+            s_slot_put (slots, n_slots, map->keys[i], i);
+        free (map->slots);
+        map->slots = slots;
+        map->n_slots = n_slots;
+    }
+    s_slot_put (map->slots, map->n_slots, map->keys[index], index);
+    return 0;
 }
 
 /*  Appends an item (and for mappings its key) to a container. Takes
@@ -189,12 +248,14 @@ static int s_node_append (yt_node_t *self, char *key, int key_line, yt_node_t *i
         }
         self->cap = cap;
     }
-    self->items[self->n] = item;
     if (self->kind == YT_MAP) {
         self->keys[self->n] = key;
+        if (s_key_index (self, self->n) != 0)
+            goto fail;
         self->key_lines[self->n] = key_line;
         self->used[self->n] = false;
     }
+    self->items[self->n] = item;
     self->n++;
     return 0;
 fail:
@@ -338,14 +399,14 @@ static yt_node_t *s_parse_map (s_parse_t *p, const yaml_event_t *start, char *pa
             free (key);
             goto fail;
         }
-        for (size_t i = 0; i < node->n; i++)
-            if (strcmp (node->keys[i], key) == 0) {
-                s_fail_at (p->doc, key_line, key_path, "duplicate key (first at line %d)",
-                           node->key_lines[i]);
-                free (key);
-                free (key_path);
-                goto fail;
-            }
+        ptrdiff_t first = s_key_find (node, key);
+        if (first >= 0) {
+            s_fail_at (p->doc, key_line, key_path, "duplicate key (first at line %d)",
+                       node->key_lines[first]);
+            free (key);
+            free (key_path);
+            goto fail;
+        }
         if (s_next (p, &event) != 0) {
             free (key);
             free (key_path);
@@ -591,12 +652,11 @@ yt_node_t *yt_get (yt_node_t *map, const char *key)
 {
     if (!map || map->kind != YT_MAP || !key)
         return NULL;
-    for (size_t i = 0; i < map->n; i++)
-        if (strcmp (map->keys[i], key) == 0) {
-            map->used[i] = true;
-            return map->items[i];
-        }
-    return NULL;
+    ptrdiff_t i = s_key_find (map, key);
+    if (i < 0)
+        return NULL;
+    map->used[i] = true;
+    return map->items[i];
 }
 
 size_t yt_size (const yt_node_t *node)

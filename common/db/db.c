@@ -9,6 +9,7 @@
  */
 #include "db.h"
 
+#include <assert.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -247,8 +248,7 @@ static int s_connect (db_t *self)
 
 int db_ensure (db_t *self)
 {
-    if (!self)
-        return -1;
+    assert (self);
     if (self->conn && PQstatus (self->conn) != CONNECTION_OK) {
         if (self->in_tx) {
             self->begin_lost = self->begin_pending; /* nothing ran yet */
@@ -301,8 +301,7 @@ int db_ensure (db_t *self)
 
 int db_prepare (db_t *self, const char *name, const char *sql)
 {
-    if (!self || !name || !*name || !sql || !*sql)
-        return -1;
+    assert (self && name && *name && sql && *sql);
     for (db_stmt_t *s = self->stmts; s; s = s->next) {
         if (strcmp (s->name, name) == 0) {
             s_set_error (self, DB_PERMANENT, "42P05", "statement %s is already registered", name);
@@ -425,8 +424,7 @@ static int s_begin_now (db_t *self)
 
 PGresult *db_exec_prepared (db_t *self, const char *name, int nparams, const char *const *params)
 {
-    if (!self || !name || nparams < 0 || (nparams > 0 && !params))
-        return NULL;
+    assert (self && name && nparams >= 0 && (nparams == 0 || params));
     db_stmt_t *stmt = self->stmts;
     while (stmt && strcmp (stmt->name, name) != 0)
         stmt = stmt->next;
@@ -443,8 +441,7 @@ PGresult *db_exec_prepared (db_t *self, const char *name, int nparams, const cha
 
 PGresult *db_exec (db_t *self, const char *sql, int nparams, const char *const *params)
 {
-    if (!self || !sql || nparams < 0 || (nparams > 0 && !params))
-        return NULL;
+    assert (self && sql && nparams >= 0 && (nparams == 0 || params));
     if (db_ensure (self) < 0)
         return NULL;
     PGresult *res = self->begin_pending ? s_exec_first (self, NULL, sql, nparams, params)
@@ -454,8 +451,7 @@ PGresult *db_exec (db_t *self, const char *sql, int nparams, const char *const *
 
 int db_command (db_t *self, const char *sql)
 {
-    if (!self || !sql)
-        return -1;
+    assert (self && sql);
     if (db_ensure (self) < 0 || s_begin_now (self) < 0)
         return -1;
     PGresult *res = s_check (self, PQexec (self->conn, sql), "command");
@@ -467,8 +463,7 @@ int db_command (db_t *self, const char *sql)
 
 int db_savepoint (db_t *self, const char *name)
 {
-    if (!self || !name || !*name || strlen (name) > 63)
-        return -1;
+    assert (self && name && *name && strlen (name) <= 63);
     char sql[96];
     snprintf (sql, sizeof sql, "SAVEPOINT %s", name);
     return db_command (self, sql);
@@ -476,8 +471,7 @@ int db_savepoint (db_t *self, const char *name)
 
 int db_rollback_to (db_t *self, const char *name)
 {
-    if (!self || !name || !*name || strlen (name) > 63)
-        return -1;
+    assert (self && name && *name && strlen (name) <= 63);
     if (!self->conn || PQstatus (self->conn) != CONNECTION_OK) {
         s_set_error (self, DB_TRANSIENT, "08006", "connection lost inside a transaction");
         return -1;
@@ -510,10 +504,9 @@ static void s_rollback (db_t *self)
 
 db_status_t db_tx (db_t *self, db_tx_fn fn, void *arg, bool *fn_failed)
 {
+    assert (self && fn);
     if (fn_failed)
         *fn_failed = false;
-    if (!self || !fn)
-        return DB_PERMANENT;
     for (int attempt = 0; attempt <= DB_TX_RETRIES; attempt++) {
         if (db_ensure (self) < 0)
             return self->last_status == DB_OK ? DB_TRANSIENT : self->last_status;
@@ -614,12 +607,10 @@ db_status_t db_last_status (const db_t *self)
 
 int db_exec_pipeline (db_t *self, int n, const db_call_t *calls, PGresult **results)
 {
-    if (!self || n <= 0 || !calls || !results)
-        return -1;
+    assert (self && n > 0 && calls && results);
     for (int i = 0; i < n; i++) {
         results[i] = NULL;
-        if (!calls[i].name || calls[i].nparams < 0 || (calls[i].nparams > 0 && !calls[i].params))
-            return -1;
+        assert (calls[i].name && calls[i].nparams >= 0 && (calls[i].nparams == 0 || calls[i].params));
         db_stmt_t *stmt = self->stmts;
         while (stmt && strcmp (stmt->name, calls[i].name) != 0)
             stmt = stmt->next;

@@ -6,6 +6,13 @@
  *
  *  A db_t is used by one thread. Every PGresult it returns belongs to the
  *  caller (PQclear). Failures leave a reason in db_error().
+ *
+ *  A NULL handle, statement name or SQL text, a negative parameter count or
+ *  missing parameters, and a savepoint name that is empty or longer than 63
+ *  bytes are programmer errors: they fail an assert (as in CZMQ), they are
+ *  not reported as a database failure, which a caller would retry for ever.
+ *  db_destroy and the getters (db_error, db_sqlstate, db_last_status) take
+ *  a NULL handle.
  */
 #ifndef KEFU_DB_H
 #define KEFU_DB_H

@@ -126,8 +126,7 @@ static void s_fault_injection_init (bus_t *self)
 bus_t *bus_new (const cfg_t *cfg, const char *service, const char *instance, db_t *db,
          const schema_set_t *schemas, void *zctx)
 {
-    if (!cfg || !service || !instance || !db || !schemas || !zctx)
-        return NULL;
+    assert (cfg && service && instance && db && schemas && zctx);
     /* The schema name is interpolated into SQL: only the fixed names pass. */
     if (cfg_service_index (service) < 0) {
         log_kv (LOG_ERROR, "bus_failed", "requested_service", service, "reason",
@@ -143,7 +142,7 @@ bus_t *bus_new (const cfg_t *cfg, const char *service, const char *instance, db_
     self->zctx = zctx;
     if (s_copy (self->service, sizeof self->service, service) != 0
         || s_copy (self->instance, sizeof self->instance, instance) != 0) {
-        log_kv (LOG_ERROR, "bus_failed", "instance", instance, "reason",
+        log_kv (LOG_ERROR, "bus_failed", "requested_instance", instance, "reason",
                 "instance name longer than 63 bytes", NULL);
         goto fail;
     }
@@ -247,7 +246,8 @@ static int s_make_advertise (bus_t *self, const char *configured)
 
 int bus_bind (bus_t *self)
 {
-    if (!self || self->endpoint[0])
+    assert (self);
+    if (self->endpoint[0])
         return -1;
     int idx = cfg_service_index (self->service);
     const cfg_endpoint_t *ep = &self->cfg->endpoints[idx];
@@ -278,7 +278,8 @@ const char *bus_instance (const bus_t *self)
 
 int bus_on (bus_t *self, const char *type, bus_handler_fn fn, void *ctx)
 {
-    if (!self || !type || !fn || strlen (type) >= sizeof self->handlers[0].type)
+    assert (self && type && fn);
+    if (strlen (type) >= sizeof self->handlers[0].type)
         return -1;
     for (int i = 0; i < self->n_handlers; i++)
         if (strcmp (self->handlers[i].type, type) == 0)
@@ -311,14 +312,13 @@ bool bus_batching (const bus_t *self)
 
 int bus_emit (bus_t *self, db_t *db, env_t **msg_p)
 {
-    if (!msg_p || !*msg_p)
-        return -1;
+    assert (self && db && msg_p);
+    if (!*msg_p)
+        return -1; /* its constructor failed (out of memory) */
     env_t *msg = *msg_p;
     *msg_p = NULL;
     int rc = -1;
     char *payload = NULL;
-    if (!self || !db)
-        goto cleanup;
     const char *const *to = routes_for (msg->type);
     if (!to || !to[0]) {
         log_kv (LOG_ERROR, "emit_failed", "type", msg->type, "reason",
@@ -447,8 +447,7 @@ void bus_kick (bus_t *self)
 
 int bus_relay_ride (bus_t *self, db_t *db)
 {
-    if (!self || !db)
-        return -1;
+    assert (self && db);
     if (!self->riding) {
         if (!bus_relay_wanted (self))
             return 0;

@@ -53,7 +53,18 @@ typedef enum {
 } bus_result_t;
 
 /*  A handler runs inside the receiving transaction on `db`. On BUS_REJECT it
- *  writes a specific reason into reason. */
+ *  writes a specific reason into reason. The bus never passes a NULL ctx
+ *  (when one was registered), db, msg, msg->body or reason, nor a zero
+ *  reason_size: a handler asserts them. BUS_RETRY is for the database, never
+ *  for a broken call, which would be redelivered for ever.
+ *
+ *  Arguments. A NULL where a function below does not say it takes one is a
+ *  programmer error and fails an assert, as in CZMQ: bus_new, bus_bind,
+ *  bus_on, bus_emit (msg_p; *msg_p may be NULL, its constructor having
+ *  failed: -1), bus_relay_ride. bus_destroy, bus_kick, bus_endpoint,
+ *  bus_stats, bus_poll_items, bus_handle_input, bus_relay_ridden and the
+ *  bus_defer_* functions take a NULL bus and do nothing (intake runs without
+ *  one in tests). */
 typedef bus_result_t (*bus_handler_fn) (void *ctx, db_t *db, const env_t *msg,
                                         char *reason, size_t reason_size);
 

@@ -195,7 +195,7 @@ typedef struct {
     env_t *msg;             /* NULL when it failed validation */
     const bus_handler_t *handler;
     bool invalid;           /* dead before any handler runs (reason set) */
-    char id[UUID_STR_LEN];  /* "" when there is no readable id */
+    char id[KUUID_STR_LEN];  /* "" when there is no readable id */
     char type[64], source[32];
     char reason[BUS_REASON_MAX];
     s_outcome_t outcome;
@@ -373,7 +373,7 @@ static int s_inbox_batch (s_batch_t *b, db_t *db)
 {
     /* id 36, type < 64 and source < 32 bytes, each at most doubled by
      * escaping, plus quotes and commas */
-    size_t cap = (size_t) b->n * (UUID_STR_LEN + 3) + 3;
+    size_t cap = (size_t) b->n * (KUUID_STR_LEN + 3) + 3;
     char *ids = malloc (cap), *types = malloc ((size_t) b->n * 132 + 3);
     char *sources = malloc ((size_t) b->n * 68 + 3);
     int rc = -1;
@@ -660,12 +660,12 @@ static void s_item_prepare (bus_t *self, s_item_t *it)
     self->stats.received++;
     const char *data = it->frames[1];
     size_t len = it->sizes[1];
-    char id[UUID_STR_LEN] = "";
+    char id[KUUID_STR_LEN] = "";
     it->msg = env_decode (data, len, self->schemas, id, it->reason, sizeof it->reason);
     if (!it->msg) {
         s_peek (data, len, it->type, sizeof it->type, it->source, sizeof it->source);
-        id[UUID_STR_LEN - 1] = '\0';
-        if (uuid_valid (id))
+        id[KUUID_STR_LEN - 1] = '\0';
+        if (kuuid_valid (id))
             snprintf (it->id, sizeof it->id, "%s", id);
         else
             log_kv (LOG_WARN, "message_unreadable", "reason", it->reason, "detail",

@@ -74,6 +74,9 @@ typedef struct {
     char *ids, *dests, *dead;   /* acknowledgements as array literals, or NULL */
     const char *ack[3];         /* bus_ack parameters, ack[0] NULL = none */
     int n_acks;
+    bus_ack_t *taken;           /* copy of the n_acks taken over, or NULL */
+    bool failed;                /* a statement of the claim itself failed */
+    char reason[256];           /* why, when failed */
     PGresult *claimed;
     long acked;
 } bus_claim_t;
@@ -131,8 +134,12 @@ void bus_claim_begin (bus_t *self, bus_claim_t *c);
  *  serialization failure. Returns 0 or -1 (database; the caller rolls back). */
 int bus_claim_in_tx (bus_claim_t *c, db_t *db);
 /*  bus_relay.c: after the transaction: when committed, counts the
- *  acknowledgements and sends the claimed rows; frees c's contents either
- *  way. Returns the number of rows claimed, or -1 when not committed. */
+ *  acknowledgements and sends the claimed rows. When not committed, the
+ *  acknowledgements go back into the buffer for the next pass, unless
+ *  recording them was what failed (then they are dropped, logged with the
+ *  database's reason, and cost the senders a redelivery). Frees c's
+ *  contents either way. Returns the number of rows claimed, or -1 when not
+ *  committed. */
 int bus_claim_end (bus_t *self, bus_claim_t *c, bool committed);
 /*  bus.c: relay bookkeeping after a claim (own pass or piggybacked):
  *  schedules the next pass, at once when the claim was a full batch. */

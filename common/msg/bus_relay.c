@@ -107,7 +107,7 @@ static void s_undeliverable (bus_t *self, const char *id, const char *reason)
 static int s_ack_arrays (bus_t *self, char **ids, char **dests, char **dead)
 {
     size_t n = (size_t) self->n_acks;
-    *ids = malloc (n * UUID_STR_LEN + 3);
+    *ids = malloc (n * KUUID_STR_LEN + 3);
     *dests = malloc (n * (sizeof self->dests[0].service + 1) + 3);
     *dead = malloc (n * 2 + 3);
     if (!*ids || !*dests || !*dead)
@@ -118,8 +118,8 @@ static int s_ack_arrays (bus_t *self, char **ids, char **dests, char **dead)
         const bus_ack_t *a = &self->acks[i];
         if (i > 0)
             (*ids)[li++] = (*dests)[ld++] = (*dead)[lx++] = ',';
-        memcpy (*ids + li, a->id, UUID_STR_LEN - 1);
-        li += UUID_STR_LEN - 1;
+        memcpy (*ids + li, a->id, KUUID_STR_LEN - 1);
+        li += KUUID_STR_LEN - 1;
         /* service names come from the fixed list: plain identifiers */
         size_t sl = strlen (self->dests[a->dest].service);
         memcpy (*dests + ld, self->dests[a->dest].service, sl);
@@ -154,10 +154,35 @@ void bus_claim_begin (bus_t *self, bus_claim_t *c)
             c->ack[0] = c->ids;
             c->ack[1] = c->dests;
             c->ack[2] = c->dead;
-        } else
-            log_kv (LOG_WARN, "ack_record_failed", "reason", "out of memory", NULL);
+            /* kept to put back when the transaction is rolled back for a
+             * reason of its owner's (a refused request, say) */
+            c->taken = malloc ((size_t) c->n_acks * sizeof *c->taken);
+            if (c->taken)
+                memcpy (c->taken, self->acks, (size_t) c->n_acks * sizeof *c->taken);
+        } else {
+            char count[16];
+            snprintf (count, sizeof count, "%d", c->n_acks);
+            log_kv (LOG_WARN, "ack_record_failed", "count", count, "reason", "out of memory", NULL);
+            c->n_acks = 0; /* dropped: the senders resend */
+        }
     }
     self->n_acks = 0;
+}
+
+/*  The reason of the last database failure, never empty. */
+static const char *s_db_reason (const db_t *db, const char *otherwise)
+{
+    const char *reason = db_error (db);
+    return reason && *reason ? reason : otherwise;
+}
+
+/*  Notes that a statement of the claim failed, and why. Returns -1. */
+static int s_claim_failed (bus_claim_t *c, db_t *db, const char *what)
+{
+    c->failed = true;
+    snprintf (c->reason, sizeof c->reason, "%s: %s", what,
+              s_db_reason (db, "the database gave no reason"));
+    return -1;
 }
 
 int bus_claim_in_tx (bus_claim_t *c, db_t *db)
@@ -167,15 +192,17 @@ int bus_claim_in_tx (bus_claim_t *c, db_t *db)
     PQclear (c->claimed);
     c->claimed = NULL;
     c->acked = 0;
+    c->failed = false;
+    c->reason[0] = '\0';
     if (c->ack[0]) {
         PGresult *res = db_exec_prepared (db, "bus_ack", 3, c->ack);
         if (!res)
-            return -1;
+            return s_claim_failed (c, db, "recording acknowledgements");
         c->acked = strtol (PQcmdTuples (res), NULL, 10);
         PQclear (res);
     }
     c->claimed = db_exec_prepared (db, "bus_claim", 5, c->claim);
-    return c->claimed ? 0 : -1;
+    return c->claimed ? 0 : s_claim_failed (c, db, "claiming outbox rows");
 }
 
 static int s_relay_fn (db_t *db, void *arg)
@@ -189,15 +216,29 @@ static int s_send_claimed (bus_t *self, bus_claim_t *c);
 int bus_claim_end (bus_t *self, bus_claim_t *c, bool committed)
 {
     int rows = -1;
-    if (!committed) {
-        if (c->n_acks > 0) {
-            char count[16];
-            snprintf (count, sizeof count, "%d", c->n_acks);
-            /* The senders resend; the receiver answers "duplicate". */
-            log_kv (LOG_WARN, "ack_record_failed", "count", count, "reason",
-                    db_error (self->db), NULL);
+    if (!committed && c->n_acks > 0) {
+        int lost = c->n_acks;
+        const char *reason = c->failed ? c->reason : "out of memory";
+        if (!c->failed && c->taken) {
+            /* Rolled back for another reason than the acknowledgements
+             * (a request refused, COMMIT failed): they wait for the next
+             * pass. Nothing has been added since bus_claim_begin emptied
+             * the buffer but, in case, what does not fit is dropped. */
+            int room = BUS_ACK_MAX - self->n_acks;
+            int kept = c->n_acks < room ? c->n_acks : room;
+            memcpy (self->acks + self->n_acks, c->taken, (size_t) kept * sizeof *c->taken);
+            self->n_acks += kept;
+            lost -= kept;
+            reason = "acknowledgement buffer full";
         }
-    } else {
+        if (lost > 0) {
+            char count[16];
+            snprintf (count, sizeof count, "%d", lost);
+            /* The senders resend; the receiver answers "duplicate". */
+            log_kv (LOG_WARN, "ack_record_failed", "count", count, "reason", reason, NULL);
+        }
+    }
+    if (committed) {
         self->stats.acked += c->acked;
         rows = c->claimed ? s_send_claimed (self, c) : 0;
     }
@@ -206,7 +247,9 @@ int bus_claim_end (bus_t *self, bus_claim_t *c, bool committed)
     free (c->ids);
     free (c->dests);
     free (c->dead);
+    free (c->taken);
     c->ids = c->dests = c->dead = NULL;
+    c->taken = NULL;
     return rows;
 }
 
@@ -313,7 +356,7 @@ int bus_relay_expire (bus_t *self)
 /*  Parses one acknowledgement strictly: exactly {"ack": uuid, "status":
  *  "ok"|"dead"|"duplicate"}. Returns 0 with id and *dead set, or -1 with a
  *  reason. */
-static int s_parse_ack (const char *data, size_t len, char id[UUID_STR_LEN], bool *dead, char *err,
+static int s_parse_ack (const char *data, size_t len, char id[KUUID_STR_LEN], bool *dead, char *err,
              size_t errsize)
 {
     cJSON *doc = json_parse_strict (data, len, err, errsize);
@@ -331,7 +374,7 @@ static int s_parse_ack (const char *data, size_t len, char id[UUID_STR_LEN], boo
         }
     const cJSON *ack = cJSON_GetObjectItemCaseSensitive (doc, "ack");
     const cJSON *status = cJSON_GetObjectItemCaseSensitive (doc, "status");
-    if (!cJSON_IsString (ack) || !uuid_valid (ack->valuestring)) {
+    if (!cJSON_IsString (ack) || !kuuid_valid (ack->valuestring)) {
         snprintf (err, errsize, "ack: expected a message id (UUID)");
         goto cleanup;
     }
@@ -341,7 +384,7 @@ static int s_parse_ack (const char *data, size_t len, char id[UUID_STR_LEN], boo
         snprintf (err, errsize, "status: expected one of ok, dead, duplicate");
         goto cleanup;
     }
-    snprintf (id, UUID_STR_LEN, "%s", ack->valuestring);
+    snprintf (id, KUUID_STR_LEN, "%s", ack->valuestring);
     *dead = strcmp (status->valuestring, "dead") == 0;
     rc = 0;
 cleanup:
@@ -369,7 +412,7 @@ void bus_relay_flush_acks (bus_t *self)
             snprintf (count, sizeof count, "%d", n);
             /* The sender will resend; the receiver answers "duplicate". */
             log_kv (LOG_WARN, "ack_record_failed", "count", count, "reason",
-                    db_error (self->db), NULL);
+                    s_db_reason (self->db, "recording acknowledgements failed"), NULL);
         }
     }
     free (ids);
@@ -386,7 +429,7 @@ void bus_relay_acks (bus_t *self, bus_dest_t *dest)
         int n = tr_recv (dest->dealer, frames, sizes, 2, ZMQ_DONTWAIT);
         if (n < 0)
             break;
-        char id[UUID_STR_LEN];
+        char id[KUUID_STR_LEN];
         bool dead = false;
         char err[160] = "";
         if (n != 1)
@@ -401,7 +444,7 @@ void bus_relay_acks (bus_t *self, bus_dest_t *dest)
         if (self->n_acks >= BUS_ACK_MAX)
             bus_relay_flush_acks (self);
         bus_ack_t *a = &self->acks[self->n_acks++];
-        memcpy (a->id, id, UUID_STR_LEN);
+        memcpy (a->id, id, KUUID_STR_LEN);
         a->dest = (unsigned char) (dest - self->dests);
         a->dead = dead;
         n_read++;

@@ -61,7 +61,7 @@ env_t *env_new (const char *type, const char *branch, const char *correlation_id
         || s_copy (self->branch, sizeof self->branch, branch ? branch : "") != 0
         || s_copy (self->correlation_id, sizeof self->correlation_id,
                    correlation_id ? correlation_id : "") != 0
-        || uuid_generate (self->id) != 0)
+        || kuuid_new (self->id) != 0)
         goto failed;
     self->version = 1;
     self->ts_us = clock_now_us ();
@@ -165,8 +165,8 @@ env_t *env_decode (const char *data, size_t len, const schema_set_t *schemas, ch
         goto cleanup;
     }
     const char *id = json_str (root, "id", NULL);
-    if (id_out && id && uuid_valid (id))
-        memcpy (id_out, id, UUID_STR_LEN);
+    if (id_out && id && kuuid_valid (id))
+        memcpy (id_out, id, KUUID_STR_LEN);
     if (!cJSON_IsObject (root)) {
         snprintf (err, errsize, "expected a JSON object (the envelope), got another JSON value");
         goto cleanup;

@@ -26,7 +26,7 @@
 #include "base/uuid.h"
 
 typedef struct {
-    char id[UUID_STR_LEN];
+    char id[KUUID_STR_LEN];
     char type[64];
     int version;
     int64_t ts_us;

@@ -204,7 +204,7 @@ static bool s_format_ok (schema_format_t format, const char *text)
     switch (format) {
     case SCHEMA_FMT_DATE: return strlen (text) == 10 && s_valid_date (text);
     case SCHEMA_FMT_DATE_TIME: return s_valid_date_time (text);
-    case SCHEMA_FMT_UUID: return strlen (text) == 36 && uuid_valid (text);
+    case SCHEMA_FMT_UUID: return strlen (text) == 36 && kuuid_valid (text);
     case SCHEMA_FMT_EMAIL: return s_valid_email (text);
     case SCHEMA_FMT_NONE: break;
     }

@@ -33,9 +33,9 @@ char *smtp_message_date (int64_t us, char *out, size_t size)
 
 char *smtp_message_id (const char *key, const char *from, char *out, size_t size)
 {
-    char random[UUID_STR_LEN];
+    char random[KUUID_STR_LEN];
     if (!key || !*key) {
-        if (uuid_generate (random) != 0)
+        if (kuuid_new (random) != 0)
             return NULL;
         key = random;
     }

@@ -160,7 +160,7 @@ static int s_each (sle_t *self, db_t *db, const char *ticket_id, const char *bra
     char err[256] = "";
     const cal_t *cal = n > 0 ? sle_calendar (self, db, branch, err, sizeof err) : NULL;
     if (n > 0 && (!clocks || !cal)) {
-        log_kv (LOG_WARN, "sla_clock_life_failed", "ticket_id", ticket_id, "event", event, "reason",
+        log_kv (LOG_WARN, "sla_clock_life_failed", "ticket_id", ticket_id, "ticket_event", event, "reason",
                 clocks ? err : "out of memory", NULL);
         rc = -1;
     }

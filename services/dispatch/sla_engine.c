@@ -673,7 +673,7 @@ static int s_insert_deferred (sle_t *self, db_t *db)
             if (!d->rows[i].now || strcmp (d->rows[i].target->clock, clock) != 0)
                 continue;
             log_kv (LOG_INFO, "sla_clock_started", "ticket_id", d->ticket_id, "clock", clock, "policy",
-                    policy, "event", d->rows[i].target->starts_on, "due_at", d->rows[i].due_text, NULL);
+                    policy, "starts_on", d->rows[i].target->starts_on, "due_at", d->rows[i].due_text, NULL);
             rc = s_clock_entry (started, clock_id, clock, policy, &d->rows[i].t, false, d->rows[i].start_us,
                                 d->rows[i].due);
         }
@@ -931,7 +931,7 @@ int sle_on_event (sle_t *self, db_t *db, const char *ticket_id, const char *bran
             break;
         }
         PQclear (u);
-        log_kv (LOG_INFO, "sla_clock_started", "ticket_id", ticket_id, "clock", clock, "event", event,
+        log_kv (LOG_INFO, "sla_clock_started", "ticket_id", ticket_id, "clock", clock, "ticket_event", event,
                 "due_at", due_text, NULL);
         rc = s_clock_entry (started, id, clock, policy, &t, false, at_us, due);
         changed++;
@@ -1082,7 +1082,7 @@ static int s_emit_record (s_fire_t *f, db_t *db, const s_rec_t *rec, const char 
     if (s_emit (f->self, db, warning ? "sla.warning" : "sla.escalated", row->branch, row->ticket_id, &body) != 0)
         return -1;
     log_kv (LOG_INFO, warning ? "sla_warning" : "sla_escalated", "ticket_id", row->ticket_id, "clock",
-            row->clock, "kind", kind, "level", level, "escalation_id", esc_id, NULL);
+            row->clock, "kind", kind, "escalation_level", level, "escalation_id", esc_id, NULL);
     f->fired++;
     return 0;
 }

@@ -3,6 +3,7 @@
  */
 #include "ticket_events.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,7 +133,7 @@ static bus_result_t s_handle (sle_t *sle, db_t *db, const env_t *msg, char *reas
         if (rows < 0)
             return s_db_failure (db, "recording the work order's progress", reason, reason_size);
         if (rows == 0)
-            log_kv (LOG_WARN, "work_order_missing", "ticket_id", ticket, "event", event, "reason",
+            log_kv (LOG_WARN, "work_order_missing", "ticket_id", ticket, "ticket_event", event, "reason",
                     "the ticket has no work order here; only its clocks move", NULL);
     }
     if (s_is (event, "escalation_acknowledged")) {
@@ -158,8 +159,7 @@ static bus_result_t s_handle (sle_t *sle, db_t *db, const env_t *msg, char *reas
 bus_result_t dte_on_event (void *ctx, db_t *db, const env_t *msg, char *reason, size_t reason_size)
 {
     sle_t *sle = ctx;
-    if (!sle || !db || !msg || !msg->body || !reason || reason_size == 0)
-        return BUS_RETRY;
+    assert (sle && db && msg && msg->body && reason && reason_size > 0);
     reason[0] = '\0';
     sle_begin (sle); /* nothing kept from an earlier invocation */
     bus_result_t rc = s_handle (sle, db, msg, reason, reason_size);

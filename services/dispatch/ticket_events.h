@@ -16,7 +16,8 @@
  *  outlive the bus. Returns 0 or -1. */
 int dte_register (bus_t *bus, db_t *db, sle_t *sle);
 
-/*  The handler (exposed for tests). ctx is the sle_t. */
+/*  The handler (exposed for tests). ctx is the sle_t. No argument may be
+ *  NULL, nor msg->body (assert: bus.h "A handler runs"). */
 bus_result_t dte_on_event (void *ctx, db_t *db, const env_t *msg, char *reason, size_t reason_size);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include "workorders.h"
 
+#include <assert.h>
 #include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -661,8 +662,7 @@ bus_result_t dispatcher_on_ticket_created (void *ctx, db_t *db, const env_t *msg
                                            char *reason, size_t reason_size)
 {
     dispatcher_t *self = ctx;
-    if (!self || !db || !msg || !reason || reason_size == 0)
-        return BUS_RETRY;
+    assert (self && db && msg && reason && reason_size > 0);
     reason[0] = '\0';
     /* the ticket's clock changes (creation, assignment) go out as one
      * sla.clock at the end; nothing is kept from an earlier invocation */

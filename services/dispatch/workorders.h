@@ -66,7 +66,8 @@ void dispatcher_destroy (dispatcher_t **self_p);
  *  was written (assigned or waiting) or when the ticket needs no visit
  *  (closed at intake, or a kind not in dispatch.visit_kinds); BUS_RETRY when
  *  the database failed transiently; BUS_REJECT with a reason for an unknown
- *  branch or a body that is not a usable ticket. */
+ *  branch or a body that is not a usable ticket. No argument may be NULL
+ *  (assert: bus.h "A handler runs"). */
 bus_result_t dispatcher_on_ticket_created (void *ctx, db_t *db, const env_t *msg,
                                            char *reason, size_t reason_size);
 

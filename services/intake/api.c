@@ -15,9 +15,13 @@
 #include "request.h"
 #include "msg/transport.h"
 
-/*  Most frames a request may have: identity, a few more identities when a
- *  proxy sits in between, the REQ delimiter, the request. */
-#define S_MAX_FRAMES 8
+/*  Most frames a client's message may have, as the client sends it: the
+ *  request and up to 7 frames in front of it (identities added by proxies in
+ *  between, the REQ delimiter). docs/intake.md promises this number. */
+#define S_MAX_CLIENT_FRAMES 8
+/*  Frames read per message: the client's, the identity our ROUTER adds, and
+ *  one more to tell a message of too many frames from one that fits. */
+#define S_MAX_FRAMES (S_MAX_CLIENT_FRAMES + 2)
 /*  Requests read per wake-up, and most submits committed together, before
  *  returning to the loop (fairness with the bus sockets). */
 #define S_BATCH 64
@@ -278,9 +282,9 @@ static int s_take_one (iapi_t *self, void *socket, s_request_t *reqs, int at)
     r->env = irq_envelope_frames (r->n, r->sizes);
     if (r->env < 0)
         return 0; /* no reply possible; logged when answering */
-    if (r->n == S_MAX_FRAMES) {   /* possibly cut: refuse rather than guess */
+    if (r->n > S_MAX_CLIENT_FRAMES + 1) { /* cut by tr_recv: refuse rather than guess */
         r->reply = s_refuse (NULL, IRQ_INVALID, "request: too many frames (expected the "
-                                                "request as one frame)");
+                                                "request as one frame, at most 8 frames in all)");
         return 0;
     }
     const char *name = NULL;

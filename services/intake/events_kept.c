@@ -3,6 +3,7 @@
  */
 #include "events_kept.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,8 +170,7 @@ static bus_result_t s_write_chunk (iek_t *self, db_t *db, int first, int n, char
 
 bus_result_t iek_write (iek_t *self, db_t *db, char *reason, size_t reason_size)
 {
-    if (!self || !db)
-        return BUS_RETRY;
+    assert (self && db);
     bus_result_t rc = BUS_OK;
     if (self->serial == db_tx_serial (db))
         for (int first = 0; first < self->n && rc == BUS_OK; first += S_CHUNK)

@@ -45,7 +45,8 @@ int iek_keep_sla (iek_t *self, db_t *db, const char *const *params, const char *
  *  BUS_REJECT "body.ticket_id: no ticket N" for a ticket that does not
  *  exist (nothing written for it), BUS_RETRY or BUS_REJECT for a database
  *  failure (as its classification says). After a failure the transaction
- *  is to be rolled back (or to its savepoint). */
+ *  is to be rolled back (or to its savepoint). self and db must not be
+ *  NULL (assert). */
 bus_result_t iek_write (iek_t *self, db_t *db, char *reason, size_t reason_size);
 
 /*  The bus_batch_fn: iek_write, 0 when it wrote everything, else -1. */

@@ -166,7 +166,7 @@ int irq_parse_submit (const cJSON *body, irq_submit_t *out, char *err, size_t er
             }
         out->flags = cJSON_GetArraySize (flags) > 0 ? flags : NULL;
     }
-    if (out->request_id && !uuid_valid (out->request_id)) {
+    if (out->request_id && !kuuid_valid (out->request_id)) {
         snprintf (err, errsize, "body.request_id: expected a UUID such as "
                                 "\"6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2c\"");
         return -1;

@@ -49,9 +49,12 @@ static bool s_in (const char *const *list, const char *s)
 static const struct {
     const char *name, *sql;
 } s_statements[] = {
-    {"intake_evq_replay", "SELECT ticket_id, id, event, " DB_EPOCH_US (
-                              "at") " FROM intake.ticket_history"
-                                    " WHERE detail ? 'request_id' AND detail ->> 'request_id' = $1"},
+    /* The replayed reply's status is the ticket's status now: what the
+     * first reply said, unless a later event has moved it since. */
+    {"intake_evq_replay", "SELECT h.ticket_id, h.id, h.event, " DB_EPOCH_US (
+                              "h.at") ", t.status FROM intake.ticket_history h"
+                                      " JOIN intake.tickets t ON t.id = h.ticket_id"
+                                      " WHERE h.detail ? 'request_id' AND h.detail ->> 'request_id' = $1"},
     {"intake_evq_ticket",
      "SELECT status, kind, branch_id, paused_reason FROM intake.tickets WHERE id = $1 FOR UPDATE"},
     /* Whether the ticket's history holds event $2 since its last reopening. */
@@ -177,8 +180,7 @@ static cJSON *s_result (int64_t ticket_id, const char *history_id, const char *e
     cJSON_AddNumberToObject (r, "history_id", (double) strtoll (history_id, NULL, 10));
     cJSON_AddStringToObject (r, "event", event);
     cJSON_AddStringToObject (r, "at", at);
-    if (status)
-        cJSON_AddStringToObject (r, "status", status);
+    cJSON_AddStringToObject (r, "status", status);
     cJSON_AddBoolToObject (r, "replayed", replayed);
     return r;
 }
@@ -202,7 +204,8 @@ static int s_replay (s_tx_t *t)
         else {
             char at[40];
             clock_format_us (strtoll (PQgetvalue (res, 0, 3), NULL, 10), at, sizeof at);
-            t->result = s_result (rq->ticket_id, PQgetvalue (res, 0, 1), rq->event, at, NULL, true);
+            t->result = s_result (rq->ticket_id, PQgetvalue (res, 0, 1), rq->event, at,
+                                  PQgetvalue (res, 0, 4), true);
             rc = t->result ? 1 : s_fail (t, IRQ_INTERNAL, "out of memory");
         }
     }
@@ -446,7 +449,7 @@ irq_code_t itk_event (itk_t *self, const cJSON *body, cJSON **result, char *err,
     }
     if (t.emitted)
         bus_kick (self->bus); /* may end the process under fault injection */
-    log_kv (LOG_INFO, "ticket_event", "ticket_id", t.id, "event", rq.event, "replayed",
+    log_kv (LOG_INFO, "ticket_event", "ticket_id", t.id, "ticket_event", rq.event, "replayed",
             t.emitted ? "false" : "true", NULL);
     *result = t.result;
     return IRQ_OK;

@@ -101,6 +101,56 @@ def test_oversized_request_is_refused_without_parsing():
     refused(b"{" + b" " * (70 * 1024) + b"}", "large")
 
 
+def frames_sent(n_front):
+    """Sends ticket.get with n_front frames in front of it (as proxies would
+    add) from a DEALER; returns the frames of the reply."""
+    sock = zmq.Context.instance().socket(zmq.DEALER)
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.connect(S.config.api)
+    request = json.dumps({"request": "ticket.get", "version": 1, "body": {"ticket_id": 999999}})
+    front = [b"hop%d" % i for i in range(n_front)]
+    sock.send_multipart(front + [request.encode()])
+    assert sock.poll(5000, zmq.POLLIN), "no reply with %d frames in front" % n_front
+    reply = sock.recv_multipart()
+    sock.close()
+    assert reply[:-1] == front, "frames in front not echoed back: %r" % (reply[:-1],)
+    return json.loads(reply[-1])
+
+
+def test_at_most_8_frames_per_message():
+    # docs/intake.md: a message of more than 8 frames is refused. 8 (the
+    # request and 7 in front of it) is served: the ticket is looked up.
+    served = frames_sent(7)
+    assert served["ok"] is False and served["error"]["code"] == "not_found", served
+    refused_ = frames_sent(8)
+    assert refused_["ok"] is False and refused_["error"]["code"] == "invalid", refused_
+    assert "too many frames" in refused_["error"]["message"], refused_
+
+
+def test_refused_requests_never_cost_the_acknowledgements_that_ride_with_them():
+    # Dispatch acknowledges each ticket.created; intake records the
+    # acknowledgement in its next transaction, which may be a bad request's
+    # that is then rolled back. The acknowledgements must wait for the next
+    # one, not be dropped (as "ack_record_failed" with an empty reason).
+    intake = S.services["intake-1"]
+    before = len(intake.events("ack_record_failed"))
+    bad = with_(customer={"id": "C9999"})
+    tickets = []
+    for _ in range(15):
+        reply = S.client.submit(dict(GOOD))
+        assert reply["ok"] is True, reply
+        tickets.append(reply["result"]["ticket_id"])
+        for _ in range(15):
+            reply = S.client.request("ticket.submit", bad)
+            assert reply["ok"] is False and "C9999" in reply["error"]["message"], reply
+    h.wait_until(lambda: S.sql("SELECT count(*) FROM intake.outbox WHERE acked_at IS NULL "
+                               "AND dead_at IS NULL")[0][0] == 0, 30, "every outbox row acknowledged")
+    failed = intake.events("ack_record_failed")[before:]
+    assert failed == [], failed
+    assert all(line.get("reason") for line in intake.events("ack_record_failed")), \
+        intake.events("ack_record_failed")
+
+
 def test_intake_still_serves_after_all_that():
     reply = S.client.submit(dict(GOOD))
     assert reply["ok"] is True, reply

@@ -279,11 +279,23 @@ def test_a_resent_event_is_answered_from_its_first_record():
     assert first["ok"] and again["ok"], (first, again)
     assert first["result"]["history_id"] == again["result"]["history_id"]
     assert again["result"]["replayed"] is True
+    assert "status" in first["result"] and "status" in again["result"], (first, again)
     assert events(tid).count("first_reply") == 1
     other = client.request("ticket.event", dict(body, event="marked_complex"))
     assert not other["ok"] and "already used for event first_reply" in other["error"]["message"], other
     unknown = client.request("ticket.event", dict(body, request_id=str(uuid.uuid4()), extra=1))
     assert not unknown["ok"] and unknown["error"]["code"] == "invalid", unknown
+    # A replay's status is the ticket's status now (docs/intake.md).
+    close = dict(body, event="ticket_closed", request_id=str(uuid.uuid4()))
+    closed = client.request("ticket.event", close)
+    assert closed["ok"] and closed["result"]["status"] == "closed", closed
+    closed_again = client.request("ticket.event", close)
+    assert closed_again["ok"] and closed_again["result"]["replayed"] is True, closed_again
+    assert closed_again["result"]["status"] == "closed", closed_again
+    assert closed_again["result"]["history_id"] == closed["result"]["history_id"]
+    again = client.request("ticket.event", body)
+    assert again["ok"] and again["result"]["replayed"] is True, again
+    assert again["result"]["status"] == "closed", again
 
 
 def test_a_clock_stopped_while_paused_is_met():

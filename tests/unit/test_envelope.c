@@ -57,7 +57,7 @@ UNIT_TEST (envelope_round_trip_keeps_every_byte)
     clock_use_real ();
     UNIT_ASSERT (body == NULL);
     UNIT_ASSERT (env);
-    UNIT_ASSERT (uuid_valid (env->id));
+    UNIT_ASSERT (kuuid_valid (env->id));
     UNIT_ASSERT_INT_EQ (env->version, 1);
     UNIT_ASSERT_INT_EQ (env->ts_us, 1795330122123456);
     char *text = env_encode (env);
@@ -65,7 +65,7 @@ UNIT_TEST (envelope_round_trip_keeps_every_byte)
     UNIT_ASSERT (!strchr (text, '\n'));
     UNIT_ASSERT_CONTAINS (text, "\"ts\":\"2026-11-22T06:48:42.123456Z\"");
     UNIT_ASSERT_CONTAINS (text, "空调不制冷，开机十分钟后出风是热的");
-    char id[UUID_STR_LEN];
+    char id[KUUID_STR_LEN];
     env_t *back = env_decode (text, strlen (text), set, id, err, sizeof err);
     if (!back)
         unit_fail (__FILE__, __LINE__, "decode failed: %s", err);
@@ -147,7 +147,7 @@ UNIT_TEST (envelope_decode_rejects_with_reasons)
     char err[512];
     schema_set_t *set = schema_set_load ("schemas", err, sizeof err);
     UNIT_ASSERT (set);
-    char id[UUID_STR_LEN];
+    char id[KUUID_STR_LEN];
     char *text;
 
     /* the well-formed reference message is accepted */
@@ -222,7 +222,7 @@ UNIT_TEST (envelope_decode_rejects_bad_envelope_fields)
     char err[512];
     schema_set_t *set = schema_set_load ("schemas", err, sizeof err);
     UNIT_ASSERT (set);
-    char id[UUID_STR_LEN];
+    char id[KUUID_STR_LEN];
     struct {
         const char *from, *to, *expect;
     } cases[] = {

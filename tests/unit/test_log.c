@@ -81,6 +81,58 @@ UNIT_TEST (log_line_has_fixed_fields_then_pairs_in_order)
     free (text);
 }
 
+/*  A caller's key that the line already has is renamed, never written
+ *  twice: the strict parser (which refuses duplicate keys) reads the line. */
+UNIT_TEST (log_never_writes_a_key_twice)
+{
+    s_capture_t cap;
+    UNIT_ASSERT_INT_EQ (s_capture_start (&cap, LOG_DEBUG), 0);
+    log_kv (LOG_INFO, "sla_clock_started", "event", "created", "level", "2", "ts", "x", "service",
+            "dispatch", "instance", "d9", "ticket_id", "7", "ticket_id", "8", "event_2", "taken",
+            "phone", "13812345678", "phone", "13887654321", NULL);
+    char *text = s_capture_stop (&cap);
+    cJSON *j = s_one_line (text);
+    UNIT_ASSERT (j != NULL);
+    UNIT_ASSERT_STR_EQ (json_str (j, "event", NULL), "sla_clock_started");
+    UNIT_ASSERT_STR_EQ (json_str (j, "level", NULL), "info");
+    UNIT_ASSERT_STR_EQ (json_str (j, "service", NULL), "intake");
+    UNIT_ASSERT_STR_EQ (json_str (j, "instance", NULL), "i1");
+    UNIT_ASSERT_STR_EQ (json_str (j, "event_2", NULL), "created");
+    UNIT_ASSERT_STR_EQ (json_str (j, "level_2", NULL), "2");
+    UNIT_ASSERT_STR_EQ (json_str (j, "ts_2", NULL), "x");
+    UNIT_ASSERT_STR_EQ (json_str (j, "service_2", NULL), "dispatch");
+    UNIT_ASSERT_STR_EQ (json_str (j, "instance_2", NULL), "d9");
+    UNIT_ASSERT_STR_EQ (json_str (j, "ticket_id", NULL), "7");
+    UNIT_ASSERT_STR_EQ (json_str (j, "ticket_id_2", NULL), "8");
+    UNIT_ASSERT_STR_EQ (json_str (j, "event_2_2", NULL), "taken");
+    /* a renamed key is still masked by what it names */
+    UNIT_ASSERT_STR_EQ (json_str (j, "phone", NULL), "138****5678");
+    UNIT_ASSERT_STR_EQ (json_str (j, "phone_2", NULL), "138****4321");
+    cJSON_Delete (j);
+    free (text);
+}
+
+UNIT_TEST (log_leaves_out_fields_beyond_its_limit_and_counts_them)
+{
+    s_capture_t cap;
+    UNIT_ASSERT_INT_EQ (s_capture_start (&cap, LOG_DEBUG), 0);
+    /* 40 fields of one name, the last named like the counter */
+#define S_K "k", "v"
+    log_kv (LOG_INFO, "many", S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K,
+            S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K,
+            S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K, S_K, "fields_left_out", "mine", NULL);
+#undef S_K
+    char *text = s_capture_stop (&cap);
+    cJSON *j = s_one_line (text);
+    UNIT_ASSERT (j != NULL);
+    UNIT_ASSERT_STR_EQ (json_str (j, "k", NULL), "v");
+    UNIT_ASSERT_STR_EQ (json_str (j, "k_31", NULL), "v");
+    UNIT_ASSERT (cJSON_GetObjectItemCaseSensitive (j, "k_32") == NULL);
+    UNIT_ASSERT_STR_EQ (json_str (j, "fields_left_out", NULL), "9");
+    cJSON_Delete (j);
+    free (text);
+}
+
 UNIT_TEST (log_timestamp_is_real_utc_with_ms_even_when_clock_is_frozen)
 {
     s_capture_t cap;

@@ -207,6 +207,46 @@ UNIT_TEST (yamltree_load_file_errors_name_the_file)
     UNIT_ASSERT_CONTAINS (err, expected);
 }
 
+/*  A large mapping (its key index grows many times): every key is found,
+ *  and a repeated key is still refused with file, line, path and the line
+ *  of the first one. */
+UNIT_TEST (yamltree_large_map_finds_every_key_and_refuses_a_repeat)
+{
+    enum { N = 5000 };
+    size_t cap = (size_t) N * 40 + 64, len = 0;
+    char *text = malloc (cap);
+    UNIT_ASSERT (text != NULL);
+    len += (size_t) snprintf (text + len, cap - len, "root:\n");
+    for (int i = 0; i < N; i++)
+        len += (size_t) snprintf (text + len, cap - len, "  key_%d: %d\n", i, i);
+    char err[256] = "";
+    yt_doc_t *doc = yt_load_string ("big.yaml", text, err, sizeof err);
+    UNIT_ASSERT (doc != NULL);
+    yt_node_t *root = yt_get (yt_root (doc), "root");
+    UNIT_ASSERT_INT_EQ ((int) yt_size (root), N);
+    int found = 0;
+    for (int i = 0; i < N; i++) {
+        char key[32], value[32];
+        snprintf (key, sizeof key, "key_%d", i);
+        snprintf (value, sizeof value, "%d", i);
+        const char *got = yt_text (yt_get (root, key));
+        found += got && strcmp (got, value) == 0;
+    }
+    UNIT_ASSERT_INT_EQ (found, N);
+    UNIT_ASSERT (yt_get (root, "key_5000") == NULL);
+    UNIT_ASSERT (yt_get (root, "key_") == NULL);
+    yt_destroy (&doc);
+    /* key_17 is on line 19 (line 1 holds "root:"); its repeat on line N + 2 */
+    snprintf (text + len, cap - len, "  key_17: again\n");
+    doc = yt_load_string ("big.yaml", text, err, sizeof err);
+    free (text);
+    UNIT_ASSERT (doc == NULL);
+    char expected[96];
+    snprintf (expected, sizeof expected, "big.yaml:%d: root.key_17: duplicate key (first at line 19)",
+              N + 2);
+    UNIT_ASSERT_STR_EQ (err, expected);
+}
+
 UNIT_TEST (yamltree_first_error_wins)
 {
     char err[256] = "";

@@ -83,8 +83,8 @@ int cmd_event (kctl_t *k, int argc, char **argv)
 
     int rc = KCTL_FAILED;
     cJSON *result = NULL;
-    char request_id[UUID_STR_LEN];
-    if (uuid_generate (request_id) != 0) {
+    char request_id[KUUID_STR_LEN];
+    if (kuuid_new (request_id) != 0) {
         fprintf (stderr, "kefuctl event: no random numbers for the request id\n");
         return KCTL_FAILED;
     }

@@ -207,7 +207,7 @@ static cJSON *s_submit_read_file (const char *path)
         goto cleanup;
     }
     const cJSON *rid = cJSON_GetObjectItemCaseSensitive (body, "request_id");
-    if (rid && !(cJSON_IsString (rid) && uuid_valid (rid->valuestring))) {
+    if (rid && !(cJSON_IsString (rid) && kuuid_valid (rid->valuestring))) {
         fprintf (stderr, "kefuctl submit: --file: %s: request_id: expected a UUID string\n", path);
         cJSON_Delete (body);
         body = NULL;
@@ -263,8 +263,8 @@ int cmd_submit (kctl_t *k, int argc, char **argv)
     if (kctl_setup (k, "submit") != 0)
         goto cleanup;
     if (!cJSON_GetObjectItemCaseSensitive (body, "request_id")) {
-        char rid[UUID_STR_LEN];
-        if (uuid_generate (rid) != 0 || !cJSON_AddStringToObject (body, "request_id", rid)) {
+        char rid[KUUID_STR_LEN];
+        if (kuuid_new (rid) != 0 || !cJSON_AddStringToObject (body, "request_id", rid)) {
             fprintf (stderr, "kefuctl submit: cannot make a request id\n");
             rc = KCTL_FAILED;
             goto cleanup;
