@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc/emit.h"
 #include "base/clock.h"
 #include "msg/envelope.h"
 #include "base/log.h"
@@ -85,10 +86,8 @@ static int s_tx (db_t *db, void *arg)
                      && cJSON_AddStringToObject (body, "at", run->now)
                  ? 0
                  : -1;
-        env_t *msg = rc == 0 ? env_new ("workorder.unassigned", branch, ticket, &body) : NULL;
-        cJSON_Delete (body);
-        if (!msg || bus_emit (run->bus, db, &msg) != 0) {
-            env_destroy (&msg);
+        if (rc != 0 || svc_emit (run->bus, db, "workorder.unassigned", 1, branch, ticket, &body) != 0) {
+            cJSON_Delete (body);
             rc = -1;
             break;
         }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/statements.h"
 #include "base/clock.h"
 #include "base/log.h"
 
@@ -29,9 +30,7 @@
                                                                                        " " DB_EPOCH_US (     \
                                                                                            "paused_at")
 
-static const struct {
-    const char *name, *sql;
-} s_statements[] = {
+static const db_statement_t s_statements[] = {
     /* $1 ticket, $2 state */
     {"slc_clocks", "SELECT " S_COLS " FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint"
                    " AND state = $2 ORDER BY id FOR UPDATE"},
@@ -63,10 +62,7 @@ static const struct {
 
 int slc_prepare (db_t *db)
 {
-    for (size_t i = 0; i < sizeof s_statements / sizeof s_statements[0]; i++)
-        if (db_prepare (db, s_statements[i].name, s_statements[i].sql) != 0)
-            return -1;
-    return 0;
+    return db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements));
 }
 
 /*  One clock row of S_COLS. */

@@ -12,6 +12,8 @@
 
 #include "time/branch_cal.h"
 #include "time/calendar.h"
+#include "svc/emit.h"
+#include "db/statements.h"
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -121,9 +123,7 @@
     "UPDATE dispatch.escalations e SET notified_at = x.at "                                   \
     "FROM unnest($1::bigint[], $2::timestamptz[]) AS x (id, at) WHERE e.id = x.id"
 
-static const struct {
-    const char *name, *sql;
-} s_statements[] = {
+static const db_statement_t s_statements[] = {
     { "sle_class", S_SQL_CLASS },
     { "sle_event", S_SQL_EVENT },
     { "sle_run", S_SQL_RUN },           { "sle_due", S_SQL_DUE },
@@ -190,11 +190,10 @@ sle_t *sle_new (const cfg_t *cfg, db_t *db, bus_t *bus, char *err, size_t errsiz
         snprintf (err, errsize, "out of memory");
         goto fail;
     }
-    for (size_t i = 0; i < sizeof s_statements / sizeof s_statements[0]; i++)
-        if (db_prepare (db, s_statements[i].name, s_statements[i].sql) != 0) {
-            snprintf (err, errsize, "preparing %s: %s", s_statements[i].name, db_error (db));
-            goto fail;
-        }
+    if (db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements)) != 0) {
+        snprintf (err, errsize, "preparing: %s", db_error (db));
+        goto fail;
+    }
     return self;
 fail:
     sle_destroy (&self);
@@ -428,17 +427,7 @@ static int s_number (cJSON *obj, const char *key, const char *decimal)
 static int s_emit (sle_t *self, db_t *db, const char *type, const char *branch, const char *ticket_id,
                    cJSON **body_p)
 {
-    env_t *env = env_new (type, branch, ticket_id, body_p);
-    if (!env) {
-        cJSON_Delete (*body_p);
-        *body_p = NULL;
-        return -1;
-    }
-    if (bus_emit (self->bus, db, &env) != 0) {
-        env_destroy (&env);
-        return -1;
-    }
-    return 0;
+    return svc_emit (self->bus, db, type, 1, branch, ticket_id, body_p);
 }
 
 /*  Adds one clock to the list an sla.clock message carries. */

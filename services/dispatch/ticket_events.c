@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc/failure.h"
+#include "db/statements.h"
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "sla_clock_life.h"
 
-static const struct {
-    const char *name, *sql;
-} s_statements[] = {
+static const db_statement_t s_statements[] = {
     /* $1 ticket, $2 event, $3 at, $4 detail: the work order's progress; a
      * completed order leaves the technician's load (0006's trigger) */
     {"dte_work_order",
@@ -43,18 +43,11 @@ int dte_register (bus_t *bus, db_t *db, sle_t *sle)
 {
     if (!bus || !db || !sle)
         return -1;
-    for (size_t i = 0; i < sizeof s_statements / sizeof s_statements[0]; i++)
-        if (db_prepare (db, s_statements[i].name, s_statements[i].sql) != 0)
-            return -1;
+    if (db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements)) != 0)
+        return -1;
     if (slc_prepare (db) != 0)
         return -1;
     return bus_on (bus, "ticket.updated", dte_on_event, sle);
-}
-
-static bus_result_t s_db_failure (db_t *db, const char *what, char *reason, size_t size)
-{
-    snprintf (reason, size, "%s: %s", what, db_error (db));
-    return db_last_status (db) == DB_PERMANENT && db_connected (db) ? BUS_REJECT : BUS_RETRY;
 }
 
 /*  Runs one statement whose rows are not wanted. Returns the row count or -1. */
@@ -131,7 +124,7 @@ static bus_result_t s_handle (sle_t *sle, db_t *db, const env_t *msg, char *reas
         int rows = s_exec (db, "dte_work_order", 4, p);
         free (detail_text);
         if (rows < 0)
-            return s_db_failure (db, "recording the work order's progress", reason, reason_size);
+            return svc_db_bus_failure (db, "recording the work order's progress", reason, reason_size);
         if (rows == 0)
             log_kv (LOG_WARN, "work_order_missing", "ticket_id", ticket, "ticket_event", event, "reason",
                     "the ticket has no work order here; only its clocks move", NULL);
@@ -147,12 +140,12 @@ static bus_result_t s_handle (sle_t *sle, db_t *db, const env_t *msg, char *reas
         const char *p[] = {id, ticket, actor, at_text};
         int rows = s_exec (db, "dte_acknowledge", 4, p);
         if (rows < 0)
-            return s_db_failure (db, "recording the acknowledgement", reason, reason_size);
+            return svc_db_bus_failure (db, "recording the acknowledgement", reason, reason_size);
         log_kv (LOG_INFO, rows ? "escalation_acknowledged" : "escalation_already_acknowledged",
                 "escalation_id", id, "ticket_id", ticket, NULL);
     }
     if (s_clocks (sle, db, ticket, branch, event, why, at) != 0)
-        return s_db_failure (db, "moving the SLA clocks", reason, reason_size);
+        return svc_db_bus_failure (db, "moving the SLA clocks", reason, reason_size);
     return BUS_OK;
 }
 
@@ -164,7 +157,7 @@ bus_result_t dte_on_event (void *ctx, db_t *db, const env_t *msg, char *reason, 
     sle_begin (sle); /* nothing kept from an earlier invocation */
     bus_result_t rc = s_handle (sle, db, msg, reason, reason_size);
     if (rc == BUS_OK && sle_flush (sle, db) != 0)
-        rc = s_db_failure (db, "sla.clock", reason, reason_size);
+        rc = svc_db_bus_failure (db, "sla.clock", reason, reason_size);
     sle_begin (sle);
     return rc;
 }

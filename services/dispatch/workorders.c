@@ -13,6 +13,9 @@
 #include <string.h>
 
 #include "assign.h"
+#include "svc/failure.h"
+#include "svc/emit.h"
+#include "db/statements.h"
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -89,9 +92,7 @@
     "SELECT branch_id FROM dispatch.work_orders WHERE status = 'unassigned' "                 \
     "GROUP BY branch_id ORDER BY min(id) LIMIT $1::int"
 
-static const struct {
-    const char *name, *sql;
-} s_statements[] = {
+static const db_statement_t s_statements[] = {
     { "dispatch_branch_now", S_SQL_BRANCH_NOW },
     { "dispatch_branch_lock", S_SQL_BRANCH_LOCK },
     { "dispatch_candidates", S_SQL_CANDIDATES },
@@ -273,17 +274,8 @@ static int s_history (db_t *db, const char *wo_id, const char *at, const char *e
 static int s_emit (s_pass_t *pass, db_t *db, const char *type, int version, const char *ticket_id,
                    cJSON **body_p)
 {
-    env_t *env = env_new (type, pass->branch, ticket_id, body_p);
-    if (!env) {
-        cJSON_Delete (*body_p);
-        *body_p = NULL;
+    if (svc_emit (pass->self->bus, db, type, version, pass->branch, ticket_id, body_p) != 0)
         return -1;
-    }
-    env->version = version;
-    if (bus_emit (pass->self->bus, db, &env) != 0) {
-        env_destroy (&env);
-        return -1;
-    }
     pass->emitted++;
     return 0;
 }
@@ -529,17 +521,6 @@ cleanup:
 
 /* ---- ticket.created ------------------------------------------------------ */
 
-static bus_result_t s_db_failure (db_t *db, const char *what, char *reason, size_t size)
-{
-    log_kv (LOG_WARN, "dispatch_db_error", "where", what, "error", db_error (db),
-            "sqlstate", db_sqlstate (db), NULL);
-    if (db_last_status (db) == DB_PERMANENT) {
-        snprintf (reason, size, "%s failed: %s", what, db_error (db));
-        return BUS_REJECT;
-    }
-    return BUS_RETRY;
-}
-
 static bus_result_t s_on_ticket_created (dispatcher_t *self, db_t *db, const env_t *msg, char *reason,
                                         size_t reason_size)
 {
@@ -625,7 +606,7 @@ static bus_result_t s_on_ticket_created (dispatcher_t *self, db_t *db, const env
     PGresult *res = db_exec_prepared (db, "dispatch_wo_create", 9, ins);
     free (detail_text);
     if (!res)
-        return s_db_failure (db, "work order insert", reason, reason_size);
+        return svc_db_bus_failure (db, "work order insert", reason, reason_size);
     if (PQntuples (res) != 1) {
         PQclear (res);
         snprintf (reason, reason_size, "body.branch: unknown branch \"%s\"", branch);
@@ -649,11 +630,11 @@ static bus_result_t s_on_ticket_created (dispatcher_t *self, db_t *db, const env
     int64_t created_us = 0;
     if (clock_parse_rfc3339 (pass.now, &created_us) != 0
         || sle_on_event (self->sle, db, ticket_id, branch, "work_order_created", created_us) < 0)
-        return s_db_failure (db, "SLA clocks of the new work order", reason, reason_size);
+        return svc_db_bus_failure (db, "SLA clocks of the new work order", reason, reason_size);
 
     s_order_t wo = { wo_id, ticket_id, kind, line, NULL, premium, NULL };
     if (s_place_branch (&pass, db, wo_id, &wo, true) != 0)
-        return s_db_failure (db, "assignment", reason, reason_size);
+        return svc_db_bus_failure (db, "assignment", reason, reason_size);
     /* the bus kicks its relay itself after it commits what we emitted */
     return BUS_OK;
 }
@@ -669,7 +650,7 @@ bus_result_t dispatcher_on_ticket_created (void *ctx, db_t *db, const env_t *msg
     sle_begin (self->sle);
     bus_result_t rc = s_on_ticket_created (self, db, msg, reason, reason_size);
     if (rc == BUS_OK && sle_flush (self->sle, db) != 0)
-        rc = s_db_failure (db, "sla.clock", reason, reason_size);
+        rc = svc_db_bus_failure (db, "sla.clock", reason, reason_size);
     sle_begin (self->sle);
     return rc;
 }
@@ -806,12 +787,10 @@ dispatcher_t *dispatcher_new_with (const cfg_t *cfg, db_t *db, bus_t *bus)
     self->rules.repair = s_grade_or (cfg->min_grade_repair, GRADE_INTERMEDIATE);
     self->rules.premium = s_grade_or (cfg->min_grade_premium, GRADE_INTERMEDIATE);
     self->rules.other = s_grade_or (cfg->min_grade_other, GRADE_TRAINEE);
-    for (size_t i = 0; i < sizeof s_statements / sizeof s_statements[0]; i++)
-        if (db_prepare (db, s_statements[i].name, s_statements[i].sql) != 0) {
-            log_kv (LOG_ERROR, "dispatch_prepare_failed", "statement", s_statements[i].name,
-                    "error", db_error (db), NULL);
-            goto fail;
-        }
+    if (db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements)) != 0) {
+        log_kv (LOG_ERROR, "dispatch_prepare_failed", "error", db_error (db), NULL);
+        goto fail;
+    }
     char err[512];
     if (!(self->sle = sle_new (cfg, db, bus, err, sizeof err))) {
         log_kv (LOG_ERROR, "sla_engine_failed", "reason", err, NULL);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/statements.h"
 #include "base/clock.h"
 #include "events.h"
 #include "events_kept.h"
@@ -18,9 +19,7 @@ struct iev_s {
     iek_t *now;    /* a write made at once */
 };
 
-static const struct {
-    const char *name, *sql;
-} s_statements[] = {
+static const db_statement_t s_statements[] = {
     { "intake_ev_ticket",
       "SELECT t.status FROM intake.tickets t WHERE t.id = $1 FOR UPDATE" },
     /* After the ticket is locked (a statement of its own, so it sees what a
@@ -62,9 +61,8 @@ iev_t *iev_new (bus_t *bus, db_t *db)
     self->bus = bus;
     if (!(self->kept = iek_new ()) || !(self->now = iek_new ()))
         goto fail;
-    for (size_t i = 0; i < sizeof s_statements / sizeof s_statements[0]; i++)
-        if (db_prepare (db, s_statements[i].name, s_statements[i].sql) != 0)
-            goto fail;
+    if (db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements)) != 0)
+        goto fail;
     if (bus_on (bus, "workorder.assigned", iev_on_assigned, self) != 0
         || bus_on (bus, "workorder.unassigned", iev_on_unassigned, self) != 0
         || bus_on (bus, "sla.clock", iev_on_sla, self) != 0

@@ -23,6 +23,11 @@ intake_t *intake_new (svc_t *svc)
     self->tickets = itk_new (svc_db (svc), svc_bus (svc), svc_name (svc));
     if (!self->tickets)
         goto fail;
+    if (itk_events_prepare (svc_db (svc)) != 0) {
+        log_kv (LOG_ERROR, "prepare_failed", "statement", "intake_evq_*", "reason", db_error (svc_db (svc)),
+                NULL);
+        goto fail;
+    }
     if (!(self->events = iev_new (svc_bus (svc), svc_db (svc)))) {
         log_kv (LOG_ERROR, "intake_start_failed", "reason",
                 "could not register the work-order message handlers", NULL);

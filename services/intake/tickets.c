@@ -11,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc/failure.h"
+#include "svc/emit.h"
+#include "db/statements.h"
 #include "base/clock.h"
 #include "msg/envelope.h"
 #include "base/json.h"
@@ -24,12 +27,8 @@
 #define S_LOCK_REQUEST "18030"
 
 
-typedef struct {
-    const char *name, *sql;
-} s_stmt_t;
 
-
-static const s_stmt_t s_statements[] = {
+static const db_statement_t s_statements[] = {
     { "intake_lock_request",
       "SELECT pg_advisory_xact_lock(" S_LOCK_REQUEST ", hashtext($1))" },
     /* The request locks of a batch, in one order (no deadlock between two
@@ -172,14 +171,8 @@ itk_t *itk_new (db_t *db, bus_t *bus, const char *actor)
     self->actor = strdup (actor);
     if (!self->actor)
         goto fail;
-    for (size_t i = 0; i < sizeof s_statements / sizeof s_statements[0]; i++)
-        if (db_prepare (db, s_statements[i].name, s_statements[i].sql) != 0) {
-            log_kv (LOG_ERROR, "prepare_failed", "statement", s_statements[i].name,
-                    "reason", db_error (db), NULL);
-            goto fail;
-        }
-    if (itk_events_prepare (db) != 0) {
-        log_kv (LOG_ERROR, "prepare_failed", "statement", "intake_evq_*", "reason", db_error (db), NULL);
+    if (db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements)) != 0) {
+        log_kv (LOG_ERROR, "prepare_failed", "reason", db_error (db), NULL);
         goto fail;
     }
     return self;
@@ -229,14 +222,7 @@ void itk_add_time (cJSON *obj, const char *key, const char *us_text)
 
 irq_code_t itk_db_failure (db_t *db, const char *what, char *err, size_t errsize)
 {
-    if (db_last_status (db) == DB_TRANSIENT || !db_connected (db)) {
-        snprintf (err, errsize, "database unavailable; retry the request "
-                                "(with the same request_id)");
-        return IRQ_UNAVAILABLE;
-    }
-    log_kv (LOG_ERROR, "db_error", "statement", what, "reason", db_error (db), NULL);
-    snprintf (err, errsize, "internal error while %s (SQLSTATE %s)", what, db_sqlstate (db));
-    return IRQ_INTERNAL;
+    return svc_db_request_failure (db, what, err, errsize) ? IRQ_UNAVAILABLE : IRQ_INTERNAL;
 }
 
 /* ---------------------------------------------------------------- submit */
@@ -498,14 +484,8 @@ static int s_emit_created (itk_submit_t *s, const char *id, const char *status)
     if (rq->flags)
         cJSON_AddItemToObject (body, "flags", cJSON_Duplicate (rq->flags, true));
 
-    env_t *msg = env_new ("ticket.created", s->branch, id, &body);
-    cJSON_Delete (body);   /* only left when env_new failed */
-    if (!msg)
-        return s_fail (s, IRQ_INTERNAL, "could not make the ticket.created message");
-    if (bus_emit (s->self->bus, s->self->db, &msg) != 0) {
-        env_destroy (&msg);
+    if (svc_emit (s->self->bus, s->self->db, "ticket.created", 1, s->branch, id, &body) != 0)
         return s_fail_db (s, "writing ticket.created to the outbox");
-    }
     s->emitted = true;
     return 0;
 }

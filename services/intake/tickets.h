@@ -42,6 +42,10 @@ typedef struct itk_s itk_t;
  *  through bus. Borrows db and bus; actor is copied (written into history
  *  rows, e.g. "intake"). Returns NULL on failure. */
 itk_t *itk_new (db_t *db, bus_t *bus, const char *actor);
+/*  Registers the statements of people's events on tickets (ticket.event,
+ *  tickets_events.c) on db; the service's wiring calls it beside itk_new.
+ *  Returns 0 or -1. */
+int itk_events_prepare (db_t *db);
 void itk_destroy (itk_t **self_p);
 
 /*  ticket.submit on its own (a batch of one, see itk_submit_batch). On

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc/emit.h"
+#include "db/statements.h"
 #include "base/clock.h"
 #include "msg/envelope.h"
 #include "base/json.h"
@@ -46,9 +48,7 @@ static bool s_in (const char *const *list, const char *s)
     return false;
 }
 
-static const struct {
-    const char *name, *sql;
-} s_statements[] = {
+static const db_statement_t s_statements[] = {
     /* The replayed reply's status is the ticket's status now: what the
      * first reply said, unless a later event has moved it since. */
     {"intake_evq_replay", "SELECT h.ticket_id, h.id, h.event, " DB_EPOCH_US (
@@ -79,10 +79,7 @@ static const struct {
 
 int itk_events_prepare (db_t *db)
 {
-    for (size_t i = 0; i < sizeof s_statements / sizeof s_statements[0]; i++)
-        if (db_prepare (db, s_statements[i].name, s_statements[i].sql) != 0)
-            return -1;
-    return 0;
+    return db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements));
 }
 
 /*  ---- the request ------------------------------------------------------- */
@@ -342,14 +339,8 @@ static int s_emit (s_tx_t *t, const char *branch, const char *history_id)
     if (rq->escalation_id)
         cJSON_AddNumberToObject (body, "escalation_id", (double) rq->escalation_id);
     cJSON_AddNumberToObject (body, "history_id", (double) strtoll (history_id, NULL, 10));
-    env_t *msg = env_new ("ticket.updated", branch, t->id, &body);
-    cJSON_Delete (body); /* only left when env_new failed */
-    if (!msg)
-        return s_fail (t, IRQ_INTERNAL, "could not make the ticket.updated message");
-    if (bus_emit (t->self->bus, t->self->db, &msg) != 0) {
-        env_destroy (&msg);
+    if (svc_emit (t->self->bus, t->self->db, "ticket.updated", 1, branch, t->id, &body) != 0)
         return s_fail_db (t, "writing ticket.updated to the outbox");
-    }
     t->emitted = true;
     return 0;
 }

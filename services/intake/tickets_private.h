@@ -84,8 +84,6 @@ bool itk_submit_pipelinable (const itk_submit_t *s);
  *  result, which the caller clears after the submits ran, or NULL after a
  *  database failure. */
 PGresult *itk_submit_prefetch (db_t *db, itk_submit_t *subs, int n);
-/*  Registers tickets_events.c's statements. Returns 0 or -1. */
-int itk_events_prepare (db_t *db);
 /*  Copies the phone without the spaces and dashes people type. */
 void itk_normalise_phone (const char *in, char *out, size_t size);
 
