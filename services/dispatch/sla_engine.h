@@ -84,7 +84,7 @@ int sle_reload (sle_t *self, char *err, size_t errsize);
 bus_result_t sle_on_ticket_created (sle_t *self, db_t *db, const env_t *msg, char *reason,
                                     size_t reason_size);
 
-/*  Inside the caller's transaction: the ticket's event (an sla_event_names
+/*  Inside the caller's transaction: the ticket's event (a ticket_event_names (TICKET_EV_SLA)
  *  entry, e.g. "work_order_assigned") happened at at_us in branch `branch`:
  *  stops its running or paused clocks that stop on it and starts its
  *  pending clocks that start on it, kept for sle_flush's sla.clock. Returns

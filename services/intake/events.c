@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/ticket.h"
 #include "db/statements.h"
 #include "base/clock.h"
 #include "events.h"
@@ -24,12 +25,13 @@ static const db_statement_t s_statements[] = {
       "SELECT t.status FROM intake.tickets t WHERE t.id = $1 FOR UPDATE" },
     /* After the ticket is locked (a statement of its own, so it sees what a
      * concurrent event committed; sent with intake_ev_ticket in one round
-     * trip): whether the status moves (the ticket's status is none of $4;
+     * trip): whether the status moves (the ticket's status is $5 already,
+     * or one of $4, the states a move to $5 may start from;
      * and the opposite event $2 is not recorded later than $3), the move,
      * and the history rows, "status_changed" in the first. No row, and
      * nothing written, when the ticket does not exist. */
     { "intake_ev_apply",
-      "WITH m AS (SELECT t.status <> ALL ($4::text[]) AND NOT EXISTS (SELECT 1"
+      "WITH m AS (SELECT (t.status = ANY ($4::text[]) OR t.status = $5) AND NOT EXISTS (SELECT 1"
       "             FROM intake.ticket_history h"
       "             WHERE h.ticket_id = $1 AND h.event = $2 AND h.at > $3) AS move"
       "           FROM intake.tickets t WHERE t.id = $1),"
@@ -118,7 +120,8 @@ typedef struct {
     const env_t *msg;
     char ticket_id[32];
     const char *event;        /* history event */
-    const char *status;       /* status it moves the ticket to */
+    ticket_state_t to;        /* the state it moves the ticket to */
+    const char *status;       /* its name */
     const char *opposite;     /* history event that, if later, wins */
     const char *at;           /* event time, RFC 3339 */
     cJSON *detail;            /* owned */
@@ -171,9 +174,10 @@ static bus_result_t s_apply (iev_t *self, db_t *db, s_event_t *ev, char *reason,
         goto cleanup;
     }
     /* The ticket locked, then the event applied (events_kept.h). A
-     * resolved or closed ticket keeps its status; the row is history. */
+     * resolved or closed ticket keeps its status (the ticket's table has
+     * no such move); the row is history. */
     const char *actor = ev->msg->service[0] ? ev->msg->service : "dispatch";
-    const char *p[IEK_APPLY_PARAMS] = { ev->ticket_id, ev->opposite, ev->at, "{closed,resolved}",
+    const char *p[IEK_APPLY_PARAMS] = { ev->ticket_id, ev->opposite, ev->at, ticket_moves_to_sql (ev->to),
                                         ev->status, now, actor, ev->event, detail_text, sla_text };
     int rows = 1 + (ev->sla ? cJSON_GetArraySize (ev->sla) : 0);
     iek_t *one = s_target (self);
@@ -250,7 +254,8 @@ bus_result_t iev_on_assigned (void *ctx, db_t *db, const env_t *msg, char *reaso
                               size_t reason_size)
 {
     (void) ctx;
-    s_event_t ev = { .msg = msg, .event = "work_order_assigned", .status = "assigned",
+    s_event_t ev = { .msg = msg, .event = "work_order_assigned", .to = TICKET_ASSIGNED,
+                     .status = ticket_state_names[TICKET_ASSIGNED],
                      .opposite = "work_order_unassigned" };
     if (!msg || !msg->body || s_read_common (msg, &ev, "assigned_at", reason, reason_size) != 0) {
         cJSON_Delete (ev.detail);
@@ -288,7 +293,8 @@ bus_result_t iev_on_unassigned (void *ctx, db_t *db, const env_t *msg, char *rea
                                 size_t reason_size)
 {
     (void) ctx;
-    s_event_t ev = { .msg = msg, .event = "work_order_unassigned", .status = "unassigned",
+    s_event_t ev = { .msg = msg, .event = "work_order_unassigned", .to = TICKET_UNASSIGNED,
+                     .status = ticket_state_names[TICKET_UNASSIGNED],
                      .opposite = "work_order_assigned" };
     if (!msg || !msg->body || s_read_common (msg, &ev, "at", reason, reason_size) != 0) {
         cJSON_Delete (ev.detail);

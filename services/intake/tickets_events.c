@@ -19,34 +19,8 @@
 #include "msg/envelope.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "model/ticket.h"
 #include "tickets_private.h"
-
-/*  Events a ticket takes once until it is reopened: a second one is a
- *  mistake (or a resent request without its request_id). */
-static const char *const s_once[] = {
-    "first_reply",
-    "marked_complex",
-    "plan_sent",
-    "work_order_arranged",
-    "call_centre_checked",
-    "technician_arrived",
-    "work_order_completed",
-    "complaint_decided",
-    "callback_done",
-    NULL,
-};
-/*  Events about the work order: the ticket needs one assigned. */
-static const char *const s_work_order[] = {
-    "work_order_arranged", "call_centre_checked", "technician_arrived", "work_order_completed", NULL,
-};
-
-static bool s_in (const char *const *list, const char *s)
-{
-    for (; *list; list++)
-        if (strcmp (*list, s) == 0)
-            return true;
-    return false;
-}
 
 static const db_statement_t s_statements[] = {
     /* The replayed reply's status is the ticket's status now: what the
@@ -65,14 +39,17 @@ static const db_statement_t s_statements[] = {
     {"intake_evq_escalation", "SELECT ticket_id, kind, acknowledged_by, " DB_EPOCH_US (
                                   "acknowledged_at") " FROM dispatch.escalations WHERE id = $1"},
     /* $2 status (NULL: unchanged), $3 'set' | 'clear' | NULL for the pause,
-     * $4 reason, $5 now, $6 resolution text (NULL: unchanged) */
+     * $4 reason, $5 now, $6 resolution text (NULL: unchanged), $7 the
+     * states the move may start from (ticket_moves_to_sql): a ticket in
+     * any other state is not updated */
     {"intake_evq_update",
      "UPDATE intake.tickets SET status = COALESCE ($2, status),"
      " paused_reason = CASE $3 WHEN 'set' THEN $4 WHEN 'clear' THEN NULL ELSE paused_reason END,"
      " paused_at = CASE $3 WHEN 'set' THEN $5::timestamptz WHEN 'clear' THEN NULL ELSE paused_at END,"
      " closed_at = CASE WHEN $2 = 'closed' THEN $5::timestamptz WHEN $2 IS NULL THEN closed_at"
      "  ELSE NULL END,"
-     " resolution = COALESCE ($6, resolution), updated_at = $5::timestamptz WHERE id = $1"},
+     " resolution = COALESCE ($6, resolution), updated_at = $5::timestamptz WHERE id = $1"
+     " AND ($2::text IS NULL OR status = ANY ($7::text[]))"},
     {"intake_evq_history", "INSERT INTO intake.ticket_history (ticket_id, at, actor, event, detail)"
                            " VALUES ($1, $2, $3, $4, $5::jsonb) RETURNING id"},
 };
@@ -250,32 +227,46 @@ static int s_check_escalation (s_tx_t *t)
     return rc;
 }
 
+/*  The one place a person's event changes a ticket's state: the move must
+ *  be one the ticket's table allows (model/ticket.h); sets *new_status.
+ *  Returns 0 or -1 (refused as a conflict). */
+static int s_move (s_tx_t *t, ticket_state_t from, ticket_state_t to, const char **new_status)
+{
+    if (!ticket_can_move (from, to))
+        return s_fail (t, IRQ_CONFLICT, "ticket %s is %s: it cannot become %s", t->id,
+                       ticket_state_names[from], ticket_state_names[to]);
+    *new_status = ticket_state_names[to];
+    return 0;
+}
+
 /*  Checks the event against the ticket's state; sets the new status, the
  *  pause change and the resolution text. Returns 0 or -1 (refused). */
 static int s_check (s_tx_t *t, const char *status, const char *kind, bool paused, const char **new_status,
                     const char **pause)
 {
     const char *ev = t->rq->event;
-    bool closed = strcmp (status, "closed") == 0, resolved = strcmp (status, "resolved") == 0;
     *new_status = NULL;
     *pause = NULL;
+    ticket_state_t now;
+    if (ticket_state_parse (status, &now) != 0)
+        return s_fail (t, IRQ_INTERNAL, "ticket %s has an unknown status \"%s\"", t->id, status);
+    bool closed = now == TICKET_CLOSED, resolved = now == TICKET_RESOLVED;
     if (strcmp (ev, "ticket_reopened") == 0) {
         if (!closed && !resolved)
             return s_fail (t, IRQ_CONFLICT, "ticket %s is %s: only a resolved or closed ticket is reopened",
                            t->id, status);
-        *new_status = "open";
         *pause = "clear";
-        return 0;
+        return s_move (t, now, TICKET_OPEN, new_status);
     }
     if (closed)
         return s_fail (t, IRQ_CONFLICT, "ticket %s is closed: reopen it first (event ticket_reopened)",
                        t->id);
-    if (s_in (s_once, ev)) {
+    if (ticket_event_is (ev, TICKET_EV_ONCE)) {
         int seen = s_seen (t, ev);
         if (seen != 0)
             return seen < 0 ? -1 : s_fail (t, IRQ_CONFLICT, "ticket %s: %s is already recorded", t->id, ev);
     }
-    if (s_in (s_work_order, ev)) {
+    if (ticket_event_is (ev, TICKET_EV_WORK_ORDER)) {
         int seen = s_seen (t, "work_order_assigned");
         if (seen <= 0)
             return seen < 0 ? -1
@@ -297,12 +288,14 @@ static int s_check (s_tx_t *t, const char *status, const char *kind, bool paused
     if (strcmp (ev, "ticket_resolved") == 0) {
         if (resolved)
             return s_fail (t, IRQ_CONFLICT, "ticket %s is already resolved", t->id);
-        *new_status = "resolved";
         *pause = paused ? "clear" : NULL;
+        if (s_move (t, now, TICKET_RESOLVED, new_status) != 0)
+            return -1;
     }
     if (strcmp (ev, "ticket_closed") == 0) {
-        *new_status = "closed";
         *pause = paused ? "clear" : NULL;
+        if (s_move (t, now, TICKET_CLOSED, new_status) != 0)
+            return -1;
     }
     if (strcmp (ev, "paused") == 0) {
         if (paused)
@@ -375,9 +368,18 @@ static int s_apply (db_t *db, void *arg)
         goto cleanup;
     const char *resolution = strcmp (rq->event, "ticket_resolved") == 0 && rq->note ? rq->note : NULL;
     if (new_status || pause || resolution) {
-        const char *p2[] = {t->id, new_status, pause, rq->reason, t->now, resolution};
-        if (!(u = db_exec_prepared (t->self->db, "intake_evq_update", 6, p2))) {
+        ticket_state_t to = TICKET_OPEN;
+        if (new_status && ticket_state_parse (new_status, &to) != 0) {
+            s_fail (t, IRQ_INTERNAL, "unknown status %s", new_status);
+            goto cleanup;
+        }
+        const char *p2[] = {t->id, new_status, pause, rq->reason, t->now, resolution, ticket_moves_to_sql (to)};
+        if (!(u = db_exec_prepared (t->self->db, "intake_evq_update", 7, p2))) {
             s_fail_db (t, "updating the ticket");
+            goto cleanup;
+        }
+        if (strcmp (PQcmdTuples (u), "1") != 0) {
+            s_fail (t, IRQ_CONFLICT, "ticket %s changed state meanwhile; try again", t->id);
             goto cleanup;
         }
     }

@@ -12,13 +12,8 @@
 
 #include "sla_private.h"
 #include "conf/yamltree.h"
+#include "model/ticket.h"
 
-const char *const sla_event_names[] = {
-    "ticket_created", "first_reply", "marked_complex", "plan_sent",
-    "work_order_created", "work_order_assigned", "work_order_arranged", "call_centre_checked",
-    "technician_arrived", "work_order_completed", "ticket_resolved", "complaint_decided",
-    "callback_done", "ticket_reopened", "ticket_closed", NULL,
-};
 const char *const sla_kind_names[] = {
     "consultation", "repair", "installation", "complaint", "return", "suggestion", NULL,
 };
@@ -119,7 +114,7 @@ static const char *s_join (const char *const *names, int n, char *buf, size_t si
 /*  An event key (starts_on / stops_on); *out keeps its default when absent. */
 static int s_event (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, int *out)
 {
-    return yt_enum (doc, map, key, required, sla_event_names, out);
+    return yt_enum (doc, map, key, required, ticket_event_names (TICKET_EV_SLA), out);
 }
 
 /* ---------------------------------------------------------------- clocks */
@@ -136,7 +131,7 @@ static int s_add_clock (sla_config_t *self, yt_doc_t *doc, const yt_node_t *node
         return yt_fail (doc, node, "at most %d clocks", SLA_MAX_CLOCKS);
     if (starts_on == stops_on)
         return yt_fail (doc, node, "clock \"%s\" starts and stops on the same event (%s)", name,
-                        sla_event_names[starts_on]);
+                        ticket_event_names (TICKET_EV_SLA)[starts_on]);
     sla_clockdef_t *clock = &self->clocks[self->n_clocks];
     if (!(clock->name = strdup (name)))
         return yt_fail (doc, node, "out of memory");
@@ -156,8 +151,8 @@ static int s_parse_clocks (sla_config_t *self, yt_doc_t *doc, yt_node_t *root)
     if (s_absent (list)) {
         for (int i = 0; sla_builtin_clocks[i]; i++)
             if (s_add_clock (self, doc, root, sla_builtin_clocks[i],
-                             s_index (sla_event_names, s_builtin_events[i][0]),
-                             s_index (sla_event_names, s_builtin_events[i][1])) != 0)
+                             s_index (ticket_event_names (TICKET_EV_SLA), s_builtin_events[i][0]),
+                             s_index (ticket_event_names (TICKET_EV_SLA), s_builtin_events[i][1])) != 0)
                 return -1;
         return 0;
     }
@@ -181,8 +176,8 @@ static int s_parse_clocks (sla_config_t *self, yt_doc_t *doc, yt_node_t *root)
         int builtin = s_index (sla_builtin_clocks, name);
         int starts_on = -1, stops_on = -1;
         if (builtin >= 0) {
-            starts_on = s_index (sla_event_names, s_builtin_events[builtin][0]);
-            stops_on = s_index (sla_event_names, s_builtin_events[builtin][1]);
+            starts_on = s_index (ticket_event_names (TICKET_EV_SLA), s_builtin_events[builtin][0]);
+            stops_on = s_index (ticket_event_names (TICKET_EV_SLA), s_builtin_events[builtin][1]);
         }
         else if (!map)
             return yt_fail (doc, item,
@@ -343,17 +338,17 @@ static int s_parse_target (sla_config_t *self, yt_doc_t *doc, yt_node_t *node, i
         || yt_check_unknown (doc, node, known) != 0)
         return -1;
     /* only the assignee's own clock can be taken from him */
-    if (breach == 1 && strcmp (sla_event_names[starts_on], "work_order_assigned") != 0)
+    if (breach == 1 && strcmp (ticket_event_names (TICKET_EV_SLA)[starts_on], "work_order_assigned") != 0)
         return yt_fail (doc, yt_get (node, "on_breach"),
                         "redispatch needs a clock that starts on work_order_assigned (this one starts on %s)",
-                        sla_event_names[starts_on]);
+                        ticket_event_names (TICKET_EV_SLA)[starts_on]);
     t->redispatch = breach == 1;
     if (starts_on == stops_on)
         return yt_fail (doc, yt_get (node, "stops_on") ? yt_get (node, "stops_on") : node,
-                        "the clock would start and stop on the same event (%s)", sla_event_names[stops_on]);
+                        "the clock would start and stop on the same event (%s)", ticket_event_names (TICKET_EV_SLA)[stops_on]);
     t->time = (sla_time_t) time;
-    t->starts_on = sla_event_names[starts_on];
-    t->stops_on = sla_event_names[stops_on];
+    t->starts_on = ticket_event_names (TICKET_EV_SLA)[starts_on];
+    t->stops_on = ticket_event_names (TICKET_EV_SLA)[stops_on];
     t->written_in = units[unit];
     t->line = yt_line (node);
     t->unit = SLA_UNIT_MINUTES;

@@ -33,7 +33,6 @@ typedef struct sla_ladder_s sla_ladder_t;
 
 /*  Built-in vocabularies (NULL-terminated). Tiers come from org.yaml and are
  *  passed to sla_load; the rest are fixed by the system. */
-extern const char *const sla_event_names[];    /* what starts and stops clocks: ticket_created, ... */
 extern const char *const sla_kind_names[];     /* consultation, repair, installation, complaint, return, suggestion */
 extern const char *const sla_priority_names[]; /* low, normal, high, urgent */
 extern const char *const sla_class_names[];    /* regular, important, vip */
