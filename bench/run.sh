@@ -165,8 +165,8 @@ two=$(awk -v a="$rps" -v b="$main_rps" 'BEGIN { printf "%.2f", a / b }')
 cat <<REPORT
 
 dispatchers on $B branches, N=$N, K=$K (same organisation, a fresh cluster each)
-  $D dispatcher(s)       $main_rps requests/s
-  2 dispatchers         $rps requests/s   assigned p50 $asg50 ms   p99 $asg99 ms
+  $(printf '%-22s' "$D dispatcher(s)")$main_rps requests/s
+  $(printf '%-22s' "2 dispatchers")$rps requests/s   assigned p50 $asg50 ms   p99 $asg99 ms
   ratio 2 / 1           $two   (target >= 0.9)
   deadlock lines        $deadlocks   (in the 2 dispatch logs; target 0)
 REPORT
