@@ -1,27 +1,42 @@
 #!/usr/bin/env bash
-# Prints the benchmark organisation: one city branch open round the clock,
-# 40 senior air-conditioner technicians (capacity 100 each), and N customers
-# B000001… so that no benchmark request joins another's ticket.
+# Prints the benchmark organisation: B branches (default 1) SH01… in one
+# region, open round the clock; 40 senior air-conditioner technicians
+# (capacity 100 each) dealt out over the branches in turn; and N customers
+# B000001…, customer i belonging to branch number i mod B (so that
+# consecutive requests go to different branches), and no benchmark request
+# joins another's ticket.
+#
+#   make-org.sh N [B]
 set -euo pipefail
-n=${1:?usage: make-org.sh N}
+n=${1:?usage: make-org.sh N [BRANCHES]}
+b=${2:-1}
+[[ "$b" =~ ^[1-9][0-9]?$ ]] || { echo "make-org.sh: BRANCHES must be 1 to 99, got \"$b\"" >&2; exit 2; }
+allday='{mon: ["00:00-24:00"], tue: ["00:00-24:00"], wed: ["00:00-24:00"], thu: ["00:00-24:00"], fri: ["00:00-24:00"], sat: ["00:00-24:00"], sun: ["00:00-24:00"]}'
 cat <<YAML
 tiers: [city, surrounding, province]
 regions:
   - {id: SH, name: 上海市区, tier: city}
 branches:
-  - id: SH01
-    name: 上海压测服务站
-    region: SH
-    timezone: Asia/Shanghai
-    hours: {mon: ["00:00-24:00"], tue: ["00:00-24:00"], wed: ["00:00-24:00"], thu: ["00:00-24:00"], fri: ["00:00-24:00"], sat: ["00:00-24:00"], sun: ["00:00-24:00"]}
+YAML
+for j in $(seq 1 "$b"); do
+    suffix=$([ "$b" -eq 1 ] || echo "$j")
+    printf '  - id: SH%02d\n    name: 上海压测服务站%s\n    region: SH\n    timezone: Asia/Shanghai\n    hours: %s\n' \
+        "$j" "$suffix" "$allday"
+done
+cat <<YAML
 products:
   - {code: AC-3200, name: 变频空调, line: air-conditioner, premium: false, warranty_months: 12}
 technicians:
 YAML
 for i in $(seq 1 40); do
-    printf '  - {id: BT%03d, name: 压测技师%d, branch: SH01, grade: senior, skills: [air-conditioner], capacity: 100, shift: {mon: ["00:00-24:00"], tue: ["00:00-24:00"], wed: ["00:00-24:00"], thu: ["00:00-24:00"], fri: ["00:00-24:00"], sat: ["00:00-24:00"], sun: ["00:00-24:00"]}}\n' "$i" "$i"
+    printf '  - {id: BT%03d, name: 压测技师%d, branch: SH%02d, grade: senior, skills: [air-conditioner], capacity: 100, shift: %s}\n' \
+        "$i" "$i" $(((i - 1) % b + 1)) "$allday"
 done
 echo "customers:"
 for i in $(seq 1 "$n"); do
-    printf '  - {id: B%06d, name: 压测客户%d, phone: "139%08d", address: 上海市徐汇区压测路%d号, region: SH, class: regular}\n' "$i" "$i" "$i" "$i"
+    if [ "$b" -eq 1 ]; then
+        printf '  - {id: B%06d, name: 压测客户%d, phone: "139%08d", address: 上海市徐汇区压测路%d号, region: SH, class: regular}\n' "$i" "$i" "$i" "$i"
+    else
+        printf '  - {id: B%06d, name: 压测客户%d, phone: "139%08d", address: 上海市徐汇区压测路%d号, region: SH, branch: SH%02d, class: regular}\n' "$i" "$i" "$i" "$i" $(((i - 1) % b + 1))
+    fi
 done

@@ -301,6 +301,14 @@ void bus_on_batch_end (bus_t *self, bus_batch_fn fn, void *ctx)
     self->batch_end_ctx = fn ? ctx : NULL;
 }
 
+void bus_on_batch_begin (bus_t *self, bus_batch_begin_fn fn, void *ctx)
+{
+    if (!self)
+        return;
+    self->batch_begin = fn;
+    self->batch_begin_ctx = fn ? ctx : NULL;
+}
+
 bool bus_batching (const bus_t *self)
 {
     return self && self->batching;

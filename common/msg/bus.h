@@ -99,6 +99,26 @@ typedef int (*bus_batch_fn) (void *ctx, db_t *db);
 void bus_on_batch_end (bus_t *self, bus_batch_fn fn, void *ctx);
 bool bus_batching (const bus_t *self);
 
+/*  The opening of a batch, for locks. The function registered with
+ *  bus_on_batch_begin is called in the receiving transaction once the
+ *  inbox rows are written and before the first handler (and before any
+ *  savepoint, so that what it takes is held to COMMIT), with the messages
+ *  whose handlers are about to be called, in the order they will be
+ *  (msgs[0..n), borrowed for the call; n >= 1). It is called again in every
+ *  run of the batch (the careful one, a transaction run again).
+ *
+ *  Its use: handlers that lock something per message (a branch, say) take
+ *  those locks in arrival order, so two instances applying batches that
+ *  overlap can each hold one and wait for the other's (40P01). The function
+ *  takes all the batch's locks at once, in one order that every instance
+ *  shares; the handlers then find them held. It must not emit. Returns 0,
+ *  or -1 (a database error: the transaction rolls back; db_tx runs it again
+ *  after a deadlock or serialization failure, and after any other failure
+ *  the batch runs again carefully without it, each handler locking alone).
+ *  One function per bus; NULL unregisters. */
+typedef int (*bus_batch_begin_fn) (void *ctx, db_t *db, const env_t *const *msgs, int n);
+void bus_on_batch_begin (bus_t *self, bus_batch_begin_fn fn, void *ctx);
+
 /*  Within the caller's open transaction on db: writes the message to the
  *  outbox for every destination of its type. Takes ownership of *msg_p and
  *  NULLs it. Returns 0 or -1 (db error: the caller rolls back). */

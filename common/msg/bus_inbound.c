@@ -219,6 +219,7 @@ struct s_batch_s {
     bus_claim_t *claim;     /* the relay's claim, piggybacked; NULL = none */
     bool defer;             /* handlers' emits written with one statement */
     bool flush_failed;      /* that statement failed (not transiently) */
+    bool no_begin;          /* the batch-begin function failed: run without it */
 };
 
 static const char *s_or_null (const char *text)
@@ -422,8 +423,36 @@ cleanup:
     return rc;
 }
 
+/*  The batch-begin function (bus_on_batch_begin) with the messages whose
+ *  handlers will run. Returns 0 or -1 (the run is lost; when the failure
+ *  is not one db_tx retries, the next run is careful and goes without). */
+static int s_batch_begin (s_batch_t *b, db_t *db)
+{
+    bus_t *self = b->bus;
+    if (!self->batch_begin || b->no_begin)
+        return 0;
+    const env_t *msgs[BUS_INPUT_BATCH];
+    int n = 0;
+    for (int i = 0; i < b->n && n < BUS_INPUT_BATCH; i++) {
+        const s_item_t *it = &b->items[i];
+        if (it->invalid || it->has_verdict || (it->id[0] && !it->fresh))
+            continue; /* no handler call for it in this run */
+        msgs[n++] = it->msg;
+    }
+    if (n == 0 || self->batch_begin (self->batch_begin_ctx, db, msgs, n) == 0)
+        return 0;
+    if (!s_batch_broken (db)) {
+        log_kv (LOG_WARN, "batch_begin_failed", "reason", db_error (db),
+                "detail", "the batch runs again without it", NULL);
+        b->no_begin = true;
+        b->need_careful = true;
+    }
+    return -1;
+}
+
 /*  One transaction for the batch: the relay's claim (when piggybacked),
- *  the inbox rows of all messages in one statement, then each new message
+ *  the inbox rows of all messages in one statement, the batch-begin
+ *  function (bus_on_batch_begin), then each new message
  *  inside its own savepoint. Savepoints are stacked, not released: the
  *  next SAVEPOINT is also the check that the previous message left the
  *  transaction usable (it fails with 25P02 otherwise), so a message costs
@@ -453,6 +482,8 @@ static int s_batch_fn (db_t *db, void *arg)
     if (b->claim && bus_claim_in_tx (b->claim, db) != 0)
         return -1;
     if (s_inbox_batch (b, db) != 0)
+        return -1;
+    if (s_batch_begin (b, db) != 0)
         return -1;
     if (!b->careful) {
         /* Fast: no savepoints. Any message that has to be undone alone

@@ -102,6 +102,8 @@ struct bus_s {
     int n_handlers;
     bus_batch_fn batch_end;     /* bus_on_batch_end */
     void *batch_end_ctx;
+    bus_batch_begin_fn batch_begin; /* bus_on_batch_begin */
+    void *batch_begin_ctx;
     bool batching;              /* handlers of a batch without savepoints run */
 
     bool kicked;                /* a relay pass is wanted (rows emitted, acks read) */

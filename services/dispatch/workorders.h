@@ -7,8 +7,12 @@
  *  Concurrency: every decision for a branch is taken under the transaction
  *  advisory lock hashtext('kefu.dispatch.branch:' || branch), so several
  *  dispatch instances never give two jobs the same free slot, and the loads
- *  they read are the committed ones. Waiting work orders are taken oldest
- *  first with FOR UPDATE SKIP LOCKED.
+ *  they read are the committed ones. A transaction that takes several
+ *  branch locks takes them at once in ascending key order: a batch of
+ *  messages locks the branches of all its ticket.created before its first
+ *  handler (bus_on_batch_begin), so two instances never wait for each other
+ *  in a cycle. Waiting work orders are taken oldest first with FOR UPDATE
+ *  SKIP LOCKED.
  *
  *  SLA clocks (sla_engine.h) start in the same transaction as the work
  *  order, and those that start or stop on work_order_assigned change in
