@@ -96,7 +96,7 @@ int cmd_event (kctl_t *k, int argc, char **argv)
         || (esc && !cJSON_AddNumberToObject (body, "escalation_id", (double) esc))
         || !cJSON_AddStringToObject (body, "request_id", request_id))
         goto cleanup;
-    client_opts_t opts = {kctl_endpoint (k), k->timeout_ms, k->retries, 0, 0};
+    client_opts_t opts = kctl_client_opts (k, "event");
     char err[1024] = "";
     if (client_call (&opts, "ticket.event", body, &result, err, sizeof err) != CLIENT_OK) {
         fprintf (stderr, "kefuctl event: %s\n", err);

@@ -270,7 +270,7 @@ int cmd_submit (kctl_t *k, int argc, char **argv)
             goto cleanup;
         }
     }
-    client_opts_t opts = { kctl_endpoint (k), k->timeout_ms, k->retries, 0, 0 };
+    client_opts_t opts = kctl_client_opts (k, "submit");
     char err[1024] = "";
     client_status_t st = client_call (&opts, "ticket.submit", body, &result, err, sizeof err);
     if (st != CLIENT_OK) {
