@@ -54,9 +54,15 @@ BENCH_BINS   := $(BENCH_SRC:bench/%.c=$(BUILD)/bin/bench-%)
 
 ALL_BINS := $(SERVICE_BINS) $(KEFUCTL_BIN) $(UNIT_BIN) $(IT_BINS) $(BENCH_BINS)
 
-.PHONY: all build test test-unit run bench bench-sla format clean deps
+.PHONY: all build build-run test test-unit run bench bench-sla format clean deps
 all: build
 build: deps-check $(ALL_BINS)
+# What `make run` needs: the six services and kefuctl.
+build-run: deps-check $(SERVICE_BINS) $(KEFUCTL_BIN)
+
+# The objects of it-*, bench-* are made by chained pattern rules; keep them,
+# or make deletes them as intermediates and relinks those programs every time.
+.SECONDARY:
 
 deps-check:
 	@pkg-config --exists $(PKGS) || { echo "missing libraries: run 'make deps' (as root) or install: $$(cat deploy/packages.txt | tr '\n' ' ')"; exit 1; }
@@ -116,9 +122,12 @@ test-unit:
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 build
 	@build/asan/bin/unit-tests $(TESTS)
 
+# The demo script is run without a shell in between, so that Ctrl-C reaches
+# it alone and its clean exit (status 0) is what make sees.
+run: export KEFU_BUILD = $(BUILD)
 run:
 	@deploy/scripts/install-deps.sh --if-root
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory build-run
 	@deploy/scripts/run-demo.sh
 
 bench:

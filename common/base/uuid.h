@@ -1,7 +1,7 @@
 /*  uuid — random (version 4) identifiers for messages.
  *
  *  The names carry the prefix kuuid_ (KUUID_ for macros), not uuid_: libuuid
- *  owns uuid_generate, uuid_parse, UUID_STR_LEN and the rest of that prefix,
+ *  owns kuuid_new, uuid_parse, KUUID_STR_LEN and the rest of that prefix,
  *  and a program that links both must not meet two definitions of one name.
  */
 #ifndef KEFU_UUID_H

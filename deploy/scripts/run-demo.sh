@@ -4,9 +4,12 @@
 #    PostgreSQL cluster in run/pg (as the unprivileged postgres user when
 #    run as root), and stops it again on exit;
 #  - applies the migrations, loads the demo organisation (deploy/demo/org.yaml),
-#  - starts the six services (logs in run/logs/), feeds the demo requests
-#    (deploy/demo/requests.sh) and lists the tickets they became;
-#  - then follows the service logs until Ctrl-C, which stops every process.
+#  - starts the six services (logs in run/logs/, the previous run's moved to
+#    run/logs/<when it started>/; pids in run/<service>.pid), feeds the demo
+#    requests (deploy/demo/requests.sh: fixed request ids, so a second run
+#    changes nothing) and lists the tickets they became;
+#  - then follows the service logs until Ctrl-C or SIGTERM, which stops every
+#    process and ends with status 0.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -15,6 +18,23 @@ export KEFU_CONFIG=${KEFU_CONFIG:-$root/deploy/demo/kefu.yaml}
 state=${KEFU_RUN_DIR:-$root/run}
 mkdir -p "$state/logs"
 kefuctl="$build/bin/kefuctl"
+services=(intake dispatch qc billing callback claims)
+
+# Keep the previous run's logs: into a folder named after when it started.
+shopt -s nullglob
+old_logs=("$state"/logs/*.log)
+if [ ${#old_logs[@]} -gt 0 ]; then
+    if [ -f "$state/logs/started" ]; then
+        prev=$(cat "$state/logs/started")
+    else
+        prev=$(date -r "${old_logs[0]}" +%Y%m%d-%H%M%S)
+    fi
+    mkdir -p "$state/logs/$prev"
+    mv "${old_logs[@]}" "$state/logs/$prev/"
+    echo "the previous run's logs: $state/logs/$prev/"
+fi
+shopt -u nullglob
+date +%Y%m%d-%H%M%S >"$state/logs/started"
 
 pids=()
 started_pg=0
@@ -24,6 +44,7 @@ cleanup() {
     echo "stopping services…"
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    for svc in "${services[@]}"; do rm -f "$state/$svc.pid"; done
     if [ "$started_pg" = 1 ]; then
         echo "stopping the embedded PostgreSQL…"
         deploy/scripts/pg-embedded.sh stop "$state/pg" >/dev/null || true
@@ -31,7 +52,9 @@ cleanup() {
     echo "stopped."
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+# Ctrl-C and SIGTERM are how the demo is meant to end: stop everything and
+# exit 0, so that make does not report an error.
+trap 'exit 0' INT TERM
 
 if [ -z "${KEFU_DB_CONNINFO:-}" ]; then
     echo "starting the embedded PostgreSQL in $state/pg …"
@@ -47,9 +70,11 @@ printf "export KEFU_DB_CONNINFO='%s'\n" "$KEFU_DB_CONNINFO" >"$state/env"
 "$kefuctl" admin migrate
 "$kefuctl" admin load deploy/demo/org.yaml
 
-for svc in intake dispatch qc billing callback claims; do
+for svc in "${services[@]}"; do
     "$build/bin/kefu-$svc" --instance "$svc-1" >"$state/logs/$svc.log" 2>&1 &
     pids+=($!)
+    # for signals to this run's processes only (kill -HUP "$(cat run/dispatch.pid)")
+    echo $! >"$state/$svc.pid"
 done
 "$kefuctl" admin wait-ready --timeout-ms 30000
 echo "all six services are ready (logs: $state/logs/)"
@@ -63,7 +88,11 @@ echo
 echo
 echo "try, in another terminal:  $kefuctl show 1    |    $kefuctl list --status unassigned"
 echo "  and after  . $state/env :  $kefuctl board    |    $kefuctl clocks 1"
+echo "  re-read the SLA file:  kill -HUP \"\$(cat $state/dispatch.pid)\""
 echo "following the logs; Ctrl-C stops everything."
 tail -n 0 -F "$state/logs/intake.log" "$state/logs/dispatch.log" &
 pids+=($!)
-wait "${pids[0]}"
+rc=0
+wait "${pids[0]}" || rc=$?
+echo "kefu-intake stopped by itself (status $rc): see $state/logs/intake.log" >&2
+exit 1

@@ -1,15 +1,93 @@
 """A test client for intake's request endpoint (the protocol of
-docs/architecture.md "Request API"), over a real ZeroMQ DEALER socket.
+docs/intake.md), over a real ZeroMQ DEALER socket.
+
+Every reply it receives is checked against schemas/replies/ by the
+independent validator of tests/tools/check_messages.py (python3-jsonschema,
+Draft 2020-12): the wrapper against reply.v1.json, the result of a success
+against <request>.reply.v1.json. A reply that breaks its schema raises
+ReplyContractError, so every test that talks to intake checks the replies.
+check_kefuctl_json() does the same for what `kefuctl --json` prints.
 
 submit() resends the same request (same request_id) until it gets an answer
 other than "unavailable", as kefuctl does, so tests can drive traffic through
 database restarts and service crashes without losing or doubling a request.
 """
+import importlib.util
 import json
+import os
 import time
 import uuid
 
 import zmq
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+SCHEMAS = os.path.join(ROOT, "schemas")
+
+
+def _load_checker():
+    path = os.path.join(ROOT, "tests", "tools", "check_messages.py")
+    spec = importlib.util.spec_from_file_location("check_messages", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.ReplyChecker(SCHEMAS)
+
+
+_CHECKER = None
+
+
+def checker():
+    """The one ReplyChecker of this process (schemas/replies/, loaded once)."""
+    global _CHECKER
+    if _CHECKER is None:
+        _CHECKER = _load_checker()
+    return _CHECKER
+
+
+class ReplyContractError(AssertionError):
+    """A reply (or kefuctl --json output) that breaks schemas/replies/."""
+
+
+def check_reply(request, reply, version=1):
+    """Raises ReplyContractError when the decoded reply to `request` (None
+    when the request had no readable name) breaks its schema; returns it."""
+    problems = checker().problems(request, reply, version)
+    if problems:
+        raise ReplyContractError("reply to %s breaks schemas/replies/: %s\nreply: %s"
+                                 % (request, "; ".join(problems),
+                                    json.dumps(reply, ensure_ascii=False)[:2000]))
+    return reply
+
+
+# kefuctl commands whose --json output is the `result` of one request.
+KEFUCTL_REQUESTS = {"submit": "ticket.submit", "show": "ticket.get",
+                    "list": "ticket.list", "event": "ticket.event"}
+
+
+def check_kefuctl_json(command, result):
+    """Checks what `kefuctl --json COMMAND` printed (decoded) when COMMAND
+    prints a request's result (submit, show, list, event); other commands
+    are left alone. Returns result; raises ReplyContractError."""
+    request = KEFUCTL_REQUESTS.get(command)
+    if request is None:
+        return result
+    problems = checker().result_problems(request, result)
+    if problems:
+        raise ReplyContractError("kefuctl --json %s breaks schemas/replies/%s.reply.v1.json: %s"
+                                 % (command, request, "; ".join(problems)))
+    return result
+
+
+def _request_of(payload):
+    """(name, version) of a raw request payload, (None, None) when it has none."""
+    try:
+        doc = json.loads(payload)
+    except ValueError:
+        return None, None
+    if not isinstance(doc, dict):
+        return None, None
+    name, version = doc.get("request"), doc.get("version")
+    return (name if isinstance(name, str) else None,
+            version if isinstance(version, int) and not isinstance(version, bool) else None)
 
 
 class IntakeClient:
@@ -19,6 +97,7 @@ class IntakeClient:
         self.ctx = zmq.Context.instance()
         self.sock = None
         self.retries = 0   # resends by submit(): evidence a fault was felt
+        self.checked = 0   # replies checked against schemas/replies/
         self._connect()
 
     def _connect(self):
@@ -34,15 +113,19 @@ class IntakeClient:
             self.sock = None
 
     def raw(self, payload, timeout_ms=None):
-        """Sends raw bytes (or a str) as one frame; returns the decoded reply
-        or None on time-out."""
+        """Sends raw bytes (or a str) as one frame; returns the decoded reply,
+        checked against schemas/replies/, or None on time-out."""
         if isinstance(payload, str):
             payload = payload.encode()
         self.sock.send(payload)
         if self.sock.poll(timeout_ms or self.timeout_ms, zmq.POLLIN) == 0:
             self._connect()  # drop a late reply with the old socket
             return None
-        return json.loads(self.sock.recv())
+        reply = json.loads(self.sock.recv())
+        name, version = _request_of(payload)
+        check_reply(name, reply, version or 1)
+        self.checked += 1
+        return reply
 
     def request(self, name, body, timeout_ms=None):
         return self.raw(json.dumps({"request": name, "version": 1, "body": body},

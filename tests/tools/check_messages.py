@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""check_messages — an independent check of kefu's messages against schemas/.
+"""check_messages — an independent check of kefu's messages and request
+replies against schemas/.
 
 The services validate with their own C validator (common/schema.c). This
 tool checks the same messages with a second, unrelated implementation
@@ -15,7 +16,11 @@ Usage:
                                               patterns compile.
 
 Each envelope is validated against SCHEMAS_DIR/envelope.v1.json, then its body
-against SCHEMAS_DIR/messages/<type>.v<version>.json. One line is printed per
+against SCHEMAS_DIR/messages/<type>.v<version>.json.
+
+Replies are checked by ReplyChecker (used by tests/lib/intake_client.py for
+every reply a test receives): the reply against replies/reply.v1.json, then
+the result of a success against replies/<request>.reply.v<version>.json. One line is printed per
 invalid message ("FILE:LINE: id TYPE: PATH: REASON"), then a summary line.
 Exit status: 0 all valid, 1 some invalid, 2 usage or unreadable input.
 """
@@ -119,6 +124,63 @@ class Checker:
         body = self._validator(path)
         return ["body%s: %s" % (_path(e), e.message)
                 for e in sorted(body.iter_errors(message["body"]), key=lambda e: list(e.path))]
+
+
+class ReplyChecker:
+    """Checks the replies of a service's request endpoint against
+    SCHEMAS_DIR/replies/: every reply against reply.v1.json; the `result` of
+    a success against <request>.reply.v<version>.json, which must exist (a
+    request without a reply schema cannot succeed)."""
+
+    def __init__(self, schemas_dir):
+        self.dir = schemas_dir
+        self.cache = {}
+        self.wrapper = self._validator("reply.v1")
+
+    def _validator(self, name):
+        if name not in self.cache:
+            path = os.path.join(self.dir, "replies", name + ".json")
+            schema = _load(path)
+            Draft202012Validator.check_schema(schema)
+            self.cache[name] = Validator(schema, format_checker=FORMATS)
+        return self.cache[name]
+
+    def problems(self, request, reply, version=1):
+        """The problems of one decoded reply to `request` (None when the
+        request had no readable name: only the wrapper is checked then);
+        an empty list when it is valid."""
+        errors = sorted(self.wrapper.iter_errors(reply), key=lambda e: list(e.path))
+        if errors:
+            return ["reply%s" % _explain(e) for e in errors]
+        if not reply["ok"]:
+            return []
+        if not isinstance(request, str) or not isinstance(version, int):
+            return ["reply: a success to a request without a name or version"]
+        name = "%s.reply.v%d" % (request, version)
+        if not os.path.isfile(os.path.join(self.dir, "replies", name + ".json")):
+            return ["reply: a success to %s version %d, which has no schema replies/%s.json"
+                    % (request, version, name)]
+        return self.result_problems(request, reply["result"], version)
+
+    def result_problems(self, request, result, version=1):
+        """The problems of the `result` of a success to `request` (what
+        kefuctl --json prints for submit, show, list and event)."""
+        body = self._validator("%s.reply.v%d" % (request, version))
+        return ["result%s" % _explain(e)
+                for e in sorted(body.iter_errors(result), key=lambda e: list(e.path))]
+
+
+def _explain(error):
+    """PATH: REASON of one error; for a oneOf / anyOf that nothing matched
+    (a history row, say), the reason of the alternative that came closest."""
+    while error.context:
+        # the alternatives whose discriminator (a "const", such as "ok" or
+        # "event") matched are the ones the instance meant to be
+        meant = [e for e in error.context
+                 if not any(f.relative_schema_path[0] == e.relative_schema_path[0]
+                            and f.validator == "const" for f in error.context)]
+        error = jsonschema.exceptions.best_match(meant or error.context)
+    return "%s: %s" % (_path(error), error.message)
 
 
 def _path(error):

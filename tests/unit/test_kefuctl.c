@@ -418,7 +418,7 @@ static client_status_t s_call_fake (fake_intake_t *f, int retries, cJSON **res, 
         usleep (1000);
     cJSON *body = cJSON_Parse ("{\"request_id\":\"0b7c2f64-1d1e-4f0a-9a51-3a2b1c0d9e8f\",\"kind\":\"repair\"}");
     /* generous time-out: the suite runs under sanitizers on a busy machine */
-    client_opts_t opts = { f->endpoint, 1500, retries, 20, 40 };
+    client_opts_t opts = { f->endpoint, 1500, retries, 20, 40, NULL, NULL };
     client_status_t st = client_call (&opts, "ticket.submit", body, res, err, errsize);
     cJSON_Delete (body);
     __atomic_store_n (&f->done, 1, __ATOMIC_SEQ_CST);
@@ -468,9 +468,114 @@ UNIT_TEST (kefuctl_client_gives_up_after_retries)
     UNIT_ASSERT_CONTAINS (err, "unavailable: database restarting (gave up after 3 attempts)");
 }
 
+UNIT_TEST (kefuctl_client_says_what_it_waits_for)
+{
+    /* nobody listens on port 1: the grace period passes, then each retry */
+    FILE *progress = tmpfile ();
+    UNIT_ASSERT (progress);
+    client_opts_t opts = { "tcp://127.0.0.1:1", 600, 1, 10, 10, progress, "kefuctl list" };
+    cJSON *body = cJSON_CreateObject (), *res = NULL;
+    char err[512] = "";
+    UNIT_ASSERT_INT_EQ (client_call (&opts, "ticket.list", body, &res, err, sizeof err), CLIENT_FAILED);
+    cJSON_Delete (body);
+    char said[2048];
+    rewind (progress);
+    size_t n = fread (said, 1, sizeof said - 1, progress);
+    said[n] = '\0';
+    fclose (progress);
+    UNIT_ASSERT_CONTAINS (said, "kefuctl list: waiting for a connection to intake at tcp://127.0.0.1:1 "
+                                "(is kefu-intake running and listening there?); attempt 1 of 2, giving up in about 1 s");
+    UNIT_ASSERT_CONTAINS (said, "kefuctl list: no connection to intake at tcp://127.0.0.1:1; trying again; "
+                                "attempt 2 of 2, giving up in about 1 s");
+    /* silent without a progress stream, as before */
+    UNIT_ASSERT_CONTAINS (err, "gave up after 2 attempts");
+}
+
+/*  kctl_setup with only --endpoint given; returns its result and what it
+ *  printed (static buffer). */
+static int s_setup_endpoint (const char *endpoint, const char **said)
+{
+    static char config[4096];
+    kctl_t k;
+    kctl_init (&k);
+    k.endpoint_opt = endpoint;
+    k.config_opt = unit_repo_file ("deploy/demo/kefu.yaml", config, sizeof config);
+    s_capture_begin ();
+    int rc = kctl_setup (&k, "list");
+    *said = s_capture_end ();
+    kctl_fini (&k);
+    return rc;
+}
+
+UNIT_TEST (kefuctl_malformed_endpoint_is_refused_at_once)
+{
+    static const char *const bad[][2] = {
+        { "tcp://:7100", "expected tcp://HOST:PORT" },
+        { "tcp://127.0.0.1", "expected tcp://HOST:PORT" },
+        { "tcp://127.0.0.1:99999", "port must be 1 to 65535" },
+        { "tcp://127.0.0.1:abc", "port must be 1 to 65535" },
+        { "tcp://127.0.0.1:*", "can be bound to but not connected to" },
+        { "tcp://*:7100", "can be bound to but not connected to" },
+        { "tcp//127.0.0.1:7100", "must start with tcp://" },
+        { "http://127.0.0.1:7100", "must start with tcp://" },
+        { "ipc://", "expected ipc://PATH" },
+        { "inproc://intake", "inside one process" },
+        { "tcp://no such host:7100", "spaces" },
+    };
+    const char *said;
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        UNIT_ASSERT_INT_EQ (s_setup_endpoint (bad[i][0], &said), -1);
+        UNIT_ASSERT_CONTAINS (said, "kefuctl list: --endpoint: \"");
+        UNIT_ASSERT_CONTAINS (said, bad[i][0]);
+        UNIT_ASSERT_CONTAINS (said, bad[i][1]);
+        UNIT_ASSERT_CONTAINS (said, "expected e.g. tcp://127.0.0.1:7100");
+    }
+    /* good ones pass, and KEFU_INTAKE_API is left as it was */
+    setenv ("KEFU_INTAKE_API", "tcp://127.0.0.1:7111", 1);
+    UNIT_ASSERT_INT_EQ (s_setup_endpoint ("tcp://127.0.0.1:7100", &said), 0);
+    UNIT_ASSERT_STR_EQ (getenv ("KEFU_INTAKE_API"), "tcp://127.0.0.1:7111");
+    unsetenv ("KEFU_INTAKE_API");
+    UNIT_ASSERT_INT_EQ (s_setup_endpoint ("tcp://intake.example.cn:7100", &said), 0);
+    UNIT_ASSERT_INT_EQ (s_setup_endpoint ("ipc:///run/kefu/intake.sock", &said), 0);
+    UNIT_ASSERT (getenv ("KEFU_INTAKE_API") == NULL);
+}
+
+UNIT_TEST (kefuctl_database_commands_say_to_source_run_env)
+{
+    const char *saved = getenv ("KEFU_DB_CONNINFO");
+    char *old = saved ? strdup (saved) : NULL;
+    unsetenv ("KEFU_DB_CONNINFO");
+    kctl_t k;
+    kctl_init (&k);
+    char err[256] = "";
+    k.config_path = "kefu.yaml";
+    k.cfg = cfg_load_string ("kefu.yaml", "database:\n  conninfo: \"host=/nonexistent/kefu dbname=kefu\"\n",
+                             err, sizeof err);
+    UNIT_ASSERT (k.cfg);
+    s_capture_begin ();
+    db_t *db = kctl_db_connect (&k, "board", "kefu_dispatch");
+    const char *said = s_capture_end ();
+    UNIT_ASSERT (db == NULL);
+    UNIT_ASSERT_CONTAINS (said, "kefuctl board: cannot connect to PostgreSQL (host=/nonexistent/kefu dbname=kefu) "
+                                "as kefu_dispatch: ");
+    UNIT_ASSERT_CONTAINS (said, "kefuctl board: KEFU_DB_CONNINFO is not set, so the connection comes from "
+                                "kefu.yaml (database.conninfo). While `make run` runs, first run `. run/env`");
+    setenv ("KEFU_DB_CONNINFO", "host=/nonexistent/kefu dbname=kefu", 1);
+    s_capture_begin ();
+    kctl_db_hint (&k, "due");
+    said = s_capture_end ();
+    UNIT_ASSERT_CONTAINS (said, "kefuctl due: the connection comes from KEFU_DB_CONNINFO: is that database running?");
+    if (old)
+        setenv ("KEFU_DB_CONNINFO", old, 1);
+    else
+        unsetenv ("KEFU_DB_CONNINFO");
+    free (old);
+    kctl_fini (&k);
+}
+
 UNIT_TEST (kefuctl_client_reports_absent_intake)
 {
-    client_opts_t opts = { "tcp://127.0.0.1:1", 100, 1, 10, 10 };
+    client_opts_t opts = { "tcp://127.0.0.1:1", 100, 1, 10, 10, NULL, NULL };
     cJSON *body = cJSON_CreateObject (), *res = NULL;
     char err[512] = "";
     UNIT_ASSERT_INT_EQ (client_call (&opts, "ticket.get", body, &res, err, sizeof err), CLIENT_FAILED);

@@ -39,19 +39,9 @@ static int s_admin_service (const char *cmd, const char *what, const char *text)
 
 db_t *admin_connect (const kctl_t *k, const char *cmd)
 {
-    char *conninfo = cfg_conninfo_for (k->cfg, "kefu_owner", "kefuctl");
-    db_t *db = conninfo ? db_new (conninfo) : NULL;
-    free (conninfo);
-    if (!db) {
-        fprintf (stderr, "kefuctl admin %s: out of memory\n", cmd);
-        return NULL;
-    }
-    if (db_ensure (db) != 0) {
-        fprintf (stderr, "kefuctl admin %s: cannot connect to PostgreSQL (%s) as kefu_owner: %s\n", cmd,
-                 k->cfg->db_conninfo, db_error (db));
-        db_destroy (&db);
-    }
-    return db;
+    char what[64];
+    snprintf (what, sizeof what, "admin %s", cmd);
+    return kctl_db_connect (k, what, "kefu_owner");
 }
 
 /*  Parses options + exactly `want` positionals and sets up. Returns
@@ -386,6 +376,8 @@ static int s_admin_wait_ready (kctl_t *k, int argc, char **argv)
             snprintf (why, sizeof why, "cannot connect to PostgreSQL: %s", db_error (db));
         if (clock_mono_ms () >= deadline) {
             fprintf (stderr, "kefuctl admin wait-ready: not ready after %d ms: %s\n", timeout, why);
+            if (!db_connected (db))
+                kctl_db_hint (k, "admin wait-ready");
             break;
         }
         struct timespec ts = { 0, ADMIN_WAIT_POLL_MS * 1000000L };

@@ -2,6 +2,7 @@
 #include "client.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 
 #define CLIENT_MAX_FRAMES 4
 #define CLIENT_HWM 16
+/*  No connection after this long: say what we wait for (opts->progress). */
+#define CLIENT_GRACE_MS 500
 
 client_status_t client_parse_reply (const char *data, size_t len, cJSON **result_p,
                                     bool *unavailable, char *err, size_t errsize)
@@ -111,6 +114,40 @@ static int s_client_writable (void *sock, int ms)
     }
 }
 
+/*  The longest the remaining attempts can take, in ms: what is left of
+ *  the one running (a whole time-out, when `running`), then for each
+ *  attempt from `next` to `attempts` its back-off (doubling from
+ *  `backoff`) and its time-out. */
+static int64_t s_client_left_ms (const client_opts_t *opts, bool running, int next, int attempts,
+                                 int backoff, int backoff_max)
+{
+    int64_t left = running ? opts->timeout_ms : 0;
+    for (int a = next; a <= attempts; a++) {
+        left += backoff + opts->timeout_ms;
+        backoff = backoff * 2 > backoff_max ? backoff_max : backoff * 2;
+    }
+    return left;
+}
+
+/*  One line on opts->progress: "<who>: <what>; attempt N of M, giving up
+ *  in about S s (Ctrl-C stops)". */
+static void s_client_say (const client_opts_t *opts, int attempt, int attempts, int64_t left_ms,
+                          const char *fmt, ...) __attribute__ ((format (printf, 5, 6)));
+static void s_client_say (const client_opts_t *opts, int attempt, int attempts, int64_t left_ms,
+                          const char *fmt, ...)
+{
+    if (!opts->progress)
+        return;
+    char what[600];
+    va_list ap;
+    va_start (ap, fmt);
+    vsnprintf (what, sizeof what, fmt, ap);
+    va_end (ap);
+    fprintf (opts->progress, "%s: %s; attempt %d of %d, giving up in about %lld s (Ctrl-C stops)\n",
+             opts->who ? opts->who : "kefuctl", what, attempt, attempts, (long long) (left_ms + 999) / 1000);
+    fflush (opts->progress);
+}
+
 client_status_t client_call (const client_opts_t *opts, const char *request, const cJSON *body,
                              cJSON **result_p, char *err, size_t errsize)
 {
@@ -145,10 +182,21 @@ client_status_t client_call (const client_opts_t *opts, const char *request, con
     int backoff = opts->backoff_initial_ms > 0 ? opts->backoff_initial_ms : 200;
     int backoff_max = opts->backoff_max_ms > 0 ? opts->backoff_max_ms : 3200;
     int attempts = opts->retries + 1;
+    bool said_waiting = false;
     for (int attempt = 1; attempt <= attempts; attempt++) {
         bool unavailable = false;
         client_status_t st = CLIENT_FAILED;
-        int w = s_client_writable (sock, opts->timeout_ms);
+        int grace = opts->progress && !said_waiting && opts->timeout_ms > CLIENT_GRACE_MS ? CLIENT_GRACE_MS : 0;
+        int w = grace ? s_client_writable (sock, grace) : 0;
+        if (w == 0 && grace) {
+            s_client_say (opts, attempt, attempts,
+                          s_client_left_ms (opts, true, attempt + 1, attempts, backoff, backoff_max) - grace,
+                          "waiting for a connection to intake at %s "
+                          "(is kefu-intake running and listening there?)", opts->endpoint);
+            said_waiting = true;
+        }
+        if (w == 0)
+            w = s_client_writable (sock, opts->timeout_ms - grace);
         if (w < 0) {
             snprintf (err, errsize, "cannot send to intake at %s: %s", opts->endpoint, zmq_strerror (errno));
             goto cleanup;
@@ -178,6 +226,12 @@ client_status_t client_call (const client_opts_t *opts, const char *request, con
         }
         if (attempt == attempts)
             break;
+        if (opts->progress) {
+            s_client_say (opts, attempt + 1, attempts,
+                          s_client_left_ms (opts, false, attempt + 1, attempts, backoff, backoff_max),
+                          "%s; trying again", last);
+            said_waiting = true;
+        }
         /* back off, still listening: a late reply answers the same request */
         int got = s_client_wait (sock, backoff, result_p, &st, &unavailable, err, errsize);
         if (got < 0)

@@ -9,6 +9,10 @@
  *  again (ticket.submit carries a request_id, so intake applies it once),
  *  with back-off 200 ms doubling to 3.2 s, at most `retries` more times.
  *  A late reply to an earlier attempt is accepted: it answers the same request.
+ *  With `progress` set, the client says there what it is waiting for as soon
+ *  as it waits (no connection within half a second, a time-out, an
+ *  "unavailable" reply) and how long it goes on trying, so a person never
+ *  sits in front of a silent terminal.
  */
 #ifndef KEFUCTL_CLIENT_H
 #define KEFUCTL_CLIENT_H
@@ -16,6 +20,7 @@
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 typedef enum {
     CLIENT_OK = 0,     /* reply {"ok": true}: *result set */
@@ -28,6 +33,8 @@ typedef struct {
     int timeout_ms;    /* per attempt */
     int retries;       /* extra attempts after the first */
     int backoff_initial_ms, backoff_max_ms;  /* 200 and 3200 unless set */
+    FILE *progress;    /* where to say what it waits for (stderr), or NULL: silent */
+    const char *who;   /* prefix of those lines ("kefuctl list"); NULL: "kefuctl" */
 } client_opts_t;
 
 /*  Sends {"request": request, "version": 1, "body": body} (body borrowed)

@@ -158,14 +158,9 @@ int cmd_board (kctl_t *k, int argc, char **argv)
         return KCTL_USAGE;
     char role[128];
     snprintf (role, sizeof role, "%sdispatch", k->cfg->db_role_prefix ? k->cfg->db_role_prefix : "kefu_");
-    char *conninfo = cfg_conninfo_for (k->cfg, role, "kefuctl");
-    db_t *db = conninfo ? db_new (conninfo) : NULL;
-    free (conninfo);
-    if (!db || db_ensure (db) != 0) {
-        fprintf (stderr, "kefuctl board: cannot connect to PostgreSQL: %s\n", db ? db_error (db) : "out of memory");
-        db_destroy (&db);
+    db_t *db = kctl_db_connect (k, "board", role);
+    if (!db)
         return KCTL_FAILED;
-    }
     int rc = KCTL_OK;
     if (!every)
         rc = s_board_draw (k, db, branch) == 0 ? KCTL_OK : KCTL_FAILED;

@@ -127,14 +127,9 @@ int cmd_clocks (kctl_t *k, int argc, char **argv)
     char role[128], id[32];
     snprintf (role, sizeof role, "%sdispatch", k->cfg->db_role_prefix ? k->cfg->db_role_prefix : "kefu_");
     snprintf (id, sizeof id, "%" PRId64, ticket);
-    char *conninfo = cfg_conninfo_for (k->cfg, role, "kefuctl");
-    db_t *db = conninfo ? db_new (conninfo) : NULL;
-    free (conninfo);
-    if (!db || db_ensure (db) != 0) {
-        fprintf (stderr, "kefuctl clocks: cannot connect to PostgreSQL: %s\n", db ? db_error (db) : "out of memory");
-        db_destroy (&db);
+    db_t *db = kctl_db_connect (k, "clocks", role);
+    if (!db)
         return KCTL_FAILED;
-    }
     int rc = KCTL_FAILED;
     cal_t *cal = NULL;
     cJSON *list = NULL;

@@ -185,22 +185,13 @@ int cmd_due (kctl_t *k, int argc, char **argv)
 
     char role[128];
     snprintf (role, sizeof role, "%sdispatch", k->cfg->db_role_prefix ? k->cfg->db_role_prefix : "kefu_");
-    char *conninfo = cfg_conninfo_for (k->cfg, role, "kefuctl");
-    db_t *db = conninfo ? db_new (conninfo) : NULL;
-    free (conninfo);
-    if (!db) {
-        fputs ("kefuctl due: out of memory\n", stderr);
+    db_t *db = kctl_db_connect (k, "due", role);
+    if (!db)
         return KCTL_FAILED;
-    }
     int rc = KCTL_FAILED;
     cal_t *cal = NULL;
     cJSON *out = NULL;
     char err[1024] = "";
-    if (db_ensure (db) != 0) {
-        fprintf (stderr, "kefuctl due: cannot connect to PostgreSQL (%s) as %s: %s\n", k->cfg->db_conninfo, role,
-                 db_error (db));
-        goto cleanup;
-    }
     if (!(cal = bcal_load (db, a.branch, err, sizeof err))) {
         fprintf (stderr, "kefuctl due: %s\n", err);
         goto cleanup;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "model/ticket.h"
 #include "base/json.h"
 #include "kctl.h"
 #include "base/uuid.h"
@@ -26,24 +27,6 @@ static const char s_event_usage[] =
     "  kefuctl event 12 paused --by 王芳 --reason waiting_parts --note \"compressor ordered\"\n"
     "  kefuctl event 12 escalation_acknowledged --by 陈静 --escalation 3\n";
 
-static const char *const s_events[] = {
-    "first_reply",
-    "marked_complex",
-    "plan_sent",
-    "work_order_arranged",
-    "call_centre_checked",
-    "technician_arrived",
-    "work_order_completed",
-    "ticket_resolved",
-    "complaint_decided",
-    "callback_done",
-    "ticket_reopened",
-    "ticket_closed",
-    "paused",
-    "resumed",
-    "escalation_acknowledged",
-    NULL,
-};
 static const char *const s_reasons[] = {"waiting_customer", "waiting_parts", NULL};
 
 int cmd_event (kctl_t *k, int argc, char **argv)
@@ -68,7 +51,7 @@ int cmd_event (kctl_t *k, int argc, char **argv)
     }
     int64_t id, esc = 0;
     if (args_int ("event", "ticket id", pos[0], 1, 9007199254740991LL, &id) != 0
-        || args_enum ("event", "event", pos[1], s_events) < 0)
+        || args_enum ("event", "event", pos[1], ticket_event_names (TICKET_EV_PERSON)) < 0)
         return KCTL_USAGE;
     if (!by) {
         fprintf (stderr, "kefuctl event: --by is missing (who did it)\n");
@@ -96,7 +79,7 @@ int cmd_event (kctl_t *k, int argc, char **argv)
         || (esc && !cJSON_AddNumberToObject (body, "escalation_id", (double) esc))
         || !cJSON_AddStringToObject (body, "request_id", request_id))
         goto cleanup;
-    client_opts_t opts = {kctl_endpoint (k), k->timeout_ms, k->retries, 0, 0};
+    client_opts_t opts = kctl_client_opts (k, "event");
     char err[1024] = "";
     if (client_call (&opts, "ticket.event", body, &result, err, sizeof err) != CLIENT_OK) {
         fprintf (stderr, "kefuctl event: %s\n", err);

@@ -60,7 +60,7 @@ int cmd_list (kctl_t *k, int argc, char **argv)
         || (customer && !cJSON_AddStringToObject (body, "customer_id", customer))
         || (limit && !cJSON_AddNumberToObject (body, "limit", (double) lim)))
         goto cleanup;
-    client_opts_t opts = { kctl_endpoint (k), k->timeout_ms, k->retries, 0, 0 };
+    client_opts_t opts = kctl_client_opts (k, "list");
     char err[1024] = "";
     if (client_call (&opts, "ticket.list", body, &result, err, sizeof err) != CLIENT_OK) {
         fprintf (stderr, "kefuctl list: %s\n", err);

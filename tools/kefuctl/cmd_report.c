@@ -590,13 +590,8 @@ int cmd_report (kctl_t *k, int argc, char **argv)
         goto cleanup;
     char role[128];
     snprintf (role, sizeof role, "%sdispatch", k->cfg->db_role_prefix ? k->cfg->db_role_prefix : "kefu_");
-    char *conninfo = cfg_conninfo_for (k->cfg, role, "kefuctl");
-    db_t *db = conninfo ? db_new (conninfo) : NULL;
-    free (conninfo);
-    if (!db || db_ensure (db) != 0) {
-        fprintf (stderr, "kefuctl report: cannot connect to PostgreSQL: %s\n",
-                 db ? db_error (db) : "out of memory");
-        db_destroy (&db);
+    db_t *db = kctl_db_connect (k, "report", role);
+    if (!db) {
         rc = KCTL_FAILED;
         goto cleanup;
     }

@@ -135,7 +135,7 @@ int cmd_show (kctl_t *k, int argc, char **argv)
     cJSON *body = cJSON_CreateObject ();
     if (!body || !cJSON_AddNumberToObject (body, "ticket_id", (double) id))
         goto cleanup;
-    client_opts_t opts = { kctl_endpoint (k), k->timeout_ms, k->retries, 0, 0 };
+    client_opts_t opts = kctl_client_opts (k, "show");
     char err[1024] = "";
     if (client_call (&opts, "ticket.get", body, &result, err, sizeof err) != CLIENT_OK) {
         fprintf (stderr, "kefuctl show: %s\n", err);

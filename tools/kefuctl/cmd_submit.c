@@ -22,11 +22,14 @@ static const char s_submit_usage[] =
     "usage: kefuctl submit --kind K --channel C (--customer ID | --name N --phone P --address A --region R)\n"
     "                      [--product CODE [--serial S] [--card NO]] [--branch B] [--priority P]\n"
     "                      --description TEXT [--answered [--resolution TEXT]] [--flags F,F]\n"
+    "                      [--request-id UUID]\n"
     "       kefuctl submit --file BODY.json      (the request body as JSON; - reads stdin)\n"
     "  kinds: consultation, repair, installation, complaint, return, suggestion\n"
     "  channels: hotline, web, chat, email, walk_in (or walk-in), dealer\n"
     "  priorities: low, normal, high, urgent (default normal)\n"
-    "  flags (skip-level escalation on breach): major_fault, safety, large_loss, media_risk\n";
+    "  flags (skip-level escalation on breach): major_fault, safety, large_loss, media_risk\n"
+    "  request id: the idempotency key (default a new random one); the same id again is\n"
+    "    answered with the ticket the first request made or joined, and changes nothing\n";
 
 /*  Adds "flags": ["safety", …] from "safety,media_risk". Returns 0 or -1
  *  (reason printed). */
@@ -223,7 +226,7 @@ int cmd_submit (kctl_t *k, int argc, char **argv)
 {
     submit_args_t a;
     memset (&a, 0, sizeof a);
-    const char *file = NULL;
+    const char *file = NULL, *request_id = NULL;
     const args_spec_t spec[] = {
         { "kind", true, &a.kind, NULL },         { "channel", true, &a.channel, NULL },
         { "customer", true, &a.customer, NULL }, { "name", true, &a.name, NULL },
@@ -233,7 +236,7 @@ int cmd_submit (kctl_t *k, int argc, char **argv)
         { "branch", true, &a.branch, NULL },     { "priority", true, &a.priority, NULL },
         { "description", true, &a.description, NULL },
         { "answered", false, NULL, &a.answered }, { "resolution", true, &a.resolution, NULL },
-        { "flags", true, &a.flags, NULL },
+        { "flags", true, &a.flags, NULL },       { "request-id", true, &request_id, NULL },
         { "file", true, &file, NULL },           { NULL, false, NULL, NULL },
     };
     int npos = 0;
@@ -243,11 +246,16 @@ int cmd_submit (kctl_t *k, int argc, char **argv)
         fputs (s_submit_usage, stdout);
         return KCTL_OK;
     }
+    if (request_id && !kuuid_valid (request_id)) {
+        fprintf (stderr, "kefuctl submit: --request-id: \"%s\" is not a UUID "
+                         "(expected e.g. 6f1c2a3b-0d4e-4f5a-8b6c-7d8e9f0a1b2c)\n", request_id);
+        return KCTL_USAGE;
+    }
     cJSON *body = NULL;
     if (file) {
         bool others = a.kind || a.channel || a.customer || a.name || a.phone || a.address || a.region
                       || a.product || a.serial || a.card || a.branch || a.priority || a.description
-                      || a.answered || a.resolution || a.flags;
+                      || a.answered || a.resolution || a.flags || request_id;
         if (others) {
             fprintf (stderr, "kefuctl submit: --file replaces the other request options; give one or the other\n");
             return KCTL_USAGE;
@@ -262,6 +270,11 @@ int cmd_submit (kctl_t *k, int argc, char **argv)
     cJSON *result = NULL;
     if (kctl_setup (k, "submit") != 0)
         goto cleanup;
+    if (request_id && !cJSON_AddStringToObject (body, "request_id", request_id)) {
+        fprintf (stderr, "kefuctl submit: out of memory\n");
+        rc = KCTL_FAILED;
+        goto cleanup;
+    }
     if (!cJSON_GetObjectItemCaseSensitive (body, "request_id")) {
         char rid[KUUID_STR_LEN];
         if (kuuid_new (rid) != 0 || !cJSON_AddStringToObject (body, "request_id", rid)) {
@@ -270,7 +283,7 @@ int cmd_submit (kctl_t *k, int argc, char **argv)
             goto cleanup;
         }
     }
-    client_opts_t opts = { kctl_endpoint (k), k->timeout_ms, k->retries, 0, 0 };
+    client_opts_t opts = kctl_client_opts (k, "submit");
     char err[1024] = "";
     client_status_t st = client_call (&opts, "ticket.submit", body, &result, err, sizeof err);
     if (st != CLIENT_OK) {

@@ -9,6 +9,8 @@
 
 #include "base/json.h"
 
+static int s_check_endpoint (const kctl_t *self, const char *cmd);
+
 void kctl_init (kctl_t *self)
 {
     memset (self, 0, sizeof *self);
@@ -41,13 +43,8 @@ int kctl_setup (kctl_t *self, const char *cmd)
             return -1;
         self->retries = (int) v;
     }
-    if (self->endpoint_opt && args_text (cmd, "--endpoint", self->endpoint_opt, 256) != 0)
+    if (self->endpoint_opt && s_check_endpoint (self, cmd) != 0)
         return -1;
-    if (self->endpoint_opt && !strstr (self->endpoint_opt, "://")) {
-        fprintf (stderr, "kefuctl %s: --endpoint: \"%s\" is not a ZeroMQ endpoint (expected e.g. tcp://127.0.0.1:7100 or ipc:///path)\n",
-                 cmd, self->endpoint_opt);
-        return -1;
-    }
     const char *env = getenv ("KEFU_CONFIG");
     self->config_path = self->config_opt ? self->config_opt
                         : (env && *env)  ? env
@@ -59,6 +56,89 @@ int kctl_setup (kctl_t *self, const char *cmd)
         return -1;
     }
     return 0;
+}
+
+/*  --endpoint: checked by the configuration's own rule for KEFU_INTAKE_API
+ *  (one rule for both), then refused when it cannot be connected to. */
+static int s_check_endpoint (const kctl_t *self, const char *cmd)
+{
+    const char *ep = self->endpoint_opt;
+    const char *expected = "expected e.g. tcp://127.0.0.1:7100 or ipc:///run/kefu/intake.sock";
+    if (args_text (cmd, "--endpoint", ep, 256) != 0)
+        return -1;
+    const char *saved = getenv ("KEFU_INTAKE_API");
+    char *old = saved ? strdup (saved) : NULL;
+    if (saved && !old)
+        return -1;
+    setenv ("KEFU_INTAKE_API", ep, 1);
+    char err[512] = "";
+    cfg_t *probe = cfg_load_string ("--endpoint", "{}\n", err, sizeof err);
+    if (old)
+        setenv ("KEFU_INTAKE_API", old, 1);
+    else
+        unsetenv ("KEFU_INTAKE_API");
+    free (old);
+    /* "environment KEFU_INTAKE_API: \"<value>\": <problem>" */
+    static const char env_prefix[] = "environment KEFU_INTAKE_API: ";
+    const char *problem = NULL;
+    const char *quoted = strstr (err, "\": ");
+    if (!probe && strncmp (err, env_prefix, sizeof env_prefix - 1) == 0)
+        problem = quoted ? quoted + 3 : err + sizeof env_prefix - 1;
+    else if (strncmp (ep, "inproc://", 9) == 0)
+        problem = "inproc:// reaches only sockets inside one process";
+    else if (strncmp (ep, "tcp://", 6) == 0 && (strstr (ep, ":*") || strstr (ep, "://*")))
+        problem = "a wildcard (*) can be bound to but not connected to";
+    cfg_destroy (&probe);
+    if (!problem)
+        return 0;
+    /* the rule allows a * port for binding; kefuctl only connects */
+    int len = (int) strlen (problem);
+    if (len > 5 && strcmp (problem + len - 5, " or *") == 0)
+        len -= 5;
+    fprintf (stderr, "kefuctl %s: --endpoint: \"%s\" is not an endpoint kefuctl can connect to: %.*s (%s)\n",
+             cmd, ep, len, problem, expected);
+    return -1;
+}
+
+client_opts_t kctl_client_opts (const kctl_t *self, const char *cmd)
+{
+    client_opts_t opts = { kctl_endpoint (self), self->timeout_ms, self->retries, 0, 0, stderr, NULL };
+    static char who[64];
+    snprintf (who, sizeof who, "kefuctl %s", cmd);
+    opts.who = who;
+    return opts;
+}
+
+void kctl_db_hint (const kctl_t *self, const char *cmd)
+{
+    const char *env = getenv ("KEFU_DB_CONNINFO");
+    if (env && *env)
+        fprintf (stderr, "kefuctl %s: the connection comes from KEFU_DB_CONNINFO: is that database running? "
+                         "(run/env of a `make run` that has stopped names a database that is gone)\n", cmd);
+    else
+        fprintf (stderr, "kefuctl %s: KEFU_DB_CONNINFO is not set, so the connection comes from %s "
+                         "(database.conninfo). While `make run` runs, first run `. run/env` in the kefu "
+                         "folder: it sets KEFU_DB_CONNINFO to the embedded database. For another database, "
+                         "set KEFU_DB_CONNINFO (docs/database.md).\n",
+                 cmd, self->config_path ? self->config_path : KCTL_DEFAULT_CONFIG);
+}
+
+db_t *kctl_db_connect (const kctl_t *self, const char *cmd, const char *role)
+{
+    char *conninfo = cfg_conninfo_for (self->cfg, role, "kefuctl");
+    db_t *db = conninfo ? db_new (conninfo) : NULL;
+    free (conninfo);
+    if (!db) {
+        fprintf (stderr, "kefuctl %s: out of memory\n", cmd);
+        return NULL;
+    }
+    if (db_ensure (db) == 0)
+        return db;
+    fprintf (stderr, "kefuctl %s: cannot connect to PostgreSQL (%s) as %s: %s\n", cmd, self->cfg->db_conninfo, role,
+             db_error (db));
+    kctl_db_hint (self, cmd);
+    db_destroy (&db);
+    return NULL;
 }
 
 const char *kctl_endpoint (const kctl_t *self)

@@ -16,7 +16,9 @@
 #include <stdint.h>
 
 #include "args.h"
+#include "client.h"
 #include "conf/config.h"
+#include "db/db.h"
 #include "time/tz.h"
 
 #define KCTL_OK 0
@@ -46,13 +48,32 @@ void kctl_fini (kctl_t *self);
 /*  The spec-table list {globals, extra, NULL} for args_parse. */
 #define KCTL_SPECS(k, extra) ((const args_spec_t *const[]) { (k)->globals, (extra), NULL })
 
-/*  Checks the global option values after parsing (timeout, retries) and
- *  loads the configuration. Returns 0, or -1 after printing the reason
- *  (the caller exits KCTL_USAGE). */
+/*  Checks the global option values after parsing (timeout, retries,
+ *  --endpoint) and loads the configuration. --endpoint is checked like
+ *  KEFU_INTAKE_API (common/config.c), and must also be one kefuctl can
+ *  connect to (tcp://HOST:PORT or ipc://PATH; no * port, no inproc), so a
+ *  malformed one is refused at once instead of being waited for. Returns
+ *  0, or -1 after printing the reason (the caller exits KCTL_USAGE). */
 int kctl_setup (kctl_t *self, const char *cmd);
 
 /*  The intake endpoint in effect: --endpoint, else the configuration's. */
 const char *kctl_endpoint (const kctl_t *self);
+
+/*  Client options for a request command: endpoint, time-out and retries in
+ *  effect, progress lines on stderr prefixed "kefuctl <cmd>". `cmd` is
+ *  borrowed and must outlive the options. */
+client_opts_t kctl_client_opts (const kctl_t *self, const char *cmd);
+
+/*  Connects to PostgreSQL as `role` for a database command (`cmd` names it
+ *  in messages: "board", "admin migrate"). Returns the connection (caller
+ *  db_destroys), or NULL after printing why on stderr, with what to do:
+ *  without KEFU_DB_CONNINFO, that `. run/env` sets it for the database of
+ *  `make run`. */
+db_t *kctl_db_connect (const kctl_t *self, const char *cmd, const char *role);
+
+/*  Prints, after a failed connection to PostgreSQL, where the connection
+ *  came from and what to do (`. run/env` under make run). */
+void kctl_db_hint (const kctl_t *self, const char *cmd);
 
 /*  Prints a JSON value compactly on one stdout line. Returns 0 or -1. */
 int kctl_print_json (const cJSON *item);
