@@ -8,6 +8,9 @@
 #
 # Sources are discovered by folder, so adding a module never means editing this file:
 #   common/<concern>/*.c       -> libkefu.a (linked by everything)
+#   services/<name>/<name>_config.c -> libkefu.a too: a service's configuration
+#                                 section, a data-only table (conf_section.h) that
+#                                 every program needs to see (docs/configuration.md)
 #   services/<name>/**.c       -> bin/kefu-<name> (its folder and one level of subfolders)
 #   tools/kefuctl/*.c          -> bin/kefuctl
 #   tests/unit/*.c             -> bin/unit-tests (one runner, one table)
@@ -38,7 +41,12 @@ endif
 CFLAGS_ALL := $(CFLAGS_BASE) $(OPT) $(CFLAGS)
 LDFLAGS_ALL := $(LDSAN) $(LDFLAGS)
 
-COMMON_SRC := $(wildcard common/*/*.c)
+# Each service's configuration section table goes into the library rather
+# than into the service alone: every service must know every section's name
+# (a top-level key that is no section is refused) and kefuctl admin
+# check-config checks every section (common/conf/conf_sections.c).
+SECTION_SRC := $(foreach s,$(SERVICES),$(wildcard services/$(s)/$(s)_config.c))
+COMMON_SRC := $(wildcard common/*/*.c) $(SECTION_SRC)
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
 LIBKEFU    := $(BUILD)/libkefu.a
 
@@ -83,7 +91,7 @@ $(LIBKEFU): $(COMMON_OBJ)
 
 # One rule per service: every .c in services/<name>/ (and its subfolders,
 # such as dispatch/sla/) makes bin/kefu-<name>.
-service_src = $(wildcard services/$(1)/*.c services/$(1)/*/*.c)
+service_src = $(filter-out $(SECTION_SRC),$(wildcard services/$(1)/*.c services/$(1)/*/*.c))
 define SERVICE_RULE
 $(BUILD)/bin/kefu-$(1): $(patsubst %.c,$(BUILD)/obj/%.o,$(call service_src,$(1))) $(LIBKEFU)
 	@mkdir -p $$(dir $$@)
@@ -96,7 +104,7 @@ $(KEFUCTL_BIN): $(KEFUCTL_SRC:%.c=$(BUILD)/obj/%.o) $(LIBKEFU)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS)
 
 # Unit tests may test a service's or kefuctl's own modules: link every such object except main.o.
-SERVICE_MODULE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %/main.c,$(wildcard services/*/*.c services/*/*/*.c)))
+SERVICE_MODULE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %/main.c $(SECTION_SRC),$(wildcard services/*/*.c services/*/*/*.c)))
 KEFUCTL_MODULE_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(filter-out %/main.c,$(KEFUCTL_SRC)))
 $(UNIT_BIN): $(UNIT_SRC:%.c=$(BUILD)/obj/%.o) $(SERVICE_MODULE_OBJ) $(KEFUCTL_MODULE_OBJ) $(LIBKEFU)
 	@mkdir -p $(dir $@)

@@ -402,6 +402,18 @@ void log_kv (log_level_t level, const char *event, ...)
     s_finish (&b);
 }
 
+void log_kv_array (log_level_t level, const char *event, const char *const *pairs, size_t n_pairs)
+{
+    if (!log_enabled (level))
+        return;
+    s_buf_t b = { 0 };
+    s_begin (&b, level, event);
+    for (size_t i = 0; pairs && i < n_pairs; i++)
+        if (pairs[2 * i])
+            s_put_pair (&b, pairs[2 * i], pairs[2 * i + 1]);
+    s_finish (&b);
+}
+
 void log_msg (log_level_t level, const char *event, const char *fmt, ...)
 {
     if (!log_enabled (level))

@@ -41,6 +41,11 @@ bool log_enabled (log_level_t level);
  *  fields are written; the rest are counted in "fields_left_out". */
 void log_kv (log_level_t level, const char *event, ...);
 
+/*  The same with the pairs in an array: pairs[2 * i] is a key,
+ *  pairs[2 * i + 1] its value, for n_pairs pairs (a line built from a
+ *  table, such as a configuration section's values). */
+void log_kv_array (log_level_t level, const char *event, const char *const *pairs, size_t n_pairs);
+
 /*  Convenience: one free-text "msg" field formatted printf-style. */
 void log_msg (log_level_t level, const char *event, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));

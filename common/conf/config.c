@@ -1,32 +1,31 @@
 /*  config — loads the runtime configuration (kefu.yaml) into a typed struct:
- *  defaults applied here, every value range-checked, unknown keys refused
- *  with file, line and key, then the connection settings overridden from the
- *  environment. docs/configuration.md lists every key with default and range.
+ *  the shared part here (defaults applied, every value range-checked,
+ *  unknown keys refused with file, line and key, then the connection
+ *  settings overridden from the environment), each section through its
+ *  owner's table (conf_section.c). docs/configuration.md lists every key
+ *  with default and range.
  */
 #include "config.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "ref/org.h"
-#include "notify/smtp_text.h"
+#include "conf_section.h"
 #include "yamltree.h"
 
 const char *const cfg_service_names[CFG_SERVICE_COUNT] = {
     "intake", "dispatch", "qc", "billing", "callback", "claims",
 };
 
-static const char *const s_kinds[] = {
-    "consultation", "repair", "installation", "complaint", "return", "suggestion", NULL,
-};
 static const char *const s_log_levels[] = { "debug", "info", "warn", "error", NULL };
-static const char *const s_notify_adapters[] = { "log", "file", "smtp", NULL }; /* cfg_notify_adapter_t */
 
 #define CFG_MAX_CONNINFO 4096
 #define CFG_MAX_ENDPOINT 256
-#define CFG_MAX_PATH 4096
+#define CFG_MAX_PATH CONF_MAX_PATH
+#define CFG_MAX_SECTIONS 64
 #define CFG_MAX_PASSWORD 1024
 
 /* ---------------------------------------------------------------- helpers */
@@ -40,14 +39,6 @@ static char *s_strdup (const char *text)
     if (copy)
         memcpy (copy, text, len + 1);
     return copy;
-}
-
-static bool s_has_control (const char *text)
-{
-    for (const unsigned char *c = (const unsigned char *) text; *c; c++)
-        if (*c < 0x20 || *c == 0x7f)
-            return true;
-    return false;
 }
 
 /*  Checks a ZeroMQ endpoint: tcp://host:port|*, ipc://path or inproc://name.
@@ -97,14 +88,6 @@ static int s_endpoint (yt_doc_t *doc, yt_node_t *map, const char *key, bool allo
     return 0;
 }
 
-/*  True for a missing value or an empty one ("key:" alone, "~", "null"). */
-static bool s_is_empty (const yt_node_t *node)
-{
-    const char *text = yt_text (node);
-    return !node
-           || (text && (!*text || strcmp (text, "~") == 0 || strcasecmp (text, "null") == 0));
-}
-
 static int s_int (yt_doc_t *doc, yt_node_t *map, const char *key, int64_t min, int64_t max, int *out)
 {
     int64_t value = *out;
@@ -117,7 +100,7 @@ static int s_int (yt_doc_t *doc, yt_node_t *map, const char *key, int64_t min, i
 static int s_section (yt_doc_t *doc, yt_node_t *root, const char *key, yt_node_t **out)
 {
     *out = yt_get (root, key);
-    if (s_is_empty (*out))
+    if (conf_is_empty (*out))
         *out = NULL;
     return *out ? yt_expect (doc, *out, YT_MAP) : 0;
 }
@@ -132,7 +115,7 @@ static int s_load_database (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
         return map ? -1 : 0;
     if (yt_str (doc, map, "conninfo", false, CFG_MAX_CONNINFO, &self->db_conninfo) != 0)
         return -1;
-    if (s_has_control (self->db_conninfo))
+    if (conf_has_control (self->db_conninfo))
         return yt_fail (doc, yt_get (map, "conninfo"), "must not contain control characters");
     if (yt_str (doc, map, "role_prefix", false, 32, &self->db_role_prefix) != 0)
         return -1;
@@ -203,167 +186,14 @@ static int s_load_services (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
     return yt_check_unknown (doc, map, known);
 }
 
-static int s_load_dispatch (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
+static int s_load_shared (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
 {
-    static const char *const known[] = { "visit_kinds", "assign_retry_ms", "min_grade", "sla_file",
-                                         "sla_tick_ms", NULL };
-    static const char *const known_grade[] = { "repair", "premium", "other", NULL };
-    yt_node_t *map;
-    if (s_section (doc, root, "dispatch", &map) != 0 || !map)
-        return map ? -1 : 0;
-    yt_node_t *kinds = yt_get (map, "visit_kinds");
-    if (!s_is_empty (kinds)) {
-        if (yt_expect (doc, kinds, YT_SEQ) != 0)
-            return -1;
-        size_t n = yt_size (kinds);
-        if (n > 6)
-            return yt_fail (doc, kinds, "at most 6 kinds (each once)");
-        for (int i = 0; i < self->n_visit_kinds; i++)
-            free (self->visit_kinds[i]);
-        self->n_visit_kinds = 0;
-        for (size_t i = 0; i < n; i++) {
-            yt_node_t *item = yt_item (kinds, i);
-            const char *text = yt_text (item);
-            int found = -1;
-            for (int k = 0; text && s_kinds[k]; k++)
-                if (strcmp (text, s_kinds[k]) == 0)
-                    found = k;
-            if (found < 0)
-                return yt_fail (doc, item, "expected one of: consultation, repair, installation, "
-                                           "complaint, return, suggestion");
-            for (int k = 0; k < self->n_visit_kinds; k++)
-                if (strcmp (self->visit_kinds[k], text) == 0)
-                    return yt_fail (doc, item, "\"%s\" listed twice", text);
-            self->visit_kinds[self->n_visit_kinds] = s_strdup (text);
-            if (!self->visit_kinds[self->n_visit_kinds])
-                return yt_fail (doc, item, "out of memory");
-            self->n_visit_kinds++;
-        }
-    }
-    if (s_int (doc, map, "assign_retry_ms", 100, 3600000, &self->assign_retry_ms) != 0
-        || s_int (doc, map, "sla_tick_ms", 10, 600000, &self->sla_tick_ms) != 0
-        || yt_str (doc, map, "sla_file", false, CFG_MAX_PATH, &self->sla_file) != 0)
-        return -1;
-    if (!*self->sla_file || s_has_control (self->sla_file))
-        return yt_fail (doc, yt_get (map, "sla_file"), "expected a file path");
-    yt_node_t *grades;
-    if (s_section (doc, map, "min_grade", &grades) != 0)
-        return -1;
-    if (grades) {
-        if (yt_enum (doc, grades, "repair", false, org_grade_names, &self->min_grade_repair) != 0
-            || yt_enum (doc, grades, "premium", false, org_grade_names, &self->min_grade_premium) != 0
-            || yt_enum (doc, grades, "other", false, org_grade_names, &self->min_grade_other) != 0
-            || yt_check_unknown (doc, grades, known_grade) != 0)
-            return -1;
-        /* The domain rule: trainees and juniors never do repairs or premium lines alone. */
-        if (self->min_grade_repair < GRADE_INTERMEDIATE)
-            return yt_fail (doc, yt_get (grades, "repair"),
-                            "must be intermediate or senior (trainees and juniors never repair alone)");
-        if (self->min_grade_premium < GRADE_INTERMEDIATE)
-            return yt_fail (doc, yt_get (grades, "premium"),
-                            "must be intermediate or senior (trainees and juniors never work on "
-                            "premium lines alone)");
-    }
-    return yt_check_unknown (doc, map, known);
-}
-
-/*  True for a host name (letters, digits, - and .) or an IP address. */
-static bool s_host_valid (const char *host)
-{
-    if (!*host)
-        return false;
-    for (const char *c = host; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-'
-              || *c == '.' || *c == ':'))
-            return false;
-    return true;
-}
-
-/*  notify.smtp: the relay (docs/configuration.md "notify"). */
-static int s_load_smtp (cfg_t *self, yt_doc_t *doc, yt_node_t *map)
-{
-    static const char *const known[] = { "host", "port", "from", "helo", "timeout_ms", "username",
-                                         "password", NULL };
-    if (yt_str (doc, map, "host", true, 253, &self->smtp_host) != 0)
-        return -1;
-    if (!s_host_valid (self->smtp_host))
-        return yt_fail (doc, yt_get (map, "host"), "\"%s\": expected a host name or an IP address",
-                        self->smtp_host);
-    if (s_int (doc, map, "port", 1, 65535, &self->smtp_port) != 0
-        || s_int (doc, map, "timeout_ms", 100, 60000, &self->smtp_timeout_ms) != 0
-        || yt_str (doc, map, "from", true, 254, &self->smtp_from) != 0)
-        return -1;
-    const char *problem = smtp_address_problem (self->smtp_from);
-    if (problem)
-        return yt_fail (doc, yt_get (map, "from"), "\"%s\": not a usable sender address: %s", self->smtp_from,
-                        problem);
-    if (yt_str (doc, map, "helo", false, 255, &self->smtp_helo) != 0)
-        return -1;
-    if (self->smtp_helo && !s_host_valid (self->smtp_helo))
-        return yt_fail (doc, yt_get (map, "helo"), "\"%s\": expected a host name (mail.example.com)",
-                        self->smtp_helo);
-    if (yt_free_text (doc, map, "username", false, 255, &self->smtp_username) != 0
-        || yt_free_text (doc, map, "password", false, CFG_MAX_PASSWORD, &self->smtp_password) != 0)
-        return -1;
-    /* a username without a password is checked when the dispatcher opens the
-     * adapter (notify_new_from_config): KEFU_SMTP_PASSWORD is the dispatcher's
-     * secret, and kefuctl reads this file without it */
-    if (self->smtp_password && !self->smtp_username)
-        return yt_fail (doc, yt_get (map, "password"), "a password needs notify.smtp.username");
-    return yt_check_unknown (doc, map, known);
-}
-
-/*  notify: which adapter, and its settings. The keys of an adapter not
- *  chosen are refused rather than silently unused. */
-static int s_load_notify (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
-{
-    static const char *const known[] = { "adapter", "file", "smtp", NULL };
-    yt_node_t *map;
-    if (s_section (doc, root, "notify", &map) != 0 || !map)
-        return map ? -1 : 0;
-    if (yt_str (doc, map, "file", false, CFG_MAX_PATH, &self->notify_file) != 0)
-        return -1;
-    if (self->notify_file && (!*self->notify_file || s_has_control (self->notify_file)))
-        return yt_fail (doc, yt_get (map, "file"), "expected a file path");
-    int adapter = self->notify_file ? CFG_NOTIFY_FILE : CFG_NOTIFY_LOG;
-    if (yt_enum (doc, map, "adapter", false, s_notify_adapters, &adapter) != 0)
-        return -1;
-    self->notify_adapter = (cfg_notify_adapter_t) adapter;
-    const char *name = s_notify_adapters[adapter];
-    if (adapter == CFG_NOTIFY_FILE && !self->notify_file)
-        return yt_fail (doc, yt_get (map, "adapter"), "file needs notify.file (the path to append to)");
-    if (adapter != CFG_NOTIFY_FILE && self->notify_file)
-        return yt_fail (doc, yt_get (map, "file"), "only used by adapter: file (the adapter is %s)", name);
-    yt_node_t *smtp;
-    if (s_section (doc, map, "smtp", &smtp) != 0)
-        return -1;
-    if (smtp && adapter != CFG_NOTIFY_SMTP)
-        return yt_fail (doc, smtp, "only used by adapter: smtp (the adapter is %s)", name);
-    if (adapter == CFG_NOTIFY_SMTP && !smtp)
-        return yt_missing (doc, map, "smtp", "the relay's host and from");
-    if (smtp && s_load_smtp (self, doc, smtp) != 0)
-        return -1;
-    return yt_check_unknown (doc, map, known);
-}
-
-static int s_load_root (cfg_t *self, yt_doc_t *doc)
-{
-    static const char *const known[] = {
-        "database", "messaging", "services", "dispatch", "notify", "schemas_dir", "log", NULL,
-    };
-    yt_node_t *root = yt_root (doc);
-    if (!root)
-        return 0; /* an empty file: every default */
-    if (yt_expect (doc, root, YT_MAP) != 0)
-        return -1;
     if (s_load_database (self, doc, root) != 0 || s_load_messaging (self, doc, root) != 0
-        || s_load_services (self, doc, root) != 0 || s_load_dispatch (self, doc, root) != 0)
-        return -1;
-    if (s_load_notify (self, doc, root) != 0)
+        || s_load_services (self, doc, root) != 0)
         return -1;
     if (yt_str (doc, root, "schemas_dir", false, CFG_MAX_PATH, &self->schemas_dir) != 0)
         return -1;
-    if (!*self->schemas_dir || s_has_control (self->schemas_dir))
+    if (!*self->schemas_dir || conf_has_control (self->schemas_dir))
         return yt_fail (doc, yt_get (root, "schemas_dir"), "expected a directory path");
     yt_node_t *log;
     if (s_section (doc, root, "log", &log) != 0)
@@ -376,7 +206,38 @@ static int s_load_root (cfg_t *self, yt_doc_t *doc)
             return -1;
         self->log_level = (log_level_t) level;
     }
-    return yt_check_unknown (doc, root, known);
+    return 0;
+}
+
+/*  The shared part, then each known section: loaded through its table when
+ *  `service` reads it (NULL: every one), otherwise only marked as known;
+ *  then any other top-level key is refused. */
+static int s_load_root (cfg_t *self, yt_doc_t *doc, const char *service)
+{
+    const char *known[CFG_MAX_SECTIONS + 8] = {
+        "database", "messaging", "services", "schemas_dir", "log",
+    };
+    int n_known = 5;
+    yt_node_t *root = yt_root (doc);
+    if (root && yt_expect (doc, root, YT_MAP) != 0)
+        return -1;
+    if (root && s_load_shared (self, doc, root) != 0)
+        return -1;
+    for (int i = 0; conf_sections[i]; i++) {
+        const conf_section_t *section = conf_sections[i];
+        known[n_known++] = section->name;
+        yt_node_t *map = root ? yt_get (root, section->name) : NULL;
+        if (!conf_section_read_by (section, service))
+            continue; /* another program's section: known, not read here */
+        if (!(self->sections[i] = conf_section_new (section)))
+            return yt_fail (doc, map, "out of memory");
+        if (conf_is_empty (map))
+            map = NULL; /* "dispatch:" alone: every default */
+        if (conf_section_load (section, self->sections[i], doc, map) != 0)
+            return -1;
+    }
+    known[n_known] = NULL;
+    return root ? yt_check_unknown (doc, root, known) : 0; /* an empty file: every default */
 }
 
 /*  Sets every default. Returns 0 or -1 (out of memory). */
@@ -397,28 +258,15 @@ static int s_defaults (cfg_t *self)
         if (!(self->endpoints[i].bind = s_strdup ("tcp://127.0.0.1:*")))
             return -1;
     self->intake_api = s_strdup ("tcp://127.0.0.1:7100");
-    self->visit_kinds = calloc (6, sizeof *self->visit_kinds);
-    if (!self->visit_kinds)
-        return -1;
-    static const char *const visits[] = { "repair", "installation", "return" };
-    for (int i = 0; i < 3; i++)
-        if (!(self->visit_kinds[self->n_visit_kinds++] = s_strdup (visits[i])))
-            return -1;
-    self->assign_retry_ms = 2000;
-    self->min_grade_repair = GRADE_INTERMEDIATE;
-    self->min_grade_premium = GRADE_INTERMEDIATE;
-    self->min_grade_other = GRADE_TRAINEE;
-    self->sla_file = s_strdup ("deploy/demo/sla.yaml");
-    /* an instant waits up to one tick: 250 ms keeps p99 lateness far below
-     * the 1 s target for ~1 % of a core idle at 1,000,000 clocks (bench/README.md) */
-    self->sla_tick_ms = 250;
-    self->notify_adapter = CFG_NOTIFY_LOG;
-    self->smtp_port = 25;
-    self->smtp_timeout_ms = 5000;
     self->schemas_dir = s_strdup ("schemas");
     self->log_level = LOG_INFO;
+    int n = 0;
+    while (conf_sections[n])
+        n++;
+    assert (n <= CFG_MAX_SECTIONS);
+    self->sections = calloc ((size_t) n + 1, sizeof *self->sections);
     return self->db_conninfo && self->db_role_prefix && self->intake_api && self->schemas_dir
-                   && self->sla_file
+                   && self->sections
                ? 0
                : -1;
 }
@@ -434,7 +282,7 @@ static int s_env (const char *var, size_t max, char **field, char *err, size_t e
         snprintf (err, errsize, "environment %s: longer than %zu bytes", var, max);
         return -1;
     }
-    if (s_has_control (value)) {
+    if (conf_has_control (value)) {
         snprintf (err, errsize, "environment %s: must not contain control characters", var);
         return -1;
     }
@@ -453,9 +301,11 @@ static int s_env_overrides (cfg_t *self, char *err, size_t errsize)
     if (s_env ("KEFU_DB_CONNINFO", CFG_MAX_CONNINFO, &self->db_conninfo, err, errsize) != 0
         || s_env ("KEFU_DB_PASSWORD", CFG_MAX_PASSWORD, &self->db_password, err, errsize) != 0
         || s_env ("KEFU_INTAKE_API", CFG_MAX_ENDPOINT, &self->intake_api, err, errsize) != 0
-        || s_env ("KEFU_SCHEMAS_DIR", CFG_MAX_PATH, &self->schemas_dir, err, errsize) != 0
-        || s_env ("KEFU_SMTP_PASSWORD", CFG_MAX_PASSWORD, &self->smtp_password, err, errsize) != 0)
+        || s_env ("KEFU_SCHEMAS_DIR", CFG_MAX_PATH, &self->schemas_dir, err, errsize) != 0)
         return -1;
+    for (int i = 0; conf_sections[i]; i++)
+        if (self->sections[i] && conf_section_env (conf_sections[i], self->sections[i], err, errsize) != 0)
+            return -1;
     const char *api = getenv ("KEFU_INTAKE_API");
     const char *problem = api && *api ? s_endpoint_problem (api, true) : NULL;
     if (problem) {
@@ -466,14 +316,15 @@ static int s_env_overrides (cfg_t *self, char *err, size_t errsize)
 }
 
 /*  Builds the config from a parsed document (doc may be NULL on parse error). */
-static cfg_t *s_load_doc (const char *name, yt_doc_t *doc, char *err, size_t errsize)
+static cfg_t *s_load_doc (const char *name, yt_doc_t *doc, const char *service, char *err,
+                          size_t errsize)
 {
     cfg_t *self = calloc (1, sizeof *self);
     if (!self || !(self->path = s_strdup (name)) || s_defaults (self) != 0) {
         snprintf (err, errsize, "%s: out of memory", name);
         goto fail;
     }
-    if (s_load_root (self, doc) != 0) {
+    if (s_load_root (self, doc, service) != 0) {
         snprintf (err, errsize, "%s", yt_error (doc));
         goto fail;
     }
@@ -487,7 +338,7 @@ fail:
 
 /* ---------------------------------------------------------------- public */
 
-cfg_t *cfg_load (const char *path, char *err, size_t errsize)
+cfg_t *cfg_load_for (const char *path, const char *service, char *err, size_t errsize)
 {
     char scratch[8];
     if (!err || !errsize)
@@ -499,12 +350,13 @@ cfg_t *cfg_load (const char *path, char *err, size_t errsize)
     yt_doc_t *doc = yt_load_file (path, err, errsize);
     if (!doc)
         return NULL;
-    cfg_t *self = s_load_doc (path, doc, err, errsize);
+    cfg_t *self = s_load_doc (path, doc, service, err, errsize);
     yt_destroy (&doc);
     return self;
 }
 
-cfg_t *cfg_load_string (const char *name, const char *text, char *err, size_t errsize)
+cfg_t *cfg_load_string_for (const char *name, const char *text, const char *service, char *err,
+                            size_t errsize)
 {
     char scratch[8];
     if (!err || !errsize)
@@ -514,9 +366,19 @@ cfg_t *cfg_load_string (const char *name, const char *text, char *err, size_t er
     yt_doc_t *doc = yt_load_string (name, text, err, errsize);
     if (!doc)
         return NULL;
-    cfg_t *self = s_load_doc (name, doc, err, errsize);
+    cfg_t *self = s_load_doc (name, doc, service, err, errsize);
     yt_destroy (&doc);
     return self;
+}
+
+cfg_t *cfg_load (const char *path, char *err, size_t errsize)
+{
+    return cfg_load_for (path, NULL, err, errsize);
+}
+
+cfg_t *cfg_load_string (const char *name, const char *text, char *err, size_t errsize)
+{
+    return cfg_load_string_for (name, text, NULL, err, errsize);
 }
 
 void cfg_destroy (cfg_t **self_p)
@@ -533,17 +395,10 @@ void cfg_destroy (cfg_t **self_p)
         free (self->endpoints[i].advertise);
     }
     free (self->intake_api);
-    for (int i = 0; self->visit_kinds && i < self->n_visit_kinds; i++)
-        free (self->visit_kinds[i]);
-    free (self->visit_kinds);
     free (self->schemas_dir);
-    free (self->sla_file);
-    free (self->notify_file);
-    free (self->smtp_host);
-    free (self->smtp_from);
-    free (self->smtp_helo);
-    free (self->smtp_username);
-    free (self->smtp_password);
+    for (int i = 0; self->sections && conf_sections[i]; i++)
+        conf_section_destroy (conf_sections[i], &self->sections[i]);
+    free (self->sections);
     free (self);
     *self_p = NULL;
 }
@@ -556,12 +411,12 @@ int cfg_service_index (const char *service)
     return -1;
 }
 
-bool cfg_kind_needs_visit (const cfg_t *self, const char *kind)
+const void *cfg_section (const cfg_t *self, const conf_section_t *section)
 {
-    for (int i = 0; self && kind && i < self->n_visit_kinds; i++)
-        if (strcmp (self->visit_kinds[i], kind) == 0)
-            return true;
-    return false;
+    for (int i = 0; self && self->sections && conf_sections[i]; i++)
+        if (conf_sections[i] == section)
+            return self->sections[i];
+    return NULL;
 }
 
 /*  A growing text buffer; `failed` records an allocation failure. */
@@ -726,17 +581,16 @@ void cfg_log (const cfg_t *self)
     if (!self || !log_enabled (LOG_INFO))
         return;
     char *conninfo = s_redacted (self->db_conninfo ? self->db_conninfo : "");
-    char nums[11][16];
-    const int values[11] = {
-        self->db_retry_max_ms, self->ack_timeout_ms, self->retry_initial_ms, self->retry_max_ms,
-        self->max_attempts,    self->high_water_mark, self->relay_batch,     self->poll_ms,
-        self->discovery_ms,    self->assign_retry_ms, self->sla_tick_ms,
+    char nums[9][16];
+    const int values[9] = {
+        self->db_retry_max_ms, self->ack_timeout_ms,  self->retry_initial_ms,
+        self->retry_max_ms,    self->max_attempts,    self->high_water_mark,
+        self->relay_batch,     self->poll_ms,         self->discovery_ms,
     };
-    for (int i = 0; i < 11; i++)
+    for (int i = 0; i < 9; i++)
         snprintf (nums[i], sizeof nums[i], "%d", values[i]);
-    s_buf_t eps = { 0 }, kinds = { 0 };
+    s_buf_t eps = { 0 };
     s_buf_str (&eps, "");
-    s_buf_str (&kinds, "");
     for (int i = 0; i < CFG_SERVICE_COUNT; i++) {
         if (i)
             s_buf_str (&eps, " ");
@@ -748,29 +602,17 @@ void cfg_log (const cfg_t *self)
             s_buf_str (&eps, self->endpoints[i].advertise);
         }
     }
-    for (int i = 0; i < self->n_visit_kinds; i++) {
-        if (i)
-            s_buf_str (&kinds, ",");
-        s_buf_str (&kinds, self->visit_kinds[i]);
-    }
-    char *endpoints = s_buf_finish (&eps), *visit = s_buf_finish (&kinds);
-    char smtp[320] = "-"; /* the relay, never its password */
-    if (self->notify_adapter == CFG_NOTIFY_SMTP)
-        snprintf (smtp, sizeof smtp, "%s:%d from %s%s", self->smtp_host, self->smtp_port, self->smtp_from,
-                  self->smtp_username ? " with AUTH" : "");
+    char *endpoints = s_buf_finish (&eps);
     log_kv (LOG_INFO, "config", "path", self->path, "conninfo", conninfo, "role_prefix",
             self->db_role_prefix, "password", self->db_password ? "set" : "unset",
             "reconnect_max_ms", nums[0], "ack_timeout_ms", nums[1], "retry_initial_ms", nums[2],
             "retry_max_ms", nums[3], "max_attempts", nums[4], "high_water_mark", nums[5],
             "relay_batch", nums[6], "poll_ms", nums[7], "discovery_ms", nums[8], "endpoints",
-            endpoints, "intake_api", self->intake_api, "visit_kinds", visit, "assign_retry_ms",
-            nums[9], "min_grade_repair", org_grade_names[self->min_grade_repair],
-            "min_grade_premium", org_grade_names[self->min_grade_premium], "min_grade_other",
-            org_grade_names[self->min_grade_other], "sla_file", self->sla_file, "sla_tick_ms",
-            nums[10], "notify_file", self->notify_file ? self->notify_file : "(log)",
-            "notify_adapter", s_notify_adapters[self->notify_adapter], "smtp", smtp, "schemas_dir", self->schemas_dir, "log_level",
-            s_log_levels[self->log_level], NULL);
+            endpoints, "intake_api", self->intake_api, "schemas_dir", self->schemas_dir,
+            "log_level", s_log_levels[self->log_level], NULL);
     free (conninfo);
     free (endpoints);
-    free (visit);
+    for (int i = 0; self->sections && conf_sections[i]; i++)
+        if (self->sections[i])
+            conf_section_log (conf_sections[i], self->sections[i]);
 }

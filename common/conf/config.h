@@ -2,12 +2,21 @@
  *  (deploy/demo/kefu.yaml is the annotated example). Loaded once, validated
  *  completely, defaults applied here, values in effect logged by the caller.
  *
+ *  cfg_t holds what every service shares: database, messaging, endpoints
+ *  (services.*), log and schemas_dir. Every other top-level key is a
+ *  section owned by the code that reads it (dispatch:, notify:), declared
+ *  as a table (conf_section.h) and listed once in conf_sections.c; a
+ *  top-level key that is neither is refused. A service loads the shared
+ *  part and the sections it reads (cfg_load_for); cfg_load loads every
+ *  section (kefuctl, and `kefuctl admin check-config`).
+ *
  *  Environment overrides (connection settings only):
  *    KEFU_DB_CONNINFO   libpq conninfo without user/password ("host=/run/x port=5433 dbname=kefu")
  *    KEFU_DB_PASSWORD   password for the service's role (if the server asks)
  *    KEFU_INTAKE_API    the intake request endpoint kefuctl talks to
  *    KEFU_SCHEMAS_DIR   where schemas/ lives
- *    KEFU_SMTP_PASSWORD the SMTP relay's password (notify.smtp.password)
+ *    KEFU_SMTP_PASSWORD the SMTP relay's password (notify.smtp.password: a row of
+ *                       the notify section's table, conf_section_env)
  *  Each service connects as its own role: user "kefu_<service>"
  *  (database.role_prefix, default "kefu_"); kefuctl admin uses "kefu_owner".
  */
@@ -18,12 +27,10 @@
 #include <stdint.h>
 
 #include "base/log.h"
+#include "conf_section.h"
 
 #define CFG_SERVICE_COUNT 6
 extern const char *const cfg_service_names[CFG_SERVICE_COUNT]; /* intake, dispatch, qc, billing, callback, claims */
-
-/*  notify.adapter: where SLA warnings and escalations go (common/notify.h). */
-typedef enum { CFG_NOTIFY_LOG, CFG_NOTIFY_FILE, CFG_NOTIFY_SMTP } cfg_notify_adapter_t;
 
 typedef struct {
     char *bind;        /* inbound message endpoint, default "tcp://127.0.0.1:*" */
@@ -53,35 +60,26 @@ typedef struct {
     cfg_endpoint_t endpoints[CFG_SERVICE_COUNT];
     char *intake_api;           /* services.intake.api, default "tcp://127.0.0.1:7100" */
 
-    /* dispatch: */
-    char **visit_kinds;         /* dispatch.visit_kinds, default repair, installation, return */
-    int n_visit_kinds;
-    int assign_retry_ms;        /* dispatch.assign_retry_ms, default 2000 */
-    int min_grade_repair;       /* dispatch.min_grade.repair, default intermediate (org_grade_t) */
-    int min_grade_premium;      /* dispatch.min_grade.premium, default intermediate */
-    int min_grade_other;        /* dispatch.min_grade.other, default trainee */
-    char *sla_file;             /* dispatch.sla_file, default "deploy/demo/sla.yaml" */
-    int sla_tick_ms;            /* dispatch.sla_tick_ms: SLA timer period, default 250 */
-    /* notify: */
-    char *notify_file;          /* notify.file: JSON lines of notifications; NULL = the service log */
-    cfg_notify_adapter_t notify_adapter; /* notify.adapter: default file when notify.file is set, else log */
-    char *smtp_host;            /* notify.smtp.host (required for smtp) */
-    int smtp_port;              /* notify.smtp.port, default 25 */
-    char *smtp_from;            /* notify.smtp.from (required for smtp) */
-    char *smtp_helo;            /* notify.smtp.helo; NULL = this host's name */
-    int smtp_timeout_ms;        /* notify.smtp.timeout_ms, default 5000 */
-    char *smtp_username;        /* notify.smtp.username; NULL = no AUTH */
-    char *smtp_password;        /* notify.smtp.password, or KEFU_SMTP_PASSWORD */
-
     char *schemas_dir;          /* schemas_dir, default "schemas" */
     log_level_t log_level;      /* log.level, default info */
+
+    /* the sections: one per conf_sections entry, the struct its table fills,
+     * NULL when not loaded; read through cfg_section */
+    void **sections;
 } cfg_t;
 
-/*  Loads and validates a file. Returns the config or NULL with
- *  "file:line: key: reason" in err. Applies environment overrides. */
+/*  Loads and validates a whole file: the shared part and every known
+ *  section. Returns the config or NULL with "file:line: key: reason" in
+ *  err. Applies environment overrides. */
 cfg_t *cfg_load (const char *path, char *err, size_t errsize);
 /*  Same from text (tests). */
 cfg_t *cfg_load_string (const char *name, const char *text, char *err, size_t errsize);
+/*  What a service loads: the shared part and the sections `service` reads
+ *  (conf_section_read_by); another known section is accepted unread, an
+ *  unknown top-level key refused. service NULL: every section, as cfg_load. */
+cfg_t *cfg_load_for (const char *path, const char *service, char *err, size_t errsize);
+cfg_t *cfg_load_string_for (const char *name, const char *text, const char *service, char *err,
+                            size_t errsize);
 void cfg_destroy (cfg_t **self_p);
 
 /*  Index of a service name in cfg_service_names, or -1. */
@@ -91,10 +89,13 @@ int cfg_service_index (const char *service);
  *  db_conninfo + " user=<role>" (+ password when set) + application_name. */
 char *cfg_conninfo_for (const cfg_t *self, const char *role, const char *application_name);
 
-/*  True when dispatch should create a work order for a ticket of this kind. */
-bool cfg_kind_needs_visit (const cfg_t *self, const char *kind);
+/*  The struct a section's table filled (borrowed), or NULL when the section
+ *  was not loaded. Owners wrap this in a typed accessor (dispatch_config,
+ *  notify_config). */
+const void *cfg_section (const cfg_t *self, const conf_section_t *section);
 
-/*  Logs the values in effect (one "config" line). */
+/*  Logs the values in effect: one "config" line for the shared part, then
+ *  one "config" line per loaded section (with "section": its name). */
 void cfg_log (const cfg_t *self);
 
 #endif

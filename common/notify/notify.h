@@ -24,8 +24,6 @@
 
 #include <stddef.h>
 
-#include "conf/config.h"
-
 typedef struct notify_s notify_t;
 
 /*  Who receives a notification; every pointer is borrowed. email and phone
@@ -67,9 +65,8 @@ typedef struct {
  *  unusable; does not connect. */
 notify_t *notify_new_smtp (const notify_smtp_opts_t *opts, char *err, size_t errsize);
 
-/*  The adapter the configuration chooses (notify.adapter: file, log or
- *  smtp). Returns NULL with a reason in err. */
-notify_t *notify_new_from_config (const cfg_t *cfg, char *err, size_t errsize);
+/*  The adapter the configuration chooses: notify_new_from_config in
+ *  notify_config.h (the notify: section and its options). */
 
 /*  The adapter interface. `send` delivers one notification to the
  *  recipient (arguments as for notify_send, already checked non-NULL) and

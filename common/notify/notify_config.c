@@ -1,37 +1,103 @@
-/*  notify_config — the adapter the configuration chooses (notify.h,
- *  notify_new_from_config). Apart from the adapters so that each adapter
- *  knows only the interface, never its siblings. */
-#include "notify.h"
+/*  notify_config — the notify: section's table and the adapter the options
+ *  choose (see notify_config.h). Apart from the adapters so that each
+ *  adapter knows only the interface, never its siblings. The keys of an
+ *  adapter not chosen are refused rather than silently unused.
+ */
+#include "notify_config.h"
 
 #include <stdio.h>
 
-notify_t *notify_new_from_config (const cfg_t *cfg, char *err, size_t errsize)
+#include "smtp_text.h"
+
+#define T notify_config_t
+
+static const char *const s_adapters[] = { "log", "file", "smtp", NULL }; /* notify_adapter_t */
+
+static const conf_key_t s_keys[] = {
+    CONF_ENUM ("adapter", T, adapter, NOTIFY_ADAPTER_LOG, s_adapters),
+    CONF_PATH ("file", T, file, NULL),
+    CONF_HOST ("smtp.host", T, smtp.host, NULL, 253, .flags = CONF_REQUIRED),
+    CONF_INT ("smtp.port", T, smtp.port, 25, 1, 65535),
+    CONF_STRING ("smtp.from", T, smtp.from, NULL, 254, .flags = CONF_REQUIRED),
+    CONF_HOST ("smtp.helo", T, smtp.helo, NULL, 255),
+    CONF_INT ("smtp.timeout_ms", T, smtp.timeout_ms, 5000, 100, 60000),
+    CONF_TEXT ("smtp.username", T, smtp.username, NULL, 255),
+    CONF_TEXT ("smtp.password", T, smtp.password, NULL, 1024, .flags = CONF_SECRET,
+               .env = "KEFU_SMTP_PASSWORD"),
+    CONF_END,
+};
+
+/*  The adapter follows notify.file unless named; an adapter's keys only
+ *  with that adapter; the sender must be an address a relay accepts. */
+static int s_check (void *values, yt_doc_t *doc, yt_node_t *map)
 {
-    if (!cfg) {
-        snprintf (err, errsize, "notify: no configuration");
+    T *self = values;
+    if (!conf_node (map, "adapter"))
+        self->adapter = self->file ? NOTIFY_ADAPTER_FILE : NOTIFY_ADAPTER_LOG;
+    const char *name = s_adapters[self->adapter];
+    if (self->adapter == NOTIFY_ADAPTER_FILE && !self->file)
+        return yt_fail (doc, conf_node (map, "adapter"), "file needs notify.file (the path to append to)");
+    if (self->adapter != NOTIFY_ADAPTER_FILE && self->file)
+        return yt_fail (doc, conf_node (map, "file"), "only used by adapter: file (the adapter is %s)", name);
+    yt_node_t *smtp = conf_node (map, "smtp");
+    if (conf_is_empty (smtp))
+        smtp = NULL;
+    if (smtp && self->adapter != NOTIFY_ADAPTER_SMTP)
+        return yt_fail (doc, smtp, "only used by adapter: smtp (the adapter is %s)", name);
+    if (self->adapter == NOTIFY_ADAPTER_SMTP && !smtp)
+        return yt_missing (doc, map, "smtp", "the relay's host and from");
+    const char *problem = self->smtp.from ? smtp_address_problem (self->smtp.from) : NULL;
+    if (problem)
+        return yt_fail (doc, conf_node (map, "smtp.from"), "\"%s\": not a usable sender address: %s",
+                        self->smtp.from, problem);
+    /* a username without a password is checked when the service opens the
+     * adapter (notify_new_from_config): KEFU_SMTP_PASSWORD is its secret,
+     * and kefuctl reads this file without it */
+    if (self->smtp.password && !self->smtp.username)
+        return yt_fail (doc, conf_node (map, "smtp.password"), "a password needs notify.smtp.username");
+    return 0;
+}
+
+const conf_section_t notify_config_section = {
+    .name = "notify",
+    .service = NULL, /* a library's section: read by the services that list it in `uses` */
+    .size = sizeof (T),
+    .keys = s_keys,
+    .check = s_check,
+};
+
+const notify_config_t *notify_config (const cfg_t *cfg)
+{
+    return cfg_section (cfg, &notify_config_section);
+}
+
+notify_t *notify_new_from_config (const notify_config_t *opts, char *err, size_t errsize)
+{
+    if (!opts) {
+        snprintf (err, errsize, "notify: no configuration (the notify section was not loaded)");
         return NULL;
     }
-    if (cfg->notify_adapter == CFG_NOTIFY_SMTP) {
-        if (cfg->smtp_username && !cfg->smtp_password) {
+    if (opts->adapter == NOTIFY_ADAPTER_SMTP) {
+        if (opts->smtp.username && !opts->smtp.password) {
             snprintf (err, errsize,
                       "notify.smtp.username \"%s\" needs a password: set the environment variable "
                       "KEFU_SMTP_PASSWORD (or notify.smtp.password)",
-                      cfg->smtp_username);
+                      opts->smtp.username);
             return NULL;
         }
-        notify_smtp_opts_t opts = {
-            .host = cfg->smtp_host,
-            .port = cfg->smtp_port,
-            .from = cfg->smtp_from,
-            .helo = cfg->smtp_helo,
-            .timeout_ms = cfg->smtp_timeout_ms,
-            .username = cfg->smtp_username,
-            .password = cfg->smtp_username ? cfg->smtp_password : NULL,
+        notify_smtp_opts_t smtp = {
+            .host = opts->smtp.host,
+            .port = opts->smtp.port,
+            .from = opts->smtp.from,
+            .helo = opts->smtp.helo,
+            .timeout_ms = opts->smtp.timeout_ms,
+            .username = opts->smtp.username,
+            .password = opts->smtp.username ? opts->smtp.password : NULL,
         };
-        return notify_new_smtp (&opts, err, errsize);
+        return notify_new_smtp (&smtp, err, errsize);
     }
-    if (cfg->notify_adapter == CFG_NOTIFY_FILE)
-        return notify_new_file (cfg->notify_file, err, errsize);
+    if (opts->adapter == NOTIFY_ADAPTER_FILE)
+        return notify_new_file (opts->file, err, errsize);
     notify_t *self = notify_new_log ();
     if (!self)
         snprintf (err, errsize, "out of memory");

@@ -174,7 +174,7 @@ svc_t *svc_new (const char *service, int argc, char **argv)
     else
         snprintf (self->instance, sizeof self->instance, "%s-%ld", service, (long) getpid ());
 
-    self->cfg = cfg_load (config, err, sizeof err);
+    self->cfg = cfg_load_for (config, service, err, sizeof err); /* shared part + its sections */
     if (!self->cfg) {
         fprintf (stderr, "kefu-%s: configuration: %s\n", service, err);
         goto fail;

@@ -17,7 +17,8 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
-#include "notify/notify.h"
+#include "dispatch_config.h"
+#include "notify/notify_config.h"
 #include "sla/sla_policy.h"
 
 /* ---- statements ------------------------------------------------------- */
@@ -183,7 +184,7 @@ sle_t *sle_new (const cfg_t *cfg, db_t *db, bus_t *bus, char *err, size_t errsiz
     self->cfg = cfg;
     self->db = db;
     self->bus = bus;
-    self->notify = notify_new_from_config (cfg, err, errsize);
+    self->notify = notify_new_from_config (notify_config (cfg), err, errsize);
     if (!self->notify)
         goto fail;
     if (!(self->deferred = s_deferred_new ())) {
@@ -254,7 +255,7 @@ static sla_config_t *s_load_sla (sle_t *self, bool *refused, char *err, size_t e
     if (!tiers || !branches)
         snprintf (err, errsize, "reading ref.tiers and ref.branches: %s", db_error (self->db));
     else {
-        sla = sla_load (self->cfg->sla_file, tiers, n_tiers, branches, n_branches, err, errsize);
+        sla = sla_load (dispatch_config (self->cfg)->sla_file, tiers, n_tiers, branches, n_branches, err, errsize);
         *refused = sla == NULL;
     }
     free (tiers);
@@ -272,7 +273,7 @@ static void s_log_config (const sle_t *self, const char *event)
     char counts[2][16];
     snprintf (counts[0], sizeof counts[0], "%d", sla_policy_count (self->sla));
     snprintf (counts[1], sizeof counts[1], "%d", sla_clock_count (self->sla));
-    log_kv (LOG_INFO, event, "path", self->cfg->sla_file, "policies", counts[0], "clocks", counts[1],
+    log_kv (LOG_INFO, event, "path", dispatch_config (self->cfg)->sla_file, "policies", counts[0], "clocks", counts[1],
             "notify", notify_adapter_name (self->notify), NULL);
 }
 
@@ -283,7 +284,7 @@ int sle_ensure_config (sle_t *self, char *err, size_t errsize)
     if (self->sla)
         return 0;
     if (self->config_failed) {
-        snprintf (err, errsize, "the SLA file %s was refused", self->cfg->sla_file);
+        snprintf (err, errsize, "the SLA file %s was refused", dispatch_config (self->cfg)->sla_file);
         return -1;
     }
     bool refused = false;
@@ -303,13 +304,13 @@ int sle_reload (sle_t *self, char *err, size_t errsize)
         return -1;
     }
     if (self->config_failed) { /* the dispatcher is stopping already */
-        snprintf (err, errsize, "the SLA file %s was refused at start-up", self->cfg->sla_file);
+        snprintf (err, errsize, "the SLA file %s was refused at start-up", dispatch_config (self->cfg)->sla_file);
         return -1;
     }
     bool refused = false;
     sla_config_t *fresh = s_load_sla (self, &refused, err, errsize);
     if (!fresh) {
-        log_kv (LOG_ERROR, "sla_reload_refused", "path", self->cfg->sla_file, "reason", err, "kept",
+        log_kv (LOG_ERROR, "sla_reload_refused", "path", dispatch_config (self->cfg)->sla_file, "reason", err, "kept",
                 self->sla ? "the configuration in effect" : "none (not loaded yet)", NULL);
         return -1;
     }

@@ -16,6 +16,7 @@
 #include "svc/failure.h"
 #include "svc/emit.h"
 #include "db/statements.h"
+#include "dispatch_config.h"
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -585,7 +586,7 @@ static bus_result_t s_on_ticket_created (dispatcher_t *self, db_t *db, const env
                 "reason", "closed at intake", NULL);
         return BUS_OK;
     }
-    if (!cfg_kind_needs_visit (self->cfg, kind)) {
+    if (!dispatch_kind_needs_visit (dispatch_config (self->cfg), kind)) {
         log_kv (LOG_INFO, "ticket_needs_no_visit", "ticket_id", ticket_id, "branch", branch,
                 "kind", kind, "reason", "kind is not in dispatch.visit_kinds", NULL);
         return BUS_OK;
@@ -677,7 +678,7 @@ static const char *s_locked_branch (const dispatcher_t *self, const env_t *msg)
     const char *branch = json_str (msg->body, "branch", NULL);
     const char *kind = json_str (msg->body, "kind", NULL);
     if (!status || strcmp (status, "open") != 0 || !branch || !*branch || strlen (branch) > 32
-        || !kind || !cfg_kind_needs_visit (self->cfg, kind))
+        || !kind || !dispatch_kind_needs_visit (dispatch_config (self->cfg), kind))
         return NULL;
     return branch;
 }
@@ -811,7 +812,8 @@ static int s_sla_timer (svc_t *svc, void *ctx)
     char err[1024];
     if (sle_ensure_config (self->sle, err, sizeof err) != 0) {
         if (sle_config_failed (self->sle)) {
-            log_kv (LOG_ERROR, "sla_config_refused", "path", self->cfg->sla_file, "reason", err, NULL);
+            log_kv (LOG_ERROR, "sla_config_refused", "path", dispatch_config (self->cfg)->sla_file, "reason", err,
+                    NULL);
             fprintf (stderr, "kefu-dispatch: %s\n", err);
             svc_stop (svc);
         }
@@ -828,11 +830,11 @@ static int s_timer (svc_t *svc, void *ctx)
     dispatcher_t *self = ctx;
     int64_t now = clock_mono_ms ();
     if (self->sla_due_ms == 0 || now >= self->sla_due_ms) {
-        self->sla_due_ms = now + self->cfg->sla_tick_ms;
+        self->sla_due_ms = now + dispatch_config (self->cfg)->sla_tick_ms;
         s_sla_timer (svc, self);
     }
     if (self->retry_due_ms == 0 || now >= self->retry_due_ms) {
-        self->retry_due_ms = now + self->cfg->assign_retry_ms;
+        self->retry_due_ms = now + dispatch_config (self->cfg)->assign_retry_ms;
         /* lapsed orders first, so that this very pass places them again */
         int64_t at = clock_now_us ();
         bool lapsed_ok = db_ensure (self->db) == 0 && redispatch_due (self->db, self->bus, at) >= 0;
@@ -867,9 +869,10 @@ dispatcher_t *dispatcher_new_with (const cfg_t *cfg, db_t *db, bus_t *bus)
     self->cfg = cfg;
     self->db = db;
     self->bus = bus;
-    self->rules.repair = s_grade_or (cfg->min_grade_repair, GRADE_INTERMEDIATE);
-    self->rules.premium = s_grade_or (cfg->min_grade_premium, GRADE_INTERMEDIATE);
-    self->rules.other = s_grade_or (cfg->min_grade_other, GRADE_TRAINEE);
+    const dispatch_config_t *dc = dispatch_config (cfg);
+    self->rules.repair = s_grade_or (dc->min_grade_repair, GRADE_INTERMEDIATE);
+    self->rules.premium = s_grade_or (dc->min_grade_premium, GRADE_INTERMEDIATE);
+    self->rules.other = s_grade_or (dc->min_grade_other, GRADE_TRAINEE);
     if (db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements)) != 0) {
         log_kv (LOG_ERROR, "dispatch_prepare_failed", "error", db_error (db), NULL);
         goto fail;
@@ -899,7 +902,8 @@ dispatcher_t *dispatcher_new (svc_t *svc)
     if (!self)
         return NULL;
     self->svc = svc;
-    int period = cfg->assign_retry_ms < cfg->sla_tick_ms ? cfg->assign_retry_ms : cfg->sla_tick_ms;
+    const dispatch_config_t *dc = dispatch_config (cfg);
+    int period = dc->assign_retry_ms < dc->sla_tick_ms ? dc->assign_retry_ms : dc->sla_tick_ms;
     if (svc_set_timer (svc, period > 0 ? period : 1000, s_timer, self) != 0) {
         dispatcher_destroy (&self);
         return NULL;

@@ -11,6 +11,8 @@
 #include "ref/org.h"
 #include "unit.h"
 
+#include "../../services/dispatch/dispatch_config.h"
+
 static void s_clear_env (void)
 {
     unsetenv ("KEFU_DB_CONNINFO");
@@ -44,16 +46,19 @@ UNIT_TEST (config_demo_file_loads_with_documented_defaults)
         UNIT_ASSERT (cfg->endpoints[i].advertise == NULL);
     }
     UNIT_ASSERT_STR_EQ (cfg->intake_api, "tcp://127.0.0.1:7100");
-    UNIT_ASSERT_INT_EQ (cfg->n_visit_kinds, 3);
-    UNIT_ASSERT (cfg_kind_needs_visit (cfg, "repair"));
-    UNIT_ASSERT (cfg_kind_needs_visit (cfg, "installation"));
-    UNIT_ASSERT (cfg_kind_needs_visit (cfg, "return"));
-    UNIT_ASSERT (!cfg_kind_needs_visit (cfg, "consultation"));
-    UNIT_ASSERT (!cfg_kind_needs_visit (cfg, NULL));
-    UNIT_ASSERT_INT_EQ (cfg->assign_retry_ms, 2000);
-    UNIT_ASSERT_INT_EQ (cfg->min_grade_repair, GRADE_INTERMEDIATE);
-    UNIT_ASSERT_INT_EQ (cfg->min_grade_premium, GRADE_INTERMEDIATE);
-    UNIT_ASSERT_INT_EQ (cfg->min_grade_other, GRADE_TRAINEE);
+    const dispatch_config_t *dc = dispatch_config (cfg);
+    UNIT_ASSERT_INT_EQ (dc->visit_kinds.n, 3);
+    UNIT_ASSERT (dispatch_kind_needs_visit (dc, "repair"));
+    UNIT_ASSERT (dispatch_kind_needs_visit (dc, "installation"));
+    UNIT_ASSERT (dispatch_kind_needs_visit (dc, "return"));
+    UNIT_ASSERT (!dispatch_kind_needs_visit (dc, "consultation"));
+    UNIT_ASSERT (!dispatch_kind_needs_visit (dc, NULL));
+    UNIT_ASSERT_INT_EQ (dc->assign_retry_ms, 2000);
+    UNIT_ASSERT_INT_EQ (dc->min_grade_repair, GRADE_INTERMEDIATE);
+    UNIT_ASSERT_INT_EQ (dc->min_grade_premium, GRADE_INTERMEDIATE);
+    UNIT_ASSERT_INT_EQ (dc->min_grade_other, GRADE_TRAINEE);
+    UNIT_ASSERT_STR_EQ (dc->sla_file, "deploy/demo/sla.yaml");
+    UNIT_ASSERT_INT_EQ (dc->sla_tick_ms, 250);
     UNIT_ASSERT_STR_EQ (cfg->schemas_dir, "schemas");
     UNIT_ASSERT_INT_EQ (cfg->log_level, LOG_INFO);
     cfg_destroy (&cfg);
@@ -64,7 +69,7 @@ UNIT_TEST (config_demo_file_loads_with_documented_defaults)
     cfg = cfg_load_string ("empty.yaml", "", err, sizeof err);
     UNIT_ASSERT (cfg);
     UNIT_ASSERT_STR_EQ (cfg->intake_api, "tcp://127.0.0.1:7100");
-    UNIT_ASSERT_INT_EQ (cfg->n_visit_kinds, 3);
+    UNIT_ASSERT_INT_EQ (dispatch_config (cfg)->visit_kinds.n, 3);
     cfg_destroy (&cfg);
 }
 
@@ -98,10 +103,10 @@ UNIT_TEST (config_values_are_read)
     UNIT_ASSERT_STR_EQ (cfg->endpoints[d].bind, "tcp://0.0.0.0:7201");
     UNIT_ASSERT_STR_EQ (cfg->endpoints[d].advertise, "tcp://10.0.0.5:7201");
     UNIT_ASSERT_STR_EQ (cfg->intake_api, "ipc:///tmp/kefu-api");
-    UNIT_ASSERT (cfg_kind_needs_visit (cfg, "complaint"));
-    UNIT_ASSERT (!cfg_kind_needs_visit (cfg, "installation"));
-    UNIT_ASSERT_INT_EQ (cfg->min_grade_repair, GRADE_SENIOR);
-    UNIT_ASSERT_INT_EQ (cfg->min_grade_premium, GRADE_INTERMEDIATE);
+    UNIT_ASSERT (dispatch_kind_needs_visit (dispatch_config (cfg), "complaint"));
+    UNIT_ASSERT (!dispatch_kind_needs_visit (dispatch_config (cfg), "installation"));
+    UNIT_ASSERT_INT_EQ (dispatch_config (cfg)->min_grade_repair, GRADE_SENIOR);
+    UNIT_ASSERT_INT_EQ (dispatch_config (cfg)->min_grade_premium, GRADE_INTERMEDIATE);
     UNIT_ASSERT_STR_EQ (cfg->schemas_dir, "/opt/kefu/schemas");
     UNIT_ASSERT_INT_EQ (cfg->log_level, LOG_DEBUG);
     UNIT_ASSERT_INT_EQ (cfg_service_index ("claims"), 5);

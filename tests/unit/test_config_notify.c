@@ -1,4 +1,4 @@
-/*  Unit tests for the notify section of common/config (docs/configuration.md
+/*  Unit tests for the notify section (common/notify/notify_config, docs/configuration.md
  *  "notify"): the adapter defaults as before (file when notify.file is set,
  *  else log), the SMTP relay's keys, their defaults and every refusal with
  *  file:line: key, and the password from KEFU_SMTP_PASSWORD. */
@@ -9,6 +9,7 @@
 #include "conf/config.h"
 #include "base/log.h"
 #include "notify/notify.h"
+#include "notify/notify_config.h"
 #include "unit.h"
 
 static cfg_t *s_load (const char *text)
@@ -34,18 +35,18 @@ UNIT_TEST (config_notify_adapter_defaults_to_file_or_log)
     unsetenv ("KEFU_SMTP_PASSWORD");
     cfg_t *cfg = s_load ("");
     UNIT_ASSERT (cfg);
-    UNIT_ASSERT_INT_EQ (cfg->notify_adapter, CFG_NOTIFY_LOG);
-    UNIT_ASSERT_INT_EQ (cfg->smtp_port, 25);
-    UNIT_ASSERT_INT_EQ (cfg->smtp_timeout_ms, 5000);
-    UNIT_ASSERT (cfg->smtp_host == NULL && cfg->smtp_password == NULL);
+    UNIT_ASSERT_INT_EQ (notify_config (cfg)->adapter, NOTIFY_ADAPTER_LOG);
+    UNIT_ASSERT_INT_EQ (notify_config (cfg)->smtp.port, 25);
+    UNIT_ASSERT_INT_EQ (notify_config (cfg)->smtp.timeout_ms, 5000);
+    UNIT_ASSERT (notify_config (cfg)->smtp.host == NULL && notify_config (cfg)->smtp.password == NULL);
     cfg_destroy (&cfg);
     cfg = s_load ("notify:\n  file: /tmp/n.jsonl\n");
     UNIT_ASSERT (cfg);
-    UNIT_ASSERT_INT_EQ (cfg->notify_adapter, CFG_NOTIFY_FILE);
+    UNIT_ASSERT_INT_EQ (notify_config (cfg)->adapter, NOTIFY_ADAPTER_FILE);
     cfg_destroy (&cfg);
     cfg = s_load ("notify:\n  adapter: log\n");
     UNIT_ASSERT (cfg);
-    UNIT_ASSERT_INT_EQ (cfg->notify_adapter, CFG_NOTIFY_LOG);
+    UNIT_ASSERT_INT_EQ (notify_config (cfg)->adapter, NOTIFY_ADAPTER_LOG);
     cfg_destroy (&cfg);
 }
 
@@ -55,11 +56,11 @@ UNIT_TEST (config_notify_smtp_reads_the_relay)
     cfg_t *cfg =
         s_load ("notify:\n  adapter: smtp\n  smtp:\n    host: 127.0.0.1\n    from: kefu@kefu.example.cn\n");
     UNIT_ASSERT (cfg);
-    UNIT_ASSERT_INT_EQ (cfg->notify_adapter, CFG_NOTIFY_SMTP);
-    UNIT_ASSERT_STR_EQ (cfg->smtp_host, "127.0.0.1");
-    UNIT_ASSERT_STR_EQ (cfg->smtp_from, "kefu@kefu.example.cn");
-    UNIT_ASSERT_INT_EQ (cfg->smtp_port, 25);
-    UNIT_ASSERT (cfg->smtp_helo == NULL && cfg->smtp_username == NULL);
+    UNIT_ASSERT_INT_EQ (notify_config (cfg)->adapter, NOTIFY_ADAPTER_SMTP);
+    UNIT_ASSERT_STR_EQ (notify_config (cfg)->smtp.host, "127.0.0.1");
+    UNIT_ASSERT_STR_EQ (notify_config (cfg)->smtp.from, "kefu@kefu.example.cn");
+    UNIT_ASSERT_INT_EQ (notify_config (cfg)->smtp.port, 25);
+    UNIT_ASSERT (notify_config (cfg)->smtp.helo == NULL && notify_config (cfg)->smtp.username == NULL);
     cfg_destroy (&cfg);
 
     setenv ("KEFU_SMTP_PASSWORD", "from env", 1);
@@ -68,27 +69,28 @@ UNIT_TEST (config_notify_smtp_reads_the_relay)
                 "helo: kefu1.example.com, timeout_ms: 1500, username: kefu}\n");
     unsetenv ("KEFU_SMTP_PASSWORD");
     UNIT_ASSERT (cfg);
-    UNIT_ASSERT_INT_EQ (cfg->smtp_port, 2525);
-    UNIT_ASSERT_INT_EQ (cfg->smtp_timeout_ms, 1500);
-    UNIT_ASSERT_STR_EQ (cfg->smtp_helo, "kefu1.example.com");
-    UNIT_ASSERT_STR_EQ (cfg->smtp_username, "kefu");
-    UNIT_ASSERT_STR_EQ (cfg->smtp_password, "from env");
+    UNIT_ASSERT_INT_EQ (notify_config (cfg)->smtp.port, 2525);
+    UNIT_ASSERT_INT_EQ (notify_config (cfg)->smtp.timeout_ms, 1500);
+    UNIT_ASSERT_STR_EQ (notify_config (cfg)->smtp.helo, "kefu1.example.com");
+    UNIT_ASSERT_STR_EQ (notify_config (cfg)->smtp.username, "kefu");
+    UNIT_ASSERT_STR_EQ (notify_config (cfg)->smtp.password, "from env");
 
-    /* the config line names the relay, never the password */
+    /* the section's config line names the relay, never the password */
     log_init ("test", "t1", LOG_INFO);
     UNIT_ASSERT (unit_log_capture () == 0);
     cfg_log (cfg);
-    char line[4096] = "";
+    char line[8192] = "";
     UNIT_ASSERT (unit_log_captured (line, sizeof line) == 0);
     cfg_destroy (&cfg);
-    UNIT_ASSERT_CONTAINS (line, "\"notify_adapter\":\"smtp\"");
-    UNIT_ASSERT_CONTAINS (line, "mail.example.com:2525 from a@example.com with AUTH");
+    UNIT_ASSERT_CONTAINS (line, "\"section\":\"notify\",\"adapter\":\"smtp\"");
+    UNIT_ASSERT_CONTAINS (line, "\"smtp.host\":\"mail.example.com\",\"smtp.port\":\"2525\",\"smtp.from\":\"a@example.com\"");
+    UNIT_ASSERT_CONTAINS (line, "\"smtp.username\":\"kefu\",\"smtp.password\":\"set\"");
     UNIT_ASSERT (strstr (line, "from env") == NULL);
 
     cfg = s_load ("notify:\n  adapter: smtp\n  smtp: {host: \"::1\", from: a@example.com, username: u, "
                   "password: in-file}\n");
     UNIT_ASSERT (cfg);
-    UNIT_ASSERT_STR_EQ (cfg->smtp_password, "in-file");
+    UNIT_ASSERT_STR_EQ (notify_config (cfg)->smtp.password, "in-file");
     cfg_destroy (&cfg);
 
     /* kefuctl reads the file without the dispatcher's secret; the
@@ -96,7 +98,7 @@ UNIT_TEST (config_notify_smtp_reads_the_relay)
     cfg = s_load ("notify:\n  adapter: smtp\n  smtp: {host: h, from: a@example.com, username: kefu}\n");
     UNIT_ASSERT (cfg);
     char err[256] = "";
-    UNIT_ASSERT (notify_new_from_config (cfg, err, sizeof err) == NULL);
+    UNIT_ASSERT (notify_new_from_config (notify_config (cfg), err, sizeof err) == NULL);
     UNIT_ASSERT_CONTAINS (err, "notify.smtp.username \"kefu\" needs a password: set the environment variable "
                                "KEFU_SMTP_PASSWORD");
     cfg_destroy (&cfg);

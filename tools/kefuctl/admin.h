@@ -5,6 +5,7 @@
  *    dead-letters     list dead letters of every service schema
  *    requeue SVC ID   send a dead outbox row again
  *    wait-ready       wait until all six services report a fresh heartbeat
+ *    check-config     check a whole configuration file (admin_config.c; no database)
  */
 #ifndef KEFUCTL_ADMIN_H
 #define KEFUCTL_ADMIN_H
@@ -32,5 +33,12 @@ int admin_load_org (db_t *db, const org_t *org, admin_load_counts_t *counts, cha
 /*  Opens the owner connection (connects at once). Returns the handle or
  *  NULL after printing why. */
 db_t *admin_connect (const kctl_t *k, const char *cmd);
+
+/*  `kefuctl admin check-config [FILE]`: loads FILE (default: the global
+ *  --config, $KEFU_CONFIG or deploy/demo/kefu.yaml) with the shared part
+ *  and every known section, as cfg_load does. Prints "FILE: ok (…)" and
+ *  returns KCTL_OK, or prints "file:line: key: reason" to stderr and
+ *  returns KCTL_USAGE (a bad configuration file). */
+int admin_check_config (kctl_t *k, int argc, char **argv);
 
 #endif

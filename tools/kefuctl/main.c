@@ -27,6 +27,7 @@ static const char s_usage[] =
     "  admin requeue SERVICE ID   send a dead outbox message again\n"
     "  admin wait-ready [--services a,b] [--timeout-ms N]\n"
     "                                    wait until the services (default: all six) are up\n"
+    "  admin check-config [FILE]  check a whole configuration file: the shared part and every section\n"
     "global options (also accepted after the command):\n"
     "  --config FILE    configuration (default $KEFU_CONFIG or " KCTL_DEFAULT_CONFIG ")\n"
     "  --endpoint E     intake request endpoint (default services.intake.api)\n"
