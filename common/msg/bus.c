@@ -1,9 +1,15 @@
 /*  bus — durable messaging between services (see bus.h for the design).
  *
- *  This file holds the life cycle of a bus, bus_emit (outbox rows written in
- *  the caller's transaction), the timer work (heartbeat of our endpoint,
- *  discovery of peers, relay scheduling) and the poll plumbing. The relay
- *  lives in bus_relay.c, inbound processing in bus_inbound.c.
+ *  This file holds the life cycle of a bus, handler registration, the timer
+ *  work (bus_tick: heartbeat, discovery and relay passes when due) and the
+ *  poll plumbing. The rest, each a file of its own:
+ *    bus_outbox.c   writing messages to the outbox (bus_emit, deferred rows)
+ *    bus_relay.c    sending the outbox, acknowledgements, relay scheduling
+ *    bus_inbound.c  receiving, applying and acknowledging messages
+ *    bus_peers.c    our endpoint's heartbeat and the discovery of peers
+ *  bus_private.h is the bus struct they share. Calls go one way: bus.c
+ *  calls the others, bus_inbound.c calls bus_outbox.c and bus_relay.c,
+ *  bus_relay.c calls bus_peers.c.
  */
 #include "bus.h"
 
@@ -21,8 +27,6 @@
 #include "base/log.h"
 #include "routes.h"
 #include "transport.h"
-
-#define BUS_PEER_FRESH_MIN_MS 5000
 
 /*  ------------------------------------------------------------------------
  *  Set-up
@@ -315,269 +319,6 @@ bool bus_batching (const bus_t *self)
 }
 
 /*  ------------------------------------------------------------------------
- *  Sending
- */
-
-int bus_emit (bus_t *self, db_t *db, env_t **msg_p)
-{
-    assert (self && db && msg_p);
-    if (!*msg_p)
-        return -1; /* its constructor failed (out of memory) */
-    env_t *msg = *msg_p;
-    *msg_p = NULL;
-    int rc = -1;
-    char *payload = NULL;
-    const char *const *to = routes_for (msg->type);
-    if (!to || !to[0]) {
-        log_kv (LOG_ERROR, "emit_failed", "type", msg->type, "reason",
-                "no route for this message type", NULL);
-        goto cleanup;
-    }
-    payload = env_encode (msg);
-    if (!payload) {
-        log_kv (LOG_ERROR, "emit_failed", "type", msg->type, "reason", "cannot encode", NULL);
-        goto cleanup;
-    }
-    for (int i = 0; to[i]; i++) {
-        if (self->deferred) {
-            /* bus_defer_flush writes it, in this same transaction */
-            cJSON *row = cJSON_CreateObject ();
-            if (!row || !cJSON_AddStringToObject (row, "m", msg->id)
-                || !cJSON_AddStringToObject (row, "d", to[i])
-                || !cJSON_AddStringToObject (row, "t", msg->type)
-                || !cJSON_AddStringToObject (row, "p", payload)
-                || !cJSON_AddItemToArray (self->deferred, row)) {
-                cJSON_Delete (row);
-                log_kv (LOG_ERROR, "emit_failed", "type", msg->type, "reason", "out of memory",
-                        NULL);
-                goto cleanup;
-            }
-            continue;
-        }
-        const char *params[4] = { msg->id, to[i], msg->type, payload };
-        PGresult *res = db_exec_prepared (db, "bus_emit", 4, params);
-        if (!res) {
-            log_kv (LOG_WARN, "emit_failed", "message_id", msg->id, "type", msg->type,
-                    "destination", to[i], "reason", db_error (db), NULL);
-            goto cleanup;
-        }
-        PQclear (res);
-    }
-    self->emitted = true;
-    rc = 0;
-cleanup:
-    free (payload);
-    env_destroy (&msg);
-    return rc;
-}
-
-int bus_defer_begin (bus_t *self)
-{
-    if (!self)
-        return -1;
-    cJSON_Delete (self->deferred);
-    self->deferred = cJSON_CreateArray ();
-    return self->deferred ? 0 : -1;
-}
-
-int bus_defer_mark (const bus_t *self)
-{
-    return self && self->deferred ? cJSON_GetArraySize (self->deferred) : 0;
-}
-
-void bus_defer_rewind (bus_t *self, int mark)
-{
-    if (!self || !self->deferred)
-        return;
-    for (int n = cJSON_GetArraySize (self->deferred); n > mark && n > 0; n--)
-        cJSON_DeleteItemFromArray (self->deferred, n - 1);
-}
-
-int bus_defer_flush (bus_t *self, db_t *db)
-{
-    if (!self || !self->deferred)
-        return -1;
-    cJSON *rows = self->deferred;
-    self->deferred = NULL;
-    int rc = 0;
-    if (cJSON_GetArraySize (rows) > 0) {
-        char *text = cJSON_PrintUnformatted (rows);
-        const char *params[1] = { text };
-        PGresult *res = text ? db_exec_prepared (db, "bus_emit_many", 1, params) : NULL;
-        if (res)
-            PQclear (res);
-        else {
-            log_kv (LOG_WARN, "emit_failed", "reason", text ? db_error (db) : "out of memory",
-                    NULL);
-            rc = -1;
-        }
-        free (text);
-    }
-    cJSON_Delete (rows);
-    return rc;
-}
-
-void bus_defer_cancel (bus_t *self)
-{
-    if (!self)
-        return;
-    cJSON_Delete (self->deferred);
-    self->deferred = NULL;
-}
-
-void bus_relay_want (bus_t *self)
-{
-    if (!self->kicked) {
-        self->kicked = true;
-        self->kicked_ms = clock_mono_ms ();
-    }
-}
-
-bool bus_relay_wanted (const bus_t *self)
-{
-    return self->kicked || clock_mono_ms () >= self->next_relay_ms;
-}
-
-void bus_kick (bus_t *self)
-{
-    if (!self)
-        return;
-    bus_relay_want (self);
-    self->emitting_commits++;
-    if (self->fault_exit_after > 0 && self->emitting_commits >= self->fault_exit_after) {
-        /* Failure injection for the fault tests (docs/messaging.md): the
-         * commit is durable, nothing has been sent yet. */
-        log_kv (LOG_WARN, "fault_injection_exit", "after_commits",
-                getenv ("KEFU_FAULT_EXIT_AFTER_COMMIT"), NULL);
-        _exit (86);
-    }
-}
-
-int bus_relay_ride (bus_t *self, db_t *db)
-{
-    assert (self && db);
-    if (!self->riding) {
-        if (!bus_relay_wanted (self))
-            return 0;
-        bus_claim_begin (self, &self->ride);
-        self->riding = true;
-    }
-    /* again after a serialization failure: bus_claim_in_tx starts over */
-    return bus_claim_in_tx (&self->ride, db);
-}
-
-void bus_relay_ridden (bus_t *self, bool committed)
-{
-    if (!self || !self->riding)
-        return;
-    self->riding = false;
-    if (committed)
-        self->kicked = false;
-    int claimed = bus_claim_end (self, &self->ride, committed);
-    if (committed)
-        bus_relay_note (self, claimed);
-    else
-        bus_relay_want (self);
-}
-
-/*  ------------------------------------------------------------------------
- *  Heartbeat and discovery
- */
-
-static void s_heartbeat (bus_t *self)
-{
-    char host[256] = "";
-    if (gethostname (host, sizeof host) != 0)
-        host[0] = '\0';
-    host[sizeof host - 1] = '\0';
-    char pid[24], started[48];
-    snprintf (pid, sizeof pid, "%ld", (long) getpid ());
-    snprintf (started, sizeof started, "%.6f", self->started_at);
-    const char *params[5] = { self->instance, self->advertise, host, pid, started };
-    PGresult *res = db_exec_prepared (self->db, "bus_heartbeat", 5, params);
-    if (!res) {
-        log_kv (LOG_WARN, "heartbeat_failed", "reason", db_error (self->db), NULL);
-        return;
-    }
-    PQclear (res);
-    self->registered = true;
-}
-
-static bool s_endpoint_plausible (const char *ep, size_t len)
-{
-    if (len == 0 || len >= BUS_ENDPOINT_MAX)
-        return false;
-    if (strncmp (ep, "tcp://", 6) != 0 && strncmp (ep, "ipc://", 6) != 0
-        && strncmp (ep, "inproc://", 9) != 0)
-        return false;
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char) ep[i] <= ' ' || ep[i] == 0x7f)
-            return false;
-    return true;
-}
-
-static void s_discover (bus_t *self, bus_dest_t *dest)
-{
-    int fresh = 3 * self->cfg->discovery_ms;
-    if (fresh < BUS_PEER_FRESH_MIN_MS)
-        fresh = BUS_PEER_FRESH_MIN_MS;
-    char fresh_text[24];
-    snprintf (fresh_text, sizeof fresh_text, "%d", fresh);
-    const char *params[1] = { fresh_text };
-    PGresult *res = db_exec_prepared (self->db, dest->stmt_peers, 1, params);
-    if (!res) {
-        log_kv (LOG_WARN, "discovery_failed", "destination", dest->service, "reason",
-                db_error (self->db), NULL);
-        return;
-    }
-    for (int i = 0; i < dest->n_peers; i++)
-        dest->peers[i].seen = false;
-    int rows = PQntuples (res);
-    for (int r = 0; r < rows; r++) {
-        const char *ep = PQgetvalue (res, r, 0);
-        size_t len = (size_t) PQgetlength (res, r, 0);
-        if (!s_endpoint_plausible (ep, len))
-            continue;
-        int found = -1;
-        for (int i = 0; i < dest->n_peers; i++)
-            if (strcmp (dest->peers[i].endpoint, ep) == 0)
-                found = i;
-        if (found >= 0) {
-            dest->peers[found].seen = true;
-            continue;
-        }
-        if (dest->n_peers >= BUS_MAX_PEERS)
-            continue;
-        bus_peer_t *peer = &dest->peers[dest->n_peers++];
-        memcpy (peer->endpoint, ep, len + 1);
-        peer->seen = true;
-        peer->connected = zmq_connect (dest->dealer, ep) == 0;
-        if (peer->connected)
-            log_kv (LOG_INFO, "peer_connected", "destination", dest->service, "endpoint", ep,
-                    NULL);
-        else
-            log_kv (LOG_WARN, "peer_connect_failed", "destination", dest->service, "endpoint",
-                    ep, "reason", zmq_strerror (errno), NULL);
-    }
-    PQclear (res);
-    /* Peers that stopped heartbeating (or removed their row) are dropped. */
-    for (int i = 0; i < dest->n_peers;) {
-        bus_peer_t *peer = &dest->peers[i];
-        if (peer->seen) {
-            i++;
-            continue;
-        }
-        if (peer->connected) {
-            zmq_disconnect (dest->dealer, peer->endpoint);
-            log_kv (LOG_INFO, "peer_disconnected", "destination", dest->service, "endpoint",
-                    peer->endpoint, NULL);
-        }
-        dest->peers[i] = dest->peers[dest->n_peers - 1];
-        dest->n_peers--;
-    }
-}
-
-/*  ------------------------------------------------------------------------
  *  The loop's side
  */
 
@@ -592,16 +333,6 @@ int bus_poll_items (bus_t *self, void *items, int max)
     for (int i = 0; i < self->n_dests && n < max; i++)
         it[n++] = (zmq_pollitem_t) { .socket = self->dests[i].dealer, .events = ZMQ_POLLIN };
     return n;
-}
-
-void bus_relay_note (bus_t *self, int claimed)
-{
-    self->next_relay_ms = clock_mono_ms () + self->cfg->poll_ms;
-    /* A full batch means more are due: come back at once. */
-    if (claimed >= self->cfg->relay_batch) {
-        self->kicked = true;
-        self->kicked_ms = clock_mono_ms () - BUS_RIDE_MS;
-    }
 }
 
 int bus_handle_input (bus_t *self)
@@ -621,14 +352,6 @@ int bus_handle_input (bus_t *self)
     return 0;
 }
 
-void bus_rediscover (bus_t *self)
-{
-    if (!self || self->rediscover_ms)
-        return;
-    int64_t now = clock_mono_ms (), at = self->rediscovered_ms + BUS_REDISCOVER_MS;
-    self->rediscover_ms = at > now ? at : now;
-}
-
 int bus_tick (bus_t *self)
 {
     if (!self)
@@ -637,16 +360,16 @@ int bus_tick (bus_t *self)
     bool up = db_ensure (self->db) == 0;
     if (up && now >= self->next_discovery_ms) {
         if (self->endpoint[0])
-            s_heartbeat (self);
+            bus_peers_heartbeat (self);
         for (int i = 0; i < self->n_dests; i++)
-            s_discover (self, &self->dests[i]);
+            bus_peers_discover (self, &self->dests[i]);
         bus_relay_expire (self);
         self->next_discovery_ms = now + self->cfg->discovery_ms;
     }
     if (up && self->rediscover_ms && now >= self->rediscover_ms) {
         for (int i = 0; i < self->n_dests; i++)
             if (self->dests[i].n_peers == 0)
-                s_discover (self, &self->dests[i]);
+                bus_peers_discover (self, &self->dests[i]);
         self->rediscover_ms = 0;
         self->rediscovered_ms = now;
     }

@@ -143,20 +143,28 @@ int bus_claim_in_tx (bus_claim_t *c, db_t *db);
  *  contents either way. Returns the number of rows claimed, or -1 when not
  *  committed. */
 int bus_claim_end (bus_t *self, bus_claim_t *c, bool committed);
-/*  bus.c: relay bookkeeping after a claim (own pass or piggybacked):
+/*  bus_relay.c: relay bookkeeping after a claim (own pass or piggybacked):
  *  schedules the next pass, at once when the claim was a full batch. */
 void bus_relay_note (bus_t *self, int claimed);
-/*  bus.c: a relay pass is wanted: it rides in the next transaction that
+/*  bus_relay.c: a relay pass is wanted: it rides in the next transaction that
  *  claims (bus_inbound.c, bus_relay_ride) or runs on its own after
  *  BUS_RIDE_MS. */
 void bus_relay_want (bus_t *self);
-/*  bus.c: a row found no live peer of its destination: peers of the
+/*  bus_peers.c: a row found no live peer of its destination: peers of the
  *  destinations that have none are looked up again soon (BUS_REDISCOVER_MS,
  *  not discovery_ms), so that services started together find each other. */
 void bus_rediscover (bus_t *self);
-/*  bus.c: whether a relay pass is wanted or due now (a transaction about to
+/*  bus_relay.c: whether a relay pass is wanted or due now (a transaction about to
  *  begin should let it ride). */
 bool bus_relay_wanted (const bus_t *self);
+
+/*  bus_peers.c: writes this instance's row in <service>.endpoints (its
+ *  advertised endpoint, host, pid); a failure is logged and tried again at
+ *  the next heartbeat. */
+void bus_peers_heartbeat (bus_t *self);
+/*  bus_peers.c: reads dest's live instances (heartbeat fresh within three
+ *  discovery periods, at least 5 s) and connects to new ones, drops gone ones. */
+void bus_peers_discover (bus_t *self, bus_dest_t *dest);
 
 /*  bus_relay.c: one relay pass: ONE transaction records the buffered
  *  acknowledgements and claims the due rows (the claim alone, autocommitted,

@@ -8,13 +8,16 @@
  *  again) and two instances of a service never send the same row in the
  *  same period (FOR UPDATE SKIP LOCKED).
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #include "bus_private.h"
+#include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "transport.h"
@@ -460,3 +463,74 @@ void bus_relay_acks (bus_t *self, bus_dest_t *dest)
     /* Recorded by the next relay pass, in the transaction of its claim. */
     bus_relay_want (self);
 }
+
+/*  ------------------------------------------------------------------------
+ *  Scheduling: when the next relay pass runs, and relay passes that ride in
+ *  a transaction of the service's own.
+ */
+
+void bus_relay_want (bus_t *self)
+{
+    if (!self->kicked) {
+        self->kicked = true;
+        self->kicked_ms = clock_mono_ms ();
+    }
+}
+
+bool bus_relay_wanted (const bus_t *self)
+{
+    return self->kicked || clock_mono_ms () >= self->next_relay_ms;
+}
+
+void bus_kick (bus_t *self)
+{
+    if (!self)
+        return;
+    bus_relay_want (self);
+    self->emitting_commits++;
+    if (self->fault_exit_after > 0 && self->emitting_commits >= self->fault_exit_after) {
+        /* Failure injection for the fault tests (docs/messaging.md): the
+         * commit is durable, nothing has been sent yet. */
+        log_kv (LOG_WARN, "fault_injection_exit", "after_commits",
+                getenv ("KEFU_FAULT_EXIT_AFTER_COMMIT"), NULL);
+        _exit (86);
+    }
+}
+
+int bus_relay_ride (bus_t *self, db_t *db)
+{
+    assert (self && db);
+    if (!self->riding) {
+        if (!bus_relay_wanted (self))
+            return 0;
+        bus_claim_begin (self, &self->ride);
+        self->riding = true;
+    }
+    /* again after a serialization failure: bus_claim_in_tx starts over */
+    return bus_claim_in_tx (&self->ride, db);
+}
+
+void bus_relay_ridden (bus_t *self, bool committed)
+{
+    if (!self || !self->riding)
+        return;
+    self->riding = false;
+    if (committed)
+        self->kicked = false;
+    int claimed = bus_claim_end (self, &self->ride, committed);
+    if (committed)
+        bus_relay_note (self, claimed);
+    else
+        bus_relay_want (self);
+}
+
+void bus_relay_note (bus_t *self, int claimed)
+{
+    self->next_relay_ms = clock_mono_ms () + self->cfg->poll_ms;
+    /* A full batch means more are due: come back at once. */
+    if (claimed >= self->cfg->relay_batch) {
+        self->kicked = true;
+        self->kicked_ms = clock_mono_ms () - BUS_RIDE_MS;
+    }
+}
+
