@@ -16,6 +16,8 @@
  */
 #include "json.h"
 
+#include <assert.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -487,6 +489,19 @@ bool json_bool (const cJSON *obj, const char *key, bool fallback)
     if (!cJSON_IsBool (item))
         return fallback;
     return cJSON_IsTrue (item);
+}
+
+int json_add_id (cJSON *obj, const char *key, const char *decimal)
+{
+    assert (obj && key);
+    if (!decimal || *decimal < '1' || *decimal > '9')
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll (decimal, &end, 10);
+    if (errno || !end || *end || v < 1 || v > 9007199254740991LL)
+        return -1;
+    return cJSON_AddNumberToObject (obj, key, (double) v) ? 0 : -1;
 }
 
 char *json_print (const cJSON *item)

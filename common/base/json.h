@@ -35,6 +35,12 @@ bool json_bool (const cJSON *obj, const char *key, bool fallback);
 /*  True when `item` is a JSON number with an integral value that fits int64. */
 bool json_is_integer (const cJSON *item);
 
+/*  Adds member `key` = the row id in `decimal` (PostgreSQL's text of a
+ *  bigint id) as a JSON number. One rule for every id a message carries: a
+ *  whole decimal from 1 to 2^53 - 1 (exact in a JSON number), nothing else.
+ *  Returns 0, or -1 when decimal is not such an id or memory ran out. */
+int json_add_id (cJSON *obj, const char *key, const char *decimal);
+
 /*  Serialises without whitespace. Returns a malloc'd string (caller frees) or NULL. */
 char *json_print (const cJSON *item);
 

@@ -1,6 +1,6 @@
 /*  service — the process frame every kefu service shares (see service.h):
  *  command line, configuration, schemas, database role, bus, one poll loop
- *  with one timer, readiness and database state in the log, clean stop on
+ *  with named timers, readiness and database state in the log, clean stop on
  *  SIGTERM/SIGINT, the service's reload hook on SIGHUP.
  */
 #include "service.h"
@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <assert.h>
 #include <string.h>
 #include <unistd.h>
 #include <zmq.h>
@@ -27,6 +28,15 @@ typedef struct {
     void *ctx;
 } svc_socket_t;
 
+typedef struct {
+    char name[32];
+    int interval_ms;
+    svc_timer_fn fn;
+    void *ctx;
+    bool started;
+    int64_t due; /* monotonic ms */
+} svc_timer_t;
+
 struct svc_s {
     char name[32];
     char instance[64];
@@ -39,9 +49,8 @@ struct svc_s {
     svc_socket_t sockets[SVC_MAX_SOCKETS];
     int n_sockets;
 
-    svc_timer_fn timer_fn;
-    void *timer_ctx;
-    int timer_ms;
+    svc_timer_t timers[SVC_MAX_TIMERS];
+    int n_timers;
 
     svc_reload_fn reload_fn;
     void *reload_ctx;
@@ -289,14 +298,39 @@ int svc_add_socket (svc_t *self, void *socket, svc_socket_fn fn, void *ctx)
     return 0;
 }
 
-int svc_set_timer (svc_t *self, int interval_ms, svc_timer_fn fn, void *ctx)
+int svc_add_timer (svc_t *self, const char *name, int interval_ms, svc_timer_fn fn, void *ctx)
 {
-    if (!self || !fn || interval_ms <= 0)
+    assert (self && name && fn);
+    if (interval_ms <= 0 || self->n_timers >= SVC_MAX_TIMERS || strlen (name) >= sizeof self->timers[0].name)
         return -1;
-    self->timer_fn = fn;
-    self->timer_ctx = ctx;
-    self->timer_ms = interval_ms;
+    for (int i = 0; i < self->n_timers; i++)
+        if (strcmp (self->timers[i].name, name) == 0)
+            return -1;
+    svc_timer_t *t = &self->timers[self->n_timers++];
+    *t = (svc_timer_t) { .interval_ms = interval_ms, .fn = fn, .ctx = ctx };
+    snprintf (t->name, sizeof t->name, "%s", name);
     return 0;
+}
+
+/*  Runs every timer that is due (each once right after the database first
+ *  connects); returns the milliseconds until the next one is due, at most
+ *  `wait`. */
+static int s_run_timers (svc_t *self, int wait)
+{
+    for (int i = 0; i < self->n_timers; i++) {
+        svc_timer_t *t = &self->timers[i];
+        int64_t now = clock_mono_ms ();
+        if (!t->started || now >= t->due) {
+            t->started = true;
+            t->due = now + t->interval_ms;
+            t->fn (self, t->ctx);
+            now = clock_mono_ms ();
+        }
+        int64_t left = t->due - now;
+        if (left < wait)
+            wait = left < 0 ? 0 : (int) left;
+    }
+    return wait;
 }
 
 int svc_on_reload (svc_t *self, svc_reload_fn fn, void *ctx)
@@ -370,8 +404,6 @@ int svc_run (svc_t *self)
     zmq_pollitem_t items[SVC_MAX_POLL];
     int state = -1;          /* database: -1 unknown, 0 down, 1 up */
     bool ready = false;
-    bool timer_started = false;
-    int64_t timer_due = 0;
 
     while (!s_signalled && !self->stop_requested) {
         bool up = db_ensure (self->db) == 0;
@@ -391,18 +423,8 @@ int svc_run (svc_t *self)
             log_kv (LOG_INFO, "ready", "endpoint", bus_endpoint (self->bus), NULL);
             ready = true;
         }
-        int64_t now = clock_mono_ms ();
-        if (self->timer_fn && up) {
-            if (!timer_started || now >= timer_due) {
-                timer_started = true;
-                timer_due = now + self->timer_ms;
-                self->timer_fn (self, self->timer_ctx);
-                now = clock_mono_ms ();
-            }
-            int64_t left = timer_due - now;
-            if (left < wait)
-                wait = left < 0 ? 0 : (int) left;
-        }
+        if (up)
+            wait = s_run_timers (self, wait);
         if (!up && wait > SVC_DB_RETRY_MS)
             wait = SVC_DB_RETRY_MS;
         if (s_signalled || self->stop_requested)

@@ -1,8 +1,8 @@
 /*  service — what every kefu service process does besides its own domain:
  *  parse --config/--instance, load configuration and schemas, open the
  *  database as the service's own role, bind the bus, run one poll loop over
- *  the bus sockets, any extra sockets (intake's request endpoint) and one
- *  timer, log "ready", stop cleanly on SIGTERM or SIGINT, and call the
+ *  the bus sockets, any extra sockets (intake's request endpoint) and named
+ *  timers, log "ready", stop cleanly on SIGTERM or SIGINT, and call the
  *  service's reload hook on SIGHUP.
  *
  *  Usage (services/<name>/main.c):
@@ -44,10 +44,15 @@ const char *svc_instance (const svc_t *self);
 typedef int (*svc_socket_fn) (svc_t *svc, void *socket, void *ctx);
 int svc_add_socket (svc_t *self, void *socket, svc_socket_fn fn, void *ctx);
 
-/*  Calls fn about every interval_ms while running (and once when the
- *  database first connects). */
+/*  Named timers: each calls fn about every interval_ms while the database
+ *  is up, and once as soon as it first connects. A service has up to
+ *  SVC_MAX_TIMERS, each with a name of its own ("sla", "assign"), run in
+ *  the order added; a slow one delays the others, never skips them.
+ *  Returns 0, or -1 for a name already taken, too long (31 bytes), a bad
+ *  interval or too many timers. */
+#define SVC_MAX_TIMERS 8
 typedef int (*svc_timer_fn) (svc_t *svc, void *ctx);
-int svc_set_timer (svc_t *self, int interval_ms, svc_timer_fn fn, void *ctx);
+int svc_add_timer (svc_t *self, const char *name, int interval_ms, svc_timer_fn fn, void *ctx);
 
 /*  Reload hook: after a SIGHUP the loop (never the signal handler) calls
  *  fn once, between messages and timer runs, so it may use the database

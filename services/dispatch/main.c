@@ -1,12 +1,12 @@
 /*  kefu-dispatch — turns new tickets that need a visit into work orders and
  *  assigns them to technicians, and runs the tickets' SLA clocks
- *  (services/dispatch/workorders.c, assign.c, sla_engine.c;
- *  docs/dispatch.md). This file only starts the service: arguments and
- *  configuration (svc_new), the dispatcher's handlers and retry timer, the
- *  SLA file's reload on SIGHUP, the loop until SIGTERM/SIGINT.
+ *  (services/dispatch/dispatch.c wires workorders.c, assign.c and the SLA
+ *  engine; docs/dispatch.md). This file only starts the service: arguments
+ *  and configuration (svc_new), the dispatcher (dispatch_new), the SLA
+ *  file's reload on SIGHUP, the loop until SIGTERM/SIGINT.
  */
 #include "svc/service.h"
-#include "workorders.h"
+#include "dispatch.h"
 
 /*  SIGHUP: the SLA file again; a refused one keeps the running
  *  configuration and is logged (docs/sla.md "Reloading"). */
@@ -14,7 +14,7 @@ static int s_on_reload (svc_t *svc, void *ctx)
 {
     (void) svc;
     char err[1024];
-    return dispatcher_reload (ctx, err, sizeof err);
+    return dispatch_reload (ctx, err, sizeof err);
 }
 
 int main (int argc, char **argv)
@@ -23,12 +23,12 @@ int main (int argc, char **argv)
     if (!svc)
         return 1;
     int rc = -1;
-    dispatcher_t *dispatcher = dispatcher_new (svc);
+    dispatch_t *dispatcher = dispatch_new (svc);
     if (dispatcher && svc_on_reload (svc, s_on_reload, dispatcher) == 0)
         rc = svc_run (svc);
-    if (dispatcher_failed (dispatcher))
+    if (dispatch_failed (dispatcher))
         rc = -1;
-    dispatcher_destroy (&dispatcher);
+    dispatch_destroy (&dispatcher);
     svc_destroy (&svc);
     return rc == 0 ? 0 : 1;
 }

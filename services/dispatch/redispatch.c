@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "svc/emit.h"
 #include "base/clock.h"
 #include "msg/envelope.h"
@@ -61,11 +62,6 @@ typedef struct {
     int moved;
 } s_run_t;
 
-static int s_number (cJSON *body, const char *key, const char *decimal)
-{
-    return cJSON_AddNumberToObject (body, key, (double) strtoll (decimal, NULL, 10)) ? 0 : -1;
-}
-
 static int s_tx (db_t *db, void *arg)
 {
     s_run_t *run = arg;
@@ -81,7 +77,7 @@ static int s_tx (db_t *db, void *arg)
         const char *wo = PQgetvalue (res, r, 0), *ticket = PQgetvalue (res, r, 1);
         const char *branch = PQgetvalue (res, r, 2), *reason = PQgetvalue (res, r, 3);
         cJSON *body = cJSON_CreateObject ();
-        rc = body && s_number (body, "work_order_id", wo) == 0 && s_number (body, "ticket_id", ticket) == 0
+        rc = body && json_add_id (body, "work_order_id", wo) == 0 && json_add_id (body, "ticket_id", ticket) == 0
                      && cJSON_AddStringToObject (body, "reason", reason)
                      && cJSON_AddStringToObject (body, "at", run->now)
                  ? 0

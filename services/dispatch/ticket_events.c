@@ -39,15 +39,12 @@ static const db_statement_t s_statements[] = {
      " WHERE id = $1::bigint AND ticket_id = $2::bigint AND acknowledged_at IS NULL RETURNING id"},
 };
 
-int dte_register (bus_t *bus, db_t *db, sle_t *sle)
+int dte_prepare (db_t *db)
 {
-    if (!bus || !db || !sle)
-        return -1;
+    assert (db);
     if (db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements)) != 0)
         return -1;
-    if (slc_prepare (db) != 0)
-        return -1;
-    return bus_on (bus, "ticket.updated", dte_on_event, sle);
+    return slc_prepare (db);
 }
 
 /*  Runs one statement whose rows are not wanted. Returns the row count or -1. */
@@ -149,15 +146,9 @@ static bus_result_t s_handle (sle_t *sle, db_t *db, const env_t *msg, char *reas
     return BUS_OK;
 }
 
-bus_result_t dte_on_event (void *ctx, db_t *db, const env_t *msg, char *reason, size_t reason_size)
+bus_result_t dte_on_event (void *ctx, db_t *db, const svc_ctx_t *who, char *reason, size_t reason_size)
 {
     sle_t *sle = ctx;
-    assert (sle && db && msg && msg->body && reason && reason_size > 0);
-    reason[0] = '\0';
-    sle_begin (sle); /* nothing kept from an earlier invocation */
-    bus_result_t rc = s_handle (sle, db, msg, reason, reason_size);
-    if (rc == BUS_OK && sle_flush (sle, db) != 0)
-        rc = svc_db_bus_failure (db, "sla.clock", reason, reason_size);
-    sle_begin (sle);
-    return rc;
+    assert (sle && db && who && who->msg && who->msg->body && reason && reason_size > 0);
+    return s_handle (sle, db, who->msg, reason, reason_size);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "assign.h"
+#include "staff.h"
 #include "svc/failure.h"
 #include "svc/emit.h"
 #include "db/statements.h"
@@ -23,8 +24,6 @@
 #include "ref/org.h"
 #include "sla_engine.h"
 #include "redispatch.h"
-#include "sweeps.h"
-#include "ticket_events.h"
 
 /* ---- statements ------------------------------------------------------- */
 
@@ -50,12 +49,6 @@
 /* The load is the number of assigned work orders, kept per technician in
  * dispatch.technician_load by a trigger on dispatch.work_orders (0006):
  * one row read per technician instead of a count over the backlog. */
-#define S_SQL_CANDIDATES                                                                      \
-    "SELECT t.id, t.name, t.grade, to_json(t.skills)::text, t.capacity, t.shift::text, "      \
-    "COALESCE(l.load, 0) AS load "                                                            \
-    "FROM ref.technicians t LEFT JOIN dispatch.technician_load l ON l.technician_id = t.id "  \
-    "WHERE t.branch_id = $1 AND t.active ORDER BY t.id"
-
 /* A new work order, in one round trip: the branch's local weekday and
  * minute at $8 (as S_SQL_BRANCH_NOW) with the branch lock taken first, the
  * order, and its "created" history row ($9). No row: unknown branch; a row
@@ -106,7 +99,6 @@ static const db_statement_t s_statements[] = {
     { "dispatch_branch_now", S_SQL_BRANCH_NOW },
     { "dispatch_branch_lock", S_SQL_BRANCH_LOCK },
     { "dispatch_branch_locks", S_SQL_BRANCH_LOCKS },
-    { "dispatch_candidates", S_SQL_CANDIDATES },
     { "dispatch_wo_create", S_SQL_CREATE },
     { "dispatch_wo_pending", S_SQL_PENDING },
     { "dispatch_wo_assign", S_SQL_ASSIGN },
@@ -116,28 +108,6 @@ static const db_statement_t s_statements[] = {
 };
 
 /* ---- the staff of one branch at one moment ------------------------------ */
-
-typedef struct {
-    PGresult *res;            /* candidate rows; the techs' strings point into it */
-    cJSON **skill_trees;      /* one per row, owners of the skill strings */
-    int rows;
-    const char **skill_ptrs;  /* one block; techs[i].skills points into it */
-    assign_tech_t *techs;     /* the usable rows */
-    int n;
-} s_staff_t;
-
-static void s_staff_free (s_staff_t *staff)
-{
-    if (staff->skill_trees)
-        for (int r = 0; r < staff->rows; r++)
-            cJSON_Delete (staff->skill_trees[r]);
-    free (staff->skill_trees);
-    free (staff->skill_ptrs);
-    free (staff->techs);
-    if (staff->res)
-        PQclear (staff->res);
-    memset (staff, 0, sizeof *staff);
-}
 
 /*  The staff read last, kept for the rest of the same transaction: a
  *  group-committed batch of ticket.created (bus.h) places many orders of a
@@ -149,7 +119,7 @@ static void s_staff_free (s_staff_t *staff)
  *  none waits until an order of this transaction is left waiting: the
  *  next order need not look for older ones. */
 typedef struct {
-    s_staff_t staff;
+    staff_t staff;
     bool valid;
     long serial;
     char branch[72];
@@ -157,102 +127,20 @@ typedef struct {
     bool none_waiting;  /* no order of the branch waits (all placed since) */
 } s_staff_cache_t;
 
-struct dispatcher_s {
-    const cfg_t *cfg;
+struct workorders_s {
+    const dispatch_config_t *dc;
     db_t *db;
     bus_t *bus;
     assign_rules_t rules;
     s_staff_cache_t cache;
-    sle_t *sle;               /* SLA clocks (sla_engine.h) */
-    svc_t *svc;               /* NULL without a service (tests) */
-    int64_t sla_due_ms, retry_due_ms;  /* next runs of the timer's two jobs (monotonic) */
+    sle_t *sle;               /* SLA clocks (sla_engine.h), borrowed */
 };
-
-static void s_skip (const char *id, const char *branch, const char *why)
-{
-    log_kv (LOG_WARN, "technician_skipped", "technician_id", id, "branch", branch, "reason", why, NULL);
-}
-
-/*  Reads the active technicians of a branch with their load, and whether
- *  each is on shift at (weekday 0 = Monday, minute). A row with unusable
- *  data (grade, skills, capacity, shift) is left out with a warning: it must
- *  not stop the others from being assigned. Returns 0 or -1 (database or
- *  memory; *staff is then empty). */
-static int s_staff_load (db_t *db, const char *branch, int weekday, int minute, s_staff_t *staff)
-{
-    memset (staff, 0, sizeof *staff);
-    const char *params[] = { branch };
-    staff->res = db_exec_prepared (db, "dispatch_candidates", 1, params);
-    if (!staff->res)
-        return -1;
-    int rows = PQntuples (staff->res);
-    if (rows == 0)
-        return 0;
-    staff->techs = calloc ((size_t) rows, sizeof *staff->techs);
-    staff->skill_trees = calloc ((size_t) rows, sizeof *staff->skill_trees);
-    if (!staff->techs || !staff->skill_trees)
-        goto nomem;
-    staff->rows = rows;
-    int total_skills = 0;
-    for (int r = 0; r < rows; r++) {
-        staff->skill_trees[r] = cJSON_Parse (PQgetvalue (staff->res, r, 3));
-        if (cJSON_IsArray (staff->skill_trees[r]))
-            total_skills += cJSON_GetArraySize (staff->skill_trees[r]);
-    }
-    staff->skill_ptrs = calloc ((size_t) total_skills + 1, sizeof *staff->skill_ptrs);
-    if (!staff->skill_ptrs)
-        goto nomem;
-
-    int used = 0;
-    for (int r = 0; r < rows; r++) {
-        const char *id = PQgetvalue (staff->res, r, 0);
-        const cJSON *tree = staff->skill_trees[r];
-        org_grade_t grade;
-        hours_week_t shift;
-        int capacity = atoi (PQgetvalue (staff->res, r, 4));
-        if (org_grade_parse (PQgetvalue (staff->res, r, 2), &grade) != 0) {
-            s_skip (id, branch, "grade is not trainee, junior, intermediate or senior");
-            continue;
-        }
-        if (!cJSON_IsArray (tree)) {
-            s_skip (id, branch, "skills is not a list");
-            continue;
-        }
-        if (capacity <= 0) {
-            s_skip (id, branch, "capacity is not a positive number");
-            continue;
-        }
-        if (hours_week_from_json (PQgetvalue (staff->res, r, 5), &shift) != 0) {
-            s_skip (id, branch, "shift is not valid weekly hours");
-            continue;
-        }
-        assign_tech_t *t = &staff->techs[staff->n++];
-        t->id = id;
-        t->name = PQgetvalue (staff->res, r, 1);
-        t->grade = grade;
-        t->skills = staff->skill_ptrs + used;
-        const cJSON *item;
-        cJSON_ArrayForEach (item, tree) {
-            if (cJSON_IsString (item) && used < total_skills)
-                staff->skill_ptrs[used++] = item->valuestring;
-        }
-        t->n_skills = (int) (staff->skill_ptrs + used - t->skills);
-        t->capacity = capacity;
-        t->load = atoi (PQgetvalue (staff->res, r, 6));
-        t->on_shift = hours_week_contains (&shift, weekday, minute);
-    }
-    return 0;
-nomem:
-    log_kv (LOG_ERROR, "out_of_memory", "where", "dispatch candidates", NULL);
-    s_staff_free (staff);
-    return -1;
-}
 
 /* ---- one branch, one transaction --------------------------------------- */
 
 /*  What the branch pass needs: set by the caller, inside one transaction. */
 typedef struct {
-    dispatcher_t *self;
+    workorders_t *self;
     const char *branch;
     char now[40];
     int weekday, minute;      /* branch-local, weekday 0 = Monday */
@@ -291,15 +179,6 @@ static int s_emit (s_pass_t *pass, db_t *db, const char *type, int version, cons
     return 0;
 }
 
-static int s_number (cJSON *obj, const char *key, const char *decimal)
-{
-    char *end = NULL;
-    long long v = strtoll (decimal, &end, 10);
-    if (!end || *end)
-        return -1;
-    return cJSON_AddNumberToObject (obj, key, (double) v) ? 0 : -1;
-}
-
 /*  Assigns the technician to the order: update and history (one
  *  statement), then the message. */
 static int s_do_assign (s_pass_t *pass, db_t *db, const s_order_t *wo, assign_tech_t *tech)
@@ -335,7 +214,7 @@ static int s_do_assign (s_pass_t *pass, db_t *db, const s_order_t *wo, assign_te
         || sle_on_event (pass->self->sle, db, wo->ticket_id, pass->branch, "work_order_assigned", at_us) < 0)
         goto cleanup;
 
-    if (s_number (body, "work_order_id", wo->id) != 0 || s_number (body, "ticket_id", wo->ticket_id) != 0)
+    if (json_add_id (body, "work_order_id", wo->id) != 0 || json_add_id (body, "ticket_id", wo->ticket_id) != 0)
         goto cleanup;
     cJSON_AddStringToObject (who, "id", tech->id);
     cJSON_AddStringToObject (who, "name", tech->name);
@@ -381,7 +260,7 @@ static int s_do_wait (s_pass_t *pass, db_t *db, const s_order_t *wo, const assig
     cJSON_AddStringToObject (detail, "cause", assign_outcome_name (why->outcome));
     if (s_history (db, wo->id, pass->now, "unassigned", detail) != 0)
         goto cleanup;
-    if (s_number (body, "work_order_id", wo->id) != 0 || s_number (body, "ticket_id", wo->ticket_id) != 0)
+    if (json_add_id (body, "work_order_id", wo->id) != 0 || json_add_id (body, "ticket_id", wo->ticket_id) != 0)
         goto cleanup;
     cJSON_AddStringToObject (body, "reason", why->reason);
     cJSON_AddStringToObject (body, "at", pass->now);
@@ -396,7 +275,7 @@ cleanup:
     return rc;
 }
 
-static int s_decide (s_pass_t *pass, db_t *db, s_staff_t *staff, const s_order_t *wo)
+static int s_decide (s_pass_t *pass, db_t *db, staff_t *staff, const s_order_t *wo)
 {
     assign_job_t job = { pass->branch, wo->kind, wo->line, wo->premium };
     assign_result_t result;
@@ -474,9 +353,9 @@ static int s_place_branch (s_pass_t *pass, db_t *db, const char *before, const s
                && strcmp (cache->branch, pass->branch) == 0 && cache->weekday == pass->weekday
                && cache->minute == pass->minute;
     if (!hit) {
-        s_staff_free (&cache->staff);
+        staff_free (&cache->staff);
         cache->valid = false;
-        if (s_staff_load (db, pass->branch, pass->weekday, pass->minute, &cache->staff) != 0)
+        if (staff_load (db, pass->branch, pass->weekday, pass->minute, &cache->staff) != 0)
             return -1;
         cache->valid = strlen (pass->branch) < sizeof cache->branch;
         cache->serial = db_tx_serial (db);
@@ -485,7 +364,7 @@ static int s_place_branch (s_pass_t *pass, db_t *db, const char *before, const s
         cache->minute = pass->minute;
         cache->none_waiting = false;
     }
-    s_staff_t *staff = &cache->staff;
+    staff_t *staff = &cache->staff;
     int rc = -1, decisions = 0, assigned_before = pass->assigned;
     PGresult *pending = NULL;
     if (!cache->none_waiting) {
@@ -532,8 +411,8 @@ cleanup:
 
 /* ---- ticket.created ------------------------------------------------------ */
 
-static bus_result_t s_on_ticket_created (dispatcher_t *self, db_t *db, const env_t *msg, char *reason,
-                                        size_t reason_size)
+bus_result_t wo_on_ticket_created (workorders_t *self, db_t *db, const env_t *msg, char *reason,
+                                   size_t reason_size)
 {
     const cJSON *body = msg->body;
     const cJSON *jt = cJSON_GetObjectItemCaseSensitive (body, "ticket_id");
@@ -586,7 +465,7 @@ static bus_result_t s_on_ticket_created (dispatcher_t *self, db_t *db, const env
                 "reason", "closed at intake", NULL);
         return BUS_OK;
     }
-    if (!dispatch_kind_needs_visit (dispatch_config (self->cfg), kind)) {
+    if (!dispatch_kind_needs_visit (self->dc, kind)) {
         log_kv (LOG_INFO, "ticket_needs_no_visit", "ticket_id", ticket_id, "branch", branch,
                 "kind", kind, "reason", "kind is not in dispatch.visit_kinds", NULL);
         return BUS_OK;
@@ -650,27 +529,11 @@ static bus_result_t s_on_ticket_created (dispatcher_t *self, db_t *db, const env
     return BUS_OK;
 }
 
-bus_result_t dispatcher_on_ticket_created (void *ctx, db_t *db, const env_t *msg,
-                                           char *reason, size_t reason_size)
-{
-    dispatcher_t *self = ctx;
-    assert (self && db && msg && reason && reason_size > 0);
-    reason[0] = '\0';
-    /* the ticket's clock changes (creation, assignment) go out as one
-     * sla.clock at the end; nothing is kept from an earlier invocation */
-    sle_begin (self->sle);
-    bus_result_t rc = s_on_ticket_created (self, db, msg, reason, reason_size);
-    if (rc == BUS_OK && sle_flush (self->sle, db) != 0)
-        rc = svc_db_bus_failure (db, "sla.clock", reason, reason_size);
-    sle_begin (self->sle);
-    return rc;
-}
-
 /* ---- a batch's branch locks ---------------------------------------------- */
 
 /*  The branch a ticket.created will take the lock of, or NULL (it will be
  *  refused, or needs no work order). Borrowed from msg. */
-static const char *s_locked_branch (const dispatcher_t *self, const env_t *msg)
+static const char *s_locked_branch (const workorders_t *self, const env_t *msg)
 {
     if (strcmp (msg->type, "ticket.created") != 0)
         return NULL;
@@ -678,7 +541,7 @@ static const char *s_locked_branch (const dispatcher_t *self, const env_t *msg)
     const char *branch = json_str (msg->body, "branch", NULL);
     const char *kind = json_str (msg->body, "kind", NULL);
     if (!status || strcmp (status, "open") != 0 || !branch || !*branch || strlen (branch) > 32
-        || !kind || !dispatch_kind_needs_visit (dispatch_config (self->cfg), kind))
+        || !kind || !dispatch_kind_needs_visit (self->dc, kind))
         return NULL;
     return branch;
 }
@@ -694,9 +557,9 @@ static const char *s_locked_branch (const dispatcher_t *self, const env_t *msg)
  *  ticket.created may lock rows (a work order's technician load) that an
  *  assignment under another dispatcher's branch lock waits for, so with
  *  one the locks are taken first even for one branch. Returns 0 or -1. */
-static int s_lock_batch_branches (void *ctx, db_t *db, const env_t *const *msgs, int n)
+int wo_lock_batch_branches (void *ctx, db_t *db, const env_t *const *msgs, int n)
 {
-    dispatcher_t *self = ctx;
+    workorders_t *self = ctx;
     const char *first = NULL;
     bool several = false, others = false;
     for (int i = 0; i < n; i++) {
@@ -766,7 +629,7 @@ static int s_retry_tx (db_t *db, void *arg)
     return rc;
 }
 
-int dispatcher_retry (dispatcher_t *self)
+int wo_retry (workorders_t *self)
 {
     if (!self)
         return -1;
@@ -804,120 +667,38 @@ int dispatcher_retry (dispatcher_t *self)
 
 /* ---- construction -------------------------------------------------------- */
 
-/*  The SLA timer; the first call (when the database first connects) reads
- *  the SLA file, and a refused file stops the service. */
-static int s_sla_timer (svc_t *svc, void *ctx)
-{
-    dispatcher_t *self = ctx;
-    char err[1024];
-    if (sle_ensure_config (self->sle, err, sizeof err) != 0) {
-        if (sle_config_failed (self->sle)) {
-            log_kv (LOG_ERROR, "sla_config_refused", "path", dispatch_config (self->cfg)->sla_file, "reason", err,
-                    NULL);
-            fprintf (stderr, "kefu-dispatch: %s\n", err);
-            svc_stop (svc);
-        }
-        return 0;
-    }
-    sle_tick (self->sle);
-    return 0;
-}
-
-/*  The service's one timer runs at the shorter of the two periods; each
- *  job runs when its own period has passed (both on the first call). */
-static int s_timer (svc_t *svc, void *ctx)
-{
-    dispatcher_t *self = ctx;
-    int64_t now = clock_mono_ms ();
-    if (self->sla_due_ms == 0 || now >= self->sla_due_ms) {
-        self->sla_due_ms = now + dispatch_config (self->cfg)->sla_tick_ms;
-        s_sla_timer (svc, self);
-    }
-    if (self->retry_due_ms == 0 || now >= self->retry_due_ms) {
-        self->retry_due_ms = now + dispatch_config (self->cfg)->assign_retry_ms;
-        /* lapsed orders first, so that this very pass places them again */
-        int64_t at = clock_now_us ();
-        bool lapsed_ok = db_ensure (self->db) == 0 && redispatch_due (self->db, self->bus, at) >= 0;
-        if (dispatcher_retry (self) >= 0 && lapsed_ok)
-            sweep_mark (self->db, bus_instance (self->bus), SWEEP_ASSIGN, at);
-    }
-    return 0;
-}
-
-bool dispatcher_failed (const dispatcher_t *self)
-{
-    return self && sle_config_failed (self->sle);
-}
-
-int dispatcher_reload (dispatcher_t *self, char *err, size_t errsize)
-{
-    return self ? sle_reload (self->sle, err, errsize) : -1;
-}
-
 static org_grade_t s_grade_or (int value, org_grade_t fallback)
 {
     return value >= GRADE_TRAINEE && value <= GRADE_SENIOR ? (org_grade_t) value : fallback;
 }
 
-dispatcher_t *dispatcher_new_with (const cfg_t *cfg, db_t *db, bus_t *bus)
+workorders_t *wo_new (const dispatch_config_t *dc, db_t *db, bus_t *bus, sle_t *sle)
 {
-    if (!cfg || !db || !bus)
-        return NULL;
-    dispatcher_t *self = calloc (1, sizeof *self);
+    assert (dc && db && bus && sle);
+    workorders_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
-    self->cfg = cfg;
+    self->dc = dc;
     self->db = db;
     self->bus = bus;
-    const dispatch_config_t *dc = dispatch_config (cfg);
+    self->sle = sle;
     self->rules.repair = s_grade_or (dc->min_grade_repair, GRADE_INTERMEDIATE);
     self->rules.premium = s_grade_or (dc->min_grade_premium, GRADE_INTERMEDIATE);
     self->rules.other = s_grade_or (dc->min_grade_other, GRADE_TRAINEE);
-    if (db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements)) != 0) {
+    if (db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements)) != 0
+        || staff_prepare (db) != 0) {
         log_kv (LOG_ERROR, "dispatch_prepare_failed", "error", db_error (db), NULL);
-        goto fail;
-    }
-    char err[512];
-    if (!(self->sle = sle_new (cfg, db, bus, err, sizeof err))) {
-        log_kv (LOG_ERROR, "sla_engine_failed", "reason", err, NULL);
-        goto fail;
-    }
-    if (bus_on (bus, "ticket.created", dispatcher_on_ticket_created, self) != 0
-        || dte_register (bus, db, self->sle) != 0 || redispatch_prepare (db) != 0)
-        goto fail;
-    bus_on_batch_begin (bus, s_lock_batch_branches, self);
-    return self;
-fail:
-    sle_destroy (&self->sle);
-    free (self);
-    return NULL;
-}
-
-dispatcher_t *dispatcher_new (svc_t *svc)
-{
-    if (!svc)
-        return NULL;
-    const cfg_t *cfg = svc_cfg (svc);
-    dispatcher_t *self = dispatcher_new_with (cfg, svc_db (svc), svc_bus (svc));
-    if (!self)
-        return NULL;
-    self->svc = svc;
-    const dispatch_config_t *dc = dispatch_config (cfg);
-    int period = dc->assign_retry_ms < dc->sla_tick_ms ? dc->assign_retry_ms : dc->sla_tick_ms;
-    if (svc_set_timer (svc, period > 0 ? period : 1000, s_timer, self) != 0) {
-        dispatcher_destroy (&self);
+        free (self);
         return NULL;
     }
     return self;
 }
 
-void dispatcher_destroy (dispatcher_t **self_p)
+void wo_destroy (workorders_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
-    bus_on_batch_begin ((*self_p)->bus, NULL, NULL);
-    s_staff_free (&(*self_p)->cache.staff);
-    sle_destroy (&(*self_p)->sle);
+    staff_free (&(*self_p)->cache.staff);
     free (*self_p);
     *self_p = NULL;
 }

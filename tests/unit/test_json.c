@@ -272,3 +272,18 @@ UNIT_TEST (json_print_is_compact)
     free (text);
     UNIT_ASSERT (json_print (NULL) == NULL);
 }
+
+UNIT_TEST (json_add_id_takes_whole_ids_from_1_to_2_53_only)
+{
+    cJSON *obj = cJSON_CreateObject ();
+    UNIT_ASSERT (obj);
+    UNIT_ASSERT (json_add_id (obj, "a", "1") == 0);
+    UNIT_ASSERT (json_add_id (obj, "b", "9007199254740991") == 0);
+    UNIT_ASSERT_INT_EQ (json_int (obj, "b", 0), 9007199254740991LL);
+    const char *bad[] = { "0", "-3", "", "12x", "007", "9007199254740992", "99999999999999999999", " 5", NULL };
+    for (int i = 0; bad[i]; i++)
+        UNIT_ASSERT (json_add_id (obj, "c", bad[i]) == -1);
+    UNIT_ASSERT (json_add_id (obj, "c", NULL) == -1);
+    UNIT_ASSERT (!cJSON_HasObjectItem (obj, "c"));
+    cJSON_Delete (obj);
+}
