@@ -160,9 +160,17 @@ static int s_load_messaging (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
     return yt_check_unknown (doc, map, known);
 }
 
+/*  Whether cfg_service_names[i] has services.<name>.api in endpoints[i].api:
+ *  qc, billing, callback, claims (intake's is intake_api; dispatch takes no
+ *  requests). */
+static bool s_has_api (int i)
+{
+    return i >= 2;
+}
+
 static int s_load_services (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
 {
-    static const char *const known_intake[] = { "bind", "advertise", "api", NULL };
+    static const char *const known_api[] = { "bind", "advertise", "api", NULL };
     static const char *const known_other[] = { "bind", "advertise", NULL };
     yt_node_t *map;
     if (s_section (doc, root, "services", &map) != 0 || !map)
@@ -179,7 +187,9 @@ static int s_load_services (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
             return -1;
         if (i == 0 && s_endpoint (doc, svc, "api", true, &self->intake_api) != 0)
             return -1;
-        if (yt_check_unknown (doc, svc, i == 0 ? known_intake : known_other) != 0)
+        if (s_has_api (i) && s_endpoint (doc, svc, "api", true, &ep->api) != 0)
+            return -1;
+        if (yt_check_unknown (doc, svc, i == 0 || s_has_api (i) ? known_api : known_other) != 0)
             return -1;
     }
     static const char *const known[] = { "intake", "dispatch", "qc", "billing", "callback", "claims", NULL };
@@ -255,7 +265,8 @@ static int s_defaults (cfg_t *self)
     self->poll_ms = 200;
     self->discovery_ms = 1000;
     for (int i = 0; i < CFG_SERVICE_COUNT; i++)
-        if (!(self->endpoints[i].bind = s_strdup ("tcp://127.0.0.1:*")))
+        if (!(self->endpoints[i].bind = s_strdup ("tcp://127.0.0.1:*"))
+            || (s_has_api (i) && !(self->endpoints[i].api = s_strdup ("tcp://127.0.0.1:*"))))
             return -1;
     self->intake_api = s_strdup ("tcp://127.0.0.1:7100");
     self->schemas_dir = s_strdup ("schemas");
@@ -393,6 +404,7 @@ void cfg_destroy (cfg_t **self_p)
     for (int i = 0; i < CFG_SERVICE_COUNT; i++) {
         free (self->endpoints[i].bind);
         free (self->endpoints[i].advertise);
+        free (self->endpoints[i].api);
     }
     free (self->intake_api);
     free (self->schemas_dir);
@@ -600,6 +612,10 @@ void cfg_log (const cfg_t *self)
         if (self->endpoints[i].advertise) {
             s_buf_str (&eps, ",");
             s_buf_str (&eps, self->endpoints[i].advertise);
+        }
+        if (self->endpoints[i].api) {
+            s_buf_str (&eps, ",api=");
+            s_buf_str (&eps, self->endpoints[i].api);
         }
     }
     char *endpoints = s_buf_finish (&eps);

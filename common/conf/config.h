@@ -35,6 +35,9 @@ extern const char *const cfg_service_names[CFG_SERVICE_COUNT]; /* intake, dispat
 typedef struct {
     char *bind;        /* inbound message endpoint, default "tcp://127.0.0.1:*" */
     char *advertise;   /* endpoint peers connect to; NULL = the bound endpoint */
+    char *api;         /* request endpoint of qc, billing, callback, claims, default
+                          "tcp://127.0.0.1:*"; NULL for dispatch (no requests) and
+                          intake (its own is intake_api) */
 } cfg_endpoint_t;
 
 typedef struct {

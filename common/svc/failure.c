@@ -22,15 +22,15 @@ bus_result_t svc_db_bus_failure (db_t *db, const char *what, char *reason, size_
     return retry ? BUS_RETRY : BUS_REJECT;
 }
 
-bool svc_db_request_failure (db_t *db, const char *what, char *err, size_t errsize)
+rpl_code_t svc_db_request_failure (db_t *db, const char *what, char *err, size_t errsize)
 {
     assert (db && what && err);
     if (svc_db_retryable (db)) {
         snprintf (err, errsize, "database unavailable; retry the request (with the same request_id)");
-        return true;
+        return RPL_UNAVAILABLE;
     }
     log_kv (LOG_ERROR, "db_error", "where", what, "error", db_error (db), "sqlstate", db_sqlstate (db),
             "outcome", "internal", NULL);
     snprintf (err, errsize, "internal error while %s (SQLSTATE %s)", what, db_sqlstate (db));
-    return false;
+    return RPL_INTERNAL;
 }

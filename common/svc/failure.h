@@ -23,15 +23,16 @@
 
 #include "db/db.h"
 #include "msg/bus.h"
+#include "reply.h"
 
 /*  True when trying again later may succeed: the failure was transient or
  *  the connection is gone. */
 bool svc_db_retryable (db_t *db);
 
-/*  A request's answer after the statement `what` failed on db: true when
- *  the client should try again ("unavailable", with the same request_id),
- *  false for an internal error; err holds the client's message. */
-bool svc_db_request_failure (db_t *db, const char *what, char *err, size_t errsize);
+/*  A request's answer after the statement `what` failed on db:
+ *  RPL_UNAVAILABLE when the client should try again (with the same
+ *  request_id), else RPL_INTERNAL; err holds the client's message. */
+rpl_code_t svc_db_request_failure (db_t *db, const char *what, char *err, size_t errsize);
 
 /*  A message handler's outcome after the statement `what` failed on db. */
 bus_result_t svc_db_bus_failure (db_t *db, const char *what, char *reason, size_t size);

@@ -12,11 +12,10 @@
  *       (svc/failure.h);
  *    4. calls begin again, so nothing outlives the invocation.
  *
- *  The context names who is asking and the branches they act for. Until
- *  the bus carries authenticated principals, a message's principal is its
- *  sending service and the branches are not restricted (n_branches 0,
- *  branches NULL); the identity work fills them here, so that no handler
- *  has to change its signature.
+ *  The context names the message and who is asking (who.h): until the bus
+ *  carries authenticated principals, the sending service, with branches not
+ *  restricted; the identity work fills it here, so that no handler has to
+ *  change its signature.
  */
 #ifndef KEFU_HANDLER_H
 #define KEFU_HANDLER_H
@@ -26,12 +25,11 @@
 #include "db/db.h"
 #include "msg/bus.h"
 #include "msg/envelope.h"
+#include "svc/who.h"
 
 typedef struct {
-    const env_t *msg;             /* the message, its body checked against its schema */
-    const char *principal;        /* who is asking: the sending service, for now */
-    const char *const *branches;  /* the branches they act for; NULL: not restricted yet */
-    size_t n_branches;
+    const env_t *msg; /* the message, its body checked against its schema */
+    svc_who_t who;
 } svc_ctx_t;
 
 /*  A handler: `arg` is the one registered. Returns BUS_OK, BUS_RETRY or

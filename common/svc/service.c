@@ -290,6 +290,16 @@ const char *svc_instance (const svc_t *self)
     return self ? self->instance : "";
 }
 
+const char *svc_api (const svc_t *self)
+{
+    if (!self || !self->cfg)
+        return NULL;
+    if (strcmp (self->name, "intake") == 0)
+        return self->cfg->intake_api;
+    int i = cfg_service_index (self->name);
+    return i < 0 ? NULL : self->cfg->endpoints[i].api;
+}
+
 int svc_add_socket (svc_t *self, void *socket, svc_socket_fn fn, void *ctx)
 {
     if (!self || !socket || !fn || self->n_sockets >= SVC_MAX_SOCKETS)

@@ -1,9 +1,9 @@
 /*  service — what every kefu service process does besides its own domain:
  *  parse --config/--instance, load configuration and schemas, open the
  *  database as the service's own role, bind the bus, run one poll loop over
- *  the bus sockets, any extra sockets (intake's request endpoint) and named
- *  timers, log "ready", stop cleanly on SIGTERM or SIGINT, and call the
- *  service's reload hook on SIGHUP.
+ *  the bus sockets, any extra sockets (a request endpoint,
+ *  request_endpoint.h) and named timers, log "ready", stop cleanly on
+ *  SIGTERM or SIGINT, and call the service's reload hook on SIGHUP.
  *
  *  Usage (services/<name>/main.c):
  *      svc_t *svc = svc_new ("dispatch", argc, argv);
@@ -39,6 +39,10 @@ const schema_set_t *svc_schemas (const svc_t *self);
 void *svc_zctx (svc_t *self);
 const char *svc_name (const svc_t *self);
 const char *svc_instance (const svc_t *self);
+/*  The service's configured request endpoint (services.<name>.api, for
+ *  request_endpoint.h), borrowed; NULL for a service that takes no
+ *  requests (dispatch). */
+const char *svc_api (const svc_t *self);
 
 /*  Adds a socket to the loop; fn is called when it is readable. */
 typedef int (*svc_socket_fn) (svc_t *svc, void *socket, void *ctx);

@@ -1,18 +1,13 @@
-/*  kefu-billing — the billing service.
- *  Its real work — billing (结算): warranty checks, parts, labour and travel charges, settlements —
- *  comes in a later issue. Until then it only does what every service does:
- *  loads its configuration, connects to PostgreSQL as its own role and to the
- *  message bus, reports readiness in its log and stops cleanly on SIGTERM or
- *  SIGINT. It handles no message types and produces no output of its own.
+/*  kefu-billing — the billing service: billing (结算): warranty checks,
+ *  parts, labour and travel charges, settlements. This file only starts it
+ *  (arguments, configuration, the loop until SIGTERM/SIGINT: svc_main);
+ *  what it handles and serves is billing.c.
+ *  Usage: kefu-billing [--config FILE] [--instance NAME]
  */
-#include "svc/service.h"
+#include "billing.h"
+#include "svc/program.h"
 
 int main (int argc, char **argv)
 {
-    svc_t *svc = svc_new ("billing", argc, argv);
-    if (!svc)
-        return 1;
-    int rc = svc_run (svc);
-    svc_destroy (&svc);
-    return rc == 0 ? 0 : 1;
+    return svc_main (&billing_service, argc, argv);
 }

@@ -1,18 +1,13 @@
-/*  kefu-callback — the callback service.
- *  Its real work — callbacks (回访) after completion and periodic callbacks, satisfaction outcomes —
- *  comes in a later issue. Until then it only does what every service does:
- *  loads its configuration, connects to PostgreSQL as its own role and to the
- *  message bus, reports readiness in its log and stops cleanly on SIGTERM or
- *  SIGINT. It handles no message types and produces no output of its own.
+/*  kefu-callback — the callback service: callbacks (回访) after completion
+ *  and periodic callbacks, satisfaction outcomes. This file only starts it
+ *  (arguments, configuration, the loop until SIGTERM/SIGINT: svc_main);
+ *  what it handles and serves is callback.c.
+ *  Usage: kefu-callback [--config FILE] [--instance NAME]
  */
-#include "svc/service.h"
+#include "callback.h"
+#include "svc/program.h"
 
 int main (int argc, char **argv)
 {
-    svc_t *svc = svc_new ("callback", argc, argv);
-    if (!svc)
-        return 1;
-    int rc = svc_run (svc);
-    svc_destroy (&svc);
-    return rc == 0 ? 0 : 1;
+    return svc_main (&callback_service, argc, argv);
 }

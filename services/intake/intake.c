@@ -10,7 +10,7 @@
 struct intake_s {
     itk_t *tickets;
     iev_t *events;
-    iapi_t *api;
+    rqe_t *api;
 };
 
 intake_t *intake_new (svc_t *svc)
@@ -33,7 +33,7 @@ intake_t *intake_new (svc_t *svc)
                 "could not register the work-order message handlers", NULL);
         goto fail;
     }
-    self->api = iapi_new (svc, self->tickets);
+    self->api = rqe_new (svc, svc_api (svc), iapi_requests, self->tickets);
     if (!self->api)
         goto fail;
     return self;
@@ -47,7 +47,7 @@ void intake_destroy (intake_t **self_p)
     if (!self_p || !*self_p)
         return;
     intake_t *self = *self_p;
-    iapi_destroy (&self->api);
+    rqe_destroy (&self->api);
     iev_destroy (&self->events);
     itk_destroy (&self->tickets);
     free (self);

@@ -1,5 +1,5 @@
 /*  intake — the intake service put together: the ticket desk (tickets.h),
- *  the request endpoint (api.h) and the handlers of dispatch's messages
+ *  the request endpoint (api.h: its requests on the kit's endpoint) and the handlers of dispatch's messages
  *  (events.h), all on one service runtime (service.h).
  */
 #ifndef KEFU_INTAKE_H

@@ -9,19 +9,6 @@
 #include "request.h"
 #include "base/uuid.h"
 
-const char *irq_code_name (irq_code_t code)
-{
-    switch (code) {
-    case IRQ_OK: return "ok";
-    case IRQ_INVALID: return "invalid";
-    case IRQ_NOT_FOUND: return "not_found";
-    case IRQ_CONFLICT: return "conflict";
-    case IRQ_UNAVAILABLE: return "unavailable";
-    case IRQ_INTERNAL: return "internal";
-    }
-    return "internal";
-}
-
 /*  Reads an optional string member. Returns 0 (out set, or NULL when the
  *  member is absent or null), -1 when present with another type or empty. */
 static int s_opt_str (const cJSON *obj, const char *path, const char *key,
@@ -225,71 +212,4 @@ int irq_parse_list (const cJSON *body, irq_list_t *out, char *err, size_t errsiz
         out->limit = (int) limit->valuedouble;
     }
     return 0;
-}
-
-char *irq_reply_ok (cJSON **result_p)
-{
-    cJSON *result = result_p ? *result_p : NULL;
-    if (result_p)
-        *result_p = NULL;
-    cJSON *doc = cJSON_CreateObject ();
-    if (!doc) {
-        cJSON_Delete (result);
-        return NULL;
-    }
-    cJSON_AddBoolToObject (doc, "ok", 1);
-    if (!result)
-        result = cJSON_CreateObject ();
-    if (result)
-        cJSON_AddItemToObject (doc, "result", result);
-    char *text = result ? json_print (doc) : NULL;
-    cJSON_Delete (doc);
-    return text;
-}
-
-char *irq_reply_error (irq_code_t code, const char *message)
-{
-    cJSON *doc = cJSON_CreateObject ();
-    cJSON *error = cJSON_CreateObject ();
-    char *text = NULL;
-    if (!doc || !error) {
-        cJSON_Delete (error);
-        goto cleanup;
-    }
-    cJSON_AddBoolToObject (doc, "ok", 0);
-    cJSON_AddItemToObject (doc, "error", error);
-    if (!cJSON_AddStringToObject (error, "code", irq_code_name (code == IRQ_OK ? IRQ_INTERNAL : code))
-        || !cJSON_AddStringToObject (error, "message", message ? message : ""))
-        goto cleanup;
-    text = json_print (doc);
-cleanup:
-    cJSON_Delete (doc);
-    return text;
-}
-
-int irq_envelope_frames (int n, const size_t *sizes)
-{
-    if (n < 2 || !sizes || sizes[0] == 0)
-        return -1;
-    return n - 1;
-}
-
-char *irq_error_field (const char *message, char *out, size_t size)
-{
-    if (!out || size == 0)
-        return out;
-    out[0] = '\0';
-    if (!message)
-        return out;
-    const char *colon = strstr (message, ": ");
-    size_t len = colon ? (size_t) (colon - message) : strlen (message);
-    if (len >= size) {
-        len = size - 1;
-        /* never cut a UTF-8 character in half */
-        while (len > 0 && ((unsigned char) message[len] & 0xC0) == 0x80)
-            len--;
-    }
-    memcpy (out, message, len);
-    out[len] = '\0';
-    return out;
 }

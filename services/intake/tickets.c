@@ -220,17 +220,12 @@ void itk_add_time (cJSON *obj, const char *key, const char *us_text)
                              clock_format_us (strtoll (us_text, NULL, 10), buf, sizeof buf));
 }
 
-irq_code_t itk_db_failure (db_t *db, const char *what, char *err, size_t errsize)
-{
-    return svc_db_request_failure (db, what, err, errsize) ? IRQ_UNAVAILABLE : IRQ_INTERNAL;
-}
-
 /* ---------------------------------------------------------------- submit */
 
 
-static int s_fail (itk_submit_t *s, irq_code_t code, const char *fmt, ...)
+static int s_fail (itk_submit_t *s, rpl_code_t code, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
-static int s_fail (itk_submit_t *s, irq_code_t code, const char *fmt, ...)
+static int s_fail (itk_submit_t *s, rpl_code_t code, const char *fmt, ...)
 {
     va_list ap;
     va_start (ap, fmt);
@@ -242,7 +237,7 @@ static int s_fail (itk_submit_t *s, irq_code_t code, const char *fmt, ...)
 
 static int s_fail_db (itk_submit_t *s, const char *what)
 {
-    s->code = itk_db_failure (s->self->db, what, s->err, s->errsize);
+    s->code = svc_db_request_failure (s->self->db, what, s->err, s->errsize);
     return -1;
 }
 
@@ -284,11 +279,11 @@ enum {
 };
 
 /*  Copies a customer row (id, region, tier, branch, lock, class) from `col`
- *  on. Returns 0, or -1 with IRQ_NOT_FOUND when it is NULL (no customer). */
+ *  on. Returns 0, or -1 with RPL_NOT_FOUND when it is NULL (no customer). */
 static int s_customer_copy (itk_submit_t *s, const PGresult *res, int row, int col, const char *id)
 {
     if (row >= PQntuples (res) || !itk_val (res, row, col))
-        return s_fail (s, IRQ_NOT_FOUND, "body.customer.id: no customer \"%.64s\"", id);
+        return s_fail (s, RPL_NOT_FOUND, "body.customer.id: no customer \"%.64s\"", id);
     s_copy (s->customer_id, sizeof s->customer_id, itk_val (res, row, col));
     s_copy (s->region, sizeof s->region, itk_val (res, row, col + 1));
     s_copy (s->tier, sizeof s->tier, itk_val (res, row, col + 2));
@@ -333,7 +328,7 @@ static int s_customer_inline (itk_submit_t *s)
         return -1;
     if (PQntuples (res) != 1) {
         PQclear (res);
-        return s_fail (s, IRQ_NOT_FOUND, "body.customer.region: no region \"%.64s\"", rq_region);
+        return s_fail (s, RPL_NOT_FOUND, "body.customer.region: no region \"%.64s\"", rq_region);
     }
     s_copy (s->region, sizeof s->region, rq_region);
     s_copy (s->customer_class, sizeof s->customer_class, "regular"); /* a new customer file */
@@ -346,7 +341,7 @@ static int s_customer_inline (itk_submit_t *s)
         return -1;
     int rc = 0;
     if (PQntuples (res) != 1)
-        rc = s_fail (s, IRQ_INTERNAL, "opening the customer file returned no id");
+        rc = s_fail (s, RPL_INTERNAL, "opening the customer file returned no id");
     else
         s_copy (s->customer_id, sizeof s->customer_id, itk_val (res, 0, 0));
     PQclear (res);
@@ -360,7 +355,7 @@ static int s_resolve_refs (itk_submit_t *s, const PGresult *lookup, int row)
     PGresult *res;
     if (rq->product_code) {
         if (!itk_val (lookup, row, L_PRODUCT))
-            return s_fail (s, IRQ_NOT_FOUND, "body.product.code: no product \"%.64s\"",
+            return s_fail (s, RPL_NOT_FOUND, "body.product.code: no product \"%.64s\"",
                            rq->product_code);
         s->has_product = true;
         s_copy (s->product_line, sizeof s->product_line, itk_val (lookup, row, L_PRODUCT_LINE));
@@ -373,14 +368,14 @@ static int s_resolve_refs (itk_submit_t *s, const PGresult *lookup, int row)
             return -1;
         int rc = 0;
         if (PQntuples (res) != 1)
-            rc = s_fail (s, IRQ_NOT_FOUND, "body.product.warranty_card: no warranty card "
+            rc = s_fail (s, RPL_NOT_FOUND, "body.product.warranty_card: no warranty card "
                                            "\"%.64s\"", rq->warranty_card);
         else if (strcmp (itk_val (res, 0, 0), s->customer_id) != 0)
-            rc = s_fail (s, IRQ_INVALID, "body.product.warranty_card: card \"%.64s\" belongs "
+            rc = s_fail (s, RPL_INVALID, "body.product.warranty_card: card \"%.64s\" belongs "
                                          "to another customer, not to %s",
                          rq->warranty_card, s->customer_id);
         else if (strcmp (itk_val (res, 0, 1), rq->product_code) != 0)
-            rc = s_fail (s, IRQ_INVALID, "body.product.warranty_card: card \"%.64s\" is for "
+            rc = s_fail (s, RPL_INVALID, "body.product.warranty_card: card \"%.64s\" is for "
                                          "product \"%.64s\", not \"%.64s\"",
                          rq->warranty_card, itk_val (res, 0, 1), rq->product_code);
         PQclear (res);
@@ -394,11 +389,11 @@ static int s_resolve_refs (itk_submit_t *s, const PGresult *lookup, int row)
         int found = PQntuples (res) == 1;
         PQclear (res);
         if (!found)
-            return s_fail (s, IRQ_NOT_FOUND, "body.branch: no branch \"%.64s\"", rq->branch);
+            return s_fail (s, RPL_NOT_FOUND, "body.branch: no branch \"%.64s\"", rq->branch);
         s_copy (s->branch, sizeof s->branch, rq->branch);
     }
     if (!s->branch[0])
-        return s_fail (s, IRQ_NOT_FOUND, "body.branch: no branch serves region \"%s\" of "
+        return s_fail (s, RPL_NOT_FOUND, "body.branch: no branch serves region \"%s\" of "
                                          "customer %s; name one in \"branch\"",
                        s->region, s->customer_id);
     return 0;
@@ -420,12 +415,12 @@ static int s_join (itk_submit_t *s, const char *id, const char *status, const ch
         if (seen) {
             s->outcome = "replayed";
             s->result = s_submit_result (id, status, true, branch, s->customer_id);
-            return s->result ? 0 : s_fail (s, IRQ_INTERNAL, "out of memory");
+            return s->result ? 0 : s_fail (s, RPL_INTERNAL, "out of memory");
         }
     }
     cJSON *detail = cJSON_CreateObject ();
     if (!detail)
-        return s_fail (s, IRQ_INTERNAL, "out of memory");
+        return s_fail (s, RPL_INTERNAL, "out of memory");
     cJSON_AddStringToObject (detail, "channel", rq->channel);
     cJSON_AddStringToObject (detail, "kind", rq->kind);
     cJSON_AddStringToObject (detail, "description", rq->description);
@@ -434,7 +429,7 @@ static int s_join (itk_submit_t *s, const char *id, const char *status, const ch
     char *detail_text = json_print (detail);
     cJSON_Delete (detail);
     if (!detail_text)
-        return s_fail (s, IRQ_INTERNAL, "out of memory");
+        return s_fail (s, RPL_INTERNAL, "out of memory");
     const char *pj[] = { id, s->ts, s->self->actor, detail_text };
     res = s_run (s, "intake_join", 4, pj);
     free (detail_text);
@@ -443,10 +438,10 @@ static int s_join (itk_submit_t *s, const char *id, const char *status, const ch
     int ok = PQntuples (res) == 1;
     PQclear (res);
     if (!ok)
-        return s_fail (s, IRQ_INTERNAL, "ticket %s vanished while joining", id);
+        return s_fail (s, RPL_INTERNAL, "ticket %s vanished while joining", id);
     s->outcome = "joined";
     s->result = s_submit_result (id, status, true, branch, s->customer_id);
-    return s->result ? 0 : s_fail (s, IRQ_INTERNAL, "out of memory");
+    return s->result ? 0 : s_fail (s, RPL_INTERNAL, "out of memory");
 }
 
 /*  The ticket.created message for a new ticket, into the outbox. */
@@ -454,10 +449,10 @@ static int s_emit_created (itk_submit_t *s, const char *id, const char *status)
 {
     const irq_submit_t *rq = s->rq;
     if (!s->self->bus)
-        return s_fail (s, IRQ_INTERNAL, "intake has no message bus");
+        return s_fail (s, RPL_INTERNAL, "intake has no message bus");
     cJSON *body = cJSON_CreateObject ();
     if (!body)
-        return s_fail (s, IRQ_INTERNAL, "out of memory");
+        return s_fail (s, RPL_INTERNAL, "out of memory");
     cJSON_AddNumberToObject (body, "ticket_id", (double) strtoll (id, NULL, 10));
     cJSON_AddStringToObject (body, "status", status);
     cJSON_AddStringToObject (body, "branch", s->branch);
@@ -499,7 +494,7 @@ static int s_oi_prepare (itk_submit_t *s)
     const char *status = closed ? "closed" : "open";
     cJSON *detail = cJSON_CreateObject ();
     if (!detail)
-        return s_fail (s, IRQ_INTERNAL, "out of memory");
+        return s_fail (s, RPL_INTERNAL, "out of memory");
     cJSON_AddStringToObject (detail, "channel", rq->channel);
     cJSON_AddStringToObject (detail, "kind", rq->kind);
     cJSON_AddStringToObject (detail, "priority", rq->priority);
@@ -511,7 +506,7 @@ static int s_oi_prepare (itk_submit_t *s)
     s->oi_detail = json_print (detail);
     cJSON_Delete (detail);
     if (!s->oi_detail)
-        return s_fail (s, IRQ_INTERNAL, "out of memory");
+        return s_fail (s, RPL_INTERNAL, "out of memory");
     const char *p[ITK_OI_PARAMS] = { s->branch, s->customer_id, rq->product_code, rq->serial,
                                      rq->warranty_card, rq->channel, rq->kind, rq->priority,
                                      status, rq->description, rq->request_id, s->ts,
@@ -538,7 +533,7 @@ static int s_open_or_insert_done (itk_submit_t *s, PGresult *res)
     itk_submit_drop (s);
     if (PQntuples (res) != 1) {
         PQclear (res);
-        return s_fail (s, IRQ_INTERNAL, "inserting the ticket returned no id");
+        return s_fail (s, RPL_INTERNAL, "inserting the ticket returned no id");
     }
     char id[32];
     s_copy (id, sizeof id, itk_val (res, 0, 1));
@@ -554,12 +549,12 @@ static int s_open_or_insert_done (itk_submit_t *s, PGresult *res)
     if (closed) {
         cJSON *cd = cJSON_CreateObject ();
         if (!cd)
-            return s_fail (s, IRQ_INTERNAL, "out of memory");
+            return s_fail (s, RPL_INTERNAL, "out of memory");
         itk_add_str (cd, "resolution", rq->resolution);
         char *cd_text = json_print (cd);
         cJSON_Delete (cd);
         if (!cd_text)
-            return s_fail (s, IRQ_INTERNAL, "out of memory");
+            return s_fail (s, RPL_INTERNAL, "out of memory");
         const char *ph[] = { id, s->ts, s->self->actor, "closed_at_intake", cd_text };
         res = s_run (s, "intake_history_add", 5, ph);
         free (cd_text);
@@ -571,7 +566,7 @@ static int s_open_or_insert_done (itk_submit_t *s, PGresult *res)
         return -1;
     s->outcome = closed ? "closed_at_intake" : "created";
     s->result = s_submit_result (id, status, false, s->branch, s->customer_id);
-    return s->result ? 0 : s_fail (s, IRQ_INTERNAL, "out of memory");
+    return s->result ? 0 : s_fail (s, RPL_INTERNAL, "out of memory");
 }
 
 int itk_submit_one (db_t *db, void *arg)
@@ -607,7 +602,7 @@ int itk_submit_start (db_t *db, itk_submit_t *s)
     cJSON_Delete (s->result);
     s->result = NULL;
     s->emitted = false;
-    s->code = IRQ_OK;
+    s->code = RPL_OK;
     s->outcome = NULL;
     s->customer_id[0] = s->region[0] = s->tier[0] = s->branch[0] = s->customer_class[0] = '\0';
     s->has_product = s->premium = false;
@@ -632,14 +627,14 @@ int itk_submit_start (db_t *db, itk_submit_t *s)
     }
     int rc = 0;
     if (row >= PQntuples (look))
-        rc = s_fail (s, IRQ_INTERNAL, "looking up the request returned no row");
+        rc = s_fail (s, RPL_INTERNAL, "looking up the request returned no row");
     else if (itk_val (look, row, L_TICKET)) {
         s->outcome = "replayed";
         s->result = s_submit_result (itk_val (look, row, L_TICKET),
                                      itk_val (look, row, L_TICKET_STATUS), false,
                                      itk_val (look, row, L_TICKET_BRANCH),
                                      itk_val (look, row, L_TICKET_CUSTOMER));
-        rc = s->result ? 1 : s_fail (s, IRQ_INTERNAL, "out of memory");
+        rc = s->result ? 1 : s_fail (s, RPL_INTERNAL, "out of memory");
     } else {
         rc = rq->customer_id ? s_customer_copy (s, look, row, L_CUSTOMER, rq->customer_id)
                              : s_customer_inline (s);

@@ -20,9 +20,9 @@
  *  serialised with transaction-scoped advisory locks, so two intake
  *  instances never open two tickets for one problem.
  *
- *  Every function returns IRQ_OK with a result the caller owns, or an error
+ *  Every function returns RPL_OK with a result the caller owns, or an error
  *  code with "field: what was wrong" in err. The database being unreachable
- *  is IRQ_UNAVAILABLE: nothing was committed, the client retries with the
+ *  is RPL_UNAVAILABLE: nothing was committed, the client retries with the
  *  same request_id.
  */
 #ifndef KEFU_INTAKE_TICKETS_H
@@ -35,6 +35,7 @@
 #include "msg/bus.h"
 #include "db/db.h"
 #include "request.h"
+#include "svc/reply.h"
 
 typedef struct itk_s itk_t;
 
@@ -49,9 +50,9 @@ int itk_events_prepare (db_t *db);
 void itk_destroy (itk_t **self_p);
 
 /*  ticket.submit on its own (a batch of one, see itk_submit_batch). On
- *  IRQ_OK *result is
+ *  RPL_OK *result is
  *  {"ticket_id","status","joined","branch","customer_id"} (caller owns). */
-irq_code_t itk_submit (itk_t *self, const irq_submit_t *rq, cJSON **result,
+rpl_code_t itk_submit (itk_t *self, const irq_submit_t *rq, cJSON **result,
                        char *err, size_t errsize);
 
 /*  Group commit of ticket.submit: the n requests run in ONE transaction,
@@ -61,14 +62,14 @@ irq_code_t itk_submit (itk_t *self, const irq_submit_t *rq, cJSON **result,
  *  second request of the same customer about the same product joins the
  *  ticket the first one opened. A request refused on its own merits is
  *  rolled back to its savepoint and gets its error; the others commit. A
- *  transient failure answers every request of the batch IRQ_UNAVAILABLE
+ *  transient failure answers every request of the batch RPL_UNAVAILABLE
  *  (nothing was committed); a COMMIT that refuses the batch is retried one
- *  request per transaction. For each item, on IRQ_OK result is set (caller
+ *  request per transaction. For each item, on RPL_OK result is set (caller
  *  owns), else err says why. Kicks the bus once when anything was emitted. */
 typedef struct {
     const irq_submit_t *rq;   /* in, borrowed */
-    irq_code_t code;          /* out */
-    cJSON *result;            /* out, on IRQ_OK */
+    rpl_code_t code;          /* out */
+    cJSON *result;            /* out, on RPL_OK */
     char err[512];            /* out, otherwise */
 } itk_item_t;
 void itk_submit_batch (itk_t *self, itk_item_t *items, int n);
@@ -77,14 +78,14 @@ void itk_submit_batch (itk_t *self, itk_item_t *items, int n);
 /*  ticket.event (tickets_events.c): checks the event against the ticket's
  *  state, records it in the history and sends ticket.updated to the
  *  dispatcher, in one transaction. body is the schema-checked request body.
- *  IRQ_CONFLICT when the ticket's state refuses it (closed, not paused, ...). */
-irq_code_t itk_event (itk_t *self, const cJSON *body, cJSON **result, char *err, size_t errsize);
+ *  RPL_CONFLICT when the ticket's state refuses it (closed, not paused, ...). */
+rpl_code_t itk_event (itk_t *self, const cJSON *body, cJSON **result, char *err, size_t errsize);
 
-irq_code_t itk_get (itk_t *self, int64_t ticket_id, cJSON **result, char *err,
+rpl_code_t itk_get (itk_t *self, int64_t ticket_id, cJSON **result, char *err,
                     size_t errsize);
 
 /*  ticket.list: {"tickets":[…]} newest first. */
-irq_code_t itk_list (itk_t *self, const irq_list_t *filter, cJSON **result,
+rpl_code_t itk_list (itk_t *self, const irq_list_t *filter, cJSON **result,
                      char *err, size_t errsize);
 
 /*  Requests served since start (for logs and tests). */

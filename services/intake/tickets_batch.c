@@ -43,8 +43,8 @@ static int s_undo_one (db_t *db, itk_submit_t *s, int mark)
     s->result = NULL;
     s->emitted = false;
     s->outcome = NULL;
-    if (s->code == IRQ_OK)
-        s->code = IRQ_INTERNAL;
+    if (s->code == RPL_OK)
+        s->code = RPL_INTERNAL;
     return db_rollback_to (db, S_SAVEPOINT);
 }
 
@@ -52,7 +52,7 @@ static int s_undo_one (db_t *db, itk_submit_t *s, int mark)
  *  again with savepoints) unless the database itself failed. */
 static void s_note_failure (s_batch_t *b, db_t *db, const itk_submit_t *s)
 {
-    if ((!s || s->code != IRQ_UNAVAILABLE) && db_connected (db)
+    if ((!s || s->code != RPL_UNAVAILABLE) && db_connected (db)
         && db_last_status (db) != DB_TRANSIENT)
         b->refused = true;
 }
@@ -111,7 +111,7 @@ static int s_batch_tx (db_t *db, void *arg)
         cJSON_Delete (s->result);
         s->result = NULL;
         s->emitted = false;
-        s->code = IRQ_OK;
+        s->code = RPL_OK;
         s->outcome = NULL;
         s->err[0] = '\0';
     }
@@ -164,7 +164,7 @@ static int s_batch_tx (db_t *db, void *arg)
             if (i == 0 || !db_connected (db) || db_last_status (db) == DB_TRANSIENT)
                 return -1;
             itk_submit_t *prev = &b->subs[i - 1];
-            prev->code = itk_db_failure (db, "committing the ticket", prev->err, prev->errsize);
+            prev->code = svc_db_request_failure (db, "committing the ticket", prev->err, prev->errsize);
             if (s_undo_one (db, prev, mark) != 0)
                 return -1;
             if (i < b->n && db_savepoint (db, S_SAVEPOINT) != 0)
@@ -176,7 +176,7 @@ static int s_batch_tx (db_t *db, void *arg)
         mark = bus_defer_mark (b->self->bus);
         int rc = itk_submit_one (db, s);
         bool broken = !db_connected (db) || db_last_status (db) == DB_TRANSIENT;
-        if (rc != 0 && (s->code == IRQ_UNAVAILABLE || broken))
+        if (rc != 0 && (s->code == RPL_UNAVAILABLE || broken))
             return -1;
         if (rc != 0 && s_undo_one (db, s, mark) != 0)
             return -1;
@@ -187,7 +187,7 @@ static int s_batch_tx (db_t *db, void *arg)
 /*  Counts and logs one request answered from a committed batch. */
 static void s_account (itk_t *self, const itk_submit_t *s)
 {
-    if (s->code != IRQ_OK) {
+    if (s->code != RPL_OK) {
         self->stats.refused++;
         return;
     }
@@ -213,7 +213,7 @@ static void s_account (itk_t *self, const itk_submit_t *s)
 static void s_unavailable (itk_t *self, itk_item_t *item)
 {
     self->stats.unavailable++;
-    item->code = IRQ_UNAVAILABLE;
+    item->code = RPL_UNAVAILABLE;
     snprintf (item->err, sizeof item->err, "database unavailable; retry the request (with "
                                            "the same request_id)");
 }
@@ -268,14 +268,14 @@ static void s_batch_run (itk_t *self, itk_item_t *items, itk_submit_t *subs, int
     if (st == DB_OK) {
         bool emitted = false;
         for (int i = 0; i < n; i++)
-            emitted = emitted || (subs[i].code == IRQ_OK && subs[i].emitted);
+            emitted = emitted || (subs[i].code == RPL_OK && subs[i].emitted);
         if (emitted)
             bus_kick (self->bus); /* may end the process under fault injection */
         for (int i = 0; i < n; i++) {
             s_account (self, &subs[i]);
             items[i].code = subs[i].code;
-            items[i].result = subs[i].code == IRQ_OK ? subs[i].result : NULL;
-            if (subs[i].code != IRQ_OK)
+            items[i].result = subs[i].code == RPL_OK ? subs[i].result : NULL;
+            if (subs[i].code != RPL_OK)
                 cJSON_Delete (subs[i].result);
             subs[i].result = NULL;
         }
@@ -295,7 +295,7 @@ static void s_batch_run (itk_t *self, itk_item_t *items, itk_submit_t *subs, int
             s_unavailable (self, &items[i]);
         else {
             self->stats.refused++;
-            items[i].code = itk_db_failure (self->db, "committing the ticket", items[i].err,
+            items[i].code = svc_db_request_failure (self->db, "committing the ticket", items[i].err,
                                             sizeof items[i].err);
         }
     }
@@ -306,7 +306,7 @@ void itk_submit_batch (itk_t *self, itk_item_t *items, int n)
     if (!self || !items || n <= 0)
         return;
     for (int i = 0; i < n; i++) {
-        items[i].code = IRQ_INTERNAL;
+        items[i].code = RPL_INTERNAL;
         items[i].result = NULL;
         items[i].err[0] = '\0';
     }
@@ -339,13 +339,13 @@ void itk_submit_batch (itk_t *self, itk_item_t *items, int n)
     free (subs);
 }
 
-irq_code_t itk_submit (itk_t *self, const irq_submit_t *rq, cJSON **result,
+rpl_code_t itk_submit (itk_t *self, const irq_submit_t *rq, cJSON **result,
                        char *err, size_t errsize)
 {
     itk_item_t item = { .rq = rq };
     itk_submit_batch (self, &item, 1);
     *result = item.result;
-    if (item.code != IRQ_OK)
+    if (item.code != RPL_OK)
         snprintf (err, errsize, "%s", item.err);
     return item.code;
 }

@@ -120,15 +120,15 @@ typedef struct {
     itk_t *self;
     const s_event_rq_t *rq;
     char id[32], now[40];
-    irq_code_t code;
+    rpl_code_t code;
     char *err;
     size_t errsize;
     cJSON *result;
     bool emitted;
 } s_tx_t;
 
-static int s_fail (s_tx_t *t, irq_code_t code, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
-static int s_fail (s_tx_t *t, irq_code_t code, const char *fmt, ...)
+static int s_fail (s_tx_t *t, rpl_code_t code, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
+static int s_fail (s_tx_t *t, rpl_code_t code, const char *fmt, ...)
 {
     va_list ap;
     va_start (ap, fmt);
@@ -140,7 +140,7 @@ static int s_fail (s_tx_t *t, irq_code_t code, const char *fmt, ...)
 
 static int s_fail_db (s_tx_t *t, const char *what)
 {
-    t->code = itk_db_failure (t->self->db, what, t->err, t->errsize);
+    t->code = svc_db_request_failure (t->self->db, what, t->err, t->errsize);
     return -1;
 }
 
@@ -173,14 +173,14 @@ static int s_replay (s_tx_t *t)
     int rc = 0;
     if (PQntuples (res) == 1) {
         if (strcmp (PQgetvalue (res, 0, 0), t->id) != 0 || strcmp (PQgetvalue (res, 0, 2), rq->event) != 0)
-            rc = s_fail (t, IRQ_INVALID, "body.request_id: already used for event %s of ticket %s",
+            rc = s_fail (t, RPL_INVALID, "body.request_id: already used for event %s of ticket %s",
                          PQgetvalue (res, 0, 2), PQgetvalue (res, 0, 0));
         else {
             char at[40];
             clock_format_us (strtoll (PQgetvalue (res, 0, 3), NULL, 10), at, sizeof at);
             t->result = s_result (rq->ticket_id, PQgetvalue (res, 0, 1), rq->event, at,
                                   PQgetvalue (res, 0, 4), true);
-            rc = t->result ? 1 : s_fail (t, IRQ_INTERNAL, "out of memory");
+            rc = t->result ? 1 : s_fail (t, RPL_INTERNAL, "out of memory");
         }
     }
     PQclear (res);
@@ -211,16 +211,16 @@ static int s_check_escalation (s_tx_t *t)
         return s_fail_db (t, "reading the escalation");
     int rc = 0;
     if (PQntuples (res) != 1 || strcmp (PQgetvalue (res, 0, 0), t->id) != 0)
-        rc = s_fail (t, IRQ_NOT_FOUND, "body.escalation_id: ticket %s has no escalation %s", t->id, id);
+        rc = s_fail (t, RPL_NOT_FOUND, "body.escalation_id: ticket %s has no escalation %s", t->id, id);
     else if (strcmp (PQgetvalue (res, 0, 1), "informed") == 0)
-        rc = s_fail (t, IRQ_CONFLICT,
+        rc = s_fail (t, RPL_CONFLICT,
                      "body.escalation_id: escalation %s only informed a skipped level; "
                      "acknowledge the escalation itself",
                      id);
     else if (!PQgetisnull (res, 0, 2)) {
         char at[40];
         clock_format_us (strtoll (PQgetvalue (res, 0, 3), NULL, 10), at, sizeof at);
-        rc = s_fail (t, IRQ_CONFLICT, "body.escalation_id: escalation %s was acknowledged by %s at %s", id,
+        rc = s_fail (t, RPL_CONFLICT, "body.escalation_id: escalation %s was acknowledged by %s at %s", id,
                      PQgetvalue (res, 0, 2), at);
     }
     PQclear (res);
@@ -233,7 +233,7 @@ static int s_check_escalation (s_tx_t *t)
 static int s_move (s_tx_t *t, ticket_state_t from, ticket_state_t to, const char **new_status)
 {
     if (!ticket_can_move (from, to))
-        return s_fail (t, IRQ_CONFLICT, "ticket %s is %s: it cannot become %s", t->id,
+        return s_fail (t, RPL_CONFLICT, "ticket %s is %s: it cannot become %s", t->id,
                        ticket_state_names[from], ticket_state_names[to]);
     *new_status = ticket_state_names[to];
     return 0;
@@ -249,45 +249,45 @@ static int s_check (s_tx_t *t, const char *status, const char *kind, bool paused
     *pause = NULL;
     ticket_state_t now;
     if (ticket_state_parse (status, &now) != 0)
-        return s_fail (t, IRQ_INTERNAL, "ticket %s has an unknown status \"%s\"", t->id, status);
+        return s_fail (t, RPL_INTERNAL, "ticket %s has an unknown status \"%s\"", t->id, status);
     bool closed = now == TICKET_CLOSED, resolved = now == TICKET_RESOLVED;
     if (strcmp (ev, "ticket_reopened") == 0) {
         if (!closed && !resolved)
-            return s_fail (t, IRQ_CONFLICT, "ticket %s is %s: only a resolved or closed ticket is reopened",
+            return s_fail (t, RPL_CONFLICT, "ticket %s is %s: only a resolved or closed ticket is reopened",
                            t->id, status);
         *pause = "clear";
         return s_move (t, now, TICKET_OPEN, new_status);
     }
     if (closed)
-        return s_fail (t, IRQ_CONFLICT, "ticket %s is closed: reopen it first (event ticket_reopened)",
+        return s_fail (t, RPL_CONFLICT, "ticket %s is closed: reopen it first (event ticket_reopened)",
                        t->id);
     if (ticket_event_is (ev, TICKET_EV_ONCE)) {
         int seen = s_seen (t, ev);
         if (seen != 0)
-            return seen < 0 ? -1 : s_fail (t, IRQ_CONFLICT, "ticket %s: %s is already recorded", t->id, ev);
+            return seen < 0 ? -1 : s_fail (t, RPL_CONFLICT, "ticket %s: %s is already recorded", t->id, ev);
     }
     if (ticket_event_is (ev, TICKET_EV_WORK_ORDER)) {
         int seen = s_seen (t, "work_order_assigned");
         if (seen <= 0)
             return seen < 0 ? -1
-                            : s_fail (t, IRQ_CONFLICT, "ticket %s has no work order assigned to a technician",
+                            : s_fail (t, RPL_CONFLICT, "ticket %s has no work order assigned to a technician",
                                       t->id);
     }
     if (strcmp (ev, "complaint_decided") == 0 && strcmp (kind, "complaint") != 0)
-        return s_fail (t, IRQ_CONFLICT, "ticket %s is a %s, not a complaint", t->id, kind);
+        return s_fail (t, RPL_CONFLICT, "ticket %s is a %s, not a complaint", t->id, kind);
     if (strcmp (ev, "plan_sent") == 0) {
         int seen = s_seen (t, "marked_complex");
         if (seen <= 0)
             return seen < 0 ? -1
-                            : s_fail (t, IRQ_CONFLICT,
+                            : s_fail (t, RPL_CONFLICT,
                                       "ticket %s is not marked complex (event marked_complex)", t->id);
     }
     if (strcmp (ev, "callback_done") == 0 && !resolved)
-        return s_fail (t, IRQ_CONFLICT, "ticket %s is %s: the callback follows the resolution", t->id,
+        return s_fail (t, RPL_CONFLICT, "ticket %s is %s: the callback follows the resolution", t->id,
                        status);
     if (strcmp (ev, "ticket_resolved") == 0) {
         if (resolved)
-            return s_fail (t, IRQ_CONFLICT, "ticket %s is already resolved", t->id);
+            return s_fail (t, RPL_CONFLICT, "ticket %s is already resolved", t->id);
         *pause = paused ? "clear" : NULL;
         if (s_move (t, now, TICKET_RESOLVED, new_status) != 0)
             return -1;
@@ -299,14 +299,14 @@ static int s_check (s_tx_t *t, const char *status, const char *kind, bool paused
     }
     if (strcmp (ev, "paused") == 0) {
         if (paused)
-            return s_fail (t, IRQ_CONFLICT, "ticket %s is already paused", t->id);
+            return s_fail (t, RPL_CONFLICT, "ticket %s is already paused", t->id);
         if (resolved)
-            return s_fail (t, IRQ_CONFLICT, "ticket %s is resolved: nothing left to wait for", t->id);
+            return s_fail (t, RPL_CONFLICT, "ticket %s is resolved: nothing left to wait for", t->id);
         *pause = "set";
     }
     if (strcmp (ev, "resumed") == 0) {
         if (!paused)
-            return s_fail (t, IRQ_CONFLICT, "ticket %s is not paused", t->id);
+            return s_fail (t, RPL_CONFLICT, "ticket %s is not paused", t->id);
         *pause = "clear";
     }
     if (strcmp (ev, "escalation_acknowledged") == 0)
@@ -318,10 +318,10 @@ static int s_emit (s_tx_t *t, const char *branch, const char *history_id)
 {
     const s_event_rq_t *rq = t->rq;
     if (!t->self->bus)
-        return s_fail (t, IRQ_INTERNAL, "intake has no message bus");
+        return s_fail (t, RPL_INTERNAL, "intake has no message bus");
     cJSON *body = cJSON_CreateObject ();
     if (!body)
-        return s_fail (t, IRQ_INTERNAL, "out of memory");
+        return s_fail (t, RPL_INTERNAL, "out of memory");
     cJSON_AddNumberToObject (body, "ticket_id", (double) rq->ticket_id);
     cJSON_AddStringToObject (body, "branch", branch);
     cJSON_AddStringToObject (body, "event", rq->event);
@@ -358,7 +358,7 @@ static int s_apply (db_t *db, void *arg)
     PGresult *h = NULL, *u = NULL;
     char *detail_text = NULL;
     if (PQntuples (tk) != 1) {
-        s_fail (t, IRQ_NOT_FOUND, "body.ticket_id: no ticket %s", t->id);
+        s_fail (t, RPL_NOT_FOUND, "body.ticket_id: no ticket %s", t->id);
         goto cleanup;
     }
     const char *status = PQgetvalue (tk, 0, 0), *kind = PQgetvalue (tk, 0, 1);
@@ -370,7 +370,7 @@ static int s_apply (db_t *db, void *arg)
     if (new_status || pause || resolution) {
         ticket_state_t to = TICKET_OPEN;
         if (new_status && ticket_state_parse (new_status, &to) != 0) {
-            s_fail (t, IRQ_INTERNAL, "unknown status %s", new_status);
+            s_fail (t, RPL_INTERNAL, "unknown status %s", new_status);
             goto cleanup;
         }
         const char *p2[] = {t->id, new_status, pause, rq->reason, t->now, resolution, ticket_moves_to_sql (to)};
@@ -379,7 +379,7 @@ static int s_apply (db_t *db, void *arg)
             goto cleanup;
         }
         if (strcmp (PQcmdTuples (u), "1") != 0) {
-            s_fail (t, IRQ_CONFLICT, "ticket %s changed state meanwhile; try again", t->id);
+            s_fail (t, RPL_CONFLICT, "ticket %s changed state meanwhile; try again", t->id);
             goto cleanup;
         }
     }
@@ -399,7 +399,7 @@ static int s_apply (db_t *db, void *arg)
         cJSON_Delete (detail);
     }
     if (!detail_text) {
-        s_fail (t, IRQ_INTERNAL, "out of memory");
+        s_fail (t, RPL_INTERNAL, "out of memory");
         goto cleanup;
     }
     const char *p3[] = {t->id, t->now, rq->actor, rq->event, detail_text};
@@ -411,7 +411,7 @@ static int s_apply (db_t *db, void *arg)
         goto cleanup;
     t->result = s_result (rq->ticket_id, PQgetvalue (h, 0, 0), rq->event, t->now,
                           new_status ? new_status : status, false);
-    rc = t->result ? 0 : s_fail (t, IRQ_INTERNAL, "out of memory");
+    rc = t->result ? 0 : s_fail (t, RPL_INTERNAL, "out of memory");
 cleanup:
     PQclear (tk);
     PQclear (u);
@@ -420,30 +420,30 @@ cleanup:
     return rc;
 }
 
-irq_code_t itk_event (itk_t *self, const cJSON *body, cJSON **result, char *err, size_t errsize)
+rpl_code_t itk_event (itk_t *self, const cJSON *body, cJSON **result, char *err, size_t errsize)
 {
     *result = NULL;
     s_event_rq_t rq;
     if (s_parse (body, &rq, err, errsize) != 0)
-        return IRQ_INVALID;
-    s_tx_t t = {.self = self, .rq = &rq, .code = IRQ_OK, .err = err, .errsize = errsize};
+        return RPL_INVALID;
+    s_tx_t t = {.self = self, .rq = &rq, .code = RPL_OK, .err = err, .errsize = errsize};
     snprintf (t.id, sizeof t.id, "%" PRId64, rq.ticket_id);
     clock_format_us (clock_now_us (), t.now, sizeof t.now);
     if (db_ensure (self->db) != 0)
-        return itk_db_failure (self->db, "connecting", err, errsize);
+        return svc_db_request_failure (self->db, "connecting", err, errsize);
     bool fn_failed = false;
     db_status_t st = db_tx (self->db, s_apply, &t, &fn_failed);
     if (st != DB_OK) {
         cJSON_Delete (t.result);
-        if (fn_failed && t.code != IRQ_OK)
+        if (fn_failed && t.code != RPL_OK)
             return t.code;
         /* the transaction failed outside the checks (commit, connection) */
-        return itk_db_failure (self->db, "recording the event", err, errsize);
+        return svc_db_request_failure (self->db, "recording the event", err, errsize);
     }
     if (t.emitted)
         bus_kick (self->bus); /* may end the process under fault injection */
     log_kv (LOG_INFO, "ticket_event", "ticket_id", t.id, "ticket_event", rq.event, "replayed",
             t.emitted ? "false" : "true", NULL);
     *result = t.result;
-    return IRQ_OK;
+    return RPL_OK;
 }

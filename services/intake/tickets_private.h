@@ -14,6 +14,7 @@
 #include "msg/bus.h"
 #include "db/db.h"
 #include "request.h"
+#include "svc/failure.h"
 #include "tickets.h"
 
 struct itk_s {
@@ -35,7 +36,7 @@ typedef struct {
     const char *phone;       /* rq->phone without spaces and dashes */
     char phone_buf[64];
     char ts[40];             /* now, RFC 3339 */
-    irq_code_t code;
+    rpl_code_t code;
     char *err;
     size_t errsize;
     cJSON *result;
@@ -57,7 +58,7 @@ typedef struct {
 /*  One ticket.submit inside the caller's transaction (arg: itk_submit_t,
  *  with self, rq, phone, ts, err set). Starts from a clean state each time
  *  (db_tx may run it again). Returns 0 with result/outcome/emitted set, or
- *  -1 with code and err (IRQ_UNAVAILABLE when the database failed
+ *  -1 with code and err (RPL_UNAVAILABLE when the database failed
  *  transiently); the caller rolls back what it did. */
 int itk_submit_one (db_t *db, void *arg);
 /*  itk_submit_one in two halves, so that a batch can send the one statement
@@ -93,8 +94,5 @@ const char *itk_val (const PGresult *res, int row, int col);
 void itk_add_str (cJSON *obj, const char *key, const char *value);
 /*  Adds an RFC 3339 time from a microseconds column, or null. */
 void itk_add_time (cJSON *obj, const char *key, const char *us_text);
-/*  Maps the last database failure to a reply code and "what failed" in err:
- *  IRQ_UNAVAILABLE when transient or disconnected, else IRQ_INTERNAL. */
-irq_code_t itk_db_failure (db_t *db, const char *what, char *err, size_t errsize);
 
 #endif

@@ -9,30 +9,30 @@
 #include "tickets.h"
 #include "tickets_private.h"
 
-irq_code_t itk_get (itk_t *self, int64_t ticket_id, cJSON **result, char *err,
+rpl_code_t itk_get (itk_t *self, int64_t ticket_id, cJSON **result, char *err,
                     size_t errsize)
 {
     *result = NULL;
     if (db_ensure (self->db) != 0)
-        return itk_db_failure (self->db, "connecting", err, errsize);
+        return svc_db_request_failure (self->db, "connecting", err, errsize);
     char id[32];
     snprintf (id, sizeof id, "%" PRId64, ticket_id);
     const char *p[] = { id };
     PGresult *t = NULL, *h = NULL;
     cJSON *doc = NULL;
-    irq_code_t code = IRQ_OK;
+    rpl_code_t code = RPL_OK;
 
     if (!(t = db_exec_prepared (self->db, "intake_get", 1, p))) {
-        code = itk_db_failure (self->db, "reading the ticket", err, errsize);
+        code = svc_db_request_failure (self->db, "reading the ticket", err, errsize);
         goto cleanup;
     }
     if (PQntuples (t) != 1) {
         snprintf (err, errsize, "body.ticket_id: no ticket %s", id);
-        code = IRQ_NOT_FOUND;
+        code = RPL_NOT_FOUND;
         goto cleanup;
     }
     if (!(h = db_exec_prepared (self->db, "intake_history", 1, p))) {
-        code = itk_db_failure (self->db, "reading the ticket history", err, errsize);
+        code = svc_db_request_failure (self->db, "reading the ticket history", err, errsize);
         goto cleanup;
     }
     doc = cJSON_CreateObject ();
@@ -42,7 +42,7 @@ irq_code_t itk_get (itk_t *self, int64_t ticket_id, cJSON **result, char *err,
     if (!doc || !ticket || !customer || !history) {
         cJSON_Delete (customer);
         snprintf (err, errsize, "out of memory");
-        code = IRQ_INTERNAL;
+        code = RPL_INTERNAL;
         goto cleanup;
     }
     cJSON_AddNumberToObject (ticket, "id", (double) ticket_id);
@@ -93,26 +93,26 @@ cleanup:
     return code;
 }
 
-irq_code_t itk_list (itk_t *self, const irq_list_t *filter, cJSON **result,
+rpl_code_t itk_list (itk_t *self, const irq_list_t *filter, cJSON **result,
                      char *err, size_t errsize)
 {
     *result = NULL;
     if (db_ensure (self->db) != 0)
-        return itk_db_failure (self->db, "connecting", err, errsize);
+        return svc_db_request_failure (self->db, "connecting", err, errsize);
     char limit[16];
     snprintf (limit, sizeof limit, "%d", filter->limit);
     const char *p[] = { filter->branch, filter->status, filter->kind, filter->customer_id,
                         limit };
     PGresult *res = db_exec_prepared (self->db, "intake_list", 5, p);
     if (!res)
-        return itk_db_failure (self->db, "listing tickets", err, errsize);
+        return svc_db_request_failure (self->db, "listing tickets", err, errsize);
     cJSON *doc = cJSON_CreateObject ();
     cJSON *tickets = doc ? cJSON_AddArrayToObject (doc, "tickets") : NULL;
     if (!tickets) {
         PQclear (res);
         cJSON_Delete (doc);
         snprintf (err, errsize, "out of memory");
-        return IRQ_INTERNAL;
+        return RPL_INTERNAL;
     }
     for (int i = 0; i < PQntuples (res); i++) {
         cJSON *t = cJSON_CreateObject ();
@@ -135,5 +135,5 @@ irq_code_t itk_list (itk_t *self, const irq_list_t *filter, cJSON **result,
     }
     PQclear (res);
     *result = doc;
-    return IRQ_OK;
+    return RPL_OK;
 }

@@ -11,6 +11,7 @@
 
 #include "../../services/intake/api.h"
 #include "../../services/intake/request.h"
+#include "svc/reply.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "msg/schema.h"
@@ -188,16 +189,16 @@ UNIT_TEST (intake_request_replies)
 {
     cJSON *result = cJSON_CreateObject ();
     cJSON_AddNumberToObject (result, "ticket_id", 7);
-    char *text = irq_reply_ok (&result);
+    char *text = rpl_ok (&result);
     UNIT_ASSERT (result == NULL);
     UNIT_ASSERT_STR_EQ (text, "{\"ok\":true,\"result\":{\"ticket_id\":7}}");
     free (text);
-    text = irq_reply_error (IRQ_NOT_FOUND, "body.customer.id: no customer \"C9\"");
+    text = rpl_error (RPL_NOT_FOUND, "body.customer.id: no customer \"C9\"");
     UNIT_ASSERT_STR_EQ (text, "{\"ok\":false,\"error\":{\"code\":\"not_found\","
                               "\"message\":\"body.customer.id: no customer \\\"C9\\\"\"}}");
     free (text);
-    UNIT_ASSERT_STR_EQ (irq_code_name (IRQ_UNAVAILABLE), "unavailable");
-    UNIT_ASSERT_STR_EQ (irq_code_name (IRQ_INVALID), "invalid");
+    UNIT_ASSERT_STR_EQ (rpl_code_name (RPL_UNAVAILABLE), "unavailable");
+    UNIT_ASSERT_STR_EQ (rpl_code_name (RPL_INVALID), "invalid");
 }
 
 UNIT_TEST (intake_request_envelope_frames)
@@ -206,20 +207,20 @@ UNIT_TEST (intake_request_envelope_frames)
     size_t dealer[] = { 5, 40 };     /* DEALER: identity, request */
     size_t alone[] = { 40 };
     size_t no_id[] = { 0, 40 };
-    UNIT_ASSERT_INT_EQ (irq_envelope_frames (3, req), 2);
-    UNIT_ASSERT_INT_EQ (irq_envelope_frames (2, dealer), 1);
-    UNIT_ASSERT_INT_EQ (irq_envelope_frames (1, alone), -1);
-    UNIT_ASSERT_INT_EQ (irq_envelope_frames (2, no_id), -1);
+    UNIT_ASSERT_INT_EQ (rpl_envelope_frames (3, req), 2);
+    UNIT_ASSERT_INT_EQ (rpl_envelope_frames (2, dealer), 1);
+    UNIT_ASSERT_INT_EQ (rpl_envelope_frames (1, alone), -1);
+    UNIT_ASSERT_INT_EQ (rpl_envelope_frames (2, no_id), -1);
 }
 
 UNIT_TEST (intake_request_error_field_never_cuts_utf8)
 {
     char out[8];
-    UNIT_ASSERT_STR_EQ (irq_error_field ("body.kind: bad", out, sizeof out), "body.ki");
+    UNIT_ASSERT_STR_EQ (rpl_error_field ("body.kind: bad", out, sizeof out), "body.ki");
     char small[6];
     /* "ab" + 张 (3 bytes) + 伟: cut must not leave half of 伟 */
-    UNIT_ASSERT_STR_EQ (irq_error_field ("ab张伟", small, sizeof small), "ab张");
-    UNIT_ASSERT_STR_EQ (irq_error_field ("body: x", out, sizeof out), "body");
+    UNIT_ASSERT_STR_EQ (rpl_error_field ("ab张伟", small, sizeof small), "ab张");
+    UNIT_ASSERT_STR_EQ (rpl_error_field ("body: x", out, sizeof out), "body");
 }
 
 /* ------------------------------------------ the endpoint's validation path */
@@ -271,7 +272,7 @@ UNIT_TEST (intake_api_refuses_invalid_utf8_and_oversize)
     UNIT_ASSERT_CONTAINS (s_message (reply), "UTF-8");
     cJSON_Delete (reply);
 
-    size_t big = IRQ_MAX_PAYLOAD + 1;
+    size_t big = RPL_MAX_PAYLOAD + 1;
     char *huge = malloc (big);
     UNIT_ASSERT (huge != NULL);
     memset (huge, '{', big);   /* would be malformed too: must not even be parsed */

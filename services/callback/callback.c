@@ -1,0 +1,11 @@
+/*  callback — see callback.h. docs/architecture.md, "Adding a service", says what
+ *  goes here: `wire` registers the message handlers (bus_on) and prepares
+ *  the statements (db_prepare_statements); each request is one row of
+ *  s_requests, its body's schema in schemas/requests/<name>.v1.json.
+ */
+#include "callback.h"
+
+/*  Requests callback serves: none yet. */
+static const rqe_handler_t s_requests[] = { { NULL, NULL, NULL } };
+
+const svc_def_t callback_service = { .name = "callback", .requests = s_requests };
