@@ -4,11 +4,14 @@
 #include <assert.h>
 #include <string.h>
 
-const char *const ticket_state_names[] = { "open", "unassigned", "assigned", "resolved", "closed", NULL };
+#include "model/states.h"
+
+const char *const ticket_state_names[] = { TICKET_S_OPEN, TICKET_S_UNASSIGNED, TICKET_S_ASSIGNED,
+                                           TICKET_S_RESOLVED, TICKET_S_CLOSED, NULL };
 
 /*  [from][to]: the allowed moves. Reopening starts over at open; dispatch's
  *  messages move an open ticket between unassigned and assigned. */
-static const bool s_moves[TICKET_STATE_COUNT][TICKET_STATE_COUNT] = {
+static const bool s_moves[STATES_MAX][STATES_MAX] = {
     [TICKET_OPEN] = { [TICKET_UNASSIGNED] = true, [TICKET_ASSIGNED] = true, [TICKET_RESOLVED] = true,
                       [TICKET_CLOSED] = true },
     [TICKET_UNASSIGNED] = { [TICKET_ASSIGNED] = true, [TICKET_RESOLVED] = true, [TICKET_CLOSED] = true },
@@ -17,44 +20,7 @@ static const bool s_moves[TICKET_STATE_COUNT][TICKET_STATE_COUNT] = {
     [TICKET_CLOSED] = { [TICKET_OPEN] = true },
 };
 
-int ticket_state_parse (const char *name, ticket_state_t *out)
-{
-    assert (out);
-    for (int s = 0; name && s < TICKET_STATE_COUNT; s++)
-        if (strcmp (name, ticket_state_names[s]) == 0) {
-            *out = (ticket_state_t) s;
-            return 0;
-        }
-    return -1;
-}
-
-bool ticket_can_move (ticket_state_t from, ticket_state_t to)
-{
-    assert (from >= 0 && from < TICKET_STATE_COUNT && to >= 0 && to < TICKET_STATE_COUNT);
-    return s_moves[from][to];
-}
-
-const char *ticket_moves_to_sql (ticket_state_t to)
-{
-    assert (to >= 0 && to < TICKET_STATE_COUNT);
-    static char sql[TICKET_STATE_COUNT][96];
-    if (!sql[to][0]) {
-        size_t n = 0;
-        sql[to][n++] = '{';
-        for (int from = 0; from < TICKET_STATE_COUNT; from++) {
-            if (!s_moves[from][to])
-                continue;
-            size_t len = strlen (ticket_state_names[from]);
-            if (n > 1)
-                sql[to][n++] = ',';
-            memcpy (sql[to] + n, ticket_state_names[from], len);
-            n += len;
-        }
-        sql[to][n++] = '}';
-        sql[to][n] = '\0';
-    }
-    return sql[to];
-}
+const states_t ticket_states = { "ticket", ticket_state_names, TICKET_STATE_COUNT, s_moves };
 
 #define P TICKET_EV_PERSON
 #define O TICKET_EV_ONCE

@@ -16,6 +16,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "model/states.h"
+
+/*  The states' names, as the database stores them: SQL text that names a
+ *  state uses these ("status <> '" TICKET_S_CLOSED "'"). */
+#define TICKET_S_OPEN "open"
+#define TICKET_S_UNASSIGNED "unassigned"
+#define TICKET_S_ASSIGNED "assigned"
+#define TICKET_S_RESOLVED "resolved"
+#define TICKET_S_CLOSED "closed"
+
 typedef enum {
     TICKET_OPEN = 0,    /* taken in; no work order, or none needed */
     TICKET_UNASSIGNED,  /* its work order waits for a technician */
@@ -28,18 +38,9 @@ typedef enum {
 /*  "open", "unassigned", "assigned", "resolved", "closed", NULL. */
 extern const char *const ticket_state_names[];
 
-/*  Parses a state name. Returns 0, or -1 when it is none. */
-int ticket_state_parse (const char *name, ticket_state_t *out);
-
-/*  True when a ticket in state `from` may move to `to` (staying in the
- *  same state is no move and is never "allowed" here). */
-bool ticket_can_move (ticket_state_t from, ticket_state_t to);
-
-/*  The states a move to `to` may start from, as a PostgreSQL text[]
- *  literal ("{open,unassigned,assigned}"): the guard of a set-based
- *  UPDATE ... WHERE status = ANY ($n::text[]), so that SQL moves obey the
- *  same table as ticket_can_move. A static string. */
-const char *ticket_moves_to_sql (ticket_state_t to);
+/*  The table of states and moves (model/states.h: states_parse,
+ *  states_can_move, states_from_sql for SQL guards). */
+extern const states_t ticket_states;
 
 /*  What an event is. */
 enum {

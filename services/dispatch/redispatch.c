@@ -8,13 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/work_order.h"
 #include "base/json.h"
 #include "svc/emit.h"
 #include "base/clock.h"
 #include "msg/envelope.h"
 #include "base/log.h"
 
-/* $1 now, $2 batch. The lapsed clocks wait (pending) for the next
+/* $1 now, $2 batch, $3 the states a work order's move to unassigned
+ * starts from (its table). The lapsed clocks wait (pending) for the next
  * assignment; their orders go back to unassigned with the technician in
  * passed_over; one history row each. */
 #define S_SQL_REDISPATCH                                                                                     \
@@ -25,11 +27,11 @@
     "  due_at = NULL, warn_at = NULL, warned_at = NULL, level = NULL, "                                      \
     "  next_escalation_at = NULL, restarts = s.restarts + 1 FROM c WHERE s.id = c.id "                       \
     "  RETURNING s.ticket_id, s.clock), "                                                                    \
-    "w AS (UPDATE dispatch.work_orders o SET status = 'unassigned', technician_id = NULL, "                  \
+    "w AS (UPDATE dispatch.work_orders o SET status = '" WO_S_UNASSIGNED "', technician_id = NULL, "            \
     "  passed_over = o.passed_over || o.technician_id, updated_at = $1::timestamptz, "                       \
     "  unassigned_reason = format('%s (%s) did not arrange it within the %s target: "                        \
     "   re-dispatched to another technician', t.name, t.id, r.clock) "                                       \
-    "  FROM r, ref.technicians t WHERE o.ticket_id = r.ticket_id AND o.status = 'assigned' "                 \
+    "  FROM r, ref.technicians t WHERE o.ticket_id = r.ticket_id AND o.status = ANY ($3::text[]) "            \
     "  AND t.id = o.technician_id "                                                                          \
     "  RETURNING o.id, o.ticket_id, o.branch_id, o.unassigned_reason, "                                      \
     "  o.passed_over[array_length(o.passed_over, 1)] AS technician_id), "                                    \
@@ -68,8 +70,10 @@ static int s_tx (db_t *db, void *arg)
     run->moved = 0;
     char batch[16];
     snprintf (batch, sizeof batch, "%d", REDISPATCH_BATCH);
-    const char *params[] = {run->now, batch};
-    PGresult *res = db_exec_prepared (db, "dispatch_redispatch", 2, params);
+    char from[96];
+    states_from_sql (&work_order_states, WO_UNASSIGNED, from, sizeof from);
+    const char *params[] = {run->now, batch, from};
+    PGresult *res = db_exec_prepared (db, "dispatch_redispatch", 3, params);
     if (!res)
         return -1;
     int rc = 0;

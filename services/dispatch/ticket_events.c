@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/work_order.h"
 #include "svc/failure.h"
 #include "db/statements.h"
 #include "base/clock.h"
@@ -17,8 +18,9 @@
 #include "sla_clock_life.h"
 
 static const db_statement_t s_statements[] = {
-    /* $1 ticket, $2 event, $3 at, $4 detail: the work order's progress; a
-     * completed order leaves the technician's load (0006's trigger) */
+    /* $1 ticket, $2 event, $3 at, $4 detail, $5 the states a work order's
+     * move to completed starts from (its table): the work order's progress;
+     * a completed order leaves the technician's load (0006's trigger) */
     {"dte_work_order",
      "WITH w AS (UPDATE dispatch.work_orders SET"
      "  arranged_at = CASE WHEN $2 = 'work_order_arranged' THEN COALESCE (arranged_at, $3::timestamptz)"
@@ -27,7 +29,8 @@ static const db_statement_t s_statements[] = {
      "   ELSE arrived_at END,"
      "  completed_at = CASE WHEN $2 = 'work_order_completed' THEN COALESCE (completed_at, $3::timestamptz)"
      "   ELSE completed_at END,"
-     "  status = CASE WHEN $2 = 'work_order_completed' AND status = 'assigned' THEN 'completed'"
+     "  status = CASE WHEN $2 = 'work_order_completed' AND status = ANY ($5::text[])"
+     "   THEN '" WO_S_COMPLETED "'"
      "   ELSE status END,"
      "  updated_at = $3::timestamptz"
      "  WHERE ticket_id = $1::bigint RETURNING id)"
@@ -117,8 +120,10 @@ static bus_result_t s_handle (sle_t *sle, db_t *db, const env_t *msg, char *reas
             snprintf (reason, reason_size, "out of memory");
             return BUS_RETRY;
         }
-        const char *p[] = {ticket, event, at_text, detail_text};
-        int rows = s_exec (db, "dte_work_order", 4, p);
+        char from[96];
+        states_from_sql (&work_order_states, WO_COMPLETED, from, sizeof from);
+        const char *p[] = {ticket, event, at_text, detail_text, from};
+        int rows = s_exec (db, "dte_work_order", 5, p);
         free (detail_text);
         if (rows < 0)
             return svc_db_bus_failure (db, "recording the work order's progress", reason, reason_size);

@@ -14,6 +14,8 @@
 
 #include "assign.h"
 #include "staff.h"
+#include "model/ticket.h"
+#include "model/work_order.h"
 #include "svc/failure.h"
 #include "svc/emit.h"
 #include "db/statements.h"
@@ -61,7 +63,7 @@
     "  FROM ref.branches b WHERE b.id = $2), "                                                \
     "w AS (INSERT INTO dispatch.work_orders (ticket_id, branch_id, kind, priority, "          \
     "   product_code, product_line, premium, status, created_at, updated_at) "                \
-    "  SELECT $1::bigint, $2, $3, $4, $5, $6, $7::boolean, 'unassigned', $8::timestamptz, "   \
+    "  SELECT $1::bigint, $2, $3, $4, $5, $6, $7::boolean, '" WO_S_UNASSIGNED "', $8::timestamptz, " \
     "   $8::timestamptz FROM l ON CONFLICT (ticket_id) DO NOTHING RETURNING id), "            \
     "h AS (INSERT INTO dispatch.work_order_history (work_order_id, at, event, detail) "      \
     "  SELECT w.id, $8::timestamptz, 'created', $9::jsonb FROM w) "                           \
@@ -70,29 +72,31 @@
 /* Waiting work orders of a branch older than $3, oldest first. */
 #define S_SQL_PENDING                                                                         \
     "SELECT id, ticket_id, kind, product_line, premium, unassigned_reason, passed_over::text " \
-    "FROM dispatch.work_orders WHERE branch_id = $1 AND status = 'unassigned' "               \
+    "FROM dispatch.work_orders WHERE branch_id = $1 AND status = '" WO_S_UNASSIGNED "' "     \
     "AND id < $3::bigint ORDER BY id LIMIT $2::int FOR UPDATE SKIP LOCKED"
 
-/* The assignment and its "assigned" history row ($4) in one round trip;
- * returns one row when the order was still waiting, none otherwise. */
+/* The assignment and its "assigned" history row ($4) in one round trip,
+ * for an order in one of the states $5 (the work order's table: the states
+ * a move to assigned starts from); returns one row when the order was
+ * still there, none otherwise. */
 #define S_SQL_ASSIGN                                                                          \
-    "WITH u AS (UPDATE dispatch.work_orders SET status = 'assigned', technician_id = $2, "    \
+    "WITH u AS (UPDATE dispatch.work_orders SET status = '" WO_S_ASSIGNED "', technician_id = $2, " \
     " unassigned_reason = NULL, assigned_at = $3::timestamptz, updated_at = $3::timestamptz " \
-    " WHERE id = $1::bigint AND status = 'unassigned' RETURNING id), "                        \
+    " WHERE id = $1::bigint AND status = ANY ($5::text[]) RETURNING id), "                    \
     "h AS (INSERT INTO dispatch.work_order_history (work_order_id, at, event, detail) "      \
     " SELECT u.id, $3::timestamptz, 'assigned', $4::jsonb FROM u) "                           \
     "SELECT id FROM u"
 
 #define S_SQL_WAIT                                                                            \
     "UPDATE dispatch.work_orders SET unassigned_reason = $2, updated_at = $3::timestamptz "   \
-    "WHERE id = $1::bigint AND status = 'unassigned'"
+    "WHERE id = $1::bigint AND status = '" WO_S_UNASSIGNED "'"
 
 #define S_SQL_HISTORY                                                                         \
     "INSERT INTO dispatch.work_order_history (work_order_id, at, event, detail) "             \
     "VALUES ($1::bigint, $2::timestamptz, $3, $4::jsonb)"
 
 #define S_SQL_PENDING_BRANCHES                                                                \
-    "SELECT branch_id FROM dispatch.work_orders WHERE status = 'unassigned' "                 \
+    "SELECT branch_id FROM dispatch.work_orders WHERE status = '" WO_S_UNASSIGNED "' "         \
     "GROUP BY branch_id ORDER BY min(id) LIMIT $1::int"
 
 static const db_statement_t s_statements[] = {
@@ -197,8 +201,10 @@ static int s_do_assign (s_pass_t *pass, db_t *db, const s_order_t *wo, assign_te
     cJSON_AddNumberToObject (detail, "load", tech->load + 1);
     if (!(detail_text = json_print (detail)))
         goto cleanup;
-    const char *params[] = { wo->id, tech->id, pass->now, detail_text };
-    PGresult *res = db_exec_prepared (db, "dispatch_wo_assign", 4, params);
+    char from[96];
+    states_from_sql (&work_order_states, WO_ASSIGNED, from, sizeof from);
+    const char *params[] = { wo->id, tech->id, pass->now, detail_text, from };
+    PGresult *res = db_exec_prepared (db, "dispatch_wo_assign", 5, params);
     if (!res)
         goto cleanup;
     bool updated = PQntuples (res) == 1;
@@ -426,7 +432,7 @@ bus_result_t wo_on_ticket_created (workorders_t *self, db_t *db, const env_t *ms
     const char *branch = json_str (body, "branch", NULL);
     const char *kind = json_str (body, "kind", NULL);
     const char *priority = json_str (body, "priority", NULL);
-    if (!status || (strcmp (status, "open") != 0 && strcmp (status, "closed") != 0)) {
+    if (!status || (strcmp (status, TICKET_S_OPEN) != 0 && strcmp (status, TICKET_S_CLOSED) != 0)) {
         snprintf (reason, reason_size, "body.status: expected open or closed");
         return BUS_REJECT;
     }
@@ -460,7 +466,7 @@ bus_result_t wo_on_ticket_created (workorders_t *self, db_t *db, const env_t *ms
     if (clocks != BUS_OK)
         return clocks;
 
-    if (strcmp (status, "closed") == 0) {
+    if (strcmp (status, TICKET_S_CLOSED) == 0) {
         log_kv (LOG_INFO, "ticket_needs_no_visit", "ticket_id", ticket_id, "branch", branch,
                 "reason", "closed at intake", NULL);
         return BUS_OK;
@@ -540,7 +546,7 @@ static const char *s_locked_branch (const workorders_t *self, const env_t *msg)
     const char *status = json_str (msg->body, "status", NULL);
     const char *branch = json_str (msg->body, "branch", NULL);
     const char *kind = json_str (msg->body, "kind", NULL);
-    if (!status || strcmp (status, "open") != 0 || !branch || !*branch || strlen (branch) > 32
+    if (!status || strcmp (status, TICKET_S_OPEN) != 0 || !branch || !*branch || strlen (branch) > 32
         || !kind || !dispatch_kind_needs_visit (self->dc, kind))
         return NULL;
     return branch;

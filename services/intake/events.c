@@ -177,7 +177,9 @@ static bus_result_t s_apply (iev_t *self, db_t *db, s_event_t *ev, char *reason,
      * resolved or closed ticket keeps its status (the ticket's table has
      * no such move); the row is history. */
     const char *actor = ev->msg->service[0] ? ev->msg->service : "dispatch";
-    const char *p[IEK_APPLY_PARAMS] = { ev->ticket_id, ev->opposite, ev->at, ticket_moves_to_sql (ev->to),
+    char from[96];
+    states_from_sql (&ticket_states, (int) ev->to, from, sizeof from);
+    const char *p[IEK_APPLY_PARAMS] = { ev->ticket_id, ev->opposite, ev->at, from,
                                         ev->status, now, actor, ev->event, detail_text, sla_text };
     int rows = 1 + (ev->sla ? cJSON_GetArraySize (ev->sla) : 0);
     iek_t *one = s_target (self);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/ticket.h"
 #include "svc/failure.h"
 #include "svc/emit.h"
 #include "db/statements.h"
@@ -117,7 +118,7 @@ static const db_statement_t s_statements[] = {
      * and its "created" history row (first column false). */
     { ITK_OI_STATEMENT,
       "WITH o AS (SELECT t.id, t.status, t.branch_id FROM intake.tickets t"
-      "           WHERE t.customer_id = $2::text AND t.status <> 'closed'"
+      "           WHERE t.customer_id = $2::text AND t.status <> '" TICKET_S_CLOSED "'"
       "             AND ($3::text IS NOT NULL AND t.product_code = $3::text"
       "                  OR $3::text IS NULL AND t.kind = $7::text)"
       "           ORDER BY t.id LIMIT 1 FOR UPDATE),"
@@ -491,7 +492,7 @@ static int s_oi_prepare (itk_submit_t *s)
 {
     const irq_submit_t *rq = s->rq;
     bool closed = rq->answered;
-    const char *status = closed ? "closed" : "open";
+    const char *status = closed ? TICKET_S_CLOSED : TICKET_S_OPEN;
     cJSON *detail = cJSON_CreateObject ();
     if (!detail)
         return s_fail (s, RPL_INTERNAL, "out of memory");
@@ -529,7 +530,7 @@ static int s_open_or_insert_done (itk_submit_t *s, PGresult *res)
 {
     const irq_submit_t *rq = s->rq;
     bool closed = rq->answered;
-    const char *status = closed ? "closed" : "open";
+    const char *status = closed ? TICKET_S_CLOSED : TICKET_S_OPEN;
     itk_submit_drop (s);
     if (PQntuples (res) != 1) {
         PQclear (res);

@@ -40,13 +40,13 @@ static const db_statement_t s_statements[] = {
                                   "acknowledged_at") " FROM dispatch.escalations WHERE id = $1"},
     /* $2 status (NULL: unchanged), $3 'set' | 'clear' | NULL for the pause,
      * $4 reason, $5 now, $6 resolution text (NULL: unchanged), $7 the
-     * states the move may start from (ticket_moves_to_sql): a ticket in
+     * states the move may start from (states_from_sql): a ticket in
      * any other state is not updated */
     {"intake_evq_update",
      "UPDATE intake.tickets SET status = COALESCE ($2, status),"
      " paused_reason = CASE $3 WHEN 'set' THEN $4 WHEN 'clear' THEN NULL ELSE paused_reason END,"
      " paused_at = CASE $3 WHEN 'set' THEN $5::timestamptz WHEN 'clear' THEN NULL ELSE paused_at END,"
-     " closed_at = CASE WHEN $2 = 'closed' THEN $5::timestamptz WHEN $2 IS NULL THEN closed_at"
+     " closed_at = CASE WHEN $2 = '" TICKET_S_CLOSED "' THEN $5::timestamptz WHEN $2 IS NULL THEN closed_at"
      "  ELSE NULL END,"
      " resolution = COALESCE ($6, resolution), updated_at = $5::timestamptz WHERE id = $1"
      " AND ($2::text IS NULL OR status = ANY ($7::text[]))"},
@@ -232,7 +232,7 @@ static int s_check_escalation (s_tx_t *t)
  *  Returns 0 or -1 (refused as a conflict). */
 static int s_move (s_tx_t *t, ticket_state_t from, ticket_state_t to, const char **new_status)
 {
-    if (!ticket_can_move (from, to))
+    if (!states_can_move (&ticket_states, (int) from, (int) to))
         return s_fail (t, RPL_CONFLICT, "ticket %s is %s: it cannot become %s", t->id,
                        ticket_state_names[from], ticket_state_names[to]);
     *new_status = ticket_state_names[to];
@@ -247,9 +247,10 @@ static int s_check (s_tx_t *t, const char *status, const char *kind, bool paused
     const char *ev = t->rq->event;
     *new_status = NULL;
     *pause = NULL;
-    ticket_state_t now;
-    if (ticket_state_parse (status, &now) != 0)
+    int state;
+    if (states_parse (&ticket_states, status, &state) != 0)
         return s_fail (t, RPL_INTERNAL, "ticket %s has an unknown status \"%s\"", t->id, status);
+    ticket_state_t now = (ticket_state_t) state;
     bool closed = now == TICKET_CLOSED, resolved = now == TICKET_RESOLVED;
     if (strcmp (ev, "ticket_reopened") == 0) {
         if (!closed && !resolved)
@@ -368,12 +369,16 @@ static int s_apply (db_t *db, void *arg)
         goto cleanup;
     const char *resolution = strcmp (rq->event, "ticket_resolved") == 0 && rq->note ? rq->note : NULL;
     if (new_status || pause || resolution) {
-        ticket_state_t to = TICKET_OPEN;
-        if (new_status && ticket_state_parse (new_status, &to) != 0) {
-            s_fail (t, RPL_INTERNAL, "unknown status %s", new_status);
-            goto cleanup;
+        int to = TICKET_OPEN;
+        char from[96] = "{}";
+        if (new_status) {
+            if (states_parse (&ticket_states, new_status, &to) != 0) {
+                s_fail (t, RPL_INTERNAL, "unknown status %s", new_status);
+                goto cleanup;
+            }
+            states_from_sql (&ticket_states, to, from, sizeof from);
         }
-        const char *p2[] = {t->id, new_status, pause, rq->reason, t->now, resolution, ticket_moves_to_sql (to)};
+        const char *p2[] = {t->id, new_status, pause, rq->reason, t->now, resolution, from};
         if (!(u = db_exec_prepared (t->self->db, "intake_evq_update", 7, p2))) {
             s_fail_db (t, "updating the ticket");
             goto cleanup;

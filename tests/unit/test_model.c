@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/ticket.h"
+#include "model/work_order.h"
 #include "unit.h"
 
 static char *s_read (const char *relative)
@@ -105,18 +106,36 @@ UNIT_TEST (ticket_states_are_the_sql_check)
 
 UNIT_TEST (ticket_moves_follow_the_table)
 {
-    UNIT_ASSERT (ticket_can_move (TICKET_OPEN, TICKET_UNASSIGNED));
-    UNIT_ASSERT (ticket_can_move (TICKET_ASSIGNED, TICKET_UNASSIGNED)); /* taken back by re-dispatch */
-    UNIT_ASSERT (ticket_can_move (TICKET_CLOSED, TICKET_OPEN));         /* reopened */
-    UNIT_ASSERT (!ticket_can_move (TICKET_CLOSED, TICKET_ASSIGNED));
-    UNIT_ASSERT (!ticket_can_move (TICKET_RESOLVED, TICKET_UNASSIGNED));
-    UNIT_ASSERT (!ticket_can_move (TICKET_OPEN, TICKET_OPEN));
-    UNIT_ASSERT_STR_EQ (ticket_moves_to_sql (TICKET_ASSIGNED), "{open,unassigned}");
-    UNIT_ASSERT_STR_EQ (ticket_moves_to_sql (TICKET_OPEN), "{resolved,closed}");
-    UNIT_ASSERT_STR_EQ (ticket_moves_to_sql (TICKET_CLOSED), "{open,unassigned,assigned,resolved}");
-    ticket_state_t s;
-    UNIT_ASSERT (ticket_state_parse ("resolved", &s) == 0 && s == TICKET_RESOLVED);
-    UNIT_ASSERT (ticket_state_parse ("reopened", &s) == -1);
+    const states_t *t = &ticket_states;
+    UNIT_ASSERT (states_can_move (t, TICKET_OPEN, TICKET_UNASSIGNED));
+    UNIT_ASSERT (states_can_move (t, TICKET_ASSIGNED, TICKET_UNASSIGNED)); /* taken back by re-dispatch */
+    UNIT_ASSERT (states_can_move (t, TICKET_CLOSED, TICKET_OPEN));         /* reopened */
+    UNIT_ASSERT (!states_can_move (t, TICKET_CLOSED, TICKET_ASSIGNED));
+    UNIT_ASSERT (!states_can_move (t, TICKET_RESOLVED, TICKET_UNASSIGNED));
+    UNIT_ASSERT (!states_can_move (t, TICKET_OPEN, TICKET_OPEN));
+    char sql[96];
+    UNIT_ASSERT_STR_EQ (states_from_sql (t, TICKET_ASSIGNED, sql, sizeof sql), "{open,unassigned}");
+    UNIT_ASSERT_STR_EQ (states_from_sql (t, TICKET_OPEN, sql, sizeof sql), "{resolved,closed}");
+    UNIT_ASSERT_STR_EQ (states_from_sql (t, TICKET_CLOSED, sql, sizeof sql), "{open,unassigned,assigned,resolved}");
+    int s;
+    UNIT_ASSERT (states_parse (t, "resolved", &s) == 0 && s == TICKET_RESOLVED);
+    UNIT_ASSERT (states_parse (t, "reopened", &s) == -1);
+}
+
+UNIT_TEST (work_order_states_are_the_sql_check_and_move_as_the_table_says)
+{
+    char table[256], sql[256];
+    s_join (work_order_state_names, table, sizeof table);
+    UNIT_ASSERT (s_sql_check ("schemas/sql/0005_dispatch.sql", "status", sql, sizeof sql) == 0);
+    UNIT_ASSERT_STR_EQ (sql, table);
+    const states_t *w = &work_order_states;
+    UNIT_ASSERT (states_can_move (w, WO_UNASSIGNED, WO_ASSIGNED));
+    UNIT_ASSERT (states_can_move (w, WO_ASSIGNED, WO_UNASSIGNED));
+    UNIT_ASSERT (!states_can_move (w, WO_COMPLETED, WO_ASSIGNED));
+    UNIT_ASSERT (!states_can_move (w, WO_UNASSIGNED, WO_COMPLETED));
+    char from[96];
+    UNIT_ASSERT_STR_EQ (states_from_sql (w, WO_ASSIGNED, from, sizeof from), "{unassigned}");
+    UNIT_ASSERT_STR_EQ (states_from_sql (w, WO_COMPLETED, from, sizeof from), "{assigned}");
 }
 
 UNIT_TEST (ticket_event_kinds)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "model/ticket.h"
 #include "base/json.h"
 #include "kctl.h"
 #include "table.h"
@@ -14,7 +15,6 @@
 static const char s_list_usage[] =
     "usage: kefuctl list [--branch B] [--status S] [--kind K] [--customer C] [--limit N]\n"
     "  status: open, unassigned, assigned, resolved, closed; limit 1-500 (default 50)\n";
-static const char *const s_statuses[] = { "open", "unassigned", "assigned", "resolved", "closed", NULL };
 static const char *const s_list_kinds[] = { "consultation", "repair", "installation", "complaint", "return", "suggestion", NULL };
 
 /*  First present member among the names (contract names first, then
@@ -42,7 +42,7 @@ int cmd_list (kctl_t *k, int argc, char **argv)
     }
     int64_t lim = 0;
     if ((branch && args_text ("list", "--branch", branch, 64))
-        || (status && args_enum ("list", "--status", status, s_statuses) < 0)
+        || (status && args_enum ("list", "--status", status, ticket_state_names) < 0)
         || (kind && args_enum ("list", "--kind", kind, s_list_kinds) < 0)
         || (customer && args_text ("list", "--customer", customer, 64))
         || (limit && args_int ("list", "--limit", limit, 1, 500, &lim)))

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "model/ticket.h"
 #include "base/json.h"
 #include "kctl.h"
 #include "base/uuid.h"
@@ -166,7 +167,7 @@ char *submit_describe (const cJSON *result)
     int n;
     if (json_bool (result, "joined", false))
         n = asprintf (&out, "joined open ticket %lld (repeat contact)", tid);
-    else if (strcmp (status, "closed") == 0)
+    else if (strcmp (status, TICKET_S_CLOSED) == 0)
         n = asprintf (&out, "ticket %lld closed at intake (consultation answered)", tid);
     else
         n = asprintf (&out, "ticket %lld created for branch %s (status %s)", tid, branch, status);

@@ -1,0 +1,38 @@
+/*  work_order — a work order's states and the moves between them, one
+ *  table (model/states.h) for every statement that moves one: dispatch's
+ *  assignment and re-dispatch, and the completion a person records. The
+ *  SQL CHECK on dispatch.work_orders.status says the same; a unit test
+ *  holds them together.
+ *
+ *  States:  unassigned ⇄ assigned → completed; unassigned or assigned →
+ *           cancelled.
+ */
+#ifndef KEFU_WORK_ORDER_H
+#define KEFU_WORK_ORDER_H
+
+#include <stdbool.h>
+
+#include "model/states.h"
+
+/*  The states' names as the database stores them, for SQL text. */
+#define WO_S_UNASSIGNED "unassigned"
+#define WO_S_ASSIGNED "assigned"
+#define WO_S_COMPLETED "completed"
+#define WO_S_CANCELLED "cancelled"
+
+typedef enum {
+    WO_UNASSIGNED = 0, /* waits for a technician (unassigned_reason says why) */
+    WO_ASSIGNED,       /* a technician has it: it counts in their load */
+    WO_COMPLETED,      /* the technician reported it done */
+    WO_CANCELLED,      /* no longer wanted */
+    WO_STATE_COUNT
+} work_order_state_t;
+
+/*  The names in the enum's order, NULL-terminated. */
+extern const char *const work_order_state_names[];
+
+/*  The table of states and moves (model/states.h: states_parse,
+ *  states_can_move, states_from_sql for SQL guards). */
+extern const states_t work_order_states;
+
+#endif
