@@ -19,6 +19,7 @@
 #include "db/statements.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "sla/sla_deadline.h"
 
 #define S_COLS                                                                                               \
     "id, clock, policy, target_kind, target_amount::text, time_kind, warn_percent, " DB_EPOCH_US (           \
@@ -96,31 +97,6 @@ static void s_read (const PGresult *res, int r, s_row_t *row)
     row->paused_at = PQgetisnull (res, r, 12) ? 0 : s_i64 (res, r, 12);
 }
 
-/*  Time of the clock's own kind from `from` to `to` (0 when to <= from). */
-static int s_between (const cal_t *cal, bool calendar, int64_t from, int64_t to, int64_t *out, char *err,
-                      size_t errsize)
-{
-    *out = 0;
-    if (to <= from)
-        return 0;
-    if (calendar) {
-        *out = to - from;
-        return 0;
-    }
-    return cal_business_us (cal, from, to, out, err, errsize);
-}
-
-/*  `us` of the clock's own kind after `from`. */
-static int s_after (const cal_t *cal, bool calendar, int64_t from, int64_t us, int64_t *out, char *err,
-                    size_t errsize)
-{
-    if (calendar) {
-        *out = from + us;
-        return 0;
-    }
-    return cal_add_business_us (cal, from, us, out, err, errsize);
-}
-
 static void s_text (int64_t us, char *buf, size_t size)
 {
     clock_format_us (us, buf, size);
@@ -180,7 +156,7 @@ static int s_pause_row (sle_t *self, db_t *db, const cal_t *cal, s_row_t *row, i
     /* what is left: to the due instant, or once breached to the next escalation */
     int64_t until = row->breached ? (row->has_next ? row->next : at) : row->due, left;
     char err[256];
-    if (s_between (cal, row->calendar, at, until, &left, err, sizeof err) != 0) {
+    if (sdl_between (cal, row->calendar ? SLA_TIME_CALENDAR : SLA_TIME_BUSINESS, at, until, &left, err, sizeof err) != 0) {
         log_kv (LOG_WARN, "sla_clock_not_paused", "clock_id", row->id, "reason", err, NULL);
         return -1;
     }
@@ -214,9 +190,9 @@ static int s_shift (const cal_t *cal, bool calendar, int64_t paused_at, int64_t 
     if (*instant <= paused_at)
         return 0;
     int64_t left;
-    if (s_between (cal, calendar, paused_at, *instant, &left, err, errsize) != 0)
+    if (sdl_between (cal, calendar ? SLA_TIME_CALENDAR : SLA_TIME_BUSINESS, paused_at, *instant, &left, err, errsize) != 0)
         return -1;
-    return s_after (cal, calendar, now, left, instant, err, errsize);
+    return sdl_add (cal, calendar ? SLA_TIME_CALENDAR : SLA_TIME_BUSINESS, now, left, instant, err, errsize);
 }
 
 static int s_resume_row (sle_t *self, db_t *db, const cal_t *cal, s_row_t *row, int64_t at, cJSON *clocks)

@@ -18,6 +18,7 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "notify/notify.h"
+#include "sla/sla_deadline.h"
 #include "sla/sla_policy.h"
 
 /* ---- statements ------------------------------------------------------- */
@@ -357,62 +358,6 @@ static const cal_t *s_calendar (sle_t *self, db_t *db, const char *branch, char 
     return cal;
 }
 
-/* ---- deadline arithmetic ------------------------------------------------- */
-
-/*  A target as stored in a clock row. */
-typedef struct {
-    sla_unit_t unit;
-    int amount;
-    sla_time_t time;
-} s_target_t;
-
-static int s_target_parse (const char *unit, const char *amount, const char *time, s_target_t *out)
-{
-    out->unit = strcmp (unit, "working_days") == 0 ? SLA_UNIT_WORKING_DAYS : SLA_UNIT_MINUTES;
-    out->amount = atoi (amount);
-    out->time = strcmp (time, "calendar") == 0 ? SLA_TIME_CALENDAR : SLA_TIME_BUSINESS;
-    return out->amount > 0 ? 0 : -1;
-}
-
-static void s_describe (const s_target_t *t, const char *clock, char *buf, size_t size)
-{
-    sla_target_t target = { .clock = clock, .unit = t->unit, .amount = t->amount, .time = t->time,
-                            .written_in = t->unit == SLA_UNIT_WORKING_DAYS ? "days"
-                                          : t->amount % 60 == 0        ? "hours"
-                                                                       : "minutes" };
-    if (sla_target_describe (&target, buf, size) != 0 && size)
-        buf[size - 1] = '\0';
-}
-
-/*  `us` of the target's own time after `from` (business time on cal). */
-static int s_add (const cal_t *cal, sla_time_t time, int64_t from, int64_t us, int64_t *out, char *err,
-                  size_t errsize)
-{
-    if (time == SLA_TIME_CALENDAR) {
-        *out = from + us;
-        return 0;
-    }
-    return cal_add_business_us (cal, from, us, out, err, errsize);
-}
-
-/*  Due and warning instants of a target started at `start`. The warning
- *  lies at warn_percent of the target in the target's own time. */
-static int s_deadlines (const cal_t *cal, const s_target_t *t, int warn_percent, int64_t start,
-                        int64_t *due, int64_t *warn, char *err, size_t errsize)
-{
-    if (t->unit == SLA_UNIT_WORKING_DAYS) {
-        int64_t span;
-        if (cal_add_working_days (cal, start, t->amount, due, err, errsize) != 0
-            || cal_business_us (cal, start, *due, &span, err, errsize) != 0)
-            return -1;
-        return cal_add_business_us (cal, start, span / 100 * warn_percent, warn, err, errsize);
-    }
-    int64_t target_us = (int64_t) t->amount * 60 * 1000000;
-    if (s_add (cal, t->time, start, target_us, due, err, errsize) != 0)
-        return -1;
-    return s_add (cal, t->time, start, target_us / 100 * warn_percent, warn, err, errsize);
-}
-
 /* ---- messages -------------------------------------------------------------- */
 
 static int s_number (cJSON *obj, const char *key, const char *decimal)
@@ -432,11 +377,11 @@ static int s_emit (sle_t *self, db_t *db, const char *type, const char *branch, 
 
 /*  Adds one clock to the list an sla.clock message carries. */
 static int s_clock_entry (cJSON *clocks, const char *clock_id, const char *clock, const char *policy,
-                          const s_target_t *t, bool stopped, int64_t at, int64_t due)
+                          const sdl_target_t *t, bool stopped, int64_t at, int64_t due)
 {
     char due_text[40], target[64];
     clock_format_us (due, due_text, sizeof due_text);
-    s_describe (t, clock, target, sizeof target);
+    sdl_describe (t, clock, target, sizeof target);
     cJSON *entry = cJSON_CreateObject ();
     if (!entry || s_number (entry, "clock_id", clock_id) != 0 || !cJSON_AddItemToArray (clocks, entry)) {
         cJSON_Delete (entry);
@@ -520,7 +465,7 @@ static int s_buffer (sle_t *self, db_t *db, const char *branch, const char *tick
 /*  One clock of a new ticket, with its parameters as text for the insert. */
 typedef struct {
     const sla_target_t *target;
-    s_target_t t;
+    sdl_target_t t;
     bool now;                 /* running (else pending) */
     int64_t start_us, due;
     char amount[16], warn_pct[16], repeat[16], start[40], due_text[40], warn[40];
@@ -563,14 +508,14 @@ static void s_prepare_all (sle_t *self, const char *ticket_id, const char *branc
     for (int i = 0; i < n_targets && d->n < S_MAX_NEW_CLOCKS; i++) {
         s_new_clock_t *r = &d->rows[d->n];
         r->target = sla_policy_target_at (policy, i);
-        r->t = (s_target_t) { r->target->unit, r->target->amount, r->target->time };
+        r->t = sdl_target_of (r->target);
         r->now = strcmp (r->target->starts_on, "ticket_created") == 0;
         int64_t warn = 0;
         r->due = 0;
         r->start_us = start;
         char err[256];
         if (r->now
-            && s_deadlines (cal, &r->t, d->warn_percent, start, &r->due, &warn, err, sizeof err) != 0) {
+            && sdl_deadlines (cal, &r->t, d->warn_percent, start, &r->due, &warn, err, sizeof err) != 0) {
             log_kv (LOG_WARN, "sla_clock_not_started", "ticket_id", ticket_id, "clock", r->target->clock,
                     "reason", err, NULL);
             continue;
@@ -693,7 +638,7 @@ static int s_event_deferred (sle_t *self, db_t *db, const char *event, int64_t a
         int64_t warn = 0;
         if (!cal)
             return -1;
-        if (s_deadlines (cal, &r->t, d->warn_percent, at_us, &r->due, &warn, err, sizeof err) != 0) {
+        if (sdl_deadlines (cal, &r->t, d->warn_percent, at_us, &r->due, &warn, err, sizeof err) != 0) {
             log_kv (LOG_WARN, "sla_clock_not_started", "ticket_id", d->ticket_id, "clock", r->target->clock,
                     "reason", err, NULL);
             continue;
@@ -891,8 +836,8 @@ int sle_on_event (sle_t *self, db_t *db, const char *ticket_id, const char *bran
     for (int r = 0; r < PQntuples (res) && rc == 0; r++) {
         const char *id = PQgetvalue (res, r, 1), *clock = PQgetvalue (res, r, 2);
         const char *policy = PQgetvalue (res, r, 3);
-        s_target_t t;
-        if (s_target_parse (PQgetvalue (res, r, 4), PQgetvalue (res, r, 5), PQgetvalue (res, r, 6), &t) != 0)
+        sdl_target_t t;
+        if (sdl_target_parse (PQgetvalue (res, r, 4), PQgetvalue (res, r, 5), PQgetvalue (res, r, 6), &t) != 0)
             continue;
         if (strcmp (PQgetvalue (res, r, 0), "t") == 0) {
             int64_t due = strtoll (PQgetvalue (res, r, 7), NULL, 10);
@@ -903,7 +848,7 @@ int sle_on_event (sle_t *self, db_t *db, const char *ticket_id, const char *bran
         char err[256];
         const cal_t *cal = s_calendar (self, db, branch, err, sizeof err);
         int64_t due, warn;
-        if (!cal || s_deadlines (cal, &t, atoi (PQgetvalue (res, r, 7)), at_us, &due, &warn, err, sizeof err) != 0) {
+        if (!cal || sdl_deadlines (cal, &t, atoi (PQgetvalue (res, r, 7)), at_us, &due, &warn, err, sizeof err) != 0) {
             log_kv (LOG_WARN, "sla_clock_not_started", "ticket_id", ticket_id, "clock", clock, "reason",
                     err, NULL);
             if (!db_connected (db))
@@ -945,20 +890,20 @@ const cal_t *sle_calendar (sle_t *self, db_t *db, const char *branch, char *err,
 int sle_target_deadlines (const cal_t *cal, const sle_target_t *target, int warn_percent, int64_t start,
                           int64_t *due, int64_t *warn, char *err, size_t errsize)
 {
-    s_target_t t;
-    if (s_target_parse (target->unit, target->amount, target->time, &t) != 0) {
+    sdl_target_t t;
+    if (sdl_target_parse (target->unit, target->amount, target->time, &t) != 0) {
         snprintf (err, errsize, "clock row with a bad target (%s %s)", target->amount, target->unit);
         return -1;
     }
-    return s_deadlines (cal, &t, warn_percent, start, due, warn, err, errsize);
+    return sdl_deadlines (cal, &t, warn_percent, start, due, warn, err, errsize);
 }
 
 int sle_clock_note (sle_t *self, db_t *db, const char *branch, const char *ticket_id, const char *clock_id,
                     const char *clock, const char *policy, const sle_target_t *target, bool stopped,
                     int64_t at, int64_t due)
 {
-    s_target_t t;
-    if (s_target_parse (target->unit, target->amount, target->time, &t) != 0)
+    sdl_target_t t;
+    if (sdl_target_parse (target->unit, target->amount, target->time, &t) != 0)
         return 0; /* a row the constraints make impossible; nothing to say */
     cJSON *clocks = cJSON_CreateArray ();
     if (!clocks || s_clock_entry (clocks, clock_id, clock, policy, &t, stopped, at, due) != 0) {
@@ -971,8 +916,8 @@ int sle_clock_note (sle_t *self, db_t *db, const char *branch, const char *ticke
 int sle_clock_entry (cJSON *clocks, const char *clock_id, const char *clock, const char *policy,
                      const sle_target_t *target, int64_t at, int64_t due)
 {
-    s_target_t t;
-    if (s_target_parse (target->unit, target->amount, target->time, &t) != 0)
+    sdl_target_t t;
+    if (sdl_target_parse (target->unit, target->amount, target->time, &t) != 0)
         return 0;
     return s_clock_entry (clocks, clock_id, clock, policy, &t, false, at, due);
 }
@@ -988,7 +933,7 @@ int sle_emit_clocks (sle_t *self, db_t *db, const char *branch, const char *tick
 /*  One claimed clock row. */
 typedef struct {
     const char *id, *ticket_id, *branch, *clock, *policy;
-    s_target_t target;
+    sdl_target_t target;
     int repeat_minutes;
     int64_t due, warn, next;
     bool warn_open, breach_open, has_level, has_next;
@@ -1147,7 +1092,7 @@ static int s_next_escalation (s_fire_t *f, db_t *db, const s_row_t *row, const s
                            ? s_calendar (f->self, db, row->branch, err, sizeof err)
                            : NULL;
     if ((row->target.time == SLA_TIME_BUSINESS && !cal)
-        || s_add (cal, row->target.time, from, (int64_t) row->repeat_minutes * 60 * 1000000, next, err,
+        || sdl_add (cal, row->target.time, from, (int64_t) row->repeat_minutes * 60 * 1000000, next, err,
                   sizeof err)
                != 0) {
         log_kv (LOG_WARN, "sla_no_repeat", "ticket_id", row->ticket_id, "clock", row->clock, "reason", err,
@@ -1169,7 +1114,7 @@ static int s_fire_row (s_fire_t *f, db_t *db, s_row_t *row)
     int64_t next = 0;
     bool has_next = false;
     char target[64], due_text[40], reason[512];
-    s_describe (&row->target, row->clock, target, sizeof target);
+    sdl_describe (&row->target, row->clock, target, sizeof target);
     clock_format_us (row->due, due_text, sizeof due_text);
 
     if (!ladder)
@@ -1281,7 +1226,7 @@ static int s_fire_tx (db_t *db, void *arg)
         *row = (s_row_t) { .id = PQgetvalue (res, r, 0), .ticket_id = PQgetvalue (res, r, 1),
                            .branch = PQgetvalue (res, r, 2), .clock = PQgetvalue (res, r, 3),
                            .policy = PQgetvalue (res, r, 4) };
-        s_target_parse (PQgetvalue (res, r, 5), PQgetvalue (res, r, 6), PQgetvalue (res, r, 7), &row->target);
+        sdl_target_parse (PQgetvalue (res, r, 5), PQgetvalue (res, r, 6), PQgetvalue (res, r, 7), &row->target);
         row->repeat_minutes = atoi (PQgetvalue (res, r, 8));
         row->due = strtoll (PQgetvalue (res, r, 9), NULL, 10);
         row->warn = strtoll (PQgetvalue (res, r, 10), NULL, 10);
