@@ -1,6 +1,6 @@
 /*  kefu-dispatch — turns new tickets that need a visit into work orders and
  *  assigns them to technicians, and runs the tickets' SLA clocks
- *  (services/dispatch/workorders.c, assign.c, sla_engine.c;
+ *  (services/dispatch/workorders.c, assign.c, sla/;
  *  docs/dispatch.md). This file only starts the service: arguments and
  *  configuration (svc_new), the dispatcher's handlers and retry timer, the
  *  SLA file's reload on SIGHUP, the loop until SIGTERM/SIGINT.

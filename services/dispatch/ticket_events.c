@@ -14,7 +14,6 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
-#include "sla_clock_life.h"
 
 static const db_statement_t s_statements[] = {
     /* $1 ticket, $2 event, $3 at, $4 detail: the work order's progress; a
@@ -45,8 +44,6 @@ int dte_register (bus_t *bus, db_t *db, sle_t *sle)
         return -1;
     if (db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements)) != 0)
         return -1;
-    if (slc_prepare (db) != 0)
-        return -1;
     return bus_on (bus, "ticket.updated", dte_on_event, sle);
 }
 
@@ -71,19 +68,19 @@ static int s_clocks (sle_t *sle, db_t *db, const char *ticket, const char *branc
                      const char *why, int64_t at)
 {
     if (s_is (event, "paused"))
-        return sle_pause (sle, db, ticket, branch, why, at);
+        return slc_pause (sle_life (sle), db, ticket, branch, why, at);
     if (s_is (event, "resumed"))
-        return sle_resume (sle, db, ticket, branch, at);
+        return slc_resume (sle_life (sle), db, ticket, branch, at);
     if (s_is (event, "escalation_acknowledged"))
         return 0;
-    if (s_is (event, "ticket_reopened") && sle_restart (sle, db, ticket, branch, at) != 0)
+    if (s_is (event, "ticket_reopened") && slc_restart (sle_life (sle), db, ticket, branch, at) != 0)
         return -1;
     /* the clocks configured to stop or start on this event */
-    if (sle_on_event (sle, db, ticket, branch, event, at) < 0)
+    if (sls_on_event (sle_start (sle), db, ticket, branch, event, at) < 0)
         return -1;
     /* a closed ticket has nothing left to promise */
     if (s_is (event, "ticket_closed"))
-        return sle_stop_all (sle, db, ticket, branch, at);
+        return slc_stop_all (sle_life (sle), db, ticket, branch, at);
     return 0;
 }
 
@@ -154,10 +151,10 @@ bus_result_t dte_on_event (void *ctx, db_t *db, const env_t *msg, char *reason, 
     sle_t *sle = ctx;
     assert (sle && db && msg && msg->body && reason && reason_size > 0);
     reason[0] = '\0';
-    sle_begin (sle); /* nothing kept from an earlier invocation */
+    sls_begin (sle_start (sle)); /* nothing kept from an earlier invocation */
     bus_result_t rc = s_handle (sle, db, msg, reason, reason_size);
-    if (rc == BUS_OK && sle_flush (sle, db) != 0)
+    if (rc == BUS_OK && sls_flush (sle_start (sle), db) != 0)
         rc = svc_db_bus_failure (db, "sla.clock", reason, reason_size);
-    sle_begin (sle);
+    sls_begin (sle_start (sle));
     return rc;
 }

@@ -1,6 +1,6 @@
 /*  ticket_events — the dispatcher's side of a person's event on a ticket
  *  (message ticket.updated from intake): the SLA clocks stop, start, pause,
- *  resume or restart on it (sla_engine.h, sla_clock_life.h), the work order
+ *  resume or restart on it (sla/sla_start.h, sla/sla_clock_life.h), the work order
  *  records its arrangement, the technician's arrival and its completion
  *  (which releases the technician's load), and an escalation records who
  *  acknowledged it. All in the bus's receiving transaction.
@@ -10,7 +10,7 @@
 
 #include "msg/bus.h"
 #include "db/db.h"
-#include "sla_engine.h"
+#include "sla/sla_engine.h"
 
 /*  Registers the handler and its statements. sle is borrowed and must
  *  outlive the bus. Returns 0 or -1. */

@@ -20,7 +20,7 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "ref/org.h"
-#include "sla_engine.h"
+#include "sla/sla_engine.h"
 #include "redispatch.h"
 #include "sweeps.h"
 #include "ticket_events.h"
@@ -152,7 +152,7 @@ struct dispatcher_s {
     bus_t *bus;
     assign_rules_t rules;
     s_staff_cache_t cache;
-    sle_t *sle;               /* SLA clocks (sla_engine.h) */
+    sle_t *sle;               /* SLA clocks (sla/sla_engine.h) */
     svc_t *svc;               /* NULL without a service (tests) */
     int64_t sla_due_ms, retry_due_ms;  /* next runs of the timer's two jobs (monotonic) */
 };
@@ -321,7 +321,7 @@ static int s_do_assign (s_pass_t *pass, db_t *db, const s_order_t *wo, assign_te
     /* clocks that start or stop when the work order is assigned (arrange) */
     int64_t at_us = 0;
     if (clock_parse_rfc3339 (pass->now, &at_us) != 0
-        || sle_on_event (pass->self->sle, db, wo->ticket_id, pass->branch, "work_order_assigned", at_us) < 0)
+        || sls_on_event (sle_start (pass->self->sle), db, wo->ticket_id, pass->branch, "work_order_assigned", at_us) < 0)
         goto cleanup;
 
     if (s_number (body, "work_order_id", wo->id) != 0 || s_number (body, "ticket_id", wo->ticket_id) != 0)
@@ -332,7 +332,7 @@ static int s_do_assign (s_pass_t *pass, db_t *db, const s_order_t *wo, assign_te
     cJSON_AddStringToObject (body, "assigned_at", pass->now);
     cJSON_AddNumberToObject (body, "load", tech->load);
     /* the ticket's clock changes ride along: intake gets one message, not two */
-    if (sle_carry (pass->self->sle, db, wo->ticket_id, pass->branch, body) < 0)
+    if (sls_carry (sle_start (pass->self->sle), db, wo->ticket_id, pass->branch, body) < 0)
         goto cleanup;
     if (s_emit (pass, db, "workorder.assigned", 2, wo->ticket_id, &body) != 0)
         goto cleanup;
@@ -566,7 +566,7 @@ static bus_result_t s_on_ticket_created (dispatcher_t *self, db_t *db, const env
     }
 
     /* the ticket's SLA clocks, in the same transaction (nothing for a closed ticket) */
-    bus_result_t clocks = sle_on_ticket_created (self->sle, db, msg, reason, reason_size);
+    bus_result_t clocks = sls_on_ticket_created (sle_start (self->sle), db, msg, reason, reason_size);
     if (clocks != BUS_OK)
         return clocks;
 
@@ -629,7 +629,7 @@ static bus_result_t s_on_ticket_created (dispatcher_t *self, db_t *db, const env
     /* the clocks that start on it (call_centre_check) */
     int64_t created_us = 0;
     if (clock_parse_rfc3339 (pass.now, &created_us) != 0
-        || sle_on_event (self->sle, db, ticket_id, branch, "work_order_created", created_us) < 0)
+        || sls_on_event (sle_start (self->sle), db, ticket_id, branch, "work_order_created", created_us) < 0)
         return svc_db_bus_failure (db, "SLA clocks of the new work order", reason, reason_size);
 
     s_order_t wo = { wo_id, ticket_id, kind, line, NULL, premium, NULL };
@@ -647,11 +647,11 @@ bus_result_t dispatcher_on_ticket_created (void *ctx, db_t *db, const env_t *msg
     reason[0] = '\0';
     /* the ticket's clock changes (creation, assignment) go out as one
      * sla.clock at the end; nothing is kept from an earlier invocation */
-    sle_begin (self->sle);
+    sls_begin (sle_start (self->sle));
     bus_result_t rc = s_on_ticket_created (self, db, msg, reason, reason_size);
-    if (rc == BUS_OK && sle_flush (self->sle, db) != 0)
+    if (rc == BUS_OK && sls_flush (sle_start (self->sle), db) != 0)
         rc = svc_db_bus_failure (db, "sla.clock", reason, reason_size);
-    sle_begin (self->sle);
+    sls_begin (sle_start (self->sle));
     return rc;
 }
 
@@ -674,11 +674,11 @@ static int s_retry_tx (db_t *db, void *arg)
     s_pass_t *pass = arg;
     pass->assigned = 0;
     pass->emitted = 0;
-    sle_begin (pass->self->sle); /* db_tx may run this again: start clean */
+    sls_begin (sle_start (pass->self->sle)); /* db_tx may run this again: start clean */
     int rc = s_retry_body (pass, db);
     if (rc == 0)
-        rc = sle_flush (pass->self->sle, db);
-    sle_begin (pass->self->sle);
+        rc = sls_flush (sle_start (pass->self->sle), db);
+    sls_begin (sle_start (pass->self->sle));
     return rc;
 }
 
@@ -726,8 +726,8 @@ static int s_sla_timer (svc_t *svc, void *ctx)
 {
     dispatcher_t *self = ctx;
     char err[1024];
-    if (sle_ensure_config (self->sle, err, sizeof err) != 0) {
-        if (sle_config_failed (self->sle)) {
+    if (sll_ensure (sle_loader (self->sle), err, sizeof err) != 0) {
+        if (sll_failed (sle_loader (self->sle))) {
             log_kv (LOG_ERROR, "sla_config_refused", "path", self->cfg->sla_file, "reason", err, NULL);
             fprintf (stderr, "kefu-dispatch: %s\n", err);
             svc_stop (svc);
@@ -761,7 +761,7 @@ static int s_timer (svc_t *svc, void *ctx)
 
 bool dispatcher_failed (const dispatcher_t *self)
 {
-    return self && sle_config_failed (self->sle);
+    return self && sll_failed (sle_loader (self->sle));
 }
 
 int dispatcher_reload (dispatcher_t *self, char *err, size_t errsize)

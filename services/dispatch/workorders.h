@@ -10,7 +10,7 @@
  *  they read are the committed ones. Waiting work orders are taken oldest
  *  first with FOR UPDATE SKIP LOCKED.
  *
- *  SLA clocks (sla_engine.h) start in the same transaction as the work
+ *  SLA clocks (sla/sla_engine.h) start in the same transaction as the work
  *  order, and those that start or stop on work_order_assigned change in
  *  the assignment's transaction.
  *
@@ -39,7 +39,7 @@ typedef struct dispatcher_s dispatcher_t;
 
 /*  Makes the dispatcher of a service: registers the "ticket.created"
  *  handler on svc's bus, its statements (and the SLA engine's,
- *  sla_engine.h) on svc's database and one timer that runs the retry pass
+ *  sla/sla_engine.h) on svc's database and one timer that runs the retry pass
  *  every cfg->assign_retry_ms and the SLA tick every cfg->sla_tick_ms. The
  *  first SLA tick reads dispatch.sla_file; a refused file stops the service
  *  (dispatcher_failed). Borrows svc. Returns NULL on failure. */
