@@ -8,8 +8,11 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "dispatch_config.h"
+#include "notify/notify_config.h"
 #include "redispatch.h"
-#include "sla_engine.h"
+#include "sla/sla_engine.h"
+#include "sla/sla_loader.h"
+#include "sla/sla_start.h"
 #include "svc/handler.h"
 #include "sweeps.h"
 #include "ticket_events.h"
@@ -29,12 +32,12 @@ struct dispatch_s {
 
 static void s_sla_begin (void *arg)
 {
-    sle_begin (arg);
+    sls_begin (sle_start (arg));
 }
 
 static int s_sla_flush (void *arg, db_t *db)
 {
-    return sle_flush (arg, db);
+    return sls_flush (sle_start (arg), db);
 }
 
 /* ---- handlers ------------------------------------------------------------ */
@@ -54,8 +57,8 @@ static int s_sla_timer (svc_t *svc, void *ctx)
 {
     dispatch_t *self = ctx;
     char err[1024];
-    if (sle_ensure_config (self->sle, err, sizeof err) != 0) {
-        if (sle_config_failed (self->sle)) {
+    if (sll_ensure (sle_loader (self->sle), err, sizeof err) != 0) {
+        if (sll_failed (sle_loader (self->sle))) {
             log_kv (LOG_ERROR, "sla_config_refused", "path", self->dc->sla_file, "reason", err, NULL);
             fprintf (stderr, "kefu-dispatch: %s\n", err);
             svc_stop (svc);
@@ -91,7 +94,8 @@ dispatch_t *dispatch_new (svc_t *svc)
     self->db = svc_db (svc);
     self->bus = svc_bus (svc);
     char err[512];
-    if (!(self->sle = sle_new (svc_cfg (svc), self->db, self->bus, err, sizeof err))) {
+    if (!(self->sle = sle_new (self->dc->sla_file, notify_config (svc_cfg (svc)), self->db, self->bus, err,
+                               sizeof err))) {
         log_kv (LOG_ERROR, "sla_engine_failed", "reason", err, NULL);
         goto fail;
     }
@@ -115,7 +119,7 @@ fail:
 
 bool dispatch_failed (const dispatch_t *self)
 {
-    return self && sle_config_failed (self->sle);
+    return self && sll_failed (sle_loader (self->sle));
 }
 
 int dispatch_reload (dispatch_t *self, char *err, size_t errsize)

@@ -15,7 +15,8 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
-#include "sla_clock_life.h"
+#include "sla/sla_clock_life.h"
+#include "sla/sla_start.h"
 
 static const db_statement_t s_statements[] = {
     /* $1 ticket, $2 event, $3 at, $4 detail, $5 the states a work order's
@@ -47,7 +48,7 @@ int dte_prepare (db_t *db)
     assert (db);
     if (db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements)) != 0)
         return -1;
-    return slc_prepare (db);
+    return 0;
 }
 
 /*  Runs one statement whose rows are not wanted. Returns the row count or -1. */
@@ -71,19 +72,19 @@ static int s_clocks (sle_t *sle, db_t *db, const char *ticket, const char *branc
                      const char *why, int64_t at)
 {
     if (s_is (event, "paused"))
-        return sle_pause (sle, db, ticket, branch, why, at);
+        return slc_pause (sle_life (sle), db, ticket, branch, why, at);
     if (s_is (event, "resumed"))
-        return sle_resume (sle, db, ticket, branch, at);
+        return slc_resume (sle_life (sle), db, ticket, branch, at);
     if (s_is (event, "escalation_acknowledged"))
         return 0;
-    if (s_is (event, "ticket_reopened") && sle_restart (sle, db, ticket, branch, at) != 0)
+    if (s_is (event, "ticket_reopened") && slc_restart (sle_life (sle), db, ticket, branch, at) != 0)
         return -1;
     /* the clocks configured to stop or start on this event */
-    if (sle_on_event (sle, db, ticket, branch, event, at) < 0)
+    if (sls_on_event (sle_start (sle), db, ticket, branch, event, at) < 0)
         return -1;
     /* a closed ticket has nothing left to promise */
     if (s_is (event, "ticket_closed"))
-        return sle_stop_all (sle, db, ticket, branch, at);
+        return slc_stop_all (sle_life (sle), db, ticket, branch, at);
     return 0;
 }
 

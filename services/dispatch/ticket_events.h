@@ -11,14 +11,14 @@
 #include "msg/bus.h"
 #include "db/db.h"
 #include "svc/handler.h"
-#include "sla_engine.h"
+#include "sla/sla_engine.h"
 
 /*  Registers the handler's statements (and the clock life's,
  *  sla_clock_life.h) on db. Returns 0 or -1. */
 int dte_prepare (db_t *db);
 
 /*  The ticket.updated handler (svc_msg_fn; ctx is the sle_t). It runs in
- *  the SLA engine's bracket (sle_begin / sle_flush, dispatch.c), which
+ *  the SLA engine's bracket (sls_begin / sls_flush, dispatch.c), which
  *  sends the ticket's clock changes as one sla.clock. No argument may be
  *  NULL, nor the message's body (assert: bus.h "A handler runs"). */
 bus_result_t dte_on_event (void *ctx, db_t *db, const svc_ctx_t *who, char *reason, size_t reason_size);

@@ -24,7 +24,8 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "ref/org.h"
-#include "sla_engine.h"
+#include "sla/sla_engine.h"
+#include "sla/sla_start.h"
 #include "redispatch.h"
 
 /* ---- statements ------------------------------------------------------- */
@@ -217,7 +218,7 @@ static int s_do_assign (s_pass_t *pass, db_t *db, const s_order_t *wo, assign_te
     /* clocks that start or stop when the work order is assigned (arrange) */
     int64_t at_us = 0;
     if (clock_parse_rfc3339 (pass->now, &at_us) != 0
-        || sle_on_event (pass->self->sle, db, wo->ticket_id, pass->branch, "work_order_assigned", at_us) < 0)
+        || sls_on_event (sle_start (pass->self->sle), db, wo->ticket_id, pass->branch, "work_order_assigned", at_us) < 0)
         goto cleanup;
 
     if (json_add_id (body, "work_order_id", wo->id) != 0 || json_add_id (body, "ticket_id", wo->ticket_id) != 0)
@@ -228,7 +229,7 @@ static int s_do_assign (s_pass_t *pass, db_t *db, const s_order_t *wo, assign_te
     cJSON_AddStringToObject (body, "assigned_at", pass->now);
     cJSON_AddNumberToObject (body, "load", tech->load);
     /* the ticket's clock changes ride along: intake gets one message, not two */
-    if (sle_carry (pass->self->sle, db, wo->ticket_id, pass->branch, body) < 0)
+    if (sls_carry (sle_start (pass->self->sle), db, wo->ticket_id, pass->branch, body) < 0)
         goto cleanup;
     if (s_emit (pass, db, "workorder.assigned", 2, wo->ticket_id, &body) != 0)
         goto cleanup;
@@ -462,7 +463,7 @@ bus_result_t wo_on_ticket_created (workorders_t *self, db_t *db, const env_t *ms
     }
 
     /* the ticket's SLA clocks, in the same transaction (nothing for a closed ticket) */
-    bus_result_t clocks = sle_on_ticket_created (self->sle, db, msg, reason, reason_size);
+    bus_result_t clocks = sls_on_ticket_created (sle_start (self->sle), db, msg, reason, reason_size);
     if (clocks != BUS_OK)
         return clocks;
 
@@ -525,7 +526,7 @@ bus_result_t wo_on_ticket_created (workorders_t *self, db_t *db, const env_t *ms
     /* the clocks that start on it (call_centre_check) */
     int64_t created_us = 0;
     if (clock_parse_rfc3339 (pass.now, &created_us) != 0
-        || sle_on_event (self->sle, db, ticket_id, branch, "work_order_created", created_us) < 0)
+        || sls_on_event (sle_start (self->sle), db, ticket_id, branch, "work_order_created", created_us) < 0)
         return svc_db_bus_failure (db, "SLA clocks of the new work order", reason, reason_size);
 
     s_order_t wo = { wo_id, ticket_id, kind, line, NULL, premium, NULL };
@@ -627,11 +628,11 @@ static int s_retry_tx (db_t *db, void *arg)
     s_pass_t *pass = arg;
     pass->assigned = 0;
     pass->emitted = 0;
-    sle_begin (pass->self->sle); /* db_tx may run this again: start clean */
+    sls_begin (sle_start (pass->self->sle)); /* db_tx may run this again: start clean */
     int rc = s_retry_body (pass, db);
     if (rc == 0)
-        rc = sle_flush (pass->self->sle, db);
-    sle_begin (pass->self->sle);
+        rc = sls_flush (sle_start (pass->self->sle), db);
+    sls_begin (sle_start (pass->self->sle));
     return rc;
 }
 

@@ -32,7 +32,7 @@
 #include "db/db.h"
 #include "msg/envelope.h"
 #include "dispatch_config.h"
-#include "sla_engine.h"
+#include "sla/sla_engine.h"
 
 typedef struct workorders_s workorders_t;
 
@@ -56,8 +56,8 @@ void wo_destroy (workorders_t **self_p);
  *  the ticket needs no visit (closed at intake, or a kind not in
  *  dispatch.visit_kinds); BUS_RETRY when the database failed transiently;
  *  BUS_REJECT with a reason for an unknown branch or a body that is not a
- *  usable ticket. Runs inside the SLA engine's bracket (sle_begin and
- *  sle_flush around it, common/svc/handler.h). */
+ *  usable ticket. Runs inside the SLA engine's bracket (sls_begin and
+ *  sls_flush around it, common/svc/handler.h). */
 bus_result_t wo_on_ticket_created (workorders_t *self, db_t *db, const env_t *msg, char *reason,
                                    size_t reason_size);
 

@@ -7,7 +7,8 @@
  *  the moment it paused; resuming moves every instant still ahead of that
  *  moment forward by the time the pause took out of the target's own time
  *  (business or calendar). So the remaining business time survives any
- *  number of pauses exactly, working-days targets included.
+ *  number of pauses exactly, working-days targets included. Contract in
+ *  sla_clock_life.h.
  */
 #include "sla_clock_life.h"
 
@@ -19,6 +20,7 @@
 #include "db/statements.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "sla_deadline.h"
 
 #define S_COLS                                                                                               \
     "id, clock, policy, target_kind, target_amount::text, time_kind, warn_percent, " DB_EPOCH_US (           \
@@ -60,18 +62,46 @@ static const db_statement_t s_statements[] = {
                      " " DB_EPOCH_US ("due_at")},
 };
 
-int slc_prepare (db_t *db)
+struct slc_s {
+    sls_t *start;
+    scal_t *cals;
+    scm_t *kept;
+};
+
+slc_t *slc_new (db_t *db, sls_t *start, scal_t *cals, scm_t *kept, char *err, size_t errsize)
 {
-    return db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements));
+    slc_t *self = calloc (1, sizeof *self);
+    if (!self) {
+        snprintf (err, errsize, "out of memory");
+        return NULL;
+    }
+    self->start = start;
+    self->cals = cals;
+    self->kept = kept;
+    if (db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements)) != 0) {
+        snprintf (err, errsize, "preparing: %s", db_error (db));
+        slc_destroy (&self);
+    }
+    return self;
+}
+
+void slc_destroy (slc_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    free (*self_p);
+    *self_p = NULL;
 }
 
 /*  One clock row of S_COLS. */
 typedef struct {
     const char *id, *clock, *policy;
-    sle_target_t target;
+    const char *unit, *amount; /* the target as stored, for a reason */
+    sdl_target_t target;
+    bool target_ok;            /* false: a row the constraints make impossible */
     int warn_percent;
     int64_t due, warn, next, paused_at;
-    bool has_next, warned, breached, calendar;
+    bool has_next, warned, breached;
 } s_row_t;
 
 static int64_t s_i64 (const PGresult *res, int r, int c)
@@ -84,8 +114,9 @@ static void s_read (const PGresult *res, int r, s_row_t *row)
     row->id = PQgetvalue (res, r, 0);
     row->clock = PQgetvalue (res, r, 1);
     row->policy = PQgetvalue (res, r, 2);
-    row->target = (sle_target_t){PQgetvalue (res, r, 3), PQgetvalue (res, r, 4), PQgetvalue (res, r, 5)};
-    row->calendar = strcmp (row->target.time, "calendar") == 0;
+    row->unit = PQgetvalue (res, r, 3);
+    row->amount = PQgetvalue (res, r, 4);
+    row->target_ok = sdl_target_parse (row->unit, row->amount, PQgetvalue (res, r, 5), &row->target) == 0;
     row->warn_percent = atoi (PQgetvalue (res, r, 6));
     row->due = s_i64 (res, r, 7);
     row->warn = s_i64 (res, r, 8);
@@ -96,34 +127,18 @@ static void s_read (const PGresult *res, int r, s_row_t *row)
     row->paused_at = PQgetisnull (res, r, 12) ? 0 : s_i64 (res, r, 12);
 }
 
-/*  Time of the clock's own kind from `from` to `to` (0 when to <= from). */
-static int s_between (const cal_t *cal, bool calendar, int64_t from, int64_t to, int64_t *out, char *err,
-                      size_t errsize)
-{
-    *out = 0;
-    if (to <= from)
-        return 0;
-    if (calendar) {
-        *out = to - from;
-        return 0;
-    }
-    return cal_business_us (cal, from, to, out, err, errsize);
-}
-
-/*  `us` of the clock's own kind after `from`. */
-static int s_after (const cal_t *cal, bool calendar, int64_t from, int64_t us, int64_t *out, char *err,
-                    size_t errsize)
-{
-    if (calendar) {
-        *out = from + us;
-        return 0;
-    }
-    return cal_add_business_us (cal, from, us, out, err, errsize);
-}
-
 static void s_text (int64_t us, char *buf, size_t size)
 {
     clock_format_us (us, buf, size);
+}
+
+/*  Appends the row's entry (started_at = at) to an sla.clock list; nothing
+ *  for a row whose target cannot be read. */
+static int s_entry (cJSON *clocks, const s_row_t *row, int64_t at, int64_t due)
+{
+    if (!row->target_ok)
+        return 0;
+    return scm_entry (clocks, row->id, row->clock, row->policy, &row->target, false, at, due);
 }
 
 /*  The last entry of clocks as a paused clock: remaining_s instead of a
@@ -139,13 +154,13 @@ static void s_add_remaining (cJSON *clocks, int64_t remaining_us)
 
 /*  Runs the clocks of the ticket in `state` through fn, collecting their
  *  sla.clock entries; emits them as sla.clock `event`. */
-typedef int (*s_row_fn) (sle_t *self, db_t *db, const cal_t *cal, s_row_t *row, int64_t at, cJSON *clocks);
+typedef int (*s_row_fn) (slc_t *self, db_t *db, const cal_t *cal, s_row_t *row, int64_t at, cJSON *clocks);
 
-static int s_each (sle_t *self, db_t *db, const char *ticket_id, const char *branch, const char *statement,
+static int s_each (slc_t *self, db_t *db, const char *ticket_id, const char *branch, const char *statement,
                    const char *state, s_row_fn fn, const char *event, int64_t at)
 {
     /* what this handler changed before goes out first, in order */
-    if (sle_flush (self, db) != 0)
+    if (sls_flush (self->start, db) != 0)
         return -1;
     const char *p[] = {ticket_id, state};
     PGresult *res = db_exec_prepared (db, statement, state ? 2 : 1, p);
@@ -154,7 +169,7 @@ static int s_each (sle_t *self, db_t *db, const char *ticket_id, const char *bra
     int rc = 0, n = PQntuples (res);
     cJSON *clocks = n > 0 ? cJSON_CreateArray () : NULL;
     char err[256] = "";
-    const cal_t *cal = n > 0 ? sle_calendar (self, db, branch, err, sizeof err) : NULL;
+    const cal_t *cal = n > 0 ? scal_get (self->cals, db, branch, err, sizeof err) : NULL;
     if (n > 0 && (!clocks || !cal)) {
         log_kv (LOG_WARN, "sla_clock_life_failed", "ticket_id", ticket_id, "ticket_event", event, "reason",
                 clocks ? err : "out of memory", NULL);
@@ -167,20 +182,20 @@ static int s_each (sle_t *self, db_t *db, const char *ticket_id, const char *bra
     }
     PQclear (res);
     if (rc == 0)
-        rc = sle_emit_clocks (self, db, branch, ticket_id, event, at, &clocks);
+        rc = scm_emit (self->kept, db, branch, ticket_id, event, at, &clocks);
     cJSON_Delete (clocks);
     return rc;
 }
 
 /* ---- pause --------------------------------------------------------------- */
 
-static int s_pause_row (sle_t *self, db_t *db, const cal_t *cal, s_row_t *row, int64_t at, cJSON *clocks)
+static int s_pause_row (slc_t *self, db_t *db, const cal_t *cal, s_row_t *row, int64_t at, cJSON *clocks)
 {
     (void) self;
     /* what is left: to the due instant, or once breached to the next escalation */
     int64_t until = row->breached ? (row->has_next ? row->next : at) : row->due, left;
     char err[256];
-    if (s_between (cal, row->calendar, at, until, &left, err, sizeof err) != 0) {
+    if (sdl_between (cal, row->target.time, at, until, &left, err, sizeof err) != 0) {
         log_kv (LOG_WARN, "sla_clock_not_paused", "clock_id", row->id, "reason", err, NULL);
         return -1;
     }
@@ -192,13 +207,13 @@ static int s_pause_row (sle_t *self, db_t *db, const cal_t *cal, s_row_t *row, i
     if (!res)
         return -1;
     PQclear (res);
-    if (sle_clock_entry (clocks, row->id, row->clock, row->policy, &row->target, at, row->due) != 0)
+    if (s_entry (clocks, row, at, row->due) != 0)
         return -1;
     s_add_remaining (clocks, left);
     return 0;
 }
 
-int sle_pause (sle_t *self, db_t *db, const char *ticket_id, const char *branch, const char *reason,
+int slc_pause (slc_t *self, db_t *db, const char *ticket_id, const char *branch, const char *reason,
                int64_t at)
 {
     (void) reason; /* recorded with the ticket's own history entry */
@@ -208,25 +223,25 @@ int sle_pause (sle_t *self, db_t *db, const char *ticket_id, const char *branch,
 /* ---- resume ---------------------------------------------------------------- */
 
 /*  An instant still ahead when the clock paused moves by the pause. */
-static int s_shift (const cal_t *cal, bool calendar, int64_t paused_at, int64_t now, int64_t *instant,
+static int s_shift (const cal_t *cal, sla_time_t time, int64_t paused_at, int64_t now, int64_t *instant,
                     char *err, size_t errsize)
 {
     if (*instant <= paused_at)
         return 0;
     int64_t left;
-    if (s_between (cal, calendar, paused_at, *instant, &left, err, errsize) != 0)
+    if (sdl_between (cal, time, paused_at, *instant, &left, err, errsize) != 0)
         return -1;
-    return s_after (cal, calendar, now, left, instant, err, errsize);
+    return sdl_add (cal, time, now, left, instant, err, errsize);
 }
 
-static int s_resume_row (sle_t *self, db_t *db, const cal_t *cal, s_row_t *row, int64_t at, cJSON *clocks)
+static int s_resume_row (slc_t *self, db_t *db, const cal_t *cal, s_row_t *row, int64_t at, cJSON *clocks)
 {
     (void) self;
     char err[256];
     int64_t paused_at = row->paused_at ? row->paused_at : at;
-    if (s_shift (cal, row->calendar, paused_at, at, &row->due, err, sizeof err) != 0
-        || s_shift (cal, row->calendar, paused_at, at, &row->warn, err, sizeof err) != 0
-        || (row->has_next && s_shift (cal, row->calendar, paused_at, at, &row->next, err, sizeof err) != 0)) {
+    if (s_shift (cal, row->target.time, paused_at, at, &row->due, err, sizeof err) != 0
+        || s_shift (cal, row->target.time, paused_at, at, &row->warn, err, sizeof err) != 0
+        || (row->has_next && s_shift (cal, row->target.time, paused_at, at, &row->next, err, sizeof err) != 0)) {
         log_kv (LOG_WARN, "sla_clock_not_resumed", "clock_id", row->id, "reason", err, NULL);
         return -1;
     }
@@ -239,22 +254,25 @@ static int s_resume_row (sle_t *self, db_t *db, const cal_t *cal, s_row_t *row, 
     if (!res)
         return -1;
     PQclear (res);
-    return sle_clock_entry (clocks, row->id, row->clock, row->policy, &row->target, at, row->due);
+    return s_entry (clocks, row, at, row->due);
 }
 
-int sle_resume (sle_t *self, db_t *db, const char *ticket_id, const char *branch, int64_t at)
+int slc_resume (slc_t *self, db_t *db, const char *ticket_id, const char *branch, int64_t at)
 {
     return s_each (self, db, ticket_id, branch, "slc_clocks", "paused", s_resume_row, "resumed", at);
 }
 
 /* ---- restart on reopening ------------------------------------------------- */
 
-static int s_restart_row (sle_t *self, db_t *db, const cal_t *cal, s_row_t *row, int64_t at, cJSON *clocks)
+static int s_restart_row (slc_t *self, db_t *db, const cal_t *cal, s_row_t *row, int64_t at, cJSON *clocks)
 {
     (void) self;
     char err[256];
     int64_t due, warn;
-    if (sle_target_deadlines (cal, &row->target, row->warn_percent, at, &due, &warn, err, sizeof err) != 0) {
+    if (!row->target_ok)
+        snprintf (err, sizeof err, "clock row with a bad target (%s %s)", row->amount, row->unit);
+    if (!row->target_ok
+        || sdl_deadlines (cal, &row->target, row->warn_percent, at, &due, &warn, err, sizeof err) != 0) {
         log_kv (LOG_WARN, "sla_clock_not_restarted", "clock_id", row->id, "reason", err, NULL);
         return -1;
     }
@@ -269,17 +287,17 @@ static int s_restart_row (sle_t *self, db_t *db, const cal_t *cal, s_row_t *row,
     PQclear (res);
     log_kv (LOG_INFO, "sla_clock_restarted", "clock_id", row->id, "clock", row->clock, "due_at", due_text,
             NULL);
-    return sle_clock_entry (clocks, row->id, row->clock, row->policy, &row->target, at, due);
+    return s_entry (clocks, row, at, due);
 }
 
-int sle_restart (sle_t *self, db_t *db, const char *ticket_id, const char *branch, int64_t at)
+int slc_restart (slc_t *self, db_t *db, const char *ticket_id, const char *branch, int64_t at)
 {
     return s_each (self, db, ticket_id, branch, "slc_restartable", NULL, s_restart_row, "restarted", at);
 }
 
 /* ---- stop with the ticket ------------------------------------------------- */
 
-int sle_stop_all (sle_t *self, db_t *db, const char *ticket_id, const char *branch, int64_t at)
+int slc_stop_all (slc_t *self, db_t *db, const char *ticket_id, const char *branch, int64_t at)
 {
     char at_text[40];
     s_text (at, at_text, sizeof at_text);
@@ -289,9 +307,18 @@ int sle_stop_all (sle_t *self, db_t *db, const char *ticket_id, const char *bran
         return -1;
     int rc = 0;
     for (int r = 0; r < PQntuples (res) && rc == 0; r++) {
-        sle_target_t t = {PQgetvalue (res, r, 3), PQgetvalue (res, r, 4), PQgetvalue (res, r, 5)};
-        rc = sle_clock_note (self, db, branch, ticket_id, PQgetvalue (res, r, 0), PQgetvalue (res, r, 1),
-                             PQgetvalue (res, r, 2), &t, true, at, s_i64 (res, r, 6));
+        sdl_target_t t;
+        if (sdl_target_parse (PQgetvalue (res, r, 3), PQgetvalue (res, r, 4), PQgetvalue (res, r, 5), &t) != 0)
+            continue; /* a row the constraints make impossible; nothing to say */
+        cJSON *clocks = cJSON_CreateArray ();
+        if (!clocks || scm_entry (clocks, PQgetvalue (res, r, 0), PQgetvalue (res, r, 1), PQgetvalue (res, r, 2),
+                                  &t, true, at, s_i64 (res, r, 6)) != 0) {
+            cJSON_Delete (clocks);
+            rc = -1;
+            break;
+        }
+        /* kept with the stops of the ticket's event (sls_on_event): one sla.clock */
+        rc = sls_keep (self->start, db, branch, ticket_id, true, at, &clocks);
     }
     PQclear (res);
     return rc;
