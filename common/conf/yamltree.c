@@ -19,6 +19,9 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "base/json.h"
+#include "base/keyindex.h"
+
 #define YT_MAX_DEPTH 64
 #define YT_MAX_FILE (16 * 1024 * 1024)
 #define YT_ERR_SIZE 1024
@@ -32,8 +35,7 @@ struct yt_node_s {
     char **keys;       /* YT_MAP: keys; values in items */
     int *key_lines;    /* YT_MAP: line of each key */
     bool *used;        /* YT_MAP: asked for by a getter */
-    size_t *slots;     /* YT_MAP: hash index of keys, 1 + key index or 0 (empty) */
-    size_t n_slots;    /* a power of two, at least twice n */
+    keyindex_t index;  /* YT_MAP: finds a key in keys (linear loading, not quadratic) */
     yt_node_t **items; /* YT_SEQ items or YT_MAP values */
     size_t n, cap;
 };
@@ -46,61 +48,6 @@ struct yt_doc_s {
 };
 
 /* ---------------------------------------------------------------- helpers */
-
-static char *s_printf_alloc (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
-static char *s_printf_alloc (const char *fmt, ...)
-{
-    va_list ap;
-    va_start (ap, fmt);
-    int len = vsnprintf (NULL, 0, fmt, ap);
-    va_end (ap);
-    if (len < 0)
-        return NULL;
-    char *out = malloc ((size_t) len + 1);
-    if (!out)
-        return NULL;
-    va_start (ap, fmt);
-    vsnprintf (out, (size_t) len + 1, fmt, ap);
-    va_end (ap);
-    return out;
-}
-
-/*  Strict UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
-static bool s_utf8_valid (const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = s[i];
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t need;
-        unsigned int cp, min;
-        if ((c & 0xE0) == 0xC0) {
-            need = 1, cp = c & 0x1F, min = 0x80;
-        }
-        else if ((c & 0xF0) == 0xE0) {
-            need = 2, cp = c & 0x0F, min = 0x800;
-        }
-        else if ((c & 0xF8) == 0xF0) {
-            need = 3, cp = c & 0x07, min = 0x10000;
-        }
-        else
-            return false;
-        if (len - i <= need)
-            return false;
-        for (size_t k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
-        i += need + 1;
-    }
-    return true;
-}
 
 /*  Writes "name:line: path: reason" (path omitted when empty) into the doc,
  *  unless an earlier error is already recorded. */
@@ -146,7 +93,7 @@ static void s_node_destroy (yt_node_t **self_p)
     free (self->keys);
     free (self->key_lines);
     free (self->used);
-    free (self->slots);
+    keyindex_free (&self->index);
     free (self->text);
     free (self->path);
     free (self);
@@ -164,62 +111,6 @@ static yt_node_t *s_node_new (yt_kind_t kind, int line, char *path)
     self->line = line;
     self->path = path;
     return self;
-}
-
-/* ---------------------------------------------------- a mapping's key index */
-
-/*  A mapping finds a key through an open-addressing hash index (linear
- *  probing, at most half full), so that loading a mapping of n keys, with
- *  its duplicate check, and looking keys up cost O(n), not O(n²). */
-
-static size_t s_hash (const char *key)
-{
-    uint64_t h = 14695981039346656037ULL; /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *) key; *p; p++)
-        h = (h ^ *p) * 1099511628211ULL;
-    return (size_t) h;
-}
-
-/*  Index of key in map, or -1 when absent. */
-static ptrdiff_t s_key_find (const yt_node_t *map, const char *key)
-{
-    if (map->n_slots == 0)
-        return -1;
-    size_t mask = map->n_slots - 1;
-    for (size_t at = s_hash (key) & mask;; at = (at + 1) & mask) {
-        size_t slot = map->slots[at];
-        if (slot == 0)
-            return -1;
-        if (strcmp (map->keys[slot - 1], key) == 0)
-            return (ptrdiff_t) (slot - 1);
-    }
-}
-
-static void s_slot_put (size_t *slots, size_t n_slots, const char *key, size_t index)
-{
-    size_t mask = n_slots - 1, at = s_hash (key) & mask;
-    while (slots[at] != 0)
-        at = (at + 1) & mask;
-    slots[at] = index + 1;
-}
-
-/*  Enters keys[index] (already stored) in the index, growing it first when
- *  it would be more than half full. Returns 0 or -1 (out of memory). */
-static int s_key_index (yt_node_t *map, size_t index)
-{
-    if (2 * (index + 1) > map->n_slots) {
-        size_t n_slots = map->n_slots ? map->n_slots * 2 : 16;
-        size_t *slots = calloc (n_slots, sizeof *slots);
-        if (!slots)
-            return -1;
-        for (size_t i = 0; i < index; i++)
-            s_slot_put (slots, n_slots, map->keys[i], i);
-        free (map->slots);
-        map->slots = slots;
-        map->n_slots = n_slots;
-    }
-    s_slot_put (map->slots, map->n_slots, map->keys[index], index);
-    return 0;
 }
 
 /*  Appends an item (and for mappings its key) to a container. Takes
@@ -250,7 +141,7 @@ static int s_node_append (yt_node_t *self, char *key, int key_line, yt_node_t *i
     }
     if (self->kind == YT_MAP) {
         self->keys[self->n] = key;
-        if (s_key_index (self, self->n) != 0)
+        if (keyindex_add (&self->index, self->keys, self->n) != 0)
             goto fail;
         self->key_lines[self->n] = key_line;
         self->used[self->n] = false;
@@ -317,7 +208,7 @@ static yt_node_t *s_parse_scalar (s_parse_t *p, const yaml_event_t *event, char 
 {
     const char *value = (const char *) event->data.scalar.value;
     size_t len = event->data.scalar.length;
-    if (strlen (value) != len || !s_utf8_valid ((const unsigned char *) value, len)) {
+    if (strlen (value) != len || !json_utf8_valid (value, len, NULL)) {
         s_fail_at (p->doc, s_event_line (event), path, "text holds a NUL byte or invalid UTF-8");
         free (path);
         return NULL;
@@ -350,7 +241,9 @@ static yt_node_t *s_parse_seq (s_parse_t *p, const yaml_event_t *start, char *pa
             yaml_event_delete (&event);
             return node;
         }
-        char *item_path = s_printf_alloc ("%s[%zu]", node->path, node->n);
+        char *item_path = NULL;
+        if (asprintf (&item_path, "%s[%zu]", node->path, node->n) < 0)
+            item_path = NULL;
         yt_node_t *item = item_path ? s_parse_node (p, &event, item_path, depth + 1) : NULL;
         yaml_event_delete (&event);
         if (!item || s_node_append (node, NULL, 0, item) != 0)
@@ -387,19 +280,22 @@ static yt_node_t *s_parse_map (s_parse_t *p, const yaml_event_t *start, char *pa
         }
         char *key = strdup ((const char *) event.data.scalar.value);
         bool key_ok = key && strlen (key) == event.data.scalar.length
-                      && s_utf8_valid ((const unsigned char *) key, strlen (key));
+                      && json_utf8_valid (key, strlen (key), NULL);
         yaml_event_delete (&event);
         if (!key_ok) {
             s_fail_at (p->doc, key_line, node->path, "key holds a NUL byte or invalid UTF-8");
             free (key);
             goto fail;
         }
-        key_path = *node->path ? s_printf_alloc ("%s.%s", node->path, key) : strdup (key);
+        if (!*node->path)
+            key_path = strdup (key);
+        else if (asprintf (&key_path, "%s.%s", node->path, key) < 0)
+            key_path = NULL;
         if (!key_path) {
             free (key);
             goto fail;
         }
-        ptrdiff_t first = s_key_find (node, key);
+        ptrdiff_t first = keyindex_find (&node->index, node->keys, key);
         if (first >= 0) {
             s_fail_at (p->doc, key_line, key_path, "duplicate key (first at line %d)",
                        node->key_lines[first]);
@@ -652,7 +548,7 @@ yt_node_t *yt_get (yt_node_t *map, const char *key)
 {
     if (!map || map->kind != YT_MAP || !key)
         return NULL;
-    ptrdiff_t i = s_key_find (map, key);
+    ptrdiff_t i = keyindex_find (&map->index, map->keys, key);
     if (i < 0)
         return NULL;
     map->used[i] = true;

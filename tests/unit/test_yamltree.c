@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "base/keyindex.h"
 #include "conf/yamltree.h"
 
 static const char *s_text_doc = "name: 上海徐汇服务站\n"
@@ -259,4 +260,23 @@ UNIT_TEST (yamltree_first_error_wins)
     UNIT_ASSERT_INT_EQ (yt_expect (doc, root, YT_SEQ), -1);
     UNIT_ASSERT_STR_EQ (yt_error (doc), "f.yaml:2: b: first 1");
     yt_destroy (&doc);
+}
+
+UNIT_TEST (keyindex_finds_what_was_entered_and_nothing_else)
+{
+    char *keys[100] = { 0 };
+    char names[100][8];
+    keyindex_t ix = { 0 };
+    UNIT_ASSERT (keyindex_find (&ix, keys, "k0") == -1);
+    for (size_t i = 0; i < 100; i++) {
+        snprintf (names[i], sizeof names[i], "k%zu", i);
+        keys[i] = names[i];
+        UNIT_ASSERT (keyindex_add (&ix, keys, i) == 0);
+    }
+    for (size_t i = 0; i < 100; i++)
+        UNIT_ASSERT_INT_EQ (keyindex_find (&ix, keys, names[i]), (long long) i);
+    UNIT_ASSERT (keyindex_find (&ix, keys, "k100") == -1);
+    UNIT_ASSERT (ix.n_slots >= 200);
+    keyindex_free (&ix);
+    UNIT_ASSERT (ix.slots == NULL && ix.n_slots == 0);
 }
