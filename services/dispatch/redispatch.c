@@ -14,18 +14,20 @@
 #include "base/clock.h"
 #include "msg/envelope.h"
 #include "base/log.h"
+#include "model/sla_clock.h"
 
 /* $1 now, $2 batch, $3 the states a work order's move to unassigned
- * starts from (its table). The lapsed clocks wait (pending) for the next
+ * starts from (its table), $4 those a clock's move to pending starts from. The lapsed clocks wait (pending) for the next
  * assignment; their orders go back to unassigned with the technician in
  * passed_over; one history row each. */
 #define S_SQL_REDISPATCH                                                                                     \
-    "WITH c AS (SELECT id FROM dispatch.sla_clocks WHERE state = 'running' "                                 \
+    "WITH c AS (SELECT id FROM dispatch.sla_clocks WHERE state = '" CLOCK_S_RUNNING "' "                         \
     "  AND on_breach = 'redispatch' AND due_at <= $1::timestamptz "                                          \
     "  ORDER BY due_at LIMIT $2::int FOR UPDATE SKIP LOCKED), "                                              \
-    "r AS (UPDATE dispatch.sla_clocks s SET state = 'pending', started_at = NULL, "                          \
+    "r AS (UPDATE dispatch.sla_clocks s SET state = '" CLOCK_S_PENDING "', started_at = NULL, "                  \
     "  due_at = NULL, warn_at = NULL, warned_at = NULL, level = NULL, "                                      \
     "  next_escalation_at = NULL, restarts = s.restarts + 1 FROM c WHERE s.id = c.id "                       \
+    "  AND s.state = ANY ($4::text[]) "                                                                      \
     "  RETURNING s.ticket_id, s.clock), "                                                                    \
     "w AS (UPDATE dispatch.work_orders o SET status = '" WO_S_UNASSIGNED "', technician_id = NULL, "            \
     "  passed_over = o.passed_over || o.technician_id, updated_at = $1::timestamptz, "                       \
@@ -72,8 +74,10 @@ static int s_tx (db_t *db, void *arg)
     snprintf (batch, sizeof batch, "%d", REDISPATCH_BATCH);
     char from[96];
     states_from_sql (&work_order_states, WO_UNASSIGNED, from, sizeof from);
-    const char *params[] = {run->now, batch, from};
-    PGresult *res = db_exec_prepared (db, "dispatch_redispatch", 3, params);
+    char clock_from[96];
+    states_from_sql (&sla_clock_states, CLOCK_PENDING, clock_from, sizeof clock_from);
+    const char *params[] = {run->now, batch, from, clock_from};
+    PGresult *res = db_exec_prepared (db, "dispatch_redispatch", 4, params);
     if (!res)
         return -1;
     int rc = 0;

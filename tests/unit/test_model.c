@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "model/ticket.h"
+#include "model/sla_clock.h"
 #include "model/work_order.h"
 #include "unit.h"
 
@@ -86,6 +87,18 @@ static void s_join (const char *const *names, char *out, size_t size)
     }
 }
 
+/*  The state names of a table are those of the SQL CHECK in a migration. */
+static bool s_states_are_the_check (const char *const *names, const char *migration, const char *column)
+{
+    char table[256], sql[256];
+    s_join (names, table, sizeof table);
+    if (s_sql_check (migration, column, sql, sizeof sql) != 0 || strcmp (sql, table) != 0) {
+        fprintf (stderr, "%s: CHECK (%s IN (%s)) but the table has %s\n", migration, column, sql, table);
+        return false;
+    }
+    return true;
+}
+
 UNIT_TEST (ticket_events_people_record_are_the_schemas_enums)
 {
     char table[1024], schema[1024];
@@ -98,10 +111,7 @@ UNIT_TEST (ticket_events_people_record_are_the_schemas_enums)
 
 UNIT_TEST (ticket_states_are_the_sql_check)
 {
-    char table[256], sql[256];
-    s_join (ticket_state_names, table, sizeof table);
-    UNIT_ASSERT (s_sql_check ("schemas/sql/0009_ticket_events.sql", "status", sql, sizeof sql) == 0);
-    UNIT_ASSERT_STR_EQ (sql, table);
+    UNIT_ASSERT (s_states_are_the_check (ticket_state_names, "schemas/sql/0009_ticket_events.sql", "status"));
 }
 
 UNIT_TEST (ticket_moves_follow_the_table)
@@ -124,10 +134,7 @@ UNIT_TEST (ticket_moves_follow_the_table)
 
 UNIT_TEST (work_order_states_are_the_sql_check_and_move_as_the_table_says)
 {
-    char table[256], sql[256];
-    s_join (work_order_state_names, table, sizeof table);
-    UNIT_ASSERT (s_sql_check ("schemas/sql/0005_dispatch.sql", "status", sql, sizeof sql) == 0);
-    UNIT_ASSERT_STR_EQ (sql, table);
+    UNIT_ASSERT (s_states_are_the_check (work_order_state_names, "schemas/sql/0005_dispatch.sql", "status"));
     const states_t *w = &work_order_states;
     UNIT_ASSERT (states_can_move (w, WO_UNASSIGNED, WO_ASSIGNED));
     UNIT_ASSERT (states_can_move (w, WO_ASSIGNED, WO_UNASSIGNED));
@@ -151,4 +158,18 @@ UNIT_TEST (ticket_event_kinds)
                              "work_order_assigned,work_order_arranged,call_centre_checked,technician_arrived,"
                              "work_order_completed,ticket_resolved,complaint_decided,callback_done,"
                              "ticket_reopened,ticket_closed");
+}
+
+UNIT_TEST (sla_clock_states_are_the_sql_check_and_move_as_the_table_says)
+{
+    UNIT_ASSERT (s_states_are_the_check (sla_clock_state_names, "schemas/sql/0008_sla.sql", "state"));
+    const states_t *c = &sla_clock_states;
+    UNIT_ASSERT (states_can_move (c, CLOCK_PENDING, CLOCK_RUNNING));
+    UNIT_ASSERT (!states_can_move (c, CLOCK_PENDING, CLOCK_PAUSED));
+    UNIT_ASSERT (!states_can_move (c, CLOCK_STOPPED, CLOCK_PAUSED));
+    UNIT_ASSERT (states_can_move (c, CLOCK_RUNNING, CLOCK_PENDING)); /* re-dispatch */
+    char from[96];
+    UNIT_ASSERT_STR_EQ (states_from_sql (c, CLOCK_STOPPED, from, sizeof from), "{running,paused}");
+    UNIT_ASSERT_STR_EQ (states_from_sql (c, CLOCK_PAUSED, from, sizeof from), "{running}");
+    UNIT_ASSERT_STR_EQ (states_from_sql (c, CLOCK_PENDING, from, sizeof from), "{running}");
 }

@@ -19,6 +19,7 @@
 #include "base/json.h"
 #include "kctl.h"
 #include "table.h"
+#include "model/sla_clock.h"
 
 static const char s_board_usage[] =
     "usage: kefuctl board [--branch B] [--watch SECONDS] [--json]\n"
@@ -31,7 +32,7 @@ static const char s_board_sql[] =
     "WITH c AS (SELECT ticket_id, branch_id, clock, level, due_at, "
     "  CASE WHEN due_at <= to_timestamp($1::bigint / 1e6) THEN 2 "
     "       WHEN warn_at <= to_timestamp($1::bigint / 1e6) THEN 1 ELSE 0 END AS colour "
-    "  FROM dispatch.sla_clocks WHERE state = 'running' AND ($2::text IS NULL OR branch_id = $2)), "
+    "  FROM dispatch.sla_clocks WHERE state = '" CLOCK_S_RUNNING "' AND ($2::text IS NULL OR branch_id = $2)), "
     "t AS (SELECT DISTINCT ON (ticket_id) ticket_id, branch_id, clock, level, due_at, colour "
     "  FROM c ORDER BY ticket_id, colour DESC, due_at) "
     "SELECT branch_id, colour, ticket_id, clock, coalesce(level, ''), "

@@ -17,6 +17,7 @@
 #include "base/json.h"
 #include "kctl.h"
 #include "table.h"
+#include "model/sla_clock.h"
 
 #define CLOCKS_US INT64_C (1000000)
 
@@ -167,7 +168,7 @@ int cmd_clocks (kctl_t *k, int argc, char **argv)
         bool has_left = false;
         if (has_due)
             kctl_local_time (cal_tz (cal), due, due_h, sizeof due_h, due_iso, sizeof due_iso);
-        if (strcmp (state, "running") == 0 && has_due) {
+        if (strcmp (state, CLOCK_S_RUNNING) == 0 && has_due) {
             if (s_remaining (cal, time, now, due, &left, err, sizeof err) != 0) {
                 fprintf (stderr, "kefuctl clocks: %s\n", err);
                 goto cleanup;
@@ -176,12 +177,12 @@ int cmd_clocks (kctl_t *k, int argc, char **argv)
             int64_t warn = strtoll (PQgetvalue (res, r, C_WARN), NULL, 10);
             snprintf (status, sizeof status, "%s", now >= due ? "breached" : now >= warn ? "at risk" : "on track");
         }
-        else if (strcmp (state, "paused") == 0 && !PQgetisnull (res, r, C_REMAIN)) {
+        else if (strcmp (state, CLOCK_S_PAUSED) == 0 && !PQgetisnull (res, r, C_REMAIN)) {
             left = strtoll (PQgetvalue (res, r, C_REMAIN), NULL, 10);
             has_left = true;
             snprintf (status, sizeof status, "paused");
         }
-        else if (strcmp (state, "stopped") == 0)
+        else if (strcmp (state, CLOCK_S_STOPPED) == 0)
             snprintf (status, sizeof status, "%s",
                       strcmp (PQgetvalue (res, r, C_BREACHED), "t") == 0 ? "breached" : "met");
         if (has_left)

@@ -21,6 +21,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "sla_deadline.h"
+#include "model/sla_clock.h"
 
 #define S_COLS                                                                                               \
     "id, clock, policy, target_kind, target_amount::text, time_kind, warn_percent, " DB_EPOCH_US (           \
@@ -37,27 +38,27 @@ static const db_statement_t s_statements[] = {
     {"slc_clocks", "SELECT " S_COLS " FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint"
                    " AND state = $2 ORDER BY id FOR UPDATE"},
     /* $1 id, $2 paused_at, $3 remaining_us */
-    {"slc_pause", "UPDATE dispatch.sla_clocks SET state = 'paused', paused_at = $2::timestamptz,"
-                  " remaining_us = $3::bigint WHERE id = $1::bigint"},
+    {"slc_pause", "UPDATE dispatch.sla_clocks SET state = '" CLOCK_S_PAUSED "', paused_at = $2::timestamptz,"
+                  " remaining_us = $3::bigint WHERE id = $1::bigint AND state = ANY ($4::text[])"},
     /* $1 id, $2 due, $3 warn, $4 next escalation */
-    {"slc_resume", "UPDATE dispatch.sla_clocks SET state = 'running', due_at = $2::timestamptz,"
+    {"slc_resume", "UPDATE dispatch.sla_clocks SET state = '" CLOCK_S_RUNNING "', due_at = $2::timestamptz,"
                    " warn_at = $3::timestamptz, next_escalation_at = $4::timestamptz,"
-                   " paused_at = NULL, remaining_us = NULL WHERE id = $1::bigint"},
+                   " paused_at = NULL, remaining_us = NULL WHERE id = $1::bigint AND state = ANY ($5::text[])"},
     /* $1 ticket: the clocks the policy restarts on reopening, whatever their state */
     {"slc_restartable", "SELECT " S_COLS " FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint"
-                        " AND restart_on_reopen AND state <> 'pending' ORDER BY id FOR UPDATE"},
+                        " AND restart_on_reopen AND state <> '" CLOCK_S_PENDING "' ORDER BY id FOR UPDATE"},
     /* $1 id, $2 start, $3 due, $4 warn */
-    {"slc_restart", "UPDATE dispatch.sla_clocks SET state = 'running', started_at = $2::timestamptz,"
+    {"slc_restart", "UPDATE dispatch.sla_clocks SET state = '" CLOCK_S_RUNNING "', started_at = $2::timestamptz,"
                     " due_at = $3::timestamptz, warn_at = $4::timestamptz, warned_at = NULL,"
                     " breached_at = NULL, stopped_at = NULL, level = NULL, next_escalation_at = NULL,"
                     " paused_at = NULL, remaining_us = NULL, restarts = restarts + 1"
-                    " WHERE id = $1::bigint"},
+                    " WHERE id = $1::bigint AND state = ANY ($5::text[])"},
     /* $1 ticket, $2 at: every clock still counting stops with the ticket */
-    {"slc_stop_all", "UPDATE dispatch.sla_clocks SET state = 'stopped', stopped_at = $2::timestamptz,"
+    {"slc_stop_all", "UPDATE dispatch.sla_clocks SET state = '" CLOCK_S_STOPPED "', stopped_at = $2::timestamptz,"
                      " next_escalation_at = NULL, paused_at = NULL,"
-                     " due_at = CASE WHEN state = 'paused' AND breached_at IS NULL THEN $2::timestamptz"
+                     " due_at = CASE WHEN state = '" CLOCK_S_PAUSED "' AND breached_at IS NULL THEN $2::timestamptz"
                      "  + remaining_us * interval '1 microsecond' ELSE due_at END"
-                     " WHERE ticket_id = $1::bigint AND state IN ('running', 'paused')"
+                     " WHERE ticket_id = $1::bigint AND state = ANY ($3::text[])"
                      " RETURNING id, clock, policy, target_kind, target_amount::text, time_kind,"
                      " " DB_EPOCH_US ("due_at")},
 };
@@ -202,8 +203,10 @@ static int s_pause_row (slc_t *self, db_t *db, const cal_t *cal, s_row_t *row, i
     char at_text[40], left_text[24];
     s_text (at, at_text, sizeof at_text);
     snprintf (left_text, sizeof left_text, "%" PRId64, left);
-    const char *p[] = {row->id, at_text, left_text};
-    PGresult *res = db_exec_prepared (db, "slc_pause", 3, p);
+    char from[96];
+    states_from_sql (&sla_clock_states, CLOCK_PAUSED, from, sizeof from);
+    const char *p[] = {row->id, at_text, left_text, from};
+    PGresult *res = db_exec_prepared (db, "slc_pause", 4, p);
     if (!res)
         return -1;
     PQclear (res);
@@ -217,7 +220,7 @@ int slc_pause (slc_t *self, db_t *db, const char *ticket_id, const char *branch,
                int64_t at)
 {
     (void) reason; /* recorded with the ticket's own history entry */
-    return s_each (self, db, ticket_id, branch, "slc_clocks", "running", s_pause_row, "paused", at);
+    return s_each (self, db, ticket_id, branch, "slc_clocks", CLOCK_S_RUNNING, s_pause_row, "paused", at);
 }
 
 /* ---- resume ---------------------------------------------------------------- */
@@ -249,8 +252,10 @@ static int s_resume_row (slc_t *self, db_t *db, const cal_t *cal, s_row_t *row, 
     s_text (row->due, due, sizeof due);
     s_text (row->warn, warn, sizeof warn);
     s_text (row->next, next, sizeof next);
-    const char *p[] = {row->id, due, warn, row->has_next ? next : NULL};
-    PGresult *res = db_exec_prepared (db, "slc_resume", 4, p);
+    char from[96];
+    states_from_sql (&sla_clock_states, CLOCK_RUNNING, from, sizeof from);
+    const char *p[] = {row->id, due, warn, row->has_next ? next : NULL, from};
+    PGresult *res = db_exec_prepared (db, "slc_resume", 5, p);
     if (!res)
         return -1;
     PQclear (res);
@@ -259,7 +264,7 @@ static int s_resume_row (slc_t *self, db_t *db, const cal_t *cal, s_row_t *row, 
 
 int slc_resume (slc_t *self, db_t *db, const char *ticket_id, const char *branch, int64_t at)
 {
-    return s_each (self, db, ticket_id, branch, "slc_clocks", "paused", s_resume_row, "resumed", at);
+    return s_each (self, db, ticket_id, branch, "slc_clocks", CLOCK_S_PAUSED, s_resume_row, "resumed", at);
 }
 
 /* ---- restart on reopening ------------------------------------------------- */
@@ -280,8 +285,10 @@ static int s_restart_row (slc_t *self, db_t *db, const cal_t *cal, s_row_t *row,
     s_text (at, start, sizeof start);
     s_text (due, due_text, sizeof due_text);
     s_text (warn, warn_text, sizeof warn_text);
-    const char *p[] = {row->id, start, due_text, warn_text};
-    PGresult *res = db_exec_prepared (db, "slc_restart", 4, p);
+    char from[96];
+    states_from_sql (&sla_clock_states, CLOCK_RUNNING, from, sizeof from);
+    const char *p[] = {row->id, start, due_text, warn_text, from};
+    PGresult *res = db_exec_prepared (db, "slc_restart", 5, p);
     if (!res)
         return -1;
     PQclear (res);
@@ -301,8 +308,10 @@ int slc_stop_all (slc_t *self, db_t *db, const char *ticket_id, const char *bran
 {
     char at_text[40];
     s_text (at, at_text, sizeof at_text);
-    const char *p[] = {ticket_id, at_text};
-    PGresult *res = db_exec_prepared (db, "slc_stop_all", 2, p);
+    char from[96];
+    states_from_sql (&sla_clock_states, CLOCK_STOPPED, from, sizeof from);
+    const char *p[] = {ticket_id, at_text, from};
+    PGresult *res = db_exec_prepared (db, "slc_stop_all", 3, p);
     if (!res)
         return -1;
     int rc = 0;

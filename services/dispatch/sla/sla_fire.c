@@ -15,6 +15,7 @@
 #include "sla_clock_msg.h"
 #include "sla_deadline.h"
 #include "sla_policy.h"
+#include "model/sla_clock.h"
 
 /* ---- statements ------------------------------------------------------- */
 
@@ -31,14 +32,14 @@
     " (breached_at IS NULL AND on_breach = 'escalate'), level, "                              \
     DB_EPOCH_US ("next_escalation_at") ", to_json(flags)::text "                                     \
     "FROM dispatch.sla_clocks WHERE id = ANY (ARRAY ("                                        \
-    " (SELECT id FROM dispatch.sla_clocks WHERE state = 'running' AND warned_at IS NULL "     \
+    " (SELECT id FROM dispatch.sla_clocks WHERE state = '" CLOCK_S_RUNNING "' AND warned_at IS NULL "     \
     "  AND warn_at <= $1::timestamptz ORDER BY warn_at LIMIT $2::int) UNION ALL "              \
-    " (SELECT id FROM dispatch.sla_clocks WHERE state = 'running' AND breached_at IS NULL "   \
+    " (SELECT id FROM dispatch.sla_clocks WHERE state = '" CLOCK_S_RUNNING "' AND breached_at IS NULL "   \
     "  AND on_breach = 'escalate' AND due_at <= $1::timestamptz ORDER BY due_at LIMIT $2::int) " \
     " UNION ALL "                                                                             \
-    " (SELECT id FROM dispatch.sla_clocks WHERE state = 'running' "                           \
+    " (SELECT id FROM dispatch.sla_clocks WHERE state = '" CLOCK_S_RUNNING "' "                           \
     "  AND next_escalation_at <= $1::timestamptz ORDER BY next_escalation_at LIMIT $2::int))) " \
-    " AND state = 'running' AND ((warned_at IS NULL AND warn_at <= $1::timestamptz) "         \
+    " AND state = '" CLOCK_S_RUNNING "' AND ((warned_at IS NULL AND warn_at <= $1::timestamptz) "         \
     " OR (breached_at IS NULL AND on_breach = 'escalate' AND due_at <= $1::timestamptz) "     \
     " OR next_escalation_at <= $1::timestamptz) "                                             \
     "ORDER BY id LIMIT $2::int FOR UPDATE SKIP LOCKED"

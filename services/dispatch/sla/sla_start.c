@@ -16,6 +16,7 @@
 #include "db/statements.h"
 #include "sla_deadline.h"
 #include "sla_policy.h"
+#include "model/sla_clock.h"
 
 /* ---- statements ------------------------------------------------------- */
 
@@ -32,27 +33,28 @@
 /* A clock stopped while paused was within its target (time was left): its
  * due instant becomes the stop plus what was left, so it counts as met. */
 #define S_PAUSED_DUE(at)                                                                      \
-    "CASE WHEN state = 'paused' AND breached_at IS NULL THEN " at "::timestamptz "            \
+    "CASE WHEN state = '" CLOCK_S_PAUSED "' AND breached_at IS NULL THEN " at "::timestamptz "     \
     "+ remaining_us * interval '1 microsecond' ELSE due_at END"
 
 /* One round trip per ticket event: stop the clocks that stop on it (their
  * last column is the due instant) and lock the pending clocks that start on
  * it (last column: warn_percent); the caller computes their deadlines. */
 #define S_SQL_EVENT                                                                           \
-    "WITH s AS (UPDATE dispatch.sla_clocks SET state = 'stopped', "                           \
+    "WITH s AS (UPDATE dispatch.sla_clocks SET state = '" CLOCK_S_STOPPED "', "                   \
     "  stopped_at = $3::timestamptz, next_escalation_at = NULL, paused_at = NULL, "           \
     "  due_at = " S_PAUSED_DUE ("$3") " "                                                     \
-    "  WHERE ticket_id = $1::bigint AND stops_on = $2 AND state IN ('running', 'paused') "    \
+    "  WHERE ticket_id = $1::bigint AND stops_on = $2 AND state = ANY ($4::text[]) "           \
     "  RETURNING id, clock, policy, target_kind, target_amount, time_kind, "                  \
     "  " DB_EPOCH_US ("due_at") " AS n), "                                                           \
     "p AS (SELECT id, clock, policy, target_kind, target_amount, time_kind, "                 \
     "  warn_percent::bigint AS n FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint "      \
-    "  AND starts_on = $2 AND state = 'pending' ORDER BY id FOR UPDATE) "                     \
+    "  AND starts_on = $2 AND state = '" CLOCK_S_PENDING "' ORDER BY id FOR UPDATE) "             \
     "SELECT true, * FROM s UNION ALL SELECT false, * FROM p"
 
 #define S_SQL_RUN                                                                             \
-    "UPDATE dispatch.sla_clocks SET state = 'running', started_at = $2::timestamptz, "        \
-    " due_at = $3::timestamptz, warn_at = $4::timestamptz WHERE id = $1::bigint"
+    "UPDATE dispatch.sla_clocks SET state = '" CLOCK_S_RUNNING "', started_at = $2::timestamptz, " \
+    " due_at = $3::timestamptz, warn_at = $4::timestamptz WHERE id = $1::bigint "              \
+    " AND state = ANY ($5::text[])"
 
 /* The statements keep the names they had in the one-file engine ("sle_"):
  * database errors in the logs name them. */
@@ -210,7 +212,7 @@ static int s_insert_deferred (sls_t *self, db_t *db)
             r->target->starts_on,
             r->target->stops_on,
             r->warn_pct,       r->repeat,
-            r->now ? "running" : "pending",
+            r->now ? CLOCK_S_RUNNING : CLOCK_S_PENDING,
             r->now ? r->start : NULL,
             r->now ? r->due_text : NULL,
             r->now ? r->warn : NULL,
@@ -439,8 +441,10 @@ int sls_on_event (sls_t *self, db_t *db, const char *ticket_id, const char *bran
     char at[40];
     clock_format_us (at_us, at, sizeof at);
     int changed = 0, rc = 0;
-    const char *p1[] = { ticket_id, event, at };
-    PGresult *res = db_exec_prepared (db, "sle_event", 3, p1);
+    char stop_from[96];
+    states_from_sql (&sla_clock_states, CLOCK_STOPPED, stop_from, sizeof stop_from);
+    const char *p1[] = { ticket_id, event, at, stop_from };
+    PGresult *res = db_exec_prepared (db, "sle_event", 4, p1);
     if (!res)
         return -1;
     cJSON *stopped = cJSON_CreateArray (), *started = cJSON_CreateArray ();
@@ -472,8 +476,10 @@ int sls_on_event (sls_t *self, db_t *db, const char *ticket_id, const char *bran
         char due_text[40], warn_text[40];
         clock_format_us (due, due_text, sizeof due_text);
         clock_format_us (warn, warn_text, sizeof warn_text);
-        const char *p3[] = { id, at, due_text, warn_text };
-        PGresult *u = db_exec_prepared (db, "sle_run", 4, p3);
+        char run_from[96];
+        states_from_sql (&sla_clock_states, CLOCK_RUNNING, run_from, sizeof run_from);
+        const char *p3[] = { id, at, due_text, warn_text, run_from };
+        PGresult *u = db_exec_prepared (db, "sle_run", 5, p3);
         if (!u) {
             rc = -1;
             break;
