@@ -46,7 +46,10 @@ static bus_result_t s_on_ticket_created (void *arg, db_t *db, const svc_ctx_t *w
                                          size_t reason_size)
 {
     dispatch_t *self = arg;
-    return wo_on_ticket_created (self->wo, db, who->msg, reason, reason_size);
+    ticket_created_t t; /* decoded once; the SLA engine and the work order both take it */
+    if (ticket_created_decode (who->msg, &t, reason, reason_size) != 0)
+        return BUS_REJECT;
+    return wo_on_ticket_created (self->wo, db, &t, who->msg->id, reason, reason_size);
 }
 
 /* ---- timers -------------------------------------------------------------- */

@@ -418,56 +418,19 @@ cleanup:
 
 /* ---- ticket.created ------------------------------------------------------ */
 
-bus_result_t wo_on_ticket_created (workorders_t *self, db_t *db, const env_t *msg, char *reason,
-                                   size_t reason_size)
+bus_result_t wo_on_ticket_created (workorders_t *self, db_t *db, const ticket_created_t *t,
+                                   const char *message_id, char *reason, size_t reason_size)
 {
-    const cJSON *body = msg->body;
-    const cJSON *jt = cJSON_GetObjectItemCaseSensitive (body, "ticket_id");
-    if (!json_is_integer (jt) || jt->valuedouble < 1) {
-        snprintf (reason, reason_size, "body.ticket_id: expected a positive integer");
-        return BUS_REJECT;
-    }
-    char ticket_id[32];
-    snprintf (ticket_id, sizeof ticket_id, "%" PRId64, json_int (body, "ticket_id", 0));
-    const char *status = json_str (body, "status", NULL);
-    const char *branch = json_str (body, "branch", NULL);
-    const char *kind = json_str (body, "kind", NULL);
-    const char *priority = json_str (body, "priority", NULL);
-    if (!status || (strcmp (status, TICKET_S_OPEN) != 0 && strcmp (status, TICKET_S_CLOSED) != 0)) {
-        snprintf (reason, reason_size, "body.status: expected open or closed");
-        return BUS_REJECT;
-    }
-    if (!branch || !*branch || strlen (branch) > 32) {
-        snprintf (reason, reason_size, "body.branch: expected a branch id of 1 to 32 characters");
-        return BUS_REJECT;
-    }
-    if (!kind || !*kind) {
-        snprintf (reason, reason_size, "body.kind: expected a ticket kind");
-        return BUS_REJECT;
-    }
-    if (!priority || !*priority) {
-        snprintf (reason, reason_size, "body.priority: expected low, normal, high or urgent");
-        return BUS_REJECT;
-    }
-    const cJSON *product = cJSON_GetObjectItemCaseSensitive (body, "product");
-    const char *code = NULL, *line = NULL;
-    bool premium = false;
-    if (product && !cJSON_IsNull (product)) {
-        if (!cJSON_IsObject (product)) {
-            snprintf (reason, reason_size, "body.product: expected an object or null");
-            return BUS_REJECT;
-        }
-        code = json_str (product, "code", NULL);
-        line = json_str (product, "line", NULL);
-        premium = json_bool (product, "premium", false);
-    }
+    const char *ticket_id = t->ticket_id_text, *branch = t->branch, *kind = t->kind;
+    const char *code = t->product_code, *line = t->product_line;
+    bool premium = t->premium;
 
     /* the ticket's SLA clocks, in the same transaction (nothing for a closed ticket) */
-    bus_result_t clocks = sls_on_ticket_created (sle_start (self->sle), db, msg, reason, reason_size);
+    bus_result_t clocks = sls_on_ticket_created (sle_start (self->sle), db, t, reason, reason_size);
     if (clocks != BUS_OK)
         return clocks;
 
-    if (strcmp (status, TICKET_S_CLOSED) == 0) {
+    if (t->closed) {
         log_kv (LOG_INFO, "ticket_needs_no_visit", "ticket_id", ticket_id, "branch", branch,
                 "reason", "closed at intake", NULL);
         return BUS_OK;
@@ -483,22 +446,22 @@ bus_result_t wo_on_ticket_created (workorders_t *self, db_t *db, const env_t *ms
     cJSON *detail = cJSON_CreateObject ();
     if (!detail)
         return BUS_RETRY;
-    cJSON_AddNumberToObject (detail, "ticket_id", (double) json_int (body, "ticket_id", 0));
+    cJSON_AddNumberToObject (detail, "ticket_id", (double) t->ticket_id);
     cJSON_AddStringToObject (detail, "kind", kind);
-    cJSON_AddStringToObject (detail, "priority", priority);
+    cJSON_AddStringToObject (detail, "priority", t->priority);
     if (line)
         cJSON_AddStringToObject (detail, "product_line", line);
     else
         cJSON_AddNullToObject (detail, "product_line");
     cJSON_AddBoolToObject (detail, "premium", premium);
-    cJSON_AddStringToObject (detail, "message_id", msg->id);
+    cJSON_AddStringToObject (detail, "message_id", message_id);
     char *detail_text = json_print (detail);
     cJSON_Delete (detail);
     if (!detail_text)
         return BUS_RETRY;
     /* One statement: the branch lock first (so that older waiting orders of
      * the branch go first), its local time, the order and its history. */
-    const char *ins[] = { ticket_id, branch, kind, priority, code, line,
+    const char *ins[] = { ticket_id, branch, kind, t->priority, code, line,
                           premium ? "true" : "false", pass.now, detail_text };
     PGresult *res = db_exec_prepared (db, "dispatch_wo_create", 9, ins);
     free (detail_text);
@@ -542,15 +505,12 @@ bus_result_t wo_on_ticket_created (workorders_t *self, db_t *db, const env_t *ms
  *  refused, or needs no work order). Borrowed from msg. */
 static const char *s_locked_branch (const workorders_t *self, const env_t *msg)
 {
-    if (strcmp (msg->type, "ticket.created") != 0)
+    ticket_created_t t;
+    char err[160];
+    if (strcmp (msg->type, "ticket.created") != 0 || ticket_created_decode (msg, &t, err, sizeof err) != 0
+        || t.closed || !dispatch_kind_needs_visit (self->dc, t.kind))
         return NULL;
-    const char *status = json_str (msg->body, "status", NULL);
-    const char *branch = json_str (msg->body, "branch", NULL);
-    const char *kind = json_str (msg->body, "kind", NULL);
-    if (!status || strcmp (status, TICKET_S_OPEN) != 0 || !branch || !*branch || strlen (branch) > 32
-        || !kind || !dispatch_kind_needs_visit (self->dc, kind))
-        return NULL;
-    return branch;
+    return t.branch;
 }
 
 /*  bus_on_batch_begin: before any handler of the batch runs, the locks of

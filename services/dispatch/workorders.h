@@ -31,6 +31,7 @@
 #include "msg/bus.h"
 #include "db/db.h"
 #include "msg/envelope.h"
+#include "msg/ticket_created.h"
 #include "dispatch_config.h"
 #include "sla/sla_engine.h"
 
@@ -51,15 +52,16 @@ workorders_t *wo_new (const dispatch_config_t *dc, db_t *db, bus_t *bus, sle_t *
 /*  Frees; safe on NULL and twice. */
 void wo_destroy (workorders_t **self_p);
 
-/*  A ticket.created, inside the bus's receiving transaction: the ticket's
+/*  A ticket.created (decoded, msg/ticket_created.h; message_id names it in
+ *  the work order's history), inside the bus's receiving transaction: the ticket's
  *  SLA clocks, then its work order, assigned or waiting. BUS_OK also when
  *  the ticket needs no visit (closed at intake, or a kind not in
  *  dispatch.visit_kinds); BUS_RETRY when the database failed transiently;
  *  BUS_REJECT with a reason for an unknown branch or a body that is not a
  *  usable ticket. Runs inside the SLA engine's bracket (sls_begin and
  *  sls_flush around it, common/svc/handler.h). */
-bus_result_t wo_on_ticket_created (workorders_t *self, db_t *db, const env_t *msg, char *reason,
-                                   size_t reason_size);
+bus_result_t wo_on_ticket_created (workorders_t *self, db_t *db, const ticket_created_t *t,
+                                   const char *message_id, char *reason, size_t reason_size);
 
 /*  bus_on_batch_begin function (ctx: the workorders_t): before any handler
  *  of a batch runs, the locks of every branch its ticket.created messages

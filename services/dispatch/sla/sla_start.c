@@ -5,6 +5,7 @@
  */
 #include "sla_start.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "sla_deadline.h"
 #include "sla_policy.h"
 #include "model/sla_clock.h"
+#include "svc/failure.h"
 
 /* ---- statements ------------------------------------------------------- */
 
@@ -344,61 +346,43 @@ int sls_keep (sls_t *self, db_t *db, const char *branch, const char *ticket_id, 
 
 /*  The message's flags as a PostgreSQL array literal ("{safety}"); only
  *  known flag names get in. */
-static void s_flags_literal (const cJSON *flags, char *out, size_t size)
+static void s_flags_literal (const char *const *given, size_t n, char *out, size_t size)
 {
     size_t used = (size_t) snprintf (out, size, "{");
-    const cJSON *item;
     bool first = true;
-    cJSON_ArrayForEach (item, flags) {
-        if (!cJSON_IsString (item))
-            continue;
+    for (size_t k = 0; k < n; k++)
         for (int i = 0; sla_flag_names[i]; i++)
-            if (strcmp (item->valuestring, sla_flag_names[i]) == 0 && used + 24 < size) {
+            if (strcmp (given[k], sla_flag_names[i]) == 0 && used + 24 < size) {
                 used += (size_t) snprintf (out + used, size - used, "%s%s", first ? "" : ",",
                                            sla_flag_names[i]);
                 first = false;
             }
-    }
     snprintf (out + used, size - used, "}");
 }
 
-bus_result_t sls_on_ticket_created (sls_t *self, db_t *db, const env_t *msg, char *reason,
+bus_result_t sls_on_ticket_created (sls_t *self, db_t *db, const ticket_created_t *t, char *reason,
                                     size_t reason_size)
 {
-    const cJSON *body = msg ? msg->body : NULL;
-    const cJSON *tid = cJSON_GetObjectItemCaseSensitive (body, "ticket_id");
-    const char *status = json_str (body, "status", NULL), *branch = json_str (body, "branch", NULL);
-    const char *tier = json_str (body, "tier", NULL), *kind = json_str (body, "kind", NULL);
-    const char *priority = json_str (body, "priority", NULL);
-    const char *customer = json_str (body, "customer_id", NULL);
-    const char *created = json_str (body, "created_at", NULL);
-    int64_t start;
-    if (!json_is_integer (tid) || tid->valuedouble < 1 || !status || !branch || !tier || !kind
-        || !priority || !customer || !created || clock_parse_rfc3339 (created, &start) != 0) {
-        snprintf (reason, reason_size, "body: not a usable ticket for SLA clocks (ticket_id, status, "
-                                       "branch, tier, kind, priority, customer_id, created_at)");
-        return BUS_REJECT;
-    }
-    if (strcmp (status, "closed") == 0)
+    assert (self && db && t);
+    if (t->closed)
         return BUS_OK;
+    const char *branch = t->branch, *tier = t->tier, *kind = t->kind, *priority = t->priority;
+    const char *customer = t->customer_id, *ticket_id = t->ticket_id_text;
+    int64_t start = t->created_us;
     char err[512];
     if (sll_ensure (self->loader, err, sizeof err) != 0) {
         snprintf (reason, reason_size, "SLA configuration: %s", err);
         return BUS_RETRY;
     }
-    char ticket_id[32];
-    snprintf (ticket_id, sizeof ticket_id, "%" PRId64, (int64_t) tid->valuedouble);
     char class_[40];
-    const char *given = json_str (body, "customer_class", NULL);
+    const char *given = t->customer_class;
     if (given)
         snprintf (class_, sizeof class_, "%s", given);
     else { /* a sender that does not carry it: look it up */
         const char *p1[] = { customer };
         PGresult *res = db_exec_prepared (db, "sle_class", 1, p1);
-        if (!res) {
-            snprintf (reason, reason_size, "reading the customer's class: %s", db_error (db));
-            return db_last_status (db) == DB_PERMANENT && db_connected (db) ? BUS_REJECT : BUS_RETRY;
-        }
+        if (!res)
+            return svc_db_bus_failure (db, "reading the customer's class", reason, reason_size);
         snprintf (class_, sizeof class_, "%s", PQntuples (res) == 1 ? PQgetvalue (res, 0, 0) : "regular");
         PQclear (res);
     }
@@ -414,13 +398,11 @@ bus_result_t sls_on_ticket_created (sls_t *self, db_t *db, const env_t *msg, cha
         return db_connected (db) && strstr (err, "no branch") ? BUS_REJECT : BUS_RETRY;
     }
     char flags[128];
-    s_flags_literal (cJSON_GetObjectItemCaseSensitive (body, "flags"), flags, sizeof flags);
+    s_flags_literal (t->flags, t->n_flags, flags, sizeof flags);
     /* another ticket's changes go first; this one's clocks are inserted by
      * sls_flush, with the clocks its work order's assignment starts */
-    if (sls_flush (self, db) != 0) {
-        snprintf (reason, reason_size, "starting SLA clocks: %s", db_error (db));
-        return db_last_status (db) == DB_PERMANENT && db_connected (db) ? BUS_REJECT : BUS_RETRY;
-    }
+    if (sls_flush (self, db) != 0)
+        return svc_db_bus_failure (db, "starting SLA clocks", reason, reason_size);
     s_prepare_all (self, ticket_id, branch, policy, flags, start, cal);
     return BUS_OK;
 }

@@ -34,6 +34,7 @@
 #include "sla_calendars.h"
 #include "sla_clock_msg.h"
 #include "sla_loader.h"
+#include "msg/ticket_created.h"
 
 typedef struct sls_s sls_t;
 
@@ -46,9 +47,9 @@ void sls_destroy (sls_t **self_p);
 /*  Inside the "ticket.created" transaction: computes the ticket's clocks
  *  (above); sls_flush inserts them. Returns BUS_OK (also when the ticket is
  *  closed, or no policy fits: logged "sla_no_policy"), BUS_RETRY on a
- *  database or configuration failure, BUS_REJECT with a reason for a body
- *  that is not a usable ticket. */
-bus_result_t sls_on_ticket_created (sls_t *self, db_t *db, const env_t *msg, char *reason,
+ *  database or configuration failure, BUS_REJECT with a reason for a
+ *  branch without a calendar. t was decoded once (msg/ticket_created.h). */
+bus_result_t sls_on_ticket_created (sls_t *self, db_t *db, const ticket_created_t *t, char *reason,
                                     size_t reason_size);
 
 /*  Inside the caller's transaction: the ticket's event (an sla_event_names
