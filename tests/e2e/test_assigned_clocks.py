@@ -54,7 +54,7 @@ def running_clocks(tid):
 
 def check_one_message(tid):
     S.wait_ticket_status(tid, "assigned")
-    h.wait_until(lambda: entries(tid, "clock_started"), 20, "clock_started of ticket %s" % tid)
+    h.wait_until(lambda: entries(tid, "clock_started"), 60, "clock_started of ticket %s" % tid)
     assigned = entries(tid, "work_order_assigned")
     started = entries(tid, "clock_started")
     assert len(assigned) == 1 and len(started) == 1, (assigned, started)
@@ -74,10 +74,10 @@ def test_a_new_repair_is_assigned_with_its_clocks_in_one_message():
 def test_an_order_assigned_by_the_retry_pass_carries_the_clocks_it_starts():
     tid = repair("DW-1", "洗碗机不排水")      # nobody has the skill yet
     S.wait_ticket_status(tid, "unassigned")
-    h.wait_until(lambda: entries(tid, "clock_started"), 20, "clock_started of ticket %s" % tid)
+    h.wait_until(lambda: entries(tid, "clock_started"), 60, "clock_started of ticket %s" % tid)
     S.sql("UPDATE ref.technicians SET skills = skills || '{dishwasher}' WHERE id = 'T101'")
     S.wait_ticket_status(tid, "assigned")
-    h.wait_until(lambda: len(entries(tid, "clock_started")) == 2, 20, "arrange clock_started")
+    h.wait_until(lambda: len(entries(tid, "clock_started")) == 2, 60, "arrange clock_started")
     assigned = entries(tid, "work_order_assigned")
     arrange = entries(tid, "clock_started")[1]
     assert arrange["detail"]["message_id"] == assigned[0]["detail"]["message_id"]

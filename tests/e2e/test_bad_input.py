@@ -168,7 +168,7 @@ def test_garbage_on_the_bus_crashes_nothing():
         sock.send(junk)
     sock.close()
     h.wait_until(lambda: S.sql("SELECT count(*) FROM dispatch.dead_letters WHERE message_id IS NULL")[0][0] >= 1,
-                 10, "garbage recorded as dead letters")
+                 60, "garbage recorded as dead letters")
     assert S.services["dispatch-1"].alive()
     reply = S.client.submit(dict(GOOD, kind="installation", customer={"id": "C1005"},
                                  product={"code": "WH-60"}))

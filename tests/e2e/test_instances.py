@@ -27,9 +27,9 @@ def setup_module():
     # that the capacity rule is tested under two concurrent dispatchers.
     S.sql("UPDATE ref.technicians SET capacity = 2 WHERE id <= 'BT030'")
     S.sql("UPDATE ref.technicians SET active = false WHERE id > 'BT030'")
-    S.start_service("intake").wait_ready(30)
-    S.start_service("dispatch", "dispatch-a").wait_ready(30)
-    S.start_service("dispatch", "dispatch-b").wait_ready(30)
+    S.start_service("intake").wait_ready()
+    S.start_service("dispatch", "dispatch-a").wait_ready()
+    S.start_service("dispatch", "dispatch-b").wait_ready()
 
 
 def teardown_module():

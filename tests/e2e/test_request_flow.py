@@ -65,7 +65,7 @@ def test_repeat_contact_joins_the_open_ticket_instead_of_a_duplicate():
                  "WHERE customer_id = 'C1005'") == [(1, 2)]
     assert "repeat_contact" in history_events(first["ticket_id"])
     h.wait_until(lambda: S.sql("SELECT count(*) FROM dispatch.work_orders WHERE ticket_id = %s",
-                               (first["ticket_id"],)) == [(1,)], 20, "one work order")
+                               (first["ticket_id"],)) == [(1,)], 60, "one work order")
 
 
 def test_consultation_answered_on_the_spot_closes_at_intake_without_a_visit():
@@ -78,7 +78,7 @@ def test_consultation_answered_on_the_spot_closes_at_intake_without_a_visit():
     h.wait_until(lambda: S.sql("SELECT count(*) FROM dispatch.inbox i JOIN intake.outbox o "
                                "ON o.message_id = i.message_id WHERE o.payload::jsonb #>> "
                                "'{body,ticket_id}' = %s", (str(tid),)) == [(1,)],
-                 20, "dispatch to receive the closed consultation")
+                 60, "dispatch to receive the closed consultation")
     assert S.sql("SELECT count(*) FROM dispatch.work_orders WHERE ticket_id = %s", (tid,)) == [(0,)]
 
 

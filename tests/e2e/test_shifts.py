@@ -48,7 +48,7 @@ def test_waits_off_shift_and_is_assigned_when_the_shift_starts():
     S.quiet()                           # the assignment pass has run at 08:29
     assert S.sql("SELECT status FROM intake.tickets WHERE id = %s", (tid,)) == [("unassigned",)]
     S.set_clock(MONDAY_0831)
-    S.wait_ticket_status(tid, "assigned", timeout=20)
+    S.wait_ticket_status(tid, "assigned")
     row = S.sql("SELECT technician_id, extract(epoch FROM assigned_at) FROM dispatch.work_orders "
                 "WHERE ticket_id = %s", (tid,))[0]
     assert row[0] == "T201"
