@@ -107,7 +107,9 @@ def first_response(tid):
 
 
 def test_the_first_file_gives_clocks_its_policy():
-    assert dispatcher().events("sla_config")[0]["policies"] == "1"
+    # the file is read at the first timer tick, just after "ready" is logged
+    loaded = h.wait_until(lambda: dispatcher().events("sla_config"), 60, "the dispatcher's sla_config")
+    assert loaded[0]["policies"] == "1", loaded
     TICKETS["A"] = complaint()
     assert first_response(TICKETS["A"]) == ("reply-in-one-hour", 60, "running")
 
@@ -151,8 +153,10 @@ def test_a_running_clock_breaches_at_its_old_due_time_and_escalates_on_the_new_l
                  (a,))
     # ladders are looked up when a clock fires: the new file's team lead is told
     assert rows == [("warning", "新班长 王敏"), ("escalation", "新班长 王敏")], rows
-    # ticket C's two-hour clock is neither at risk (96 min) nor breached; the tick
-    # that fired A (one transaction for every due clock) did not touch it
+    # ticket C's two-hour clock is neither at risk (96 min) nor breached: not
+    # by the tick that fired A (one transaction for every due clock), nor by
+    # any later one at 10:01
+    S.quiet()
     assert S.sql("SELECT warned_at, breached_at FROM dispatch.sla_clocks WHERE ticket_id = %s "
                  "AND clock = 'first_response'", (TICKETS["C"],)) == [(None, None)]
 

@@ -305,6 +305,7 @@ def test_a_clock_stopped_while_paused_is_met():
     stopped = [c for e in history(tid) if e["event"] == "clock_stopped" for c in e["detail"]["clocks"]]
     assert {c["clock"]: c["breached"] for c in stopped} == {"first_response": False,
                                                               "complaint_decision": False}, stopped
+    S.quiet()                                                    # the sweep through `later` has run
     assert escalations(tid) == []
 
 
