@@ -187,7 +187,7 @@ def test_a_configuration_typo_stops_a_service_with_file_line_and_key():
         f.write(text.replace("retry_max_ms:", "retry_maxx_ms:"))
     line = [i + 1 for i, l in enumerate(text.splitlines()) if "retry_max_ms:" in l][0]
     proc = subprocess.run([os.path.join(h.BUILD, "bin", "kefu-dispatch"), "--config", bad],
-                          capture_output=True, text=True, timeout=30, env=h.child_env())
+                          capture_output=True, text=True, timeout=60, env=h.child_env())
     assert proc.returncode != 0
     assert "typo.yaml:%d" % line in proc.stderr and "retry_maxx_ms" in proc.stderr, proc.stderr
     assert S.services["dispatch-1"].alive()

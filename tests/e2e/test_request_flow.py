@@ -43,6 +43,7 @@ def test_repair_travels_from_intake_to_an_assigned_technician():
     assert out["status"] == "open" and out["joined"] is False and out["branch"] == "SH01"
     tid = out["ticket_id"]
     S.wait_ticket_status(tid, "assigned")
+    S.quiet()                       # a second assignment would be in by now
     shown = S.ticket(tid)
     events = [e["event"] for e in shown["history"]
               if not e["event"].startswith(("clock_", "sla_"))]  # SLA events: test_sla.py
@@ -82,7 +83,9 @@ def test_consultation_answered_on_the_spot_closes_at_intake_without_a_visit():
                                "ON o.message_id = i.message_id WHERE o.payload::jsonb #>> "
                                "'{body,ticket_id}' = %s", (str(tid),)) == [(1,)],
                  60, "dispatch to receive the closed consultation")
+    S.quiet()                       # and anything it answered is in
     assert S.sql("SELECT count(*) FROM dispatch.work_orders WHERE ticket_id = %s", (tid,)) == [(0,)]
+    assert history_events(tid) == ["created", "closed_at_intake"], history_events(tid)
 
 
 def test_chinese_names_and_addresses_round_trip_byte_for_byte():
