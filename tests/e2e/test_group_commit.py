@@ -51,7 +51,7 @@ def send(sock, b):
     return h.zmtp_frame_size(payload)
 
 
-def receive(sock, n, timeout_ms=20000):
+def receive(sock, n, timeout_ms=60000):
     replies = []
     for _ in range(n):
         assert sock.poll(timeout_ms, zmq.POLLIN), "no reply (%d of %d)" % (len(replies), n)
@@ -76,7 +76,7 @@ def test_requests_waiting_together_commit_together_with_join_replay_and_refusal(
             "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
             "WHERE l.locktype = 'advisory' AND NOT l.granted "
             "AND a.usename = 'kefu_intake'")[0][0] == 1,
-            20, "intake to wait for the customer lock")
+            60, "intake to wait for the customer lock")
         # 2..6 queue up behind it
         rid = str(uuid.uuid4())
         batch = [

@@ -48,11 +48,12 @@ def test_waits_off_shift_and_is_assigned_when_the_shift_starts():
     S.quiet()                           # the assignment pass has run at 08:29
     assert S.sql("SELECT status FROM intake.tickets WHERE id = %s", (tid,)) == [("unassigned",)]
     S.set_clock(MONDAY_0831)
-    S.wait_ticket_status(tid, "assigned", timeout=20)
+    S.wait_ticket_status(tid, "assigned")
     row = S.sql("SELECT technician_id, extract(epoch FROM assigned_at) FROM dispatch.work_orders "
                 "WHERE ticket_id = %s", (tid,))[0]
     assert row[0] == "T201"
     assert abs(float(row[1]) * 1e6 - MONDAY_0831) < 1e6, "dispatch did not use the injected clock"
+    S.quiet()                       # the history is complete: nothing else is on its way
     events = [e["event"] for e in S.ticket(tid)["history"]
               if not e["event"].startswith(("clock_", "sla_"))]  # SLA events: test_sla.py
     assert events == ["created", "work_order_unassigned", "work_order_assigned"], events

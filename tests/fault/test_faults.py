@@ -64,7 +64,9 @@ def assert_exactly_once(ticket_ids):
                                "AND status = 'assigned'", (ids,))[0][0] == len(ids),
                  90, "all %d tickets assigned" % len(ids))
     # one work order per ticket, one 'created' history row per work order,
-    # one assignment event per ticket: nothing applied twice
+    # one assignment event per ticket: nothing applied twice, counted once
+    # every redelivery has been answered
+    S.quiet()
     assert S.sql("SELECT count(*), count(DISTINCT ticket_id) FROM dispatch.work_orders "
                  "WHERE ticket_id = ANY(%s)", (ids,))[0] == (len(ids), len(ids))
     dup = S.sql("SELECT ticket_id, count(*) FROM intake.ticket_history WHERE ticket_id = ANY(%s) "
@@ -88,23 +90,23 @@ def test_receiver_killed_with_sigkill_mid_stream_applies_every_message_once():
     waiting = S.sql("SELECT count(*) FROM intake.tickets t WHERE NOT EXISTS "
                     "(SELECT 1 FROM dispatch.work_orders w WHERE w.ticket_id = t.id)")[0][0]
     assert waiting > 0, "dispatch was not killed mid-stream"
-    S.start_service("dispatch").wait_ready(30)
+    S.start_service("dispatch").wait_ready()
     t.join(180)
     assert len(results) == N_STREAM and all(r["ok"] for r in results)
     assert_exactly_once([r["result"]["ticket_id"] for r in results])
     h.wait_until(lambda: S.sql("SELECT count(*) FROM intake.outbox WHERE acked_at IS NULL")[0][0] == 0,
-                 30, "every message acknowledged")
+                 60, "every message acknowledged")
 
 
 def test_sender_killed_after_commit_before_sending_sends_after_restart():
     S.services.pop("intake-1").stop()
     svc = S.start_service("intake", env={"KEFU_FAULT_EXIT_AFTER_COMMIT": "1"})
-    svc.wait_ready(30)
+    svc.wait_ready()
     body = customer_body(1, "发端")
     body["request_id"] = "8a4c6f5e-1d2b-4c3a-9e8f-7a6b5c4d3e2f"
-    reply = S.client.request("ticket.submit", body, timeout_ms=3000)
+    reply = S.client.request("ticket.submit", body, timeout_ms=10000)
     assert reply is None, "intake answered although it was to die after commit"
-    h.wait_until(lambda: svc.proc.poll() is not None, 10, "intake to exit")
+    h.wait_until(lambda: svc.proc.poll() is not None, 60, "intake to exit")
     assert svc.proc.returncode == 86, svc.proc.returncode
     # committed but never sent: the ticket and its unsent outbox row are there
     rows = S.sql("SELECT t.id, o.attempts, o.acked_at FROM intake.tickets t JOIN intake.outbox o "
@@ -112,8 +114,8 @@ def test_sender_killed_after_commit_before_sending_sends_after_restart():
                  "WHERE t.request_id = %s", (body["request_id"],))
     assert len(rows) == 1 and rows[0][1] == 0 and rows[0][2] is None, rows
     tid = rows[0][0]
-    S.start_service("intake").wait_ready(30)
-    S.wait_ticket_status(tid, "assigned", timeout=30)
+    S.start_service("intake").wait_ready()
+    S.wait_ticket_status(tid, "assigned")
     # the client's retry with the same request_id gets the same ticket
     again = S.client.submit(body)
     assert again["ok"] and again["result"]["ticket_id"] == tid

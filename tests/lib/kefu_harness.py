@@ -57,10 +57,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wait_until(predicate, timeout=10.0, what="condition", interval=0.05):
+def wait_until(predicate, timeout=60.0, what="condition", interval=0.05):
     """Calls predicate() until it returns something truthy, and returns that.
     Raises AssertionError naming `what` after `timeout` seconds. Exceptions
-    from predicate propagate (a crashed process should fail fast)."""
+    from predicate propagate (a crashed process should fail fast). It
+    returns as soon as the condition holds, so a time-out is generous: it
+    must hold on a loaded machine (the ASan build with both cores busy)."""
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -96,7 +98,7 @@ def zmtp_frame_size(payload):
     return len(payload) + (2 if len(payload) <= 255 else 9)
 
 
-def wait_tcp_received(endpoint, since, nbytes, timeout=20):
+def wait_tcp_received(endpoint, since, nbytes, timeout=60):
     """Waits until nbytes more than `since` (a tcp_acked_to reading) have
     reached the server of a tcp://127.0.0.1:PORT endpoint and its process
     has read them off the socket (ZeroMQ's I/O thread reads while the
@@ -231,7 +233,7 @@ class Cluster:
 
     def connect(self, role="kefu_owner"):
         """A psycopg2 connection in autocommit mode (caller closes)."""
-        conn = psycopg2.connect(self.dsn(role), connect_timeout=5)
+        conn = psycopg2.connect(self.dsn(role), connect_timeout=30)
         conn.autocommit = True
         return conn
 
@@ -449,7 +451,7 @@ class Service:
             raise AssertionError("%s exited with %s; log %s:\n%s"
                                  % (self.instance, rc, self.log, _tail(self.log)))
 
-    def wait_ready(self, timeout=30):
+    def wait_ready(self, timeout=60):
         def ready():
             self._check_alive()
             return bool(self.events("ready"))
@@ -462,7 +464,7 @@ class Service:
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
-    def stop(self, timeout=15, check=True):
+    def stop(self, timeout=60, check=True):
         """SIGTERM and wait. Returns the exit status; with check, a non-zero
         status (crash, sanitizer report, leak) raises with the log tail."""
         if self.proc is None:
@@ -488,7 +490,7 @@ class Service:
             self.proc.wait()
 
 
-def start_services(config, names=SERVICES, logdir=None, env=None, timeout=30):
+def start_services(config, names=SERVICES, logdir=None, env=None, timeout=60):
     """Starts the named services (instance <name>-1) and waits until each is
     ready. Returns {name: Service}. On failure stops those already started."""
     started = {}

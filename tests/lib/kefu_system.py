@@ -61,7 +61,7 @@ class System:
     def start_services(self, names=SERVICES):
         started = [self.start_service(n) for n in names]
         for svc in started:
-            svc.wait_ready(30)
+            svc.wait_ready()
         return started
 
     def shutdown(self):
@@ -83,7 +83,9 @@ class System:
     @property
     def client(self):
         if self._client is None:
-            self._client = IntakeClient(self.config.api)
+            # a reply may take seconds on a loaded machine; a request that
+            # expects none passes its own timeout_ms
+            self._client = IntakeClient(self.config.api, timeout_ms=30000)
         return self._client
 
     def kefuctl(self, *args, json_out=False, check=True, stdin=None):
@@ -102,12 +104,12 @@ class System:
     def ticket(self, ticket_id):
         return self.kefuctl("show", str(ticket_id), json_out=True)
 
-    def wait_ticket_status(self, ticket_id, status, timeout=20):
+    def wait_ticket_status(self, ticket_id, status, timeout=60):
         h.wait_until(lambda: self.sql("SELECT status FROM intake.tickets WHERE id = %s",
                                       (ticket_id,)) == [(status,)],
                      timeout, "ticket %s to become %s" % (ticket_id, status))
 
-    def quiet(self, timeout=30):
+    def quiet(self, timeout=60):
         """Waits until nothing is in flight: every running dispatcher has
         run both its periodic jobs (the SLA sweep and the assignment pass)
         through the clock's present instant (its rows in dispatch.sweeps),
