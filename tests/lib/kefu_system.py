@@ -16,7 +16,7 @@ import tempfile
 import time
 
 import kefu_harness as h
-from intake_client import IntakeClient
+from intake_client import IntakeClient, check_kefuctl_json
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SERVICES = ["intake", "dispatch", "qc", "billing", "callback", "claims"]
@@ -95,7 +95,9 @@ class System:
             raise AssertionError("kefuctl %s failed (%d): %s%s" % (
                 " ".join(args), proc.returncode, proc.stdout, proc.stderr))
         if json_out and proc.returncode == 0:
-            return json.loads(proc.stdout)
+            # submit, show, list and event print a request's result: checked
+            # against schemas/replies/ like every reply the client receives
+            return check_kefuctl_json(args[0], json.loads(proc.stdout))
         return proc
 
     def sql(self, query, params=None):
