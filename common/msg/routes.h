@@ -1,6 +1,7 @@
 /*  routes — who consumes which message type. This table is the contract of
- *  the message flow (docs/messages.md draws it); bus_emit() writes one
- *  outbox row per destination listed here.
+ *  the message flow (docs/architecture.md, "Messages", draws it; see also
+ *  docs/messaging.md); bus_emit() writes one outbox row per destination
+ *  listed here.
  */
 #ifndef KEFU_ROUTES_H
 #define KEFU_ROUTES_H

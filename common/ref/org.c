@@ -94,7 +94,7 @@ static bool s_date_valid (const char *text)
     return day <= mdays[month - 1] + (month == 2 && leap);
 }
 
-/*  True when `tz` loads with tz_load (common/tz.h): the check a business
+/*  True when `tz` loads with tz_load (common/time/tz.h): the check a business
  *  calendar (cal_new) makes, so a zone accepted here always loads there. */
 static bool s_tz_loads (const char *tz)
 {

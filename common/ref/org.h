@@ -47,7 +47,7 @@ typedef struct {
     org_card_t *cards; int n_cards;
 } org_customer_t;
 
-/*  A loaded holiday calendar (common/holidays.h). */
+/*  A loaded holiday calendar (common/time/holidays.h). */
 typedef struct hol_s hol_t;
 
 typedef struct {

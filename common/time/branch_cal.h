@@ -6,7 +6,7 @@
  *  The dispatcher's SLA engine and `kefuctl due` build calendars through
  *  this module so that both count business time the same way. Any role
  *  with SELECT on ref (every service role) may call it. The result is an
- *  ordinary cal_t (common/calendar.h), owned by the caller.
+ *  ordinary cal_t (common/time/calendar.h), owned by the caller.
  */
 #ifndef KEFU_BRANCH_CAL_H
 #define KEFU_BRANCH_CAL_H

@@ -3,7 +3,7 @@
  *  "how much working time lies between these two instants?".
  *
  *  A calendar is
- *    - an IANA time zone (common/tz);
+ *    - an IANA time zone (common/time/tz.h);
  *    - weekly working hours (hours_week_t: [0] = Monday … [6] = Sunday,
  *      several intervals a day, minutes of local wall time);
  *    - holidays: local dates that are closed all day;

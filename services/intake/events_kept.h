@@ -9,7 +9,7 @@
  *                         committed while the lock was awaited)
  *    an SLA event         intake_ev_sla (one history row)
  *
- *  A batch's messages are applied in one transaction (common/bus.h,
+ *  A batch's messages are applied in one transaction (common/msg/bus.h,
  *  bus_on_batch_end): the handlers keep, the batch's end writes. Kept
  *  writes belong to one run of one transaction: a run that starts over
  *  (db_tx_serial changed) drops what an earlier run kept.

@@ -1,4 +1,4 @@
-/*  it-bus — integration test of the durable bus (common/bus.h) against a
+/*  it-bus — integration test of the durable bus (common/msg/bus.h) against a
  *  real PostgreSQL and real ZeroMQ sockets, in one process: one bus acts as
  *  service "intake" and sends ticket.created to a bus acting as "dispatch".
  *

@@ -1,4 +1,4 @@
-/*  it-db — integration tests of common/db.c and common/migrate.c against a
+/*  it-db — integration tests of common/db/db.c and common/db/migrate.c against a
  *  real PostgreSQL whose migrations are already applied.
  *
  *      KEFU_TEST_CONNINFO="host=/tmp/x/sock port=5432 dbname=kefu" bin/it-db [WORD…]

@@ -3,7 +3,7 @@ PostgreSQL cluster (tests/lib/kefu_harness.py): the migrations apply on an
 empty database and re-apply as a no-op; the tables, checks and append-only
 triggers hold; every service role can do what it must and is refused what
 it must not; the embedded cluster survives restart and SIGKILL; and the C
-tests of common/db.c and common/migrate.c (bin/it-db) pass on a fresh
+tests of common/db/db.c and common/db/migrate.c (bin/it-db) pass on a fresh
 database migrated by migrate.c itself.
 """
 import glob

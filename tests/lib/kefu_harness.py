@@ -268,7 +268,7 @@ class Cluster:
     def migrate_with_psql(self, sql_dir=SQL_DIR):
         """Applies schemas/sql/*.sql with psql as kefu_owner, each file in
         one transaction with its kefu.schema_migrations row (same checksum
-        as common/migrate.c: SHA-256 of the file), skipping applied ones.
+        as common/db/migrate.c: SHA-256 of the file), skipping applied ones.
         Returns the number applied."""
         self.sql("CREATE SCHEMA IF NOT EXISTS kefu; "
                  "CREATE TABLE IF NOT EXISTS kefu.schema_migrations ("

@@ -2,7 +2,7 @@
 """check_messages — an independent check of kefu's messages and request
 replies against schemas/.
 
-The services validate with their own C validator (common/schema.c). This
+The services validate with their own C validator (common/msg/schema.c). This
 tool checks the same messages with a second, unrelated implementation
 (python3-jsonschema, Draft 2020-12, format checking on), so a bug in one
 validator cannot hide a message that breaks the contract.

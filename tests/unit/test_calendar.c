@@ -1,4 +1,4 @@
-/*  Unit tests for common/calendar: deadlines within a day, across a lunch
+/*  Unit tests for common/time/calendar: deadlines within a day, across a lunch
  *  break, midnight and weekends, across China's 2025 Spring Festival and
  *  National Day (with their make-up working days) and New Year 2025/2026,
  *  across New York's daylight-saving changes with intervals that span

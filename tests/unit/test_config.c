@@ -1,4 +1,4 @@
-/*  Unit tests for common/config: the demo file loads to the documented
+/*  Unit tests for common/conf/config: the demo file loads to the documented
  *  defaults, environment overrides, every kind of bad value is refused with
  *  file:line: key, and conninfo strings are quoted the way libpq reads them. */
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*  test_envelope — making, encoding and decoding message envelopes
- *  (common/envelope.c) against the real schemas/ of the repository: the
+ *  (common/msg/envelope.c) against the real schemas/ of the repository: the
  *  round trip, byte-exact Chinese text, and every rejection path of
  *  env_decode with its reason.
  */

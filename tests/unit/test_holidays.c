@@ -1,4 +1,4 @@
-/*  Unit tests for common/holidays: the shipped China files for 2025 and
+/*  Unit tests for common/time/holidays: the shipped China files for 2025 and
  *  2026 say exactly what the State Council notices say (checked day by day
  *  against the dates typed in below), they apply to a branch calendar with
  *  the branch's own Monday hours, and each kind of bad file is refused with

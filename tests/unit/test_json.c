@@ -1,5 +1,5 @@
 /*  test_json — strict UTF-8 validation, strict JSON parsing and the typed
- *  lookups of common/json.c. */
+ *  lookups of common/base/json.c. */
 #include "base/json.h"
 #include "unit.h"
 

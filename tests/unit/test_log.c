@@ -1,4 +1,4 @@
-/*  test_log — JSON-lines output of common/log.c: fields, levels, escaping,
+/*  test_log — JSON-lines output of common/base/log.c: fields, levels, escaping,
  *  real-clock timestamps, and masking of phone numbers and addresses. */
 #include "base/clock.h"
 #include "base/json.h"

@@ -1,5 +1,5 @@
 /*  Unit tests for the SMTP notification adapter's dialogue
- *  (common/notify_smtp.c): a scripted relay runs in a forked child on
+ *  (common/notify/notify_smtp.c): a scripted relay runs in a forked child on
  *  127.0.0.1, records what the adapter sent, and answers as a real relay
  *  would — or refuses, falls silent, or speaks only HELO. */
 #include <arpa/inet.h>

@@ -1,4 +1,4 @@
-/*  Unit tests for common/org: the demo organisation loads intact (Chinese
+/*  Unit tests for common/ref/org: the demo organisation loads intact (Chinese
  *  text byte for byte), each kind of bad input is refused with
  *  file:line: key, weekly hours convert to and from JSON, and branches'
  *  holiday calendars load from calendars_dir (relative to the file) or are

@@ -1,4 +1,4 @@
-/*  test_schema — the JSON Schema validator (common/schema.c): every supported
+/*  test_schema — the JSON Schema validator (common/msg/schema.c): every supported
  *  keyword, the exact error texts, code-point lengths, refusals at load time,
  *  and the real contract files in schemas/ (loaded from the repository root,
  *  where the runner is started).

@@ -1,5 +1,6 @@
-/*  Unit tests for common/sla_policy: the shipped deploy/demo/sla.yaml loads
- *  against the demo organisation and gives DOMAIN.md's numbers for
+/*  Unit tests for services/dispatch/sla/sla_policy: the shipped
+ *  deploy/demo/sla.yaml loads against the demo organisation and gives
+ *  DOMAIN.md's numbers for
  *  representative tickets; the first policy that fits wins; ladders climb
  *  level by level and skip-level jumps tell the skipped; every kind of bad
  *  input is refused with file:line: key and a reason; a failed reload leaves

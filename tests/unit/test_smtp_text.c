@@ -1,5 +1,5 @@
-/*  Unit tests for the pure parts of SMTP mail (common/smtp_text.h,
- *  common/smtp_message.h): base64, RFC 2047 encoded-words, dot-stuffing,
+/*  Unit tests for the pure parts of SMTP mail (common/notify/smtp_text.h,
+ *  common/notify/smtp_message.h): base64, RFC 2047 encoded-words, dot-stuffing,
  *  reply parsing, address checks and the formatted message. */
 #include <stdio.h>
 #include <stdlib.h>

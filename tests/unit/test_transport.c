@@ -1,4 +1,4 @@
-/*  test_transport — the socket helpers of common/transport.c over real
+/*  test_transport — the socket helpers of common/msg/transport.c over real
  *  ZeroMQ sockets (tcp on 127.0.0.1 with an ephemeral port): bound endpoint
  *  read back, multipart round trip with NUL-terminated copies, extra frames
  *  discarded, non-blocking send to nobody (ZMQ_IMMEDIATE), unroutable

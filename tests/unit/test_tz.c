@@ -1,4 +1,4 @@
-/*  Unit tests for common/tz: civil-date arithmetic, TZif reading for
+/*  Unit tests for common/time/tz: civil-date arithmetic, TZif reading for
  *  Asia/Shanghai, America/New_York and Europe/Berlin (the table, and the
  *  POSIX footer rule for 2040, after the last table transition), local to
  *  UTC in spring-forward gaps and fall-back overlaps, POSIX rules on their

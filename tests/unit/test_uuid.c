@@ -1,5 +1,5 @@
 /*  test_uuid — v4 generation (format, version and variant bits, no repeats)
- *  and the canonical-form check of common/uuid.c. */
+ *  and the canonical-form check of common/base/uuid.c. */
 #include "unit.h"
 #include "base/uuid.h"
 

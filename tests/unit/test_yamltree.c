@@ -1,4 +1,4 @@
-/*  Unit tests for common/yamltree: the tree with lines and paths, the typed
+/*  Unit tests for common/conf/yamltree: the tree with lines and paths, the typed
  *  getters and their errors, and everything the parser must refuse. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*  admin_load — `kefuctl admin load ORG.yaml`: the organisation file
- *  (common/org.h) written into the ref schema in one transaction, with the
+ *  (common/ref/org.h) written into the ref schema in one transaction, with the
  *  holiday calendars its branches name (ref.calendar_years,
  *  ref.calendar_days: replaced as a whole per calendar). */
 #include <stdio.h>

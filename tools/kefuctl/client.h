@@ -1,7 +1,7 @@
 /*  client — request/reply with intake's request endpoint (docs/architecture.md
  *  "Request API"), made safe to retry.
  *
- *  The request goes out on a DEALER socket (common/transport.h) framed like a
+ *  The request goes out on a DEALER socket (common/msg/transport.h) framed like a
  *  REQ socket's message (an empty delimiter frame, then the JSON), so intake
  *  sees the same thing whichever kind of client calls it. The client waits
  *  up to timeout_ms for the reply; on a time-out, on "no peer connected" or

@@ -1,6 +1,6 @@
 /*  cmd_due — `kefuctl due`: "a promise of N business hours made now (or at
  *  time T) for branch B — when is it due?", answered from the branch's
- *  calendar as the database holds it (common/branch_cal.h): its time zone,
+ *  calendar as the database holds it (common/time/branch_cal.h): its time zone,
  *  weekly hours, public holidays and make-up working days.
  *
  *  Connects as the dispatcher's role (<role_prefix>dispatch), the role the
