@@ -296,7 +296,7 @@ static int s_compile_keyword (s_compiler_t *c, schema_node_t *node, const cJSON 
     }
     if (strcmp (key, "default") == 0)
         return 0;
-    return s_fail (c, where, "unsupported keyword \"%s\" (see common/schema.h for the "
+    return s_fail (c, where, "unsupported keyword \"%s\" (see common/msg/schema.h for the "
                              "supported subset)", key);
 }
 

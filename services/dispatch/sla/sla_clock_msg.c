@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "svc/emit.h"
+#include "base/json.h"
 
 struct scm_s {
     bus_t *bus;
@@ -35,15 +36,6 @@ void scm_destroy (scm_t **self_p)
     *self_p = NULL;
 }
 
-int scm_add_id (cJSON *obj, const char *key, const char *decimal)
-{
-    char *end = NULL;
-    long long v = strtoll (decimal, &end, 10);
-    if (!end || *end || v < 1)
-        return -1;
-    return cJSON_AddNumberToObject (obj, key, (double) v) ? 0 : -1;
-}
-
 int scm_entry (cJSON *clocks, const char *clock_id, const char *clock, const char *policy,
                const sdl_target_t *t, bool stopped, int64_t at, int64_t due)
 {
@@ -51,7 +43,7 @@ int scm_entry (cJSON *clocks, const char *clock_id, const char *clock, const cha
     clock_format_us (due, due_text, sizeof due_text);
     sdl_describe (t, clock, target, sizeof target);
     cJSON *entry = cJSON_CreateObject ();
-    if (!entry || scm_add_id (entry, "clock_id", clock_id) != 0 || !cJSON_AddItemToArray (clocks, entry)) {
+    if (!entry || json_add_id (entry, "clock_id", clock_id) != 0 || !cJSON_AddItemToArray (clocks, entry)) {
         cJSON_Delete (entry);
         return -1;
     }
@@ -79,7 +71,7 @@ int scm_emit (scm_t *self, db_t *db, const char *branch, const char *ticket_id, 
     char at_text[40];
     clock_format_us (at, at_text, sizeof at_text);
     cJSON *body = cJSON_CreateObject ();
-    if (!body || scm_add_id (body, "ticket_id", ticket_id) != 0) {
+    if (!body || json_add_id (body, "ticket_id", ticket_id) != 0) {
         cJSON_Delete (body);
         cJSON_Delete (clocks);
         return -1;

@@ -31,9 +31,6 @@ scm_t *scm_new (bus_t *bus);
 /*  Frees, with what is kept; safe on NULL and twice. */
 void scm_destroy (scm_t **self_p);
 
-/*  Adds `decimal` (an id, >= 1) to obj as a JSON number under key: the SLA
- *  messages carry ids as numbers. Returns 0, or -1 when it is not one. */
-int scm_add_id (cJSON *obj, const char *key, const char *decimal);
 
 /*  Appends one clock's entry to an sla.clock list: clock_id, clock, policy,
  *  target for people, due_at, and started_at = at, or for a stopped clock

@@ -16,6 +16,7 @@
 #include "sla_deadline.h"
 #include "sla_policy.h"
 #include "model/sla_clock.h"
+#include "base/json.h"
 
 /* ---- statements ------------------------------------------------------- */
 
@@ -98,6 +99,14 @@ typedef struct {
     char *reason;
 } s_rec_t;
 
+/*  A log line of a fired record, kept until its transaction commits: a
+ *  batch rolled back must not have logged escalations that do not exist
+ *  (the next tick fires them again, under new ids). */
+typedef struct {
+    bool warning;
+    char ticket_id[24], clock[72], kind[24], level[32], escalation_id[24];
+} s_fired_t;
+
 struct slf_s {
     db_t *db;
     bus_t *bus;
@@ -111,6 +120,8 @@ struct slf_s {
     s_rec_t *recs; /* this batch's records (s_record) … */
     int n_recs, cap_recs;
     cJSON *moves; /* … and its clocks' new state columns */
+    s_fired_t *logged; /* the batch's "sla_warning"/"sla_escalated" lines, written once it commits */
+    int n_logged, cap_logged;
 };
 
 slf_t *slf_new (db_t *db, bus_t *bus, sll_t *loader, scal_t *cals, char *err, size_t errsize)
@@ -139,6 +150,7 @@ void slf_destroy (slf_t **self_p)
         return;
     s_batch_reset (*self_p);
     free ((*self_p)->recs);
+    free ((*self_p)->logged);
     free (*self_p);
     *self_p = NULL;
 }
@@ -171,8 +183,8 @@ static int s_emit_record (slf_t *f, db_t *db, const s_rec_t *rec, const char *es
     char due_text[40];
     clock_format_us (row->due, due_text, sizeof due_text);
     cJSON *body = cJSON_CreateObject ();
-    if (!body || scm_add_id (body, "ticket_id", row->ticket_id) != 0 || scm_add_id (body, "clock_id", row->id) != 0
-        || scm_add_id (body, "escalation_id", esc_id) != 0) {
+    if (!body || json_add_id (body, "ticket_id", row->ticket_id) != 0 || json_add_id (body, "clock_id", row->id) != 0
+        || json_add_id (body, "escalation_id", esc_id) != 0) {
         cJSON_Delete (body);
         return -1;
     }
@@ -193,8 +205,21 @@ static int s_emit_record (slf_t *f, db_t *db, const s_rec_t *rec, const char *es
     cJSON_AddStringToObject (body, "at", f->now_text);
     if (svc_emit (f->bus, db, warning ? "sla.warning" : "sla.escalated", 1, row->branch, row->ticket_id, &body) != 0)
         return -1;
-    log_kv (LOG_INFO, warning ? "sla_warning" : "sla_escalated", "ticket_id", row->ticket_id, "clock",
-            row->clock, "kind", kind, "escalation_level", level, "escalation_id", esc_id, NULL);
+    if (f->n_logged == f->cap_logged) {
+        int cap = f->cap_logged ? f->cap_logged * 2 : 64;
+        s_fired_t *grown = realloc (f->logged, (size_t) cap * sizeof *grown);
+        if (!grown)
+            return -1;
+        f->logged = grown;
+        f->cap_logged = cap;
+    }
+    s_fired_t *line = &f->logged[f->n_logged++];
+    line->warning = warning;
+    snprintf (line->ticket_id, sizeof line->ticket_id, "%s", row->ticket_id);
+    snprintf (line->clock, sizeof line->clock, "%s", row->clock);
+    snprintf (line->kind, sizeof line->kind, "%s", kind);
+    snprintf (line->level, sizeof line->level, "%s", level);
+    snprintf (line->escalation_id, sizeof line->escalation_id, "%s", esc_id);
     f->fired++;
     return 0;
 }
@@ -382,6 +407,7 @@ static int s_fire_tx (db_t *db, void *arg)
     slf_t *f = arg;
     f->claimed = 0;
     f->fired = 0;
+    f->n_logged = 0;
     s_batch_reset (f); /* a rerun starts from nothing */
     if (bus_defer_begin (f->bus) != 0 || !(f->moves = cJSON_CreateArray ()))
         return -1;
@@ -445,6 +471,13 @@ int slf_batch (slf_t *self, int64_t now, int *claimed)
         log_kv (LOG_WARN, "sla_tick_failed", "error", db_error (self->db), NULL);
         return -1;
     }
+    for (int i = 0; i < self->n_logged; i++) {
+        const s_fired_t *l = &self->logged[i];
+        log_kv (LOG_INFO, l->warning ? "sla_warning" : "sla_escalated", "ticket_id", l->ticket_id, "clock",
+                l->clock, "kind", l->kind, "escalation_level", l->level, "escalation_id", l->escalation_id,
+                NULL);
+    }
+    self->n_logged = 0;
     *claimed = self->claimed;
     return self->fired;
 }
