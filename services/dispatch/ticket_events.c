@@ -17,6 +17,8 @@
 #include "base/log.h"
 #include "sla/sla_clock_life.h"
 #include "sla/sla_start.h"
+#include "msg/ticket_updated.h"
+#include "model/ticket.h"
 
 static const db_statement_t s_statements[] = {
     /* $1 ticket, $2 event, $3 at, $4 detail, $5 the states a work order's
@@ -88,32 +90,18 @@ static int s_clocks (sle_t *sle, db_t *db, const char *ticket, const char *branc
     return 0;
 }
 
-static bus_result_t s_handle (sle_t *sle, db_t *db, const env_t *msg, char *reason, size_t reason_size)
+static bus_result_t s_handle (sle_t *sle, db_t *db, const ticket_updated_t *u, const char *message_id,
+                              char *reason, size_t reason_size)
 {
-    const cJSON *body = msg->body;
-    const cJSON *tid = cJSON_GetObjectItemCaseSensitive (body, "ticket_id");
-    const char *branch = json_str (body, "branch", NULL), *event = json_str (body, "event", NULL);
-    const char *actor = json_str (body, "actor", NULL), *at_text = json_str (body, "at", NULL);
-    const char *why = json_str (body, "reason", NULL);
-    int64_t at;
-    if (!json_is_integer (tid) || tid->valuedouble < 1 || !branch || !event || !actor) {
-        snprintf (reason, reason_size, "body: expected ticket_id, branch, event and actor");
-        return BUS_REJECT;
-    }
-    if (!at_text || clock_parse_rfc3339 (at_text, &at) != 0) {
-        snprintf (reason, reason_size, "body.at: expected an RFC 3339 date-time");
-        return BUS_REJECT;
-    }
-    char ticket[32];
-    snprintf (ticket, sizeof ticket, "%" PRId64, (int64_t) tid->valuedouble);
+    const char *ticket = u->ticket_id_text, *branch = u->branch, *event = u->event, *actor = u->actor;
+    const char *at_text = u->at;
 
-    if (s_is (event, "work_order_arranged") || s_is (event, "technician_arrived")
-        || s_is (event, "work_order_completed") || s_is (event, "call_centre_checked")) {
+    if (ticket_event_is (event, TICKET_EV_WORK_ORDER)) {
         cJSON *detail = cJSON_CreateObject ();
         char *detail_text = NULL;
         if (detail) {
             cJSON_AddStringToObject (detail, "actor", actor);
-            cJSON_AddStringToObject (detail, "message_id", msg->id);
+            cJSON_AddStringToObject (detail, "message_id", message_id);
             detail_text = json_print (detail);
             cJSON_Delete (detail);
         }
@@ -133,13 +121,7 @@ static bus_result_t s_handle (sle_t *sle, db_t *db, const env_t *msg, char *reas
                     "the ticket has no work order here; only its clocks move", NULL);
     }
     if (s_is (event, "escalation_acknowledged")) {
-        const cJSON *esc = cJSON_GetObjectItemCaseSensitive (body, "escalation_id");
-        if (!json_is_integer (esc) || esc->valuedouble < 1) {
-            snprintf (reason, reason_size, "body.escalation_id: expected an integer >= 1");
-            return BUS_REJECT;
-        }
-        char id[32];
-        snprintf (id, sizeof id, "%" PRId64, (int64_t) esc->valuedouble);
+        const char *id = u->escalation_id_text;
         const char *p[] = {id, ticket, actor, at_text};
         int rows = s_exec (db, "dte_acknowledge", 4, p);
         if (rows < 0)
@@ -147,7 +129,7 @@ static bus_result_t s_handle (sle_t *sle, db_t *db, const env_t *msg, char *reas
         log_kv (LOG_INFO, rows ? "escalation_acknowledged" : "escalation_already_acknowledged",
                 "escalation_id", id, "ticket_id", ticket, NULL);
     }
-    if (s_clocks (sle, db, ticket, branch, event, why, at) != 0)
+    if (s_clocks (sle, db, ticket, branch, event, u->reason, u->at_us) != 0)
         return svc_db_bus_failure (db, "moving the SLA clocks", reason, reason_size);
     return BUS_OK;
 }
@@ -156,5 +138,8 @@ bus_result_t dte_on_event (void *ctx, db_t *db, const svc_ctx_t *who, char *reas
 {
     sle_t *sle = ctx;
     assert (sle && db && who && who->msg && who->msg->body && reason && reason_size > 0);
-    return s_handle (sle, db, who->msg, reason, reason_size);
+    ticket_updated_t u;
+    if (ticket_updated_decode (who->msg, &u, reason, reason_size) != 0)
+        return BUS_REJECT;
+    return s_handle (sle, db, &u, who->msg->id, reason, reason_size);
 }
