@@ -11,6 +11,17 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib
 pytest.register_assert_rewrite("kefu_harness", "kefu_system", "intake_client", "smtp_sink")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a module's last test and its teardown_module: whatever System
+    is still running (its setup_module failed, so no teardown ran) is
+    stopped, so that no service or cluster outlives its module."""
+    yield
+    if nextitem is None or nextitem.module is not item.module:
+        import kefu_system
+        kefu_system.abandon_open_systems()
+
+
 def pytest_terminal_summary(terminalreporter):
     stats = terminalreporter.stats
     passed = len(stats.get("passed", []))
