@@ -529,29 +529,28 @@ int wo_lock_batch_branches (void *ctx, db_t *db, const env_t *const *msgs, int n
     workorders_t *self = ctx;
     const char *first = NULL;
     bool several = false, others = false;
+    int rc = -1;
+    char *text = NULL;
+    cJSON *list = cJSON_CreateArray (); /* each message decoded once, here */
+    if (!list)
+        goto cleanup;
     for (int i = 0; i < n; i++) {
         const char *branch = s_locked_branch (self, msgs[i]);
         if (!branch) {
             others = others || strcmp (msgs[i]->type, "ticket.created") != 0;
             continue;
         }
+        if (!cJSON_AddItemToArray (list, cJSON_CreateString (branch)))
+            goto cleanup;
         if (!first)
             first = branch;
         else if (strcmp (first, branch) != 0)
             several = true;
     }
+    rc = 0;
     if (!first || (!several && !others))
-        return 0;
-    int rc = -1;
-    char *text = NULL;
-    cJSON *list = cJSON_CreateArray ();
-    if (!list)
         goto cleanup;
-    for (int i = 0; i < n; i++) {
-        const char *branch = s_locked_branch (self, msgs[i]);
-        if (branch && !cJSON_AddItemToArray (list, cJSON_CreateString (branch)))
-            goto cleanup;
-    }
+    rc = -1;
     if (!(text = json_print (list)))
         goto cleanup;
     const char *params[] = { text };

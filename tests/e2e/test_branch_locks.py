@@ -13,7 +13,7 @@ import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import kefu_harness as h  # noqa: E402
-from intake_client import IntakeClient  # noqa: E402
+from intake_client import submit_repairs  # noqa: E402
 from kefu_system import System  # noqa: E402
 
 S = None
@@ -41,19 +41,6 @@ def teardown_module():
         S.shutdown()
 
 
-def submit_every(k, out):
-    """Client k of CLIENTS: customers k, k + CLIENTS, … (every branch in turn)."""
-    client = IntakeClient(S.config.api)
-    try:
-        for i in range(k, N, CLIENTS):
-            out.append(client.submit({"channel": "hotline", "kind": "repair",
-                                      "customer": {"id": "B%06d" % (i + 1)},
-                                      "product": {"code": "AC-3200"},
-                                      "description": "四个服务站 第%d单" % i}))
-    finally:
-        client.close()
-
-
 def deadlock_lines():
     found = []
     for name in DISPATCHERS:
@@ -65,7 +52,9 @@ def deadlock_lines():
 
 def test_a_burst_over_four_branches_is_assigned_without_a_deadlock():
     results = []
-    threads = [threading.Thread(target=submit_every, args=(k, results)) for k in range(CLIENTS)]
+    threads = [threading.Thread(target=submit_repairs,
+                                args=(S.config.api, range(k, N, CLIENTS), results, "四个服务站 第%d单"))
+               for k in range(CLIENTS)]
     for t in threads:
         t.start()
     for t in threads:

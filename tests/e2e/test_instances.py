@@ -9,7 +9,7 @@ import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import kefu_harness as h  # noqa: E402
-from intake_client import IntakeClient  # noqa: E402
+from intake_client import submit_repairs  # noqa: E402
 from kefu_system import System  # noqa: E402
 
 S = None
@@ -37,21 +37,11 @@ def teardown_module():
         S.shutdown()
 
 
-def submit_range(first, count, out):
-    client = IntakeClient(S.config.api)
-    try:
-        for i in range(first, first + count):
-            out.append(client.submit({"channel": "hotline", "kind": "repair",
-                                      "customer": {"id": "B%06d" % (i + 1)},
-                                      "product": {"code": "AC-3200"},
-                                      "description": "两个调度实例 第%d单" % i}))
-    finally:
-        client.close()
-
-
 def test_two_dispatchers_share_the_work_without_doing_any_twice():
     results = []
-    threads = [threading.Thread(target=submit_range, args=(k * (N // 3), N // 3, results))
+    threads = [threading.Thread(target=submit_repairs,
+                                args=(S.config.api, range(k * (N // 3), (k + 1) * (N // 3)), results,
+                                      "两个调度实例 第%d单"))
                for k in range(3)]
     for t in threads:
         t.start()

@@ -148,3 +148,20 @@ class IntakeClient:
 
     def get(self, ticket_id):
         return self.request("ticket.get", {"ticket_id": ticket_id})
+
+
+def submit_repairs(api, customers, out, description):
+    """Submits one repair of an AC-3200 for each customer number i in
+    `customers` (customer "B%06d" % (i + 1), the benchmark organisation's
+    numbering), one at a time from a client of its own, appending each
+    reply to out. description % i is the ticket's text. For load from
+    several threads at once: each thread calls this with its own customers."""
+    client = IntakeClient(api)
+    try:
+        for i in customers:
+            out.append(client.submit({"channel": "hotline", "kind": "repair",
+                                      "customer": {"id": "B%06d" % (i + 1)},
+                                      "product": {"code": "AC-3200"},
+                                      "description": description % i}))
+    finally:
+        client.close()
