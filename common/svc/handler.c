@@ -11,7 +11,7 @@ bus_result_t svc_handler_run (void *ctx, db_t *db, const env_t *msg, char *reaso
     assert (h && h->fn && db && msg && msg->body && reason && reason_size > 0);
     reason[0] = '\0';
     const svc_bracket_t *b = &h->bracket;
-    svc_ctx_t who = { .msg = msg, .who = { .principal = msg->service } };
+    svc_ctx_t who = { .msg = msg, .who = svc_who_system (msg->service) };
     if (b->begin)
         b->begin (b->arg);
     bus_result_t rc = h->fn (h->arg, db, &who, reason, reason_size);
