@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints the benchmark organisation: B branches (default 1) SH01… in one
 # region, open round the clock; 40 senior air-conditioner technicians
-# (capacity 100 each) dealt out over the branches in turn; and N customers
+# (capacity 100 each) dealt out over the branches in turn; a call centre
+# serving them all with one agent, CC01; and N customers
 # B000001…, customer i belonging to branch number i mod B (so that
 # consecutive requests go to different branches), and no benchmark request
 # joins another's ticket.
@@ -32,6 +33,11 @@ for i in $(seq 1 40); do
     printf '  - {id: BT%03d, name: 压测技师%d, branch: SH%02d, grade: senior, skills: [air-conditioner], capacity: 100, shift: %s}\n' \
         "$i" "$i" $(((i - 1) % b + 1)) "$allday"
 done
+# CC01: the caller of the benchmark and the tests that use this organisation,
+# an agent of a call centre serving every branch (docs/security.md).
+printf 'centres:\n  - {id: CC-BENCH, name: 压测客服中心, branches: [%s]}\n' \
+    "$(for j in $(seq 1 "$b"); do printf 'SH%02d' "$j"; [ "$j" -lt "$b" ] && printf ', '; done)"
+printf 'staff:\n  - {id: CC01, name: 压测客服, centre: CC-BENCH, roles: [agent, team_lead]}\n'
 echo "customers:"
 for i in $(seq 1 "$n"); do
     if [ "$b" -eq 1 ]; then

@@ -22,13 +22,13 @@
 #include "time/holidays.h"
 #include "time/tz.h"
 #include "conf/yamltree.h"
+#include "org_fields.h"
+#include "auth/roles.h"
 
 const char *const org_grade_names[] = { "trainee", "junior", "intermediate", "senior", NULL };
 
 static const char *const s_classes[] = { "regular", "important", "vip", NULL };
 
-#define ORG_MAX_ID 32
-#define ORG_MAX_NAME 200
 #define ORG_MAX_ADDRESS 500
 #define ORG_MAX_SERIAL 64
 #define ORG_MAX_TZ 64
@@ -38,7 +38,7 @@ static const char *const s_classes[] = { "regular", "important", "vip", NULL };
 
 /* ---------------------------------------------------------------- fields */
 
-static bool s_id_valid (const char *id)
+bool orgf_id_valid (const char *id)
 {
     size_t len = strlen (id);
     if (len < 1 || len > ORG_MAX_ID)
@@ -51,11 +51,11 @@ static bool s_id_valid (const char *id)
 }
 
 /*  An identifier: 1 to 32 of A-Z a-z 0-9 _ -. */
-static int s_id (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, char **out)
+int orgf_id (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, char **out)
 {
     if (yt_str (doc, map, key, required, 256, out) != 0)
         return -1;
-    if (*out && !s_id_valid (*out))
+    if (*out && !orgf_id_valid (*out))
         return yt_fail (doc, yt_get (map, key),
                         "\"%s\" is not an identifier (1 to 32 of A-Z a-z 0-9 _ -)", *out);
     return 0;
@@ -166,26 +166,21 @@ int org_grade_parse (const char *text, org_grade_t *out)
 
 /* ---------------------------------------------------------------- checks */
 
-typedef struct {
-    const char *id;
-    const yt_node_t *node;
-    size_t index;
-} s_key_t;
 
 static int s_key_cmp (const void *a, const void *b)
 {
-    const s_key_t *x = a, *y = b;
+    const orgf_key_t *x = a, *y = b;
     int c = strcmp (x->id, y->id);
     return c ? c : (x->index < y->index ? -1 : x->index > y->index);
 }
 
 /*  Refuses the first repeated id among n keys (in document order). */
-static int s_no_duplicates (yt_doc_t *doc, s_key_t *keys, size_t n, const char *what)
+int orgf_no_duplicates (yt_doc_t *doc, orgf_key_t *keys, size_t n, const char *what)
 {
     if (n < 2)
         return 0;
     qsort (keys, n, sizeof *keys, s_key_cmp);
-    const s_key_t *worst = NULL, *first = NULL;
+    const orgf_key_t *worst = NULL, *first = NULL;
     for (size_t i = 1; i < n; i++)
         if (strcmp (keys[i].id, keys[i - 1].id) == 0 && (!worst || keys[i].index < worst->index)) {
             worst = &keys[i];
@@ -200,18 +195,16 @@ static int s_no_duplicates (yt_doc_t *doc, s_key_t *keys, size_t n, const char *
                     yt_line (first->node));
 }
 
-/*  Records are looked up through an accessor for the i-th id. */
-typedef const char *(*s_id_at_fn) (const org_t *org, int i);
 
 static const char *s_tier_at (const org_t *org, int i)
 {
     return org->tiers[i];
 }
-static const char *s_region_at (const org_t *org, int i)
+const char *orgf_region_at (const org_t *org, int i)
 {
     return org->regions[i].id;
 }
-static const char *s_branch_at (const org_t *org, int i)
+const char *orgf_branch_at (const org_t *org, int i)
 {
     return org->branches[i].id;
 }
@@ -225,7 +218,7 @@ static const char *s_line_at (const org_t *org, int i)
 }
 
 /*  Index of id among the first n records, or -1. */
-static int s_find (const org_t *org, s_id_at_fn at, int n, const char *id)
+int orgf_find (const org_t *org, orgf_id_at_fn at, int n, const char *id)
 {
     for (int i = 0; id && i < n; i++)
         if (at (org, i) && strcmp (at (org, i), id) == 0)
@@ -234,17 +227,17 @@ static int s_find (const org_t *org, s_id_at_fn at, int n, const char *id)
 }
 
 /*  Resolves a reference or fails listing (the first few) valid choices. */
-static int s_ref (yt_doc_t *doc, const org_t *org, const yt_node_t *node, const char *what,
-                  s_id_at_fn at, int n, const char *id, int *index)
+int orgf_ref (yt_doc_t *doc, const org_t *org, const yt_node_t *node, const char *what,
+                  orgf_id_at_fn at, int n, const char *id, int *index)
 {
-    *index = s_find (org, at, n, id);
+    *index = orgf_find (org, at, n, id);
     if (*index >= 0)
         return 0;
     char list[300] = "";
     size_t used = 0;
     for (int i = 0, shown = 0; i < n; i++) {
         const char *choice = at (org, i);
-        if (s_find (org, at, i, choice) >= 0)
+        if (orgf_find (org, at, i, choice) >= 0)
             continue; /* product lines repeat: show each once */
         if (shown == 12 || used + strlen (choice) + 8 >= sizeof list) {
             snprintf (list + used, sizeof list - used, ", ...");
@@ -258,7 +251,7 @@ static int s_ref (yt_doc_t *doc, const org_t *org, const yt_node_t *node, const 
 }
 
 /*  A required section: a non-empty list (or an optional one, possibly absent). */
-static int s_list (yt_doc_t *doc, yt_node_t *root, const char *key, bool required, yt_node_t **out)
+int orgf_list (yt_doc_t *doc, yt_node_t *root, const char *key, bool required, yt_node_t **out)
 {
     *out = yt_get (root, key);
     const char *text = yt_text (*out);
@@ -278,26 +271,26 @@ static int s_list (yt_doc_t *doc, yt_node_t *root, const char *key, bool require
 }
 
 /*  Runs the duplicate check over the id member of each map in a list. */
-static int s_list_unique (yt_doc_t *doc, yt_node_t *list, const char *key, const char *what)
+int orgf_list_unique (yt_doc_t *doc, yt_node_t *list, const char *key, const char *what)
 {
     size_t n = yt_size (list);
     if (n < 2)
         return 0;
-    s_key_t *keys = calloc (n, sizeof *keys);
+    orgf_key_t *keys = calloc (n, sizeof *keys);
     if (!keys)
         return yt_fail (doc, list, "out of memory");
     for (size_t i = 0; i < n; i++) {
         yt_node_t *item = yt_item (list, i);
         yt_node_t *node = yt_kind (item) == YT_MAP ? yt_get (item, key) : item;
-        keys[i] = (s_key_t) { yt_text (node) ? yt_text (node) : "", node, i };
+        keys[i] = (orgf_key_t) { yt_text (node) ? yt_text (node) : "", node, i };
     }
-    int rc = s_no_duplicates (doc, keys, n, what);
+    int rc = orgf_no_duplicates (doc, keys, n, what);
     free (keys);
     return rc;
 }
 
 /*  calloc that never returns NULL for zero items. */
-static void *s_calloc (size_t n, size_t size)
+void *orgf_calloc (size_t n, size_t size)
 {
     return calloc (n ? n : 1, size);
 }
@@ -307,31 +300,31 @@ static void *s_calloc (size_t n, size_t size)
 static int s_load_tiers (org_t *org, yt_doc_t *doc, yt_node_t *root)
 {
     yt_node_t *list;
-    if (s_list (doc, root, "tiers", true, &list) != 0)
+    if (orgf_list (doc, root, "tiers", true, &list) != 0)
         return -1;
     size_t n = yt_size (list);
-    if (!(org->tiers = s_calloc (n, sizeof *org->tiers)))
+    if (!(org->tiers = orgf_calloc (n, sizeof *org->tiers)))
         return yt_fail (doc, list, "out of memory");
     for (size_t i = 0; i < n; i++) {
         yt_node_t *item = yt_item (list, i);
         const char *text = yt_text (item);
-        if (!text || !s_id_valid (text))
+        if (!text || !orgf_id_valid (text))
             return yt_fail (doc, item, "expected a tier name (1 to 32 of A-Z a-z 0-9 _ -)");
         if (!(org->tiers[org->n_tiers] = strdup (text)))
             return yt_fail (doc, item, "out of memory");
         org->n_tiers++;
     }
-    return s_list_unique (doc, list, NULL, "tier");
+    return orgf_list_unique (doc, list, NULL, "tier");
 }
 
 static int s_load_regions (org_t *org, yt_doc_t *doc, yt_node_t *root)
 {
     static const char *const known[] = { "id", "name", "tier", NULL };
     yt_node_t *list;
-    if (s_list (doc, root, "regions", true, &list) != 0)
+    if (orgf_list (doc, root, "regions", true, &list) != 0)
         return -1;
     size_t n = yt_size (list);
-    if (!(org->regions = s_calloc (n, sizeof *org->regions)))
+    if (!(org->regions = orgf_calloc (n, sizeof *org->regions)))
         return yt_fail (doc, list, "out of memory");
     for (size_t i = 0; i < n; i++) {
         yt_node_t *item = yt_item (list, i);
@@ -339,14 +332,14 @@ static int s_load_regions (org_t *org, yt_doc_t *doc, yt_node_t *root)
             return -1;
         org_region_t *r = &org->regions[org->n_regions++];
         int tier;
-        if (s_id (doc, item, "id", true, &r->id) != 0
+        if (orgf_id (doc, item, "id", true, &r->id) != 0
             || yt_free_text (doc, item, "name", true, ORG_MAX_NAME, &r->name) != 0
-            || s_id (doc, item, "tier", true, &r->tier) != 0
-            || s_ref (doc, org, yt_get (item, "tier"), "tier", s_tier_at, org->n_tiers, r->tier, &tier) != 0
+            || orgf_id (doc, item, "tier", true, &r->tier) != 0
+            || orgf_ref (doc, org, yt_get (item, "tier"), "tier", s_tier_at, org->n_tiers, r->tier, &tier) != 0
             || yt_check_unknown (doc, item, known) != 0)
             return -1;
     }
-    return s_list_unique (doc, list, "id", "region id");
+    return orgf_list_unique (doc, list, "id", "region id");
 }
 
 /*  The top-level calendars_dir: kept as written and resolved against the
@@ -431,10 +424,10 @@ static int s_load_branches (org_t *org, yt_doc_t *doc, yt_node_t *root)
 {
     static const char *const known[] = { "id", "name", "region", "timezone", "hours", "calendar", NULL };
     yt_node_t *list;
-    if (s_list (doc, root, "branches", true, &list) != 0)
+    if (orgf_list (doc, root, "branches", true, &list) != 0)
         return -1;
     size_t n = yt_size (list);
-    if (!(org->branches = s_calloc (n, sizeof *org->branches)))
+    if (!(org->branches = orgf_calloc (n, sizeof *org->branches)))
         return yt_fail (doc, list, "out of memory");
     for (size_t i = 0; i < n; i++) {
         yt_node_t *item = yt_item (list, i);
@@ -442,10 +435,10 @@ static int s_load_branches (org_t *org, yt_doc_t *doc, yt_node_t *root)
             return -1;
         org_branch_t *b = &org->branches[org->n_branches++];
         int region;
-        if (s_id (doc, item, "id", true, &b->id) != 0
+        if (orgf_id (doc, item, "id", true, &b->id) != 0
             || yt_free_text (doc, item, "name", true, ORG_MAX_NAME, &b->name) != 0
-            || s_id (doc, item, "region", true, &b->region) != 0
-            || s_ref (doc, org, yt_get (item, "region"), "region", s_region_at, org->n_regions,
+            || orgf_id (doc, item, "region", true, &b->region) != 0
+            || orgf_ref (doc, org, yt_get (item, "region"), "region", orgf_region_at, org->n_regions,
                       b->region, &region) != 0
             || yt_free_text (doc, item, "timezone", true, ORG_MAX_TZ, &b->timezone) != 0)
             return -1;
@@ -460,17 +453,17 @@ static int s_load_branches (org_t *org, yt_doc_t *doc, yt_node_t *root)
             || yt_check_unknown (doc, item, known) != 0)
             return -1;
     }
-    return s_list_unique (doc, list, "id", "branch id");
+    return orgf_list_unique (doc, list, "id", "branch id");
 }
 
 static int s_load_products (org_t *org, yt_doc_t *doc, yt_node_t *root)
 {
     static const char *const known[] = { "code", "name", "line", "premium", "warranty_months", NULL };
     yt_node_t *list;
-    if (s_list (doc, root, "products", false, &list) != 0)
+    if (orgf_list (doc, root, "products", false, &list) != 0)
         return -1;
     size_t n = yt_size (list);
-    if (!(org->products = s_calloc (n, sizeof *org->products)))
+    if (!(org->products = orgf_calloc (n, sizeof *org->products)))
         return yt_fail (doc, root, "out of memory");
     for (size_t i = 0; i < n; i++) {
         yt_node_t *item = yt_item (list, i);
@@ -478,16 +471,16 @@ static int s_load_products (org_t *org, yt_doc_t *doc, yt_node_t *root)
             return -1;
         org_product_t *p = &org->products[org->n_products++];
         int64_t months = 12;
-        if (s_id (doc, item, "code", true, &p->code) != 0
+        if (orgf_id (doc, item, "code", true, &p->code) != 0
             || yt_free_text (doc, item, "name", true, ORG_MAX_NAME, &p->name) != 0
-            || s_id (doc, item, "line", true, &p->line) != 0
+            || orgf_id (doc, item, "line", true, &p->line) != 0
             || yt_bool (doc, item, "premium", false, &p->premium) != 0
             || yt_int (doc, item, "warranty_months", false, 0, 120, &months) != 0
             || yt_check_unknown (doc, item, known) != 0)
             return -1;
         p->warranty_months = (int) months;
     }
-    return s_list_unique (doc, list, "code", "product code");
+    return orgf_list_unique (doc, list, "code", "product code");
 }
 
 static int s_load_skills (org_t *org, yt_doc_t *doc, yt_node_t *item, org_technician_t *t)
@@ -500,7 +493,7 @@ static int s_load_skills (org_t *org, yt_doc_t *doc, yt_node_t *item, org_techni
     size_t n = yt_size (skills);
     if (n == 0 || n > 64)
         return yt_fail (doc, skills, "must list 1 to 64 product lines");
-    if (!(t->skills = s_calloc (n, sizeof *t->skills)))
+    if (!(t->skills = orgf_calloc (n, sizeof *t->skills)))
         return yt_fail (doc, skills, "out of memory");
     for (size_t i = 0; i < n; i++) {
         yt_node_t *skill = yt_item (skills, i);
@@ -508,7 +501,7 @@ static int s_load_skills (org_t *org, yt_doc_t *doc, yt_node_t *item, org_techni
         int index;
         if (!text)
             return yt_fail (doc, skill, "expected a product line");
-        if (s_ref (doc, org, skill, "product line", s_line_at, org->n_products, text, &index) != 0)
+        if (orgf_ref (doc, org, skill, "product line", s_line_at, org->n_products, text, &index) != 0)
             return -1;
         for (int k = 0; k < t->n_skills; k++)
             if (strcmp (t->skills[k], text) == 0)
@@ -523,13 +516,13 @@ static int s_load_skills (org_t *org, yt_doc_t *doc, yt_node_t *item, org_techni
 static int s_load_technicians (org_t *org, yt_doc_t *doc, yt_node_t *root)
 {
     static const char *const known[] = {
-        "id", "name", "branch", "grade", "skills", "capacity", "shift", "active", NULL,
+        "id", "name", "branch", "grade", "skills", "capacity", "shift", "active", "roles", NULL,
     };
     yt_node_t *list;
-    if (s_list (doc, root, "technicians", false, &list) != 0)
+    if (orgf_list (doc, root, "technicians", false, &list) != 0)
         return -1;
     size_t n = yt_size (list);
-    if (!(org->technicians = s_calloc (n, sizeof *org->technicians)))
+    if (!(org->technicians = orgf_calloc (n, sizeof *org->technicians)))
         return yt_fail (doc, root, "out of memory");
     for (size_t i = 0; i < n; i++) {
         yt_node_t *item = yt_item (list, i);
@@ -539,16 +532,18 @@ static int s_load_technicians (org_t *org, yt_doc_t *doc, yt_node_t *root)
         int branch, grade = 0;
         int64_t capacity = 0;
         t->active = true;
-        if (s_id (doc, item, "id", true, &t->id) != 0
+        if (orgf_id (doc, item, "id", true, &t->id) != 0
             || yt_free_text (doc, item, "name", true, ORG_MAX_NAME, &t->name) != 0
-            || s_id (doc, item, "branch", true, &t->branch) != 0
-            || s_ref (doc, org, yt_get (item, "branch"), "branch", s_branch_at, org->n_branches,
+            || orgf_id (doc, item, "branch", true, &t->branch) != 0
+            || orgf_ref (doc, org, yt_get (item, "branch"), "branch", orgf_branch_at, org->n_branches,
                       t->branch, &branch) != 0
             || yt_enum (doc, item, "grade", true, org_grade_names, &grade) != 0
             || s_load_skills (org, doc, item, t) != 0
             || yt_int (doc, item, "capacity", true, 1, 100, &capacity) != 0
-            || yt_bool (doc, item, "active", false, &t->active) != 0)
+            || yt_bool (doc, item, "active", false, &t->active) != 0
+            || orgf_roles (doc, item, false, &t->roles) != 0)
             return -1;
+        t->roles |= ROLE_BIT (ROLE_TECHNICIAN);
         t->grade = (org_grade_t) grade;
         t->capacity = (int) capacity;
         yt_node_t *shift = yt_get (item, "shift");
@@ -557,7 +552,7 @@ static int s_load_technicians (org_t *org, yt_doc_t *doc, yt_node_t *root)
         if (s_week (doc, shift, &t->shift) != 0 || yt_check_unknown (doc, item, known) != 0)
             return -1;
     }
-    return s_list_unique (doc, list, "id", "technician id");
+    return orgf_list_unique (doc, list, "id", "technician id");
 }
 
 static int s_load_cards (org_t *org, yt_doc_t *doc, yt_node_t *item, org_customer_t *c)
@@ -572,7 +567,7 @@ static int s_load_cards (org_t *org, yt_doc_t *doc, yt_node_t *item, org_custome
     size_t n = yt_size (cards);
     if (n > 1000)
         return yt_fail (doc, cards, "at most 1000 cards per customer");
-    if (!(c->cards = s_calloc (n, sizeof *c->cards)))
+    if (!(c->cards = orgf_calloc (n, sizeof *c->cards)))
         return yt_fail (doc, cards, "out of memory");
     for (size_t i = 0; i < n; i++) {
         yt_node_t *card = yt_item (cards, i);
@@ -580,9 +575,9 @@ static int s_load_cards (org_t *org, yt_doc_t *doc, yt_node_t *item, org_custome
             return -1;
         org_card_t *w = &c->cards[c->n_cards++];
         int product;
-        if (s_id (doc, card, "card_no", true, &w->card_no) != 0
-            || s_id (doc, card, "product", true, &w->product) != 0
-            || s_ref (doc, org, yt_get (card, "product"), "product", s_product_at, org->n_products,
+        if (orgf_id (doc, card, "card_no", true, &w->card_no) != 0
+            || orgf_id (doc, card, "product", true, &w->product) != 0
+            || orgf_ref (doc, org, yt_get (card, "product"), "product", s_product_at, org->n_products,
                       w->product, &product) != 0
             || yt_free_text (doc, card, "serial", true, ORG_MAX_SERIAL, &w->serial) != 0
             || yt_free_text (doc, card, "purchase_date", true, 10, &w->purchase_date) != 0)
@@ -603,10 +598,10 @@ static int s_load_customers (org_t *org, yt_doc_t *doc, yt_node_t *root)
         "id", "name", "phone", "address", "region", "branch", "class", "cards", NULL,
     };
     yt_node_t *list;
-    if (s_list (doc, root, "customers", false, &list) != 0)
+    if (orgf_list (doc, root, "customers", false, &list) != 0)
         return -1;
     size_t n = yt_size (list), n_cards = 0;
-    if (!(org->customers = s_calloc (n, sizeof *org->customers)))
+    if (!(org->customers = orgf_calloc (n, sizeof *org->customers)))
         return yt_fail (doc, root, "out of memory");
     for (size_t i = 0; i < n; i++) {
         yt_node_t *item = yt_item (list, i);
@@ -614,16 +609,16 @@ static int s_load_customers (org_t *org, yt_doc_t *doc, yt_node_t *root)
             return -1;
         org_customer_t *c = &org->customers[org->n_customers++];
         int region, branch = -1, klass = 0;
-        if (s_id (doc, item, "id", true, &c->id) != 0
+        if (orgf_id (doc, item, "id", true, &c->id) != 0
             || yt_free_text (doc, item, "name", true, ORG_MAX_NAME, &c->name) != 0
             || s_phone (doc, item, "phone", &c->phone) != 0
             || yt_free_text (doc, item, "address", true, ORG_MAX_ADDRESS, &c->address) != 0
-            || s_id (doc, item, "region", true, &c->region) != 0
-            || s_ref (doc, org, yt_get (item, "region"), "region", s_region_at, org->n_regions,
+            || orgf_id (doc, item, "region", true, &c->region) != 0
+            || orgf_ref (doc, org, yt_get (item, "region"), "region", orgf_region_at, org->n_regions,
                       c->region, &region) != 0
-            || s_id (doc, item, "branch", false, &c->branch) != 0
+            || orgf_id (doc, item, "branch", false, &c->branch) != 0
             || (c->branch
-                && s_ref (doc, org, yt_get (item, "branch"), "branch", s_branch_at, org->n_branches,
+                && orgf_ref (doc, org, yt_get (item, "branch"), "branch", orgf_branch_at, org->n_branches,
                           c->branch, &branch) != 0)
             || yt_enum (doc, item, "class", false, s_classes, &klass) != 0)
             return -1;
@@ -637,20 +632,20 @@ static int s_load_customers (org_t *org, yt_doc_t *doc, yt_node_t *root)
             return -1;
         n_cards += (size_t) c->n_cards;
     }
-    if (s_list_unique (doc, list, "id", "customer id") != 0)
+    if (orgf_list_unique (doc, list, "id", "customer id") != 0)
         return -1;
     /* Card numbers are unique across all customers. */
-    s_key_t *keys = s_calloc (n_cards, sizeof *keys);
+    orgf_key_t *keys = orgf_calloc (n_cards, sizeof *keys);
     if (!keys)
         return yt_fail (doc, list, "out of memory");
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         yt_node_t *cards = yt_get (yt_item (list, i), "cards");
         for (size_t j = 0; j < yt_size (cards) && k < n_cards; j++, k++)
-            keys[k] = (s_key_t) { org->customers[i].cards[j].card_no,
+            keys[k] = (orgf_key_t) { org->customers[i].cards[j].card_no,
                                   yt_get (yt_item (cards, j), "card_no"), k };
     }
-    int rc = s_no_duplicates (doc, keys, k, "card number");
+    int rc = orgf_no_duplicates (doc, keys, k, "card number");
     free (keys);
     return rc;
 }
@@ -658,7 +653,8 @@ static int s_load_customers (org_t *org, yt_doc_t *doc, yt_node_t *root)
 static org_t *s_load_doc (yt_doc_t *doc, const char *name, char *err, size_t errsize)
 {
     static const char *const known[] = {
-        "tiers", "regions", "branches", "products", "technicians", "customers", "calendars_dir", NULL,
+        "tiers", "regions", "branches", "products", "technicians", "customers", "calendars_dir",
+        "centres", "organisations", "staff", "service_accounts", NULL,
     };
     org_t *org = calloc (1, sizeof *org);
     if (!org) {
@@ -678,7 +674,7 @@ static org_t *s_load_doc (yt_doc_t *doc, const char *name, char *err, size_t err
         || s_load_calendars_dir (org, doc, root, name) != 0 || s_load_tiers (org, doc, root) != 0
         || s_load_regions (org, doc, root) != 0 || s_load_branches (org, doc, root) != 0
         || s_load_products (org, doc, root) != 0 || s_load_technicians (org, doc, root) != 0
-        || s_load_customers (org, doc, root) != 0)
+        || s_load_customers (org, doc, root) != 0 || org_staff_load (org, doc, root) != 0)
         goto fail;
     return org;
 fail:
@@ -718,6 +714,7 @@ void org_destroy (org_t **self_p)
     if (!self_p || !*self_p)
         return;
     org_t *self = *self_p;
+    org_staff_free (self);
     for (int i = 0; i < self->n_tiers; i++)
         free (self->tiers[i]);
     free (self->tiers);

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "svc/who.h"
 #include "time/hours.h"
 
 typedef enum { GRADE_TRAINEE = 0, GRADE_JUNIOR, GRADE_INTERMEDIATE, GRADE_SENIOR } org_grade_t;
@@ -37,6 +38,7 @@ typedef struct {
     int capacity;                 /* most open work orders at once */
     hours_week_t shift;             /* in the branch's time zone */
     bool active;
+    svc_roles_t roles;            /* a technician is staff: technician and any roles listed */
 } org_technician_t;
 typedef struct {
     char *card_no, *product, *serial;
@@ -46,6 +48,35 @@ typedef struct {
     char *id, *name, *phone, *address, *region, *branch /* may be NULL */, *class_;
     org_card_t *cards; int n_cards;
 } org_customer_t;
+
+/*  A regional call centre and the branches it serves. */
+typedef struct { char *id, *name; char **branches; int n_branches; } org_centre_t;
+/*  A dealer or an authorised service provider: an organisation of its own. */
+typedef enum { ORG_DEALER = 0, ORG_PROVIDER } org_partner_kind_t;
+extern const char *const org_partner_kind_names[]; /* "dealer", "provider", NULL */
+typedef struct {
+    char *id, *name;
+    org_partner_kind_t kind;
+    char **regions; int n_regions; /* the regions it serves */
+    char *contract, *account;      /* contract number; account it is paid into */
+} org_partner_t;
+/*  A person: placed in a branch, a centre, a region, an organisation, or
+ *  the company (place_t of auth/roles.h), with one or more roles. */
+typedef struct {
+    char *id, *name;
+    int place;                    /* place_t */
+    char *at;                     /* the branch, centre, region or organisation; NULL: the company */
+    svc_roles_t roles;
+    bool active;
+    char *email, *phone;          /* work contact for escalations; may be NULL */
+} org_staff_t;
+/*  A program (a phone system, a web form): named branches and requests. */
+typedef struct {
+    char *id, *name;
+    char **branches; int n_branches;
+    char **requests; int n_requests;
+    bool active;
+} org_service_account_t;
 
 /*  A loaded holiday calendar (common/time/holidays.h). */
 typedef struct hol_s hol_t;
@@ -57,6 +88,10 @@ typedef struct {
     org_product_t *products; int n_products;
     org_technician_t *technicians; int n_technicians;
     org_customer_t *customers; int n_customers;
+    org_centre_t *centres; int n_centres;
+    org_partner_t *partners; int n_partners;       /* the `organisations` section */
+    org_staff_t *staff; int n_staff;               /* the `staff` section and every technician */
+    org_service_account_t *accounts; int n_accounts;
     /* calendars_dir as written, and resolved against the org file's
      * directory; both NULL when the file has none. */
     char *calendars_dir, *calendars_path;

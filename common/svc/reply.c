@@ -17,6 +17,8 @@ const char *rpl_code_name (rpl_code_t code)
     case RPL_CONFLICT: return "conflict";
     case RPL_UNAVAILABLE: return "unavailable";
     case RPL_INTERNAL: return "internal";
+    case RPL_UNAUTHENTICATED: return "unauthenticated";
+    case RPL_FORBIDDEN: return "forbidden";
     }
     return "internal";
 }

@@ -28,9 +28,12 @@ typedef enum {
     RPL_CONFLICT,     /* the thing's state does not allow it now (e.g. closed) */
     RPL_UNAVAILABLE,  /* the database is down: retry (same request_id) */
     RPL_INTERNAL,     /* a defect or an unexpected database error */
+    RPL_UNAUTHENTICATED, /* no valid token: get one, do not retry as is */
+    RPL_FORBIDDEN,    /* the caller's roles do not allow this request */
 } rpl_code_t;
 
-/*  "invalid", "not_found", "conflict", "unavailable", "internal" ("ok" for RPL_OK). */
+/*  "invalid", "not_found", "conflict", "unavailable", "internal",
+ *  "unauthenticated", "forbidden" ("ok" for RPL_OK). */
 const char *rpl_code_name (rpl_code_t code);
 
 /*  {"ok":true,"result":…} ({} when *result_p is NULL). Takes ownership of

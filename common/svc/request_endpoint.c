@@ -12,6 +12,7 @@
 
 #include "base/clock.h"
 #include "base/json.h"
+#include "auth/credential.h"
 #include "base/log.h"
 #include "msg/transport.h"
 
@@ -34,6 +35,7 @@ struct rqe_s {
     void *router;
     char endpoint[256];
     int last_read;          /* requests read together last time */
+    cred_t *cred;           /* checks each request's token */
 };
 
 static int s_on_readable (svc_t *svc, void *socket, void *ctx);
@@ -69,6 +71,8 @@ rqe_t *rqe_new (svc_t *svc, const char *endpoint, const rqe_handler_t *table, vo
     self->svc = svc;
     self->table = table;
     self->app = app;
+    if (!(self->cred = cred_new (svc_db (svc))))
+        goto fail;
     self->router = tr_socket (svc_zctx (svc), ZMQ_ROUTER, cfg->high_water_mark, S_SEND_TIMEOUT_MS);
     if (!self->router)
         goto fail;
@@ -96,6 +100,7 @@ void rqe_destroy (rqe_t **self_p)
     rqe_t *self = *self_p;
     if (self->router)
         zmq_close (self->router);
+    cred_destroy (&self->cred);
     free (self);
     *self_p = NULL;
 }
@@ -148,12 +153,12 @@ static char *s_refuse_unknown (const rqe_handler_t *table, const char *name)
     return s_refuse (NULL, RPL_INVALID, err);
 }
 
-/*  Parses and validates one request payload. Returns NULL with *doc_p (the
- *  parsed request, caller deletes), *handler_p and *body_p (borrowed from
- *  the document) set, or else the refusal to send (caller frees). */
-static char *s_parse (const schema_set_t *schemas, const rqe_handler_t *table,
-                      const char *payload, size_t len, cJSON **doc_p,
-                      const rqe_handler_t **handler_p, const cJSON **body_p)
+/*  Parses and checks one request's wrapper. Returns NULL with *doc_p (the
+ *  parsed request, caller deletes), *name_p and *body_p (borrowed from the
+ *  document) set, or else the refusal to send (caller frees). The name is
+ *  not looked up yet: who is asking is checked first (s_take_one). */
+static char *s_parse (const schema_set_t *schemas, const char *payload, size_t len,
+                      cJSON **doc_p, const char **name_p, const cJSON **body_p)
 {
     char err[512] = "";
     char *reply = NULL;
@@ -169,7 +174,7 @@ static char *s_parse (const schema_set_t *schemas, const rqe_handler_t *table,
     char perr[256];
     if (!(doc = json_parse_strict (payload, len, perr, sizeof perr))) {
         snprintf (err, sizeof err, "request: %s (expected one JSON object "
-                                   "{\"request\", \"version\", \"body\"})", perr);
+                                   "{\"request\", \"version\", \"token\", \"body\"})", perr);
         return s_refuse (NULL, RPL_INVALID, err);
     }
     if (!schemas) {
@@ -198,28 +203,31 @@ static char *s_parse (const schema_set_t *schemas, const rqe_handler_t *table,
         reply = s_refuse (name, RPL_INVALID, "body: expected an object");
         goto fail;
     }
-    const rqe_handler_t *handler = s_find (table, name);
-    if (!handler) {
-        reply = s_refuse_unknown (table, name);
-        goto fail;
-    }
-    char schema[64];
-    s_schema_name (name, schema, sizeof schema);
-    if (!schema_set_has (schemas, schema)) { /* rqe_new refuses such a table */
-        reply = s_refuse (name, RPL_INTERNAL, "request: no schema for this request");
-        goto fail;
-    }
-    if (schema_validate (schemas, schema, body, "body", err, sizeof err) != 0) {
-        reply = s_refuse (name, RPL_INVALID, err);
-        goto fail;
-    }
     *doc_p = doc;
-    *handler_p = handler;
+    *name_p = name;
     *body_p = body;
     return NULL;
 fail:
     cJSON_Delete (doc);
     return reply;
+}
+
+/*  Finds the request's handler and checks its body against its schema.
+ *  Returns NULL with *handler_p set, or the refusal (caller frees). */
+static char *s_resolve (const schema_set_t *schemas, const rqe_handler_t *table, const char *name,
+                        const cJSON *body, const rqe_handler_t **handler_p)
+{
+    const rqe_handler_t *handler = s_find (table, name);
+    if (!handler)
+        return s_refuse_unknown (table, name);
+    char schema[64], err[512] = "";
+    s_schema_name (name, schema, sizeof schema);
+    if (!schema_set_has (schemas, schema)) /* rqe_new refuses such a table */
+        return s_refuse (name, RPL_INTERNAL, "request: no schema for this request");
+    if (schema_validate (schemas, schema, body, "body", err, sizeof err) != 0)
+        return s_refuse (name, RPL_INVALID, err);
+    *handler_p = handler;
+    return NULL;
 }
 
 /*  Serves one validated request on its own (a group of one for batch
@@ -244,12 +252,15 @@ char *rqe_serve (const schema_set_t *schemas, const rqe_handler_t *table, void *
 {
     cJSON *doc = NULL;
     const rqe_handler_t *handler = NULL;
+    const char *name = NULL;
     const cJSON *body = NULL;
-    char *reply = s_parse (schemas, table, payload, len, &doc, &handler, &body);
+    char *reply = s_parse (schemas, payload, len, &doc, &name, &body);
     if (reply || !doc)
         return reply;
-    rqe_ctx_t ctx = { .request = handler->name };
-    reply = s_run_alone (handler, app, &ctx, body);
+    if (!(reply = s_resolve (schemas, table, name, body, &handler))) {
+        rqe_ctx_t ctx = { .request = handler->name, .who = svc_who_system ("test") };
+        reply = s_run_alone (handler, app, &ctx, body);
+    }
     cJSON_Delete (doc);
     return reply;
 }
@@ -266,6 +277,7 @@ typedef struct {
     int n, env;             /* frames received; frames of routing envelope */
     cJSON *doc;             /* the parsed request (item.body points into it) */
     rqe_ctx_t ctx;
+    cred_who_t caller;      /* who is asking (ctx.who points into it) */
     rqe_item_t item;
     const rqe_handler_t *waiting;   /* its batch handler, until served */
     char *reply;
@@ -304,6 +316,17 @@ static const rqe_handler_t *s_waiting_handler (const s_request_t *reqs, int n)
     return NULL;
 }
 
+/*  Who is asking: the token of the parsed request in r. Returns NULL with
+ *  r->caller set, or the refusal (caller frees). */
+static char *s_authenticate (rqe_t *self, s_request_t *r, const char *name)
+{
+    const char *token = json_str (r->doc, "token", NULL);
+    char err[256] = "";
+    rpl_code_t code = cred_check (self->cred, token, token ? strlen (token) : 0, &r->caller, err,
+                                  sizeof err);
+    return code == RPL_OK ? NULL : s_refuse (name, code, err);
+}
+
 /*  Reads one request into reqs[at] and either answers it (reply) or leaves
  *  it waiting for the group commit. Returns 0, or -1 when nothing was
  *  waiting on the socket. */
@@ -323,12 +346,21 @@ static int s_take_one (rqe_t *self, void *socket, s_request_t *reqs, int at)
         return 0;
     }
     const rqe_handler_t *h = NULL;
+    const char *name = NULL;
     const cJSON *body = NULL;
-    r->reply = s_parse (svc_schemas (self->svc), self->table, r->frames[r->n - 1],
-                        r->sizes[r->n - 1], &r->doc, &h, &body);
+    r->reply = s_parse (svc_schemas (self->svc), r->frames[r->n - 1], r->sizes[r->n - 1], &r->doc,
+                        &name, &body);
     if (r->reply || !r->doc)
         return 0;
-    r->ctx = (rqe_ctx_t) { .request = h->name };
+    if ((r->reply = s_authenticate (self, r, name))
+        || (r->reply = s_resolve (svc_schemas (self->svc), self->table, name, body, &h)))
+        return 0;
+    if (!cred_allows (&r->caller, h->name, h->roles)) {
+        r->reply = s_refuse (h->name, RPL_FORBIDDEN,
+                             "request: your roles do not allow this request (docs/security.md)");
+        return 0;
+    }
+    r->ctx = (rqe_ctx_t) { .request = h->name, .who = r->caller.who };
     const rqe_handler_t *group = s_waiting_handler (reqs, at);
     if (group && group != h)  /* what comes next sees the group's writes */
         s_commit_waiting (self, reqs, at);
@@ -408,6 +440,7 @@ static int s_on_readable (svc_t *svc, void *socket, void *ctx)
         free (reqs[i].reply);
         cJSON_Delete (reqs[i].item.result); /* only left when a reply could not be made */
         cJSON_Delete (reqs[i].doc);
+        cred_who_free (&reqs[i].caller);
         tr_frames_free (reqs[i].frames, reqs[i].n);
     }
     free (reqs);

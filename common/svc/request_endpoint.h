@@ -13,13 +13,17 @@
  *
  *  Validation, in this order, each refusal `invalid` with the field first:
  *  one strict JSON object (UTF-8, no NUL) → schemas/requests/request.v1.json
- *  → version 1 → a request the table names → the body against
- *  schemas/requests/<request>.v1.json. A handler only ever sees a body that
- *  passed its schema.
+ *  → version 1 → who is asking: the token (auth/credential.h; refused
+ *  `unauthenticated`) → a request the table names → the body against
+ *  schemas/requests/<request>.v1.json → the caller's roles allow the
+ *  request (the table row's `roles`, or a service account naming it;
+ *  refused `forbidden`). A handler only ever sees an authenticated caller
+ *  and a body that passed its schema; it confines what it reads and writes
+ *  to ctx->who (svc/who.h), answering not_found for what lies outside.
  *
  *  Replies (reply.h): every request gets exactly one, {"ok":true,"result"}
  *  or {"ok":false,"error":{"code","message"}} with code invalid, not_found,
- *  conflict, unavailable or internal. Nothing a client sends can stop the
+ *  conflict, unavailable, internal, unauthenticated or forbidden. Nothing a client sends can stop the
  *  service; each refusal is logged ("request_refused": request, code and
  *  the field, never the message, which may quote customer data).
  *
@@ -90,6 +94,7 @@ typedef struct {
     const char *name;
     rqe_run_fn run;
     rqe_batch_fn batch;
+    svc_roles_t roles; /* the roles that may make it (auth/roles.h); 0: nobody */
 } rqe_handler_t;
 
 typedef struct rqe_s rqe_t;
@@ -105,7 +110,8 @@ void rqe_destroy (rqe_t **self_p);
 const char *rqe_endpoint (const rqe_t *self);
 
 /*  Serves one request payload (the last frame) through the table, with no
- *  socket and no group: what a client would be answered. For tests. Returns
+ *  socket, no group and no token check: the handler acts for the system
+ *  (every branch). For tests and fuzzing only. Returns
  *  the reply JSON (caller frees; NULL only when out of memory). */
 char *rqe_serve (const schema_set_t *schemas, const rqe_handler_t *table, void *app,
                  const char *payload, size_t len);

@@ -6,6 +6,6 @@
 #include "billing.h"
 
 /*  Requests billing serves: none yet. */
-static const rqe_handler_t s_requests[] = { { NULL, NULL, NULL } };
+static const rqe_handler_t s_requests[] = { { NULL, NULL, NULL, 0 } };
 
 const svc_def_t billing_service = { .name = "billing", .requests = s_requests };

@@ -6,6 +6,6 @@
 #include "callback.h"
 
 /*  Requests callback serves: none yet. */
-static const rqe_handler_t s_requests[] = { { NULL, NULL, NULL } };
+static const rqe_handler_t s_requests[] = { { NULL, NULL, NULL, 0 } };
 
 const svc_def_t callback_service = { .name = "callback", .requests = s_requests };

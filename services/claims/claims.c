@@ -6,6 +6,6 @@
 #include "claims.h"
 
 /*  Requests claims serves: none yet. */
-static const rqe_handler_t s_requests[] = { { NULL, NULL, NULL } };
+static const rqe_handler_t s_requests[] = { { NULL, NULL, NULL, 0 } };
 
 const svc_def_t claims_service = { .name = "claims", .requests = s_requests };

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth/roles.h"
 #include "request.h"
 
 #define S_NO_DESK "request: intake has no ticket desk"
@@ -78,11 +79,11 @@ static rpl_code_t s_event (void *app, const rqe_ctx_t *ctx, const cJSON *body, c
 }
 
 const rqe_handler_t iapi_requests[] = {
-    { "ticket.submit", NULL, s_submit },
-    { "ticket.get", s_get, NULL },
-    { "ticket.list", s_list, NULL },
-    { "ticket.event", s_event, NULL },
-    { NULL, NULL, NULL },
+    { "ticket.submit", NULL, s_submit, ROLES_TAKE_REQUESTS },
+    { "ticket.get", s_get, NULL, ROLES_READ_TICKETS },
+    { "ticket.list", s_list, NULL, ROLES_READ_TICKETS },
+    { "ticket.event", s_event, NULL, ROLES_ACT_ON_TICKETS },
+    { NULL, NULL, NULL, 0 },
 };
 
 char *iapi_serve (const schema_set_t *schemas, itk_t *tickets, const char *payload, size_t len)

@@ -6,6 +6,6 @@
 #include "qc.h"
 
 /*  Requests qc serves: none yet. */
-static const rqe_handler_t s_requests[] = { { NULL, NULL, NULL } };
+static const rqe_handler_t s_requests[] = { { NULL, NULL, NULL, 0 } };
 
 const svc_def_t qc_service = { .name = "qc", .requests = s_requests };

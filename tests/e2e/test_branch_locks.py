@@ -53,7 +53,8 @@ def deadlock_lines():
 def test_a_burst_over_four_branches_is_assigned_without_a_deadlock():
     results = []
     threads = [threading.Thread(target=submit_repairs,
-                                args=(S.config.api, range(k, N, CLIENTS), results, "四个服务站 第%d单"))
+                                args=(S.config.api, S.token, range(k, N, CLIENTS), results,
+                                      "四个服务站 第%d单"))
                for k in range(CLIENTS)]
     for t in threads:
         t.start()

@@ -40,7 +40,7 @@ def teardown_module():
 def test_two_dispatchers_share_the_work_without_doing_any_twice():
     results = []
     threads = [threading.Thread(target=submit_repairs,
-                                args=(S.config.api, range(k * (N // 3), (k + 1) * (N // 3)), results,
+                                args=(S.config.api, S.token, range(k * (N // 3), (k + 1) * (N // 3)), results,
                                       "两个调度实例 第%d单"))
                for k in range(3)]
     for t in threads:

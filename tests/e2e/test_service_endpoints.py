@@ -39,7 +39,7 @@ def endpoint(name):
 
 
 def ask(name, payload):
-    client = IntakeClient(endpoint(name))
+    client = IntakeClient(endpoint(name), token=S.token)
     try:
         return client.raw(payload, timeout_ms=5000)
     finally:

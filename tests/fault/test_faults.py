@@ -47,7 +47,7 @@ def customer_body(i, tag):
 
 
 def stream(tag, n, results, retries=None):
-    client = IntakeClient(S.client.endpoint)
+    client = IntakeClient(S.client.endpoint, token=S.token)
     try:
         for i in range(n):
             results.append(client.submit(customer_body(i, tag), deadline_s=120))

@@ -91,9 +91,10 @@ def _request_of(payload):
 
 
 class IntakeClient:
-    def __init__(self, endpoint, timeout_ms=3000):
+    def __init__(self, endpoint, timeout_ms=3000, token=None):
         self.endpoint = endpoint
         self.timeout_ms = timeout_ms
+        self.token = token   # the caller's bearer token, sent with every request
         self.ctx = zmq.Context.instance()
         self.sock = None
         self.retries = 0   # resends by submit(): evidence a fault was felt
@@ -112,11 +113,15 @@ class IntakeClient:
             self.sock.close(linger=0)
             self.sock = None
 
-    def raw(self, payload, timeout_ms=None):
+    def raw(self, payload, timeout_ms=None, anonymous=False):
         """Sends raw bytes (or a str) as one frame; returns the decoded reply,
-        checked against schemas/replies/, or None on time-out."""
+        checked against schemas/replies/, or None on time-out. A payload
+        that opens a JSON object with a member and names no token is sent
+        as this client's caller: the token goes in as its first member, the
+        rest of the bytes untouched (anonymous=True sends them as they are)."""
         if isinstance(payload, str):
             payload = payload.encode()
+        payload = self._with_token(payload, anonymous)
         self.sock.send(payload)
         if self.sock.poll(timeout_ms or self.timeout_ms, zmq.POLLIN) == 0:
             self._connect()  # drop a late reply with the old socket
@@ -127,9 +132,20 @@ class IntakeClient:
         self.checked += 1
         return reply
 
-    def request(self, name, body, timeout_ms=None):
-        return self.raw(json.dumps({"request": name, "version": 1, "body": body},
-                                   ensure_ascii=False), timeout_ms)
+    def _with_token(self, payload, anonymous):
+        if anonymous or not self.token or b'"token"' in payload:
+            return payload
+        stripped = payload.lstrip()
+        if not stripped.startswith(b"{") or not stripped[1:].lstrip().startswith(b'"'):
+            return payload
+        at = payload.index(b"{") + 1
+        return payload[:at] + b'"token":"' + self.token.encode() + b'",' + payload[at:]
+
+    def request(self, name, body, timeout_ms=None, token=None):
+        doc = {"request": name, "version": 1, "body": body}
+        if token or self.token:
+            doc["token"] = token or self.token
+        return self.raw(json.dumps(doc, ensure_ascii=False), timeout_ms)
 
     def submit(self, body, deadline_s=60, **kw):
         """Submits with an idempotency key, retrying until an answer that is
@@ -150,13 +166,14 @@ class IntakeClient:
         return self.request("ticket.get", {"ticket_id": ticket_id})
 
 
-def submit_repairs(api, customers, out, description):
+def submit_repairs(api, token, customers, out, description):
     """Submits one repair of an AC-3200 for each customer number i in
     `customers` (customer "B%06d" % (i + 1), the benchmark organisation's
     numbering), one at a time from a client of its own, appending each
     reply to out. description % i is the ticket's text. For load from
-    several threads at once: each thread calls this with its own customers."""
-    client = IntakeClient(api)
+    several threads at once: each thread calls this with its own customers.
+    token: the caller's (System.token)."""
+    client = IntakeClient(api, token=token)
     try:
         for i in customers:
             out.append(client.submit({"channel": "hotline", "kind": "repair",

@@ -53,6 +53,28 @@ class System:
         self.config = h.write_config(self.tmp, self.cluster, **config_overrides)
         self.kefuctl("admin", "migrate")
         self.kefuctl("admin", "load", org)
+        # Every request is made by someone: CC01, the call centre's agent and
+        # team lead of every branch, unless a test asks as another
+        # (tests/fixtures/org.yaml; bench/make-org.sh has CC01 too).
+        self.token = self.make_token("CC01")
+        self.token_file = os.path.join(self.tmp, "token")
+        fd = os.open(self.token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(self.token + "\n")
+        self.env["KEFU_TOKEN_FILE"] = self.token_file
+
+    def make_token(self, staff=None, account=None, expires_in=None):
+        """A new token for a staff member (or a service account), as an
+        operator makes one with kefuctl admin tokens create."""
+        args = ["admin", "tokens", "create"]
+        args += ["--staff", staff] if staff else ["--account", account]
+        if expires_in:
+            args += ["--expires-in", expires_in]
+        return self.kefuctl(*args, json_out=True)["token"]
+
+    def client_as(self, token, timeout_ms=30000):
+        """A request client of intake's that asks with this token."""
+        return IntakeClient(self.config.api, timeout_ms=timeout_ms, token=token)
 
     # -- time ---------------------------------------------------------------
     def set_clock(self, us):
@@ -112,7 +134,7 @@ class System:
         if self._client is None:
             # a reply may take seconds on a loaded machine; a request that
             # expects none passes its own timeout_ms
-            self._client = IntakeClient(self.config.api, timeout_ms=30000)
+            self._client = IntakeClient(self.config.api, timeout_ms=30000, token=self.token)
         return self._client
 
     def kefuctl(self, *args, json_out=False, check=True, stdin=None):

@@ -15,6 +15,7 @@
 #include "base/json.h"
 #include "conf/config.h"
 #include "msg/schema.h"
+#include "auth/roles.h"
 #include "svc/request_endpoint.h"
 #include "unit.h"
 
@@ -59,11 +60,11 @@ static void s_submit (void *app, rqe_item_t *const *items, int n)
 }
 
 static const rqe_handler_t s_table[] = {
-    { "ticket.get", s_get, NULL },
-    { "ticket.submit", NULL, s_submit },
-    { NULL, NULL, NULL },
+    { "ticket.get", s_get, NULL, ROLES_ALL },
+    { "ticket.submit", NULL, s_submit, ROLES_ALL },
+    { NULL, NULL, NULL, 0 },
 };
-static const rqe_handler_t s_empty[] = { { NULL, NULL, NULL } };
+static const rqe_handler_t s_empty[] = { { NULL, NULL, NULL, 0 } };
 
 /*  Serves payload through table with app; returns the parsed reply. */
 static cJSON *s_serve (const rqe_handler_t *table, void *app, const char *payload)

@@ -23,7 +23,11 @@ static const char s_admin_usage[] =
     "       kefuctl admin dead-letters [--service S]\n"
     "       kefuctl admin requeue SERVICE OUTBOX_ID\n"
     "       kefuctl admin wait-ready [--services a,b] [--timeout-ms N]\n"
-    "       kefuctl admin check-config [FILE]\n";
+    "       kefuctl admin check-config [FILE]\n"
+    "       kefuctl admin staff list | password STAFF_ID\n"
+    "       kefuctl admin tokens create (--staff ID | --account ID) [--label TEXT] [--expires-in 90d]\n"
+    "       kefuctl admin tokens list [--staff ID | --account ID] | revoke TOKEN_ID\n"
+    "       kefuctl admin audit [--customer ID] [--staff ID] [--limit N]\n";
 
 /*  Checks a service name against cfg_service_names (which has no NULL
  *  terminator). Returns 0, or -1 after printing the choices. */
@@ -47,7 +51,7 @@ db_t *admin_connect (const kctl_t *k, const char *cmd)
 
 /*  Parses options + exactly `want` positionals and sets up. Returns
  *  KCTL_OK to continue, or the exit code (help printed counts as done: -1). */
-static int s_admin_args (kctl_t *k, const char *cmd, const args_spec_t *spec, int argc, char **argv,
+int admin_args (kctl_t *k, const char *cmd, const args_spec_t *spec, int argc, char **argv,
                          const char **pos, int want, const char *what)
 {
     int npos = 0;
@@ -69,7 +73,7 @@ static int s_admin_args (kctl_t *k, const char *cmd, const args_spec_t *spec, in
 static int s_admin_migrate (kctl_t *k, int argc, char **argv)
 {
     const args_spec_t spec[] = { { NULL, false, NULL, NULL } };
-    int rc = s_admin_args (k, "migrate", spec, argc, argv, NULL, 0, "no arguments");
+    int rc = admin_args (k, "migrate", spec, argc, argv, NULL, 0, "no arguments");
     if (rc)
         return rc < 0 ? KCTL_OK : rc;
     db_t *db = admin_connect (k, "migrate");
@@ -96,7 +100,7 @@ static int s_admin_load (kctl_t *k, int argc, char **argv)
 {
     const char *pos[1];
     const args_spec_t spec[] = { { NULL, false, NULL, NULL } };
-    int rc = s_admin_args (k, "load", spec, argc, argv, pos, 1, "the organisation file: kefuctl admin load ORG.yaml");
+    int rc = admin_args (k, "load", spec, argc, argv, pos, 1, "the organisation file: kefuctl admin load ORG.yaml");
     if (rc)
         return rc < 0 ? KCTL_OK : rc;
     char err[1024] = "";
@@ -121,14 +125,18 @@ static int s_admin_load (kctl_t *k, int argc, char **argv)
     if (k->json)
         printf ("{\"tiers\":%d,\"regions\":%d,\"branches\":%d,\"calendars\":%d,\"calendar_years\":%d,"
                 "\"calendar_days\":%d,\"products\":%d,\"technicians\":%d,"
-                "\"deactivated\":%d,\"customers\":%d,\"warranty_cards\":%d}\n",
+                "\"deactivated\":%d,\"customers\":%d,\"warranty_cards\":%d,\"centres\":%d,"
+                "\"organisations\":%d,\"staff\":%d,\"staff_deactivated\":%d,\"service_accounts\":%d}\n",
                 c.tiers, c.regions, c.branches, c.calendars, c.calendar_years, c.calendar_days, c.products,
-                c.technicians, c.deactivated, c.customers, c.cards);
+                c.technicians, c.deactivated, c.customers, c.cards, c.centres, c.organisations, c.staff,
+                c.staff_deactivated, c.accounts);
     else
         printf ("loaded %s: %d tiers, %d regions, %d branches, %d holiday calendar%s (%d years, %d dates), "
-                "%d products, %d technicians (%d deactivated), %d customers, %d warranty cards\n",
+                "%d products, %d technicians (%d deactivated), %d customers, %d warranty cards, "
+                "%d centres, %d organisations, %d staff (%d deactivated), %d service accounts\n",
                 pos[0], c.tiers, c.regions, c.branches, c.calendars, c.calendars == 1 ? "" : "s", c.calendar_years,
-                c.calendar_days, c.products, c.technicians, c.deactivated, c.customers, c.cards);
+                c.calendar_days, c.products, c.technicians, c.deactivated, c.customers, c.cards, c.centres,
+                c.organisations, c.staff, c.staff_deactivated, c.accounts);
     return KCTL_OK;
 }
 
@@ -136,7 +144,7 @@ static int s_admin_dead_letters (kctl_t *k, int argc, char **argv)
 {
     const char *service = NULL;
     const args_spec_t spec[] = { { "service", true, &service, NULL }, { NULL, false, NULL, NULL } };
-    int rc = s_admin_args (k, "dead-letters", spec, argc, argv, NULL, 0, "no arguments besides --service");
+    int rc = admin_args (k, "dead-letters", spec, argc, argv, NULL, 0, "no arguments besides --service");
     if (rc)
         return rc < 0 ? KCTL_OK : rc;
     if (service && s_admin_service ("admin dead-letters", "--service", service) != 0)
@@ -216,7 +224,7 @@ static int s_admin_requeue (kctl_t *k, int argc, char **argv)
 {
     const char *pos[2];
     const args_spec_t spec[] = { { NULL, false, NULL, NULL } };
-    int rc = s_admin_args (k, "requeue", spec, argc, argv, pos, 2, "SERVICE OUTBOX_ID");
+    int rc = admin_args (k, "requeue", spec, argc, argv, pos, 2, "SERVICE OUTBOX_ID");
     if (rc)
         return rc < 0 ? KCTL_OK : rc;
     int64_t id;
@@ -337,7 +345,7 @@ static int s_admin_wait_ready (kctl_t *k, int argc, char **argv)
 {
     const char *services_text = NULL;
     const args_spec_t spec[] = { { "services", true, &services_text, NULL }, { NULL, false, NULL, NULL } };
-    int rc = s_admin_args (k, "wait-ready", spec, argc, argv, NULL, 0,
+    int rc = admin_args (k, "wait-ready", spec, argc, argv, NULL, 0,
                            "no arguments besides --services and --timeout-ms");
     if (rc)
         return rc < 0 ? KCTL_OK : rc;
@@ -392,7 +400,7 @@ int cmd_admin (kctl_t *k, int argc, char **argv)
 {
     if (argc < 1 || strcmp (argv[0], "--help") == 0) {
         if (argc < 1) {
-            fputs ("kefuctl admin: the admin command is missing (expected migrate, load, dead-letters, requeue, wait-ready or check-config)\n", stderr);
+            fputs ("kefuctl admin: the admin command is missing (expected migrate, load, dead-letters, requeue, wait-ready, check-config, staff, tokens or audit)\n", stderr);
             return KCTL_USAGE;
         }
         fputs (s_admin_usage, stdout);
@@ -411,6 +419,12 @@ int cmd_admin (kctl_t *k, int argc, char **argv)
         return s_admin_wait_ready (k, argc - 1, argv + 1);
     if (strcmp (sub, "check-config") == 0)
         return admin_check_config (k, argc - 1, argv + 1);
-    fprintf (stderr, "kefuctl admin: unknown command \"%s\" (expected migrate, load, dead-letters, requeue, wait-ready or check-config)\n", sub);
+    if (strcmp (sub, "staff") == 0)
+        return admin_staff (k, argc - 1, argv + 1);
+    if (strcmp (sub, "tokens") == 0)
+        return admin_tokens (k, argc - 1, argv + 1);
+    if (strcmp (sub, "audit") == 0)
+        return admin_audit (k, argc - 1, argv + 1);
+    fprintf (stderr, "kefuctl admin: unknown command \"%s\" (expected migrate, load, dead-letters, requeue, wait-ready, check-config, staff, tokens or audit)\n", sub);
     return KCTL_USAGE;
 }

@@ -11,6 +11,7 @@
 #define KEFUCTL_ADMIN_H
 
 #include "db/db.h"
+#include "args.h"
 #include "kctl.h"
 #include "ref/org.h"
 
@@ -18,6 +19,7 @@
 typedef struct {
     int tiers, regions, branches, products, technicians, deactivated, customers, cards;
     int calendars, calendar_years, calendar_days; /* holiday calendars the branches name */
+    int centres, organisations, staff, staff_deactivated, accounts; /* admin_load_staff.c */
 } admin_load_counts_t;
 
 /*  Writes the organisation into ref.* in ONE transaction (db_tx): upserts
@@ -29,6 +31,35 @@ typedef struct {
  *  (they may be referenced). Returns 0, or -1 with the reason in err
  *  (nothing written). */
 int admin_load_org (db_t *db, const org_t *org, admin_load_counts_t *counts, char *err, size_t errsize);
+
+/*  Within admin_load_org's transaction: centres (and the branches each
+ *  serves, replaced), dealer and provider organisations, staff (every
+ *  technician too) and service accounts, upserted; staff and service
+ *  accounts no longer in the file become inactive, so their tokens stop
+ *  working. Returns 0, or -1 with the reason in err. */
+int admin_load_staff (db_t *db, const org_t *org, admin_load_counts_t *counts, char *err,
+                      size_t errsize);
+
+/*  Runs one statement of the owner's; on failure "what: db error" in err. */
+int admin_exec (db_t *db, char *err, size_t errsize, const char *what, const char *sql, int n,
+                const char *const *params);
+/*  JSON array text of strings (skills, ids); caller frees; NULL: out of memory. */
+char *admin_json_array (char *const *items, int n);
+
+/*  Parses `kefuctl admin CMD` options and exactly `want` positionals (what
+ *  names them in the error) and sets up. Returns KCTL_OK to go on, -1 when
+ *  help was printed (done), or the exit code. */
+int admin_args (kctl_t *k, const char *cmd, const args_spec_t *spec, int argc, char **argv,
+                const char **pos, int want, const char *what);
+
+/*  `kefuctl admin tokens …` and `kefuctl admin staff …` (admin_identity.c). */
+int admin_tokens (kctl_t *k, int argc, char **argv);
+int admin_staff (kctl_t *k, int argc, char **argv);
+/*  Prints a result's rows as a table, or as {"key": [{column: text}]} with
+ *  --json; `empty` when there are none. Returns KCTL_OK or KCTL_FAILED. */
+int admin_print_rows (const kctl_t *k, PGresult *res, const char *key, const char *empty);
+/*  `kefuctl admin audit` (admin_audit.c). */
+int admin_audit (kctl_t *k, int argc, char **argv);
 
 /*  Opens the owner connection (connects at once). Returns the handle or
  *  NULL after printing why. */

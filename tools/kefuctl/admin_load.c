@@ -17,21 +17,26 @@ typedef struct {
     size_t errsize;
 } load_ctx_t;
 
-/*  Runs one statement; on failure records "what: db error". */
-static int s_load_exec (db_t *db, load_ctx_t *ctx, const char *what, const char *sql, int n,
-                        const char *const *params)
+int admin_exec (db_t *db, char *err, size_t errsize, const char *what, const char *sql, int n,
+                const char *const *params)
 {
     PGresult *res = db_exec (db, sql, n, params);
     if (!res) {
-        snprintf (ctx->err, ctx->errsize, "%s: %s", what, db_error (db));
+        snprintf (err, errsize, "%s: %s", what, db_error (db));
         return -1;
     }
     PQclear (res);
     return 0;
 }
 
-/*  JSON array text of strings (skills, ids); caller frees. */
-static char *s_load_json_array (char *const *items, int n)
+/*  Runs one statement; on failure records "what: db error". */
+static int s_load_exec (db_t *db, load_ctx_t *ctx, const char *what, const char *sql, int n,
+                        const char *const *params)
+{
+    return admin_exec (db, ctx->err, ctx->errsize, what, sql, n, params);
+}
+
+char *admin_json_array (char *const *items, int n)
 {
     cJSON *arr = cJSON_CreateArray ();
     char *text = NULL;
@@ -212,7 +217,7 @@ static int s_load_technicians (db_t *db, load_ctx_t *ctx)
         ids[i] = t->id;
         snprintf (what, sizeof what, "technician %s", t->id);
         snprintf (cap, sizeof cap, "%d", t->capacity);
-        char *skills = s_load_json_array (t->skills, t->n_skills);
+        char *skills = admin_json_array (t->skills, t->n_skills);
         char *shift = hours_week_to_json (&t->shift);
         int r = -1;
         if (skills && shift) {
@@ -235,7 +240,7 @@ static int s_load_technicians (db_t *db, load_ctx_t *ctx)
             goto cleanup;
         ctx->counts.technicians++;
     }
-    idlist = s_load_json_array (ids, o->n_technicians);
+    idlist = admin_json_array (ids, o->n_technicians);
     if (!idlist) {
         snprintf (ctx->err, ctx->errsize, "out of memory");
         goto cleanup;
@@ -298,7 +303,8 @@ static int s_load_tx (db_t *db, void *arg)
     load_ctx_t *ctx = arg;
     memset (&ctx->counts, 0, sizeof ctx->counts); /* a retried transaction counts afresh */
     if (s_load_reference (db, ctx) || s_load_calendars (db, ctx) || s_load_technicians (db, ctx)
-        || s_load_customers (db, ctx))
+        || s_load_customers (db, ctx)
+        || admin_load_staff (db, ctx->org, &ctx->counts, ctx->err, ctx->errsize))
         return -1;
     return 0;
 }

@@ -160,6 +160,7 @@ client_status_t client_call (const client_opts_t *opts, const char *request, con
     cJSON *req = cJSON_CreateObject ();
     if (!req || !cJSON_AddStringToObject (req, "request", request)
         || !cJSON_AddNumberToObject (req, "version", 1)
+        || (opts->token && !cJSON_AddStringToObject (req, "token", opts->token))
         || !cJSON_AddItemToObject (req, "body", cJSON_Duplicate (body, true))) {
         snprintf (err, errsize, "out of memory building the request");
         goto cleanup;

@@ -35,9 +35,10 @@ typedef struct {
     int backoff_initial_ms, backoff_max_ms;  /* 200 and 3200 unless set */
     FILE *progress;    /* where to say what it waits for (stderr), or NULL: silent */
     const char *who;   /* prefix of those lines ("kefuctl list"); NULL: "kefuctl" */
+    const char *token; /* the caller's token, sent with every request; NULL: none */
 } client_opts_t;
 
-/*  Sends {"request": request, "version": 1, "body": body} (body borrowed)
+/*  Sends {"request": request, "version": 1, "token": …, "body": body} (body borrowed)
  *  and waits for the reply. On CLIENT_OK *result_p receives the reply's
  *  "result" (caller cJSON_Deletes); on CLIENT_REFUSED err holds the
  *  server's error. */

@@ -1,6 +1,7 @@
 /*  kctl — shared context of kefuctl's commands: global options,
  *  configuration loading, JSON output helpers (see kctl.h). */
 #include "kctl.h"
+#include "token_file.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@ void kctl_init (kctl_t *self)
 void kctl_fini (kctl_t *self)
 {
     cfg_destroy (&self->cfg);
+    memset (self->token, 0, sizeof self->token);
 }
 
 int kctl_setup (kctl_t *self, const char *cmd)
@@ -55,6 +57,9 @@ int kctl_setup (kctl_t *self, const char *cmd)
         fprintf (stderr, "kefuctl %s: configuration: %s\n", cmd, err[0] ? err : self->config_path);
         return -1;
     }
+    /* admin commands use the operator's database role, not a token */
+    if (strncmp (cmd, "admin", 5) != 0 && token_file_load (cmd, self->token, sizeof self->token) != 0)
+        return -1;
     return 0;
 }
 
@@ -102,7 +107,8 @@ static int s_check_endpoint (const kctl_t *self, const char *cmd)
 
 client_opts_t kctl_client_opts (const kctl_t *self, const char *cmd)
 {
-    client_opts_t opts = { kctl_endpoint (self), self->timeout_ms, self->retries, 0, 0, stderr, NULL };
+    client_opts_t opts = { kctl_endpoint (self), self->timeout_ms, self->retries, 0, 0, stderr, NULL,
+                           self->token[0] ? self->token : NULL };
     static char who[64];
     snprintf (who, sizeof who, "kefuctl %s", cmd);
     opts.who = who;

@@ -38,6 +38,7 @@ typedef struct {
     int timeout_ms;
     int retries;
     cfg_t *cfg;          /* loaded by kctl_load_config */
+    char token[128];     /* the caller's token (token_file.h); "" for admin commands */
     args_spec_t globals[7];
 } kctl_t;
 
