@@ -108,8 +108,10 @@ def test_intake_role_privileges():
                          role="kefu_intake")
     cluster.sql("INSERT INTO intake.ticket_history (ticket_id, actor, event) VALUES (%s, 'intake', 'created')",
                 (tid,), role="kefu_intake")
-    assert cluster.sql("UPDATE intake.tickets SET status = 'assigned' WHERE id = %s", (tid,),
-                       role="kefu_intake") == 1
+    # a change with its history row (0015: never without one)
+    assert cluster.sql("WITH u AS (UPDATE intake.tickets SET status = 'assigned' WHERE id = %s RETURNING id) "
+                       "INSERT INTO intake.ticket_history (ticket_id, actor, event) "
+                       "SELECT id, 'intake', 'work_order_assigned' FROM u", (tid,), role="kefu_intake") == 1
     cluster.sql("INSERT INTO intake.outbox (message_id, destination, type, payload) "
                 "VALUES (gen_random_uuid(), 'dispatch', 'ticket.created', '{}')", role="kefu_intake")
     # Refused: reference data other than customers, other services' tables.
@@ -170,6 +172,117 @@ def test_history_is_append_only_for_everyone():
     expect_error("TRUNCATE intake.ticket_history", contains="append-only")
     expect_error("DELETE FROM dispatch.work_order_history", contains="append-only")
     assert cluster.scalar("SELECT count(*) FROM intake.ticket_history WHERE ticket_id = %s", (tid,)) == 1
+
+
+def transaction(role, *statements):
+    """Runs the statements as `role` in one transaction and commits (a
+    deferred constraint fails at the COMMIT). Errors propagate."""
+    conn = cluster.connect(role)
+    try:
+        conn.autocommit = False
+        with conn.cursor() as cur:
+            for st in statements:
+                cur.execute(*st) if isinstance(st, tuple) else cur.execute(st)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def expect_tx_error(role, statements, code, contains=None):
+    try:
+        transaction(role, *statements)
+    except psycopg2.Error as e:
+        assert e.pgcode == code, "%s as %s: SQLSTATE %s (%s), expected %s" % (
+            statements, role, e.pgcode, e.pgerror, code)
+        if contains is not None:
+            assert contains in (e.pgerror or ""), "%s: %r lacks %r" % (statements, e.pgerror, contains)
+        return
+    raise AssertionError("%s as %s committed, expected an error %s" % (statements, role, code))
+
+
+def new_ticket():
+    """A ticket with its "created" row, as intake writes it (one statement)."""
+    seed_reference_data()
+    return cluster.scalar("WITH n AS (INSERT INTO intake.tickets (branch_id, customer_id, channel, kind, "
+                          "description) VALUES ('SH01', 'C9001', 'web', 'repair', '原始描述') RETURNING id) "
+                          "INSERT INTO intake.ticket_history (ticket_id, actor, event) "
+                          "SELECT id, 'intake', 'created' FROM n RETURNING ticket_id", role="kefu_intake")
+
+
+def service_roles():
+    """Every service role the migrations made (kefu_intake … and any later one)."""
+    return [r[0] for r in cluster.sql("SELECT rolname FROM pg_roles WHERE rolname LIKE 'kefu\\_%%' "
+                                      "AND rolname <> 'kefu_owner' AND rolcanlogin ORDER BY 1")]
+
+
+HISTORY_ROW = "INSERT INTO intake.ticket_history (ticket_id, actor, event) VALUES (%s, 'x', 'first_reply')"
+
+
+def test_no_role_changes_a_ticket_silently_or_deletes_it():
+    tid = new_ticket()
+    before = cluster.sql("SELECT * FROM intake.tickets WHERE id = %s", (tid,))
+    history = cluster.scalar("SELECT count(*) FROM intake.ticket_history WHERE ticket_id = %s", (tid,))
+    roles = service_roles()
+    assert set(SERVICE_ROLES) <= set(roles), roles
+    for role in roles:
+        # status: intake may change it, but never without a history row written
+        # in the same transaction (23000 at COMMIT); the others may not at all
+        status_code = "23000" if role == "kefu_intake" else "42501"
+        expect_tx_error(role, ["UPDATE intake.tickets SET status = 'closed' WHERE id = %d" % tid],
+                        status_code)
+        expect_tx_error(role, ["UPDATE intake.tickets SET updated_at = now() WHERE id = %d" % tid],
+                        status_code)
+        # what the customer reported: no role, history row or not
+        expect_tx_error(role, ["UPDATE intake.tickets SET description = '改过的描述' WHERE id = %d" % tid],
+                        "42501")
+        expect_tx_error(role, [(HISTORY_ROW, (tid,)),
+                               "UPDATE intake.tickets SET description = '改过的描述' WHERE id = %d" % tid],
+                        "42501")
+        expect_tx_error(role, ["UPDATE intake.tickets SET branch_id = 'SH01', customer_id = 'C9001'"],
+                        "42501")
+        expect_tx_error(role, ["DELETE FROM intake.tickets WHERE id = %d" % tid], "42501")
+        expect_tx_error(role, ["TRUNCATE intake.tickets"], "42501")
+    # the owner is held to the same rule by the triggers
+    expect_tx_error("kefu_owner", ["UPDATE intake.tickets SET description = '改过的描述' WHERE id = %d" % tid],
+                    "23000", contains="without a history row")
+    expect_tx_error("kefu_owner", ["DELETE FROM intake.tickets WHERE id = %d" % tid], "42501",
+                    contains="never deleted")
+    expect_tx_error("kefu_owner", ["TRUNCATE intake.tickets CASCADE"], "42501")
+    assert cluster.sql("SELECT * FROM intake.tickets WHERE id = %s", (tid,)) == before
+    assert cluster.scalar("SELECT count(*) FROM intake.ticket_history WHERE ticket_id = %s", (tid,)) == history
+
+
+def test_a_ticket_change_needs_a_history_row_of_its_own_transaction():
+    tid = new_ticket()
+    one = new_ticket()
+    update = "UPDATE intake.tickets SET status = 'resolved', resolution = '已修复' WHERE id = %d" % tid
+    # the "created" row of an earlier transaction does not cover a change now;
+    # nor does a row for another ticket, nor one rolled back to a savepoint
+    expect_tx_error("kefu_intake", [update], "23000", contains="ticket %d was changed" % tid)
+    expect_tx_error("kefu_intake", [update, (HISTORY_ROW, (one,))], "23000")
+    expect_tx_error("kefu_intake", [update, "SAVEPOINT s", (HISTORY_ROW, (tid,)), "ROLLBACK TO SAVEPOINT s"],
+                    "23000")
+    # a value the writer puts in written_in_xact is replaced by its own
+    expect_tx_error("kefu_intake", [update, ("INSERT INTO intake.ticket_history (ticket_id, actor, event, "
+                                             "written_in_xact) VALUES (%s, 'x', 'first_reply', '3') "
+                                             "RETURNING 1/(written_in_xact = '3')::int", (tid,))], "22012")
+    assert cluster.scalar("SELECT status FROM intake.tickets WHERE id = %s", (tid,)) == "open"
+    # allowed: the history row after the UPDATE (tickets_events.c), in a
+    # savepoint of the transaction (the bus), or for the owner's correction
+    transaction("kefu_intake", update, (HISTORY_ROW, (tid,)))
+    transaction("kefu_intake", "SAVEPOINT m", "UPDATE intake.tickets SET contact_count = 2 WHERE id = %d" % one,
+                (HISTORY_ROW, (one,)), "RELEASE SAVEPOINT m")
+    transaction("kefu_owner", "UPDATE intake.tickets SET priority = 'high' WHERE id = %d" % one,
+                ("INSERT INTO intake.ticket_history (ticket_id, actor, event, detail) VALUES "
+                 "(%s, 'operator 张伟', 'first_reply', '{\"correction\": \"priority\"}')", (one,)))
+    assert cluster.sql("SELECT status, resolution FROM intake.tickets WHERE id = %s", (tid,)) == [
+        ("resolved", "已修复")]
+    assert cluster.sql("SELECT contact_count, priority FROM intake.tickets WHERE id = %s", (one,)) == [
+        (2, "high")]
+    # every row written since 0015 names its transaction: two creations, three changes
+    xacts = cluster.sql("SELECT count(DISTINCT written_in_xact), count(*) FILTER (WHERE written_in_xact IS NULL) "
+                        "FROM intake.ticket_history WHERE ticket_id IN (%s, %s)", (tid, one))
+    assert xacts == [(5, 0)], xacts
 
 
 def test_checks_reject_bad_values():
