@@ -18,7 +18,7 @@
 #   bench/*.c                  -> bin/bench-<name>
 
 SERVICES := intake dispatch qc billing callback claims
-PKGS     := libzmq libpq libcjson yaml-0.1
+PKGS     := libzmq libpq libcjson yaml-0.1 libcurl
 
 BUILD    ?= build/release
 SAN      ?= 0
