@@ -18,7 +18,7 @@
 #   bench/*.c                  -> bin/bench-<name>
 
 SERVICES := intake dispatch qc billing callback claims
-PKGS     := libzmq libpq libcjson yaml-0.1 libsodium
+PKGS     := libzmq libpq libcjson yaml-0.1 libsodium libcurl
 
 BUILD    ?= build/release
 SAN      ?= 0

@@ -144,6 +144,8 @@ void *conf_section_new (const conf_section_t *self)
         void *field = s_field (values, row);
         if (row->type == CONF_TYPE_INT || row->type == CONF_TYPE_ENUM)
             *(int *) field = (int) row->def;
+        else if (row->type == CONF_TYPE_BOOL)
+            *(bool *) field = row->def != 0;
         else if (s_is_string (row->type)) {
             if (row->def_text && !(*(char **) field = strdup (row->def_text)))
                 goto fail;
@@ -248,6 +250,8 @@ static int s_load_row (const conf_key_t *row, void *values, yt_doc_t *doc, yt_no
     }
     case CONF_TYPE_ENUM:
         return yt_enum (doc, parent, leaf, false, row->names, field);
+    case CONF_TYPE_BOOL:
+        return yt_bool (doc, parent, leaf, false, field);
     case CONF_TYPE_TEXT:
         return yt_free_text (doc, parent, leaf, false, (size_t) row->max, field);
     case CONF_TYPE_STRING:
@@ -422,6 +426,8 @@ void conf_section_log (const conf_section_t *self, const void *values)
                 snprintf (owned[r], 24, "%d", *(const int *) field);
             text = owned[r];
         }
+        else if (row->type == CONF_TYPE_BOOL)
+            text = *(const bool *) field ? "true" : "false";
         else if (row->type == CONF_TYPE_ENUM) {
             int index = *(const int *) field;
             int count = 0;

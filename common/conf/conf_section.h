@@ -51,6 +51,7 @@ typedef enum {
     CONF_TYPE_HOST,   /* char *, a host name or an IP address, at most max bytes */
     CONF_TYPE_ENUM,   /* int, the index of the value in names */
     CONF_TYPE_LIST,   /* conf_list_t, items from names, each once, at most max items */
+    CONF_TYPE_BOOL,   /* bool: true / false (also yes / no) */
 } conf_type_t;
 
 #define CONF_REQUIRED 0x1u /* must be present when its mapping is */
@@ -68,7 +69,7 @@ typedef struct {
     size_t offset;                /* offsetof (owner's struct, field) */
     unsigned flags;               /* CONF_REQUIRED, CONF_SECRET */
     int64_t min, max;             /* INT: range; strings: longest in bytes; LIST: most items */
-    int64_t def;                  /* INT: default; ENUM: default index */
+    int64_t def;                  /* INT: default; ENUM: default index; BOOL: 0 or 1 */
     const char *def_text;         /* strings: default (NULL: unset) */
     const char *const *names;     /* ENUM, LIST: the choices, NULL-terminated */
     const char *const *def_list;  /* LIST: default items, NULL-terminated */
@@ -97,6 +98,8 @@ typedef struct {
 #define CONF_LIST(k, T, f, defaults, choices, most, ...)                                          \
     { .key = (k), .type = CONF_TYPE_LIST, .offset = offsetof (T, f), .def_list = (defaults),      \
       .names = (choices), .max = (most), __VA_ARGS__ }
+#define CONF_BOOL(k, T, f, d, ...)                                                                 \
+    { .key = (k), .type = CONF_TYPE_BOOL, .offset = offsetof (T, f), .def = (d), __VA_ARGS__ }
 #define CONF_END { .key = NULL }
 
 #define CONF_MAX_PATH 4096

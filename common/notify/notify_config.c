@@ -12,6 +12,7 @@
 #define T notify_config_t
 
 static const char *const s_adapters[] = { "log", "file", "smtp", NULL }; /* notify_adapter_t */
+static const char *const s_tls[] = { "starttls", "smtps", "none", NULL };  /* notify_smtp_tls_t */
 
 static const conf_key_t s_keys[] = {
     CONF_ENUM ("adapter", T, adapter, NOTIFY_ADAPTER_LOG, s_adapters),
@@ -24,8 +25,34 @@ static const conf_key_t s_keys[] = {
     CONF_TEXT ("smtp.username", T, smtp.username, NULL, 255),
     CONF_TEXT ("smtp.password", T, smtp.password, NULL, 1024, .flags = CONF_SECRET,
                .env = "KEFU_SMTP_PASSWORD"),
+    CONF_ENUM ("smtp.tls", T, smtp.tls, NOTIFY_SMTP_STARTTLS, s_tls),
+    CONF_PATH ("smtp.ca_file", T, smtp.ca_file, NULL),
+    CONF_BOOL ("smtp.tls_verify", T, smtp.tls_verify, 1),
     CONF_END,
 };
+
+/*  TLS: its keys only with TLS; AUTH never in clear but to loopback; 465
+ *  for implicit TLS unless a port is named. */
+static int s_check_tls (T *self, yt_doc_t *doc, yt_node_t *map)
+{
+    bool plain = self->smtp.tls == NOTIFY_SMTP_PLAIN;
+    yt_node_t *verify = conf_node (map, "smtp.tls_verify");
+    if (plain && (self->smtp.ca_file || verify))
+        return yt_fail (doc, self->smtp.ca_file ? conf_node (map, "smtp.ca_file") : verify,
+                        "only used with TLS (notify.smtp.tls is none)");
+    if (!self->smtp.tls_verify && self->smtp.ca_file)
+        return yt_fail (doc, conf_node (map, "smtp.ca_file"),
+                        "not used when notify.smtp.tls_verify is false (no certificate is checked)");
+    if (plain && self->smtp.username && self->smtp.host && !smtp_host_is_loopback (self->smtp.host))
+        return yt_fail (doc, conf_node (map, "smtp.username"),
+                        "AUTH over a plain connection to %s would send the password in clear: set "
+                        "notify.smtp.tls to starttls or smtps (AUTH without TLS goes only to a loopback "
+                        "relay: localhost, 127.0.0.1, ::1)",
+                        self->smtp.host);
+    if (self->smtp.tls == NOTIFY_SMTP_SMTPS && !conf_node (map, "smtp.port"))
+        self->smtp.port = 465;
+    return 0;
+}
 
 /*  The adapter follows notify.file unless named; an adapter's keys only
  *  with that adapter; the sender must be an address a relay accepts. */
@@ -55,7 +82,7 @@ static int s_check (void *values, yt_doc_t *doc, yt_node_t *map)
      * and kefuctl reads this file without it */
     if (self->smtp.password && !self->smtp.username)
         return yt_fail (doc, conf_node (map, "smtp.password"), "a password needs notify.smtp.username");
-    return 0;
+    return s_check_tls (self, doc, map);
 }
 
 const conf_section_t notify_config_section = {
@@ -93,6 +120,9 @@ notify_t *notify_new_from_config (const notify_config_t *opts, char *err, size_t
             .timeout_ms = opts->smtp.timeout_ms,
             .username = opts->smtp.username,
             .password = opts->smtp.username ? opts->smtp.password : NULL,
+            .tls = (notify_smtp_tls_t) opts->smtp.tls,
+            .ca_file = opts->smtp.ca_file,
+            .no_verify = !opts->smtp.tls_verify,
         };
         return notify_new_smtp (&smtp, err, errsize);
     }

@@ -8,6 +8,7 @@
 #ifndef KEFU_NOTIFY_CONFIG_H
 #define KEFU_NOTIFY_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "conf/conf_section.h"
@@ -23,12 +24,15 @@ typedef struct {
     char *file;         /* notify.file: JSON lines of notifications; NULL = the service log */
     struct {
         char *host;     /* notify.smtp.host (required for smtp) */
-        int port;       /* notify.smtp.port, default 25 */
+        int port;       /* notify.smtp.port, default 25 (465 with tls: smtps) */
         char *from;     /* notify.smtp.from (required for smtp) */
         char *helo;     /* notify.smtp.helo; NULL = this host's name */
-        int timeout_ms; /* notify.smtp.timeout_ms, default 5000 */
+        int timeout_ms; /* notify.smtp.timeout_ms, default 5000: connecting, and one whole delivery */
         char *username; /* notify.smtp.username; NULL = no AUTH */
         char *password; /* notify.smtp.password, or KEFU_SMTP_PASSWORD */
+        int tls;        /* notify.smtp.tls (notify_smtp_tls_t), default starttls */
+        char *ca_file;  /* notify.smtp.ca_file: PEM CAs for the relay; NULL = the system's */
+        bool tls_verify; /* notify.smtp.tls_verify, default true */
     } smtp;
 } notify_config_t;
 

@@ -25,7 +25,7 @@ typedef struct {
 } smtp_message_t;
 
 /*  The message (headers, blank line, body), every line ending CRLF, not
- *  yet dot-stuffed. Returns it (caller frees) or NULL (out of memory). */
+ *  dot-stuffed (libcurl does that as it sends DATA). Returns it (caller frees) or NULL (out of memory). */
 char *smtp_message_build (const smtp_message_t *msg);
 
 /*  "Mon, 23 Nov 2026 01:48:00 +0000" (RFC 5322 3.3, UTC). out needs 32 bytes. */

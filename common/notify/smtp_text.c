@@ -1,8 +1,9 @@
-/*  smtp_text — base64, encoded-words, dot-stuffing, reply parsing and
- *  address checks for SMTP (contract in smtp_text.h).
+/*  smtp_text — base64, encoded-words, reply parsing, address checks and
+ *  loopback hosts for SMTP (contract in smtp_text.h).
  */
 #include "smtp_text.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,13 +77,6 @@ void smtp_base64_add (smtp_buf_t *buf, const void *data, size_t len, size_t line
         smtp_buf_add (buf, "\r\n", 2);
 }
 
-char *smtp_base64 (const void *data, size_t len)
-{
-    smtp_buf_t buf = {0};
-    smtp_base64_add (&buf, data, len, 0);
-    return smtp_buf_finish (&buf);
-}
-
 /* ---------------------------------------------------------------- headers */
 
 #define S_LINE_MAX 76 /* RFC 2047 6.1: lines with encoded-words */
@@ -133,28 +127,6 @@ size_t smtp_header_value_add (smtp_buf_t *buf, const char *text, size_t used, bo
         at += take;
     } while (at < len);
     return line;
-}
-
-/* ---------------------------------------------------------------- DATA */
-
-void smtp_dot_stuff_add (smtp_buf_t *buf, const char *text)
-{
-    bool line_start = true;
-    for (const char *c = text; *c; c++) {
-        if (*c == '\r' || *c == '\n') {
-            smtp_buf_add (buf, "\r\n", 2);
-            if (*c == '\r' && c[1] == '\n')
-                c++;
-            line_start = true;
-            continue;
-        }
-        if (line_start && *c == '.')
-            smtp_buf_add (buf, ".", 1);
-        smtp_buf_add (buf, c, 1);
-        line_start = false;
-    }
-    if (!line_start)
-        smtp_buf_add (buf, "\r\n", 2);
 }
 
 /* ---------------------------------------------------------------- replies */
@@ -280,4 +252,20 @@ const char *smtp_address_problem (const char *address)
               || *c == '.'))
             return "the domain may hold only letters, digits, - and .";
     return NULL;
+}
+
+bool smtp_host_is_loopback (const char *host)
+{
+    if (!host)
+        return false;
+    if (strcasecmp (host, "localhost") == 0 || strcasecmp (host, "localhost.") == 0)
+        return true;
+    unsigned char addr[16];
+    if (inet_pton (AF_INET, host, addr) == 1)
+        return addr[0] == 127;
+    if (inet_pton (AF_INET6, host, addr) != 1)
+        return false;
+    static const unsigned char loopback6[16] = {[15] = 1};
+    static const unsigned char mapped4[12] = {[10] = 0xff, [11] = 0xff};
+    return memcmp (addr, loopback6, 16) == 0 || (memcmp (addr, mapped4, 12) == 0 && addr[12] == 127);
 }

@@ -1,8 +1,9 @@
 /*  smtp_text — the pure text parts of sending mail over SMTP (RFC 5321,
  *  RFC 2045, RFC 2047), apart from any socket so they can be unit-tested:
- *  base64, header encoded-words, dot-stuffing, reply parsing and address
- *  checks. Used by the SMTP notification adapter (notify_smtp.c) and the
- *  message formatter (smtp_message.c).
+ *  base64, header encoded-words, reply parsing, address checks and which
+ *  hosts are loopback. Used by the SMTP notification adapter (notify_smtp.c,
+ *  which reads the relay's replies as libcurl reports them), the message
+ *  formatter (smtp_message.c) and the notify section's checks.
  */
 #ifndef KEFU_SMTP_TEXT_H
 #define KEFU_SMTP_TEXT_H
@@ -29,9 +30,6 @@ char *smtp_buf_finish (smtp_buf_t *buf);
  *  line_len > 0, CRLF after every line_len characters (76 for MIME bodies,
  *  a multiple of 4) and after the last line; 0 writes one line without CRLF. */
 void smtp_base64_add (smtp_buf_t *buf, const void *data, size_t len, size_t line_len);
-/*  Base64 of `len` bytes as one line (caller frees), or NULL (out of memory). */
-char *smtp_base64 (const void *data, size_t len);
-
 /*  Appends a header value to buf. Printable ASCII that needs no quoting
  *  stays as it is; anything else (UTF-8, control characters, "=?", or more
  *  than fits the line) becomes RFC 2047 encoded-words "=?UTF-8?B?…?=",
@@ -41,12 +39,6 @@ char *smtp_base64 (const void *data, size_t len);
  *  letters, digits, space and . - _ stay plain). Returns the length of the
  *  last line written, for the caller's next decision. */
 size_t smtp_header_value_add (smtp_buf_t *buf, const char *text, size_t used, bool phrase);
-
-/*  Appends `text` as the content of DATA: every line ending (LF, CR or
- *  CRLF) becomes CRLF, a line starting with "." gets a second "." (RFC 5321
- *  4.5.2) and the text ends with CRLF. The terminating ".\r\n" is the
- *  caller's. */
-void smtp_dot_stuff_add (smtp_buf_t *buf, const char *text);
 
 /*  One reply of the server: the code, and each line's text joined by '\n'
  *  (without the codes; truncated at whole lines to what fits). */
@@ -85,5 +77,10 @@ char *smtp_reply_summary (const smtp_reply_t *reply, char *out, size_t size);
  *  a dotted domain of letters, digits and hyphens, at most 254 bytes.
  *  Returns NULL when usable, else the reason. */
 const char *smtp_address_problem (const char *address);
+
+/*  True when `host` names this machine's loopback interface: "localhost",
+ *  127.0.0.0/8, ::1 or ::ffff:127.x.y.z. The one place where a relay may
+ *  be sent AUTH over a plain connection (docs/configuration.md "notify"). */
+bool smtp_host_is_loopback (const char *host);
 
 #endif

@@ -137,6 +137,68 @@ UNIT_TEST (config_notify_bad_values_name_file_line_and_key)
     UNIT_ASSERT (
         s_refused (text, "kefu.yaml:6: notify.smtp.password: a password needs notify.smtp.username"));
     snprintf (text, sizeof text, "%s    host: h\n    from: a@b.cn\n    tls: true\n", smtp);
-    UNIT_ASSERT (s_refused (text, "kefu.yaml:6: notify.smtp.tls: unknown key"));
+    UNIT_ASSERT (s_refused (text, "kefu.yaml:6: notify.smtp.tls: \"true\" is not one of: starttls, smtps, none"));
+    snprintf (text, sizeof text, "%s    host: h\n    from: a@b.cn\n    tls_verify: maybe\n", smtp);
+    UNIT_ASSERT (s_refused (text, "kefu.yaml:6: notify.smtp.tls_verify: must be true or false"));
+    snprintf (text, sizeof text, "%s    host: h\n    from: a@b.cn\n    starttls: yes\n", smtp);
+    UNIT_ASSERT (s_refused (text, "kefu.yaml:6: notify.smtp.starttls: unknown key"));
     UNIT_ASSERT (s_refused ("notify:\n  adaptor: smtp\n", "kefu.yaml:2: notify.adaptor: unknown key"));
+}
+
+UNIT_TEST (config_notify_smtp_tls_defaults_to_verified_starttls)
+{
+    unsetenv ("KEFU_SMTP_PASSWORD");
+    cfg_t *cfg = s_load ("notify:\n  adapter: smtp\n  smtp: {host: mail.example.com, from: a@example.com}\n");
+    UNIT_ASSERT (cfg);
+    UNIT_ASSERT_INT_EQ (notify_config (cfg)->smtp.tls, NOTIFY_SMTP_STARTTLS);
+    UNIT_ASSERT (notify_config (cfg)->smtp.tls_verify);
+    UNIT_ASSERT (notify_config (cfg)->smtp.ca_file == NULL);
+    UNIT_ASSERT_INT_EQ (notify_config (cfg)->smtp.port, 25);
+    cfg_destroy (&cfg);
+    /* implicit TLS: port 465 unless one is named */
+    cfg = s_load ("notify:\n  adapter: smtp\n  smtp: {host: mail.example.com, from: a@example.com, tls: smtps, "
+                  "ca_file: /etc/kefu/relay-ca.pem, username: kefu}\n");
+    UNIT_ASSERT (cfg);
+    UNIT_ASSERT_INT_EQ (notify_config (cfg)->smtp.tls, NOTIFY_SMTP_SMTPS);
+    UNIT_ASSERT_INT_EQ (notify_config (cfg)->smtp.port, 465);
+    UNIT_ASSERT_STR_EQ (notify_config (cfg)->smtp.ca_file, "/etc/kefu/relay-ca.pem");
+    cfg_destroy (&cfg);
+    cfg = s_load ("notify:\n  adapter: smtp\n  smtp: {host: mail.example.com, from: a@example.com, tls: smtps, "
+                  "port: 4650, tls_verify: false}\n");
+    UNIT_ASSERT (cfg);
+    UNIT_ASSERT_INT_EQ (notify_config (cfg)->smtp.port, 4650);
+    UNIT_ASSERT (!notify_config (cfg)->smtp.tls_verify);
+    cfg_destroy (&cfg);
+    /* a plain connection may carry AUTH to loopback only */
+    const char *loopback[] = {"localhost", "127.0.0.1", "\"::1\""};
+    for (int i = 0; i < 3; i++) {
+        char text[300];
+        snprintf (text, sizeof text,
+                  "notify:\n  adapter: smtp\n  smtp: {host: %s, from: a@example.com, tls: none, username: kefu}\n",
+                  loopback[i]);
+        cfg = s_load (text);
+        UNIT_ASSERT (cfg);
+        cfg_destroy (&cfg);
+    }
+    cfg = s_load ("notify:\n  adapter: smtp\n  smtp: {host: relay.internal, from: a@example.com, tls: none}\n");
+    UNIT_ASSERT (cfg); /* no AUTH: nothing secret goes in clear */
+    cfg_destroy (&cfg);
+}
+
+UNIT_TEST (config_notify_smtp_refuses_auth_in_clear_and_tls_keys_without_tls)
+{
+    unsetenv ("KEFU_SMTP_PASSWORD");
+    const char *smtp = "notify:\n  adapter: smtp\n  smtp:\n    from: a@b.cn\n";
+    char text[512];
+    snprintf (text, sizeof text, "%s    host: 192.0.2.25\n    tls: none\n    username: kefu\n", smtp);
+    UNIT_ASSERT (s_refused (text, "kefu.yaml:7: notify.smtp.username: AUTH over a plain connection to 192.0.2.25 "
+                                  "would send the password in clear: set notify.smtp.tls to starttls or smtps"));
+    snprintf (text, sizeof text, "%s    host: mail.example.com\n    tls: none\n    username: kefu\n", smtp);
+    UNIT_ASSERT (s_refused (text, "notify.smtp.username: AUTH over a plain connection to mail.example.com"));
+    snprintf (text, sizeof text, "%s    host: h\n    tls: none\n    ca_file: /etc/ca.pem\n", smtp);
+    UNIT_ASSERT (s_refused (text, "kefu.yaml:7: notify.smtp.ca_file: only used with TLS (notify.smtp.tls is none)"));
+    snprintf (text, sizeof text, "%s    host: h\n    tls: none\n    tls_verify: true\n", smtp);
+    UNIT_ASSERT (s_refused (text, "kefu.yaml:7: notify.smtp.tls_verify: only used with TLS"));
+    snprintf (text, sizeof text, "%s    host: h\n    tls_verify: false\n    ca_file: /etc/ca.pem\n", smtp);
+    UNIT_ASSERT (s_refused (text, "kefu.yaml:7: notify.smtp.ca_file: not used when notify.smtp.tls_verify is false"));
 }

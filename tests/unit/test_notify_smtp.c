@@ -1,7 +1,8 @@
-/*  Unit tests for the SMTP notification adapter's dialogue
- *  (common/notify/notify_smtp.c): a scripted relay runs in a forked child on
- *  127.0.0.1, records what the adapter sent, and answers as a real relay
- *  would — or refuses, falls silent, or speaks only HELO. */
+/*  Unit tests for the SMTP notification adapter (common/notify/notify_smtp.c,
+ *  libcurl underneath): a scripted plain-text relay runs in a forked child
+ *  on 127.0.0.1, records what the adapter sent, and answers as a real relay
+ *  would — or refuses, falls silent, speaks only HELO, or offers no
+ *  STARTTLS. The TLS relays are Python's (tests/e2e/test_sla_smtp_tls.py). */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -23,6 +24,7 @@ typedef struct {
     const char *greeting; /* default "220 sink ESMTP" */
     const char *ehlo; /* whole EHLO reply; default offers 8BITMIME */
     const char *rcpt; /* RCPT reply; default "250 ok" */
+    const char *auth; /* AUTH PLAIN reply; default "235 2.7.0 ok" */
     bool silent; /* accept, then say nothing */
 } s_relay_t;
 
@@ -92,10 +94,10 @@ static void s_serve (int listener, int out, const s_relay_t *relay)
         else if (strncmp (line, "HELO", 4) == 0)
             s_say (fd, "250 sink\r\n");
         else if (strncmp (line, "AUTH PLAIN", 10) == 0)
-            s_say (fd, "235 2.7.0 ok\r\n");
-        else if (strcmp (line, "AUTH LOGIN") == 0) {
-            auth_login = 1;
-            s_say (fd, "334 VXNlcm5hbWU6\r\n");
+            s_say (fd, relay->auth ? relay->auth : "235 2.7.0 ok\r\n");
+        else if (strncmp (line, "AUTH LOGIN", 10) == 0) { /* the user name may come with it */
+            auth_login = line[10] ? 2 : 1;
+            s_say (fd, line[10] ? "334 UGFzc3dvcmQ6\r\n" : "334 VXNlcm5hbWU6\r\n");
         }
         else if (strncmp (line, "MAIL", 4) == 0)
             s_say (fd, "250 ok\r\n");
@@ -158,10 +160,12 @@ static const char *s_finish (s_child_t *child)
     return text;
 }
 
+/*  An adapter for the plain relay on 127.0.0.1:port (tls none: loopback may AUTH in clear). */
 static notify_t *s_adapter (int port, const char *username, int timeout_ms)
 {
     char err[256] = "";
     notify_smtp_opts_t opts = {.host = "127.0.0.1",
+                               .tls = NOTIFY_SMTP_PLAIN,
                                .port = port,
                                .from = "kefu@kefu.example.cn",
                                .helo = "dispatch.kefu.example.cn",
@@ -228,11 +232,12 @@ UNIT_TEST (notify_smtp_sends_one_message_through_the_whole_dialogue)
         printf ("    %s\n", err);
     UNIT_ASSERT_INT_EQ (rc, 0);
     UNIT_ASSERT (s_starts_with (sent, "EHLO dispatch.kefu.example.cn\nAUTH PLAIN AHVzZXIAc2VjcmV0\n"
-                                      "MAIL FROM:<kefu@kefu.example.cn> BODY=8BITMIME\n"
+                                      "MAIL FROM:<kefu@kefu.example.cn>\n"
                                       "RCPT TO:<team-lead@kefu.example.cn>\nDATA\n"
                                       "Date: Mon, 23 Nov 2026 01:00:00 +0000\n"));
     UNIT_ASSERT_CONTAINS (sent, "\nMessage-ID: <escalation-7@kefu.example.cn>\n");
-    UNIT_ASSERT_CONTAINS (sent, "\nContent-Transfer-Encoding: 8bit\n\n..第一行\n第二行\n.\nQUIT\n");
+    /* libcurl sends no BODY=8BITMIME, so the body is base64 even where 8BITMIME is offered */
+    UNIT_ASSERT_CONTAINS (sent, "\nContent-Transfer-Encoding: base64\n\nLuesrOS4gOihjA0K56ys5LqM6KGMDQo=\n.\nQUIT\n");
 }
 
 UNIT_TEST (notify_smtp_falls_back_to_helo_and_base64)
@@ -266,7 +271,7 @@ UNIT_TEST (notify_smtp_uses_auth_login_when_plain_is_not_offered)
     notify_destroy (&n);
     log_set_stream (NULL);
     UNIT_ASSERT_INT_EQ (rc, 0);
-    UNIT_ASSERT_CONTAINS (sent, "\nAUTH LOGIN\ndXNlcg==\nc2VjcmV0\nMAIL FROM:<kefu@kefu.example.cn>\n");
+    UNIT_ASSERT_CONTAINS (sent, "\nAUTH LOGIN dXNlcg==\nc2VjcmV0\nMAIL FROM:<kefu@kefu.example.cn>\n");
 }
 
 UNIT_TEST (notify_smtp_failures_name_relay_step_and_reply)
@@ -277,23 +282,33 @@ UNIT_TEST (notify_smtp_failures_name_relay_step_and_reply)
     int port = 0;
     const char *sent = NULL;
     UNIT_ASSERT_INT_EQ (s_send_via (&refuse, NULL, err, sizeof err, &port, &sent), -1);
-    snprintf (want, sizeof want,
-              "smtp 127.0.0.1:%d: RCPT TO <team-lead@kefu.example.cn>: 550 5.1.1 no such user", port);
+    snprintf (want, sizeof want, "smtp 127.0.0.1:%d: RCPT TO: 550 5.1.1 no such user", port);
     UNIT_ASSERT_STR_EQ (err, want);
     UNIT_ASSERT (!strstr (sent, "DATA"));
+
+    /* a relay that echoes the address: the reason (logged, recorded) does not */
+    s_relay_t echo = {.rcpt = "550 5.1.1 <team-lead@kefu.example.cn>: Recipient address rejected\r\n"};
+    UNIT_ASSERT_INT_EQ (s_send_via (&echo, NULL, err, sizeof err, &port, &sent), -1);
+    snprintf (want, sizeof want, "smtp 127.0.0.1:%d: RCPT TO: 550 5.1.1 <[recipient]>: Recipient address rejected",
+              port);
+    UNIT_ASSERT_STR_EQ (err, want);
 
     s_relay_t busy = {.greeting = "554 5.3.2 too busy\r\n"};
     UNIT_ASSERT_INT_EQ (s_send_via (&busy, NULL, err, sizeof err, &port, &sent), -1);
     UNIT_ASSERT_CONTAINS (err, ": greeting: 554 5.3.2 too busy");
 
-    s_relay_t garbled = {.greeting = "hello there\r\n"};
-    UNIT_ASSERT_INT_EQ (s_send_via (&garbled, NULL, err, sizeof err, &port, &sent), -1);
-    UNIT_ASSERT_CONTAINS (err, ": greeting: malformed reply line \"hello there\"");
+    s_relay_t denied = {.ehlo = "250-sink\r\n250 AUTH PLAIN\r\n"};
+    denied.auth = "535 5.7.8 bad credentials\r\n";
+    UNIT_ASSERT_INT_EQ (s_send_via (&denied, "user", err, sizeof err, &port, &sent), -1);
+    UNIT_ASSERT_CONTAINS (err, ": AUTH PLAIN: 535 5.7.8 bad credentials");
+    UNIT_ASSERT (!strstr (err, "secret") && !strstr (err, "c2VjcmV0"));
 
+    /* with a user name, a relay that offers no AUTH gets no mail */
     s_relay_t no_auth = {.ehlo = "250 sink\r\n"};
     UNIT_ASSERT_INT_EQ (s_send_via (&no_auth, "user", err, sizeof err, &port, &sent), -1);
     log_set_stream (NULL);
-    UNIT_ASSERT_CONTAINS (err, ": AUTH: the relay offers neither AUTH PLAIN nor AUTH LOGIN");
+    UNIT_ASSERT_CONTAINS (err, ": AUTH: the relay offers no AUTH, and notify.smtp.username is set");
+    UNIT_ASSERT (!strstr (sent, "MAIL"));
 }
 
 UNIT_TEST (notify_smtp_gives_up_on_a_silent_or_absent_relay_within_the_timeout)
@@ -345,6 +360,7 @@ UNIT_TEST (notify_smtp_skips_a_recipient_without_an_address_and_refuses_bad_sett
     UNIT_ASSERT_CONTAINS (text, "escalation-9");
     UNIT_ASSERT_CONTAINS (text, "no e-mail address");
     UNIT_ASSERT_CONTAINS (text, "escalation-10");
+    UNIT_ASSERT (!strstr (text, "x@y.cn")); /* a recipient's address is never logged */
 
     notify_smtp_opts_t opts = {
         .host = "127.0.0.1", .port = 0, .from = "kefu@kefu.example.cn", .timeout_ms = 1};
@@ -358,5 +374,43 @@ UNIT_TEST (notify_smtp_skips_a_recipient_without_an_address_and_refuses_bad_sett
     opts.username = "u";
     UNIT_ASSERT (notify_new_smtp (&opts, err, sizeof err) == NULL);
     UNIT_ASSERT_CONTAINS (err, "a user name needs a password");
+    opts.password = "p";
+    opts.host = "192.0.2.25";
+    opts.tls = NOTIFY_SMTP_PLAIN;
+    UNIT_ASSERT (notify_new_smtp (&opts, err, sizeof err) == NULL);
+    UNIT_ASSERT_CONTAINS (err, "AUTH without TLS would send the password in clear: only to a loopback relay");
+    opts.tls = NOTIFY_SMTP_STARTTLS;
+    opts.ca_file = "/nonexistent/ca.pem";
+    UNIT_ASSERT (notify_new_smtp (&opts, err, sizeof err) == NULL);
+    UNIT_ASSERT_CONTAINS (err, "ca_file cannot be read");
     UNIT_ASSERT (notify_new_smtp (NULL, err, sizeof err) == NULL);
+}
+
+UNIT_TEST (notify_smtp_refuses_a_relay_without_starttls_before_any_auth)
+{
+    s_quiet ();
+    s_child_t child;
+    s_relay_t relay = {.ehlo = "250-sink\r\n250 AUTH PLAIN LOGIN\r\n"}; /* no STARTTLS */
+    UNIT_ASSERT (s_start (&relay, &child));
+    char err[256] = "";
+    notify_smtp_opts_t opts = {.host = "127.0.0.1",
+                               .port = child.port,
+                               .from = "kefu@kefu.example.cn",
+                               .helo = "dispatch.kefu.example.cn",
+                               .timeout_ms = 5000,
+                               .username = "user",
+                               .password = "secret"}; /* tls: the default, STARTTLS */
+    notify_t *n = notify_new_smtp (&opts, err, sizeof err);
+    UNIT_ASSERT (n);
+    int rc = notify_send (n, &s_lead, "k", "s", "b", err, sizeof err);
+    const char *sent = s_finish (&child);
+    notify_destroy (&n);
+    log_set_stream (NULL);
+    UNIT_ASSERT_INT_EQ (rc, -1);
+    char want[200];
+    snprintf (want, sizeof want,
+              "smtp 127.0.0.1:%d: STARTTLS: the relay does not offer STARTTLS, and notify.smtp.tls is starttls",
+              child.port);
+    UNIT_ASSERT_STR_EQ (err, want);
+    UNIT_ASSERT (!strstr (sent, "AUTH") && !strstr (sent, "MAIL"));
 }

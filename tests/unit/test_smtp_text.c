@@ -1,6 +1,6 @@
 /*  Unit tests for the pure parts of SMTP mail (common/notify/smtp_text.h,
- *  common/notify/smtp_message.h): base64, RFC 2047 encoded-words, dot-stuffing,
- *  reply parsing, address checks and the formatted message. */
+ *  common/notify/smtp_message.h): base64, RFC 2047 encoded-words, reply
+ *  parsing, address checks, loopback hosts and the formatted message. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +40,10 @@ static char *s_header (const char *text, size_t used, bool phrase)
     return smtp_buf_finish (&buf);
 }
 
-static char *s_stuffed (const char *text)
+static char *s_base64 (const char *data, size_t len)
 {
     smtp_buf_t buf = {0};
-    smtp_dot_stuff_add (&buf, text);
+    smtp_base64_add (&buf, data, len, 0);
     return smtp_buf_finish (&buf);
 }
 
@@ -52,11 +52,11 @@ UNIT_TEST (smtp_base64_matches_rfc4648_vectors)
     const char *in[] = {"", "f", "fo", "foo", "foob", "fooba", "foobar"};
     const char *want[] = {"", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"};
     for (int i = 0; i < 7; i++) {
-        char *got = smtp_base64 (in[i], strlen (in[i]));
+        char *got = s_base64 (in[i], strlen (in[i]));
         UNIT_ASSERT_STR_EQ (got, want[i]);
         free (got);
     }
-    char *plain = smtp_base64 ("\0user\0secret", 12); /* AUTH PLAIN's token */
+    char *plain = s_base64 ("\0user\0secret", 12); /* AUTH PLAIN's token */
     UNIT_ASSERT_STR_EQ (plain, "AHVzZXIAc2VjcmV0");
     free (plain);
     /* MIME lines: 76 characters, CRLF after each and after the last */
@@ -131,20 +131,15 @@ UNIT_TEST (smtp_long_header_values_fold_between_utf8_characters)
     free (got);
 }
 
-UNIT_TEST (smtp_dot_stuffing_doubles_leading_dots_and_ends_lines_with_crlf)
+UNIT_TEST (smtp_loopback_hosts_are_only_this_machine)
 {
-    char *got = s_stuffed (".hidden\nline\r\n..two\rlast");
-    UNIT_ASSERT_STR_EQ (got, "..hidden\r\nline\r\n...two\r\nlast\r\n");
-    free (got);
-    got = s_stuffed (".");
-    UNIT_ASSERT_STR_EQ (got, "..\r\n"); /* a lone dot would end DATA */
-    free (got);
-    got = s_stuffed ("a.b\n\n.\n");
-    UNIT_ASSERT_STR_EQ (got, "a.b\r\n\r\n..\r\n");
-    free (got);
-    got = s_stuffed ("");
-    UNIT_ASSERT_STR_EQ (got, "");
-    free (got);
+    const char *loopback[] = {"localhost", "LocalHost.", "127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1"};
+    for (size_t i = 0; i < sizeof loopback / sizeof *loopback; i++)
+        UNIT_ASSERT (smtp_host_is_loopback (loopback[i]));
+    const char *other[] = {"192.0.2.25", "10.0.0.1", "128.0.0.1", "::2", "::ffff:10.0.0.1", "mail.example.com",
+                           "localhost.example.com", "127.0.0.1.example.com", "", NULL};
+    for (size_t i = 0; i < sizeof other / sizeof *other; i++)
+        UNIT_ASSERT (!smtp_host_is_loopback (other[i]));
 }
 
 UNIT_TEST (smtp_replies_parse_single_and_multi_line)
