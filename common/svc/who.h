@@ -36,6 +36,15 @@ typedef struct {
  *  to a branch, is seen only by a caller of every branch). */
 bool svc_who_sees_branch (const svc_who_t *who, const char *branch);
 
+/*  The branches as a PostgreSQL text[] literal ("{SH01,SH02}", "{}" for
+ *  none) in out, for a query's scope parameter; NULL for every branch (and
+ *  when out is too small: callers treat that as "refuse"; check with
+ *  svc_who_branches_fit). Branch ids are identifiers (A-Z a-z 0-9 _ -), so
+ *  they need no quoting. */
+const char *svc_who_branches_literal (const svc_who_t *who, char *out, size_t size);
+/*  True when svc_who_branches_literal fits in size bytes. */
+bool svc_who_branches_fit (const svc_who_t *who, size_t size);
+
 /*  The system: every branch, no person (timers, the relay, messages). */
 svc_who_t svc_who_system (const char *service);
 

@@ -35,7 +35,7 @@ static void s_submit (void *app, rqe_item_t *const *items, int n)
         else if (!tickets)
             it->code = s_no_desk (it->err, sizeof it->err);
         else {
-            batch[k] = (itk_item_t) { .rq = &rqs[i] };
+            batch[k] = (itk_item_t) { .rq = &rqs[i], .who = &it->ctx->who };
             idx[k++] = i;
         }
     }
@@ -54,28 +54,25 @@ static void s_submit (void *app, rqe_item_t *const *items, int n)
 static rpl_code_t s_get (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **result,
                          char *err, size_t errsize)
 {
-    (void) ctx;
     int64_t id;
     if (irq_parse_get (body, &id, err, errsize) != 0)
         return RPL_INVALID;
-    return app ? itk_get (app, id, result, err, errsize) : s_no_desk (err, errsize);
+    return app ? itk_get (app, &ctx->who, id, result, err, errsize) : s_no_desk (err, errsize);
 }
 
 static rpl_code_t s_list (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **result,
                           char *err, size_t errsize)
 {
-    (void) ctx;
     irq_list_t filter;
     if (irq_parse_list (body, &filter, err, errsize) != 0)
         return RPL_INVALID;
-    return app ? itk_list (app, &filter, result, err, errsize) : s_no_desk (err, errsize);
+    return app ? itk_list (app, &ctx->who, &filter, result, err, errsize) : s_no_desk (err, errsize);
 }
 
 static rpl_code_t s_event (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **result,
                            char *err, size_t errsize)
 {
-    (void) ctx;
-    return app ? itk_event (app, body, result, err, errsize) : s_no_desk (err, errsize);
+    return app ? itk_event (app, &ctx->who, body, result, err, errsize) : s_no_desk (err, errsize);
 }
 
 const rqe_handler_t iapi_requests[] = {

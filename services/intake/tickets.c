@@ -145,15 +145,19 @@ static const db_statement_t s_statements[] = {
       "  t.paused_reason, " DB_EPOCH_US ("t.paused_at")
       " FROM intake.tickets t JOIN ref.customers c ON c.id = t.customer_id"
       " WHERE t.id = $1" },
+    { "intake_contact_read",
+      "INSERT INTO ref.contact_reads (principal, customer_id, request, ticket_id)"
+      " VALUES ($1, $2, $3, $4::bigint)" },
     { "intake_history",
       "SELECT " DB_EPOCH_US ("h.at") ", h.actor, h.event, h.detail::text"
       " FROM intake.ticket_history h WHERE h.ticket_id = $1 ORDER BY h.id" },
     { "intake_list",
       "SELECT t.id, t.branch_id, t.customer_id, c.name, t.product_code, t.channel,"
       "  t.kind, t.priority, t.status, t.contact_count, " DB_EPOCH_US ("t.created_at") ","
-      "  " DB_EPOCH_US ("t.updated_at") ", t.description"
+      "  " DB_EPOCH_US ("t.updated_at") ", t.description, c.phone"
       " FROM intake.tickets t JOIN ref.customers c ON c.id = t.customer_id"
       " WHERE ($1::text IS NULL OR t.branch_id = $1)"
+      "   AND ($6::text[] IS NULL OR t.branch_id = ANY ($6::text[]))"
       "   AND ($2::text IS NULL OR t.status = $2)"
       "   AND ($3::text IS NULL OR t.kind = $3)"
       "   AND ($4::text IS NULL OR t.customer_id = $4)"
@@ -234,6 +238,28 @@ static int s_fail (itk_submit_t *s, rpl_code_t code, const char *fmt, ...)
     va_end (ap);
     s->code = code;
     return -1;
+}
+
+/*  Who the history names: the caller, or intake itself for the system. */
+static const char *s_actor (const itk_submit_t *s)
+{
+    return s->who && s->who->principal ? s->who->principal : s->self->actor;
+}
+
+/*  The ticket's branch must be one the caller acts for. A customer id of
+ *  another branch's is "no customer", as if it did not exist; an inline
+ *  customer or a named branch outside the caller's scope is forbidden. */
+static int s_check_scope (itk_submit_t *s)
+{
+    if (!s->who || svc_who_sees_branch (s->who, s->branch))
+        return 0;
+    if (s->rq->branch)
+        return s_fail (s, RPL_FORBIDDEN, "body.branch: you do not act for branch \"%.64s\"",
+                       s->rq->branch);
+    if (s->rq->customer_id)
+        return s_fail (s, RPL_NOT_FOUND, "body.customer.id: no customer \"%.64s\"",
+                       s->rq->customer_id);
+    return s_fail (s, RPL_FORBIDDEN, "body.customer: served by a branch you do not act for");
 }
 
 static int s_fail_db (itk_submit_t *s, const char *what)
@@ -431,7 +457,7 @@ static int s_join (itk_submit_t *s, const char *id, const char *status, const ch
     cJSON_Delete (detail);
     if (!detail_text)
         return s_fail (s, RPL_INTERNAL, "out of memory");
-    const char *pj[] = { id, s->ts, s->self->actor, detail_text };
+    const char *pj[] = { id, s->ts, s_actor (s), detail_text };
     res = s_run (s, "intake_join", 4, pj);
     free (detail_text);
     if (!res)
@@ -512,7 +538,7 @@ static int s_oi_prepare (itk_submit_t *s)
                                      rq->warranty_card, rq->channel, rq->kind, rq->priority,
                                      status, rq->description, rq->request_id, s->ts,
                                      closed ? s->ts : NULL, closed ? rq->resolution : NULL,
-                                     s->self->actor, s->oi_detail };
+                                     s_actor (s), s->oi_detail };
     memcpy (s->oi_params, p, sizeof p);
     return 0;
 }
@@ -556,7 +582,7 @@ static int s_open_or_insert_done (itk_submit_t *s, PGresult *res)
         cJSON_Delete (cd);
         if (!cd_text)
             return s_fail (s, RPL_INTERNAL, "out of memory");
-        const char *ph[] = { id, s->ts, s->self->actor, "closed_at_intake", cd_text };
+        const char *ph[] = { id, s->ts, s_actor (s), "closed_at_intake", cd_text };
         res = s_run (s, "intake_history_add", 5, ph);
         free (cd_text);
         if (!res)
@@ -636,11 +662,19 @@ int itk_submit_start (db_t *db, itk_submit_t *s)
                                      itk_val (look, row, L_TICKET_BRANCH),
                                      itk_val (look, row, L_TICKET_CUSTOMER));
         rc = s->result ? 1 : s_fail (s, RPL_INTERNAL, "out of memory");
+        /* a replay answers only a caller of the ticket's branch */
+        if (rc > 0 && s->who && !svc_who_sees_branch (s->who, itk_val (look, row, L_TICKET_BRANCH))) {
+            cJSON_Delete (s->result);
+            s->result = NULL;
+            rc = s_fail (s, RPL_INVALID, "body.request_id: already used by another request");
+        }
     } else {
         rc = rq->customer_id ? s_customer_copy (s, look, row, L_CUSTOMER, rq->customer_id)
                              : s_customer_inline (s);
         if (rc == 0)
             rc = s_resolve_refs (s, look, row);
+        if (rc == 0)
+            rc = s_check_scope (s);
     }
     if (own)
         PQclear (own);

@@ -35,6 +35,7 @@
 #include "msg/bus.h"
 #include "db/db.h"
 #include "request.h"
+#include "svc/who.h"
 #include "svc/reply.h"
 
 typedef struct itk_s itk_t;
@@ -68,25 +69,33 @@ rpl_code_t itk_submit (itk_t *self, const irq_submit_t *rq, cJSON **result,
  *  owns), else err says why. Kicks the bus once when anything was emitted. */
 typedef struct {
     const irq_submit_t *rq;   /* in, borrowed */
+    const svc_who_t *who;     /* in, borrowed: the caller, recorded as the actor */
     rpl_code_t code;          /* out */
     cJSON *result;            /* out, on RPL_OK */
     char err[512];            /* out, otherwise */
 } itk_item_t;
 void itk_submit_batch (itk_t *self, itk_item_t *items, int n);
 
-/*  ticket.get: {"ticket":{…, "customer":{…}}, "history":[…]}. */
 /*  ticket.event (tickets_events.c): checks the event against the ticket's
- *  state, records it in the history and sends ticket.updated to the
- *  dispatcher, in one transaction. body is the schema-checked request body.
- *  RPL_CONFLICT when the ticket's state refuses it (closed, not paused, ...). */
-rpl_code_t itk_event (itk_t *self, const cJSON *body, cJSON **result, char *err, size_t errsize);
+ *  state, records it in the history (the actor is the caller) and sends
+ *  ticket.updated to the dispatcher, in one transaction. body is the
+ *  schema-checked request body. RPL_NOT_FOUND for a ticket outside the
+ *  caller's branches; RPL_CONFLICT when the ticket's state refuses it
+ *  (closed, not paused, ...). */
+rpl_code_t itk_event (itk_t *self, const svc_who_t *who, const cJSON *body, cJSON **result,
+                      char *err, size_t errsize);
 
-rpl_code_t itk_get (itk_t *self, int64_t ticket_id, cJSON **result, char *err,
-                    size_t errsize);
+/*  ticket.get: {"ticket":{…, "customer":{…}}, "history":[…]}, for a ticket
+ *  of one of the caller's branches (else RPL_NOT_FOUND, as for none). The
+ *  customer's phone and address are in full only when who->contact (each
+ *  such read recorded in ref.contact_reads), masked otherwise. */
+rpl_code_t itk_get (itk_t *self, const svc_who_t *who, int64_t ticket_id, cJSON **result,
+                    char *err, size_t errsize);
 
-/*  ticket.list: {"tickets":[…]} newest first. */
-rpl_code_t itk_list (itk_t *self, const irq_list_t *filter, cJSON **result,
-                     char *err, size_t errsize);
+/*  ticket.list: {"tickets":[…]} newest first, of the caller's branches;
+ *  phone numbers masked. */
+rpl_code_t itk_list (itk_t *self, const svc_who_t *who, const irq_list_t *filter,
+                     cJSON **result, char *err, size_t errsize);
 
 /*  Requests served since start (for logs and tests). */
 typedef struct {

@@ -327,6 +327,7 @@ void itk_submit_batch (itk_t *self, itk_item_t *items, int n)
         itk_submit_t *s = &subs[i];
         s->self = self;
         s->rq = items[i].rq;
+        s->who = items[i].who;
         itk_normalise_phone (items[i].rq->phone, s->phone_buf, sizeof s->phone_buf);
         s->phone = s->phone_buf;
         s->err = items[i].err;

@@ -68,7 +68,8 @@ typedef struct {
 
 /*  What the schema cannot say: reason with paused only, escalation_id with
  *  escalation_acknowledged only. The schema checked types and limits. */
-static int s_parse (const cJSON *body, s_event_rq_t *rq, char *err, size_t errsize)
+static int s_parse (const cJSON *body, const svc_who_t *who, s_event_rq_t *rq, char *err,
+                    size_t errsize)
 {
     memset (rq, 0, sizeof *rq);
     const cJSON *id = cJSON_GetObjectItemCaseSensitive (body, "ticket_id");
@@ -83,6 +84,14 @@ static int s_parse (const cJSON *body, s_event_rq_t *rq, char *err, size_t errsi
         return -1;
     }
     rq->ticket_id = (int64_t) id->valuedouble;
+    /* the history names the authenticated caller; a different actor is refused */
+    if (rq->actor && who->principal && strcmp (rq->actor, who->principal) != 0) {
+        snprintf (err, errsize, "body.actor: must be you (%s) or left out: the history records "
+                                "who made the request", who->principal);
+        return -1;
+    }
+    if (who->principal)
+        rq->actor = who->principal;
     if (!rq->event || !rq->actor || !*rq->actor) {
         snprintf (err, errsize, "body: expected \"event\" and a non-empty \"actor\"");
         return -1;
@@ -118,6 +127,7 @@ static int s_parse (const cJSON *body, s_event_rq_t *rq, char *err, size_t errsi
 
 typedef struct {
     itk_t *self;
+    const svc_who_t *who;
     const s_event_rq_t *rq;
     char id[32], now[40];
     rpl_code_t code;
@@ -358,7 +368,8 @@ static int s_apply (db_t *db, void *arg)
     int rc = -1;
     PGresult *h = NULL, *u = NULL;
     char *detail_text = NULL;
-    if (PQntuples (tk) != 1) {
+    /* outside the caller's branches: as if it did not exist */
+    if (PQntuples (tk) != 1 || !svc_who_sees_branch (t->who, PQgetvalue (tk, 0, 2))) {
         s_fail (t, RPL_NOT_FOUND, "body.ticket_id: no ticket %s", t->id);
         goto cleanup;
     }
@@ -425,13 +436,14 @@ cleanup:
     return rc;
 }
 
-rpl_code_t itk_event (itk_t *self, const cJSON *body, cJSON **result, char *err, size_t errsize)
+rpl_code_t itk_event (itk_t *self, const svc_who_t *who, const cJSON *body, cJSON **result,
+                      char *err, size_t errsize)
 {
     *result = NULL;
     s_event_rq_t rq;
-    if (s_parse (body, &rq, err, errsize) != 0)
+    if (s_parse (body, who, &rq, err, errsize) != 0)
         return RPL_INVALID;
-    s_tx_t t = {.self = self, .rq = &rq, .code = RPL_OK, .err = err, .errsize = errsize};
+    s_tx_t t = {.self = self, .who = who, .rq = &rq, .code = RPL_OK, .err = err, .errsize = errsize};
     snprintf (t.id, sizeof t.id, "%" PRId64, rq.ticket_id);
     clock_format_us (clock_now_us (), t.now, sizeof t.now);
     if (db_ensure (self->db) != 0)

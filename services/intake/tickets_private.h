@@ -33,6 +33,7 @@ struct itk_s {
 typedef struct {
     itk_t *self;
     const irq_submit_t *rq;
+    const svc_who_t *who;    /* the caller (NULL: the system, recorded as intake) */
     const char *phone;       /* rq->phone without spaces and dashes */
     char phone_buf[64];
     char ts[40];             /* now, RFC 3339 */

@@ -1,16 +1,44 @@
 /*  tickets_read — ticket.get and ticket.list: reading tickets back, with
- *  their customer and history (contract in tickets.h). Plain reads in
- *  autocommit; nothing here writes.
+ *  their customer and history (contract in tickets.h), confined to the
+ *  caller's branches. Plain reads in autocommit; the only write is the
+ *  audit row of a full read of a customer's contact data, made before the
+ *  data is answered (no audit, no answer).
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "model/contact.h"
 #include "tickets.h"
 #include "tickets_private.h"
 
-rpl_code_t itk_get (itk_t *self, int64_t ticket_id, cJSON **result, char *err,
-                    size_t errsize)
+/*  The customer's phone and address: in full for staff of the ticket's
+ *  branch who serve customers (who->contact), recorded in ref.contact_reads
+ *  first; masked for everyone else. Returns 0, or -1 when the audit row
+ *  could not be written (nothing is shown then). */
+static int s_add_contact (itk_t *self, const svc_who_t *who, cJSON *customer, PGresult *t,
+                          const char *ticket_id)
+{
+    const char *phone = itk_val (t, 0, 18), *address = itk_val (t, 0, 19);
+    if (who->contact) {
+        const char *p[] = { who->principal, itk_val (t, 0, 2), "ticket.get", ticket_id };
+        PGresult *res = db_exec_prepared (self->db, "intake_contact_read", 4, p);
+        if (!res)
+            return -1;
+        PQclear (res);
+        itk_add_str (customer, "phone", phone);
+        itk_add_str (customer, "address", address);
+        return 0;
+    }
+    char masked[600];
+    itk_add_str (customer, "phone", phone ? contact_mask_phone (phone, masked, sizeof masked) : NULL);
+    itk_add_str (customer, "address",
+                 address ? contact_mask_address (address, masked, sizeof masked) : NULL);
+    return 0;
+}
+
+rpl_code_t itk_get (itk_t *self, const svc_who_t *who, int64_t ticket_id, cJSON **result,
+                    char *err, size_t errsize)
 {
     *result = NULL;
     if (db_ensure (self->db) != 0)
@@ -26,7 +54,8 @@ rpl_code_t itk_get (itk_t *self, int64_t ticket_id, cJSON **result, char *err,
         code = svc_db_request_failure (self->db, "reading the ticket", err, errsize);
         goto cleanup;
     }
-    if (PQntuples (t) != 1) {
+    /* outside the caller's branches: as if it did not exist */
+    if (PQntuples (t) != 1 || !svc_who_sees_branch (who, itk_val (t, 0, 1))) {
         snprintf (err, errsize, "body.ticket_id: no ticket %s", id);
         code = RPL_NOT_FOUND;
         goto cleanup;
@@ -49,8 +78,10 @@ rpl_code_t itk_get (itk_t *self, int64_t ticket_id, cJSON **result, char *err,
     itk_add_str (ticket, "branch", itk_val (t, 0, 1));
     itk_add_str (customer, "id", itk_val (t, 0, 2));
     itk_add_str (customer, "name", itk_val (t, 0, 17));
-    itk_add_str (customer, "phone", itk_val (t, 0, 18));
-    itk_add_str (customer, "address", itk_val (t, 0, 19));
+    if (s_add_contact (self, who, customer, t, id) != 0) {
+        code = svc_db_request_failure (self->db, "recording the read of contact data", err, errsize);
+        goto cleanup;
+    }
     itk_add_str (customer, "region", itk_val (t, 0, 20));
     itk_add_str (customer, "class", itk_val (t, 0, 21));
     cJSON_AddItemToObject (ticket, "customer", customer);
@@ -93,17 +124,21 @@ cleanup:
     return code;
 }
 
-rpl_code_t itk_list (itk_t *self, const irq_list_t *filter, cJSON **result,
-                     char *err, size_t errsize)
+rpl_code_t itk_list (itk_t *self, const svc_who_t *who, const irq_list_t *filter,
+                     cJSON **result, char *err, size_t errsize)
 {
     *result = NULL;
+    char limit[16], branches[4096];
+    if (!svc_who_branches_fit (who, sizeof branches)) {
+        snprintf (err, errsize, "request: the caller acts for more branches than a list can name");
+        return RPL_INTERNAL;
+    }
     if (db_ensure (self->db) != 0)
         return svc_db_request_failure (self->db, "connecting", err, errsize);
-    char limit[16];
     snprintf (limit, sizeof limit, "%d", filter->limit);
     const char *p[] = { filter->branch, filter->status, filter->kind, filter->customer_id,
-                        limit };
-    PGresult *res = db_exec_prepared (self->db, "intake_list", 5, p);
+                        limit, svc_who_branches_literal (who, branches, sizeof branches) };
+    PGresult *res = db_exec_prepared (self->db, "intake_list", 6, p);
     if (!res)
         return svc_db_request_failure (self->db, "listing tickets", err, errsize);
     cJSON *doc = cJSON_CreateObject ();
@@ -131,6 +166,9 @@ rpl_code_t itk_list (itk_t *self, const irq_list_t *filter, cJSON **result,
         itk_add_time (t, "created_at", itk_val (res, i, 10));
         itk_add_time (t, "updated_at", itk_val (res, i, 11));
         itk_add_str (t, "description", itk_val (res, i, 12));
+        char masked[80];
+        const char *phone = itk_val (res, i, 13);
+        itk_add_str (t, "customer_phone", phone ? contact_mask_phone (phone, masked, sizeof masked) : NULL);
         cJSON_AddItemToArray (tickets, t);
     }
     PQclear (res);

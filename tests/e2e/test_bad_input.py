@@ -107,7 +107,8 @@ def frames_sent(n_front):
     sock = zmq.Context.instance().socket(zmq.DEALER)
     sock.setsockopt(zmq.LINGER, 0)
     sock.connect(S.config.api)
-    request = json.dumps({"request": "ticket.get", "version": 1, "body": {"ticket_id": 999999}})
+    request = json.dumps({"request": "ticket.get", "version": 1, "token": S.token,
+                          "body": {"ticket_id": 999999}})
     front = [b"hop%d" % i for i in range(n_front)]
     sock.send_multipart(front + [request.encode()])
     assert sock.poll(5000, zmq.POLLIN), "no reply with %d frames in front" % n_front

@@ -74,7 +74,8 @@ def test_bad_input_gets_the_same_errors_as_intake():
 
 
 def test_req_and_dealer_framing_and_frame_limit():
-    request = json.dumps({"request": "claims.file", "version": 1, "body": {}}).encode()
+    request = json.dumps({"request": "claims.file", "version": 1, "token": S.token,
+                          "body": {}}).encode()
     ctx = zmq.Context.instance()
     req = ctx.socket(zmq.REQ)
     req.setsockopt(zmq.LINGER, 0)
@@ -98,9 +99,23 @@ def test_req_and_dealer_framing_and_frame_limit():
         assert ("too many frames" in message) == (not served), message
 
 
+def test_every_service_refuses_a_request_without_a_valid_token():
+    for name in EMPTY:
+        client = IntakeClient(endpoint(name))
+        try:
+            for token, message in ((None, "token: missing"), ("kefu_x", "token: malformed"),
+                                   ("kefu_" + "A" * 43, "token: unknown")):
+                reply = client.request("%s.inspect" % name, {}, token=token)
+                assert reply["error"]["code"] == "unauthenticated", (name, reply)
+                assert reply["error"]["message"].startswith(message), (name, reply)
+        finally:
+            client.close()
+
+
 def test_every_service_still_runs_and_logged_each_refusal():
     for name in EMPTY:
         svc = S.services["%s-1" % name]
         assert svc.alive(), name
         refusals = svc.events("request_refused")
-        assert refusals and all(r["code"] == "invalid" for r in refusals), refusals
+        assert refusals and all(r["code"] in ("invalid", "unauthenticated") for r in refusals), refusals
+        assert any(r["code"] == "unauthenticated" and r["field"] == "token" for r in refusals), refusals

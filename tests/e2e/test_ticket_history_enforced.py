@@ -55,7 +55,7 @@ def events(tid):
 
 
 def event(tid, name, *extra):
-    S.kefuctl("event", str(tid), name, "--by", "客服 周敏", *extra)
+    S.kefuctl("event", str(tid), name, *extra)
 
 
 def test_a_repairs_whole_life_leaves_a_history_row_for_every_change():

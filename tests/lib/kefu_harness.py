@@ -237,6 +237,15 @@ class Cluster:
         conn.autocommit = True
         return conn
 
+    def sql_error_as(self, role, query, params=None):
+        """Runs one statement as `role`; returns the database's error message,
+        or None when it succeeded (what a role may not do, checked directly)."""
+        try:
+            self.sql(query, params, role=role)
+        except psycopg2.Error as e:
+            return str(e).strip()
+        return None
+
     def sql(self, query, params=None, role="kefu_owner"):
         """Runs one statement as `role`. Returns the rows (list of tuples)
         when it produces rows, else the row count. Errors propagate as

@@ -56,6 +56,7 @@ class System:
         # Every request is made by someone: CC01, the call centre's agent and
         # team lead of every branch, unless a test asks as another
         # (tests/fixtures/org.yaml; bench/make-org.sh has CC01 too).
+        self.passwords = []   # passwords a test sets: checked absent from logs
         self.token = self.make_token("CC01")
         self.token_file = os.path.join(self.tmp, "token")
         fd = os.open(self.token_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -71,6 +72,24 @@ class System:
         if expires_in:
             args += ["--expires-in", expires_in]
         return self.kefuctl(*args, json_out=True)["token"]
+
+    def token_of(self, staff):
+        """A token of this staff member's, made once per System."""
+        tokens = self.__dict__.setdefault("_tokens", {})
+        if staff not in tokens:
+            tokens[staff] = self.make_token(staff)
+        return tokens[staff]
+
+    def kefuctl_as(self, staff, *args, json_out=False, check=True):
+        """kefuctl run by this staff member (their token in KEFU_TOKEN)."""
+        argv = (["--json"] if json_out else []) + list(args)
+        proc = h.kefuctl(self.config, *argv, env=dict(self.env, KEFU_TOKEN=self.token_of(staff)))
+        if check and proc.returncode != 0:
+            raise AssertionError("kefuctl %s as %s failed (%d): %s%s" % (
+                " ".join(args), staff, proc.returncode, proc.stdout, proc.stderr))
+        if json_out and proc.returncode == 0:
+            return check_kefuctl_json(args[0], json.loads(proc.stdout))
+        return proc
 
     def client_as(self, token, timeout_ms=30000):
         """A request client of intake's that asks with this token."""
@@ -113,8 +132,29 @@ class System:
                 self.check_messages()
             finally:
                 h.stop_services(self.services)
+            self.check_logs_hold_no_secrets()
         finally:
             self.cluster.close()
+
+    def secrets(self):
+        """What must never be written to a log: every customer's phone number
+        and address, and every token this System made."""
+        rows = self.sql("SELECT phone, address FROM ref.customers")
+        found = [v for row in rows for v in row if v]
+        return found + [self.token] + list(self.__dict__.get("_tokens", {}).values()) + self.passwords
+
+    def check_logs_hold_no_secrets(self):
+        """Every service log of this System (the whole suite's logs, module by
+        module) is free of customer contact data, tokens and passwords."""
+        secrets = self.secrets()
+        for svc in self.services.values():
+            try:
+                with open(svc.log, encoding="utf-8", errors="replace") as f:
+                    text = f.read()
+            except OSError:
+                continue
+            for secret in secrets:
+                assert secret not in text, "%s logged a secret (%s…)" % (svc.log, secret[:3])
 
     def abandon(self):
         """Stops the services and the cluster, checking nothing: for a

@@ -1,5 +1,5 @@
-/*  cmd_event — `kefuctl event TICKET EVENT --by NAME ...`: records what a
- *  person did to a ticket (request ticket.event): a reply, a pause, the
+/*  cmd_event — `kefuctl event TICKET EVENT ...`: records what the caller
+ *  (the holder of kefuctl's token) did to a ticket (request ticket.event): a reply, a pause, the
  *  technician's arrival, the resolution, a reopening, an escalation
  *  acknowledged. The request carries a fresh request_id, so kefuctl's own
  *  retries never record an event twice. */
@@ -14,18 +14,19 @@
 #include "base/uuid.h"
 
 static const char s_event_usage[] =
-    "usage: kefuctl event TICKET_ID EVENT --by NAME [--note TEXT] [--reason R] [--escalation ID]\n"
+    "usage: kefuctl event TICKET_ID EVENT [--by STAFF_ID] [--note TEXT] [--reason R] [--escalation ID]\n"
     "  EVENT: first_reply, marked_complex, plan_sent, work_order_arranged, call_centre_checked,\n"
     "         technician_arrived, work_order_completed, ticket_resolved, complaint_decided,\n"
     "         callback_done, ticket_reopened, ticket_closed, paused, resumed,\n"
     "         escalation_acknowledged\n"
-    "  --by NAME         who did it (recorded in the ticket's history)\n"
+    "  --by STAFF_ID     who did it: must be you, the token's holder (the history records\n"
+    "                    the caller; left out, it is you anyway)\n"
     "  --note TEXT       the reply given, the resolution, the appointment booked ...\n"
     "  --reason R        paused only: waiting_customer or waiting_parts\n"
     "  --escalation ID   escalation_acknowledged only: the escalation (kefuctl clocks TICKET_ID)\n"
     "examples:\n"
-    "  kefuctl event 12 paused --by 王芳 --reason waiting_parts --note \"compressor ordered\"\n"
-    "  kefuctl event 12 escalation_acknowledged --by 陈静 --escalation 3\n";
+    "  kefuctl event 12 paused --reason waiting_parts --note \"compressor ordered\"\n"
+    "  kefuctl event 12 escalation_acknowledged --escalation 3\n";
 
 static const char *const s_reasons[] = {"waiting_customer", "waiting_parts", NULL};
 
@@ -53,11 +54,7 @@ int cmd_event (kctl_t *k, int argc, char **argv)
     if (args_int ("event", "ticket id", pos[0], 1, 9007199254740991LL, &id) != 0
         || args_enum ("event", "event", pos[1], ticket_event_names (TICKET_EV_PERSON)) < 0)
         return KCTL_USAGE;
-    if (!by) {
-        fprintf (stderr, "kefuctl event: --by is missing (who did it)\n");
-        return KCTL_USAGE;
-    }
-    if (args_text ("event", "--by", by, 200) || (note && args_text ("event", "--note", note, 2000))
+    if ((by && args_text ("event", "--by", by, 200)) || (note && args_text ("event", "--note", note, 2000))
         || (reason && args_enum ("event", "--reason", reason, s_reasons) < 0)
         || (escalation && args_int ("event", "--escalation", escalation, 1, 9007199254740991LL, &esc)))
         return KCTL_USAGE;
@@ -73,7 +70,7 @@ int cmd_event (kctl_t *k, int argc, char **argv)
     }
     cJSON *body = cJSON_CreateObject ();
     if (!body || !cJSON_AddNumberToObject (body, "ticket_id", (double) id)
-        || !cJSON_AddStringToObject (body, "event", pos[1]) || !cJSON_AddStringToObject (body, "actor", by)
+        || !cJSON_AddStringToObject (body, "event", pos[1]) || (by && !cJSON_AddStringToObject (body, "actor", by))
         || (note && !cJSON_AddStringToObject (body, "note", note))
         || (reason && !cJSON_AddStringToObject (body, "reason", reason))
         || (esc && !cJSON_AddNumberToObject (body, "escalation_id", (double) esc))
