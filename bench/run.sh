@@ -94,6 +94,9 @@ kefu_run() {
         pids+=($!)
     done
     "$build/bin/kefuctl" admin wait-ready --services intake,dispatch --timeout-ms 30000 >/dev/null
+    # the requests are made by CC01, the organisation's call-centre agent
+    KEFU_TOKEN=$("$build/bin/kefuctl" admin tokens create --staff CC01 --label bench | head -1)
+    export KEFU_TOKEN
 
     echo "kefu: $N requests from $K clients, $B branches, $dispatchers dispatcher(s) …"
     "$build/bin/bench-load" --endpoint "tcp://127.0.0.1:$port" --requests "$N" --clients "$K" \

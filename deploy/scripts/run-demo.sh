@@ -63,12 +63,20 @@ if [ -z "${KEFU_DB_CONNINFO:-}" ]; then
     started_pg=1
 fi
 echo "database: $KEFU_DB_CONNINFO"
-# For kefuctl's database commands (due, clocks, board, admin) in another
-# terminal: `. run/env` sets the same connection.
+# For kefuctl in another terminal: `. run/env` sets the same connection
+# (admin commands) and the token (every other command).
 printf "export KEFU_DB_CONNINFO='%s'\n" "$KEFU_DB_CONNINFO" >"$state/env"
 
 "$kefuctl" admin migrate
 "$kefuctl" admin load deploy/demo/org.yaml
+# Every request is made by someone (docs/security.md): the demo's requests
+# and your kefuctl commands are made by CC01, the call centre's agent and
+# team lead, whose token is kept in run/token (0600), named by run/env.
+# A token is shown only when made, so a second run makes a new one.
+(umask 077 && "$kefuctl" admin tokens create --staff CC01 --label "make run" | head -1 >"$state/token.new")
+mv "$state/token.new" "$state/token"
+export KEFU_TOKEN_FILE="$state/token"
+printf "export KEFU_TOKEN_FILE='%s'\n" "$(cd "$state" && pwd)/token" >>"$state/env"
 
 for svc in "${services[@]}"; do
     "$build/bin/kefu-$svc" --instance "$svc-1" >"$state/logs/$svc.log" 2>&1 &
@@ -86,8 +94,8 @@ sleep 1
 echo
 "$kefuctl" list --limit 20
 echo
-echo "try, in another terminal:  $kefuctl show 1    |    $kefuctl list --status unassigned"
-echo "  and after  . $state/env :  $kefuctl board    |    $kefuctl clocks 1"
+echo "try, in another terminal, after  . $state/env :"
+echo "  $kefuctl show 1    |    $kefuctl list --status unassigned    |    $kefuctl board    |    $kefuctl clocks 1"
 echo "  re-read the SLA file:  kill -HUP \"\$(cat $state/dispatch.pid)\""
 echo "following the logs; Ctrl-C stops everything."
 tail -n 0 -F "$state/logs/intake.log" "$state/logs/dispatch.log" &
