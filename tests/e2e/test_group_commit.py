@@ -45,7 +45,7 @@ def body(customer, kind="repair", product=None, request_id=None, text="批量提
 
 def send(sock, b):
     """Sends one request; returns the bytes it takes on the wire."""
-    payload = json.dumps({"request": "ticket.submit", "version": 1, "body": b},
+    payload = json.dumps({"request": "ticket.submit", "version": 1, "token": S.token, "body": b},
                          ensure_ascii=False).encode()
     sock.send(payload)
     return h.zmtp_frame_size(payload)

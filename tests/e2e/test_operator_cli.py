@@ -27,7 +27,8 @@ def teardown_module():
 def feed():
     kefuctl = "%s --config %s" % (os.path.join(h.BUILD, "bin", "kefuctl"), S.config)
     proc = subprocess.run([os.path.join(ROOT, "deploy", "demo", "requests.sh")], cwd=ROOT,
-                          env=h.child_env({"KEFUCTL": kefuctl}), capture_output=True, text=True,
+                          env=h.child_env({"KEFUCTL": kefuctl, "KEFU_TOKEN_FILE": S.token_file}),
+                          capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 

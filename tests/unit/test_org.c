@@ -463,7 +463,7 @@ UNIT_TEST (org_refuses_bad_calendars)
                                      "calendars_dir: \"/nonexistent-kefu-calendars\" is not a directory"));
     UNIT_ASSERT (s_calendar_refused ("org.yaml", "cn", "/etc/hostname", "is not a directory"));
     UNIT_ASSERT (s_refused ("tiers:", "calendar_dir: x\ntiers:", "org.yaml:1: calendar_dir: unknown key (expected one of: tiers, regions, branches, products, "
-                            "technicians, customers, calendars_dir)"));
+                            "technicians, customers, calendars_dir, centres, organisations, staff, service_accounts)"));
 }
 
 UNIT_TEST (org_refuses_a_bad_holiday_file)
