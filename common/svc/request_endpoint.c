@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "db/scope.h"
 #include "msg/transport.h"
 
 /*  Frames read per message: the client's, the identity our ROUTER adds, and
@@ -224,7 +225,7 @@ fail:
 
 /*  Serves one validated request on its own (a group of one for batch
  *  handlers). Returns the reply (caller frees). */
-static char *s_run_alone (const rqe_handler_t *h, void *app, const rqe_ctx_t *ctx,
+static char *s_run_alone (const rqe_handler_t *h, void *app, db_t *db, const rqe_ctx_t *ctx,
                           const cJSON *body)
 {
     if (h->batch) {
@@ -235,7 +236,13 @@ static char *s_run_alone (const rqe_handler_t *h, void *app, const rqe_ctx_t *ct
     }
     char err[512] = "";
     cJSON *result = NULL;
+    /* A request served alone acts for its caller; a batch handler states
+     * each item's branches itself (rqe_batch_fn). */
+    if (db && db_scope_set (db, &ctx->who) != 0)
+        return s_outcome (h->name, RPL_INTERNAL, &result, "request: the caller's branches cannot be stated");
     rpl_code_t code = h->run (app, ctx, body, &result, err, sizeof err);
+    if (db)
+        db_scope_clear (db);
     return s_outcome (h->name, code, &result, err);
 }
 
@@ -249,7 +256,7 @@ char *rqe_serve (const schema_set_t *schemas, const rqe_handler_t *table, void *
     if (reply || !doc)
         return reply;
     rqe_ctx_t ctx = { .request = handler->name };
-    reply = s_run_alone (handler, app, &ctx, body);
+    reply = s_run_alone (handler, app, NULL, &ctx, body);
     cJSON_Delete (doc);
     return reply;
 }
@@ -337,7 +344,7 @@ static int s_take_one (rqe_t *self, void *socket, s_request_t *reqs, int at)
         r->waiting = h;
         return 0;
     }
-    r->reply = s_run_alone (h, self->app, &r->ctx, body);
+    r->reply = s_run_alone (h, self->app, svc_db (self->svc), &r->ctx, body);
     return 0;
 }
 
