@@ -40,6 +40,8 @@ struct db_s {
     bool begin_pending;         /* inside db_tx: BEGIN goes with the first statement */
     bool begin_lost;            /* that BEGIN found the (idle) connection gone */
     long tx_serial;             /* see db_tx_serial */
+    char *scope;                /* db_set_scope's value, NULL: nothing stated */
+    bool scope_due;             /* inside db_tx: the server's value is not scope yet */
     bool was_connected;         /* for "lost"/"restored" log lines */
     long failures;              /* count of recorded failures (db_tx uses it) */
     db_status_t last_status;
@@ -171,6 +173,7 @@ void db_destroy (db_t **self_p)
         return;
     db_t *self = *self_p;
     s_disconnect (self);
+    free (self->scope);
     db_stmt_t *s = self->stmts;
     while (s) {
         db_stmt_t *next = s->next;
@@ -371,24 +374,48 @@ static void s_begin_failed (db_t *self, const PGresult *begin)
         self->begin_lost = true;
 }
 
-/*  The transaction's first statement, with the BEGIN db_tx left pending, in
- *  ONE round trip (pipeline mode): the prepared statement `name`, or else
- *  `sql`. Returns what PQexecPrepared / PQexecParams would (the failed
- *  BEGIN's result when that failed). */
+/*  Whether the next statement must state the scope first: inside db_tx
+ *  once per change (and again after a rollback to a savepoint, which undoes
+ *  it); outside, every statement is a transaction of its own. */
+static bool s_scope_wanted (const db_t *self)
+{
+    return self->in_tx ? self->scope_due : self->scope != NULL;
+}
+
+/*  Queues the statement that states the scope (pipeline mode). */
+static bool s_send_scope (db_t *self)
+{
+    const char *value = self->scope ? self->scope : "";
+    return PQsendQueryParams (self->conn, "SELECT set_config('" DB_SCOPE_SETTING "', $1, true)", 1,
+                              NULL, &value, NULL, NULL, 0)
+           == 1;
+}
+
+/*  A statement with what must go before it, in ONE round trip (pipeline
+ *  mode): the BEGIN db_tx left pending, and the scope when it is wanted
+ *  (s_scope_wanted); without BEGIN, the statements before the sync point
+ *  are one implicit transaction, so the scope holds for the statement. The
+ *  prepared statement `name`, or else `sql`. Returns what PQexecPrepared /
+ *  PQexecParams would (the failed BEGIN's or scope's result when that
+ *  failed). */
 static PGresult *s_exec_first (db_t *self, const char *name, const char *sql, int nparams,
                                const char *const *params)
 {
     PGconn *conn = self->conn;
+    bool with_begin = self->begin_pending, with_scope = s_scope_wanted (self);
     self->begin_pending = false;
     if (!PQenterPipelineMode (conn)) {
-        s_begin_failed (self, NULL);
+        if (with_begin)
+            s_begin_failed (self, NULL);
         return NULL;
     }
-    bool sent = PQsendQueryParams (conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0)
+    bool sent = (!with_begin || PQsendQueryParams (conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0))
+                && (!with_scope || s_send_scope (self))
                 && (name ? PQsendQueryPrepared (conn, name, nparams, params, NULL, NULL, 0)
                          : PQsendQueryParams (conn, sql, nparams, NULL, params, NULL, NULL, 0))
                 && PQpipelineSync (conn);
-    PGresult *begin = sent ? s_pipeline_result (conn) : NULL;
+    PGresult *begin = sent && with_begin ? s_pipeline_result (conn) : NULL;
+    PGresult *scope = sent && with_scope ? s_pipeline_result (conn) : NULL;
     PGresult *res = sent ? s_pipeline_result (conn) : NULL;
     if (sent)
         PQclear (PQgetResult (conn)); /* the sync point's own result */
@@ -397,12 +424,20 @@ static PGresult *s_exec_first (db_t *self, const char *name, const char *sql, in
         res = NULL;
         s_disconnect (self); /* results still pending: not to be trusted */
     }
-    if (!begin || PQresultStatus (begin) != PGRES_COMMAND_OK) {
+    if (with_begin && (!begin || PQresultStatus (begin) != PGRES_COMMAND_OK)) {
         s_begin_failed (self, begin);
+        PQclear (scope);
         PQclear (res);
         return begin;
     }
     PQclear (begin);
+    if (with_scope && (!scope || PQresultStatus (scope) != PGRES_TUPLES_OK)) {
+        PQclear (res);
+        return scope;
+    }
+    PQclear (scope);
+    if (with_scope && self->in_tx && res)
+        self->scope_due = false;
     return res;
 }
 
@@ -434,8 +469,9 @@ PGresult *db_exec_prepared (db_t *self, const char *name, int nparams, const cha
     }
     if (db_ensure (self) < 0)
         return NULL;
-    PGresult *res = self->begin_pending ? s_exec_first (self, name, NULL, nparams, params)
-                                        : PQexecPrepared (self->conn, name, nparams, params, NULL, NULL, 0);
+    PGresult *res = self->begin_pending || s_scope_wanted (self)
+                        ? s_exec_first (self, name, NULL, nparams, params)
+                        : PQexecPrepared (self->conn, name, nparams, params, NULL, NULL, 0);
     return s_check (self, res, name);
 }
 
@@ -444,8 +480,9 @@ PGresult *db_exec (db_t *self, const char *sql, int nparams, const char *const *
     assert (self && sql && nparams >= 0 && (nparams == 0 || params));
     if (db_ensure (self) < 0)
         return NULL;
-    PGresult *res = self->begin_pending ? s_exec_first (self, NULL, sql, nparams, params)
-                                        : PQexecParams (self->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    PGresult *res = self->begin_pending || s_scope_wanted (self)
+                        ? s_exec_first (self, NULL, sql, nparams, params)
+                        : PQexecParams (self->conn, sql, nparams, NULL, params, NULL, NULL, 0);
     return s_check (self, res, "query");
 }
 
@@ -484,6 +521,7 @@ int db_rollback_to (db_t *self, const char *name)
     if (res && PQresultStatus (res) == PGRES_COMMAND_OK) {
         PQclear (res);   /* the caller's failure stays recorded */
         self->tx_serial++;
+        self->scope_due = true; /* the rollback may have undone its statement */
         return 0;
     }
     s_check (self, res, "ROLLBACK TO SAVEPOINT");   /* records and clears */
@@ -515,6 +553,7 @@ db_status_t db_tx (db_t *self, db_tx_fn fn, void *arg, bool *fn_failed)
         self->begin_pending = true;
         self->begin_lost = false;
         self->tx_serial++;
+        self->scope_due = self->scope != NULL;
         self->in_tx = true;
         long failures_before = self->failures;
         int rc = fn (self, arg);
@@ -580,6 +619,27 @@ db_status_t db_tx (db_t *self, db_tx_fn fn, void *arg, bool *fn_failed)
     return DB_TRANSIENT;   /* not reached: the loop returns on its last attempt */
 }
 
+int db_set_scope (db_t *self, const char *value)
+{
+    assert (self);
+    if (value ? self->scope && strcmp (value, self->scope) == 0 : !self->scope)
+        return 0; /* unchanged: nothing to state again */
+    char *copy = value ? strdup (value) : NULL;
+    free (self->scope);
+    self->scope = copy; /* out of memory: nothing stated, which sees nothing */
+    self->scope_due = true;
+    if (value && !copy) {
+        s_set_error (self, DB_TRANSIENT, "53200", "out of memory stating the scope");
+        return -1;
+    }
+    return 0;
+}
+
+const char *db_scope (const db_t *self)
+{
+    return self ? self->scope : NULL;
+}
+
 bool db_tx_failed (const db_t *self)
 {
     return self && self->conn && PQtransactionStatus (self->conn) == PQTRANS_INERROR;
@@ -623,6 +683,7 @@ int db_exec_pipeline (db_t *self, int n, const db_call_t *calls, PGresult **resu
         return -1;
     PGconn *conn = self->conn;
     bool with_begin = self->begin_pending; /* the transaction's BEGIN goes first */
+    bool with_scope = s_scope_wanted (self); /* then the scope, when wanted */
     self->begin_pending = false;
     if (!PQenterPipelineMode (conn)) {
         if (with_begin)
@@ -630,7 +691,8 @@ int db_exec_pipeline (db_t *self, int n, const db_call_t *calls, PGresult **resu
         s_record_result_error (self, NULL, "entering pipeline mode");
         return -1;
     }
-    bool begin_sent = !with_begin || PQsendQueryParams (conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0);
+    bool begin_sent = (!with_begin || PQsendQueryParams (conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0))
+                      && (!with_scope || s_send_scope (self));
     int sent = 0;
     while (begin_sent && sent < n
            && PQsendQueryPrepared (conn, calls[sent].name, calls[sent].nparams, calls[sent].params,
@@ -650,6 +712,15 @@ int db_exec_pipeline (db_t *self, int n, const db_call_t *calls, PGresult **resu
         PQclear (begin);
     } else if (with_begin && failed >= 0)
         s_begin_failed (self, NULL);
+    if (with_scope && synced && begin_sent) {
+        PGresult *scope = s_pipeline_result (conn);
+        if (!recorded && (!scope || PQresultStatus (scope) != PGRES_TUPLES_OK)) {
+            s_record_result_error (self, scope, "stating the scope");
+            recorded = true;
+            failed = 0; /* the statements after it were skipped */
+        }
+        PQclear (scope);
+    }
     if (failed >= 0 && !recorded)
         s_record_result_error (self, NULL, failed < n ? calls[failed].name : "pipeline sync");
     for (int i = 0; i < sent && synced; i++) {
@@ -679,6 +750,8 @@ int db_exec_pipeline (db_t *self, int n, const db_call_t *calls, PGresult **resu
     }
     if (failed < 0) {
         s_clear_error (self);
+        if (with_scope && self->in_tx)
+            self->scope_due = false;
         return 0;
     }
     for (int i = 0; i < n; i++) {

@@ -94,6 +94,24 @@ db_status_t db_tx (db_t *self, db_tx_fn fn, void *arg, bool *fn_failed);
 int db_savepoint (db_t *self, const char *name);
 int db_rollback_to (db_t *self, const char *name);
 
+/*  Scope: the branches the handle's transactions act for, which the
+ *  row-level security policies read from the setting DB_SCOPE_SETTING
+ *  (schemas/sql/0014_branch_confinement.sql; db/scope.h builds the value
+ *  from who is asking). The handle states it to the server in the round
+ *  trip of the next statement that db_exec_prepared, db_exec or
+ *  db_exec_pipeline runs (never db_command: savepoints and other commands
+ *  read no table), as set_config(…, true), local to the transaction: inside
+ *  db_tx once per transaction and again when it changes or after a
+ *  db_rollback_to; outside db_tx with every statement (each is its own
+ *  transaction). NULL states nothing, and a transaction that states
+ *  nothing sees no branch's rows. The value stays until changed: a caller
+ *  sets it before a unit of work and clears it (NULL) after.
+ *  db_set_scope copies value; returns 0, or -1 when out of memory (then
+ *  nothing is stated). db_scope returns the value in effect (borrowed). */
+#define DB_SCOPE_SETTING "kefu.branches"
+int db_set_scope (db_t *self, const char *value);
+const char *db_scope (const db_t *self);
+
 /*  Whether the open transaction is aborted (a statement in it failed; only
  *  ROLLBACK or ROLLBACK TO SAVEPOINT are accepted now). No round trip. */
 bool db_tx_failed (const db_t *self);

@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "db/scope.h"
 #include "transport.h"
 #include "base/uuid.h"
 
@@ -785,7 +786,13 @@ void bus_inbound_apply (bus_t *self, bool claim)
         return;
     if (claim)
         self->kicked = false; /* claimed here, or wanted again on failure */
-    s_batch_run (self, q->items, q->n, claim, true);
+    /* The receiving transaction acts for the system (every branch): the
+     * batch-begin and batch-end functions and the handlers alike; a handler
+     * that acts for someone narrower states it and restores this
+     * (svc/handler.c). Cleared after, for what runs next on the handle. */
+    if (db_scope_system (self->db) == 0)
+        s_batch_run (self, q->items, q->n, claim, true);
+    db_scope_clear (self->db);
     s_queue_clear (q);
 }
 

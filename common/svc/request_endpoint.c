@@ -14,6 +14,7 @@
 #include "base/json.h"
 #include "auth/credential.h"
 #include "base/log.h"
+#include "db/scope.h"
 #include "msg/transport.h"
 
 /*  Frames read per message: the client's, the identity our ROUTER adds, and
@@ -232,7 +233,7 @@ static char *s_resolve (const schema_set_t *schemas, const rqe_handler_t *table,
 
 /*  Serves one validated request on its own (a group of one for batch
  *  handlers). Returns the reply (caller frees). */
-static char *s_run_alone (const rqe_handler_t *h, void *app, const rqe_ctx_t *ctx,
+static char *s_run_alone (const rqe_handler_t *h, void *app, db_t *db, const rqe_ctx_t *ctx,
                           const cJSON *body)
 {
     if (h->batch) {
@@ -243,7 +244,13 @@ static char *s_run_alone (const rqe_handler_t *h, void *app, const rqe_ctx_t *ct
     }
     char err[512] = "";
     cJSON *result = NULL;
+    /* A request served alone acts for its caller; a batch handler states
+     * each item's branches itself (rqe_batch_fn). */
+    if (db && db_scope_set (db, &ctx->who) != 0)
+        return s_outcome (h->name, RPL_INTERNAL, &result, "request: the caller's branches cannot be stated");
     rpl_code_t code = h->run (app, ctx, body, &result, err, sizeof err);
+    if (db)
+        db_scope_clear (db);
     return s_outcome (h->name, code, &result, err);
 }
 
@@ -259,7 +266,7 @@ char *rqe_serve (const schema_set_t *schemas, const rqe_handler_t *table, void *
         return reply;
     if (!(reply = s_resolve (schemas, table, name, body, &handler))) {
         rqe_ctx_t ctx = { .request = handler->name, .who = svc_who_system ("test") };
-        reply = s_run_alone (handler, app, &ctx, body);
+        reply = s_run_alone (handler, app, NULL, &ctx, body);
     }
     cJSON_Delete (doc);
     return reply;
@@ -369,7 +376,7 @@ static int s_take_one (rqe_t *self, void *socket, s_request_t *reqs, int at)
         r->waiting = h;
         return 0;
     }
-    r->reply = s_run_alone (h, self->app, &r->ctx, body);
+    r->reply = s_run_alone (h, self->app, svc_db (self->svc), &r->ctx, body);
     return 0;
 }
 

@@ -81,7 +81,16 @@ typedef struct {
 
 /*  Serves n (1..RQE_BATCH) requests of one name together: one transaction,
  *  each request in its own savepoint, so one refused request leaves the
- *  others to commit. Sets every item's code (and result or err). */
+ *  others to commit. Sets every item's code (and result or err).
+ *
+ *  Branches (db/scope.h). A request served by `run` acts for its caller:
+ *  the endpoint states ctx->who's branches on the service's database handle
+ *  before the call and clears them after. The requests of a batch may come
+ *  from several callers, so a batch handler states each item's branches
+ *  itself (db_scope_set with items[i]->ctx->who before the item's work; the
+ *  handle sends it only when it differs from the item before), or runs a
+ *  named cross-branch step for the system (docs/security.md); the handle
+ *  states nothing when the handler is called. */
 typedef void (*rqe_batch_fn) (void *app, rqe_item_t *const *items, int n);
 
 /*  One row of a service's request table. The body's schema is

@@ -15,6 +15,7 @@
 #include <zmq.h>
 
 #include "base/clock.h"
+#include "db/scope.h"
 #include "msg/envelope.h"
 #include "base/log.h"
 
@@ -333,7 +334,11 @@ static int s_run_timers (svc_t *self, int wait)
         if (!t->started || now >= t->due) {
             t->started = true;
             t->due = now + t->interval_ms;
+            if (self->db)
+                db_scope_system (self->db); /* timers act for the system */
             t->fn (self, t->ctx);
+            if (self->db)
+                db_scope_clear (self->db);
             now = clock_mono_ms ();
         }
         int64_t left = t->due - now;
@@ -391,7 +396,11 @@ static void s_reload_if_asked (svc_t *self)
         return;
     }
     log_kv (LOG_INFO, "reload_requested", "signal", "SIGHUP", NULL);
+    if (self->db)
+        db_scope_system (self->db);
     self->reload_fn (self, self->reload_ctx);
+    if (self->db)
+        db_scope_clear (self->db);
 }
 
 int svc_run (svc_t *self)

@@ -25,10 +25,11 @@
 static const db_statement_t s_statements[] = {
     /* The replayed reply's status is the ticket's status now: what the
      * first reply said, unless a later event has moved it since. */
+    /* Through the index by the owner's function (0014): keys only, and the
+     * join with the ticket confines them to the caller's branches. */
     {"intake_evq_replay", "SELECT h.ticket_id, h.id, h.event, " DB_EPOCH_US (
-                              "h.at") ", t.status FROM intake.ticket_history h"
-                                      " JOIN intake.tickets t ON t.id = h.ticket_id"
-                                      " WHERE h.detail ? 'request_id' AND h.detail ->> 'request_id' = $1"},
+                              "h.at") ", t.status FROM intake.history_by_request ($1) h"
+                                      " JOIN intake.tickets t ON t.id = h.ticket_id"},
     {"intake_evq_ticket",
      "SELECT status, kind, branch_id, paused_reason FROM intake.tickets WHERE id = $1 FOR UPDATE"},
     /* Whether the ticket's history holds event $2 since its last reopening. */

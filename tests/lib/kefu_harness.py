@@ -237,31 +237,42 @@ class Cluster:
         conn.autocommit = True
         return conn
 
-    def sql_error_as(self, role, query, params=None):
-        """Runs one statement as `role`; returns the database's error message,
-        or None when it succeeded (what a role may not do, checked directly)."""
+    def sql_error_as(self, role, query, params=None, branches="*"):
+        """Runs one statement as `role` (for every branch unless told);
+        returns the database's error message, or None when it succeeded
+        (what a role may not do, checked directly)."""
         try:
-            self.sql(query, params, role=role)
+            self.sql(query, params, role=role, branches=branches)
         except psycopg2.Error as e:
             return str(e).strip()
         return None
 
-    def sql(self, query, params=None, role="kefu_owner"):
+    def sql(self, query, params=None, role="kefu_owner", branches=None):
         """Runs one statement as `role`. Returns the rows (list of tuples)
         when it produces rows, else the row count. Errors propagate as
-        psycopg2 exceptions (with .pgcode)."""
+        psycopg2 exceptions (with .pgcode). branches: the value of
+        kefu.branches for the statement's transaction ("*", "SH01,SH02",
+        ""), as the services state it (docs/security.md); None states
+        nothing, which shows a service role no branch's rows."""
         conn = self.connect(role)
         try:
             with conn.cursor() as cur:
+                if branches is not None:
+                    conn.autocommit = False
+                    cur.execute("SELECT set_config('kefu.branches', %s, true)", (branches,))
                 cur.execute(query, params)
+                if branches is not None:
+                    rows = cur.fetchall() if cur.description is not None else cur.rowcount
+                    conn.commit()
+                    return rows
                 if cur.description is not None:
                     return cur.fetchall()
                 return cur.rowcount
         finally:
             conn.close()
 
-    def scalar(self, query, params=None, role="kefu_owner"):
-        rows = self.sql(query, params, role)
+    def scalar(self, query, params=None, role="kefu_owner", branches=None):
+        rows = self.sql(query, params, role, branches)
         return rows[0][0] if rows else None
 
     def migrate(self, config=None):

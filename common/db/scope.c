@@ -1,0 +1,57 @@
+/*  scope — see scope.h. */
+#include "scope.h"
+
+#include <assert.h>
+#include <string.h>
+
+#include "base/log.h"
+
+#define S_EVERY_BRANCH "*"
+#define S_ID_MAX 32
+
+bool db_scope_id_ok (const char *id)
+{
+    size_t len = id ? strlen (id) : 0;
+    if (len == 0 || len > S_ID_MAX)
+        return false;
+    return strspn (id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == len;
+}
+
+int db_scope_set (db_t *db, const svc_who_t *who)
+{
+    assert (db && who);
+    if (!who->branches)
+        return db_scope_system (db);
+    char value[DB_SCOPE_MAX + 1];
+    size_t len = 0;
+    for (size_t i = 0; i < who->n_branches; i++) {
+        const char *id = who->branches[i];
+        size_t n = id ? strlen (id) : 0;
+        if (!db_scope_id_ok (id) || len + n + 1 > DB_SCOPE_MAX) {
+            db_scope_clear (db);
+            log_kv (LOG_WARN, "scope_refused", "principal", who->principal ? who->principal : "",
+                    "reason", db_scope_id_ok (id) ? "too many branches"
+                                                  : "a branch id is not an identifier",
+                    NULL);
+            return -1;
+        }
+        if (len > 0)
+            value[len++] = ',';
+        memcpy (value + len, id, n);
+        len += n;
+    }
+    value[len] = '\0';
+    return db_set_scope (db, value);
+}
+
+int db_scope_system (db_t *db)
+{
+    assert (db);
+    return db_set_scope (db, S_EVERY_BRANCH);
+}
+
+void db_scope_clear (db_t *db)
+{
+    assert (db);
+    db_set_scope (db, NULL);
+}

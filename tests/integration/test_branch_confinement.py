@@ -1,0 +1,206 @@
+"""Branch confinement in PostgreSQL itself (schemas/sql/0014_branch_confinement.sql,
+docs/security.md "Branch confinement"): every service role, stating one
+branch in kefu.branches, reads no row of another branch from any table of
+branch data; stating nothing, it reads nothing; the every-branch value "*"
+shows everything only to the roles in kefu_all_branches and nothing to the
+others; the owner is not confined; messaging tables are not branch data.
+"""
+import psycopg2
+
+from kefu_harness import SERVICE_ROLES, Cluster
+
+cluster = None
+
+# Every table of branch data: its key column, and (as the owner) each
+# row's key and branch.
+TABLES = {
+    "ref.customers": ("id", "SELECT id, branch_id FROM ref.customers"),
+    "ref.warranty_cards": ("card_no", "SELECT w.card_no, c.branch_id FROM ref.warranty_cards w "
+                                      "JOIN ref.customers c ON c.id = w.customer_id"),
+    "ref.technicians": ("id", "SELECT id, branch_id FROM ref.technicians"),
+    "intake.tickets": ("id", "SELECT id, branch_id FROM intake.tickets"),
+    "intake.ticket_history": ("id", "SELECT h.id, t.branch_id FROM intake.ticket_history h "
+                                    "JOIN intake.tickets t ON t.id = h.ticket_id"),
+    "dispatch.work_orders": ("id", "SELECT id, branch_id FROM dispatch.work_orders"),
+    "dispatch.work_order_history": ("id", "SELECT h.id, w.branch_id FROM dispatch.work_order_history h "
+                                          "JOIN dispatch.work_orders w ON w.id = h.work_order_id"),
+    "dispatch.technician_load": ("technician_id", "SELECT l.technician_id, t.branch_id "
+                                                  "FROM dispatch.technician_load l "
+                                                  "JOIN ref.technicians t ON t.id = l.technician_id"),
+    "dispatch.sla_clocks": ("id", "SELECT id, branch_id FROM dispatch.sla_clocks"),
+    "dispatch.escalations": ("id", "SELECT e.id, c.branch_id FROM dispatch.escalations e "
+                                   "JOIN dispatch.sla_clocks c ON c.id = e.clock_id"),
+}
+ALL_BRANCHES = ("kefu_intake", "kefu_dispatch")
+
+
+def setup_module():
+    global cluster
+    cluster = Cluster().start()
+    cluster.migrate_with_psql()
+    seed_two_branches()
+
+
+def teardown_module():
+    if cluster is not None:
+        cluster.close()
+
+
+def seed_two_branches():
+    """Two branches with a row in every table of branch data, and a customer
+    not yet given to a branch; written as the owner (not confined)."""
+    o = cluster.sql
+    o("INSERT INTO ref.tiers VALUES ('t1', 1)")
+    o("INSERT INTO ref.regions VALUES ('SH', '上海', 't1'), ('BJ', '北京', 't1')")
+    o("INSERT INTO ref.branches VALUES ('SH01', '浦东', 'SH', 'Asia/Shanghai', '{}'), "
+      "('BJ01', '朝阳', 'BJ', 'Asia/Shanghai', '{}')")
+    o("INSERT INTO ref.products VALUES ('AC-100', '空调', 'air-conditioner', false, 12)")
+    o("INSERT INTO ref.customers (id, name, phone, region_id, branch_id) VALUES "
+      "('C-SH', '李娜', '13800000001', 'SH', 'SH01'), ('C-BJ', '王强', '13800000002', 'BJ', 'BJ01'), "
+      "('C-NEW', '张伟', '13800000003', 'SH', NULL)")
+    o("INSERT INTO ref.warranty_cards VALUES ('W-SH', 'C-SH', 'AC-100', 's1', NULL), "
+      "('W-BJ', 'C-BJ', 'AC-100', 's2', NULL), ('W-NEW', 'C-NEW', 'AC-100', 's3', NULL)")
+    for branch, customer, tech in (("SH01", "C-SH", "T-SH"), ("BJ01", "C-BJ", "T-BJ")):
+        o("INSERT INTO ref.technicians VALUES (%s, '师傅', %s, 'senior', '{}', 3, '{}', true)",
+          (tech, branch))
+        tid = cluster.scalar("INSERT INTO intake.tickets (branch_id, customer_id, channel, kind, "
+                             "description) VALUES (%s, %s, 'hotline', 'repair', 'x') RETURNING id",
+                             (branch, customer))
+        o("INSERT INTO intake.ticket_history (ticket_id, actor, event) VALUES (%s, 'intake', 'created')",
+          (tid,))
+        wo = cluster.scalar("INSERT INTO dispatch.work_orders (ticket_id, branch_id, kind, status, "
+                            "technician_id, assigned_at) VALUES (%s, %s, 'repair', 'assigned', %s, "
+                            "now()) RETURNING id", (tid, branch, tech))
+        o("INSERT INTO dispatch.work_order_history (work_order_id, event) VALUES (%s, 'assigned')", (wo,))
+        clock = cluster.scalar(
+            "INSERT INTO dispatch.sla_clocks (ticket_id, branch_id, clock, policy, target_kind, "
+            "target_amount, time_kind, starts_on, stops_on, warn_percent, repeat_minutes, state) "
+            "VALUES (%s, %s, 'response', 'p', 'minutes', 30, 'business', 'created', 'first_reply', "
+            "80, 60, 'pending') RETURNING id", (tid, branch))
+        o("INSERT INTO dispatch.escalations (clock_id, ticket_id, kind, level, recipient_name, "
+          "recipient_email, reason, at) VALUES (%s, %s, 'warning', 'team_lead', '组长', "
+          "'lead@example.com', 'r', now())", (clock, tid))
+
+
+def owner_rows(table):
+    """{key: branch} of every row, as the owner sees them."""
+    return {str(k): b for k, b in cluster.sql(TABLES[table][1])}
+
+
+def keys_seen(table, role, branches):
+    key = TABLES[table][0]
+    return {str(r[0]) for r in cluster.sql("SELECT %s FROM %s" % (key, table), role=role,
+                                          branches=branches)}
+
+
+def readable(role, table):
+    return cluster.scalar("SELECT has_table_privilege(%s, %s, 'SELECT') "
+                          "OR has_any_column_privilege(%s, %s, 'SELECT')", (role, table, role, table))
+
+
+def refused(table, role, branches):
+    try:
+        keys_seen(table, role, branches)
+    except psycopg2.Error as e:
+        return e.pgcode
+    return None
+
+
+def test_the_seed_has_rows_of_both_branches_in_every_table():
+    for table in TABLES:
+        branches = set(owner_rows(table).values())
+        assert {"SH01", "BJ01"} <= branches, (table, branches)
+
+
+def test_one_branch_stated_shows_that_branch_only():
+    for role in SERVICE_ROLES:
+        for table in TABLES:
+            if not readable(role, table):
+                assert refused(table, role, "SH01") == "42501", (role, table)
+                continue
+            rows = owner_rows(table)
+            seen = keys_seen(table, role, "SH01")
+            expected = {k for k, b in rows.items() if b == "SH01"}
+            assert seen == expected, (role, table, sorted(seen), sorted(expected))
+            assert not {k for k in seen if rows[k] != "SH01"}, (role, table)
+
+
+def test_several_branches_stated_show_those_branches():
+    for role in SERVICE_ROLES:
+        for table in TABLES:
+            if readable(role, table):
+                rows = owner_rows(table)
+                seen = keys_seen(table, role, "BJ01,SH01")
+                expected = {k for k, b in rows.items() if b in ("SH01", "BJ01")}
+                assert seen == expected, (role, table, sorted(seen), sorted(expected))
+
+
+def test_nothing_stated_shows_nothing():
+    for role in SERVICE_ROLES:
+        for table in TABLES:
+            if readable(role, table):
+                for branches in (None, ""):
+                    seen = keys_seen(table, role, branches)
+                    assert seen == set(), (role, table, branches, sorted(seen))
+
+
+def test_every_branch_only_for_the_roles_allowed_it():
+    for role in SERVICE_ROLES:
+        for table in TABLES:
+            if not readable(role, table):
+                continue
+            seen = keys_seen(table, role, "*")
+            if role in ALL_BRANCHES:
+                expected = set(owner_rows(table))  # customers without a branch included
+                assert seen == expected, (role, table, sorted(seen), sorted(expected))
+            else:
+                assert seen == set(), (role, table, sorted(seen))
+
+
+def test_a_branch_id_cannot_smuggle_every_branch():
+    # "*" among ids, or an id spelled with a comma, is not every branch.
+    for role in SERVICE_ROLES:
+        if readable(role, "ref.customers"):
+            assert keys_seen("ref.customers", role, "SH01,*") == {"C-SH"}, role
+            assert keys_seen("ref.customers", role, " SH01") == set(), role
+
+
+def test_customers_without_a_branch_only_for_every_branch():
+    assert "C-NEW" not in keys_seen("ref.customers", "kefu_intake", "SH01,BJ01")
+    assert "C-NEW" in keys_seen("ref.customers", "kefu_intake", "*")
+    assert "W-NEW" not in keys_seen("ref.warranty_cards", "kefu_intake", "SH01,BJ01")
+
+
+def test_writes_outside_the_stated_branches_are_refused():
+    try:
+        cluster.sql("INSERT INTO intake.tickets (branch_id, customer_id, channel, kind, description) "
+                    "VALUES ('BJ01', 'C-BJ', 'web', 'repair', 'x')", role="kefu_intake", branches="SH01")
+    except psycopg2.Error as e:
+        assert e.pgcode == "42501", (e.pgcode, e.pgerror)
+    else:
+        raise AssertionError("a ticket of BJ01 was written by a transaction acting for SH01")
+    n = cluster.sql("UPDATE intake.tickets SET priority = 'high' WHERE branch_id = 'BJ01'",
+                    role="kefu_intake", branches="SH01")
+    assert n == 0, n
+
+
+def test_the_owner_is_not_confined():
+    assert cluster.scalar("SELECT count(*) FROM intake.tickets") == 2
+
+
+def test_every_table_of_branch_data_has_a_policy_and_messaging_tables_none():
+    rows = cluster.sql(
+        "SELECT n.nspname || '.' || c.relname, c.relrowsecurity, "
+        "  EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND NOT a.attisdropped "
+        "          AND a.attname IN ('branch_id', 'ticket_id', 'customer_id', 'technician_id', "
+        "                            'work_order_id')) "
+        "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind = 'r' AND n.nspname IN ('ref', 'intake', 'dispatch', 'qc', 'billing', "
+        "'callback', 'claims')")
+    confined = {t for t, rls, _ in rows if rls}
+    assert confined == set(TABLES), sorted(confined ^ set(TABLES))
+    keyed = {t for t, _, k in rows if k}
+    assert keyed <= set(TABLES), "keyed by branch or ticket but not confined: %s" % sorted(keyed - set(TABLES))
+    for t, rls, _ in rows:
+        if t.split(".")[1] in ("outbox", "inbox", "dead_letters", "endpoints"):
+            assert not rls, t
