@@ -74,7 +74,10 @@ static rpl_code_t s_event (void *app, const rqe_ctx_t *ctx, const cJSON *body, c
                            char *err, size_t errsize)
 {
     (void) ctx;
-    return app ? itk_event (app, body, result, err, errsize) : s_no_desk (err, errsize);
+    irq_event_t rq;
+    if (irq_parse_event (body, &rq, err, errsize) != 0)
+        return RPL_INVALID;
+    return app ? itk_event (app, &rq, result, err, errsize) : s_no_desk (err, errsize);
 }
 
 const rqe_handler_t iapi_requests[] = {

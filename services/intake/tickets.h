@@ -77,9 +77,10 @@ void itk_submit_batch (itk_t *self, itk_item_t *items, int n);
 /*  ticket.get: {"ticket":{…, "customer":{…}}, "history":[…]}. */
 /*  ticket.event (tickets_events.c): checks the event against the ticket's
  *  state, records it in the history and sends ticket.updated to the
- *  dispatcher, in one transaction. body is the schema-checked request body.
+ *  dispatcher, in one transaction. rq is the body read by irq_parse_event.
  *  RPL_CONFLICT when the ticket's state refuses it (closed, not paused, ...). */
-rpl_code_t itk_event (itk_t *self, const cJSON *body, cJSON **result, char *err, size_t errsize);
+rpl_code_t itk_event (itk_t *self, const irq_event_t *rq, cJSON **result, char *err,
+                      size_t errsize);
 
 rpl_code_t itk_get (itk_t *self, int64_t ticket_id, cJSON **result, char *err,
                     size_t errsize);
