@@ -4,6 +4,8 @@
 #   make run        start the demo: embedded PostgreSQL, all six services, demo requests
 #   make bench      benchmarks (not tests); figures go to bench/README.md
 #   make bench-sla  only the SLA engine's (1,000,000 open clocks), also part of make bench
+#   make fuzz       build the libFuzzer targets (clang, build/fuzz) and run each
+#                   for FUZZ_SECONDS (default 60); make test runs them briefly
 #   make format     clang-format every C file
 #
 # Sources are discovered by folder, so adding a module never means editing this file:
@@ -16,6 +18,7 @@
 #   tests/unit/*.c             -> bin/unit-tests (one runner, one table)
 #   tests/integration/*.c      -> bin/it-<name>   (each a program against a real cluster)
 #   bench/*.c                  -> bin/bench-<name>
+#   tests/fuzz/*.c             -> bin/fuzz-<name> (FUZZ=1 only: clang, libFuzzer)
 
 SERVICES := intake dispatch qc billing callback claims
 PKGS     := libzmq libpq libcjson yaml-0.1 libsodium libcurl
@@ -30,7 +33,16 @@ CFLAGS_BASE := -std=c11 -D_DEFAULT_SOURCE -D_GNU_SOURCE -g $(WARN) \
             $(shell pkg-config --cflags $(PKGS)) -Icommon
 LDLIBS   := $(shell pkg-config --libs $(PKGS)) -lm
 
-ifeq ($(SAN),1)
+# FUZZ=1 (build/fuzz only): everything compiled with clang, instrumented for
+# libFuzzer's coverage feedback and under ASan/UBSan; the fuzz-* programs
+# link libFuzzer's main (docs/testing.md, "Fuzzing").
+FUZZ_CC  ?= clang-14
+ifeq ($(FUZZ),1)
+  CC     := $(FUZZ_CC)
+  OPT    := -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined \
+            -fno-sanitize-recover=undefined
+  LDSAN  := -fsanitize=address,undefined
+else ifeq ($(SAN),1)
   OPT    := -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined
   LDSAN  := -fsanitize=address,undefined
 else
@@ -59,10 +71,12 @@ IT_SRC       := $(wildcard tests/integration/*.c)
 IT_BINS      := $(IT_SRC:tests/integration/%.c=$(BUILD)/bin/it-%)
 BENCH_SRC    := $(wildcard bench/*.c)
 BENCH_BINS   := $(BENCH_SRC:bench/%.c=$(BUILD)/bin/bench-%)
+FUZZ_SRC     := $(wildcard tests/fuzz/*.c)
+FUZZ_BINS    := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/bin/fuzz-%)
 
 ALL_BINS := $(SERVICE_BINS) $(KEFUCTL_BIN) $(UNIT_BIN) $(IT_BINS) $(BENCH_BINS)
 
-.PHONY: all build build-run test test-unit run bench bench-sla format clean deps
+.PHONY: all build build-run build-fuzz test test-unit run bench bench-sla fuzz format clean deps
 all: build
 build: deps-check $(ALL_BINS)
 # What `make run` needs: the six services and kefuctl.
@@ -118,13 +132,26 @@ $(BUILD)/bin/bench-%: $(BUILD)/obj/bench/%.o $(LIBKEFU)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LDLIBS)
 
+# A fuzz target may use any common or service module, like a unit test.
+# FUZZ_REPO lets a harness find schemas/ and deploy/ from any directory.
+$(BUILD)/obj/tests/fuzz/%.o: CFLAGS_ALL += -DFUZZ_REPO='"$(CURDIR)"'
+$(BUILD)/bin/fuzz-%: $(BUILD)/obj/tests/fuzz/%.o $(SERVICE_MODULE_OBJ) $(LIBKEFU)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+build-fuzz: deps-check $(FUZZ_BINS)
+
+FUZZ_TEST_SECONDS ?= 3
+
 # The whole suite runs against sanitizer builds; tests/run.sh prints "N passed, N failed".
 # The release build (what `make run` uses) is built too: -O2 finds warnings -O1 does not.
 test:
 	@deploy/scripts/install-deps.sh --if-root
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 build
 	@$(MAKE) --no-print-directory build
-	@KEFU_BUILD=build/asan tests/run.sh $(TESTS)
+	@$(MAKE) --no-print-directory BUILD=build/fuzz FUZZ=1 build-fuzz
+	@KEFU_BUILD=build/asan KEFU_FUZZ_BUILD=build/fuzz FUZZ_TEST_SECONDS=$(FUZZ_TEST_SECONDS) \
+		tests/run.sh $(TESTS)
 
 test-unit:
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 build
@@ -137,6 +164,15 @@ run:
 	@deploy/scripts/install-deps.sh --if-root
 	@$(MAKE) --no-print-directory build-run
 	@deploy/scripts/run-demo.sh
+
+# Each fuzz target for FUZZ_SECONDS from the seeds in tests/fuzz/corpus/
+# (what it finds goes to a temporary corpus, never into the repository);
+# make test runs each for FUZZ_TEST_SECONDS.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@deploy/scripts/install-deps.sh --if-root
+	@$(MAKE) --no-print-directory BUILD=build/fuzz FUZZ=1 build-fuzz
+	@KEFU_FUZZ_BUILD=build/fuzz tests/fuzz/run.sh $(FUZZ_SECONDS) $(TESTS)
 
 bench:
 	@deploy/scripts/install-deps.sh --if-root

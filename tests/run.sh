@@ -3,12 +3,15 @@
 #   tests/run.sh               everything
 #   tests/run.sh WORD...       only tests whose name contains a word
 # Suites: C unit tests (bin/unit-tests, under ASan/UBSan when built so),
-# then the Python-driven integration, end-to-end and fault tests, which start
-# real PostgreSQL clusters and real service processes (tests/lib/), under
+# the fuzz targets for FUZZ_TEST_SECONDS each (tests/fuzz/run.sh, the
+# clang build in $KEFU_FUZZ_BUILD, default build/fuzz), then the
+# Python-driven integration, end-to-end and fault tests, which start real
+# PostgreSQL clusters and real service processes (tests/lib/), under
 # Debian's python3-pytest (tests/pytest.ini, tests/conftest.py).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export KEFU_BUILD=${KEFU_BUILD:-build/asan}
+export KEFU_FUZZ_BUILD=${KEFU_FUZZ_BUILD:-build/fuzz}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 PY=/usr/bin/python3
@@ -46,6 +49,10 @@ chmod 755 "$logdir"
 echo "== unit tests ($KEFU_BUILD/bin/unit-tests)"
 "$KEFU_BUILD/bin/unit-tests" "$@" 2>&1 | tee "$logdir/unit.log" | grep -v '^ok - '
 tally unit "$logdir/unit.log" "${PIPESTATUS[0]}"
+
+echo "== fuzz targets, ${FUZZ_TEST_SECONDS:-3} s each ($KEFU_FUZZ_BUILD/bin/fuzz-*)"
+tests/fuzz/run.sh "${FUZZ_TEST_SECONDS:-3}" "$@" 2>&1 | tee "$logdir/fuzz.log"
+tally fuzz "$logdir/fuzz.log" "${PIPESTATUS[0]}"
 
 echo "== integration, end-to-end and fault tests"
 pyfiles=$(ls tests/integration/test_*.py tests/e2e/test_*.py tests/fault/test_*.py 2>/dev/null)

@@ -242,6 +242,11 @@ char *clock_format_us (int64_t us, char *out, size_t size)
     return out;
 }
 
+/*  The UTC instants RFC 3339's four-digit years hold: from
+ *  0000-01-01T00:00:00Z up to, not including, 10000-01-01T00:00:00Z. */
+#define S_RFC3339_FIRST_S INT64_C (-62167219200)
+#define S_RFC3339_END_S INT64_C (253402300800)
+
 /*  Reads exactly n digits at *p into *out and advances. */
 static int s_digits (const char **p, int n, int *out)
 {
@@ -340,6 +345,11 @@ int clock_parse_rfc3339 (const char *text, int64_t *us)
     time_t t = timegm (&tm);
     if (t == (time_t) -1 && errno != 0)
         return -1;
-    *us = ((int64_t) t - offset_s) * 1000000LL + micros;
+    /* An offset can move a year-0000 or year-9999 time out of the four-digit
+     * years: such an instant could never be written back (clock_format_us). */
+    int64_t utc_s = (int64_t) t - offset_s;
+    if (utc_s < S_RFC3339_FIRST_S || utc_s >= S_RFC3339_END_S)
+        return -1;
+    *us = utc_s * 1000000LL + micros;
     return 0;
 }

@@ -36,7 +36,9 @@ void clock_use_real (void);
 char *clock_format_us (int64_t us, char *out, size_t size);
 
 /*  Parses RFC 3339 (with "Z" or a ±hh:mm offset, fractional seconds optional)
- *  into microseconds since the epoch. Returns 0, or -1 on malformed input. */
+ *  into microseconds since the epoch. Returns 0, or -1 on malformed input
+ *  and on an instant outside 0000-01-01T00:00:00Z..9999-12-31T23:59:59.999999Z
+ *  ("0000-01-01T00:00:00+01:00"), which clock_format_us could not write. */
 int clock_parse_rfc3339 (const char *text, int64_t *us);
 
 #endif

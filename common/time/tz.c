@@ -20,6 +20,7 @@
 
 #define S_FOREVER (INT64_C (1) << 62) /* "no further transition" */
 #define S_MAX_OFFSET 93600            /* |UT offset| < 26 h (RFC 8536: -89999..93599) */
+#define S_MIN_OFFSET -90000           /* so a type's offset lies in RFC 8536's range */
 #define S_WALL_LIMIT INT64_C (10000000000000) /* ±317,000 years of seconds */
 #define S_MAX_FILE (1024 * 1024)
 #define S_MAX_NAME 255
@@ -490,7 +491,7 @@ static int s_read_block (tz_t *self, const unsigned char *p, const s_counts_t *c
     }
     for (size_t i = 0; i < c->type; i++, p += 6) {
         int32_t off = (int32_t) s_be32 (p);
-        if (off <= -S_MAX_OFFSET || off >= S_MAX_OFFSET || p[4] > 1 || p[5] >= c->chars) {
+        if (off <= S_MIN_OFFSET || off >= S_MAX_OFFSET || p[4] > 1 || p[5] >= c->chars) {
             err_set (err, errsize, "%s: malformed local time type %zu", self->name, i);
             return -1;
         }

@@ -72,7 +72,10 @@ static rpl_code_t s_list (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJ
 static rpl_code_t s_event (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **result,
                            char *err, size_t errsize)
 {
-    return app ? itk_event (app, &ctx->who, body, result, err, errsize) : s_no_desk (err, errsize);
+    irq_event_t rq;
+    if (irq_parse_event (body, ctx->who.principal, &rq, err, errsize) != 0)
+        return RPL_INVALID;
+    return app ? itk_event (app, &ctx->who, &rq, result, err, errsize) : s_no_desk (err, errsize);
 }
 
 const rqe_handler_t iapi_requests[] = {

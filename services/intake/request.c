@@ -213,3 +213,58 @@ int irq_parse_list (const cJSON *body, irq_list_t *out, char *err, size_t errsiz
     }
     return 0;
 }
+
+int irq_parse_event (const cJSON *body, const char *caller, irq_event_t *rq, char *err,
+                     size_t errsize)
+{
+    memset (rq, 0, sizeof *rq);
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive (body, "ticket_id");
+    const cJSON *esc = cJSON_GetObjectItemCaseSensitive (body, "escalation_id");
+    rq->event = json_str (body, "event", NULL);
+    rq->actor = json_str (body, "actor", NULL);
+    rq->note = json_str (body, "note", NULL);
+    rq->reason = json_str (body, "reason", NULL);
+    rq->request_id = json_str (body, "request_id", NULL);
+    if (!json_is_integer (id) || id->valuedouble < 1) {
+        snprintf (err, errsize, "body.ticket_id: expected an integer ticket id >= 1");
+        return -1;
+    }
+    rq->ticket_id = (int64_t) id->valuedouble;
+    /* the history names the authenticated caller; a different actor is refused */
+    if (rq->actor && caller && strcmp (rq->actor, caller) != 0) {
+        snprintf (err, errsize, "body.actor: must be you (%s) or left out: the history records "
+                                "who made the request", caller);
+        return -1;
+    }
+    if (caller)
+        rq->actor = caller;
+    if (!rq->event || !rq->actor || !*rq->actor) {
+        snprintf (err, errsize, "body: expected \"event\" and a non-empty \"actor\"");
+        return -1;
+    }
+    bool pause = strcmp (rq->event, "paused") == 0;
+    if (pause && !rq->reason) {
+        snprintf (err, errsize, "body.reason: required with paused (waiting_customer or waiting_parts)");
+        return -1;
+    }
+    if (!pause && rq->reason) {
+        snprintf (err, errsize, "body.reason: only with the event paused (this is %s)", rq->event);
+        return -1;
+    }
+    bool ack = strcmp (rq->event, "escalation_acknowledged") == 0;
+    if (ack && !json_is_integer (esc)) {
+        snprintf (err, errsize,
+                  "body.escalation_id: required with escalation_acknowledged "
+                  "(kefuctl clocks TICKET lists the escalations)");
+        return -1;
+    }
+    if (!ack && esc) {
+        snprintf (err, errsize,
+                  "body.escalation_id: only with the event escalation_acknowledged "
+                  "(this is %s)",
+                  rq->event);
+        return -1;
+    }
+    rq->escalation_id = ack ? (int64_t) esc->valuedouble : 0;
+    return 0;
+}

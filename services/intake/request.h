@@ -53,4 +53,20 @@ typedef struct {
 /*  Reads a ticket.list body (limit 1..500, default 50). Returns 0 or -1. */
 int irq_parse_list (const cJSON *body, irq_list_t *out, char *err, size_t errsize);
 
+/*  ticket.event body; pointers borrowed, NULL when absent. */
+typedef struct {
+    int64_t ticket_id;
+    int64_t escalation_id;  /* escalation_acknowledged only; else 0 */
+    const char *event, *actor, *note, *reason, *request_id;
+} irq_event_t;
+
+/*  Reads a ticket.event body and what its schema cannot say: reason with
+ *  paused only, escalation_id with escalation_acknowledged only. The actor
+ *  is the caller (their staff id; an actor other than the caller is
+ *  refused); with no caller (NULL) the body must name one. Whether the
+ *  ticket's state allows the event is the ticket desk's to say. out
+ *  borrows from body and caller. Returns 0 or -1. */
+int irq_parse_event (const cJSON *body, const char *caller, irq_event_t *out, char *err,
+                     size_t errsize);
+
 #endif

@@ -77,12 +77,11 @@ typedef struct {
 void itk_submit_batch (itk_t *self, itk_item_t *items, int n);
 
 /*  ticket.event (tickets_events.c): checks the event against the ticket's
- *  state, records it in the history (the actor is the caller) and sends
- *  ticket.updated to the dispatcher, in one transaction. body is the
- *  schema-checked request body. RPL_NOT_FOUND for a ticket outside the
- *  caller's branches; RPL_CONFLICT when the ticket's state refuses it
- *  (closed, not paused, ...). */
-rpl_code_t itk_event (itk_t *self, const svc_who_t *who, const cJSON *body, cJSON **result,
+ *  state, records it in the history (rq->actor, the caller: irq_parse_event)
+ *  and sends ticket.updated to the dispatcher, in one transaction.
+ *  RPL_NOT_FOUND for a ticket outside the caller's branches; RPL_CONFLICT
+ *  when the ticket's state refuses it (closed, not paused, ...). */
+rpl_code_t itk_event (itk_t *self, const svc_who_t *who, const irq_event_t *rq, cJSON **result,
                       char *err, size_t errsize);
 
 /*  ticket.get: {"ticket":{…, "customer":{…}}, "history":[…]}, for a ticket

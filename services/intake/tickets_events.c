@@ -60,76 +60,12 @@ int itk_events_prepare (db_t *db)
     return db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements));
 }
 
-/*  ---- the request ------------------------------------------------------- */
-
-typedef struct {
-    int64_t ticket_id, escalation_id;
-    const char *event, *actor, *note, *reason, *request_id;
-} s_event_rq_t;
-
-/*  What the schema cannot say: reason with paused only, escalation_id with
- *  escalation_acknowledged only. The schema checked types and limits. */
-static int s_parse (const cJSON *body, const svc_who_t *who, s_event_rq_t *rq, char *err,
-                    size_t errsize)
-{
-    memset (rq, 0, sizeof *rq);
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive (body, "ticket_id");
-    const cJSON *esc = cJSON_GetObjectItemCaseSensitive (body, "escalation_id");
-    rq->event = json_str (body, "event", NULL);
-    rq->actor = json_str (body, "actor", NULL);
-    rq->note = json_str (body, "note", NULL);
-    rq->reason = json_str (body, "reason", NULL);
-    rq->request_id = json_str (body, "request_id", NULL);
-    if (!json_is_integer (id) || id->valuedouble < 1) {
-        snprintf (err, errsize, "body.ticket_id: expected an integer ticket id >= 1");
-        return -1;
-    }
-    rq->ticket_id = (int64_t) id->valuedouble;
-    /* the history names the authenticated caller; a different actor is refused */
-    if (rq->actor && who->principal && strcmp (rq->actor, who->principal) != 0) {
-        snprintf (err, errsize, "body.actor: must be you (%s) or left out: the history records "
-                                "who made the request", who->principal);
-        return -1;
-    }
-    if (who->principal)
-        rq->actor = who->principal;
-    if (!rq->event || !rq->actor || !*rq->actor) {
-        snprintf (err, errsize, "body: expected \"event\" and a non-empty \"actor\"");
-        return -1;
-    }
-    bool pause = strcmp (rq->event, "paused") == 0;
-    if (pause && !rq->reason) {
-        snprintf (err, errsize, "body.reason: required with paused (waiting_customer or waiting_parts)");
-        return -1;
-    }
-    if (!pause && rq->reason) {
-        snprintf (err, errsize, "body.reason: only with the event paused (this is %s)", rq->event);
-        return -1;
-    }
-    bool ack = strcmp (rq->event, "escalation_acknowledged") == 0;
-    if (ack && !json_is_integer (esc)) {
-        snprintf (err, errsize,
-                  "body.escalation_id: required with escalation_acknowledged "
-                  "(kefuctl clocks TICKET lists the escalations)");
-        return -1;
-    }
-    if (!ack && esc) {
-        snprintf (err, errsize,
-                  "body.escalation_id: only with the event escalation_acknowledged "
-                  "(this is %s)",
-                  rq->event);
-        return -1;
-    }
-    rq->escalation_id = ack ? (int64_t) esc->valuedouble : 0;
-    return 0;
-}
-
 /*  ---- the transaction ------------------------------------------------------ */
 
 typedef struct {
     itk_t *self;
     const svc_who_t *who;
-    const s_event_rq_t *rq;
+    const irq_event_t *rq;
     char id[32], now[40];
     rpl_code_t code;
     char *err;
@@ -174,7 +110,7 @@ static cJSON *s_result (int64_t ticket_id, const char *history_id, const char *e
  *  Returns 1 when replayed, 0 when new, -1 on failure. */
 static int s_replay (s_tx_t *t)
 {
-    const s_event_rq_t *rq = t->rq;
+    const irq_event_t *rq = t->rq;
     if (!rq->request_id)
         return 0;
     const char *p[] = {rq->request_id};
@@ -328,7 +264,7 @@ static int s_check (s_tx_t *t, const char *status, const char *kind, bool paused
 
 static int s_emit (s_tx_t *t, const char *branch, const char *history_id)
 {
-    const s_event_rq_t *rq = t->rq;
+    const irq_event_t *rq = t->rq;
     if (!t->self->bus)
         return s_fail (t, RPL_INTERNAL, "intake has no message bus");
     cJSON *body = cJSON_CreateObject ();
@@ -353,7 +289,7 @@ static int s_emit (s_tx_t *t, const char *branch, const char *history_id)
 static int s_apply (db_t *db, void *arg)
 {
     s_tx_t *t = arg;
-    const s_event_rq_t *rq = t->rq;
+    const irq_event_t *rq = t->rq;
     (void) db;
     /* db_tx may run this again after a serialization failure: start clean */
     cJSON_Delete (t->result);
@@ -437,15 +373,12 @@ cleanup:
     return rc;
 }
 
-rpl_code_t itk_event (itk_t *self, const svc_who_t *who, const cJSON *body, cJSON **result,
+rpl_code_t itk_event (itk_t *self, const svc_who_t *who, const irq_event_t *rq, cJSON **result,
                       char *err, size_t errsize)
 {
     *result = NULL;
-    s_event_rq_t rq;
-    if (s_parse (body, who, &rq, err, errsize) != 0)
-        return RPL_INVALID;
-    s_tx_t t = {.self = self, .who = who, .rq = &rq, .code = RPL_OK, .err = err, .errsize = errsize};
-    snprintf (t.id, sizeof t.id, "%" PRId64, rq.ticket_id);
+    s_tx_t t = {.self = self, .who = who, .rq = rq, .code = RPL_OK, .err = err, .errsize = errsize};
+    snprintf (t.id, sizeof t.id, "%" PRId64, rq->ticket_id);
     clock_format_us (clock_now_us (), t.now, sizeof t.now);
     if (db_ensure (self->db) != 0)
         return svc_db_request_failure (self->db, "connecting", err, errsize);
@@ -460,7 +393,7 @@ rpl_code_t itk_event (itk_t *self, const svc_who_t *who, const cJSON *body, cJSO
     }
     if (t.emitted)
         bus_kick (self->bus); /* may end the process under fault injection */
-    log_kv (LOG_INFO, "ticket_event", "ticket_id", t.id, "ticket_event", rq.event, "replayed",
+    log_kv (LOG_INFO, "ticket_event", "ticket_id", t.id, "ticket_event", rq->event, "replayed",
             t.emitted ? "false" : "true", NULL);
     *result = t.result;
     return RPL_OK;

@@ -43,9 +43,10 @@ def body(customer, kind="repair", product=None, request_id=None, text="批量提
     return b
 
 
-def send(sock, b):
-    """Sends one request; returns the bytes it takes on the wire."""
-    payload = json.dumps({"request": "ticket.submit", "version": 1, "token": S.token, "body": b},
+def send(sock, b, token=None):
+    """Sends one request (as CC01, or the token's holder); returns the bytes
+    it takes on the wire."""
+    payload = json.dumps({"request": "ticket.submit", "version": 1, "token": token or S.token, "body": b},
                          ensure_ascii=False).encode()
     sock.send(payload)
     return h.zmtp_frame_size(payload)
@@ -135,3 +136,48 @@ def test_requests_waiting_together_commit_together_with_join_replay_and_refusal(
     # ... and they travel on: both get a technician.
     S.wait_ticket_status(tid, "assigned")
     S.wait_ticket_status(oid, "assigned")
+
+
+def test_a_batch_of_several_callers_never_shows_one_another_branchs_rows():
+    """Requests of agents of two branches, committed together: each is
+    confined to its own branch (docs/security.md, "Branch confinement in
+    PostgreSQL"), whatever the other wrote earlier in the same transaction."""
+    sh01, sh02 = S.token_of("A101"), S.token_of("A201")
+    ctx = zmq.Context.instance()
+    sock = ctx.socket(zmq.DEALER)
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.connect(S.config.api)
+    holder = S.cluster.connect()
+    try:
+        cur = holder.cursor()
+        cur.execute("SELECT pg_advisory_lock(%s, hashtext('C1001'))", (LOCK_CUSTOMER,))
+        send(sock, body("C1001", kind="installation", text="挡住队列"))
+        h.wait_until(lambda: S.sql(
+            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND NOT l.granted "
+            "AND a.usename = 'kefu_intake'")[0][0] == 1,
+            60, "intake to wait for the customer lock")
+        rid = str(uuid.uuid4())
+        batch = [
+            (body("C1003", product="WH-60", request_id=rid, text="浦东热水器"), sh02),  # SH02's own
+            (body("C1003", product="WH-60", text="想并入浦东的单"), sh01),              # another branch's customer
+            (body("C1003", product="WH-60", request_id=rid, text="浦东热水器"), sh01),  # its request_id
+            (body("C1002", product="WH-60", text="徐汇热水器"), sh01),                  # SH01's own
+        ]
+        acked = h.tcp_acked_to(int(S.config.api.rsplit(":", 1)[1]))
+        sent = sum(send(sock, b, token) for b, token in batch)
+        h.wait_tcp_received(S.config.api, acked, sent)
+        cur.execute("SELECT pg_advisory_unlock(%s, hashtext('C1001'))", (LOCK_CUSTOMER,))
+        first, own02, other, replay, own01 = receive(sock, 5)
+    finally:
+        holder.close()
+        sock.close(linger=0)
+    assert first["ok"] and own02["ok"] and own01["ok"], (first, own02, own01)
+    assert own02["result"]["branch"] == "SH02" and own01["result"]["branch"] == "SH01"
+    assert other["error"] == {"code": "not_found", "message": 'body.customer.id: no customer "C1003"'}, other
+    assert replay["error"] == {"code": "invalid",
+                               "message": "body.request_id: already used by another request"}, replay
+    # nothing of SH02's in any reply to SH01's agent, and SH02's ticket was not joined
+    assert str(own02["result"]["ticket_id"]) not in json.dumps([other, replay])
+    assert S.sql("SELECT contact_count FROM intake.tickets WHERE id = %s",
+                 (own02["result"]["ticket_id"],)) == [(1,)]

@@ -263,6 +263,27 @@ UNIT_TEST (clock_parse_rfc3339_accepts_valid_forms)
     UNIT_ASSERT_INT_EQ (clock_parse_rfc3339 ("-0000-01-01T00:00:00Z", &us), -1);
 }
 
+/*  Every instant parsed can be written back as RFC 3339: an offset that
+ *  pushes a year-0000 or year-9999 time out of four digits is refused
+ *  (the envelope fuzz target's round-trip check caught it:
+ *  "0000-01-01T00:00:00+01:00" was read, and written back as
+ *  "-001-12-31T23:00:00.000000Z"). */
+UNIT_TEST (clock_parse_rfc3339_only_times_it_can_write)
+{
+    int64_t us = 0;
+    char buf[40];
+    UNIT_ASSERT_INT_EQ (clock_parse_rfc3339 ("0000-01-01T00:00:00Z", &us), 0);
+    UNIT_ASSERT_STR_EQ (clock_format_us (us, buf, sizeof buf), "0000-01-01T00:00:00.000000Z");
+    UNIT_ASSERT_INT_EQ (clock_parse_rfc3339 ("0000-01-01T00:59:59-01:00", &us), 0);
+    UNIT_ASSERT_STR_EQ (clock_format_us (us, buf, sizeof buf), "0000-01-01T01:59:59.000000Z");
+    UNIT_ASSERT_INT_EQ (clock_parse_rfc3339 ("9999-12-31T23:59:59.999999Z", &us), 0);
+    UNIT_ASSERT_STR_EQ (clock_format_us (us, buf, sizeof buf), "9999-12-31T23:59:59.999999Z");
+    UNIT_ASSERT_INT_EQ (clock_parse_rfc3339 ("0000-01-01T00:00:00+01:00", &us), -1);
+    UNIT_ASSERT_INT_EQ (clock_parse_rfc3339 ("0000-01-01T00:59:59.999999+01:00", &us), -1);
+    UNIT_ASSERT_INT_EQ (clock_parse_rfc3339 ("9999-12-31T23:59:59-00:01", &us), -1);
+    UNIT_ASSERT_INT_EQ (clock_parse_rfc3339 ("9999-12-31T23:59:59.9999999-23:59", &us), -1);
+}
+
 UNIT_TEST (clock_parse_rfc3339_rejects_garbage)
 {
     const char *bad[] = {

@@ -229,6 +229,9 @@ UNIT_TEST (envelope_decode_rejects_bad_envelope_fields)
         { "\"service\":\"intake\"", "\"service\":\"sales\"",
           "envelope: source.service: \"sales\" is not one of intake, dispatch, qc, billing, callback, claims" },
         { "\"ts\":\"2026-11-22T06:48:42.5Z\"", "\"ts\":\"2026-11-22 06:48\"", "envelope: ts: " },
+        /* valid RFC 3339, but before year 0000 in UTC (found by fuzzing) */
+        { "\"ts\":\"2026-11-22T06:48:42.5Z\"", "\"ts\":\"0000-01-01T00:00:00+01:00\"",
+          "envelope: ts: not a time that can be represented" },
         { "\"branch\":\"SH01\"", "\"branch\":\"SH 01\"", "envelope: branch: does not match the pattern" },
         { "\"branch\":\"SH01\"", "\"branch\":\"\"", "envelope: branch: must not be empty" },
         { "\"correlation_id\":\"42\"", "\"correlation_id\":42", "envelope: correlation_id: expected null or string, got integer" },

@@ -185,6 +185,60 @@ UNIT_TEST (intake_request_get_and_list)
     cJSON_Delete (b);
 }
 
+/*  ticket.event's cross-field rules, read without a ticket desk (the
+ *  request fuzz target reaches them the same way, through iapi_serve). */
+UNIT_TEST (intake_request_event)
+{
+    char err[256] = "";
+    irq_event_t rq;
+    cJSON *b = s_json ("{\"ticket_id\":7,\"event\":\"paused\",\"actor\":\"王师傅\","
+                       "\"reason\":\"waiting_parts\",\"note\":\"等配件\"}");
+    UNIT_ASSERT_INT_EQ (irq_parse_event (b, NULL, &rq, err, sizeof err), 0);
+    UNIT_ASSERT_INT_EQ (rq.ticket_id, 7);
+    UNIT_ASSERT_STR_EQ (rq.event, "paused");
+    UNIT_ASSERT_STR_EQ (rq.reason, "waiting_parts");
+    UNIT_ASSERT_INT_EQ (rq.escalation_id, 0);
+    cJSON_Delete (b);
+    b = s_json ("{\"ticket_id\":7,\"event\":\"escalation_acknowledged\",\"actor\":\"李经理\","
+                "\"escalation_id\":3}");
+    UNIT_ASSERT_INT_EQ (irq_parse_event (b, NULL, &rq, err, sizeof err), 0);
+    UNIT_ASSERT_INT_EQ (rq.escalation_id, 3);
+    cJSON_Delete (b);
+    const struct { const char *body, *want; } bad[] = {
+        { "{\"ticket_id\":0,\"event\":\"resumed\",\"actor\":\"a\"}", "body.ticket_id: expected an integer" },
+        { "{\"ticket_id\":1,\"event\":\"paused\",\"actor\":\"a\"}", "body.reason: required with paused" },
+        { "{\"ticket_id\":1,\"event\":\"resumed\",\"actor\":\"a\",\"reason\":\"waiting_parts\"}",
+          "body.reason: only with the event paused (this is resumed)" },
+        { "{\"ticket_id\":1,\"event\":\"escalation_acknowledged\",\"actor\":\"a\"}",
+          "body.escalation_id: required with escalation_acknowledged" },
+        { "{\"ticket_id\":1,\"event\":\"resumed\",\"actor\":\"\"}", "non-empty \"actor\"" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        b = s_json (bad[i].body);
+        UNIT_ASSERT_INT_EQ (irq_parse_event (b, NULL, &rq, err, sizeof err), -1);
+        UNIT_ASSERT_CONTAINS (err, bad[i].want);
+        cJSON_Delete (b);
+    }
+}
+
+UNIT_TEST (intake_request_event_actor_is_the_caller)
+{
+    char err[256] = "";
+    irq_event_t rq;
+    cJSON *b = s_json ("{\"ticket_id\":7,\"event\":\"first_reply\"}");
+    UNIT_ASSERT_INT_EQ (irq_parse_event (b, "A101", &rq, err, sizeof err), 0);
+    UNIT_ASSERT_STR_EQ (rq.actor, "A101");
+    UNIT_ASSERT_INT_EQ (irq_parse_event (b, NULL, &rq, err, sizeof err), -1);
+    cJSON_Delete (b);
+    b = s_json ("{\"ticket_id\":7,\"event\":\"first_reply\",\"actor\":\"A101\"}");
+    UNIT_ASSERT_INT_EQ (irq_parse_event (b, "A101", &rq, err, sizeof err), 0);
+    cJSON_Delete (b);
+    b = s_json ("{\"ticket_id\":7,\"event\":\"first_reply\",\"actor\":\"冒名 王芳\"}");
+    UNIT_ASSERT_INT_EQ (irq_parse_event (b, "A101", &rq, err, sizeof err), -1);
+    UNIT_ASSERT_CONTAINS (err, "body.actor: must be you (A101) or left out");
+    cJSON_Delete (b);
+}
+
 UNIT_TEST (intake_request_replies)
 {
     cJSON *result = cJSON_CreateObject ();

@@ -326,21 +326,31 @@ UNIT_TEST (tz_tzdir_is_honoured)
 }
 
 /*  A hand-made version 1 file: one transition at 1e9 s from type 0 (+0,
- *  "AAA") to type 1 (+1 h, DST, "BBB"). */
-UNIT_TEST (tz_version1_file)
+ *  "AAA") to type 1 (off1, DST, "BBB"). */
+#define S_V1_SIZE (44 + 4 + 1 + 12 + 8)
+static void s_v1_file (unsigned char v1[S_V1_SIZE], int32_t off1)
 {
-    unsigned char v1[44 + 4 + 1 + 12 + 8] = { 'T', 'Z', 'i', 'f', 0 };
+    memset (v1, 0, S_V1_SIZE);
+    memcpy (v1, "TZif", 4);
     unsigned char *p = v1 + 20;
     const uint32_t counts[6] = { 0, 0, 0, 1, 2, 8 }; /* isut isstd leap time type chars */
     for (int i = 0; i < 6; i++, p += 4)
         p[0] = (unsigned char) (counts[i] >> 24), p[1] = (unsigned char) (counts[i] >> 16),
         p[2] = (unsigned char) (counts[i] >> 8), p[3] = (unsigned char) counts[i];
+    uint32_t u = (uint32_t) off1;
     const unsigned char body[] = { 0x3B, 0x9A, 0xCA, 0x00, /* 1000000000 */
                                    1,                      /* -> type 1 */
                                    0, 0, 0, 0, 0, 0,       /* type 0: +0, std, "AAA" */
-                                   0, 0, 0x0E, 0x10, 1, 4, /* type 1: +3600, dst, "BBB" */
+                                   (unsigned char) (u >> 24), (unsigned char) (u >> 16),
+                                   (unsigned char) (u >> 8), (unsigned char) u, 1, 4, /* type 1 */
                                    'A', 'A', 'A', 0, 'B', 'B', 'B', 0 };
     memcpy (v1 + 44, body, sizeof body);
+}
+
+UNIT_TEST (tz_version1_file)
+{
+    unsigned char v1[S_V1_SIZE];
+    s_v1_file (v1, 3600);
     char err[256] = "";
     tz_t *tz = tz_parse ("v1", v1, sizeof v1, err, sizeof err);
     if (!tz)
@@ -361,4 +371,29 @@ UNIT_TEST (tz_version1_file)
     UNIT_ASSERT (tz_parse ("bad", "TZif", 4, err, sizeof err) == NULL);
     UNIT_ASSERT (tz_parse ("bad", NULL, 0, err, sizeof err) == NULL);
     UNIT_ASSERT_CONTAINS (err, "not a TZif file");
+}
+
+/*  RFC 8536: a UT offset SHOULD lie in -89999..93599 (-24:59:59 to
+ *  +25:59:59). Found by the tz fuzz target: -25.4 h was accepted although
+ *  the reader's own limit said the RFC's range. */
+UNIT_TEST (tz_offsets_outside_rfc8536_are_refused)
+{
+    const struct { int32_t off; bool ok; } cases[] = {
+        { -89999, true }, { -90000, false }, { -91472, false }, { -93599, false },
+        { 93599, true }, { 93600, false }, { INT32_MIN, false },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        unsigned char v1[S_V1_SIZE];
+        s_v1_file (v1, cases[i].off);
+        char err[256] = "";
+        tz_t *tz = tz_parse ("offset", v1, sizeof v1, err, sizeof err);
+        if (!tz != !cases[i].ok)
+            printf ("    offset %d: %s\n", (int) cases[i].off, tz ? "accepted" : err);
+        UNIT_ASSERT (!tz == !cases[i].ok);
+        if (tz)
+            UNIT_ASSERT_INT_EQ (tz_offset_at (tz, INT64_C (1000000000) * US), cases[i].off);
+        else
+            UNIT_ASSERT_CONTAINS (err, "malformed local time type 1");
+        tz_destroy (&tz);
+    }
 }
