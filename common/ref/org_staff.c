@@ -213,6 +213,16 @@ static int s_work_contact (yt_doc_t *doc, yt_node_t *item, org_staff_t *s)
     return 0;
 }
 
+/*  Technicians are staff already, with their work data, under technicians. */
+static int s_not_technician (yt_doc_t *doc, yt_node_t *item, const org_staff_t *s)
+{
+    if (s->roles & ROLE_BIT (ROLE_TECHNICIAN))
+        return yt_fail (doc, yt_get (item, "roles"),
+                        "technicians are listed under technicians (with grade, skills, capacity "
+                        "and shift)");
+    return 0;
+}
+
 static int s_load_people (org_t *org, yt_doc_t *doc, yt_node_t *root)
 {
     static const char *const known[] = {
@@ -233,14 +243,10 @@ static int s_load_people (org_t *org, yt_doc_t *doc, yt_node_t *root)
         if (orgf_id (doc, item, "id", true, &s->id) != 0
             || yt_free_text (doc, item, "name", true, ORG_MAX_NAME, &s->name) != 0
             || s_place (org, doc, item, s) != 0 || orgf_roles (doc, item, true, &s->roles) != 0
-            || s_check_roles (org, doc, item, s) != 0
+            || s_not_technician (doc, item, s) != 0 || s_check_roles (org, doc, item, s) != 0
             || yt_bool (doc, item, "active", false, &s->active) != 0
             || s_work_contact (doc, item, s) != 0 || yt_check_unknown (doc, item, known) != 0)
             return -1;
-        if (s->roles & ROLE_BIT (ROLE_TECHNICIAN))
-            return yt_fail (doc, yt_get (item, "roles"),
-                            "technicians are listed under technicians (with grade, skills, "
-                            "capacity and shift)");
         for (int t = 0; t < org->n_technicians; t++)
             if (strcmp (org->technicians[t].id, s->id) == 0)
                 return yt_fail (doc, yt_get (item, "id"),
