@@ -23,7 +23,8 @@ static const char s_admin_usage[] =
     "       kefuctl admin dead-letters [--service S]\n"
     "       kefuctl admin requeue SERVICE OUTBOX_ID\n"
     "       kefuctl admin wait-ready [--services a,b] [--timeout-ms N]\n"
-    "       kefuctl admin check-config [FILE]\n";
+    "       kefuctl admin check-config [FILE]\n"
+    "       kefuctl admin keys [--dir DIR] [NAME…]\n";
 
 /*  Checks a service name against cfg_service_names (which has no NULL
  *  terminator). Returns 0, or -1 after printing the choices. */
@@ -392,7 +393,7 @@ int cmd_admin (kctl_t *k, int argc, char **argv)
 {
     if (argc < 1 || strcmp (argv[0], "--help") == 0) {
         if (argc < 1) {
-            fputs ("kefuctl admin: the admin command is missing (expected migrate, load, dead-letters, requeue, wait-ready or check-config)\n", stderr);
+            fputs ("kefuctl admin: the admin command is missing (expected migrate, load, dead-letters, requeue, wait-ready, check-config or keys)\n", stderr);
             return KCTL_USAGE;
         }
         fputs (s_admin_usage, stdout);
@@ -411,6 +412,8 @@ int cmd_admin (kctl_t *k, int argc, char **argv)
         return s_admin_wait_ready (k, argc - 1, argv + 1);
     if (strcmp (sub, "check-config") == 0)
         return admin_check_config (k, argc - 1, argv + 1);
-    fprintf (stderr, "kefuctl admin: unknown command \"%s\" (expected migrate, load, dead-letters, requeue, wait-ready or check-config)\n", sub);
+    if (strcmp (sub, "keys") == 0)
+        return admin_keys (k, argc - 1, argv + 1);
+    fprintf (stderr, "kefuctl admin: unknown command \"%s\" (expected migrate, load, dead-letters, requeue, wait-ready, check-config or keys)\n", sub);
     return KCTL_USAGE;
 }
