@@ -51,12 +51,18 @@ bool keyring_z85_valid (const char *text)
     return text && strlen (text) == KEYRING_Z85_LEN && zmq_z85_decode (raw, text) != NULL;
 }
 
-/*  Reads a whole small file into buf (NUL-terminated). When secret, the file
- *  must be a regular file of the running user that group and others cannot
- *  touch. Returns 0, 1 when it does not exist (and !must_exist), or -1. */
-static int s_read (const char *path, bool secret, bool must_exist, char *buf, size_t size,
+typedef enum {
+    S_PUBLIC,      /* any regular file */
+    S_SECRET,      /* group and others have no access, the running user owns it */
+    S_CREDENTIAL,  /* group and others have no access; systemd chose its owner */
+} s_kind_t;
+
+/*  Reads a whole small file into buf (NUL-terminated), checked as kind
+ *  says. Returns 0, 1 when it does not exist (and !must_exist), or -1. */
+static int s_read (const char *path, s_kind_t kind, bool must_exist, char *buf, size_t size,
                    char *err, size_t errsize)
 {
+    bool secret = kind != S_PUBLIC;
     int fd = open (path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT && !must_exist)
@@ -80,7 +86,7 @@ static int s_read (const char *path, bool secret, bool must_exist, char *buf, si
                  "(chmod 600 %s)", path, (unsigned) (st.st_mode & 07777), path);
         goto cleanup;
     }
-    if (secret && st.st_uid != geteuid ()) {
+    if (kind == S_SECRET && st.st_uid != geteuid ()) {
         err_set (err, errsize, "%s: a secret key must belong to the user the service runs as "
                  "(uid %ld), not uid %ld", path, (long) geteuid (), (long) st.st_uid);
         goto cleanup;
@@ -139,11 +145,12 @@ static int s_parse_keys (const char *path, char *text, s_key_t *keys, int max, c
 }
 
 /*  The secret key at path, and the public key it makes. */
-static int s_load_secret (keyring_t *self, const char *path, char *err, size_t errsize)
+static int s_load_secret (keyring_t *self, const char *path, s_kind_t kind, char *err,
+                          size_t errsize)
 {
     char text[256];
     s_key_t key[1];
-    if (s_read (path, true, true, text, sizeof text, err, errsize) != 0)
+    if (s_read (path, kind, true, text, sizeof text, err, errsize) != 0)
         return -1;
     int n = s_parse_keys (path, text, key, 1, err, errsize);
     memset (text, 0, sizeof text);
@@ -187,12 +194,12 @@ keyring_t *keyring_load (const char *dir, const char *service, char *err, size_t
     }
     const char *creds = getenv ("CREDENTIALS_DIRECTORY");
     if (s_path (path, creds && *creds ? creds : dir, service, ".key", err, errsize) != 0
-        || s_load_secret (self, path, err, errsize) != 0)
+        || s_load_secret (self, path, creds && *creds ? S_CREDENTIAL : S_SECRET, err, errsize) != 0)
         goto fail;
     for (int i = 0; i < S_NAMES; i++) {
         if (s_path (path, dir, s_file_stem (i), ".pub", err, errsize) != 0)
             goto fail;
-        int rc = s_read (path, false, false, text, S_MAX_FILE, err, errsize);
+        int rc = s_read (path, S_PUBLIC, false, text, S_MAX_FILE, err, errsize);
         if (rc < 0)
             goto fail;
         if (rc == 1)
@@ -217,7 +224,7 @@ keyring_t *keyring_load_client (const char *path, char *err, size_t errsize)
         err_set (err, errsize, "keys: out of memory");
         return NULL;
     }
-    if (!path || !*path || s_load_secret (self, path, err, errsize) != 0) {
+    if (!path || !*path || s_load_secret (self, path, S_SECRET, err, errsize) != 0) {
         if (!path || !*path)
             err_set (err, errsize, "keys: no client key file given");
         keyring_destroy (&self);
@@ -273,7 +280,7 @@ int keyring_read_public (const char *path, char *out, char *err, size_t errsize)
 {
     char text[S_MAX_FILE];
     s_key_t keys[2];
-    if (s_read (path, false, true, text, sizeof text, err, errsize) != 0)
+    if (s_read (path, S_PUBLIC, true, text, sizeof text, err, errsize) != 0)
         return -1;
     int n = s_parse_keys (path, text, keys, 2, err, errsize);
     if (n < 0)
