@@ -12,6 +12,9 @@ bench_cluster() {
 # Writes $1/kefu.yaml (exported as KEFU_CONFIG) for that cluster; $2: more
 # lines of the dispatch: section, $3: more top-level sections (YAML text).
 bench_config() {
+    # the bus is CurveZMQ: a key pair per service, made once per folder
+    export KEFU_KEYS_DIR=$1/keys
+    [ -f "$KEFU_KEYS_DIR/intake.pub" ] || "$build/bin/kefuctl" admin keys --dir "$KEFU_KEYS_DIR" >/dev/null
     cat >"$1/kefu.yaml" <<YAML
 database:
   conninfo: "$conninfo"

@@ -137,7 +137,7 @@ static int s_load_messaging (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
 {
     static const char *const known[] = {
         "ack_timeout_ms", "retry_initial_ms", "retry_max_ms", "max_attempts", "high_water_mark",
-        "relay_batch",    "poll_ms",          "discovery_ms", NULL,
+        "relay_batch",    "poll_ms",          "discovery_ms", "keys_dir",     NULL,
     };
     yt_node_t *map;
     if (s_section (doc, root, "messaging", &map) != 0 || !map)
@@ -149,8 +149,11 @@ static int s_load_messaging (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
         || s_int (doc, map, "high_water_mark", 1, 10000000, &self->high_water_mark) != 0
         || s_int (doc, map, "relay_batch", 1, 10000, &self->relay_batch) != 0
         || s_int (doc, map, "poll_ms", 1, 60000, &self->poll_ms) != 0
-        || s_int (doc, map, "discovery_ms", 10, 600000, &self->discovery_ms) != 0)
+        || s_int (doc, map, "discovery_ms", 10, 600000, &self->discovery_ms) != 0
+        || yt_str (doc, map, "keys_dir", false, CFG_MAX_PATH, &self->keys_dir) != 0)
         return -1;
+    if (!*self->keys_dir || conf_has_control (self->keys_dir))
+        return yt_fail (doc, yt_get (map, "keys_dir"), "expected a directory path");
     if (self->retry_initial_ms > self->retry_max_ms) {
         yt_node_t *node = yt_get (map, "retry_initial_ms");
         return yt_fail (doc, node ? node : yt_get (map, "retry_max_ms"),
@@ -170,7 +173,7 @@ static bool s_has_api (int i)
 
 static int s_load_services (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
 {
-    static const char *const known_api[] = { "bind", "advertise", "api", NULL };
+    static const char *const known_api[] = { "bind", "advertise", "api", "api_curve", NULL };
     static const char *const known_other[] = { "bind", "advertise", NULL };
     yt_node_t *map;
     if (s_section (doc, root, "services", &map) != 0 || !map)
@@ -189,6 +192,12 @@ static int s_load_services (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
             return -1;
         if (s_has_api (i) && s_endpoint (doc, svc, "api", true, &ep->api) != 0)
             return -1;
+        if ((i == 0 || s_has_api (i)) && s_endpoint (doc, svc, "api_curve", true, &ep->api_curve) != 0)
+            return -1;
+        const char *plain = i == 0 ? self->intake_api : ep->api;
+        if (ep->api_curve && plain && strcmp (ep->api_curve, plain) == 0)
+            return yt_fail (doc, yt_get (svc, "api_curve"),
+                            "\"%s\": must differ from api (a socket serves CURVE or not)", plain);
         if (yt_check_unknown (doc, svc, i == 0 || s_has_api (i) ? known_api : known_other) != 0)
             return -1;
     }
@@ -264,6 +273,7 @@ static int s_defaults (cfg_t *self)
     self->relay_batch = 200;
     self->poll_ms = 200;
     self->discovery_ms = 1000;
+    self->keys_dir = s_strdup ("/etc/kefu/keys");
     for (int i = 0; i < CFG_SERVICE_COUNT; i++)
         if (!(self->endpoints[i].bind = s_strdup ("tcp://127.0.0.1:*"))
             || (s_has_api (i) && !(self->endpoints[i].api = s_strdup ("tcp://127.0.0.1:*"))))
@@ -277,7 +287,7 @@ static int s_defaults (cfg_t *self)
     assert (n <= CFG_MAX_SECTIONS);
     self->sections = calloc ((size_t) n + 1, sizeof *self->sections);
     return self->db_conninfo && self->db_role_prefix && self->intake_api && self->schemas_dir
-                   && self->sections
+                   && self->keys_dir && self->sections
                ? 0
                : -1;
 }
@@ -312,7 +322,8 @@ static int s_env_overrides (cfg_t *self, char *err, size_t errsize)
     if (s_env ("KEFU_DB_CONNINFO", CFG_MAX_CONNINFO, &self->db_conninfo, err, errsize) != 0
         || s_env ("KEFU_DB_PASSWORD", CFG_MAX_PASSWORD, &self->db_password, err, errsize) != 0
         || s_env ("KEFU_INTAKE_API", CFG_MAX_ENDPOINT, &self->intake_api, err, errsize) != 0
-        || s_env ("KEFU_SCHEMAS_DIR", CFG_MAX_PATH, &self->schemas_dir, err, errsize) != 0)
+        || s_env ("KEFU_SCHEMAS_DIR", CFG_MAX_PATH, &self->schemas_dir, err, errsize) != 0
+        || s_env ("KEFU_KEYS_DIR", CFG_MAX_PATH, &self->keys_dir, err, errsize) != 0)
         return -1;
     for (int i = 0; conf_sections[i]; i++)
         if (self->sections[i] && conf_section_env (conf_sections[i], self->sections[i], err, errsize) != 0)
@@ -405,9 +416,11 @@ void cfg_destroy (cfg_t **self_p)
         free (self->endpoints[i].bind);
         free (self->endpoints[i].advertise);
         free (self->endpoints[i].api);
+        free (self->endpoints[i].api_curve);
     }
     free (self->intake_api);
     free (self->schemas_dir);
+    free (self->keys_dir);
     for (int i = 0; self->sections && conf_sections[i]; i++)
         conf_section_destroy (conf_sections[i], &self->sections[i]);
     free (self->sections);
@@ -617,6 +630,10 @@ void cfg_log (const cfg_t *self)
             s_buf_str (&eps, ",api=");
             s_buf_str (&eps, self->endpoints[i].api);
         }
+        if (self->endpoints[i].api_curve) {
+            s_buf_str (&eps, ",api_curve=");
+            s_buf_str (&eps, self->endpoints[i].api_curve);
+        }
     }
     char *endpoints = s_buf_finish (&eps);
     log_kv (LOG_INFO, "config", "path", self->path, "conninfo", conninfo, "role_prefix",
@@ -625,7 +642,7 @@ void cfg_log (const cfg_t *self)
             "retry_max_ms", nums[3], "max_attempts", nums[4], "high_water_mark", nums[5],
             "relay_batch", nums[6], "poll_ms", nums[7], "discovery_ms", nums[8], "endpoints",
             endpoints, "intake_api", self->intake_api, "schemas_dir", self->schemas_dir,
-            "log_level", s_log_levels[self->log_level], NULL);
+            "log_level", s_log_levels[self->log_level], "keys_dir", self->keys_dir, NULL);
     free (conninfo);
     free (endpoints);
     for (int i = 0; self->sections && conf_sections[i]; i++)

@@ -15,6 +15,7 @@
  *    KEFU_DB_PASSWORD   password for the service's role (if the server asks)
  *    KEFU_INTAKE_API    the intake request endpoint kefuctl talks to
  *    KEFU_SCHEMAS_DIR   where schemas/ lives
+ *    KEFU_KEYS_DIR      messaging.keys_dir (the installed CurveZMQ keys)
  *    KEFU_SMTP_PASSWORD the SMTP relay's password (notify.smtp.password: a row of
  *                       the notify section's table, conf_section_env)
  *  Each service connects as its own role: user "kefu_<service>"
@@ -38,6 +39,8 @@ typedef struct {
     char *api;         /* request endpoint of qc, billing, callback, claims, default
                           "tcp://127.0.0.1:*"; NULL for dispatch (no requests) and
                           intake (its own is intake_api) */
+    char *api_curve;   /* services.<name>.api_curve: a second request endpoint that
+                          serves CURVE (clients on other hosts); NULL = none */
 } cfg_endpoint_t;
 
 typedef struct {
@@ -58,6 +61,8 @@ typedef struct {
     int relay_batch;            /* messaging.relay_batch, default 200 */
     int poll_ms;                /* messaging.poll_ms: idle relay/timer period, default 200 */
     int discovery_ms;           /* messaging.discovery_ms: peer refresh, default 1000 */
+    char *keys_dir;             /* messaging.keys_dir: installed CurveZMQ keys, default
+                                   "/etc/kefu/keys" (keyring.h) */
 
     /* services: (one entry per name in cfg_service_names, same order) */
     cfg_endpoint_t endpoints[CFG_SERVICE_COUNT];

@@ -27,6 +27,7 @@
 #include "base/log.h"
 #include "routes.h"
 #include "transport.h"
+#include "zap.h"
 
 /*  ------------------------------------------------------------------------
  *  Set-up
@@ -57,7 +58,8 @@ static int s_add_dest (bus_t *self, const char *service)
     s_copy (dest->service, sizeof dest->service, service);
     snprintf (dest->stmt_peers, sizeof dest->stmt_peers, "bus_peers_%s", service);
     dest->dealer = tr_socket (self->zctx, ZMQ_DEALER, self->cfg->high_water_mark, 0);
-    if (!dest->dealer)
+    if (!dest->dealer
+        || tr_curve_client (dest->dealer, keyring_public (self->keys), keyring_secret (self->keys)) != 0)
         return -1;
     /* Acks are small and may come from any peer: one bounded read size. */
     int64_t max = 4096;
@@ -66,7 +68,7 @@ static int s_add_dest (bus_t *self, const char *service)
 
     char sql[512];
     snprintf (sql, sizeof sql,
-              "SELECT endpoint FROM %s.endpoints"
+              "SELECT endpoint, public_key FROM %s.endpoints"
               " WHERE heartbeat_at > now() - $1::float8 * interval '1 millisecond'"
               " ORDER BY endpoint LIMIT %d",
               service, BUS_MAX_PEERS);
@@ -92,10 +94,11 @@ static int s_prepare (bus_t *self)
     if (db_prepare (self->db, "bus_emit_many", sql) != 0)
         return -1;
     snprintf (sql, sizeof sql,
-              "INSERT INTO %s.endpoints (instance, endpoint, host, pid, started_at, heartbeat_at)"
-              " VALUES ($1, $2, $3, $4::int, to_timestamp($5::float8), now())"
+              "INSERT INTO %s.endpoints (instance, endpoint, host, pid, started_at, heartbeat_at,"
+              " public_key)"
+              " VALUES ($1, $2, $3, $4::int, to_timestamp($5::float8), now(), $6)"
               " ON CONFLICT (instance) DO UPDATE SET endpoint = EXCLUDED.endpoint,"
-              " host = EXCLUDED.host, pid = EXCLUDED.pid,"
+              " host = EXCLUDED.host, pid = EXCLUDED.pid, public_key = EXCLUDED.public_key,"
               " started_at = EXCLUDED.started_at, heartbeat_at = now()",
               s);
     if (db_prepare (self->db, "bus_heartbeat", sql) != 0)
@@ -128,9 +131,9 @@ static void s_fault_injection_init (bus_t *self)
 }
 
 bus_t *bus_new (const cfg_t *cfg, const char *service, const char *instance, db_t *db,
-         const schema_set_t *schemas, void *zctx)
+         const schema_set_t *schemas, void *zctx, const keyring_t *keys)
 {
-    assert (cfg && service && instance && db && schemas && zctx);
+    assert (cfg && service && instance && db && schemas && zctx && keys);
     /* The schema name is interpolated into SQL: only the fixed names pass. */
     if (cfg_service_index (service) < 0) {
         log_kv (LOG_ERROR, "bus_failed", "requested_service", service, "reason",
@@ -144,6 +147,7 @@ bus_t *bus_new (const cfg_t *cfg, const char *service, const char *instance, db_
     self->db = db;
     self->schemas = schemas;
     self->zctx = zctx;
+    self->keys = keys;
     if (s_copy (self->service, sizeof self->service, service) != 0
         || s_copy (self->instance, sizeof self->instance, instance) != 0) {
         log_kv (LOG_ERROR, "bus_failed", "requested_instance", instance, "reason",
@@ -161,7 +165,8 @@ bus_t *bus_new (const cfg_t *cfg, const char *service, const char *instance, db_
     if (!self->router)
         goto fail;
     int64_t max = BUS_MAX_MESSAGE;
-    if (zmq_setsockopt (self->router, ZMQ_MAXMSGSIZE, &max, sizeof max) != 0)
+    if (zmq_setsockopt (self->router, ZMQ_MAXMSGSIZE, &max, sizeof max) != 0
+        || tr_curve_server (self->router, keyring_secret (keys), ZAP_DOMAIN_BUS) != 0)
         goto fail;
 
     /* One DEALER per service that consumes anything in the routes table. */

@@ -30,6 +30,13 @@
  *  once on the wire, deduplicated by message id in the receiver's own
  *  transaction — as long as PostgreSQL keeps what it committed.
  *
+ *  Authentication: every bus socket is CurveZMQ. A receiver accepts only
+ *  the keys the operator installed for the six services (keyring.h, zap.h)
+ *  and dead-letters a message whose envelope names another source service
+ *  than the one its key belongs to. Senders connect only to endpoints whose
+ *  published key (<service>.endpoints.public_key) is installed for that
+ *  service.
+ *
  *  Wire format: sender DEALER -> receiver ROUTER: one frame, the envelope
  *  JSON. Receiver -> sender: one frame {"ack":"<message id>","status":"ok"|"dead"|"duplicate"}.
  */
@@ -42,6 +49,7 @@
 #include "conf/config.h"
 #include "db/db.h"
 #include "envelope.h"
+#include "keyring.h"
 #include "schema.h"
 
 typedef struct bus_s bus_t;
@@ -69,9 +77,11 @@ typedef bus_result_t (*bus_handler_fn) (void *ctx, db_t *db, const env_t *msg,
                                         char *reason, size_t reason_size);
 
 /*  Makes the bus of one service instance. Borrows cfg, db, schemas, zctx
- *  (they must outlive the bus). Prepares its statements on db. */
+ *  and keys (they must outlive the bus). Every socket is CurveZMQ with
+ *  keys' key pair; zctx must have its ZAP handler (zap.h) before the bus
+ *  binds. Prepares its statements on db. */
 bus_t *bus_new (const cfg_t *cfg, const char *service, const char *instance,
-                db_t *db, const schema_set_t *schemas, void *zctx);
+                db_t *db, const schema_set_t *schemas, void *zctx, const keyring_t *keys);
 void bus_destroy (bus_t **self_p);
 
 /*  Binds the inbound ROUTER. Returns 0 or -1. */

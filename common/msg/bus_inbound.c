@@ -198,6 +198,7 @@ typedef struct {
     bool invalid;           /* dead before any handler runs (reason set) */
     char id[KUUID_STR_LEN];  /* "" when there is no readable id */
     char type[64], source[32];
+    char sender[32];        /* the service its connection's key belongs to (ZAP user id) */
     char reason[BUS_REASON_MAX];
     s_outcome_t outcome;
     bool emitted;
@@ -710,6 +711,16 @@ static void s_item_prepare (bus_t *self, s_item_t *it)
     snprintf (it->id, sizeof it->id, "%s", it->msg->id);
     snprintf (it->type, sizeof it->type, "%s", it->msg->type);
     snprintf (it->source, sizeof it->source, "%s", it->msg->service);
+    if (strcmp (it->sender, it->msg->service) != 0) {
+        /* a service's key speaks only for that service: a message naming
+         * another source is a forgery or a misconfiguration, never applied */
+        snprintf (it->reason, sizeof it->reason,
+                  "source.service: \"%s\" does not match the key that sent it, which is "
+                  "installed for %s%s%s", it->msg->service, it->sender[0] ? "\"" : "",
+                  it->sender[0] ? it->sender : "no service", it->sender[0] ? "\"" : "");
+        it->invalid = true;
+        return;
+    }
     it->handler = s_handler (self, it->msg->type);
     if (!it->handler) {
         snprintf (it->reason, sizeof it->reason, "type: no handler for \"%s\" in service %s",
@@ -746,7 +757,9 @@ void bus_inbound_read (bus_t *self)
     while (q->n < BUS_INPUT_BATCH) {
         char *frames[3] = { NULL, NULL, NULL };
         size_t sizes[3] = { 0, 0, 0 };
-        int got = tr_recv (self->router, frames, sizes, 3, ZMQ_DONTWAIT);
+        char sender[32];
+        int got = tr_recv_user (self->router, frames, sizes, 3, ZMQ_DONTWAIT, sender,
+                                sizeof sender);
         if (got < 0)
             break;
         if (got != 2) {
@@ -764,6 +777,7 @@ void bus_inbound_read (bus_t *self)
         it->frames[1] = frames[1];
         it->sizes[0] = sizes[0];
         it->sizes[1] = sizes[1];
+        memcpy (it->sender, sender, sizeof it->sender);
         s_item_prepare (self, it);
     }
 }

@@ -14,6 +14,7 @@
 #include "bus_private.h"
 #include "base/clock.h"
 #include "base/log.h"
+#include "transport.h"
 
 #define BUS_PEER_FRESH_MIN_MS 5000
 
@@ -26,8 +27,9 @@ void bus_peers_heartbeat (bus_t *self)
     char pid[24], started[48];
     snprintf (pid, sizeof pid, "%ld", (long) getpid ());
     snprintf (started, sizeof started, "%.6f", self->started_at);
-    const char *params[5] = { self->instance, self->advertise, host, pid, started };
-    PGresult *res = db_exec_prepared (self->db, "bus_heartbeat", 5, params);
+    const char *params[6] = { self->instance, self->advertise, host, pid, started,
+                              keyring_public (self->keys) };
+    PGresult *res = db_exec_prepared (self->db, "bus_heartbeat", 6, params);
     if (!res) {
         log_kv (LOG_WARN, "heartbeat_failed", "reason", db_error (self->db), NULL);
         return;
@@ -69,22 +71,42 @@ void bus_peers_discover (bus_t *self, bus_dest_t *dest)
     for (int r = 0; r < rows; r++) {
         const char *ep = PQgetvalue (res, r, 0);
         size_t len = (size_t) PQgetlength (res, r, 0);
-        if (!s_endpoint_plausible (ep, len))
+        const char *key = PQgetisnull (res, r, 1) ? "" : PQgetvalue (res, r, 1);
+        if (!s_endpoint_plausible (ep, len) || strlen (key) > KEYRING_Z85_LEN)
             continue;
         int found = -1;
         for (int i = 0; i < dest->n_peers; i++)
             if (strcmp (dest->peers[i].endpoint, ep) == 0)
                 found = i;
-        if (found >= 0) {
+        if (found >= 0 && strcmp (dest->peers[found].key, key) == 0) {
             dest->peers[found].seen = true;
             continue;
         }
-        if (dest->n_peers >= BUS_MAX_PEERS)
+        bus_peer_t *peer = NULL;
+        if (found >= 0) {
+            /* a new instance (or a rotated key) at the same endpoint: the
+             * connection made with the old server key goes */
+            peer = &dest->peers[found];
+            if (peer->connected)
+                zmq_disconnect (dest->dealer, peer->endpoint);
+        } else if (dest->n_peers < BUS_MAX_PEERS)
+            peer = &dest->peers[dest->n_peers++];
+        else
             continue;
-        bus_peer_t *peer = &dest->peers[dest->n_peers++];
         memcpy (peer->endpoint, ep, len + 1);
+        memcpy (peer->key, key, strlen (key) + 1);
         peer->seen = true;
-        peer->connected = zmq_connect (dest->dealer, ep) == 0;
+        peer->connected = false;
+        if (!keyring_trusts (self->keys, dest->service, key)) {
+            /* published in the database, never installed by the operator:
+             * not a peer (it could not prove who it is) */
+            log_kv (LOG_WARN, "peer_key_untrusted", "destination", dest->service, "endpoint", ep,
+                    "public_key", *key ? key : NULL, "reason",
+                    "its key is not installed for this service in messaging.keys_dir", NULL);
+            continue;
+        }
+        peer->connected = tr_curve_server_key (dest->dealer, key) == 0
+                          && zmq_connect (dest->dealer, ep) == 0;
         if (peer->connected)
             log_kv (LOG_INFO, "peer_connected", "destination", dest->service, "endpoint", ep,
                     NULL);

@@ -16,6 +16,7 @@
 #include "bus.h"
 #include "conf/config.h"
 #include "db/db.h"
+#include "keyring.h"
 
 #define BUS_MAX_PEERS 32        /* live instances of one destination we connect to */
 #define BUS_MAX_HANDLERS 32     /* message types one service consumes */
@@ -32,6 +33,7 @@
 
 typedef struct {
     char endpoint[BUS_ENDPOINT_MAX];
+    char key[KEYRING_Z85_LEN + 1]; /* its published public key, one installed for the service */
     bool connected;             /* false: zmq_connect refused it (logged once) */
     bool seen;                  /* mark for the discovery sweep */
 } bus_peer_t;
@@ -88,6 +90,7 @@ struct bus_s {
     db_t *db;
     const schema_set_t *schemas;
     void *zctx;
+    const keyring_t *keys;      /* this instance's key pair, the installed keys */
 
     void *router;                           /* inbound */
     char endpoint[BUS_ENDPOINT_MAX];        /* bound */

@@ -12,6 +12,13 @@
 
 #include "base/log.h"
 
+/* A draft option in libzmq 4.3's header, understood by Debian's build;
+ * where it is not, the ZAP handler bound before any serving socket
+ * (svc_new) is what keeps strangers out. */
+#ifndef ZMQ_ZAP_ENFORCE_DOMAIN
+#define ZMQ_ZAP_ENFORCE_DOMAIN 93
+#endif
+
 #define TR_RECONNECT_IVL_MS 100
 #define TR_RECONNECT_IVL_MAX_MS 2000
 
@@ -106,6 +113,14 @@ int tr_send (void *socket, const void *const *frames, const size_t *sizes, int n
 
 int tr_recv (void *socket, char **frames, size_t *sizes, int max, int flags)
 {
+    return tr_recv_user (socket, frames, sizes, max, flags, NULL, 0);
+}
+
+int tr_recv_user (void *socket, char **frames, size_t *sizes, int max, int flags, char *user,
+                  size_t usize)
+{
+    if (user && usize)
+        user[0] = '\0';
     if (!socket || !frames || !sizes || max <= 0) {
         errno = EINVAL;
         return -1;
@@ -126,6 +141,13 @@ int tr_recv (void *socket, char **frames, size_t *sizes, int max, int flags)
             return -1;
         }
         more = zmq_msg_more (&msg);
+        if (user && usize && !user[0]) {
+            /* a ROUTER's identity frame is made locally and carries no
+             * properties: the frames that came over the wire do */
+            const char *id = zmq_msg_gets (&msg, "User-Id");
+            if (id && strlen (id) < usize)
+                memcpy (user, id, strlen (id) + 1);
+        }
         if (count < max) {
             size_t size = zmq_msg_size (&msg);
             char *buf = malloc (size + 1);
@@ -165,4 +187,38 @@ void tr_frames_free (char **frames, int n)
         free (frames[i]);
         frames[i] = NULL;
     }
+}
+
+static int s_setkey (void *socket, int option, const char *z85, const char *name)
+{
+    if (!z85 || zmq_setsockopt (socket, option, z85, strlen (z85)) != 0) {
+        log_kv (LOG_ERROR, "socket_option_failed", "option", name, "error",
+                z85 ? zmq_strerror (errno) : "no key", NULL);
+        return -1;
+    }
+    return 0;
+}
+
+int tr_curve_server (void *socket, const char *secret_key, const char *domain)
+{
+    int rc = s_setopt (socket, ZMQ_CURVE_SERVER, 1, "ZMQ_CURVE_SERVER");
+    rc |= s_setkey (socket, ZMQ_CURVE_SECRETKEY, secret_key, "ZMQ_CURVE_SECRETKEY");
+    rc |= s_setkey (socket, ZMQ_ZAP_DOMAIN, domain, "ZMQ_ZAP_DOMAIN");
+    /* No handler must never mean "everyone in" (libzmq's default). */
+    int one = 1;
+    if (zmq_setsockopt (socket, ZMQ_ZAP_ENFORCE_DOMAIN, &one, sizeof one) != 0)
+        log_kv (LOG_DEBUG, "socket_option_unsupported", "option", "ZMQ_ZAP_ENFORCE_DOMAIN", NULL);
+    return rc ? -1 : 0;
+}
+
+int tr_curve_client (void *socket, const char *public_key, const char *secret_key)
+{
+    int rc = s_setkey (socket, ZMQ_CURVE_PUBLICKEY, public_key, "ZMQ_CURVE_PUBLICKEY");
+    rc |= s_setkey (socket, ZMQ_CURVE_SECRETKEY, secret_key, "ZMQ_CURVE_SECRETKEY");
+    return rc ? -1 : 0;
+}
+
+int tr_curve_server_key (void *socket, const char *server_key)
+{
+    return s_setkey (socket, ZMQ_CURVE_SERVERKEY, server_key, "ZMQ_CURVE_SERVERKEY");
 }

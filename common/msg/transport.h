@@ -30,4 +30,21 @@ int tr_send (void *socket, const void *const *frames, const size_t *sizes, int n
 int tr_recv (void *socket, char **frames, size_t *sizes, int max, int flags);
 void tr_frames_free (char **frames, int n);
 
+/*  The same, also copying the message's "User-Id" property (the ZAP user
+ *  id of the connection it came on, zap.h: a service's name) into user
+ *  ("" when the connection has none). */
+int tr_recv_user (void *socket, char **frames, size_t *sizes, int max, int flags, char *user,
+                  size_t usize);
+
+/*  CurveZMQ (docs/messaging.md "Keys"). Both return 0, or -1 (logged).
+ *  tr_curve_server: the socket serves CURVE with secret_key (Z85), and its
+ *  peers are authenticated by the ZAP handler under domain (zap.h), which
+ *  is enforced: without a handler every peer is refused.
+ *  tr_curve_client: the socket is a CURVE client with this key pair; the
+ *  server's key is set before each zmq_connect (tr_curve_server_key), since
+ *  the option applies to the connections made after it. */
+int tr_curve_server (void *socket, const char *secret_key, const char *domain);
+int tr_curve_client (void *socket, const char *public_key, const char *secret_key);
+int tr_curve_server_key (void *socket, const char *server_key);
+
 #endif

@@ -16,6 +16,7 @@
 #include "base/log.h"
 #include "db/scope.h"
 #include "msg/transport.h"
+#include "msg/zap.h"
 
 /*  Frames read per message: the client's, the identity our ROUTER adds, and
  *  one more to tell a message of too many frames from one that fits. */
@@ -35,6 +36,8 @@ struct rqe_s {
     void *app;
     void *router;
     char endpoint[256];
+    void *router_curve;     /* services.<name>.api_curve, or NULL */
+    char endpoint_curve[256];
     int last_read;          /* requests read together last time */
     cred_t *cred;           /* checks each request's token */
 };
@@ -45,6 +48,33 @@ static int s_on_readable (svc_t *svc, void *socket, void *ctx);
 static void s_schema_name (const char *name, char *out, size_t size)
 {
     snprintf (out, size, "%s.v1", name);
+}
+
+/*  A ROUTER bound at endpoint and added to the loop; serving CURVE with the
+ *  service's key pair when keys (clients authenticated by zap.h, domain
+ *  "api"). The bound endpoint goes to out. Returns it, or NULL (logged). */
+static void *s_listen (rqe_t *self, const char *endpoint, const keyring_t *keys, char *out)
+{
+    const cfg_t *cfg = svc_cfg (self->svc);
+    void *router = tr_socket (svc_zctx (self->svc), ZMQ_ROUTER, cfg->high_water_mark,
+                              S_SEND_TIMEOUT_MS);
+    if (!router)
+        return NULL;
+    int64_t max = S_MAX_WIRE;
+    if (zmq_setsockopt (router, ZMQ_MAXMSGSIZE, &max, sizeof max) != 0
+        || (keys && tr_curve_server (router, keyring_secret (keys), ZAP_DOMAIN_API) != 0))
+        goto fail;
+    if (tr_bind (router, endpoint, out, 256) != 0) {
+        log_kv (LOG_ERROR, "api_bind_failed", "endpoint", endpoint, "reason",
+                zmq_strerror (zmq_errno ()), NULL);
+        goto fail;
+    }
+    if (svc_add_socket (self->svc, router, s_on_readable, self) != 0)
+        goto fail;
+    return router;
+fail:
+    zmq_close (router);
+    return NULL;
 }
 
 rqe_t *rqe_new (svc_t *svc, const char *endpoint, const rqe_handler_t *table, void *app)
@@ -65,7 +95,6 @@ rqe_t *rqe_new (svc_t *svc, const char *endpoint, const rqe_handler_t *table, vo
             return NULL;
         }
     }
-    const cfg_t *cfg = svc_cfg (svc);
     rqe_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
@@ -74,20 +103,14 @@ rqe_t *rqe_new (svc_t *svc, const char *endpoint, const rqe_handler_t *table, vo
     self->app = app;
     if (!(self->cred = cred_new (svc_db (svc))))
         goto fail;
-    self->router = tr_socket (svc_zctx (svc), ZMQ_ROUTER, cfg->high_water_mark, S_SEND_TIMEOUT_MS);
+    self->router = s_listen (self, endpoint, NULL, self->endpoint);
     if (!self->router)
         goto fail;
-    int64_t max = S_MAX_WIRE;
-    if (zmq_setsockopt (self->router, ZMQ_MAXMSGSIZE, &max, sizeof max) != 0)
+    const char *curve = svc_api_curve (svc);
+    if (curve && !(self->router_curve = s_listen (self, curve, svc_keys (svc), self->endpoint_curve)))
         goto fail;
-    if (tr_bind (self->router, endpoint, self->endpoint, sizeof self->endpoint) != 0) {
-        log_kv (LOG_ERROR, "api_bind_failed", "endpoint", endpoint, "reason",
-                zmq_strerror (zmq_errno ()), NULL);
-        goto fail;
-    }
-    if (svc_add_socket (svc, self->router, s_on_readable, self) != 0)
-        goto fail;
-    log_kv (LOG_INFO, "api_listening", "endpoint", self->endpoint, NULL);
+    log_kv (LOG_INFO, "api_listening", "endpoint", self->endpoint, "curve_endpoint",
+            self->router_curve ? self->endpoint_curve : NULL, NULL);
     return self;
 fail:
     rqe_destroy (&self);
@@ -102,6 +125,8 @@ void rqe_destroy (rqe_t **self_p)
     if (self->router)
         zmq_close (self->router);
     cred_destroy (&self->cred);
+    if (self->router_curve)
+        zmq_close (self->router_curve);
     free (self);
     *self_p = NULL;
 }

@@ -109,7 +109,10 @@ typedef struct {
 typedef struct rqe_s rqe_t;
 
 /*  Binds a ROUTER at endpoint ("tcp://127.0.0.1:*" picks a free port, see
- *  rqe_endpoint) and adds it to the service's loop. Every name in the table
+ *  rqe_endpoint) and adds it to the service's loop; when the service has
+ *  services.<name>.api_curve (svc_api_curve), a second ROUTER there serves
+ *  CURVE with the service's key pair, for clients whose key is installed
+ *  (zap.h, domain "api"), and the same table. Every name in the table
  *  must have its body schema loaded. Borrows svc, table and app. Returns
  *  NULL (logged) when a schema is missing or it cannot bind. */
 rqe_t *rqe_new (svc_t *svc, const char *endpoint, const rqe_handler_t *table, void *app);

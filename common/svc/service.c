@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "db/scope.h"
 #include "msg/envelope.h"
+#include "msg/zap.h"
 #include "base/log.h"
 
 #define SVC_MAX_SOCKETS 8
@@ -45,6 +46,8 @@ struct svc_s {
     schema_set_t *schemas;
     db_t *db;
     void *zctx;
+    keyring_t *keys;
+    zap_t *zap;
     bus_t *bus;
 
     svc_socket_t sockets[SVC_MAX_SOCKETS];
@@ -155,6 +158,43 @@ static int s_parse_args (const char *service, int argc, char **argv, const char 
     return 0;
 }
 
+/*  The bus is CurveZMQ or nothing: a libzmq without CURVE, or keys that
+ *  are missing or open to others, stop the start with the reason (the
+ *  path, never a key). Returns 0 or -1 (printed and logged). */
+static int s_load_keys (svc_t *self)
+{
+    char err[1024] = "";
+    if (!zmq_has ("curve")) {
+        snprintf (err, sizeof err, "this libzmq has no CURVE security (zmq_has(\"curve\") is "
+                  "false): the bus is authenticated with CurveZMQ; install a libzmq built with "
+                  "libsodium (Debian: libzmq5)");
+    } else if (!(self->keys = keyring_load (self->cfg->keys_dir, self->name, err, sizeof err))
+               && strstr (err, strerror (ENOENT))) {
+        size_t n = strlen (err);
+        snprintf (err + n, sizeof err - n, " (make the keys with: kefuctl admin keys --dir %s)",
+                  self->cfg->keys_dir);
+    }
+    if (!self->keys) {
+        fprintf (stderr, "kefu-%s: keys: %s\n", self->name, err);
+        log_kv (LOG_ERROR, "start_failed", "reason", err, NULL);
+        return -1;
+    }
+    char counts[CFG_SERVICE_COUNT + 1][16];
+    for (int i = 0; i <= CFG_SERVICE_COUNT; i++)
+        snprintf (counts[i], sizeof counts[i], "%d",
+                  keyring_count (self->keys, i < CFG_SERVICE_COUNT ? cfg_service_names[i]
+                                                                   : KEYRING_CLIENT));
+    log_kv (LOG_INFO, "bus_keys", "keys_dir", self->cfg->keys_dir, "public_key",
+            keyring_public (self->keys), "intake", counts[0], "dispatch", counts[1], "qc",
+            counts[2], "billing", counts[3], "callback", counts[4], "claims", counts[5],
+            "clients", counts[6], NULL);
+    if (!keyring_trusts (self->keys, self->name, keyring_public (self->keys)))
+        log_kv (LOG_WARN, "bus_key_not_installed", "public_key", keyring_public (self->keys),
+                "reason", "this instance's public key is not in its service's .pub file: "
+                "its peers will refuse it", NULL);
+    return 0;
+}
+
 svc_t *svc_new (const char *service, int argc, char **argv)
 {
     if (!service || cfg_service_index (service) < 0) {
@@ -193,6 +233,8 @@ svc_t *svc_new (const char *service, int argc, char **argv)
     env_set_origin (self->name, self->instance);
     cfg_log (self->cfg);
 
+    if (s_load_keys (self) != 0)
+        goto fail;
     self->schemas = schema_set_load (self->cfg->schemas_dir, err, sizeof err);
     if (!self->schemas) {
         fprintf (stderr, "kefu-%s: schemas: %s\n", service, err);
@@ -217,9 +259,12 @@ svc_t *svc_new (const char *service, int argc, char **argv)
     sigaddset (&block, SIGHUP);
     blocked = sigprocmask (SIG_BLOCK, &block, &saved) == 0;
     self->zctx = zmq_ctx_new ();
+    /* The authentication handler first: no socket serves before it. */
     if (self->zctx)
+        self->zap = zap_new (self->zctx, self->keys);
+    if (self->zap)
         self->bus = bus_new (self->cfg, self->name, self->instance, self->db, self->schemas,
-                             self->zctx);
+                             self->zctx, self->keys);
     if (blocked)
         sigprocmask (SIG_SETMASK, &saved, NULL);
     if (!self->zctx || !self->bus) {
@@ -243,10 +288,12 @@ void svc_destroy (svc_t **self_p)
     bool was_running = self->bus != NULL && self->cfg != NULL;
     /* The bus removes our endpoints row while the database is still open. */
     bus_destroy (&self->bus);
+    zap_destroy (&self->zap);
     /* Sockets added with svc_add_socket belong to their owner, who closes
      * them before this call; zmq_ctx_term waits for that. */
     if (self->zctx)
         zmq_ctx_term (self->zctx);
+    keyring_destroy (&self->keys);
     db_destroy (&self->db);
     schema_set_destroy (&self->schemas);
     cfg_destroy (&self->cfg);
@@ -299,6 +346,17 @@ const char *svc_api (const svc_t *self)
         return self->cfg->intake_api;
     int i = cfg_service_index (self->name);
     return i < 0 ? NULL : self->cfg->endpoints[i].api;
+}
+
+const char *svc_api_curve (const svc_t *self)
+{
+    int i = self && self->cfg ? cfg_service_index (self->name) : -1;
+    return i < 0 ? NULL : self->cfg->endpoints[i].api_curve;
+}
+
+const keyring_t *svc_keys (const svc_t *self)
+{
+    return self ? self->keys : NULL;
 }
 
 int svc_add_socket (svc_t *self, void *socket, svc_socket_fn fn, void *ctx)

@@ -20,6 +20,7 @@
 #define KEFU_SERVICE_H
 
 #include "msg/bus.h"
+#include "msg/keyring.h"
 #include "conf/config.h"
 #include "db/db.h"
 #include "msg/schema.h"
@@ -43,6 +44,11 @@ const char *svc_instance (const svc_t *self);
  *  request_endpoint.h), borrowed; NULL for a service that takes no
  *  requests (dispatch). */
 const char *svc_api (const svc_t *self);
+/*  services.<name>.api_curve (borrowed), or NULL: the request endpoint
+ *  that serves CURVE (request_endpoint.h). */
+const char *svc_api_curve (const svc_t *self);
+/*  The service's CurveZMQ keys (keyring.h), borrowed. */
+const keyring_t *svc_keys (const svc_t *self);
 
 /*  Adds a socket to the loop; fn is called when it is readable. */
 typedef int (*svc_socket_fn) (svc_t *svc, void *socket, void *ctx);

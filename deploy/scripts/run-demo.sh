@@ -3,6 +3,8 @@
 #  - no database configured (KEFU_DB_CONNINFO unset): starts the embedded
 #    PostgreSQL cluster in run/pg (as the unprivileged postgres user when
 #    run as root), and stops it again on exit;
+#  - makes the bus's CurveZMQ key pairs in run/keys (once; KEFU_KEYS_DIR
+#    chooses another folder),
 #  - applies the migrations, loads the demo organisation (deploy/demo/org.yaml),
 #  - starts the six services (logs in run/logs/, the previous run's moved to
 #    run/logs/<when it started>/; pids in run/<service>.pid), feeds the demo
@@ -66,6 +68,14 @@ echo "database: $KEFU_DB_CONNINFO"
 # For kefuctl in another terminal: `. run/env` sets the same connection
 # (admin commands) and the token (every other command).
 printf "export KEFU_DB_CONNINFO='%s'\n" "$KEFU_DB_CONNINFO" >"$state/env"
+
+# Every bus socket is CurveZMQ: each service needs its key pair, and the
+# public keys of the others (docs/messaging.md "Keys").
+export KEFU_KEYS_DIR=${KEFU_KEYS_DIR:-$state/keys}
+for svc in "${services[@]}"; do
+    [ -f "$KEFU_KEYS_DIR/$svc.pub" ] || "$kefuctl" admin keys "$svc" >/dev/null
+done
+echo "bus keys: $KEFU_KEYS_DIR"
 
 "$kefuctl" admin migrate
 "$kefuctl" admin load deploy/demo/org.yaml

@@ -89,9 +89,7 @@ def test_an_order_assigned_by_the_retry_pass_carries_the_clocks_it_starts():
 
 
 def bus_send(payload):
-    sock = zmq.Context.instance().socket(zmq.DEALER)
-    sock.setsockopt(zmq.LINGER, 0)
-    sock.connect(S.sql("SELECT endpoint FROM intake.endpoints")[0][0])
+    sock = S.bus_socket("intake", "dispatch")     # the envelopes name dispatch
     sock.send(json.dumps(payload).encode())
     ack = json.loads(sock.recv()) if sock.poll(5000, zmq.POLLIN) else None
     sock.close()

@@ -165,10 +165,7 @@ def test_kefuctl_reports_bad_arguments_with_exit_code_2():
 
 
 def bus_send(service, payload):
-    endpoint = S.sql("SELECT endpoint FROM %s.endpoints" % service)[0][0]
-    sock = zmq.Context.instance().socket(zmq.DEALER)
-    sock.setsockopt(zmq.LINGER, 0)
-    sock.connect(endpoint)
+    sock = S.bus_socket(service, "intake")    # the envelopes below name intake
     sock.send(payload if isinstance(payload, bytes) else json.dumps(payload).encode())
     ok = sock.poll(5000, zmq.POLLIN)
     ack = json.loads(sock.recv()) if ok else None
@@ -213,9 +210,8 @@ def test_redelivered_message_is_acknowledged_and_changes_nothing():
 
 
 def test_garbage_on_the_bus_crashes_nothing():
-    sock = zmq.Context.instance().socket(zmq.DEALER)
+    sock = S.bus_socket("dispatch", "intake")
     sock.setsockopt(zmq.LINGER, 2000)   # let the junk leave before close
-    sock.connect(S.sql("SELECT endpoint FROM dispatch.endpoints")[0][0])
     for junk in [b"", b"\xff\xfe", b"[1,2", b"null", b'{"id": 5}', b"x" * 100000]:
         sock.send(junk)
     sock.close()

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <zmq.h>
 
@@ -22,7 +23,9 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "msg/schema.h"
+#include "msg/keyring.h"
 #include "msg/transport.h"
+#include "msg/zap.h"
 #include "base/uuid.h"
 
 static int s_passed, s_failed;
@@ -45,6 +48,9 @@ typedef struct {
     schema_set_t *schemas;
     db_t *owner;
     void *zctx;
+    char keys_dir[64];      /* a key pair per service, made at start */
+    keyring_t *keys;        /* intake's: the raw sockets speak as intake */
+    zap_t *zap;             /* the context's authentication handler */
 } s_env_t;
 
 static s_env_t S;
@@ -84,8 +90,9 @@ static cfg_t *s_config (int max_attempts)
               "  max_attempts: %d\n"
               "  poll_ms: 20\n"
               "  discovery_ms: %d\n"
-              "  relay_batch: 50\n",
-              S.conninfo, max_attempts, s_discovery_ms);
+              "  relay_batch: 50\n"
+              "  keys_dir: '%s'\n",
+              S.conninfo, max_attempts, s_discovery_ms, S.keys_dir);
     cfg_t *cfg = cfg_load_string ("it-bus.yaml", text, err, sizeof err);
     if (!cfg)
         fprintf (stderr, "it-bus: config: %s\n", err);
@@ -107,6 +114,7 @@ typedef struct {
     bool live;
     cfg_t *cfg;
     db_t *db;
+    keyring_t *keys;
     bus_t *bus;
 } s_node_t;
 
@@ -119,6 +127,7 @@ static void s_node_stop (s_node_t *node)
     if (!node)
         return;
     bus_destroy (&node->bus);
+    keyring_destroy (&node->keys);
     db_destroy (&node->db);
     cfg_destroy (&node->cfg);
     node->live = false;
@@ -139,8 +148,14 @@ static s_node_t *s_node_start (const char *service, const char *instance, int ma
     node->cfg = s_config (max_attempts);
     if (node->cfg)
         node->db = s_db (node->cfg, role, instance);
+    char err[512] = "";
     if (node->db)
-        node->bus = bus_new (node->cfg, service, instance, node->db, S.schemas, S.zctx);
+        node->keys = keyring_load (S.keys_dir, service, err, sizeof err);
+    if (node->keys)
+        node->bus = bus_new (node->cfg, service, instance, node->db, S.schemas, S.zctx,
+                             node->keys);
+    if (err[0])
+        fprintf (stderr, "it-bus: keys: %s\n", err);
     if (!node->bus || db_ensure (node->db) != 0 || bus_bind (node->bus) != 0) {
         fprintf (stderr, "it-bus: cannot start %s: %s\n", instance,
                  node->db ? db_error (node->db) : "configuration");
@@ -148,6 +163,23 @@ static s_node_t *s_node_start (const char *service, const char *instance, int ma
         return NULL;
     }
     return node;
+}
+
+/*  A raw DEALER that speaks with keys (a service's) to node's ROUTER. */
+static void *s_raw_as (const s_node_t *node, const keyring_t *keys)
+{
+    void *raw = s_raw = tr_socket (S.zctx, ZMQ_DEALER, 100, 2000);
+    if (!raw || tr_curve_client (raw, keyring_public (keys), keyring_secret (keys)) != 0
+        || tr_curve_server_key (raw, keyring_public (node->keys)) != 0
+        || zmq_connect (raw, bus_endpoint (node->bus)) != 0)
+        return NULL;
+    return raw;
+}
+
+/*  The same as intake. */
+static void *s_raw_to (const s_node_t *node)
+{
+    return s_raw_as (node, S.keys);
 }
 
 static void s_cleanup_test (void)
@@ -450,9 +482,8 @@ static bool t_invalid_body_is_dead_lettered (void)
     /* Raw input straight to the ROUTER: an unknown type with a readable
      * id gets a "dead" acknowledgement; garbage without an id is recorded
      * but cannot be acknowledged; invalid UTF-8 is stored escaped. */
-    void *raw = s_raw = tr_socket (S.zctx, ZMQ_DEALER, 100, 2000);
+    void *raw = s_raw_to (b);
     CHECK (raw);
-    CHECK (zmq_connect (raw, bus_endpoint (b->bus)) == 0);
     char id3[KUUID_STR_LEN];
     CHECK (kuuid_new (id3) == 0);
     char unknown[512];
@@ -595,9 +626,8 @@ static bool t_burst_is_one_transaction (void)
     CHECK ((b = s_node_start ("dispatch", "it-dispatch-6", 100)));
     CHECK (bus_on (b->bus, "ticket.created", s_on_burst, &sink) == 0);
     s_node_t *nodes[] = { b };
-    void *raw = s_raw = tr_socket (S.zctx, ZMQ_DEALER, 100, 2000);
+    void *raw = s_raw_to (b);
     CHECK (raw);
-    CHECK (zmq_connect (raw, bus_endpoint (b->bus)) == 0);
 
     /* The burst, all sent before the receiver looks: five to apply, one its
      * handler rejects, one it asks to retry, the first one again (a
@@ -801,9 +831,8 @@ static bool t_batch_end_writes_what_handlers_kept (void)
     bulk.bus = b->bus;
     CHECK (bus_on (b->bus, "ticket.created", s_on_bulk, &bulk) == 0);
     bus_on_batch_end (b->bus, s_bulk_end, &bulk);
-    void *raw = s_raw = tr_socket (S.zctx, ZMQ_DEALER, 100, 2000);
+    void *raw = s_raw_to (b);
     CHECK (raw);
-    CHECK (zmq_connect (raw, bus_endpoint (b->bus)) == 0);
     int ok = 0, dead = 0;
 
     /* Kept, then written by the batch's end: no handler wrote alone. */
@@ -859,14 +888,50 @@ static bool t_a_receiver_started_later_is_found_before_discovery_ms (void)
     return true;
 }
 
+/*  dispatch's key, an envelope naming intake: a dead letter with the
+ *  reason, the handler never called. */
+static bool t_source_must_match_the_key (void)
+{
+    s_node_t *b;
+    s_sink_t sink = { .answer = BUS_OK };
+    CHECK ((b = s_node_start ("dispatch", "it-dispatch-9", 100)));
+    CHECK (bus_on (b->bus, "ticket.created", s_on_ticket, &sink) == 0);
+    s_node_t *nodes[] = { b };
+    char err[256];
+    keyring_t *dk = keyring_load (S.keys_dir, "dispatch", err, sizeof err);
+    CHECK (dk);
+    void *raw = s_raw_as (b, dk);
+    keyring_destroy (&dk);
+    CHECK (raw);
+    char id[KUUID_STR_LEN];
+    char *payload = s_payload (61, id);
+    CHECK (payload);
+    const void *frames[1] = { payload };
+    size_t sizes[1] = { strlen (payload) };
+    int64_t until = clock_mono_ms () + 30000;
+    while (tr_send (raw, frames, sizes, 1, 0) != 0 && clock_mono_ms () < until)
+        s_pump (nodes, 1, 10, NULL, NULL);
+    free (payload);
+    CHECK (s_pump (nodes, 1, 30000, s_dead_letter_count, id));
+    char *reason = s_text ("SELECT reason FROM dispatch.dead_letters WHERE message_id = $1::uuid", id);
+    bool named = reason && strstr (reason, "source.service: \"intake\" does not match the key "
+                                           "that sent it, which is installed for \"dispatch\"");
+    if (!named)
+        fprintf (stderr, "it-bus: reason: %s\n", reason ? reason : "(none)");
+    free (reason);
+    CHECK (named);
+    CHECK (sink.calls == 0);
+    return true;
+}
+
 static bool t_bad_configuration_is_refused (void)
 {
     cfg_t *cfg = s_config (100);
     CHECK (cfg);
     db_t *db = s_db (cfg, "kefu_intake", "it-bad");
     CHECK (db);
-    CHECK (bus_new (cfg, "helpdesk", "x", db, S.schemas, S.zctx) == NULL);
-    CHECK (bus_new (cfg, "intake; DROP TABLE x", "x", db, S.schemas, S.zctx) == NULL);
+    CHECK (bus_new (cfg, "helpdesk", "x", db, S.schemas, S.zctx, S.keys) == NULL);
+    CHECK (bus_new (cfg, "intake; DROP TABLE x", "x", db, S.schemas, S.zctx, S.keys) == NULL);
     db_destroy (&db);
     cfg_destroy (&cfg);
     return true;
@@ -893,6 +958,8 @@ int main (void)
           t_batch_end_writes_what_handlers_kept },
         { "a receiver started after the sender looked is found before discovery_ms",
           t_a_receiver_started_later_is_found_before_discovery_ms },
+        { "a message whose source is not its key's service is a dead letter",
+          t_source_must_match_the_key },
         { "bus_new refuses service names outside the fixed list", t_bad_configuration_is_refused },
     };
     S.conninfo = getenv ("KEFU_TEST_CONNINFO");
@@ -916,6 +983,16 @@ int main (void)
     S.owner = owner_ci ? db_new (owner_ci) : NULL;
     free (owner_ci);
     S.zctx = zmq_ctx_new ();
+    snprintf (S.keys_dir, sizeof S.keys_dir, "/tmp/it-bus-keys-XXXXXX");
+    bool keys = mkdtemp (S.keys_dir) && keyring_generate (S.keys_dir, "intake", err, sizeof err) == 0
+                && keyring_generate (S.keys_dir, "dispatch", err, sizeof err) == 0
+                && (S.keys = keyring_load (S.keys_dir, "intake", err, sizeof err))
+                && S.zctx && (S.zap = zap_new (S.zctx, S.keys));
+    if (!keys) {
+        printf ("not ok - set-up: keys: %s\n", err);
+        printf ("0 passed, 1 failed\n");
+        return 1;
+    }
     if (!S.schemas || !S.owner || db_ensure (S.owner) != 0 || !S.zctx) {
         printf ("not ok - set-up: %s\n",
                 !S.schemas ? err : S.owner ? db_error (S.owner) : "memory");
@@ -942,7 +1019,16 @@ int main (void)
     s_clean ();
     db_destroy (&S.owner);
     schema_set_destroy (&S.schemas);
+    zap_destroy (&S.zap);
     zmq_ctx_term (S.zctx);
+    keyring_destroy (&S.keys);
+    const char *names[] = { "intake.key", "intake.pub", "dispatch.key", "dispatch.pub" };
+    for (int i = 0; i < 4; i++) {
+        char path[128];
+        snprintf (path, sizeof path, "%s/%s", S.keys_dir, names[i]);
+        unlink (path);
+    }
+    rmdir (S.keys_dir);
     printf ("%d passed, %d failed\n", s_passed, s_failed);
     return s_failed == 0 ? 0 : 1;
 }

@@ -43,7 +43,8 @@ SERVICE_ROLES = tuple("kefu_" + s for s in SERVICES)
 # Environment a test must not inherit from the shell that runs it (for
 # example a `make run` in the same terminal): the config file decides.
 _SCRUBBED_ENV = ("KEFU_DB_CONNINFO", "KEFU_DB_PASSWORD", "KEFU_INTAKE_API",
-                 "KEFU_SCHEMAS_DIR", "KEFU_CONFIG", "KEFU_CLOCK_FILE")
+                 "KEFU_SCHEMAS_DIR", "KEFU_CONFIG", "KEFU_CLOCK_FILE", "KEFU_KEYS_DIR",
+                 "KEFU_CLIENT_KEY", "KEFU_INTAKE_SERVER_KEY", "CREDENTIALS_DIRECTORY")
 
 
 # SQL of a timestamptz column as integer microseconds since the epoch
@@ -351,27 +352,74 @@ def _merge(base, extra):
     return base
 
 
+def make_keys(directory, names=SERVICES):
+    """A CurveZMQ key pair per name in directory, as `kefuctl admin keys`
+    writes them: <name>.key (the secret, mode 0600) and <name>.pub. Keys
+    already there are kept. Returns the directory."""
+    import zmq
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    for name in names:
+        pub, key = os.path.join(directory, name + ".pub"), os.path.join(directory, name + ".key")
+        if os.path.exists(pub):
+            continue
+        public, secret = zmq.curve_keypair()
+        fd = os.open(key, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(secret + b"\n")
+        with open(pub, "wb") as f:
+            f.write(public + b"\n")
+    return directory
+
+
+def key_pair(keys_dir, name):
+    """(public, secret) of name's key pair in keys_dir, as bytes."""
+    with open(os.path.join(keys_dir, name + ".pub"), "rb") as f:
+        public = f.read().strip()
+    with open(os.path.join(keys_dir, name + ".key"), "rb") as f:
+        secret = f.read().strip()
+    return public, secret
+
+
+def bus_socket(endpoint, server_key, pair):
+    """A DEALER connected to a bus ROUTER at endpoint over CURVE, with the
+    client key pair (public, secret) — a service's (key_pair) or any other."""
+    import zmq
+    sock = zmq.Context.instance().socket(zmq.DEALER)
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.curve_publickey, sock.curve_secretkey = pair
+    sock.curve_serverkey = server_key.encode() if isinstance(server_key, str) else server_key
+    sock.connect(endpoint)
+    return sock
+
+
 class Config(str):
     """The path of a written kefu.yaml (usable wherever a path is), with
-    the values tests need: .api (intake's request endpoint), .data (dict)."""
+    the values tests need: .api (intake's request endpoint), .data (dict),
+    .keys_dir (the system's CurveZMQ keys)."""
 
     def __new__(cls, path, data):
         obj = str.__new__(cls, path)
         obj.data = data
         obj.api = data["services"]["intake"]["api"]
+        obj.keys_dir = data["messaging"]["keys_dir"]
         return obj
+
+    def key_pair(self, name):
+        return key_pair(self.keys_dir, name)
 
 
 def write_config(tmpdir, cluster, name="kefu.yaml", **overrides):
     """Writes a kefu.yaml for tests into tmpdir and returns it as a Config.
     Every service binds tcp://127.0.0.1:*; intake's API gets a free port;
-    time-outs and back-offs are short so faults heal quickly. Overrides are
+    time-outs and back-offs are short so faults heal quickly; every service
+    gets a key pair of its own in tmpdir/keys (make_keys). Overrides are
     sections merged in: write_config(d, c, messaging={"max_attempts": 3})."""
     data = {
         "database": {"conninfo": cluster.conninfo, "role_prefix": "kefu_", "reconnect_max_ms": 1000},
         "messaging": {"ack_timeout_ms": 500, "retry_initial_ms": 100, "retry_max_ms": 1000,
                       "max_attempts": 100, "high_water_mark": 10000, "relay_batch": 200,
-                      "poll_ms": 50, "discovery_ms": 200},
+                      "poll_ms": 50, "discovery_ms": 200,
+                      "keys_dir": make_keys(os.path.join(str(tmpdir), "keys"))},
         "services": {s: {"bind": "tcp://127.0.0.1:*"} for s in SERVICES},
         "dispatch": {"visit_kinds": ["repair", "installation", "return"], "assign_retry_ms": 500},
         "schemas_dir": SCHEMAS_DIR,

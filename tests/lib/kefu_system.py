@@ -177,6 +177,15 @@ class System:
             self._client = IntakeClient(self.config.api, timeout_ms=30000, token=self.token)
         return self._client
 
+    def bus_socket(self, service, sender="intake"):
+        """A DEALER on the bus ROUTER of service's (first) instance, as it is
+        found in <service>.endpoints (endpoint and published key), speaking
+        with sender's key pair: a service name, or a (public, secret) pair."""
+        endpoint, server_key = self.sql("SELECT endpoint, public_key FROM %s.endpoints"
+                                        " ORDER BY instance LIMIT 1" % service)[0]
+        pair = self.config.key_pair(sender) if isinstance(sender, str) else sender
+        return h.bus_socket(endpoint, server_key, pair)
+
     def kefuctl(self, *args, json_out=False, check=True, stdin=None):
         argv = (["--json"] if json_out else []) + list(args)
         proc = h.kefuctl(self.config, *argv, input=stdin, env=self.env)

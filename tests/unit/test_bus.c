@@ -59,7 +59,7 @@ static bool s_aborts (void (*fn) (void))
 
 static void s_new_null (void)
 {
-    bus_new (NULL, "intake", "x", NULL, NULL, NULL);
+    bus_new (NULL, "intake", "x", NULL, NULL, NULL, NULL);
 }
 static void s_bind_null (void)
 {

@@ -27,7 +27,8 @@ static const char s_admin_usage[] =
     "       kefuctl admin staff list | password STAFF_ID\n"
     "       kefuctl admin tokens create (--staff ID | --account ID) [--label TEXT] [--expires-in 90d]\n"
     "       kefuctl admin tokens list [--staff ID | --account ID] | revoke TOKEN_ID\n"
-    "       kefuctl admin audit [--customer ID] [--staff ID] [--limit N]\n";
+    "       kefuctl admin audit [--customer ID] [--staff ID] [--limit N]\n"
+    "       kefuctl admin keys [--dir DIR] [NAME…]\n";
 
 /*  Checks a service name against cfg_service_names (which has no NULL
  *  terminator). Returns 0, or -1 after printing the choices. */
@@ -400,7 +401,7 @@ int cmd_admin (kctl_t *k, int argc, char **argv)
 {
     if (argc < 1 || strcmp (argv[0], "--help") == 0) {
         if (argc < 1) {
-            fputs ("kefuctl admin: the admin command is missing (expected migrate, load, dead-letters, requeue, wait-ready, check-config, staff, tokens or audit)\n", stderr);
+            fputs ("kefuctl admin: the admin command is missing (expected migrate, load, dead-letters, requeue, wait-ready, check-config, staff, tokens, audit or keys)\n", stderr);
             return KCTL_USAGE;
         }
         fputs (s_admin_usage, stdout);
@@ -425,6 +426,8 @@ int cmd_admin (kctl_t *k, int argc, char **argv)
         return admin_tokens (k, argc - 1, argv + 1);
     if (strcmp (sub, "audit") == 0)
         return admin_audit (k, argc - 1, argv + 1);
-    fprintf (stderr, "kefuctl admin: unknown command \"%s\" (expected migrate, load, dead-letters, requeue, wait-ready, check-config, staff, tokens or audit)\n", sub);
+    if (strcmp (sub, "keys") == 0)
+        return admin_keys (k, argc - 1, argv + 1);
+    fprintf (stderr, "kefuctl admin: unknown command \"%s\" (expected migrate, load, dead-letters, requeue, wait-ready, check-config, staff, tokens, audit or keys)\n", sub);
     return KCTL_USAGE;
 }

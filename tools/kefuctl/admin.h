@@ -6,6 +6,7 @@
  *    requeue SVC ID   send a dead outbox row again
  *    wait-ready       wait until all six services report a fresh heartbeat
  *    check-config     check a whole configuration file (admin_config.c; no database)
+ *    keys             make the bus's CurveZMQ key pairs (admin_keys.c; no database)
  */
 #ifndef KEFUCTL_ADMIN_H
 #define KEFUCTL_ADMIN_H
@@ -71,5 +72,8 @@ db_t *admin_connect (const kctl_t *k, const char *cmd);
  *  returns KCTL_OK, or prints "file:line: key: reason" to stderr and
  *  returns KCTL_USAGE (a bad configuration file). */
 int admin_check_config (kctl_t *k, int argc, char **argv);
+
+/*  `kefuctl admin keys [--dir DIR] [NAME…]` (admin_keys.c). Returns a KCTL_ exit code. */
+int admin_keys (kctl_t *k, int argc, char **argv);
 
 #endif

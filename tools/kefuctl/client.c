@@ -11,6 +11,7 @@
 
 #include "base/clock.h"
 #include "base/json.h"
+#include "msg/keyring.h"
 #include "msg/transport.h"
 
 #define CLIENT_MAX_FRAMES 4
@@ -148,6 +149,45 @@ static void s_client_say (const client_opts_t *opts, int attempt, int attempts, 
     fflush (opts->progress);
 }
 
+/*  Makes sock a CURVE client when opts->client_key is set. Returns 0, or -1
+ *  with the reason (a path, never a key) in err. */
+static int s_client_curve (void *sock, const client_opts_t *opts, char *err, size_t errsize)
+{
+    if (!opts->client_key)
+        return 0;
+    char kerr[512] = "", server[KEYRING_Z85_LEN + 1] = "";
+    keyring_t *keys = keyring_load_client (opts->client_key, kerr, sizeof kerr);
+    int rc = -1;
+    if (!keys) {
+        snprintf (err, errsize, "KEFU_CLIENT_KEY: %s", kerr);
+        goto cleanup;
+    }
+    if (opts->server_key) {
+        if (!keyring_z85_valid (opts->server_key)) {
+            snprintf (err, errsize, "KEFU_INTAKE_SERVER_KEY: expected intake's public key, "
+                      "40 Z85 characters (a line of intake.pub)");
+            goto cleanup;
+        }
+        snprintf (server, sizeof server, "%s", opts->server_key);
+    } else {
+        char path[4096];
+        snprintf (path, sizeof path, "%s/intake.pub", opts->keys_dir ? opts->keys_dir : ".");
+        if (keyring_read_public (path, server, kerr, sizeof kerr) != 0) {
+            snprintf (err, errsize, "intake's public key: %s (or set KEFU_INTAKE_SERVER_KEY)", kerr);
+            goto cleanup;
+        }
+    }
+    if (tr_curve_client (sock, keyring_public (keys), keyring_secret (keys)) != 0
+        || tr_curve_server_key (sock, server) != 0) {
+        snprintf (err, errsize, "cannot set the CURVE keys on the socket");
+        goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    keyring_destroy (&keys);
+    return rc;
+}
+
 client_status_t client_call (const client_opts_t *opts, const char *request, const cJSON *body,
                              cJSON **result_p, char *err, size_t errsize)
 {
@@ -176,6 +216,8 @@ client_status_t client_call (const client_opts_t *opts, const char *request, con
         snprintf (err, errsize, "cannot make a ZeroMQ socket: %s", zmq_strerror (errno));
         goto cleanup;
     }
+    if (s_client_curve (sock, opts, err, errsize) != 0)
+        goto cleanup;
     if (zmq_connect (sock, opts->endpoint) != 0) {
         snprintf (err, errsize, "cannot connect to \"%s\": %s", opts->endpoint, zmq_strerror (errno));
         goto cleanup;

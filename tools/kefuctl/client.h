@@ -12,7 +12,8 @@
  *  With `progress` set, the client says there what it is waiting for as soon
  *  as it waits (no connection within half a second, a time-out, an
  *  "unavailable" reply) and how long it goes on trying, so a person never
- *  sits in front of a silent terminal.
+ *  sits in front of a silent terminal. With client_key set the socket is a
+ *  CurveZMQ client (docs/messaging.md "Keys"), for intake's api_curve.
  */
 #ifndef KEFUCTL_CLIENT_H
 #define KEFUCTL_CLIENT_H
@@ -36,6 +37,11 @@ typedef struct {
     FILE *progress;    /* where to say what it waits for (stderr), or NULL: silent */
     const char *who;   /* prefix of those lines ("kefuctl list"); NULL: "kefuctl" */
     const char *token; /* the caller's token, sent with every request; NULL: none */
+    /* CURVE, for an endpoint that serves it (services.intake.api_curve):
+     * the client's secret key file (KEFU_CLIENT_KEY), NULL = plain; the
+     * server's public key, Z85 (KEFU_INTAKE_SERVER_KEY), or NULL to read
+     * the one key of <keys_dir>/intake.pub */
+    const char *client_key, *server_key, *keys_dir;
 } client_opts_t;
 
 /*  Sends {"request": request, "version": 1, "token": …, "body": body} (body borrowed)

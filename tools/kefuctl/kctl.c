@@ -109,10 +109,14 @@ static int s_check_endpoint (const kctl_t *self, const char *cmd)
 client_opts_t kctl_client_opts (const kctl_t *self, const char *cmd)
 {
     client_opts_t opts = { kctl_endpoint (self), self->timeout_ms, self->retries, 0, 0, stderr, NULL,
-                           self->token[0] ? self->token : NULL };
+                           self->token[0] ? self->token : NULL, NULL, NULL, NULL };
     static char who[64];
     snprintf (who, sizeof who, "kefuctl %s", cmd);
     opts.who = who;
+    const char *key = getenv ("KEFU_CLIENT_KEY"), *server = getenv ("KEFU_INTAKE_SERVER_KEY");
+    opts.client_key = key && *key ? key : NULL;
+    opts.server_key = server && *server ? server : NULL;
+    opts.keys_dir = self->cfg ? self->cfg->keys_dir : NULL;
     return opts;
 }
 
