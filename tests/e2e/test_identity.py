@@ -334,6 +334,11 @@ def test_admin_lists_staff_and_tokens_without_showing_secrets():
     S.kefuctl("admin", "staff", "password", "A101", stdin=password + "\n")
     stored = S.sql("SELECT password_hash FROM auth.staff WHERE id = 'A101'")[0][0]
     assert stored.startswith("$argon2id$") and password not in stored
+    labelled = S.kefuctl("admin", "tokens", "create", "--staff", "A101", "--label", "李静 工作站",
+                         "--expires-in", "90d", json_out=True)
+    S.__dict__.setdefault("_tokens", {})["A101-labelled"] = labelled["token"]
+    listed = S.kefuctl("admin", "tokens", "list", "--staff", "A101", json_out=True)["tokens"]
+    assert any(t["label"] == "李静 工作站" and t["id"] == str(labelled["id"]) for t in listed), listed
     tokens = S.kefuctl("admin", "tokens", "list", "--staff", "CC01", json_out=True)["tokens"]
     assert tokens and all(t["prefix"] == S.token[:12] or len(t["prefix"]) == 12 for t in tokens)
     assert S.token not in S.kefuctl("admin", "tokens", "list").stdout

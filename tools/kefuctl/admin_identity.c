@@ -97,7 +97,7 @@ static int s_duration (const char *text, int64_t *us)
 
 static int s_tokens_create (kctl_t *k, int argc, char **argv)
 {
-    const char *staff = NULL, *account = NULL, *label = "", *expires_in = NULL;
+    const char *staff = NULL, *account = NULL, *label = NULL, *expires_in = NULL;
     const args_spec_t spec[] = { { "staff", true, &staff, NULL },   { "account", true, &account, NULL },
                                  { "label", true, &label, NULL },   { "expires-in", true, &expires_in, NULL },
                                  { NULL, false, NULL, NULL } };
@@ -108,6 +108,8 @@ static int s_tokens_create (kctl_t *k, int argc, char **argv)
         fprintf (stderr, "kefuctl admin tokens create: give exactly one of --staff ID and --account ID\n");
         return KCTL_USAGE;
     }
+    if (!label)
+        label = "";
     if (strlen (label) > S_MAX_LABEL) {
         fprintf (stderr, "kefuctl admin tokens create: --label: longer than %d bytes\n", S_MAX_LABEL);
         return KCTL_USAGE;
