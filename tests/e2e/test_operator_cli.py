@@ -78,7 +78,7 @@ def test_list_says_what_it_waits_for_while_intake_is_away():
 def test_a_database_command_without_run_env_says_to_source_it():
     config = h.write_config(S.tmp, S.cluster, name="nodb.yaml",
                             database={"conninfo": "host=%s port=1 dbname=kefu" % S.tmp})
-    proc = h.kefuctl(config, "board")   # no cluster: KEFU_DB_CONNINFO stays unset
+    proc = h.kefuctl(config, "admin", "dead-letters")   # no cluster: KEFU_DB_CONNINFO stays unset
     assert proc.returncode == 1, proc
-    assert "kefuctl board: cannot connect to PostgreSQL" in proc.stderr, proc.stderr
+    assert "kefuctl admin dead-letters: cannot connect to PostgreSQL" in proc.stderr, proc.stderr
     assert "KEFU_DB_CONNINFO is not set" in proc.stderr and "`. run/env`" in proc.stderr, proc.stderr

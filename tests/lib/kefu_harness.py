@@ -42,7 +42,7 @@ SERVICE_ROLES = tuple("kefu_" + s for s in SERVICES)
 
 # Environment a test must not inherit from the shell that runs it (for
 # example a `make run` in the same terminal): the config file decides.
-_SCRUBBED_ENV = ("KEFU_DB_CONNINFO", "KEFU_DB_PASSWORD", "KEFU_INTAKE_API",
+_SCRUBBED_ENV = ("KEFU_DB_CONNINFO", "KEFU_DB_PASSWORD", "KEFU_INTAKE_API", "KEFU_DISPATCH_API",
                  "KEFU_SCHEMAS_DIR", "KEFU_CONFIG", "KEFU_CLOCK_FILE")
 
 
@@ -333,18 +333,21 @@ def _merge(base, extra):
 
 class Config(str):
     """The path of a written kefu.yaml (usable wherever a path is), with
-    the values tests need: .api (intake's request endpoint), .data (dict)."""
+    the values tests need: .api (intake's request endpoint), .dispatch_api
+    (dispatch's), .data (dict)."""
 
     def __new__(cls, path, data):
         obj = str.__new__(cls, path)
         obj.data = data
         obj.api = data["services"]["intake"]["api"]
+        obj.dispatch_api = data["services"]["dispatch"]["api"]
         return obj
 
 
 def write_config(tmpdir, cluster, name="kefu.yaml", **overrides):
     """Writes a kefu.yaml for tests into tmpdir and returns it as a Config.
-    Every service binds tcp://127.0.0.1:*; intake's API gets a free port;
+    Every service binds tcp://127.0.0.1:*; intake's and dispatch's APIs get
+    a free port each;
     time-outs and back-offs are short so faults heal quickly. Overrides are
     sections merged in: write_config(d, c, messaging={"max_attempts": 3})."""
     data = {
@@ -358,6 +361,7 @@ def write_config(tmpdir, cluster, name="kefu.yaml", **overrides):
         "log": {"level": "info"},
     }
     data["services"]["intake"]["api"] = "tcp://127.0.0.1:%d" % free_port()
+    data["services"]["dispatch"]["api"] = "tcp://127.0.0.1:%d" % free_port()
     _merge(data, overrides)
     path = os.path.join(str(tmpdir), name)
     with open(path, "w", encoding="utf-8") as f:

@@ -1,5 +1,5 @@
-/*  client — request/reply with intake's request endpoint (docs/architecture.md
- *  "Request API"), made safe to retry.
+/*  client — request/reply with a service's request endpoint, intake's or
+ *  dispatch's (docs/architecture.md "Request API"), made safe to retry.
  *
  *  The request goes out on a DEALER socket (common/msg/transport.h) framed like a
  *  REQ socket's message (an empty delimiter frame, then the JSON), so intake
@@ -35,6 +35,7 @@ typedef struct {
     int backoff_initial_ms, backoff_max_ms;  /* 200 and 3200 unless set */
     FILE *progress;    /* where to say what it waits for (stderr), or NULL: silent */
     const char *who;   /* prefix of those lines ("kefuctl list"); NULL: "kefuctl" */
+    const char *service; /* who answers, for those lines ("dispatch"); NULL: "intake" */
 } client_opts_t;
 
 /*  Sends {"request": request, "version": 1, "body": body} (body borrowed)

@@ -102,11 +102,28 @@ static int s_check_endpoint (const kctl_t *self, const char *cmd)
 
 client_opts_t kctl_client_opts (const kctl_t *self, const char *cmd)
 {
-    client_opts_t opts = { kctl_endpoint (self), self->timeout_ms, self->retries, 0, 0, stderr, NULL };
+    client_opts_t opts = { kctl_endpoint (self), self->timeout_ms, self->retries, 0, 0, stderr, NULL, NULL };
     static char who[64];
     snprintf (who, sizeof who, "kefuctl %s", cmd);
     opts.who = who;
     return opts;
+}
+
+client_opts_t kctl_dispatch_opts (const kctl_t *self, const char *cmd)
+{
+    client_opts_t opts = kctl_client_opts (self, cmd);
+    opts.endpoint = kctl_dispatch_endpoint (self);
+    opts.service = "dispatch";
+    return opts;
+}
+
+const char *kctl_refusal (const char *err, const char *code, const char *field)
+{
+    size_t nc = strlen (code), nf = strlen (field);
+    if (strncmp (err, code, nc) != 0 || strncmp (err + nc, ": ", 2) != 0 || strncmp (err + nc + 2, field, nf) != 0
+        || strncmp (err + nc + 2 + nf, ": ", 2) != 0)
+        return NULL;
+    return err + nc + 2 + nf + 2;
 }
 
 void kctl_db_hint (const kctl_t *self, const char *cmd)
@@ -146,6 +163,14 @@ const char *kctl_endpoint (const kctl_t *self)
     if (self->endpoint_opt)
         return self->endpoint_opt;
     return self->cfg && self->cfg->intake_api ? self->cfg->intake_api : "tcp://127.0.0.1:7100";
+}
+
+const char *kctl_dispatch_endpoint (const kctl_t *self)
+{
+    if (self->endpoint_opt)
+        return self->endpoint_opt;
+    const char *api = self->cfg ? self->cfg->endpoints[CFG_SVC_DISPATCH].api : NULL;
+    return api ? api : CFG_DISPATCH_API;
 }
 
 int kctl_print_json (const cJSON *item)

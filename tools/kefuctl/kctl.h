@@ -59,13 +59,25 @@ int kctl_setup (kctl_t *self, const char *cmd);
 /*  The intake endpoint in effect: --endpoint, else the configuration's. */
 const char *kctl_endpoint (const kctl_t *self);
 
+/*  Dispatch's endpoint in effect, for the SLA reads (board, clocks, due,
+ *  report): --endpoint, else services.dispatch.api (KEFU_DISPATCH_API). */
+const char *kctl_dispatch_endpoint (const kctl_t *self);
+
 /*  Client options for a request command: endpoint, time-out and retries in
  *  effect, progress lines on stderr prefixed "kefuctl <cmd>". `cmd` is
  *  borrowed and must outlive the options. */
 client_opts_t kctl_client_opts (const kctl_t *self, const char *cmd);
 
+/*  The same for a request to dispatch's endpoint. */
+client_opts_t kctl_dispatch_opts (const kctl_t *self, const char *cmd);
+
+/*  The text of a refusal (err as client_call gives it, "<code>: <message>")
+ *  after "<code>: <field>: " when it has that code and names that field
+ *  ("body.branch"), so a command can say it in its own words; else NULL. */
+const char *kctl_refusal (const char *err, const char *code, const char *field);
+
 /*  Connects to PostgreSQL as `role` for a database command (`cmd` names it
- *  in messages: "board", "admin migrate"). Returns the connection (caller
+ *  in messages: "admin migrate"). Returns the connection (caller
  *  db_destroys), or NULL after printing why on stderr, with what to do:
  *  without KEFU_DB_CONNINFO, that `. run/env` sets it for the database of
  *  `make run`. */
