@@ -370,6 +370,23 @@ def write_config(tmpdir, cluster, name="kefu.yaml", **overrides):
     return Config(path, data)
 
 
+def run_c_integration(name, cluster):
+    """Runs $KEFU_BUILD/bin/it-<name> (tests/integration/<name>.c) against
+    cluster, printing its output, and returns how many of its tests passed;
+    fails the calling test when it exits badly or any of them failed."""
+    binary = os.path.join(BUILD, "bin", "it-" + name)
+    assert os.path.exists(binary), "%s is not built" % binary
+    proc = subprocess.run([binary], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, timeout=300,
+                          env=child_env({"KEFU_TEST_CONNINFO": cluster.conninfo}))
+    print(proc.stdout)
+    assert proc.returncode == 0, proc.stdout
+    last = [l for l in proc.stdout.splitlines() if l.endswith(" failed")][-1]
+    passed, failed = int(last.split()[0]), int(last.split()[2])
+    assert failed == 0 and passed > 0, last
+    return passed
+
+
 def child_env(extra=None):
     """Environment for kefu processes: scrubbed of the shell's KEFU_*
     connection settings, sanitizers set to fail loudly."""
