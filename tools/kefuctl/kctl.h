@@ -49,9 +49,10 @@ void kctl_fini (kctl_t *self);
 #define KCTL_SPECS(k, extra) ((const args_spec_t *const[]) { (k)->globals, (extra), NULL })
 
 /*  Checks the global option values after parsing (timeout, retries,
- *  --endpoint) and loads the configuration. --endpoint is checked like
- *  KEFU_INTAKE_API (common/conf/config.c), and must also be one kefuctl can
- *  connect to (tcp://HOST:PORT or ipc://PATH; no * port, no inproc), so a
+ *  --endpoint: intake's or dispatch's, whichever the command asks) and
+ *  loads the configuration. --endpoint is checked like KEFU_INTAKE_API
+ *  (common/conf/config.c), and must also be one kefuctl can connect to
+ *  (tcp://HOST:PORT or ipc://PATH; no * port, no inproc), so a
  *  malformed one is refused at once instead of being waited for. Returns
  *  0, or -1 after printing the reason (the caller exits KCTL_USAGE). */
 int kctl_setup (kctl_t *self, const char *cmd);
