@@ -90,7 +90,9 @@ kefu_run() {
     "$build/bin/kefu-intake" --instance intake-bench >"$dir/intake.log" 2>&1 &
     pids+=($!)
     for i in $(seq 1 "$dispatchers"); do
-        "$build/bin/kefu-dispatch" --instance "dispatch-bench-$i" >"$dir/dispatch-$i.log" 2>&1 &
+        # each dispatcher's request endpoint on a free port of its own
+        KEFU_DISPATCH_API='tcp://127.0.0.1:*' "$build/bin/kefu-dispatch" --instance "dispatch-bench-$i" \
+            >"$dir/dispatch-$i.log" 2>&1 &
         pids+=($!)
     done
     "$build/bin/kefuctl" admin wait-ready --services intake,dispatch --timeout-ms 30000 >/dev/null

@@ -116,7 +116,7 @@ t1=$(date +%s.%N)
 load_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 table_mb=$(psqlc -c "SELECT pg_total_relation_size('dispatch.sla_clocks') / 1048576")
 
-"$build/bin/kefu-dispatch" --instance dispatch-bench-sla >"$work/dispatch.log" 2>&1 &
+KEFU_DISPATCH_API='tcp://127.0.0.1:*' "$build/bin/kefu-dispatch" --instance dispatch-bench-sla >"$work/dispatch.log" 2>&1 &
 pid=$!
 "$build/bin/kefu-intake" --instance intake-bench-sla >"$work/intake.log" 2>&1 &
 intake_pid=$!

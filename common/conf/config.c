@@ -164,11 +164,10 @@ static int s_load_messaging (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
 }
 
 /*  Whether cfg_service_names[i] has services.<name>.api in endpoints[i].api:
- *  qc, billing, callback, claims (intake's is intake_api; dispatch takes no
- *  requests). */
+ *  dispatch, qc, billing, callback, claims (intake's is intake_api). */
 static bool s_has_api (int i)
 {
-    return i >= 2;
+    return i >= 1;
 }
 
 static int s_load_services (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
@@ -276,7 +275,7 @@ static int s_defaults (cfg_t *self)
     self->keys_dir = s_strdup ("/etc/kefu/keys");
     for (int i = 0; i < CFG_SERVICE_COUNT; i++)
         if (!(self->endpoints[i].bind = s_strdup ("tcp://127.0.0.1:*"))
-            || (s_has_api (i) && !(self->endpoints[i].api = s_strdup ("tcp://127.0.0.1:*"))))
+            || (s_has_api (i) && !(self->endpoints[i].api = s_strdup (i == CFG_SVC_DISPATCH ? CFG_DISPATCH_API : "tcp://127.0.0.1:*"))))
             return -1;
     self->intake_api = s_strdup ("tcp://127.0.0.1:7100");
     self->schemas_dir = s_strdup ("schemas");
@@ -322,17 +321,21 @@ static int s_env_overrides (cfg_t *self, char *err, size_t errsize)
     if (s_env ("KEFU_DB_CONNINFO", CFG_MAX_CONNINFO, &self->db_conninfo, err, errsize) != 0
         || s_env ("KEFU_DB_PASSWORD", CFG_MAX_PASSWORD, &self->db_password, err, errsize) != 0
         || s_env ("KEFU_INTAKE_API", CFG_MAX_ENDPOINT, &self->intake_api, err, errsize) != 0
+        || s_env ("KEFU_DISPATCH_API", CFG_MAX_ENDPOINT, &self->endpoints[CFG_SVC_DISPATCH].api, err, errsize) != 0
         || s_env ("KEFU_SCHEMAS_DIR", CFG_MAX_PATH, &self->schemas_dir, err, errsize) != 0
         || s_env ("KEFU_KEYS_DIR", CFG_MAX_PATH, &self->keys_dir, err, errsize) != 0)
         return -1;
     for (int i = 0; conf_sections[i]; i++)
         if (self->sections[i] && conf_section_env (conf_sections[i], self->sections[i], err, errsize) != 0)
             return -1;
-    const char *api = getenv ("KEFU_INTAKE_API");
-    const char *problem = api && *api ? s_endpoint_problem (api, true) : NULL;
-    if (problem) {
-        snprintf (err, errsize, "environment KEFU_INTAKE_API: \"%s\": %s", api, problem);
-        return -1;
+    static const char *const api_vars[] = { "KEFU_INTAKE_API", "KEFU_DISPATCH_API" };
+    for (int i = 0; i < 2; i++) {
+        const char *api = getenv (api_vars[i]);
+        const char *problem = api && *api ? s_endpoint_problem (api, true) : NULL;
+        if (problem) {
+            snprintf (err, errsize, "environment %s: \"%s\": %s", api_vars[i], api, problem);
+            return -1;
+        }
     }
     return 0;
 }

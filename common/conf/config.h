@@ -14,6 +14,8 @@
  *    KEFU_DB_CONNINFO   libpq conninfo without user/password ("host=/run/x port=5433 dbname=kefu")
  *    KEFU_DB_PASSWORD   password for the service's role (if the server asks)
  *    KEFU_INTAKE_API    the intake request endpoint kefuctl talks to
+ *    KEFU_DISPATCH_API  dispatch's request endpoint (services.dispatch.api): where
+ *                       a dispatcher binds it and kefuctl's SLA reads go
  *    KEFU_SCHEMAS_DIR   where schemas/ lives
  *    KEFU_KEYS_DIR      messaging.keys_dir (the installed CurveZMQ keys)
  *    KEFU_SMTP_PASSWORD the SMTP relay's password (notify.smtp.password: a row of
@@ -31,14 +33,18 @@
 #include "conf_section.h"
 
 #define CFG_SERVICE_COUNT 6
+/*  The index of "dispatch" in cfg_service_names (its endpoints[] entry). */
+#define CFG_SVC_DISPATCH 1
+/*  services.dispatch.api by default: a fixed port, so kefuctl finds it. */
+#define CFG_DISPATCH_API "tcp://127.0.0.1:7102"
 extern const char *const cfg_service_names[CFG_SERVICE_COUNT]; /* intake, dispatch, qc, billing, callback, claims */
 
 typedef struct {
     char *bind;        /* inbound message endpoint, default "tcp://127.0.0.1:*" */
     char *advertise;   /* endpoint peers connect to; NULL = the bound endpoint */
-    char *api;         /* request endpoint of qc, billing, callback, claims, default
-                          "tcp://127.0.0.1:*"; NULL for dispatch (no requests) and
-                          intake (its own is intake_api) */
+    char *api;         /* request endpoint of dispatch (default CFG_DISPATCH_API) and of
+                          qc, billing, callback, claims (default "tcp://127.0.0.1:*");
+                          NULL for intake (its own is intake_api) */
     char *api_curve;   /* services.<name>.api_curve: a second request endpoint that
                           serves CURVE (clients on other hosts); NULL = none */
 } cfg_endpoint_t;

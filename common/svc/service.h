@@ -41,8 +41,7 @@ void *svc_zctx (svc_t *self);
 const char *svc_name (const svc_t *self);
 const char *svc_instance (const svc_t *self);
 /*  The service's configured request endpoint (services.<name>.api, for
- *  request_endpoint.h), borrowed; NULL for a service that takes no
- *  requests (dispatch). */
+ *  request_endpoint.h), borrowed; NULL for an unknown service name. */
 const char *svc_api (const svc_t *self);
 /*  services.<name>.api_curve (borrowed), or NULL: the request endpoint
  *  that serves CURVE (request_endpoint.h). */

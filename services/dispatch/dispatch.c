@@ -9,11 +9,13 @@
 #include "base/log.h"
 #include "dispatch_config.h"
 #include "notify/notify_config.h"
+#include "reads/reads.h"
 #include "redispatch.h"
 #include "sla/sla_engine.h"
 #include "sla/sla_loader.h"
 #include "sla/sla_start.h"
 #include "svc/handler.h"
+#include "svc/request_endpoint.h"
 #include "sweeps.h"
 #include "ticket_events.h"
 #include "workorders.h"
@@ -25,6 +27,7 @@ struct dispatch_s {
     bus_t *bus;
     sle_t *sle;
     workorders_t *wo;
+    rqe_t *api; /* services.dispatch.api: the SLA reads (reads/reads.h) */
     svc_handler_t on_created, on_updated; /* registered on the bus: live as long as it */
 };
 
@@ -114,6 +117,8 @@ dispatch_t *dispatch_new (svc_t *svc)
     if (svc_add_timer (svc, "sla", self->dc->sla_tick_ms, s_sla_timer, self) != 0
         || svc_add_timer (svc, "assign", self->dc->assign_retry_ms, s_assign_timer, self) != 0)
         goto fail;
+    if (!(self->api = rqe_new (svc, svc_api (svc), rds_requests, self->db)))
+        goto fail;
     return self;
 fail:
     dispatch_destroy (&self);
@@ -136,6 +141,7 @@ void dispatch_destroy (dispatch_t **self_p)
     if (!self_p || !*self_p)
         return;
     dispatch_t *self = *self_p;
+    rqe_destroy (&self->api);
     bus_on_batch_begin (self->bus, NULL, NULL);
     wo_destroy (&self->wo);
     sle_destroy (&self->sle);

@@ -10,7 +10,9 @@
  *                      dispatch.sla_file; a refused file stops the service);
  *    timer "assign"  → every dispatch.assign_retry_ms: lapsed orders are
  *                      re-dispatched (redispatch.h), waiting ones tried again;
- *    SIGHUP          → dispatch.sla_file read again.
+ *    SIGHUP          → dispatch.sla_file read again;
+ *    a request       → on services.dispatch.api, the SLA reads
+ *                      (reads/reads.h: sla.board, sla.clocks, sla.due, sla.report).
  *  Both message handlers run in the SLA engine's bracket
  *  (common/svc/handler.h): a ticket's clock changes leave as one sla.clock
  *  at the end of the handler. Each timer leaves its sweep mark (sweeps.h).
@@ -24,7 +26,9 @@
 
 typedef struct dispatch_s dispatch_t;
 
-/*  Wires the dispatcher into svc: handlers, statements, timers. Borrows
+/*  Wires the dispatcher into svc: handlers, statements, timers, and the
+ *  request endpoint at services.dispatch.api (a port already taken fails
+ *  start-up: each instance on one host needs its own). Borrows
  *  svc. Returns NULL on failure (logged). */
 dispatch_t *dispatch_new (svc_t *svc);
 

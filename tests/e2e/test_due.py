@@ -1,6 +1,7 @@
 """`kefuctl due` end to end: tests/fixtures/org.yaml (every branch observes
 the `cn` holiday calendar of deploy/calendars) is loaded by `kefuctl admin
-load` into a real cluster, and the due dates come back from the database:
+load` into a real cluster, and the due dates come back from the dispatcher
+(request sla.due), which reads the database:
 the branch's zone, weekly hours, holidays and make-up days (调休).
 
 Fixture hours: SH01 08:00-18:00 every day; SH02 08:30-12:00 and 13:00-17:30
@@ -25,7 +26,8 @@ CLOCK = us(2025, 9, 30, 17, 0)   # Tue 30 Sep 2025 17:00, the eve of National Da
 
 def setup_module():
     global S
-    S = System("due", clock_us=CLOCK)   # no services needed: kefuctl reads PostgreSQL
+    S = System("due", clock_us=CLOCK)
+    S.start_service("dispatch").wait_ready()   # kefuctl due asks it (sla.due)
 
 
 def teardown_module():

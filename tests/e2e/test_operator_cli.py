@@ -76,10 +76,22 @@ def test_list_says_what_it_waits_for_while_intake_is_away():
     assert lines[-1].endswith("(gave up after 2 attempts)"), lines
 
 
+def test_board_says_what_it_waits_for_while_dispatch_is_away():
+    port = h.free_port()
+    proc = S.kefuctl("--endpoint", "tcp://127.0.0.1:%d" % port, "--timeout-ms", "700",
+                     "--retries", "1", "board", check=False)
+    assert proc.returncode == 1, proc
+    lines = proc.stderr.splitlines()
+    assert lines[0].startswith("kefuctl board: waiting for a connection to dispatch at "
+                               "tcp://127.0.0.1:%d (is kefu-dispatch running" % port), lines
+    assert lines[-1] == ("kefuctl board: no connection to dispatch at tcp://127.0.0.1:%d "
+                         "(gave up after 2 attempts)" % port), lines
+
+
 def test_a_database_command_without_run_env_says_to_source_it():
     config = h.write_config(S.tmp, S.cluster, name="nodb.yaml",
                             database={"conninfo": "host=%s port=1 dbname=kefu" % S.tmp})
-    proc = h.kefuctl(config, "board")   # no cluster: KEFU_DB_CONNINFO stays unset
+    proc = h.kefuctl(config, "admin", "dead-letters")   # no cluster: KEFU_DB_CONNINFO stays unset
     assert proc.returncode == 1, proc
-    assert "kefuctl board: cannot connect to PostgreSQL" in proc.stderr, proc.stderr
+    assert "kefuctl admin dead-letters: cannot connect to PostgreSQL" in proc.stderr, proc.stderr
     assert "KEFU_DB_CONNINFO is not set" in proc.stderr and "`. run/env`" in proc.stderr, proc.stderr

@@ -7,7 +7,10 @@ The stop events (first reply, resolution) are not recorded by any service
 yet, so the clocks are fixture rows written straight into
 dispatch.sla_clocks as the owner, each with start, stop and breach instants
 chosen so that every count and percentile below can be worked out by hand.
-The report only reads that table. "Now" (the default month) comes from the
+The report only reads that table, through the dispatcher (request
+sla.report), which runs beside the fixtures: their running clocks are
+already warned and due after every instant the tests move the clock to, so
+its SLA timer leaves them alone. "Now" (the default month) comes from the
 injected clock (KEFU_CLOCK_FILE): Fri 20 Nov 2026 12:00 CST."""
 import csv
 import datetime
@@ -62,7 +65,8 @@ def add_clock(branch, clock, start, state="stopped", run=None, breached_after=No
     """One fixture clock of its own ticket: started at `start`, due
     `due_after` seconds later; stopped `run` seconds after the start (state
     stopped); breached `breached_after` seconds after the start (the
-    engine's mark), or never. Pending clocks have no instants."""
+    engine's mark), or never. Pending clocks have no instants. A running
+    clock is marked warned, so that the dispatcher's timer never warns."""
     _ticket[0] += 1
     started = start if state != "pending" else None
     due = start + datetime.timedelta(seconds=due_after) if started else None
@@ -72,10 +76,10 @@ def add_clock(branch, clock, start, state="stopped", run=None, breached_after=No
     paused = state == "paused"
     S.sql("INSERT INTO dispatch.sla_clocks (ticket_id, branch_id, clock, policy, target_kind, target_amount, "
           "time_kind, starts_on, stops_on, warn_percent, repeat_minutes, state, started_at, due_at, warn_at, "
-          "breached_at, stopped_at) VALUES (%s, %s, %s, 'fixture', 'minutes', %s, 'calendar', "
-          "'ticket_created', 'first_reply', 80, 60, %s, %s, %s, %s, %s, %s)",
+          "breached_at, stopped_at, warned_at) VALUES (%s, %s, %s, 'fixture', 'minutes', %s, 'calendar', "
+          "'ticket_created', 'first_reply', 80, 60, %s, %s, %s, %s, %s, %s, %s)",
           (_ticket[0], branch, clock, max(1, due_after // 60), "running" if paused else state, started, due, warn,
-           breached, stopped))
+           breached, stopped, warn if state in ("running", "paused") else None))
     if paused:
         # paused_at arrives with the pause events (migration 0009) and is required from then on
         has_paused_at = S.sql("SELECT 1 FROM information_schema.columns WHERE table_schema = 'dispatch' "
@@ -89,7 +93,7 @@ def setup_module():
     tmp_org = os.path.join(tempfile.mkdtemp(prefix="kefu-report-org-"), "org.yaml")
     with open(tmp_org, "w", encoding="utf-8") as f:
         f.write(org_with_new_york())
-    S = System("report", org=tmp_org, clock_us=us(NOW))   # no services: the report reads PostgreSQL
+    S = System("report", org=tmp_org, clock_us=us(NOW))
 
     # SH01 first_response (1 h): ten clocks in November, three outside it.
     add_clock("SH01", "first_response", cst(2026, 11, 1, 0, 0), run=40 * MIN)       # first instant of Nov
@@ -99,7 +103,8 @@ def setup_module():
     add_clock("SH01", "first_response", cst(2026, 11, 7, 9, 0), state="running", breached_after=60 * MIN)
     # stopped late before the engine's timer marked it: breached all the same
     add_clock("SH01", "first_response", cst(2026, 11, 8, 9, 0), run=70 * MIN)
-    add_clock("SH01", "first_response", cst(2026, 11, 19, 9, 0), state="running")
+    # due after 1 Dec 08:00 CST, the latest clock a test sets: never breached by the timer
+    add_clock("SH01", "first_response", cst(2026, 11, 19, 9, 0), state="running", due_after=30 * 86400)
     add_clock("SH01", "first_response", cst(2026, 11, 19, 10, 0), state="paused")
     add_clock("SH01", "first_response", cst(2026, 10, 31, 23, 59, 59), run=61 * MIN, breached_after=60 * MIN)
     add_clock("SH01", "first_response", cst(2026, 12, 1, 0, 0), run=5 * MIN)
@@ -122,7 +127,8 @@ def setup_module():
               due_after=2 * 3600)
     add_clock("NY01", "first_response", datetime.datetime(2026, 10, 31, 23, 30, tzinfo=EDT), run=10 * MIN)
     add_clock("NY01", "revisit", datetime.datetime(2026, 11, 2, 9, 0, tzinfo=EST), state="running",
-              due_after=24 * 3600)
+              due_after=40 * 86400)
+    S.start_service("dispatch").wait_ready()   # kefuctl report asks it (sla.report)
 
 
 def teardown_module():

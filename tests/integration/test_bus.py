@@ -5,7 +5,7 @@ retried with back-off, dead letters, max_attempts."""
 import os
 import subprocess
 
-from kefu_harness import BUILD, ROOT, Cluster, child_env
+from kefu_harness import ROOT, Cluster, run_c_integration
 
 cluster = None
 
@@ -22,16 +22,7 @@ def teardown_module():
 
 
 def test_c_bus_integration_program_passes():
-    binary = os.path.join(BUILD, "bin", "it-bus")
-    assert os.path.exists(binary), "%s is not built" % binary
-    proc = subprocess.run([binary], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, timeout=300,
-                          env=child_env({"KEFU_TEST_CONNINFO": cluster.conninfo}))
-    print(proc.stdout)
-    assert proc.returncode == 0, proc.stdout
-    last = [l for l in proc.stdout.splitlines() if l.endswith(" failed")][-1]
-    passed, failed = int(last.split()[0]), int(last.split()[2])
-    assert failed == 0 and passed > 0, last
+    run_c_integration("bus", cluster)
 
 
 def test_schema_files_are_valid_draft_2020_12_schemas():

@@ -42,9 +42,10 @@ SERVICE_ROLES = tuple("kefu_" + s for s in SERVICES)
 
 # Environment a test must not inherit from the shell that runs it (for
 # example a `make run` in the same terminal): the config file decides.
-_SCRUBBED_ENV = ("KEFU_DB_CONNINFO", "KEFU_DB_PASSWORD", "KEFU_INTAKE_API",
+_SCRUBBED_ENV = ("KEFU_DB_CONNINFO", "KEFU_DB_PASSWORD", "KEFU_INTAKE_API", "KEFU_DISPATCH_API",
                  "KEFU_SCHEMAS_DIR", "KEFU_CONFIG", "KEFU_CLOCK_FILE", "KEFU_KEYS_DIR",
-                 "KEFU_CLIENT_KEY", "KEFU_INTAKE_SERVER_KEY", "CREDENTIALS_DIRECTORY")
+                 "KEFU_CLIENT_KEY", "KEFU_INTAKE_SERVER_KEY", "CREDENTIALS_DIRECTORY", "KEFU_TOKEN",
+                 "KEFU_TOKEN_FILE")
 
 
 # SQL of a timestamptz column as integer microseconds since the epoch
@@ -394,14 +395,15 @@ def bus_socket(endpoint, server_key, pair):
 
 class Config(str):
     """The path of a written kefu.yaml (usable wherever a path is), with
-    the values tests need: .api (intake's request endpoint), .data (dict),
-    .keys_dir (the system's CurveZMQ keys)."""
+    the values tests need: .api (intake's request endpoint), .dispatch_api
+    (dispatch's), .data (dict), .keys_dir (the system's CurveZMQ keys)."""
 
     def __new__(cls, path, data):
         obj = str.__new__(cls, path)
         obj.data = data
         obj.api = data["services"]["intake"]["api"]
         obj.keys_dir = data["messaging"]["keys_dir"]
+        obj.dispatch_api = data["services"]["dispatch"]["api"]
         return obj
 
     def key_pair(self, name):
@@ -410,9 +412,10 @@ class Config(str):
 
 def write_config(tmpdir, cluster, name="kefu.yaml", **overrides):
     """Writes a kefu.yaml for tests into tmpdir and returns it as a Config.
-    Every service binds tcp://127.0.0.1:*; intake's API gets a free port;
-    time-outs and back-offs are short so faults heal quickly; every service
-    gets a key pair of its own in tmpdir/keys (make_keys). Overrides are
+    Every service binds tcp://127.0.0.1:*; intake's and dispatch's APIs get
+    a free port each; time-outs and back-offs are short so faults heal
+    quickly; every service gets a key pair of its own in tmpdir/keys
+    (make_keys). Overrides are
     sections merged in: write_config(d, c, messaging={"max_attempts": 3})."""
     data = {
         "database": {"conninfo": cluster.conninfo, "role_prefix": "kefu_", "reconnect_max_ms": 1000},
@@ -426,12 +429,30 @@ def write_config(tmpdir, cluster, name="kefu.yaml", **overrides):
         "log": {"level": "info"},
     }
     data["services"]["intake"]["api"] = "tcp://127.0.0.1:%d" % free_port()
+    data["services"]["dispatch"]["api"] = "tcp://127.0.0.1:%d" % free_port()
     _merge(data, overrides)
     path = os.path.join(str(tmpdir), name)
     with open(path, "w", encoding="utf-8") as f:
         f.write("# written by tests/lib/kefu_harness.py\n")
         f.write("\n".join(_yaml(data)) + "\n")
     return Config(path, data)
+
+
+def run_c_integration(name, cluster):
+    """Runs $KEFU_BUILD/bin/it-<name> (tests/integration/<name>.c) against
+    cluster, printing its output, and returns how many of its tests passed;
+    fails the calling test when it exits badly or any of them failed."""
+    binary = os.path.join(BUILD, "bin", "it-" + name)
+    assert os.path.exists(binary), "%s is not built" % binary
+    proc = subprocess.run([binary], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, timeout=300,
+                          env=child_env({"KEFU_TEST_CONNINFO": cluster.conninfo}))
+    print(proc.stdout)
+    assert proc.returncode == 0, proc.stdout
+    last = [l for l in proc.stdout.splitlines() if l.endswith(" failed")][-1]
+    passed, failed = int(last.split()[0]), int(last.split()[2])
+    assert failed == 0 and passed > 0, last
+    return passed
 
 
 def child_env(extra=None):

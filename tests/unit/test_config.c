@@ -18,6 +18,7 @@ static void s_clear_env (void)
     unsetenv ("KEFU_DB_CONNINFO");
     unsetenv ("KEFU_DB_PASSWORD");
     unsetenv ("KEFU_INTAKE_API");
+    unsetenv ("KEFU_DISPATCH_API");
     unsetenv ("KEFU_SCHEMAS_DIR");
 }
 
@@ -129,7 +130,19 @@ UNIT_TEST (config_environment_overrides_connection_settings)
     UNIT_ASSERT_STR_EQ (cfg->db_password, "s3cret");
     UNIT_ASSERT_STR_EQ (cfg->intake_api, "tcp://127.0.0.1:7999");
     UNIT_ASSERT_STR_EQ (cfg->schemas_dir, "/srv/schemas");
+    UNIT_ASSERT_STR_EQ (cfg->endpoints[CFG_SVC_DISPATCH].api, CFG_DISPATCH_API);
     cfg_destroy (&cfg);
+
+    setenv ("KEFU_DISPATCH_API", "tcp://127.0.0.1:*", 1);
+    cfg = cfg_load_string ("k.yaml", "services: {dispatch: {api: \"tcp://127.0.0.1:7300\"}}\n", err, sizeof err);
+    UNIT_ASSERT (cfg);
+    UNIT_ASSERT_STR_EQ (cfg->endpoints[CFG_SVC_DISPATCH].api, "tcp://127.0.0.1:*");
+    cfg_destroy (&cfg);
+    setenv ("KEFU_DISPATCH_API", "tcp://127.0.0.1:99999", 1);
+    cfg = cfg_load_string ("k.yaml", "", err, sizeof err);
+    unsetenv ("KEFU_DISPATCH_API");
+    UNIT_ASSERT (cfg == NULL);
+    UNIT_ASSERT_CONTAINS (err, "environment KEFU_DISPATCH_API: \"tcp://127.0.0.1:99999\": port must be");
 
     setenv ("KEFU_INTAKE_API", "http://example.com", 1);
     cfg = cfg_load_string ("k.yaml", "", err, sizeof err);
@@ -173,8 +186,10 @@ UNIT_TEST (config_bad_values_name_file_line_and_key)
     UNIT_ASSERT (s_refused ("services:\n  qc: {bind: \"tcp://127.0.0.1:70000\"}\n", "services.qc.bind: \"tcp://127.0.0.1:70000\": port must be"));
     UNIT_ASSERT (s_refused ("services:\n  qc: {bind: \"tcp://127.0.0.1\"}\n", "expected tcp://HOST:PORT"));
     UNIT_ASSERT (s_refused ("services:\n  qc: {advertise: \"tcp://127.0.0.1:*\"}\n", "services.qc.advertise"));
-    UNIT_ASSERT (s_refused ("services:\n  dispatch:\n    api: \"tcp://127.0.0.1:1\"\n",
-                            "kefu.yaml:3: services.dispatch.api: unknown key (expected one of: bind, advertise)"));
+    UNIT_ASSERT (s_refused ("services:\n  dispatch:\n    api: \"udp://127.0.0.1:1\"\n",
+                            "kefu.yaml:3: services.dispatch.api: \"udp://127.0.0.1:1\": must start with tcp://"));
+    UNIT_ASSERT (s_refused ("services:\n  dispatch:\n    apis: \"tcp://127.0.0.1:1\"\n",
+                            "kefu.yaml:3: services.dispatch.apis: unknown key (expected one of: bind, advertise, api)"));
     UNIT_ASSERT (s_refused ("services:\n  intakes: {}\n", "kefu.yaml:2: services.intakes: unknown key"));
     /* dispatch */
     UNIT_ASSERT (s_refused ("dispatch:\n  visit_kinds: [repair, fixing]\n",

@@ -418,7 +418,7 @@ static client_status_t s_call_fake (fake_intake_t *f, int retries, cJSON **res, 
         usleep (1000);
     cJSON *body = cJSON_Parse ("{\"request_id\":\"0b7c2f64-1d1e-4f0a-9a51-3a2b1c0d9e8f\",\"kind\":\"repair\"}");
     /* generous time-out: the suite runs under sanitizers on a busy machine */
-    client_opts_t opts = { f->endpoint, 1500, retries, 20, 40, NULL, NULL, NULL, NULL, NULL, NULL };
+    client_opts_t opts = { f->endpoint, 1500, retries, 20, 40, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
     client_status_t st = client_call (&opts, "ticket.submit", body, res, err, errsize);
     cJSON_Delete (body);
     __atomic_store_n (&f->done, 1, __ATOMIC_SEQ_CST);
@@ -473,7 +473,7 @@ UNIT_TEST (kefuctl_client_says_what_it_waits_for)
     /* nobody listens on port 1: the grace period passes, then each retry */
     FILE *progress = tmpfile ();
     UNIT_ASSERT (progress);
-    client_opts_t opts = { "tcp://127.0.0.1:1", 600, 1, 10, 10, progress, "kefuctl list", NULL, NULL, NULL, NULL };
+    client_opts_t opts = { "tcp://127.0.0.1:1", 600, 1, 10, 10, progress, "kefuctl list", NULL, NULL, NULL, NULL, NULL };
     cJSON *body = cJSON_CreateObject (), *res = NULL;
     char err[512] = "";
     UNIT_ASSERT_INT_EQ (client_call (&opts, "ticket.list", body, &res, err, sizeof err), CLIENT_FAILED);
@@ -575,7 +575,7 @@ UNIT_TEST (kefuctl_database_commands_say_to_source_run_env)
 
 UNIT_TEST (kefuctl_client_reports_absent_intake)
 {
-    client_opts_t opts = { "tcp://127.0.0.1:1", 100, 1, 10, 10, NULL, NULL, NULL, NULL, NULL, NULL };
+    client_opts_t opts = { "tcp://127.0.0.1:1", 100, 1, 10, 10, NULL, NULL, NULL, NULL, NULL, NULL, NULL };
     cJSON *body = cJSON_CreateObject (), *res = NULL;
     char err[512] = "";
     UNIT_ASSERT_INT_EQ (client_call (&opts, "ticket.get", body, &res, err, sizeof err), CLIENT_FAILED);

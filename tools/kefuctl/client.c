@@ -195,6 +195,7 @@ client_status_t client_call (const client_opts_t *opts, const char *request, con
     void *ctx = NULL, *sock = NULL;
     char *text = NULL;
     char last[512] = "";
+    const char *svc = opts->service ? opts->service : "intake";
     *result_p = NULL;
 
     cJSON *req = cJSON_CreateObject ();
@@ -234,24 +235,24 @@ client_status_t client_call (const client_opts_t *opts, const char *request, con
         if (w == 0 && grace) {
             s_client_say (opts, attempt, attempts,
                           s_client_left_ms (opts, true, attempt + 1, attempts, backoff, backoff_max) - grace,
-                          "waiting for a connection to intake at %s "
-                          "(is kefu-intake running and listening there?)", opts->endpoint);
+                          "waiting for a connection to %s at %s "
+                          "(is kefu-%s running and listening there?)", svc, opts->endpoint, svc);
             said_waiting = true;
         }
         if (w == 0)
             w = s_client_writable (sock, opts->timeout_ms - grace);
         if (w < 0) {
-            snprintf (err, errsize, "cannot send to intake at %s: %s", opts->endpoint, zmq_strerror (errno));
+            snprintf (err, errsize, "cannot send to %s at %s: %s", svc, opts->endpoint, zmq_strerror (errno));
             goto cleanup;
         }
         if (w == 0) {
-            snprintf (last, sizeof last, "no connection to intake at %s", opts->endpoint);
+            snprintf (last, sizeof last, "no connection to %s at %s", svc, opts->endpoint);
         }
         else {
             const void *frames[2] = { "", text };
             size_t sizes[2] = { 0, strlen (text) };
             if (tr_send (sock, frames, sizes, 2, ZMQ_DONTWAIT) != 0) {
-                snprintf (last, sizeof last, "sending to intake at %s: %s", opts->endpoint, zmq_strerror (errno));
+                snprintf (last, sizeof last, "sending to %s at %s: %s", svc, opts->endpoint, zmq_strerror (errno));
             }
             else {
                 int got = s_client_wait (sock, opts->timeout_ms, result_p, &st, &unavailable, err, errsize);
@@ -264,7 +265,7 @@ client_status_t client_call (const client_opts_t *opts, const char *request, con
                 if (got == 1)
                     snprintf (last, sizeof last, "%s", err);
                 else
-                    snprintf (last, sizeof last, "no reply from intake at %s within %d ms", opts->endpoint, opts->timeout_ms);
+                    snprintf (last, sizeof last, "no reply from %s at %s within %d ms", svc, opts->endpoint, opts->timeout_ms);
             }
         }
         if (attempt == attempts)

@@ -1,5 +1,5 @@
-/*  client — request/reply with intake's request endpoint (docs/architecture.md
- *  "Request API"), made safe to retry.
+/*  client — request/reply with a service's request endpoint, intake's or
+ *  dispatch's (docs/architecture.md "Request API"), made safe to retry.
  *
  *  The request goes out on a DEALER socket (common/msg/transport.h) framed like a
  *  REQ socket's message (an empty delimiter frame, then the JSON), so intake
@@ -42,6 +42,7 @@ typedef struct {
      * server's public key, Z85 (KEFU_INTAKE_SERVER_KEY), or NULL to read
      * the one key of <keys_dir>/intake.pub */
     const char *client_key, *server_key, *keys_dir;
+    const char *service; /* who answers, for those lines ("dispatch"); NULL: "intake" */
 } client_opts_t;
 
 /*  Sends {"request": request, "version": 1, "token": …, "body": body} (body borrowed)

@@ -1,23 +1,23 @@
 /*  cmd_clocks — `kefuctl clocks ID`: a ticket's SLA clocks as the dispatcher
- *  keeps them (dispatch.sla_clocks): policy, target, state, due instant in
- *  the branch's time zone, the business (or calendar) time remaining — or
- *  overdue — now, whether it is on track, at risk or breached, and the
- *  escalation level reached.
+ *  keeps them: policy, target, state, due instant in the branch's time zone,
+ *  the business (or calendar) time remaining — or overdue — now, whether it
+ *  is on track, at risk or breached, and the escalation level reached; then
+ *  its warnings and escalations.
  *
- *  Reads as the dispatcher's role, like `due`; "now" is clock_now_us(), so
- *  KEFU_CLOCK_FILE moves it in tests.
+ *  Asks dispatch's request endpoint (sla.clocks), which works out the time
+ *  left with the branch's calendar at the dispatcher's "now"; this file
+ *  only shows the answer, instants in the branch's zone (tz_load).
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "time/branch_cal.h"
 #include "base/clock.h"
 #include "base/json.h"
 #include "kctl.h"
 #include "table.h"
-#include "model/sla_clock.h"
+#include "time/tz.h"
 
 #define CLOCKS_US INT64_C (1000000)
 
@@ -26,15 +26,6 @@ static const char s_clocks_usage[] =
     "  The ticket's SLA clocks: clock, policy, target, state, due (branch time),\n"
     "  remaining (business or calendar time; negative = overdue), status\n"
     "  (on track / at risk / breached) and the escalation level reached.\n";
-
-static const char s_clocks_sql[] =
-    "SELECT clock, policy, target_kind, target_amount, time_kind, state, branch_id, "
-    DB_EPOCH_US ("due_at") ", " DB_EPOCH_US ("warn_at") ", remaining_us, level, " DB_EPOCH_US ("stopped_at") ", "
-    "breached_at IS NOT NULL "
-    "FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint ORDER BY id";
-
-enum { C_CLOCK, C_POLICY, C_KIND, C_AMOUNT, C_TIME, C_STATE, C_BRANCH, C_DUE, C_WARN, C_REMAIN, C_LEVEL,
-       C_STOPPED, C_BREACHED };
 
 /*  "1 h business", "90 min calendar", "3 working days". */
 static void s_target (const char *kind, const char *amount, const char *time, char *out, size_t size)
@@ -55,54 +46,80 @@ static void s_span (int64_t us, char *out, size_t size)
     snprintf (out, size, "%s%" PRId64 " h %02" PRId64 " min", us < 0 ? "-" : "", m / 60, m % 60);
 }
 
-/*  Remaining time of a running clock from now to due, in its own kind of
- *  time. Returns 0, or -1 with the reason in err. */
-static int s_remaining (const cal_t *cal, const char *time, int64_t now, int64_t due, int64_t *out, char *err,
-                        size_t errsize)
+/*  An instant of the reply (RFC 3339) in the branch's zone, for people and
+ *  for machines; both "" when it is null or unreadable. */
+static void s_local (const tz_t *tz, const cJSON *obj, const char *key, char *human, size_t hsize, char *iso,
+                     size_t isize)
 {
-    if (strcmp (time, "calendar") == 0) {
-        *out = due - now;
-        return 0;
-    }
-    return cal_business_us (cal, now, due, out, err, errsize);
+    int64_t us;
+    const char *at = json_str (obj, key, NULL);
+    human[0] = iso[0] = '\0';
+    if (at && clock_parse_rfc3339 (at, &us) == 0)
+        kctl_local_time (tz, us, human, hsize, iso, isize);
 }
 
 /*  The ticket's warnings and escalations with their ids, for
  *  `kefuctl event ID escalation_acknowledged --escalation N`. Prints
- *  nothing when there are none. Returns 0, or -1 after printing why. */
-static int s_print_escalations (db_t *db, const char *id, const cal_t *cal)
+ *  nothing when there are none. Returns 0, or -1 when out of memory. */
+static int s_print_escalations (const cJSON *escalations, const tz_t *tz)
 {
-    const char *params[] = { id };
-    PGresult *res = db_exec (db,
-                             "SELECT e.id::text, c.clock, e.kind, e.level, e.recipient_name, "
-                             DB_EPOCH_US ("e.at") ", COALESCE (e.acknowledged_by, ''), "
-                             DB_EPOCH_US ("e.acknowledged_at") " FROM dispatch.escalations e "
-                             "JOIN dispatch.sla_clocks c ON c.id = e.clock_id "
-                             "WHERE e.ticket_id = $1::bigint ORDER BY e.id",
-                             1, params);
-    if (!res) {
-        fprintf (stderr, "kefuctl clocks: escalations: %s\n", db_error (db));
-        return -1;
-    }
     static const char *const headers[] = { "escalation", "clock", "kind", "level", "to", "at",
                                            "acknowledged by", "acknowledged at" };
-    tbl_t *tbl = PQntuples (res) > 0 ? tbl_new (8, headers) : NULL;
-    for (int r = 0; tbl && r < PQntuples (res); r++) {
-        char at[64] = "", ack_at[64] = "", iso[40];
-        kctl_local_time (cal_tz (cal), strtoll (PQgetvalue (res, r, 5), NULL, 10), at, sizeof at, iso, sizeof iso);
-        if (!PQgetisnull (res, r, 7))
-            kctl_local_time (cal_tz (cal), strtoll (PQgetvalue (res, r, 7), NULL, 10), ack_at, sizeof ack_at, iso,
-                             sizeof iso);
-        const char *row[] = { PQgetvalue (res, r, 0), PQgetvalue (res, r, 1), PQgetvalue (res, r, 2),
-                              PQgetvalue (res, r, 3), PQgetvalue (res, r, 4), at, PQgetvalue (res, r, 6), ack_at };
+    if (cJSON_GetArraySize (escalations) == 0)
+        return 0;
+    tbl_t *tbl = tbl_new (8, headers);
+    if (!tbl)
+        return -1;
+    const cJSON *e;
+    cJSON_ArrayForEach (e, escalations)
+    {
+        char id[24], at[64], ack_at[64], iso[40];
+        snprintf (id, sizeof id, "%lld", (long long) json_int (e, "id", 0));
+        s_local (tz, e, "at", at, sizeof at, iso, sizeof iso);
+        s_local (tz, e, "acknowledged_at", ack_at, sizeof ack_at, iso, sizeof iso);
+        const char *row[] = { id, json_str (e, "clock", ""), json_str (e, "kind", ""), json_str (e, "level", ""),
+                              json_str (e, "recipient", ""), at, json_str (e, "acknowledged_by", ""), ack_at };
         tbl_add_row (tbl, row);
     }
-    if (tbl) {
-        printf ("\n");
-        tbl_print (tbl, stdout);
-    }
+    printf ("\n");
+    tbl_print (tbl, stdout);
     tbl_destroy (&tbl);
-    PQclear (res);
+    return 0;
+}
+
+/*  The clocks as a table (tbl) and as the --json array (list). Returns 0,
+ *  or -1 when out of memory. */
+static int s_clocks_rows (const cJSON *clocks, const tz_t *tz, tbl_t *tbl, cJSON *list)
+{
+    const cJSON *c;
+    cJSON_ArrayForEach (c, clocks)
+    {
+        const char *time = json_str (c, "time_kind", ""), *state = json_str (c, "state", "");
+        char target[64], amount[24], due_h[64], due_iso[40], remain[40] = "";
+        snprintf (amount, sizeof amount, "%lld", (long long) json_int (c, "target_amount", 0));
+        s_target (json_str (c, "target_kind", ""), amount, time, target, sizeof target);
+        s_local (tz, c, "due_at", due_h, sizeof due_h, due_iso, sizeof due_iso);
+        const cJSON *left = cJSON_GetObjectItemCaseSensitive (c, "remaining_seconds");
+        bool has_left = cJSON_IsNumber (left);
+        if (has_left)
+            s_span ((int64_t) left->valuedouble * CLOCKS_US, remain, sizeof remain);
+        const char *level = json_str (c, "level", "");
+        const char *row[] = { json_str (c, "clock", ""), json_str (c, "policy", ""), target, state,
+                              due_h, remain, json_str (c, "status", ""), level };
+        tbl_add_row (tbl, row);
+        cJSON *o = cJSON_CreateObject ();
+        if (!o || !cJSON_AddItemToArray (list, o))
+            return -1;
+        bool ok = cJSON_AddStringToObject (o, "clock", row[0]) && cJSON_AddStringToObject (o, "policy", row[1])
+                  && cJSON_AddStringToObject (o, "target", target) && cJSON_AddStringToObject (o, "state", state)
+                  && (*due_iso ? cJSON_AddStringToObject (o, "due", due_iso) : cJSON_AddNullToObject (o, "due"))
+                  && (has_left ? cJSON_AddNumberToObject (o, "remaining_seconds", left->valuedouble)
+                               : cJSON_AddNullToObject (o, "remaining_seconds"))
+                  && cJSON_AddStringToObject (o, "status", row[6])
+                  && (*level ? cJSON_AddStringToObject (o, "level", level) : cJSON_AddNullToObject (o, "level"));
+        if (!ok)
+            return -1;
+    }
     return 0;
 }
 
@@ -125,112 +142,51 @@ int cmd_clocks (kctl_t *k, int argc, char **argv)
     if (args_int ("clocks", "ticket id", pos[0], 1, INT64_C (9007199254740991), &ticket) != 0
         || kctl_setup (k, "clocks") != 0)
         return KCTL_USAGE;
-    char role[128], id[32];
-    snprintf (role, sizeof role, "%sdispatch", k->cfg->db_role_prefix ? k->cfg->db_role_prefix : "kefu_");
-    snprintf (id, sizeof id, "%" PRId64, ticket);
-    db_t *db = kctl_db_connect (k, "clocks", role);
-    if (!db)
-        return KCTL_FAILED;
     int rc = KCTL_FAILED;
-    cal_t *cal = NULL;
-    cJSON *list = NULL;
-    tbl_t *tbl = NULL;
-    const char *params[] = { id };
-    PGresult *res = db_exec (db, s_clocks_sql, 1, params);
-    if (!res) {
-        fprintf (stderr, "kefuctl clocks: %s\n", db_error (db));
-        goto cleanup;
-    }
-    if (PQntuples (res) == 0) {
-        fprintf (stderr, "kefuctl clocks: ticket %s has no SLA clocks (unknown ticket, closed at intake, "
-                         "or no policy matched it)\n", id);
-        goto cleanup;
-    }
-    char err[512] = "";
-    if (!(cal = bcal_load (db, PQgetvalue (res, 0, C_BRANCH), err, sizeof err))) {
-        fprintf (stderr, "kefuctl clocks: branch %s's calendar: %s\n", PQgetvalue (res, 0, C_BRANCH), err);
-        goto cleanup;
-    }
+    tz_t *tz = NULL;
+    cJSON *body = cJSON_CreateObject (), *result = NULL, *list = cJSON_CreateArray ();
     static const char *const headers[] = { "clock", "policy", "target", "state", "due", "remaining", "status",
                                            "level" };
-    list = cJSON_CreateArray ();
-    tbl = tbl_new (8, headers);
-    if (!list || !tbl)
+    tbl_t *tbl = tbl_new (8, headers);
+    char err[1024] = "";
+    if (!body || !list || !tbl || !cJSON_AddNumberToObject (body, "ticket_id", (double) ticket)) {
+        fputs ("kefuctl clocks: out of memory\n", stderr);
         goto cleanup;
-    int64_t now = clock_now_us ();
-    for (int r = 0; r < PQntuples (res); r++) {
-        const char *state = PQgetvalue (res, r, C_STATE), *time = PQgetvalue (res, r, C_TIME);
-        char target[64], due_h[64] = "", due_iso[40] = "", remain[40] = "", status[16] = "";
-        s_target (PQgetvalue (res, r, C_KIND), PQgetvalue (res, r, C_AMOUNT), time, target, sizeof target);
-        bool has_due = !PQgetisnull (res, r, C_DUE);
-        int64_t due = has_due ? strtoll (PQgetvalue (res, r, C_DUE), NULL, 10) : 0;
-        int64_t left = 0;
-        bool has_left = false;
-        if (has_due)
-            kctl_local_time (cal_tz (cal), due, due_h, sizeof due_h, due_iso, sizeof due_iso);
-        if (strcmp (state, CLOCK_S_RUNNING) == 0 && has_due) {
-            if (s_remaining (cal, time, now, due, &left, err, sizeof err) != 0) {
-                fprintf (stderr, "kefuctl clocks: %s\n", err);
-                goto cleanup;
-            }
-            has_left = true;
-            int64_t warn = strtoll (PQgetvalue (res, r, C_WARN), NULL, 10);
-            snprintf (status, sizeof status, "%s", now >= due ? "breached" : now >= warn ? "at risk" : "on track");
-        }
-        else if (strcmp (state, CLOCK_S_PAUSED) == 0 && !PQgetisnull (res, r, C_REMAIN)) {
-            left = strtoll (PQgetvalue (res, r, C_REMAIN), NULL, 10);
-            has_left = true;
-            snprintf (status, sizeof status, "paused");
-        }
-        else if (strcmp (state, CLOCK_S_STOPPED) == 0)
-            snprintf (status, sizeof status, "%s",
-                      strcmp (PQgetvalue (res, r, C_BREACHED), "t") == 0 ? "breached" : "met");
-        if (has_left)
-            s_span (left, remain, sizeof remain);
-        const char *level = PQgetisnull (res, r, C_LEVEL) ? "" : PQgetvalue (res, r, C_LEVEL);
-        const char *row[] = { PQgetvalue (res, r, C_CLOCK), PQgetvalue (res, r, C_POLICY), target, state,
-                              due_h, remain, status, level };
-        tbl_add_row (tbl, row);
-        cJSON *o = cJSON_CreateObject ();
-        if (!o || !cJSON_AddItemToArray (list, o))
-            goto cleanup;
-        cJSON_AddStringToObject (o, "clock", row[0]);
-        cJSON_AddStringToObject (o, "policy", row[1]);
-        cJSON_AddStringToObject (o, "target", target);
-        cJSON_AddStringToObject (o, "state", state);
-        if (has_due)
-            cJSON_AddStringToObject (o, "due", due_iso);
+    }
+    client_opts_t opts = kctl_dispatch_opts (k, "clocks");
+    if (client_call (&opts, "sla.clocks", body, &result, err, sizeof err) != CLIENT_OK) {
+        if (kctl_refusal (err, "not_found", "body.ticket_id"))
+            fprintf (stderr, "kefuctl clocks: ticket %" PRId64 " has no SLA clocks (unknown ticket, closed at "
+                             "intake, or no policy matched it)\n", ticket);
         else
-            cJSON_AddNullToObject (o, "due");
-        if (has_left)
-            cJSON_AddNumberToObject (o, "remaining_seconds", (double) (left / CLOCKS_US));
-        else
-            cJSON_AddNullToObject (o, "remaining_seconds");
-        cJSON_AddStringToObject (o, "status", status);
-        if (*level)
-            cJSON_AddStringToObject (o, "level", level);
-        else
-            cJSON_AddNullToObject (o, "level");
+            fprintf (stderr, "kefuctl clocks: %s\n", err);
+        goto cleanup;
+    }
+    const char *zone = json_str (result, "timezone", "");
+    if (!(tz = tz_load (zone, err, sizeof err))) {
+        fprintf (stderr, "kefuctl clocks: time zone \"%s\" of branch %s: %s\n", zone,
+                 json_str (result, "branch", ""), err);
+        goto cleanup;
+    }
+    if (s_clocks_rows (cJSON_GetObjectItemCaseSensitive (result, "clocks"), tz, tbl, list) != 0) {
+        fputs ("kefuctl clocks: out of memory\n", stderr);
+        goto cleanup;
     }
     if (k->json) {
-        char *text = json_print (list);
-        if (!text)
+        if (kctl_print_json (list) != 0)
             goto cleanup;
-        printf ("%s\n", text);
-        free (text);
     }
     else {
         tbl_print (tbl, stdout);
-        if (s_print_escalations (db, id, cal) != 0)
+        if (s_print_escalations (cJSON_GetObjectItemCaseSensitive (result, "escalations"), tz) != 0)
             goto cleanup;
     }
     rc = KCTL_OK;
 cleanup:
-    if (res)
-        PQclear (res);
+    cJSON_Delete (body);
+    cJSON_Delete (result);
     cJSON_Delete (list);
     tbl_destroy (&tbl);
-    cal_destroy (&cal);
-    db_destroy (&db);
+    tz_destroy (&tz);
     return rc;
 }

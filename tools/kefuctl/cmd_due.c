@@ -1,18 +1,17 @@
 /*  cmd_due — `kefuctl due`: "a promise of N business hours made now (or at
- *  time T) for branch B — when is it due?", answered from the branch's
- *  calendar as the database holds it (common/time/branch_cal.h): its time zone,
- *  weekly hours, public holidays and make-up working days.
- *
- *  Connects as the dispatcher's role (<role_prefix>dispatch), the role the
- *  SLA engine computes deadlines with: the command needs only SELECT on
- *  ref, and it proves that role can read everything a deadline needs.
+ *  time T) for branch B — when is it due?", answered by the dispatcher
+ *  (request sla.due on services.dispatch.api) from the branch's calendar
+ *  as the database holds it (common/time/branch_cal.h): its time zone,
+ *  weekly hours, public holidays and make-up working days — the same
+ *  arithmetic its SLA engine computes deadlines with. "Now" is the
+ *  dispatcher's clock. This file checks the options and shows the answer.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "time/branch_cal.h"
 #include "base/clock.h"
+#include "base/json.h"
 #include "kctl.h"
 
 #define DUE_US INT64_C (1000000)
@@ -116,52 +115,89 @@ static int s_due_check (due_args_t *a)
             return -1;
         }
     }
-    else
-        a->start_us = clock_now_us () / DUE_US * DUE_US; /* a promise made now, to the second */
     return 0;
 }
 
-#define DUE_MAX_YEARS 64
-
-/*  Warns (stderr) about each year from the start's to the due's in which
- *  the branch's holiday calendar has no data, and lists them in missing[]
- *  (at most DUE_MAX_YEARS). Returns 0 or -1 (database). */
-static int s_due_warn_years (db_t *db, const due_args_t *a, const cal_t *cal, int64_t due_us,
-                             int missing[DUE_MAX_YEARS], int *n_missing)
+/*  The sla.due body of the options. NULL when out of memory. */
+static cJSON *s_due_body (const due_args_t *a)
 {
-    *n_missing = 0;
-    tz_civil_t from, to;
-    tz_utc_to_local (cal_tz (cal), a->start_us, &from);
-    tz_utc_to_local (cal_tz (cal), due_us, &to);
-    for (int year = from.year; year <= to.year; year++) {
-        bool has = true;
-        char calendar[64] = "", err[512] = "";
-        if (bcal_has_year (db, a->branch, year, &has, calendar, sizeof calendar, err, sizeof err) != 0) {
-            fprintf (stderr, "kefuctl due: %s\n", err);
-            return -1;
-        }
-        if (has)
-            continue;
+    cJSON *body = cJSON_CreateObject ();
+    char at[40];
+    bool ok = body && cJSON_AddStringToObject (body, "branch", a->branch)
+              && cJSON_AddNumberToObject (body, a->unit == DUE_WORKING_DAYS ? "working_days" : "minutes",
+                                          (double) a->amount)
+              && (!a->calendar_time || cJSON_AddTrueToObject (body, "calendar_time"))
+              && (!a->at || cJSON_AddStringToObject (body, "at", clock_format_us (a->start_us, at, sizeof at)));
+    if (!ok)
+        cJSON_Delete (body);
+    return ok ? body : NULL;
+}
+
+/*  Warns (stderr) about each year the branch's holiday calendar has no
+ *  data for, as the reply lists them. */
+static void s_due_warn_years (const cJSON *result)
+{
+    const cJSON *year;
+    const char *calendar = json_str (result, "calendar", "");
+    cJSON_ArrayForEach (year, cJSON_GetObjectItemCaseSensitive (result, "missing_holiday_years"))
+    {
+        int y = (int) year->valuedouble;
         fprintf (stderr,
                  "kefuctl due: warning: holiday calendar \"%s\" has no data for %d: the deadline is computed "
                  "without that year's public holidays and make-up working days (add %d.yaml to the calendar "
                  "and run kefuctl admin load)\n",
-                 calendar, year, year);
-        if (*n_missing < DUE_MAX_YEARS)
-            missing[(*n_missing)++] = year;
+                 calendar, y, y);
     }
-    return 0;
 }
 
-/*  The branch's name for the human line ("" when it cannot be read). */
-static void s_due_branch_name (db_t *db, const char *branch, char *out, size_t size)
+/*  Shows a sla.due result. Returns a KCTL_ exit code. */
+static int s_due_show (const kctl_t *k, const due_args_t *a, const cJSON *result)
 {
-    const char *p[] = { branch };
-    PGresult *res = db_exec (db, "SELECT name FROM ref.branches WHERE id = $1", 1, p);
-    out[0] = '\0';
-    if (res && PQntuples (res) == 1)
-        snprintf (out, size, "%s", PQgetvalue (res, 0, 0));
-    PQclear (res);
+    char err[512] = "";
+    int64_t start = 0, due = 0;
+    const char *zone = json_str (result, "timezone", "");
+    tz_t *tz = tz_load (zone, err, sizeof err);
+    if (!tz || clock_parse_rfc3339 (json_str (result, "start", ""), &start) != 0
+        || clock_parse_rfc3339 (json_str (result, "due", ""), &due) != 0) {
+        fprintf (stderr, "kefuctl due: malformed reply from dispatch (time zone \"%s\": %s)\n", zone,
+                 tz ? "start or due unreadable" : err);
+        tz_destroy (&tz);
+        return KCTL_FAILED;
+    }
+    s_due_warn_years (result);
+    char promise[96], start_utc[40], due_utc[40], start_h[64], start_iso[40], due_h[64], due_iso[40];
+    const char *name = json_str (result, "branch_name", "");
+    snprintf (promise, sizeof promise, "%lld %s%s%s", (long long) a->written,
+              a->unit == DUE_WORKING_DAYS ? "" : a->calendar_time ? "calendar " : "business ", a->word,
+              a->written == 1 ? "" : "s");
+    s_due_utc (start, start_utc, sizeof start_utc);
+    s_due_utc (due, due_utc, sizeof due_utc);
+    kctl_local_time (tz, start, start_h, sizeof start_h, start_iso, sizeof start_iso);
+    kctl_local_time (tz, due, due_h, sizeof due_h, due_iso, sizeof due_iso);
+    int rc = KCTL_FAILED;
+    if (k->json) {
+        cJSON *out = cJSON_CreateObject ();
+        bool ok = out && cJSON_AddStringToObject (out, "branch", a->branch) && cJSON_AddStringToObject (out, "branch_name", name)
+                  && cJSON_AddStringToObject (out, "timezone", zone)
+                  && cJSON_AddStringToObject (out, "promise", promise)
+                  && cJSON_AddStringToObject (out, "start", start_utc)
+                  && cJSON_AddStringToObject (out, "start_local", start_iso)
+                  && cJSON_AddStringToObject (out, "due", due_utc)
+                  && cJSON_AddStringToObject (out, "due_local", due_iso)
+                  && cJSON_AddNumberToObject (out, "business_seconds", (double) json_int (result, "business_seconds", 0))
+                  && cJSON_AddItemToObject (out, "missing_holiday_years",
+                                            cJSON_Duplicate (cJSON_GetObjectItemCaseSensitive (result, "missing_holiday_years"), true));
+        if (ok && kctl_print_json (out) == 0)
+            rc = KCTL_OK;
+        cJSON_Delete (out);
+    }
+    else {
+        printf ("due %s (%s): %s from %s at %s%s%s\n", due_h, due_utc, promise, start_h, a->branch, *name ? " " : "",
+                name);
+        rc = KCTL_OK;
+    }
+    tz_destroy (&tz);
+    return rc;
 }
 
 int cmd_due (kctl_t *k, int argc, char **argv)
@@ -183,71 +219,21 @@ int cmd_due (kctl_t *k, int argc, char **argv)
     if (s_due_check (&a) != 0 || kctl_setup (k, "due") != 0)
         return KCTL_USAGE;
 
-    char role[128];
-    snprintf (role, sizeof role, "%sdispatch", k->cfg->db_role_prefix ? k->cfg->db_role_prefix : "kefu_");
-    db_t *db = kctl_db_connect (k, "due", role);
-    if (!db)
-        return KCTL_FAILED;
+    cJSON *body = s_due_body (&a), *result = NULL;
     int rc = KCTL_FAILED;
-    cal_t *cal = NULL;
-    cJSON *out = NULL;
     char err[1024] = "";
-    if (!(cal = bcal_load (db, a.branch, err, sizeof err))) {
-        fprintf (stderr, "kefuctl due: %s\n", err);
-        goto cleanup;
-    }
-    int64_t due = 0, business = 0;
-    int r;
-    if (a.unit == DUE_WORKING_DAYS)
-        r = cal_add_working_days (cal, a.start_us, (int) a.amount, &due, err, sizeof err);
-    else if (a.calendar_time) {
-        due = a.start_us + a.amount * 60 * DUE_US;
-        r = 0;
-    }
-    else
-        r = cal_add_business (cal, a.start_us, a.amount * 60, &due, err, sizeof err);
-    if (r != 0 || cal_business_seconds (cal, a.start_us, due, &business, err, sizeof err) != 0) {
-        fprintf (stderr, "kefuctl due: %s\n", err);
-        goto cleanup;
-    }
-    int missing[DUE_MAX_YEARS], n_missing = 0;
-    if (s_due_warn_years (db, &a, cal, due, missing, &n_missing) != 0)
-        goto cleanup;
-
-    char promise[96], start_utc[40], due_utc[40], start_h[64], start_iso[40], due_h[64], due_iso[40], name[256];
-    snprintf (promise, sizeof promise, "%lld %s%s%s", (long long) a.written,
-              a.unit == DUE_WORKING_DAYS ? "" : a.calendar_time ? "calendar " : "business ", a.word,
-              a.written == 1 ? "" : "s");
-    s_due_utc (a.start_us, start_utc, sizeof start_utc);
-    s_due_utc (due, due_utc, sizeof due_utc);
-    kctl_local_time (cal_tz (cal), a.start_us, start_h, sizeof start_h, start_iso, sizeof start_iso);
-    kctl_local_time (cal_tz (cal), due, due_h, sizeof due_h, due_iso, sizeof due_iso);
-    s_due_branch_name (db, a.branch, name, sizeof name);
-    if (k->json) {
-        out = cJSON_CreateObject ();
-        bool ok = out && cJSON_AddStringToObject (out, "branch", a.branch) && cJSON_AddStringToObject (out, "branch_name", name)
-                  && cJSON_AddStringToObject (out, "timezone", tz_name (cal_tz (cal)))
-                  && cJSON_AddStringToObject (out, "promise", promise)
-                  && cJSON_AddStringToObject (out, "start", start_utc)
-                  && cJSON_AddStringToObject (out, "start_local", start_iso)
-                  && cJSON_AddStringToObject (out, "due", due_utc)
-                  && cJSON_AddStringToObject (out, "due_local", due_iso)
-                  && cJSON_AddNumberToObject (out, "business_seconds", (double) business);
-        cJSON *years = ok ? cJSON_AddArrayToObject (out, "missing_holiday_years") : NULL;
-        ok = years != NULL;
-        for (int i = 0; ok && i < n_missing; i++)
-            ok = cJSON_AddItemToArray (years, cJSON_CreateNumber (missing[i]));
-        if (!ok || kctl_print_json (out) != 0)
-            goto cleanup;
-    }
+    if (!body)
+        fputs ("kefuctl due: out of memory\n", stderr);
     else {
-        printf ("due %s (%s): %s from %s at %s%s%s\n", due_h, due_utc, promise, start_h, a.branch, *name ? " " : "",
-                name);
+        client_opts_t opts = kctl_dispatch_opts (k, "due");
+        if (client_call (&opts, "sla.due", body, &result, err, sizeof err) == CLIENT_OK)
+            rc = s_due_show (k, &a, result);
+        else {
+            const char *why = kctl_refusal (err, "not_found", "body.branch");
+            fprintf (stderr, "kefuctl due: %s\n", why ? why : err);
+        }
     }
-    rc = KCTL_OK;
-cleanup:
-    cJSON_Delete (out);
-    cal_destroy (&cal);
-    db_destroy (&db);
+    cJSON_Delete (body);
+    cJSON_Delete (result);
     return rc;
 }

@@ -7,23 +7,19 @@
  *  The period is a range of calendar dates [from, to) read in each
  *  branch's own time zone (ref.branches.timezone), so "November" means
  *  November at every branch; the default is the current month, "now" being
- *  clock_now_us() (KEFU_CLOCK_FILE moves it in tests). One query does the
- *  counting and the percentiles (percentile_cont) in PostgreSQL, as the
- *  dispatcher's role, like `board` and `clocks`.
+ *  the dispatcher's clock. The dispatcher counts (request sla.report on
+ *  services.dispatch.api, one statement with percentile_cont in
+ *  PostgreSQL); this file checks the options and lays out the rows.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/clock.h"
-#include "db/db.h"
 #include "base/json.h"
 #include "kctl.h"
 #include "report_fmt.h"
-#include "model/sla_names.h"
 #include "table.h"
-#include "model/sla_clock.h"
 
 #define REPORT_MAX_ITEMS 256
 
@@ -38,39 +34,6 @@ static const char s_report_usage[] =
     "  --to DATE    the day after the period (exclusive); both or neither,\n"
     "               default the current month\n"
     "  --csv        RFC 4180 CSV, one row per branch and clock, durations in seconds\n";
-
-/*  Every started clock of the period, per branch and clock. A clock is
- *  breached when the engine marked it so, or when it stopped after its due
- *  instant (a stop recorded before the timer noticed the breach); met when
- *  it stopped otherwise; open while running or paused and not breached.
- *  Branches without clocks come back once with a NULL clock, so that every
- *  selected branch appears in the summary. */
-static const char s_report_sql[] =
-    "WITH b AS (SELECT id, name, timezone, "
-    "  coalesce($2::date, date_trunc('month', to_timestamp($1::bigint / 1e6) AT TIME ZONE timezone)::date) "
-    "AS d_from, "
-    "  coalesce($3::date, (date_trunc('month', to_timestamp($1::bigint / 1e6) AT TIME ZONE timezone) "
-    "                      + interval '1 month')::date) AS d_to "
-    "  FROM ref.branches WHERE $4::text[] IS NULL OR id = ANY ($4::text[])), "
-    "c AS (SELECT c.branch_id, c.clock, c.state, extract(epoch FROM c.stopped_at - c.started_at) AS secs, "
-    "  (c.breached_at IS NOT NULL OR (c.state = '" CLOCK_S_STOPPED "' AND c.stopped_at > c.due_at)) AS breached "
-    "  FROM b JOIN dispatch.sla_clocks c ON c.branch_id = b.id "
-    "  WHERE c.started_at >= (b.d_from::timestamp AT TIME ZONE b.timezone) "
-    "    AND c.started_at < (b.d_to::timestamp AT TIME ZONE b.timezone) "
-    "    AND ($5::text[] IS NULL OR c.clock = ANY ($5::text[]))), "
-    "a AS (SELECT branch_id, clock, count(*) AS n, "
-    "  count(*) FILTER (WHERE state = '" CLOCK_S_STOPPED "' AND NOT breached) AS met, "
-    "  count(*) FILTER (WHERE breached) AS breached, "
-    "  count(*) FILTER (WHERE state IN ('" CLOCK_S_RUNNING "', '" CLOCK_S_PAUSED "') AND NOT breached) AS open, "
-    "  round((percentile_cont(0.5) WITHIN GROUP (ORDER BY secs) FILTER (WHERE state = '" CLOCK_S_STOPPED "'))::numeric) "
-    "AS p50, "
-    "  round((percentile_cont(0.9) WITHIN GROUP (ORDER BY secs) FILTER (WHERE state = '" CLOCK_S_STOPPED "'))::numeric) "
-    "AS p90 "
-    "  FROM c GROUP BY branch_id, clock) "
-    "SELECT b.id, b.name, to_char(b.d_from, 'YYYY-MM-DD'), to_char(b.d_to, 'YYYY-MM-DD'), "
-    "  a.clock, a.n, a.met, a.breached, a.open, a.p50, a.p90 "
-    "FROM b LEFT JOIN a ON a.branch_id = b.id "
-    "ORDER BY b.id, array_position ($6::text[], a.clock), a.clock";
 
 enum { R_BRANCH, R_NAME, R_FROM, R_TO, R_CLOCK, R_N, R_MET, R_BREACHED, R_OPEN, R_P50, R_P90 };
 
@@ -216,92 +179,56 @@ static int s_report_check (const report_args_t *a, const kctl_t *k)
     return 0;
 }
 
-/*  A PostgreSQL text[] literal of the names ("{\"SH01\",\"SH02\"}"), or NULL
- *  for none. Caller frees; *oom is set when allocation failed. */
-static char *s_report_pg_array (const char *const *items, int n, bool *oom)
+/*  The rows of a sla.report result as text, the columns of the enum above
+ *  (NULL for null), so that the layouts below read them like a table. */
+typedef struct {
+    int n;
+    char **cells; /* n * R_COLS */
+} report_rows_t;
+
+#define R_COLS (R_P90 + 1)
+
+static void s_report_rows_free (report_rows_t *rows)
 {
-    if (n == 0)
-        return NULL;
-    size_t size = 3;
-    for (int i = 0; i < n; i++)
-        size += 2 * strlen (items[i]) + 3;
-    char *out = malloc (size), *o = out;
-    if (!out) {
-        *oom = true;
-        return NULL;
-    }
-    *o++ = '{';
-    for (int i = 0; i < n; i++) {
-        if (i > 0)
-            *o++ = ',';
-        *o++ = '"';
-        for (const char *p = items[i]; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                *o++ = '\\';
-            *o++ = *p;
-        }
-        *o++ = '"';
-    }
-    *o++ = '}';
-    *o = '\0';
-    return out;
+    for (int i = 0; rows->cells && i < rows->n * R_COLS; i++)
+        free (rows->cells[i]);
+    free (rows->cells);
+    rows->cells = NULL;
+    rows->n = 0;
 }
 
-/*  Runs a query that returns the first unknown name of a list (or no row).
- *  Returns 1 with the name in out, 0 when every name is known, -1 on a
- *  database error (printed). */
-static int s_report_first_unknown (db_t *db, const char *sql, int nparams, const char *const *params,
-                                   char *out, size_t size)
+/*  Reads result.rows. Returns 0, or -1 when out of memory. */
+static int s_report_rows (const cJSON *result, report_rows_t *rows)
 {
-    PGresult *res = db_exec (db, sql, nparams, params);
-    if (!res) {
-        fprintf (stderr, "kefuctl report: %s\n", db_error (db));
+    static const char *const keys[R_COLS] = { "branch", "branch_name", "from",     "to",   "clock",          "clocks",
+                                              "met",    "breached",    "open", "median_seconds", "p90_seconds" };
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive (result, "rows"), *row;
+    rows->n = 0;
+    rows->cells = calloc ((size_t) cJSON_GetArraySize (list) * R_COLS + 1, sizeof (char *));
+    if (!rows->cells)
         return -1;
+    cJSON_ArrayForEach (row, list)
+    {
+        for (int c = 0; c < R_COLS; c++) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive (row, keys[c]);
+            if (v && !cJSON_IsNull (v) && !(rows->cells[rows->n * R_COLS + c] = kctl_value_text (v)))
+                return -1;
+        }
+        rows->n++;
     }
-    int rc = PQntuples (res) > 0;
-    if (rc)
-        snprintf (out, size, "%s", PQgetvalue (res, 0, 0));
-    PQclear (res);
-    return rc;
+    return 0;
 }
 
-/*  Checks --branch and --clock against the database: an unknown branch, or
- *  a clock that is neither built in nor has ever run (a deployment's own
- *  clock of sla.yaml), is a usage error. Returns a KCTL_ exit code. */
-static int s_report_check_names (db_t *db, const char *branches, const char *clocks, const char *builtin)
+/*  A cell as PQgetvalue would give it ("" for null), and whether it is null. */
+static const char *s_val (const report_rows_t *rows, int r, int c)
 {
-    char name[256];
-    int u = 0;
-    if (branches) {
-        u = s_report_first_unknown (db,
-                                    "SELECT u FROM unnest ($1::text[]) WITH ORDINALITY AS x (u, i) "
-                                    "WHERE u NOT IN (SELECT id FROM ref.branches) ORDER BY i LIMIT 1",
-                                    1, (const char *const[]){ branches }, name, sizeof name);
-        if (u > 0) {
-            PGresult *known = db_exec (db,
-                                       "SELECT coalesce (string_agg (id, ', ' ORDER BY id), 'none loaded') "
-                                       "FROM ref.branches",
-                                       0, NULL);
-            fprintf (stderr, "kefuctl report: --branch: unknown branch \"%s\" (expected one of: %s)\n", name,
-                     known && PQntuples (known) ? PQgetvalue (known, 0, 0) : "?");
-            PQclear (known);
-        }
-    }
-    if (u == 0 && clocks) {
-        u = s_report_first_unknown (
-            db,
-            "SELECT u FROM unnest ($1::text[]) WITH ORDINALITY AS x (u, i) "
-            "WHERE u <> ALL ($2::text[]) AND NOT EXISTS "
-            "(SELECT 1 FROM dispatch.sla_clocks c WHERE c.clock = u) ORDER BY i LIMIT 1",
-            2, (const char *const[]){ clocks, builtin }, name, sizeof name);
-        if (u > 0) {
-            fprintf (stderr, "kefuctl report: --clock: unknown clock \"%s\" (expected one of:", name);
-            for (int i = 0; sla_builtin_clocks[i]; i++)
-                fprintf (stderr, "%s %s", i ? "," : "", sla_builtin_clocks[i]);
-            fputs (", or a clock of your own in sla.yaml that has started at least once)\n", stderr);
-        }
-    }
-    return u == 0 ? KCTL_OK : u > 0 ? KCTL_USAGE : KCTL_FAILED;
+    const char *v = rows->cells[r * R_COLS + c];
+    return v ? v : "";
+}
+
+static bool s_null (const report_rows_t *rows, int r, int c)
+{
+    return rows->cells[r * R_COLS + c] == NULL;
 }
 
 /*  Compliance share "75.0" (or "" when nothing was met or breached). */
@@ -327,21 +254,21 @@ static void s_report_share_cell (const char *met, const char *breached, char *ou
 }
 
 /*  A percentile cell for people ("1h 05m", "-" when no clock stopped). */
-static void s_report_span_cell (const PGresult *res, int r, int col, char *out, size_t size)
+static void s_report_span_cell (const report_rows_t *res, int r, int col, char *out, size_t size)
 {
-    if (PQgetisnull (res, r, col))
+    if (s_null (res, r, col))
         snprintf (out, size, "-");
     else
-        rfmt_span (strtoll (PQgetvalue (res, r, col), NULL, 10), out, size);
+        rfmt_span (strtoll (s_val (res, r, col), NULL, 10), out, size);
 }
 
 /*  The row of clock `clock` for the branch whose rows start at `first`, or -1. */
-static int s_report_find (const PGresult *res, int first, const char *clock)
+static int s_report_find (const report_rows_t *res, int first, const char *clock)
 {
-    for (int r = first; r < PQntuples (res)
-                        && strcmp (PQgetvalue (res, r, R_BRANCH), PQgetvalue (res, first, R_BRANCH)) == 0;
+    for (int r = first; r < res->n
+                        && strcmp (s_val (res, r, R_BRANCH), s_val (res, first, R_BRANCH)) == 0;
          r++)
-        if (!PQgetisnull (res, r, R_CLOCK) && strcmp (PQgetvalue (res, r, R_CLOCK), clock) == 0)
+        if (!s_null (res, r, R_CLOCK) && strcmp (s_val (res, r, R_CLOCK), clock) == 0)
             return r;
     return -1;
 }
@@ -358,7 +285,7 @@ static bool s_report_selected (const report_args_t *a, const char *clock)
 
 /*  The headline: per branch, met % and median / p90 of first_response
  *  ("respond") and resolution ("resolve"), when those clocks are selected. */
-static void s_report_headline (const report_args_t *a, const PGresult *res)
+static void s_report_headline (const report_args_t *a, const report_rows_t *res)
 {
     static const char *const clocks[] = { "first_response", "resolution" };
     static const char *const heads[2][3] = { { "respond met", "respond median", "respond p90" },
@@ -376,11 +303,11 @@ static void s_report_headline (const report_args_t *a, const PGresult *res)
     tbl_t *t = tbl_new (ncols, headers);
     if (!t)
         return;
-    for (int r = 0; r < PQntuples (res); r++) {
-        if (r > 0 && strcmp (PQgetvalue (res, r, R_BRANCH), PQgetvalue (res, r - 1, R_BRANCH)) == 0)
+    for (int r = 0; r < res->n; r++) {
+        if (r > 0 && strcmp (s_val (res, r, R_BRANCH), s_val (res, r - 1, R_BRANCH)) == 0)
             continue;
         char cells[6][48];
-        const char *row[8] = { PQgetvalue (res, r, R_BRANCH), PQgetvalue (res, r, R_NAME) };
+        const char *row[8] = { s_val (res, r, R_BRANCH), s_val (res, r, R_NAME) };
         for (int i = 0; i < nwhich; i++) {
             int f = s_report_find (res, r, clocks[which[i]]);
             if (f < 0) {
@@ -388,7 +315,7 @@ static void s_report_headline (const report_args_t *a, const PGresult *res)
                     snprintf (cells[i * 3 + j], sizeof cells[0], "-");
             }
             else {
-                s_report_share_cell (PQgetvalue (res, f, R_MET), PQgetvalue (res, f, R_BREACHED),
+                s_report_share_cell (s_val (res, f, R_MET), s_val (res, f, R_BREACHED),
                                      cells[i * 3], sizeof cells[0]);
                 s_report_span_cell (res, f, R_P50, cells[i * 3 + 1], sizeof cells[0]);
                 s_report_span_cell (res, f, R_P90, cells[i * 3 + 2], sizeof cells[0]);
@@ -404,12 +331,12 @@ static void s_report_headline (const report_args_t *a, const PGresult *res)
 }
 
 /*  The whole report as tables for people. Returns 0 or -1. */
-static int s_report_table (const report_args_t *a, const PGresult *res, bool uniform, bool any)
+static int s_report_table (const report_args_t *a, const report_rows_t *res, bool uniform, bool any)
 {
     /* the default month can differ between time zones (on the 1st, east of the date line first) */
-    if (a->from || (uniform && PQntuples (res) > 0))
+    if (a->from || (uniform && res->n > 0))
         printf ("SLA compliance: clocks started from %s 00:00 to %s 00:00, each branch's local time\n\n",
-                a->from ? a->from : PQgetvalue (res, 0, R_FROM), a->to ? a->to : PQgetvalue (res, 0, R_TO));
+                a->from ? a->from : s_val (res, 0, R_FROM), a->to ? a->to : s_val (res, 0, R_TO));
     else
         printf ("SLA compliance: clocks started in the current month of each branch's time zone\n\n");
     if (!any) {
@@ -431,20 +358,20 @@ static int s_report_table (const report_args_t *a, const PGresult *res, bool uni
     tbl_t *t = tbl_new (9, headers);
     if (!t)
         return -1;
-    for (int r = 0; r < PQntuples (res); r++) {
-        if (PQgetisnull (res, r, R_CLOCK))
+    for (int r = 0; r < res->n; r++) {
+        if (s_null (res, r, R_CLOCK))
             continue;
         char share[16], p50[48], p90[48];
-        s_report_share_cell (PQgetvalue (res, r, R_MET), PQgetvalue (res, r, R_BREACHED), share,
+        s_report_share_cell (s_val (res, r, R_MET), s_val (res, r, R_BREACHED), share,
                              sizeof share);
         s_report_span_cell (res, r, R_P50, p50, sizeof p50);
         s_report_span_cell (res, r, R_P90, p90, sizeof p90);
-        const char *row[] = { PQgetvalue (res, r, R_BRANCH),
-                              PQgetvalue (res, r, R_CLOCK),
-                              PQgetvalue (res, r, R_N),
-                              PQgetvalue (res, r, R_MET),
-                              PQgetvalue (res, r, R_BREACHED),
-                              PQgetvalue (res, r, R_OPEN),
+        const char *row[] = { s_val (res, r, R_BRANCH),
+                              s_val (res, r, R_CLOCK),
+                              s_val (res, r, R_N),
+                              s_val (res, r, R_MET),
+                              s_val (res, r, R_BREACHED),
+                              s_val (res, r, R_OPEN),
                               share,
                               p50,
                               p90 };
@@ -456,62 +383,62 @@ static int s_report_table (const report_args_t *a, const PGresult *res, bool uni
 }
 
 /*  One CSV row per branch and clock, durations in whole seconds. */
-static int s_report_csv (const PGresult *res)
+static int s_report_csv (const report_rows_t *res)
 {
     static const char *const header[] = { "branch",         "branch_name", "clock",    "from", "to",
                                           "clocks",         "met",         "breached", "open", "met_percent",
                                           "median_seconds", "p90_seconds" };
     rfmt_csv_row (stdout, 12, header);
-    for (int r = 0; r < PQntuples (res); r++) {
-        if (PQgetisnull (res, r, R_CLOCK))
+    for (int r = 0; r < res->n; r++) {
+        if (s_null (res, r, R_CLOCK))
             continue;
         char share[16];
-        s_report_share (PQgetvalue (res, r, R_MET), PQgetvalue (res, r, R_BREACHED), share, sizeof share);
+        s_report_share (s_val (res, r, R_MET), s_val (res, r, R_BREACHED), share, sizeof share);
         static const int cols[] = { R_BRANCH, R_NAME, R_CLOCK, R_FROM, R_TO, R_N, R_MET, R_BREACHED, R_OPEN };
         const char *row[12];
         for (int c = 0; c < 9; c++)
-            row[c] = PQgetvalue (res, r, cols[c]);
+            row[c] = s_val (res, r, cols[c]);
         row[9] = share;
-        row[10] = PQgetvalue (res, r, R_P50); /* "" when NULL */
-        row[11] = PQgetvalue (res, r, R_P90);
+        row[10] = s_val (res, r, R_P50); /* "" when NULL */
+        row[11] = s_val (res, r, R_P90);
         rfmt_csv_row (stdout, 12, row);
     }
     return ferror (stdout) ? -1 : 0;
 }
 
 /*  The rows as a JSON array of objects. Returns 0 or -1. */
-static int s_report_json (const PGresult *res)
+static int s_report_json (const report_rows_t *res)
 {
     cJSON *list = cJSON_CreateArray ();
     if (!list)
         return -1;
     int rc = -1;
-    for (int r = 0; r < PQntuples (res); r++) {
-        if (PQgetisnull (res, r, R_CLOCK))
+    for (int r = 0; r < res->n; r++) {
+        if (s_null (res, r, R_CLOCK))
             continue;
         cJSON *o = cJSON_CreateObject ();
         if (!o || !cJSON_AddItemToArray (list, o))
             goto cleanup;
         static const char *const text_keys[] = { "branch", "branch_name", "from", "to", "clock" };
         for (int c = R_BRANCH; c <= R_CLOCK; c++)
-            cJSON_AddStringToObject (o, text_keys[c], PQgetvalue (res, r, c));
+            cJSON_AddStringToObject (o, text_keys[c], s_val (res, r, c));
         static const char *const count_keys[] = { "clocks", "met", "breached", "open" };
         for (int c = R_N; c <= R_OPEN; c++)
             cJSON_AddNumberToObject (o, count_keys[c - R_N],
-                                     (double) strtoll (PQgetvalue (res, r, c), NULL, 10));
+                                     (double) strtoll (s_val (res, r, c), NULL, 10));
         char share[16];
-        s_report_share (PQgetvalue (res, r, R_MET), PQgetvalue (res, r, R_BREACHED), share, sizeof share);
+        s_report_share (s_val (res, r, R_MET), s_val (res, r, R_BREACHED), share, sizeof share);
         if (*share)
             cJSON_AddNumberToObject (o, "met_percent", strtod (share, NULL));
         else
             cJSON_AddNullToObject (o, "met_percent");
         static const char *const span_keys[] = { "median_seconds", "p90_seconds" };
         for (int c = R_P50; c <= R_P90; c++)
-            if (PQgetisnull (res, r, c))
+            if (s_null (res, r, c))
                 cJSON_AddNullToObject (o, span_keys[c - R_P50]);
             else
                 cJSON_AddNumberToObject (o, span_keys[c - R_P50],
-                                         (double) strtoll (PQgetvalue (res, r, c), NULL, 10));
+                                         (double) strtoll (s_val (res, r, c), NULL, 10));
     }
     rc = kctl_print_json (list);
 cleanup:
@@ -519,38 +446,63 @@ cleanup:
     return rc;
 }
 
-/*  Validates the names against the database and runs the report. Returns
- *  a KCTL_ exit code. */
-static int s_report_run (kctl_t *k, db_t *db, const report_args_t *a)
+/*  The sla.report body of the options. NULL when out of memory. */
+static cJSON *s_report_body (const report_args_t *a)
 {
-    bool oom = false;
-    char *branches = s_report_pg_array (a->branches, a->n_branches, &oom);
-    char *clocks = s_report_pg_array (a->clocks, a->n_clocks, &oom);
-    int n_builtin = 0;
-    while (sla_builtin_clocks[n_builtin])
-        n_builtin++;
-    char *builtin = s_report_pg_array (sla_builtin_clocks, n_builtin, &oom);
-    PGresult *res = NULL;
+    cJSON *body = cJSON_CreateObject ();
+    bool ok = body != NULL;
+    if (ok && a->n_branches)
+        ok = cJSON_AddItemToObject (body, "branches", cJSON_CreateStringArray (a->branches, a->n_branches));
+    if (ok && a->n_clocks)
+        ok = cJSON_AddItemToObject (body, "clocks", cJSON_CreateStringArray (a->clocks, a->n_clocks));
+    if (ok && a->from)
+        ok = cJSON_AddStringToObject (body, "from", a->from) && cJSON_AddStringToObject (body, "to", a->to);
+    if (!ok)
+        cJSON_Delete (body);
+    return ok ? body : NULL;
+}
+
+/*  Says why the dispatcher refused: an unknown --branch or --clock is a
+ *  usage error (exit 2), anything else a failure. Returns the exit code. */
+static int s_report_refused (const char *err)
+{
+    const char *branch = kctl_refusal (err, "invalid", "body.branches");
+    const char *clock = kctl_refusal (err, "invalid", "body.clocks");
+    if (branch || clock) {
+        fprintf (stderr, "kefuctl report: %s: %s\n", branch ? "--branch" : "--clock", branch ? branch : clock);
+        return KCTL_USAGE;
+    }
+    fprintf (stderr, "kefuctl report: %s\n", err);
+    return KCTL_FAILED;
+}
+
+/*  Asks the dispatcher for the report and lays it out. Returns a KCTL_
+ *  exit code. */
+static int s_report_run (kctl_t *k, const report_args_t *a)
+{
+    cJSON *body = s_report_body (a), *result = NULL;
+    report_rows_t rows = { 0, NULL };
+    const report_rows_t *res = &rows;
     int rc = KCTL_FAILED;
-    if (oom) {
+    char err[1024] = "";
+    if (!body) {
         fputs ("kefuctl report: out of memory\n", stderr);
         goto cleanup;
     }
-    if ((rc = s_report_check_names (db, branches, clocks, builtin)) != KCTL_OK)
+    client_opts_t opts = kctl_dispatch_opts (k, "report");
+    if (client_call (&opts, "sla.report", body, &result, err, sizeof err) != CLIENT_OK) {
+        rc = s_report_refused (err);
         goto cleanup;
-    rc = KCTL_FAILED;
-    char now[32];
-    snprintf (now, sizeof now, "%" PRId64, clock_now_us ());
-    const char *params[] = { now, a->from, a->to, branches, clocks, builtin };
-    if (!(res = db_exec (db, s_report_sql, 6, params))) {
-        fprintf (stderr, "kefuctl report: %s\n", db_error (db));
+    }
+    if (s_report_rows (result, &rows) != 0) {
+        fputs ("kefuctl report: out of memory\n", stderr);
         goto cleanup;
     }
     bool uniform = true, any = false;
-    for (int r = 0; r < PQntuples (res); r++) {
-        uniform = uniform && strcmp (PQgetvalue (res, r, R_FROM), PQgetvalue (res, 0, R_FROM)) == 0
-                  && strcmp (PQgetvalue (res, r, R_TO), PQgetvalue (res, 0, R_TO)) == 0;
-        any = any || !PQgetisnull (res, r, R_CLOCK);
+    for (int r = 0; r < res->n; r++) {
+        uniform = uniform && strcmp (s_val (res, r, R_FROM), s_val (res, 0, R_FROM)) == 0
+                  && strcmp (s_val (res, r, R_TO), s_val (res, 0, R_TO)) == 0;
+        any = any || !s_null (res, r, R_CLOCK);
     }
     int out = k->json  ? s_report_json (res)
               : a->csv ? s_report_csv (res)
@@ -558,10 +510,9 @@ static int s_report_run (kctl_t *k, db_t *db, const report_args_t *a)
     fflush (stdout);
     rc = out == 0 && !ferror (stdout) ? KCTL_OK : KCTL_FAILED;
 cleanup:
-    PQclear (res);
-    free (branches);
-    free (clocks);
-    free (builtin);
+    s_report_rows_free (&rows);
+    cJSON_Delete (body);
+    cJSON_Delete (result);
     return rc;
 }
 
@@ -589,15 +540,7 @@ int cmd_report (kctl_t *k, int argc, char **argv)
     }
     if (s_report_check (&a, k) != 0 || kctl_setup (k, "report") != 0)
         goto cleanup;
-    char role[128];
-    snprintf (role, sizeof role, "%sdispatch", k->cfg->db_role_prefix ? k->cfg->db_role_prefix : "kefu_");
-    db_t *db = kctl_db_connect (k, "report", role);
-    if (!db) {
-        rc = KCTL_FAILED;
-        goto cleanup;
-    }
-    rc = s_report_run (k, db, &a);
-    db_destroy (&db);
+    rc = s_report_run (k, &a);
 cleanup:
     s_report_args_free (&a);
     free (rest);

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "base/json.h"
-#include "db/scope.h"
 
 static int s_check_endpoint (const kctl_t *self, const char *cmd);
 
@@ -109,7 +108,7 @@ static int s_check_endpoint (const kctl_t *self, const char *cmd)
 client_opts_t kctl_client_opts (const kctl_t *self, const char *cmd)
 {
     client_opts_t opts = { kctl_endpoint (self), self->timeout_ms, self->retries, 0, 0, stderr, NULL,
-                           self->token[0] ? self->token : NULL, NULL, NULL, NULL };
+                           self->token[0] ? self->token : NULL, NULL, NULL, NULL, NULL };
     static char who[64];
     snprintf (who, sizeof who, "kefuctl %s", cmd);
     opts.who = who;
@@ -118,6 +117,23 @@ client_opts_t kctl_client_opts (const kctl_t *self, const char *cmd)
     opts.server_key = server && *server ? server : NULL;
     opts.keys_dir = self->cfg ? self->cfg->keys_dir : NULL;
     return opts;
+}
+
+client_opts_t kctl_dispatch_opts (const kctl_t *self, const char *cmd)
+{
+    client_opts_t opts = kctl_client_opts (self, cmd);
+    opts.endpoint = kctl_dispatch_endpoint (self);
+    opts.service = "dispatch";
+    return opts;
+}
+
+const char *kctl_refusal (const char *err, const char *code, const char *field)
+{
+    size_t nc = strlen (code), nf = strlen (field);
+    if (strncmp (err, code, nc) != 0 || strncmp (err + nc, ": ", 2) != 0 || strncmp (err + nc + 2, field, nf) != 0
+        || strncmp (err + nc + 2 + nf, ": ", 2) != 0)
+        return NULL;
+    return err + nc + 2 + nf + 2;
 }
 
 void kctl_db_hint (const kctl_t *self, const char *cmd)
@@ -143,10 +159,9 @@ db_t *kctl_db_connect (const kctl_t *self, const char *cmd, const char *role)
         fprintf (stderr, "kefuctl %s: out of memory\n", cmd);
         return NULL;
     }
-    /* An operator's reads (due, clocks, board, report) cover every branch;
-     * the dispatcher's role may state that (docs/security.md). The owner's
-     * admin commands are not confined at all. */
-    if (db_ensure (db) == 0 && db_scope_system (db) == 0)
+    /* only `kefuctl admin` connects, as the owner, whom row-level security
+     * does not confine (docs/security.md) */
+    if (db_ensure (db) == 0)
         return db;
     fprintf (stderr, "kefuctl %s: cannot connect to PostgreSQL (%s) as %s: %s\n", cmd, self->cfg->db_conninfo, role,
              db_error (db));
@@ -160,6 +175,14 @@ const char *kctl_endpoint (const kctl_t *self)
     if (self->endpoint_opt)
         return self->endpoint_opt;
     return self->cfg && self->cfg->intake_api ? self->cfg->intake_api : "tcp://127.0.0.1:7100";
+}
+
+const char *kctl_dispatch_endpoint (const kctl_t *self)
+{
+    if (self->endpoint_opt)
+        return self->endpoint_opt;
+    const char *api = self->cfg ? self->cfg->endpoints[CFG_SVC_DISPATCH].api : NULL;
+    return api ? api : CFG_DISPATCH_API;
 }
 
 int kctl_print_json (const cJSON *item)

@@ -50,9 +50,10 @@ void kctl_fini (kctl_t *self);
 #define KCTL_SPECS(k, extra) ((const args_spec_t *const[]) { (k)->globals, (extra), NULL })
 
 /*  Checks the global option values after parsing (timeout, retries,
- *  --endpoint) and loads the configuration. --endpoint is checked like
- *  KEFU_INTAKE_API (common/conf/config.c), and must also be one kefuctl can
- *  connect to (tcp://HOST:PORT or ipc://PATH; no * port, no inproc), so a
+ *  --endpoint: intake's or dispatch's, whichever the command asks) and
+ *  loads the configuration. --endpoint is checked like KEFU_INTAKE_API
+ *  (common/conf/config.c), and must also be one kefuctl can connect to
+ *  (tcp://HOST:PORT or ipc://PATH; no * port, no inproc), so a
  *  malformed one is refused at once instead of being waited for. Returns
  *  0, or -1 after printing the reason (the caller exits KCTL_USAGE). */
 int kctl_setup (kctl_t *self, const char *cmd);
@@ -60,13 +61,25 @@ int kctl_setup (kctl_t *self, const char *cmd);
 /*  The intake endpoint in effect: --endpoint, else the configuration's. */
 const char *kctl_endpoint (const kctl_t *self);
 
+/*  Dispatch's endpoint in effect, for the SLA reads (board, clocks, due,
+ *  report): --endpoint, else services.dispatch.api (KEFU_DISPATCH_API). */
+const char *kctl_dispatch_endpoint (const kctl_t *self);
+
 /*  Client options for a request command: endpoint, time-out and retries in
  *  effect, progress lines on stderr prefixed "kefuctl <cmd>". `cmd` is
  *  borrowed and must outlive the options. */
 client_opts_t kctl_client_opts (const kctl_t *self, const char *cmd);
 
+/*  The same for a request to dispatch's endpoint. */
+client_opts_t kctl_dispatch_opts (const kctl_t *self, const char *cmd);
+
+/*  The text of a refusal (err as client_call gives it, "<code>: <message>")
+ *  after "<code>: <field>: " when it has that code and names that field
+ *  ("body.branch"), so a command can say it in its own words; else NULL. */
+const char *kctl_refusal (const char *err, const char *code, const char *field);
+
 /*  Connects to PostgreSQL as `role` for a database command (`cmd` names it
- *  in messages: "board", "admin migrate"). Returns the connection (caller
+ *  in messages: "admin migrate"). Returns the connection (caller
  *  db_destroys), or NULL after printing why on stderr, with what to do:
  *  without KEFU_DB_CONNINFO, that `. run/env` sets it for the database of
  *  `make run`. */
