@@ -106,7 +106,7 @@ def test_direct_sql_as_intake_is_refused_on_the_running_system():
                         ("UPDATE intake.tickets SET description = '改过' WHERE id = %s", "42501"),
                         ("DELETE FROM intake.tickets WHERE id = %s", "42501")):
         with pytest.raises(psycopg2.Error) as refused:
-            S.cluster.sql(query, (tid,), role="kefu_intake")
+            S.cluster.sql(query, (tid,), role="kefu_intake", branches="*")
         assert refused.value.pgcode == code, (query, refused.value.pgcode, refused.value.pgerror)
     S.quiet()
     assert S.sql("SELECT * FROM intake.tickets WHERE id = %s", (tid,)) == before

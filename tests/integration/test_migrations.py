@@ -176,12 +176,14 @@ def test_history_is_append_only_for_everyone():
 
 
 def transaction(role, *statements):
-    """Runs the statements as `role` in one transaction and commits (a
-    deferred constraint fails at the COMMIT). Errors propagate."""
+    """Runs the statements as `role` in one transaction acting for every
+    branch (0014; only intake and dispatch may) and commits (a deferred
+    constraint fails at the COMMIT). Errors propagate."""
     conn = cluster.connect(role)
     try:
         conn.autocommit = False
         with conn.cursor() as cur:
+            cur.execute("SELECT set_config('kefu.branches', '*', true)")
             for st in statements:
                 cur.execute(*st) if isinstance(st, tuple) else cur.execute(st)
         conn.commit()
@@ -207,7 +209,8 @@ def new_ticket():
     return cluster.scalar("WITH n AS (INSERT INTO intake.tickets (branch_id, customer_id, channel, kind, "
                           "description) VALUES ('SH01', 'C9001', 'web', 'repair', '原始描述') RETURNING id) "
                           "INSERT INTO intake.ticket_history (ticket_id, actor, event) "
-                          "SELECT id, 'intake', 'created' FROM n RETURNING ticket_id", role="kefu_intake")
+                          "SELECT id, 'intake', 'created' FROM n RETURNING ticket_id", role="kefu_intake",
+                          branches="*")
 
 
 def service_roles():
