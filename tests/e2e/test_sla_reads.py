@@ -45,7 +45,7 @@ def setup_module():
           "reason, at) SELECT id, 9001, 'escalation', 'team_lead', '李组长', 'lead@example.cn', 'breached', %s "
           "FROM dispatch.sla_clocks WHERE ticket_id = 9001", (NOW - 30 * MIN,))
     S.start_service("dispatch").wait_ready()
-    API = IntakeClient(S.config.dispatch_api, timeout_ms=30000)
+    API = IntakeClient(S.config.dispatch_api, timeout_ms=30000, token=S.token)
 
 
 def teardown_module():
@@ -126,3 +126,32 @@ def test_invalid_bodies_are_refused_with_the_field():
     for name, body, want in cases:
         code, message = refused(name, body)
         assert code == "invalid" and message.startswith(want), (name, body, code, message)
+
+
+def as_(staff, name, body):
+    client = IntakeClient(S.config.dispatch_api, timeout_ms=30000, token=S.token_of(staff))
+    try:
+        return client.request(name, body)
+    finally:
+        client.close()
+
+
+def test_staff_of_one_branch_read_nothing_of_another_through_every_sla_read():
+    # A201 is an agent of SH02; RM-SH the regional manager of SH (SH01, SH02)
+    board = as_("A201", "sla.board", {})["result"]
+    assert [b["branch"] for b in board["branches"]] == ["SH02"], board
+    assert {t["branch"] for t in board["tickets"]} <= {"SH02"}, board
+    assert as_("A201", "sla.clocks", {"ticket_id": 9001})["error"] == {
+        "code": "not_found", "message": "body.ticket_id: ticket 9001 has no SLA clocks"}
+    assert as_("A201", "sla.clocks", {"ticket_id": 9002})["ok"]
+    rows = as_("A201", "sla.report", {})["result"]["rows"]
+    assert {r["branch"] for r in rows} == {"SH02"}, rows
+    due = as_("A201", "sla.due", {"branch": "SH01", "minutes": 60})
+    assert due["error"] == {"code": "not_found", "message": 'body.branch: no branch "SH01"'}, due
+    regional = as_("RM-SH", "sla.board", {})["result"]
+    assert [b["branch"] for b in regional["branches"]] == ["SH01", "SH02"], regional
+    # the same through kefuctl
+    shown = S.kefuctl_as("A201", "clocks", "9001", check=False)
+    assert shown.returncode == 1, shown
+    assert "SH01" not in S.kefuctl_as("A201", "board").stdout
+    assert as_("DS01", "sla.board", {})["error"]["code"] == "forbidden"
