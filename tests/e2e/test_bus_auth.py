@@ -172,7 +172,7 @@ def test_a_message_naming_another_source_than_its_key_is_a_dead_letter():
 
 def test_kefuctl_reaches_the_curve_request_endpoint_with_a_client_key():
     curve = S.config.data["services"]["intake"]["api_curve"]
-    env = {"KEFU_INTAKE_API": curve, "KEFU_CLIENT_KEY": os.path.join(S.config.keys_dir, "ops.key")}
+    env = dict(S.env, KEFU_INTAKE_API=curve, KEFU_CLIENT_KEY=os.path.join(S.config.keys_dir, "ops.key"))
     proc = h.kefuctl(S.config, "--json", "show", TID, cluster=S.cluster, env=env)
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["ticket"]["id"] == TID, proc.stdout

@@ -94,6 +94,9 @@ def setup_module():
     with open(tmp_org, "w", encoding="utf-8") as f:
         f.write(org_with_new_york())
     S = System("report", org=tmp_org, clock_us=us(NOW))
+    # the report covers every branch, New York's too: read as head office
+    # (the suite's usual caller serves the three Chinese branches only)
+    S.env["KEFU_TOKEN"] = S.token_of("HO01")
 
     # SH01 first_response (1 h): ten clocks in November, three outside it.
     add_clock("SH01", "first_response", cst(2026, 11, 1, 0, 0), run=40 * MIN)       # first instant of Nov

@@ -22,6 +22,7 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "db/db.h"
+#include "db/scope.h"
 #include "msg/schema.h"
 
 /*  Tue 24 Nov 2026 02:00:00 UTC, 10:00 in Shanghai. */
@@ -54,7 +55,10 @@ static const char s_fixture[] =
     " (2, 'B2', 'first_response', 'p', 'minutes', 60, 'business', 'a', 'b', 80, 60, 'running',"
     "  '2026-11-24 01:10Z', '2026-11-24 02:10Z', '2026-11-24 01:58Z') ON CONFLICT DO NOTHING;";
 
-/*  Serves request with body (JSON text) as who. Returns the code; a
+/*  Serves request with body (JSON text) as who, its branches stated to
+ *  PostgreSQL first as the request endpoint states them (db/scope.h), so
+ *  both confinements are at work: the handler's and row-level security's.
+ *  Returns the code; a
  *  success's result must match its reply schema (else RPL_INTERNAL with
  *  the reason in err). *result is the caller's. */
 static rpl_code_t s_ask (rqe_run_fn fn, const char *request, const char *body, const svc_who_t *who,
@@ -64,7 +68,13 @@ static rpl_code_t s_ask (rqe_run_fn fn, const char *request, const char *body, c
     cJSON *doc = cJSON_Parse (body);
     *result = NULL;
     err[0] = '\0';
+    if (db_scope_set (s_db, who) != 0) {
+        cJSON_Delete (doc);
+        snprintf (err, errsize, "cannot state the branches");
+        return RPL_INTERNAL;
+    }
     rpl_code_t code = fn (s_db, &ctx, doc, result, err, errsize);
+    db_scope_clear (s_db);
     cJSON_Delete (doc);
     char name[64];
     snprintf (name, sizeof name, "%s.reply.v1", request);
