@@ -354,8 +354,8 @@ static int s_resolve_level (const sla_config_t *self, sla_ladder_t *ladder, int 
     const char *name = person.name && *person.name ? person.name : o->staff;
     if (!person.active)
         return s_staff_fail (self, o, err, errsize,
-                             "staff %s (%s) is no longer active (not in the organisation file any more): "
-                             "name who holds this level now",
+                             "staff %s (%s) is no longer active (left out of the organisation file, or "
+                             "active: false there): name who holds this level now",
                              o->staff, name);
     /* Every notification adapter addresses its recipient by e-mail, and the
      * record and its message carry the address. (The address itself stays
