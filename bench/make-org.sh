@@ -2,7 +2,8 @@
 # Prints the benchmark organisation: B branches (default 1) SH01… in one
 # region, open round the clock; 40 senior air-conditioner technicians
 # (capacity 100 each) dealt out over the branches in turn; a call centre
-# serving them all with one agent, CC01; and N customers
+# serving them all with one agent, CC01, and the four people of the
+# benchmark's escalation ladder, BL01…BL04; and N customers
 # B000001…, customer i belonging to branch number i mod B (so that
 # consecutive requests go to different branches), and no benchmark request
 # joins another's ticket.
@@ -35,9 +36,17 @@ for i in $(seq 1 40); do
 done
 # CC01: the caller of the benchmark and the tests that use this organisation,
 # an agent of a call centre serving every branch (docs/security.md).
+# BL01…BL04: the people on bench/sla.yaml's escalation ladder.
 printf 'centres:\n  - {id: CC-BENCH, name: 压测客服中心, branches: [%s]}\n' \
     "$(for j in $(seq 1 "$b"); do printf 'SH%02d' "$j"; [ "$j" -lt "$b" ] && printf ', '; done)"
-printf 'staff:\n  - {id: CC01, name: 压测客服, centre: CC-BENCH, roles: [agent, team_lead]}\n'
+cat <<YAML
+staff:
+  - {id: CC01, name: 压测客服, centre: CC-BENCH, roles: [agent, team_lead]}
+  - {id: BL01, name: 压测班长, centre: CC-BENCH, roles: [team_lead], email: bench-lead@kefu.example.cn}
+  - {id: BL02, name: 压测主任, centre: CC-BENCH, roles: [department_head], email: bench-head@kefu.example.cn}
+  - {id: BL03, name: 压测中心主任, centre: CC-BENCH, roles: [centre_director], email: bench-centre@kefu.example.cn}
+  - {id: BL04, name: 压测总经理, roles: [general_manager], email: bench-gm@kefu.example.cn}
+YAML
 echo "customers:"
 for i in $(seq 1 "$n"); do
     if [ "$b" -eq 1 ]; then

@@ -37,8 +37,11 @@ static const db_statement_t s_statements[] = {
      "SELECT EXISTS (SELECT 1 FROM intake.ticket_history WHERE ticket_id = $1 AND event = $2"
      " AND id > COALESCE ((SELECT max(id) FROM intake.ticket_history WHERE ticket_id = $1"
      " AND event = 'ticket_reopened'), 0))"},
+    /* $2 the caller: whether they are among those who may acknowledge it */
     {"intake_evq_escalation", "SELECT ticket_id, kind, acknowledged_by, " DB_EPOCH_US (
-                                  "acknowledged_at") " FROM dispatch.escalations WHERE id = $1"},
+                                  "acknowledged_at") ", level, $2 = ANY (COALESCE (may_acknowledge, '{}')),"
+                                  " array_to_string (may_acknowledge, ', ')"
+                                  " FROM dispatch.escalations WHERE id = $1"},
     /* $2 status (NULL: unchanged), $3 'set' | 'clear' | NULL for the pause,
      * $4 reason, $5 now, $6 resolution text (NULL: unchanged), $7 the
      * states the move may start from (states_from_sql): a ticket in
@@ -147,13 +150,17 @@ static int s_seen (s_tx_t *t, const char *event)
     return seen;
 }
 
-/*  The escalation acknowledged must be this ticket's and not acknowledged yet. */
+/*  The escalation acknowledged must be this ticket's, one the caller may
+ *  acknowledge (the ladder level's person or someone above them on the same
+ *  ladder: its may_acknowledge), and not acknowledged yet. */
 static int s_check_escalation (s_tx_t *t)
 {
     char id[32];
     snprintf (id, sizeof id, "%" PRId64, t->rq->escalation_id);
-    const char *p[] = {id};
-    PGresult *res = db_exec_prepared (t->self->db, "intake_evq_escalation", 1, p);
+    /* the caller, never the body's actor: nobody acknowledges for someone else */
+    const char *caller = t->who->principal ? t->who->principal : "";
+    const char *p[] = {id, caller};
+    PGresult *res = db_exec_prepared (t->self->db, "intake_evq_escalation", 2, p);
     if (!res)
         return s_fail_db (t, "reading the escalation");
     int rc = 0;
@@ -164,6 +171,16 @@ static int s_check_escalation (s_tx_t *t)
                      "body.escalation_id: escalation %s only informed a skipped level; "
                      "acknowledge the escalation itself",
                      id);
+    else if (PQgetisnull (res, 0, 6))
+        rc = s_fail (t, RPL_FORBIDDEN,
+                     "body.escalation_id: escalation %s was recorded before ladders named staff ids; "
+                     "nobody is on record who may acknowledge it",
+                     id);
+    else if (strcmp (PQgetvalue (res, 0, 5), "t") != 0)
+        rc = s_fail (t, RPL_FORBIDDEN,
+                     "body.escalation_id: escalation %s went to the %s; only %s (that level's person or "
+                     "someone above them on the ladder) may acknowledge it, not %s",
+                     id, PQgetvalue (res, 0, 4), PQgetvalue (res, 0, 6), *caller ? caller : "nobody");
     else if (!PQgetisnull (res, 0, 2)) {
         char at[40];
         clock_format_us (strtoll (PQgetvalue (res, 0, 3), NULL, 10), at, sizeof at);

@@ -30,7 +30,7 @@ policies:
 ladders:
   - branch: default
     levels:
-      - {level: team_lead, name: 客服班长 陈静, email: team-lead@kefu.example.cn}
+      - {level: team_lead, staff: TL01}
 """
 
 

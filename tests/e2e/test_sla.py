@@ -122,7 +122,8 @@ def test_complaint_warns_breaches_and_climbs_the_ladder_once_each_with_two_dispa
     wait_records(tid, 1)
     settle()
     rows = records(tid)
-    assert [(r[1], r[2], r[3]) for r in rows] == [("warning", "team_lead", "客服班长 陈静")], rows
+    # the demo ladder names TL01; the name is the staff directory's
+    assert [(r[1], r[2], r[3]) for r in rows] == [("warning", "team_lead", "黄磊")], rows
 
     S.set_clock(MONDAY_0900 + 61 * MINUTE)                           # breached
     wait_records(tid, 2)
@@ -246,16 +247,34 @@ def test_kefuctl_board_counts_open_tickets_by_their_worst_clock():
     assert "SLA board" in table and "SH01" in table and "overdue 0 h 10 min" in table, table
 
 
-def test_a_bad_sla_file_stops_the_dispatcher_with_file_line_and_key():
-    bad = os.path.join(S.tmp, "bad-sla.yaml")
-    with open(bad, "w", encoding="utf-8") as f:
-        f.write("policies:\n  - name: all\n    targets:\n      arrival: {hours: -2, time: business}\n"
-                "ladders:\n  - branch: default\n    levels:\n"
-                "      - {level: team_lead, name: 陈静, email: lead@kefu.example.cn}\n")
-    config = h.write_config(S.tmp, S.cluster, name="bad-sla.yaml.kefu", dispatch={"sla_file": bad})
-    svc = h.Service("dispatch", config, "dispatch-bad", logdir=S.tmp, env=S.env).start()
+def start_with_sla_file(name, text):
+    """A dispatcher started on an SLA file `name` holding `text`, which it
+    must refuse: waits for it to stop non-zero; returns (path, service)."""
+    path = os.path.join(S.tmp, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    config = h.write_config(S.tmp, S.cluster, name=name + ".kefu", dispatch={"sla_file": path})
+    svc = h.Service("dispatch", config, "dispatch-" + name.split(".")[0], logdir=S.tmp, env=S.env).start()
     h.wait_until(lambda: not svc.alive(), 60, "the dispatcher to refuse its SLA file")
     assert svc.stop(check=False) != 0
+    return path, svc
+
+
+def test_a_bad_sla_file_stops_the_dispatcher_with_file_line_and_key():
+    _, svc = start_with_sla_file(
+        "bad-sla.yaml", "policies:\n  - name: all\n    targets:\n      arrival: {hours: -2, time: business}\n"
+        "ladders:\n  - branch: default\n    levels:\n      - {level: team_lead, staff: TL01}\n")
     with open(svc.log, encoding="utf-8", errors="replace") as f:
         text = f.read()
     assert "bad-sla.yaml:4: policies[0].targets.arrival.hours" in text, text[-2000:]
+
+
+def test_an_sla_file_naming_an_unknown_staff_id_stops_the_dispatcher_with_file_line_and_key():
+    path, svc = start_with_sla_file(
+        "unknown-staff-sla.yaml",
+        "policies:\n  - name: all\n    targets:\n      arrival: {hours: 2, time: business}\n"
+        "ladders:\n  - branch: default\n    levels:\n      - {level: team_lead, staff: TL01}\n"
+        "      - {level: department_head, staff: DH99}\n")
+    refused = svc.events("sla_config_refused")
+    expected = '%s:9: ladders[0].levels[1].staff: unknown staff id "DH99" (not in the staff directory' % path
+    assert len(refused) == 1 and expected in refused[0]["reason"], (expected, refused)

@@ -1,7 +1,8 @@
 """Reloading the SLA file with SIGHUP (docs/sla.md "Reloading the SLA file"):
 the dispatcher re-reads dispatch.sla_file into a new configuration and
 switches only when it loaded completely. A broken file (a typo, an unknown
-branch, a negative target, a missing file) is refused with file:line:key in
+branch, a negative target, a staff id the staff directory does not know, a
+missing file) is refused with file:line:key in
 the log, the dispatcher keeps running, and new tickets still get the OLD
 policy. A valid changed file is taken: new tickets get the NEW targets,
 while a clock already running keeps the due time stored in its row (and
@@ -34,17 +35,20 @@ policies:
 ladders:
   - branch: default
     levels:
-      - {level: team_lead, name: 客服班长 陈静, email: team-lead@kefu.example.cn}
+      - {level: team_lead, staff: TL01}
 """
+# the new team lead: TL03 (吴敏 in tests/fixtures/org.yaml)
 V2 = V1.replace("reply-in-one-hour", "reply-in-two-hours").replace("hours: 1,", "hours: 2,") \
-       .replace("客服班长 陈静", "新班长 王敏")
+       .replace("staff: TL01", "staff: TL03")
 TYPO = V1.replace("first_response:", "first_respons:")
 UNKNOWN_BRANCH = V1 + """\
   - branch: BJ01
     levels:
-      - {level: team_lead, name: 北京站班长, email: bj-lead@kefu.example.cn}
+      - {level: team_lead, staff: TL01}
 """
 NEGATIVE = V1.replace("hours: 1,", "hours: -2,")
+UNKNOWN_STAFF = V1.replace("staff: TL01", "staff: TL99")
+NAMED_NOT_STAFF = V1.replace("staff: TL01", "name: 客服班长 陈静, email: team-lead@kefu.example.cn")
 
 # Created by the tests in order; ticket A's clock runs under V1 throughout.
 TICKETS = {}
@@ -119,6 +123,9 @@ def test_a_broken_file_is_refused_with_file_line_and_key_and_the_old_policy_stay
         (TYPO, "sla.yaml:4: policies[0].targets.first_respons: unknown key"),
         (UNKNOWN_BRANCH, 'sla.yaml:9: ladders[1].branch: unknown branch "BJ01"'),
         (NEGATIVE, "sla.yaml:4: policies[0].targets.first_response.hours: must be an integer"),
+        (UNKNOWN_STAFF, 'sla.yaml:8: ladders[0].levels[0].staff: unknown staff id "TL99" (not in the staff '
+                        'directory'),
+        (NAMED_NOT_STAFF, "sla.yaml:8: ladders[0].levels[0].name: a ladder names people by staff id"),
     ]
     for text, expected in cases:
         write_sla(text)
@@ -151,8 +158,11 @@ def test_a_running_clock_breaches_at_its_old_due_time_and_escalates_on_the_new_l
                  60, "ticket A's warning and breach")
     rows = S.sql("SELECT kind, recipient_name FROM dispatch.escalations WHERE ticket_id = %s ORDER BY id",
                  (a,))
-    # ladders are looked up when a clock fires: the new file's team lead is told
-    assert rows == [("warning", "新班长 王敏"), ("escalation", "新班长 王敏")], rows
+    # ladders are looked up when a clock fires: the new file's team lead is
+    # told, by the name the staff directory gives TL03
+    assert rows == [("warning", "吴敏"), ("escalation", "吴敏")], rows
+    assert S.sql("SELECT DISTINCT recipient_staff, may_acknowledge FROM dispatch.escalations "
+                 "WHERE ticket_id = %s", (a,)) == [("TL03", ["TL03"])]
     # ticket C's two-hour clock is neither at risk (96 min) nor breached: not
     # by the tick that fired A (one transaction for every due clock), nor by
     # any later one at 10:01

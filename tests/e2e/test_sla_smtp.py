@@ -108,7 +108,7 @@ def test_a_warning_arrives_as_mail_to_the_team_lead():
                     "--description", "师傅迟到两小时，要求处理", json_out=True)["ticket_id"]
     S.set_clock(MONDAY_0900 + 49 * MINUTE)                           # past the 80 % warning
     record = wait_records(TID, 1)[0]
-    assert record[1:5] == ("warning", "team_lead", "客服班长 陈静", "team-lead@kefu.example.cn"), record
+    assert record[1:5] == ("warning", "team_lead", "黄磊", "tl01@example.com"), record
     msg = check_mail(wait_mail(record[0]), record, eight_bit=False)
     assert msg["Date"].datetime == datetime.datetime(2026, 11, 23, 1, 49, tzinfo=datetime.timezone.utc)
     sent = DISPATCH.events("notify_sent")
@@ -133,7 +133,7 @@ def test_a_relay_that_is_down_then_back_loses_nothing():
     SINK.stop()
     S.set_clock(MONDAY_0900 + 121 * MINUTE)                          # repeat: one level up
     record = wait_records(TID, 3)[2]
-    assert record[1:5] == ("escalation", "department_head", "客服部主任 刘洋", "service-head@kefu.example.cn")
+    assert record[1:5] == ("escalation", "department_head", "冯刚", "dh01@example.com")
     check_failing_then_unnotified(record[0], "127.0.0.1:%d: connect: Connection refused" % SINK.port)
     SINK.eight_bit = True                                            # back, now offering 8BITMIME
     SINK.start()                                                     # same port
@@ -159,7 +159,7 @@ def test_a_hung_relay_times_out_and_the_mail_follows_later():
 def test_a_recipient_refused_for_good_does_not_hold_back_the_others():
     """Delivery goes in record order; a record the relay keeps refusing backs
     off (doubling, real time) instead of blocking every record behind it."""
-    SINK.refuse = {"team-lead@kefu.example.cn": "550 5.1.1 no such user"}
+    SINK.refuse = {"tl01@example.com": "550 5.1.1 no such user"}
     S.set_clock(MONDAY_0900 + 181 * MINUTE)
     tid = S.kefuctl("submit", "--channel", "hotline", "--kind", "complaint", "--customer", "C1005",
                     "--description", "投诉：维修后又坏了", json_out=True)["ticket_id"]
@@ -171,7 +171,7 @@ def test_a_recipient_refused_for_good_does_not_hold_back_the_others():
     S.set_clock(MONDAY_0900 + 181 * MINUTE + 181 * MINUTE)           # breached and climbed: later records
     h.wait_until(lambda: any(r[2] != "team_lead" for r in records(tid)), 60, "a record for another level")
     S.quiet()                       # every level due at this instant is recorded
-    others = [r for r in records(tid) if r[4] != "team-lead@kefu.example.cn"]
+    others = [r for r in records(tid) if r[4] != "tl01@example.com"]
     for r in others:
         wait_mail(r[0])                                              # delivered past the refused one
     row = S.sql("SELECT notified_at, notify_attempts, last_notify_error, next_notify_at > now() "

@@ -139,7 +139,7 @@ def test_a_relay_whose_certificate_does_not_verify_gets_nothing():
                     "--description", "师傅迟到两小时，要求处理", json_out=True)["ticket_id"]
     S.set_clock(MONDAY_0900 + 49 * MINUTE)                           # past the 80 % warning
     record = wait_records(TID, 1)[0]
-    assert record[1:4] == ("warning", "team_lead", "team-lead@kefu.example.cn"), record
+    assert record[1:4] == ("warning", "team_lead", "tl01@example.com"), record
     wait_failure(record[0], "smtp 127.0.0.1:%d: TLS handshake: the relay's certificate does not verify"
                  % sink.port)
     assert sink.messages == [] and sink.tls_errors, (sink.messages, sink.tls_errors)
@@ -162,7 +162,7 @@ def test_mail_arrives_over_starttls_with_auth_only_after_encryption():
     use_relay("starttls")
     record = records(TID)[0]
     mail = wait_mail(sink, record[0])                                # the failed warning, delivered now
-    assert mail["mail_from"] == FROM and mail["rcpts"] == ["team-lead@kefu.example.cn"], mail
+    assert mail["mail_from"] == FROM and mail["rcpts"] == ["tl01@example.com"], mail
     assert str(TID) in mail["parsed"]["Subject"], mail["parsed"]["Subject"]
     lines = sink.transcript
     tls_at = lines.index("<tls>")
@@ -196,4 +196,4 @@ def test_the_password_and_the_recipients_addresses_never_appear_in_a_log():
         for secret in secrets:
             assert secret not in text, (path, secret)
         if "dispatch-" in os.path.basename(path):
-            assert "team-lead@kefu.example.cn" not in text, path
+            assert "tl01@example.com" not in text, path

@@ -55,18 +55,23 @@ def event(tid, name, *extra, by=None, check=True):
     return S.kefuctl_as(by, "event", str(tid), name, "--by", by, *extra, check=check)
 
 
-def refused(tid, name, *extra, expect):
-    """The event is refused with `expect` in its message and changes nothing
-    (measured from a quiet system: dispatch's answers to earlier steps, such
-    as the work order and its clocks, are in before the count is taken)."""
+def refused(tid, name, *extra, expect, by=None):
+    """The event (made by `by`, default CC01) is refused with `expect` in its
+    message and changes nothing (measured from a quiet system: dispatch's
+    answers to earlier steps, such as the work order and its clocks, are in
+    before the count is taken). Returns kefuctl's stderr."""
     S.quiet()
     before = S.sql("SELECT count(*) FROM intake.ticket_history WHERE ticket_id = %s", (tid,))
     status = S.sql("SELECT status, paused_reason FROM intake.tickets WHERE id = %s", (tid,))
-    proc = event(tid, name, *extra, check=False)
+    acks = escalations(tid)
+    proc = event(tid, name, *extra, by=by, check=False)
     assert proc.returncode != 0, proc.stdout
     assert expect in proc.stderr, proc.stderr
     assert S.sql("SELECT count(*) FROM intake.ticket_history WHERE ticket_id = %s", (tid,)) == before
     assert S.sql("SELECT status, paused_reason FROM intake.tickets WHERE id = %s", (tid,)) == status
+    S.quiet()
+    assert escalations(tid) == acks
+    return proc.stderr
 
 
 def clock(tid, name):
@@ -114,14 +119,32 @@ def test_a_complaint_breaches_climbs_two_levels_is_acknowledged_and_resolved():
     rows = escalations(tid)
     assert rows[2][1:] == ("escalation", "department_head", None), rows
 
-    # both levels acknowledge, each once
+    # who may acknowledge: the level's person (demo ladder: TL01, DH01, CD01,
+    # GM01) and everyone above them, nobody else (docs/security.md)
+    assert S.sql("SELECT recipient_staff, may_acknowledge FROM dispatch.escalations WHERE ticket_id = %s "
+                 "ORDER BY id", (tid,)) == [("TL01", ["TL01", "DH01", "CD01", "GM01"]),
+                                            ("TL01", ["TL01", "DH01", "CD01", "GM01"]),
+                                            ("DH01", ["DH01", "CD01", "GM01"])]
+    head = str(rows[2][0])
+    err = refused(tid, "escalation_acknowledged", "--escalation", head, by="TL01",
+                  expect="escalation %s went to the department_head; only DH01, CD01, GM01 (that level's "
+                         "person or someone above them on the ladder) may acknowledge it, not TL01" % head)
+    assert "forbidden" in err, err
+    for outsider in ("A101", "HO01"):     # an agent of the branch; head office, who sees every branch
+        err = refused(tid, "escalation_acknowledged", "--escalation", str(rows[1][0]), by=outsider,
+                      expect="may acknowledge it, not %s" % outsider)
+        assert "forbidden" in err, err
+
+    # both levels acknowledge, each once, and the centre director (above
+    # the team lead) acknowledges the team lead's warning
     event(tid, "escalation_acknowledged", "--escalation", str(rows[1][0]), by="TL01")
-    event(tid, "escalation_acknowledged", "--escalation", str(rows[2][0]), by="DH01")
-    h.wait_until(lambda: [r[3] for r in escalations(tid)][1:] == ["TL01", "DH01"],
+    event(tid, "escalation_acknowledged", "--escalation", head, by="DH01")
+    event(tid, "escalation_acknowledged", "--escalation", str(rows[0][0]), by="CD01")
+    h.wait_until(lambda: [r[3] for r in escalations(tid)] == ["CD01", "TL01", "DH01"],
                  60, "acknowledgements recorded by the dispatcher")
     shown = S.kefuctl("clocks", str(tid)).stdout
     assert "acknowledged by" in shown and "DH01" in shown, shown
-    refused(tid, "escalation_acknowledged", "--escalation", str(rows[1][0]),
+    refused(tid, "escalation_acknowledged", "--escalation", str(rows[1][0]), by="DH01",
             expect="was acknowledged by TL01")
     refused(tid, "escalation_acknowledged", "--escalation", "999999", expect="has no escalation 999999")
 
@@ -149,7 +172,7 @@ def test_a_complaint_breaches_climbs_two_levels_is_acknowledged_and_resolved():
                  "callback_done", "ticket_closed", "sla_escalated"):
         assert name in evs, (name, evs)
     acks = [e for e in history(tid) if e["event"] == "escalation_acknowledged"]
-    assert [a["actor"] for a in acks] == ["TL01", "DH01"]
+    assert [a["actor"] for a in acks] == ["TL01", "DH01", "CD01"]
     refused(tid, "first_reply", expect="is closed: reopen it first")
 
 

@@ -55,14 +55,16 @@
     "FROM json_array_elements($1::json) AS e (j) WHERE c.id = (j->>'id')::bigint"
 
 /* A firing batch's records in one statement: $1 a JSON array of {"c":
- * clock_id, "t": ticket_id, "k": kind, "l": level, "n", "e": recipient,
- * "r": reason}, $2 the instant; returns their new ids in array order. */
+ * clock_id, "t": ticket_id, "k": kind, "l": level, "s", "n", "e":
+ * recipient's staff id, name and e-mail, "a": who may acknowledge (staff
+ * ids), "r": reason}, $2 the instant; returns their new ids in array order. */
 #define S_SQL_RECORD                                                                          \
     "WITH r AS MATERIALIZED (SELECT nextval('dispatch.escalations_id_seq') AS id, e.ord, e.j " \
     "  FROM json_array_elements($1::json) WITH ORDINALITY AS e (j, ord)), "                    \
     "i AS (INSERT INTO dispatch.escalations (id, clock_id, ticket_id, kind, level, "         \
-    "  recipient_name, recipient_email, reason, at) SELECT id, (j->>'c')::bigint, "          \
-    "  (j->>'t')::bigint, j->>'k', j->>'l', j->>'n', j->>'e', j->>'r', $2::timestamptz FROM r) " \
+    "  recipient_staff, recipient_name, recipient_email, may_acknowledge, reason, at) "      \
+    "  SELECT id, (j->>'c')::bigint, (j->>'t')::bigint, j->>'k', j->>'l', j->>'s', j->>'n', " \
+    "  j->>'e', ARRAY (SELECT json_array_elements_text (j->'a')), j->>'r', $2::timestamptz FROM r) " \
     "SELECT id FROM r ORDER BY ord"
 
 /* The statements keep the names they had in the one-file engine ("sle_"):
@@ -243,8 +245,15 @@ static int s_write_batch (slf_t *f, db_t *db)
             cJSON_AddStringToObject (item, "t", rec->row->ticket_id);
             cJSON_AddStringToObject (item, "k", rec->kind);
             cJSON_AddStringToObject (item, "l", sla_level_name (rec->to->level));
+            cJSON_AddStringToObject (item, "s", rec->to->staff);
             cJSON_AddStringToObject (item, "n", rec->to->name);
             cJSON_AddStringToObject (item, "e", rec->to->email);
+            cJSON *may = cJSON_CreateStringArray (rec->to->may_acknowledge, rec->to->n_may_acknowledge);
+            if (!may || !cJSON_AddItemToObject (item, "a", may)) {
+                cJSON_Delete (may);
+                cJSON_Delete (list);
+                return -1;
+            }
             cJSON_AddStringToObject (item, "r", rec->reason);
         }
         char *text = list ? cJSON_PrintUnformatted (list) : NULL;

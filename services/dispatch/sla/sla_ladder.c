@@ -1,10 +1,12 @@
 /*  sla_ladder — the escalation ladders of the SLA file: per branch (and a
  *  `default` one) the management levels a breached clock climbs, lowest
- *  first, with one contact each, and the skip-level rules that send flagged
+ *  first, with one person each (a staff id, resolved against the staff
+ *  directory by sla_resolve_staff), and the skip-level rules that send flagged
  *  tickets (major fault, safety, large loss, media risk) straight to a
  *  senior level. Parsing and validation here; navigation (next level up,
  *  skip-level resolution) below. See sla_policy.h and docs/sla.md.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +21,8 @@ const char *const sla_level_names[] = {
 };
 
 #define SLA_MAX_LADDERS 100000
-#define SLA_MAX_CONTACT_NAME 200
+#define SLA_MAX_STAFF_ID 32
 #define SLA_MAX_EMAIL 254
-#define SLA_MAX_PHONE 32
 #define SLA_DEFAULT "default"
 
 /* ---------------------------------------------------------------- fields */
@@ -30,6 +31,16 @@ static bool s_absent (const yt_node_t *node)
 {
     const char *text = yt_text (node);
     return !node || (text && (!*text || strcmp (text, "~") == 0 || strcmp (text, "null") == 0));
+}
+
+/*  True when every character of text is an ASCII letter or digit or one of `extra`. */
+static bool s_alnum_or (const char *text, const char *extra)
+{
+    for (const char *c = text; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9')
+              || strchr (extra, *c)))
+            return false;
+    return true;
 }
 
 /*  A plain e-mail check: local@domain, one @, no spaces or control
@@ -48,23 +59,7 @@ static bool s_email_valid (const char *email)
     if (!*domain || *domain == '.' || !strchr (domain, '.') || domain[strlen (domain) - 1] == '.'
         || strstr (domain, ".."))
         return false;
-    for (const char *c = domain; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-'
-              || *c == '.'))
-            return false;
-    return true;
-}
-
-static bool s_phone_valid (const char *phone)
-{
-    int digits = 0;
-    for (const char *c = phone; *c; c++) {
-        if (*c >= '0' && *c <= '9')
-            digits++;
-        else if (*c != '+' && *c != '-' && *c != ' ')
-            return false;
-    }
-    return digits >= 3;
+    return s_alnum_or (domain, "-.");
 }
 
 /*  "team_lead, department_head" of a ladder's levels. */
@@ -83,9 +78,46 @@ static const char *s_level_list (const sla_ladder_t *ladder, char *buf, size_t s
 
 /* ---------------------------------------------------------------- parsing */
 
+/*  A staff id as the organisation file writes it: 1 to 32 of A-Z a-z 0-9 _ -. */
+static bool s_staff_id_valid (const char *id)
+{
+    size_t len = strlen (id);
+    return len >= 1 && len <= SLA_MAX_STAFF_ID && s_alnum_or (id, "_-");
+}
+
+/*  A level names a person by staff id; their name, e-mail and phone come
+ *  from the staff directory (sla_resolve_staff), never from this file. */
+static int s_parse_person (sla_ladder_t *ladder, yt_doc_t *doc, yt_node_t *item)
+{
+    static const char *const directory_keys[] = { "name", "email", "phone", NULL };
+    for (int k = 0; directory_keys[k]; k++) {
+        yt_node_t *node = yt_get (item, directory_keys[k]);
+        if (node)
+            return yt_fail (doc, node,
+                            "a ladder names people by staff id (staff: TL01); their name, e-mail and phone "
+                            "come from the staff directory (staff: in the organisation file, loaded by "
+                            "kefuctl admin load)");
+    }
+    sla_level_owned_t *owned = &ladder->owned[ladder->n - 1];
+    if (!yt_get (item, "staff"))
+        return yt_missing (doc, item, "staff", "the person's staff id, e.g. TL01");
+    if (yt_str (doc, item, "staff", true, 256, &owned->staff) != 0)
+        return -1;
+    yt_node_t *node = yt_get (item, "staff");
+    if (!s_staff_id_valid (owned->staff))
+        return yt_fail (doc, node, "\"%s\" is not a staff id (1 to %d of A-Z a-z 0-9 _ -)", owned->staff,
+                        SLA_MAX_STAFF_ID);
+    if (!(owned->key = strdup (yt_path (node))))
+        return yt_fail (doc, node, "out of memory");
+    owned->line = yt_line (node);
+    ladder->levels[ladder->n - 1].staff = owned->staff;
+    ladder->staff_ids[ladder->n - 1] = owned->staff;
+    return 0;
+}
+
 static int s_parse_level (sla_ladder_t *ladder, yt_doc_t *doc, yt_node_t *item, const int seen_line[])
 {
-    static const char *const known[] = { "level", "name", "email", "phone", NULL };
+    static const char *const known[] = { "level", "staff", NULL };
     if (yt_expect (doc, item, YT_MAP) != 0)
         return -1;
     int level = 0;
@@ -108,32 +140,16 @@ static int s_parse_level (sla_ladder_t *ladder, yt_doc_t *doc, yt_node_t *item, 
                             "stop at any level, but not skip one in the middle)",
                             sla_level_names[prev + 1], sla_level_names[prev], sla_level_names[level]);
     }
-    char **owned = ladder->owned[ladder->n];
-    sla_contact_t *contact = &ladder->levels[ladder->n];
-    contact->level = (sla_level_t) level;
+    ladder->levels[ladder->n].level = (sla_level_t) level;
     ladder->n++;
-    if (yt_free_text (doc, item, "name", true, SLA_MAX_CONTACT_NAME, &owned[0]) != 0
-        || yt_str (doc, item, "email", true, SLA_MAX_EMAIL + 64, &owned[1]) != 0)
-        return -1;
-    if (!s_email_valid (owned[1]))
-        return yt_fail (doc, yt_get (item, "email"), "\"%s\" is not an e-mail address (expected name@example.com)",
-                        owned[1]);
-    if (yt_str (doc, item, "phone", false, SLA_MAX_PHONE, &owned[2]) != 0)
-        return -1;
-    if (owned[2] && !s_phone_valid (owned[2]))
-        return yt_fail (doc, yt_get (item, "phone"),
-                        "expected a phone number (digits, +, - and spaces, at least 3 digits; quote it)");
-    contact->name = owned[0];
-    contact->email = owned[1];
-    contact->phone = owned[2];
-    return yt_check_unknown (doc, item, known);
+    return s_parse_person (ladder, doc, item) != 0 ? -1 : yt_check_unknown (doc, item, known);
 }
 
 static int s_parse_levels (sla_ladder_t *ladder, yt_doc_t *doc, yt_node_t *item)
 {
     yt_node_t *levels = yt_get (item, "levels");
     if (!levels)
-        return yt_missing (doc, item, "levels", "a list of {level, name, email}, lowest level first");
+        return yt_missing (doc, item, "levels", "a list of {level, staff}, lowest level first");
     if (yt_expect (doc, levels, YT_SEQ) != 0)
         return -1;
     size_t n = yt_size (levels);
@@ -241,10 +257,15 @@ static int s_parse_ladder (sla_config_t *self, yt_doc_t *doc, yt_node_t *item, c
                             self->ladders[i].line);
     if (strcmp (ladder->branch, SLA_DEFAULT) == 0)
         self->default_ladder = self->n_ladders - 1;
-    return s_parse_levels (ladder, doc, item) != 0 || s_parse_skip (ladder, doc, item) != 0
-                   || yt_check_unknown (doc, item, known) != 0
-               ? -1
-               : 0;
+    if (s_parse_levels (ladder, doc, item) != 0 || s_parse_skip (ladder, doc, item) != 0
+        || yt_check_unknown (doc, item, known) != 0)
+        return -1;
+    /* Who may acknowledge an escalation to a level: its person and everyone above. */
+    for (int i = 0; i < ladder->n; i++) {
+        ladder->levels[i].may_acknowledge = &ladder->staff_ids[i];
+        ladder->levels[i].n_may_acknowledge = ladder->n - i;
+    }
+    return 0;
 }
 
 int sla_ladders_parse (sla_config_t *self, yt_doc_t *doc, yt_node_t *root, const char *const *branches,
@@ -302,14 +323,96 @@ int sla_ladders_parse (sla_config_t *self, yt_doc_t *doc, yt_node_t *root, const
     return 0;
 }
 
+/* ---------------------------------------------------------------- staff */
+
+static int s_staff_fail (const sla_config_t *self, const sla_level_owned_t *o, char *err, size_t errsize,
+                         const char *fmt, ...) __attribute__ ((format (printf, 5, 6)));
+static int s_staff_fail (const sla_config_t *self, const sla_level_owned_t *o, char *err, size_t errsize,
+                         const char *fmt, ...)
+{
+    int w = snprintf (err, errsize, "%s:%d: %s: ", self->file, o->line, o->key);
+    if (w >= 0 && (size_t) w < errsize) {
+        va_list ap;
+        va_start (ap, fmt);
+        vsnprintf (err + w, errsize - (size_t) w, fmt, ap);
+        va_end (ap);
+    }
+    return -1;
+}
+
+/*  One level's person, checked and copied from the directory. */
+static int s_resolve_level (const sla_config_t *self, sla_ladder_t *ladder, int i, sla_staff_fn lookup,
+                            void *arg, char *err, size_t errsize)
+{
+    sla_level_owned_t *o = &ladder->owned[i];
+    sla_person_t person = { 0 };
+    if (lookup (arg, o->staff, &person) != 1)
+        return s_staff_fail (self, o, err, errsize,
+                             "unknown staff id \"%s\" (not in the staff directory: add the person to staff: "
+                             "in the organisation file and run kefuctl admin load)",
+                             o->staff);
+    const char *name = person.name && *person.name ? person.name : o->staff;
+    if (!person.active)
+        return s_staff_fail (self, o, err, errsize,
+                             "staff %s (%s) is no longer active (left out of the organisation file, or "
+                             "active: false there): name who holds this level now",
+                             o->staff, name);
+    /* Every notification adapter addresses its recipient by e-mail, and the
+     * record and its message carry the address. (The address itself stays
+     * out of the error: errors are logged.) */
+    if (!person.email || !*person.email)
+        return s_staff_fail (self, o, err, errsize,
+                             "staff %s (%s) has no e-mail address, and escalations are sent to one: give "
+                             "them email: in the organisation file and run kefuctl admin load",
+                             o->staff, name);
+    if (!s_email_valid (person.email))
+        return s_staff_fail (self, o, err, errsize,
+                             "staff %s (%s): their e-mail address in the staff directory is not one an "
+                             "escalation can be sent to (expected name@example.com)",
+                             o->staff, name);
+    free (o->name);
+    free (o->email);
+    free (o->phone);
+    o->name = strdup (name);
+    o->email = strdup (person.email);
+    o->phone = person.phone && *person.phone ? strdup (person.phone) : NULL;
+    if (!o->name || !o->email || (person.phone && *person.phone && !o->phone))
+        return s_staff_fail (self, o, err, errsize, "out of memory");
+    ladder->levels[i].name = o->name;
+    ladder->levels[i].email = o->email;
+    ladder->levels[i].phone = o->phone;
+    return 0;
+}
+
+int sla_resolve_staff (sla_config_t *self, sla_staff_fn lookup, void *arg, char *err, size_t errsize)
+{
+    char scratch[8];
+    if (!err || !errsize)
+        err = scratch, errsize = sizeof scratch;
+    if (!self || !lookup) {
+        snprintf (err, errsize, "no configuration or no staff directory to resolve it against");
+        return -1;
+    }
+    for (int l = 0; l < self->n_ladders; l++)
+        for (int i = 0; i < self->ladders[l].n; i++)
+            if (s_resolve_level (self, &self->ladders[l], i, lookup, arg, err, errsize) != 0)
+                return -1;
+    return 0;
+}
+
 void sla_ladder_clear (sla_ladder_t *ladder)
 {
     if (!ladder)
         return;
     free (ladder->branch);
-    for (int i = 0; i < SLA_LEVEL_COUNT; i++)
-        for (int k = 0; k < 3; k++)
-            free (ladder->owned[i][k]);
+    for (int i = 0; i < SLA_LEVEL_COUNT; i++) {
+        sla_level_owned_t *o = &ladder->owned[i];
+        free (o->staff);
+        free (o->key);
+        free (o->name);
+        free (o->email);
+        free (o->phone);
+    }
     memset (ladder, 0, sizeof *ladder);
 }
 

@@ -1,10 +1,12 @@
 /*  sla_loader — policy loading and reload: the SLA file in effect, read
- *  against the database's tiers and branches (contract in sla_loader.h).
+ *  against the database's tiers, branches and staff directory (contract in
+ *  sla_loader.h).
  */
 #include "sla_loader.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/log.h"
 
@@ -63,8 +65,62 @@ static const char **s_column (db_t *db, const char *sql, PGresult **res, size_t 
     return list;
 }
 
+/*  The staff directory, sorted by id in byte order (bsearch with strcmp). */
+#define S_SQL_STAFF                                                                             \
+    "SELECT id, name, email, phone, active FROM auth.staff_directory ORDER BY id COLLATE \"C\""
+
+/*  sla_staff_fn over the directory read with S_SQL_STAFF: its ids, in
+ *  the result's order, searched with bsearch. */
+typedef struct {
+    PGresult *res;
+    const char **ids;
+} s_directory_t;
+
+static int s_id_cmp (const void *key, const void *id)
+{
+    return strcmp (key, *(const char *const *) id);
+}
+
+static int s_lookup (void *arg, const char *staff_id, sla_person_t *out)
+{
+    s_directory_t *dir = arg;
+    const char **found = bsearch (staff_id, dir->ids, (size_t) PQntuples (dir->res), sizeof *dir->ids, s_id_cmp);
+    if (!found)
+        return 0;
+    int r = (int) (found - dir->ids);
+    *out = (sla_person_t) { PQgetvalue (dir->res, r, 1), PQgetisnull (dir->res, r, 2) ? NULL : PQgetvalue (dir->res, r, 2),
+                            PQgetisnull (dir->res, r, 3) ? NULL : PQgetvalue (dir->res, r, 3),
+                            strcmp (PQgetvalue (dir->res, r, 4), "t") == 0 };
+    return 1;
+}
+
+/*  Gives the ladders' staff ids their names and addresses from
+ *  auth.staff_directory. Returns 0, or -1 with the reason in err and
+ *  *refused set when the file names someone the directory refuses. */
+static int s_resolve (sll_t *self, sla_config_t *sla, bool *refused, char *err, size_t errsize)
+{
+    s_directory_t dir = { db_exec (self->db, S_SQL_STAFF, 0, NULL), NULL };
+    if (!dir.res) {
+        snprintf (err, errsize, "reading auth.staff_directory: %s", db_error (self->db));
+        return -1;
+    }
+    int n = PQntuples (dir.res), rc = -1;
+    if (!(dir.ids = calloc ((size_t) n + 1, sizeof *dir.ids)))
+        snprintf (err, errsize, "out of memory");
+    else {
+        for (int r = 0; r < n; r++)
+            dir.ids[r] = PQgetvalue (dir.res, r, 0);
+        rc = sla_resolve_staff (sla, s_lookup, &dir, err, errsize);
+        *refused = rc != 0;
+    }
+    free (dir.ids);
+    PQclear (dir.res);
+    return rc;
+}
+
 /*  Reads the file into a NEW configuration, validated against the
- *  database's ref.tiers and ref.branches (all or nothing: sla_load).
+ *  database's ref.tiers and ref.branches (all or nothing: sla_load), its
+ *  ladders' people against auth.staff_directory (sla_resolve_staff).
  *  NULL with the reason in err; *refused tells a bad file from a database
  *  that could not be read. */
 static sla_config_t *s_load (sll_t *self, bool *refused, char *err, size_t errsize)
@@ -82,6 +138,8 @@ static sla_config_t *s_load (sll_t *self, bool *refused, char *err, size_t errsi
     else {
         sla = sla_load (self->path, tiers, n_tiers, branches, n_branches, err, errsize);
         *refused = sla == NULL;
+        if (sla && s_resolve (self, sla, refused, err, errsize) != 0)
+            sla_destroy (&sla);
     }
     free (tiers);
     free (branches);

@@ -1,6 +1,8 @@
 /*  sla_loader — the SLA file in effect: read when the database first
  *  connects, validated against ref.tiers and ref.branches (sla_load: all or
- *  nothing), and read again on SIGHUP. A file refused at start-up stops the
+ *  nothing), its ladders' staff ids resolved against auth.staff_directory
+ *  (sla_resolve_staff: unknown, inactive or without e-mail is refused), and
+ *  read again on SIGHUP. A file refused at start-up stops the
  *  dispatcher (sll_failed); a reload that is refused keeps the file in
  *  effect. Every other part of the engine asks this one for the
  *  configuration (sll_config) at each use, so a reload reaches the next

@@ -582,6 +582,11 @@ static sla_config_t *s_load_doc (yt_doc_t *doc, const char *name, const char *co
         return NULL;
     }
     self->default_ladder = -1;
+    if (!(self->file = strdup (name))) {
+        snprintf (err, errsize, "%s: out of memory", name);
+        sla_destroy (&self);
+        return NULL;
+    }
     if (s_copy_tiers (self, name, tiers, n_tiers, err, errsize) != 0) {
         sla_destroy (&self);
         return NULL;
@@ -648,6 +653,7 @@ void sla_destroy (sla_config_t **self_p)
     if (!self_p || !*self_p)
         return;
     sla_config_t *self = *self_p;
+    free (self->file);
     for (int i = 0; i < self->n_tiers; i++)
         free (self->tiers[i]);
     free (self->tiers);

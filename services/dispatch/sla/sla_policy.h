@@ -13,7 +13,8 @@
  *  calendar time" or "N working days") and keeps no clock state.
  *
  *  Loading is all or nothing: sla_load returns a new, fully validated object
- *  or NULL with "file:line: key: reason" in err. A failed reload therefore
+ *  or NULL with "file:line: key: reason" in err, and sla_resolve_staff then
+ *  gives its ladders' staff ids their names and addresses, or refuses. A failed reload therefore
  *  never touches the configuration the caller already holds: keep the old
  *  pointer until the new one is non-NULL, then swap and destroy the old one.
  *  A loaded configuration is immutable; every pointer it hands out stays
@@ -77,13 +78,33 @@ typedef struct {
     bool redispatch;        /* on_breach: redispatch (else escalate) */
 } sla_target_t;
 
-/*  One person on a ladder. Strings are borrowed; phone may be NULL. */
+/*  One person on a ladder: the staff id the file names, and the name, work
+ *  e-mail and phone the staff directory gives them (sla_resolve_staff; NULL
+ *  before). may_acknowledge lists the staff ids of this level and of every
+ *  level above it on the same ladder, lowest first: who may acknowledge an
+ *  escalation to this level. Everything is borrowed; phone may be NULL. */
 typedef struct {
     sla_level_t level;
+    const char *staff;
     const char *name;
     const char *email;
     const char *phone;
+    const char *const *may_acknowledge;
+    int n_may_acknowledge;
 } sla_contact_t;
+
+/*  A staff member as the staff directory (auth.staff_directory) has them.
+ *  Borrowed; email and phone may be NULL. */
+typedef struct {
+    const char *name;
+    const char *email;
+    const char *phone;
+    bool active;
+} sla_person_t;
+
+/*  Looks a staff id up: 1 and *out filled (borrowed until the call that
+ *  asked returns), or 0 when the directory has no such id. */
+typedef int (*sla_staff_fn) (void *arg, const char *staff_id, sla_person_t *out);
 
 /* ---------------------------------------------------------------- loading */
 
@@ -95,9 +116,12 @@ typedef struct {
  *  longer than 365 days; policies with no targets, with duplicate names, that
  *  can never be chosen because earlier policies match every ticket they
  *  match, or a policy list that leaves some ticket without a policy; ladders
- *  with gaps, duplicate or out-of-order levels, bad e-mail addresses or
- *  phone numbers, a skip-level target missing from the ladder; a branch
- *  without a ladder when there is no `default` ladder.
+ *  with gaps, duplicate or out-of-order levels, a level without a staff id
+ *  (or with name, email or phone, which come from the staff directory), a
+ *  skip-level target missing from the ladder; a branch without a ladder
+ *  when there is no `default` ladder.
+ *  The ladders' people are known by staff id only: sla_resolve_staff must
+ *  run before the configuration is used.
  *  Returns a new configuration (caller destroys) or NULL. */
 sla_config_t *sla_load (const char *path, const char *const *known_tiers, size_t n_tiers,
                         const char *const *known_branches, size_t n_branches, char *err, size_t errsize);
@@ -105,6 +129,14 @@ sla_config_t *sla_load (const char *path, const char *const *known_tiers, size_t
 sla_config_t *sla_load_string (const char *name, const char *text, const char *const *known_tiers,
                                size_t n_tiers, const char *const *known_branches, size_t n_branches,
                                char *err, size_t errsize);
+/*  Fills in every ladder person's name, e-mail and phone from the staff
+ *  directory through `lookup` (called once per level). Refuses, with
+ *  "file:line: ladders[i].levels[j].staff: reason" in err, a staff id the
+ *  directory does not have, a person no longer active, and one without a
+ *  usable e-mail address (every notification adapter addresses by e-mail).
+ *  Part of loading: call it on a new configuration before sharing it.
+ *  Returns 0, or -1 (the configuration must then be destroyed). */
+int sla_resolve_staff (sla_config_t *self, sla_staff_fn lookup, void *arg, char *err, size_t errsize);
 /*  Frees the configuration and every pointer it handed out; sets *self_p to
  *  NULL; safe on NULL and twice. */
 void sla_destroy (sla_config_t **self_p);

@@ -37,11 +37,22 @@ typedef struct {
     int line;
 } sla_skip_rule_t;
 
+/*  What a ladder level owns: the staff id the file names, where it is
+ *  written (for sla_resolve_staff's errors), and what the staff directory
+ *  says of the person. */
+typedef struct {
+    char *staff;
+    int line;
+    char *key;               /* "ladders[0].levels[1].staff" */
+    char *name, *email, *phone;
+} sla_level_owned_t;
+
 struct sla_ladder_s {
     char *branch;
     int line;
     sla_contact_t levels[SLA_LEVEL_COUNT]; /* lowest first; strings point into owned[] */
-    char *owned[SLA_LEVEL_COUNT][3];       /* name, email, phone of each level */
+    sla_level_owned_t owned[SLA_LEVEL_COUNT];
+    const char *staff_ids[SLA_LEVEL_COUNT]; /* owned[i].staff: levels[i].may_acknowledge points in here */
     int n;
     sla_skip_rule_t rules[SLA_MAX_SKIP_RULES];
     int n_rules;
@@ -49,6 +60,7 @@ struct sla_ladder_s {
 };
 
 struct sla_config_s {
+    char *file;              /* the file name errors give */
     char **tiers;
     int n_tiers;
     sla_clockdef_t clocks[SLA_MAX_CLOCKS];
