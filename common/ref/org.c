@@ -32,34 +32,10 @@ static const char *const s_classes[] = { "regular", "important", "vip", NULL };
 #define ORG_MAX_ADDRESS 500
 #define ORG_MAX_SERIAL 64
 #define ORG_MAX_TZ 64
-#define ORG_MAX_ITEMS 1000000
 #define ORG_MAX_CALENDAR 32
 #define ORG_MAX_PATH 4096
 
 /* ---------------------------------------------------------------- fields */
-
-bool orgf_id_valid (const char *id)
-{
-    size_t len = strlen (id);
-    if (len < 1 || len > ORG_MAX_ID)
-        return false;
-    for (const char *c = id; *c; c++)
-        if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')
-              || *c == '_' || *c == '-'))
-            return false;
-    return true;
-}
-
-/*  An identifier: 1 to 32 of A-Z a-z 0-9 _ -. */
-int orgf_id (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, char **out)
-{
-    if (yt_str (doc, map, key, required, 256, out) != 0)
-        return -1;
-    if (*out && !orgf_id_valid (*out))
-        return yt_fail (doc, yt_get (map, key),
-                        "\"%s\" is not an identifier (1 to 32 of A-Z a-z 0-9 _ -)", *out);
-    return 0;
-}
 
 static int s_phone (yt_doc_t *doc, yt_node_t *map, const char *key, char **out)
 {
@@ -167,46 +143,9 @@ int org_grade_parse (const char *text, org_grade_t *out)
 /* ---------------------------------------------------------------- checks */
 
 
-static int s_key_cmp (const void *a, const void *b)
-{
-    const orgf_key_t *x = a, *y = b;
-    int c = strcmp (x->id, y->id);
-    return c ? c : (x->index < y->index ? -1 : x->index > y->index);
-}
-
-/*  Refuses the first repeated id among n keys (in document order). */
-int orgf_no_duplicates (yt_doc_t *doc, orgf_key_t *keys, size_t n, const char *what)
-{
-    if (n < 2)
-        return 0;
-    qsort (keys, n, sizeof *keys, s_key_cmp);
-    const orgf_key_t *worst = NULL, *first = NULL;
-    for (size_t i = 1; i < n; i++)
-        if (strcmp (keys[i].id, keys[i - 1].id) == 0 && (!worst || keys[i].index < worst->index)) {
-            worst = &keys[i];
-            size_t j = i - 1;
-            while (j > 0 && strcmp (keys[j - 1].id, keys[i].id) == 0)
-                j--;
-            first = &keys[j];
-        }
-    if (!worst)
-        return 0;
-    return yt_fail (doc, worst->node, "duplicate %s \"%s\" (first at line %d)", what, worst->id,
-                    yt_line (first->node));
-}
-
-
 static const char *s_tier_at (const org_t *org, int i)
 {
     return org->tiers[i];
-}
-const char *orgf_region_at (const org_t *org, int i)
-{
-    return org->regions[i].id;
-}
-const char *orgf_branch_at (const org_t *org, int i)
-{
-    return org->branches[i].id;
 }
 static const char *s_product_at (const org_t *org, int i)
 {
@@ -215,84 +154,6 @@ static const char *s_product_at (const org_t *org, int i)
 static const char *s_line_at (const org_t *org, int i)
 {
     return org->products[i].line;
-}
-
-/*  Index of id among the first n records, or -1. */
-int orgf_find (const org_t *org, orgf_id_at_fn at, int n, const char *id)
-{
-    for (int i = 0; id && i < n; i++)
-        if (at (org, i) && strcmp (at (org, i), id) == 0)
-            return i;
-    return -1;
-}
-
-/*  Resolves a reference or fails listing (the first few) valid choices. */
-int orgf_ref (yt_doc_t *doc, const org_t *org, const yt_node_t *node, const char *what,
-                  orgf_id_at_fn at, int n, const char *id, int *index)
-{
-    *index = orgf_find (org, at, n, id);
-    if (*index >= 0)
-        return 0;
-    char list[300] = "";
-    size_t used = 0;
-    for (int i = 0, shown = 0; i < n; i++) {
-        const char *choice = at (org, i);
-        if (orgf_find (org, at, i, choice) >= 0)
-            continue; /* product lines repeat: show each once */
-        if (shown == 12 || used + strlen (choice) + 8 >= sizeof list) {
-            snprintf (list + used, sizeof list - used, ", ...");
-            break;
-        }
-        int w = snprintf (list + used, sizeof list - used, "%s%s", shown++ ? ", " : "", choice);
-        used += w > 0 ? (size_t) w : 0;
-    }
-    return yt_fail (doc, node, "unknown %s \"%s\" (expected one of: %s)", what, id,
-                    n ? list : "none defined");
-}
-
-/*  A required section: a non-empty list (or an optional one, possibly absent). */
-int orgf_list (yt_doc_t *doc, yt_node_t *root, const char *key, bool required, yt_node_t **out)
-{
-    *out = yt_get (root, key);
-    const char *text = yt_text (*out);
-    if (!*out || (text && (!*text || strcmp (text, "~") == 0))) {
-        *out = NULL;
-        if (required)
-            return yt_missing (doc, root, key, "a list");
-        return 0;
-    }
-    if (yt_expect (doc, *out, YT_SEQ) != 0)
-        return -1;
-    if (yt_size (*out) > ORG_MAX_ITEMS)
-        return yt_fail (doc, *out, "more than %d entries", ORG_MAX_ITEMS);
-    if (required && yt_size (*out) == 0)
-        return yt_fail (doc, *out, "must list at least one entry");
-    return 0;
-}
-
-/*  Runs the duplicate check over the id member of each map in a list. */
-int orgf_list_unique (yt_doc_t *doc, yt_node_t *list, const char *key, const char *what)
-{
-    size_t n = yt_size (list);
-    if (n < 2)
-        return 0;
-    orgf_key_t *keys = calloc (n, sizeof *keys);
-    if (!keys)
-        return yt_fail (doc, list, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        yt_node_t *item = yt_item (list, i);
-        yt_node_t *node = yt_kind (item) == YT_MAP ? yt_get (item, key) : item;
-        keys[i] = (orgf_key_t) { yt_text (node) ? yt_text (node) : "", node, i };
-    }
-    int rc = orgf_no_duplicates (doc, keys, n, what);
-    free (keys);
-    return rc;
-}
-
-/*  calloc that never returns NULL for zero items. */
-void *orgf_calloc (size_t n, size_t size)
-{
-    return calloc (n ? n : 1, size);
 }
 
 /* ---------------------------------------------------------------- sections */

@@ -1,5 +1,6 @@
 /*  org_fields — the field readers and reference checks the organisation
- *  loader's sections share (org.c, org_staff.c). Private to common/ref.
+ *  loader's sections share (org.c, org_staff.c; defined in org_fields.c).
+ *  Private to common/ref.
  */
 #ifndef KEFU_ORG_FIELDS_H
 #define KEFU_ORG_FIELDS_H
@@ -12,6 +13,7 @@
 
 #define ORG_MAX_ID 32
 #define ORG_MAX_NAME 200
+#define ORG_MAX_ITEMS 1000000 /* entries of one section */
 
 typedef struct {
     const char *id;

@@ -17,19 +17,6 @@
 #define ADMIN_WAIT_POLL_MS 200
 #define ADMIN_FRESH_MIN_S 10
 
-static const char s_admin_usage[] =
-    "usage: kefuctl admin migrate\n"
-    "       kefuctl admin load ORG.yaml\n"
-    "       kefuctl admin dead-letters [--service S]\n"
-    "       kefuctl admin requeue SERVICE OUTBOX_ID\n"
-    "       kefuctl admin wait-ready [--services a,b] [--timeout-ms N]\n"
-    "       kefuctl admin check-config [FILE]\n"
-    "       kefuctl admin staff list | password STAFF_ID\n"
-    "       kefuctl admin tokens create (--staff ID | --account ID) [--label TEXT] [--expires-in 90d]\n"
-    "       kefuctl admin tokens list [--staff ID | --account ID] | revoke TOKEN_ID\n"
-    "       kefuctl admin audit [--customer ID] [--staff ID] [--limit N]\n"
-    "       kefuctl admin keys [--dir DIR] [NAME…]\n";
-
 /*  Checks a service name against cfg_service_names (which has no NULL
  *  terminator). Returns 0, or -1 after printing the choices. */
 static int s_admin_service (const char *cmd, const char *what, const char *text)
@@ -41,34 +28,6 @@ static int s_admin_service (const char *cmd, const char *what, const char *text)
         fprintf (stderr, "%s%s", i ? ", " : "", cfg_service_names[i]);
     fputc ('\n', stderr);
     return -1;
-}
-
-db_t *admin_connect (const kctl_t *k, const char *cmd)
-{
-    char what[64];
-    snprintf (what, sizeof what, "admin %s", cmd);
-    return kctl_db_connect (k, what, "kefu_owner");
-}
-
-/*  Parses options + exactly `want` positionals and sets up. Returns
- *  KCTL_OK to continue, or the exit code (help printed counts as done: -1). */
-int admin_args (kctl_t *k, const char *cmd, const args_spec_t *spec, int argc, char **argv,
-                         const char **pos, int want, const char *what)
-{
-    int npos = 0;
-    char full[64];
-    snprintf (full, sizeof full, "admin %s", cmd);
-    if (args_parse (full, KCTL_SPECS (k, spec), argc, argv, pos, want, &npos) != 0)
-        return KCTL_USAGE;
-    if (k->help) {
-        fputs (s_admin_usage, stdout);
-        return -1;
-    }
-    if (npos != want) {
-        fprintf (stderr, "kefuctl admin %s: expected %s\n", cmd, what);
-        return KCTL_USAGE;
-    }
-    return kctl_setup (k, full) == 0 ? KCTL_OK : KCTL_USAGE;
 }
 
 static int s_admin_migrate (kctl_t *k, int argc, char **argv)
@@ -404,7 +363,7 @@ int cmd_admin (kctl_t *k, int argc, char **argv)
             fputs ("kefuctl admin: the admin command is missing (expected migrate, load, dead-letters, requeue, wait-ready, check-config, staff, tokens, audit or keys)\n", stderr);
             return KCTL_USAGE;
         }
-        fputs (s_admin_usage, stdout);
+        fputs (admin_usage, stdout);
         return KCTL_OK;
     }
     const char *sub = argv[0];

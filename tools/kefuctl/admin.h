@@ -47,6 +47,9 @@ int admin_exec (db_t *db, char *err, size_t errsize, const char *what, const cha
 /*  JSON array text of strings (skills, ids); caller frees; NULL: out of memory. */
 char *admin_json_array (char *const *items, int n);
 
+/*  `kefuctl admin --help`: every admin command's usage line. */
+extern const char admin_usage[];
+
 /*  Parses `kefuctl admin CMD` options and exactly `want` positionals (what
  *  names them in the error) and sets up. Returns KCTL_OK to go on, -1 when
  *  help was printed (done), or the exit code. */

@@ -16,49 +16,6 @@
 #define S_MAX_LABEL 200
 #define S_MAX_DAYS 3650
 
-int admin_print_rows (const kctl_t *k, PGresult *res, const char *key, const char *empty)
-{
-    int ncols = PQnfields (res);
-    const char *headers[16];
-    if (ncols > 16)
-        return KCTL_FAILED;
-    for (int c = 0; c < ncols; c++)
-        headers[c] = PQfname (res, c);
-    if (k->json) {
-        cJSON *wrap = cJSON_CreateObject ();
-        cJSON *rows = wrap ? cJSON_AddArrayToObject (wrap, key) : NULL;
-        for (int r = 0; rows && r < PQntuples (res); r++) {
-            cJSON *o = cJSON_CreateObject ();
-            if (!o || !cJSON_AddItemToArray (rows, o))
-                rows = NULL;
-            for (int c = 0; rows && c < ncols; c++)
-                if (PQgetisnull (res, r, c) ? !cJSON_AddNullToObject (o, headers[c])
-                                            : !cJSON_AddStringToObject (o, headers[c], PQgetvalue (res, r, c)))
-                    rows = NULL;
-        }
-        int rc = rows && kctl_print_json (wrap) == 0 ? KCTL_OK : KCTL_FAILED;
-        cJSON_Delete (wrap);
-        return rc;
-    }
-    if (PQntuples (res) == 0) {
-        printf ("%s\n", empty);
-        return KCTL_OK;
-    }
-    tbl_t *tbl = tbl_new (ncols, headers);
-    int rc = tbl ? KCTL_OK : KCTL_FAILED;
-    for (int r = 0; rc == KCTL_OK && r < PQntuples (res); r++) {
-        const char *cells[16];
-        for (int c = 0; c < ncols; c++)
-            cells[c] = PQgetvalue (res, r, c);
-        if (tbl_add_row (tbl, cells) != 0)
-            rc = KCTL_FAILED;
-    }
-    if (rc == KCTL_OK)
-        tbl_print (tbl, stdout);
-    tbl_destroy (&tbl);
-    return rc;
-}
-
 /*  Runs a query as the owner and prints its rows. */
 static int s_query_print (kctl_t *k, const char *cmd, const char *sql, int n, const char *const *p,
                           const char *key, const char *empty)

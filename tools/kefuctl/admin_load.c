@@ -17,38 +17,11 @@ typedef struct {
     size_t errsize;
 } load_ctx_t;
 
-int admin_exec (db_t *db, char *err, size_t errsize, const char *what, const char *sql, int n,
-                const char *const *params)
-{
-    PGresult *res = db_exec (db, sql, n, params);
-    if (!res) {
-        snprintf (err, errsize, "%s: %s", what, db_error (db));
-        return -1;
-    }
-    PQclear (res);
-    return 0;
-}
-
 /*  Runs one statement; on failure records "what: db error". */
 static int s_load_exec (db_t *db, load_ctx_t *ctx, const char *what, const char *sql, int n,
                         const char *const *params)
 {
     return admin_exec (db, ctx->err, ctx->errsize, what, sql, n, params);
-}
-
-char *admin_json_array (char *const *items, int n)
-{
-    cJSON *arr = cJSON_CreateArray ();
-    char *text = NULL;
-    if (!arr)
-        return NULL;
-    for (int i = 0; i < n; i++)
-        if (!cJSON_AddItemToArray (arr, cJSON_CreateString (items[i])))
-            goto cleanup;
-    text = json_print (arr);
-cleanup:
-    cJSON_Delete (arr);
-    return text;
 }
 
 static int s_load_reference (db_t *db, load_ctx_t *ctx)
