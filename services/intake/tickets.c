@@ -60,13 +60,16 @@ static const db_statement_t s_statements[] = {
     /* intake_lookup for a batch (after intake_lock_requests): one row per
      * element of $1, [{"r": request_id, "c": customer, "p": product}], in
      * its order. OFFSET 0 keeps each lookup a probe of its index per
-     * element (else a hash join may scan all tickets). */
+     * element (else a hash join may scan all tickets); on q it keeps the
+     * jsonb ->> inside q: a join condition holding ->> (not leakproof)
+     * cannot reach an index under row-level security, and every submit
+     * would scan all tickets and all customers. */
     { "intake_lookup_batch",
       "SELECT r.id, r.status, r.branch_id, r.customer_id,"
       "  c.id, c.region_id, c.tier, c.branch_id, c.locked, c.class,"
       "  p.code, p.line, p.premium"
       " FROM (SELECT e->>'r' AS request_id, e->>'c' AS customer_id, e->>'p' AS product_code, n"
-      "       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n)) q"
+      "       FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(e, n) OFFSET 0) q"
       " LEFT JOIN LATERAL (SELECT t.id, t.status, t.branch_id, t.customer_id"
       "   FROM intake.tickets t WHERE t.request_id = q.request_id OFFSET 0) r ON true"
       " LEFT JOIN LATERAL (SELECT c.id, c.region_id, g.tier,"
