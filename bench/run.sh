@@ -133,6 +133,9 @@ SQL
     # shellcheck disable=SC2086
     ticks=$(cpu_ticks "${pids[@]}" $backends)
     cpu_ms=$(awk -v t="$ticks" -v hz="$(getconf CLK_TCK)" -v n="$N" 'BEGIN { printf "%.2f", t * 1000 / hz / n }')
+    # the same split: the services' own processes, and PostgreSQL's backends
+    # shellcheck disable=SC2086
+    pg_ms=$(awk -v t="$(cpu_ticks $backends)" -v hz="$(getconf CLK_TCK)" -v n="$N" 'BEGIN { printf "%.2f", t * 1000 / hz / n }')
     stop_services
     deadlocks=$(cat "$dir"/dispatch-*.log | grep -ci deadlock || true)
 }
@@ -156,6 +159,7 @@ kefu end to end (accepted -> stored -> assigned), N=$N, K=$K, $B branch(es), $D 
   accepted latency      p50 $acc50 ms   p99 $acc99 ms   (request sent -> ticket id received)
   assigned latency      p50 $asg50 ms   p99 $asg99 ms   (request sent -> work order assigned)
   cpu per request       $cpu_ms ms   (intake + dispatch + their PostgreSQL backends, user + system)
+    of which PostgreSQL $pg_ms ms
   deadlock lines        $deadlocks   (in the dispatch logs)
 pgbench, K=$K          $tps transactions/s
 ratio kefu / pgbench    $ratio   (target >= 0.3)

@@ -29,6 +29,9 @@ typedef struct db_stmt_s {
     struct db_stmt_s *next;
 } db_stmt_t;
 
+/*  The prepared statement that states the scope (db_set_scope). */
+#define S_SCOPE_STATEMENT "kefu_db_state_scope"
+
 struct db_s {
     char *conninfo;
     PGconn *conn;
@@ -164,6 +167,11 @@ db_t *db_new (const char *conninfo)
     }
     self->backoff_ms = DB_BACKOFF_MIN_MS;
     self->max_backoff_ms = 5000;
+    /* stating the scope is part of nearly every transaction: parsed once */
+    if (db_prepare (self, S_SCOPE_STATEMENT, "SELECT set_config('" DB_SCOPE_SETTING "', $1, true)") != 0) {
+        db_destroy (&self);
+        return NULL;
+    }
     return self;
 }
 
@@ -386,9 +394,7 @@ static bool s_scope_wanted (const db_t *self)
 static bool s_send_scope (db_t *self)
 {
     const char *value = self->scope ? self->scope : "";
-    return PQsendQueryParams (self->conn, "SELECT set_config('" DB_SCOPE_SETTING "', $1, true)", 1,
-                              NULL, &value, NULL, NULL, 0)
-           == 1;
+    return PQsendQueryPrepared (self->conn, S_SCOPE_STATEMENT, 1, &value, NULL, NULL, 0) == 1;
 }
 
 /*  A statement with what must go before it, in ONE round trip (pipeline
