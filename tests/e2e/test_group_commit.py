@@ -181,3 +181,27 @@ def test_a_batch_of_several_callers_never_shows_one_another_branchs_rows():
     assert str(own02["result"]["ticket_id"]) not in json.dumps([other, replay])
     assert S.sql("SELECT contact_count FROM intake.tickets WHERE id = %s",
                  (own02["result"]["ticket_id"],)) == [(1,)]
+
+
+def test_submits_probe_their_indexes_under_row_level_security():
+    """A batch's lookups reach ref.customers and intake.tickets through
+    their indexes, also under the row-level security policies (a condition
+    holding a jsonb ->> cannot use an index under a policy: the bug made
+    every submit scan both tables whole). Read from PostgreSQL's counters
+    once intake's backend has reported the scans of these submits."""
+    def counts():
+        return {t: S.sql("SELECT seq_scan, idx_scan FROM pg_stat_user_tables "
+                         "WHERE schemaname || '.' || relname = %s", (t,))[0]
+                for t in ("ref.customers", "intake.tickets")}
+    before = counts()
+    n = 40
+    for i in range(n):
+        reply = S.client.submit(body("C1002", product="WH-60", text="索引 %d" % i))
+        assert reply["ok"], reply
+    # each submit probes the tickets' request_id index: wait until they are counted
+    h.wait_until(lambda: counts()["intake.tickets"][1] - before["intake.tickets"][1] >= n, 60,
+                 "intake's index scans of these submits to be reported")
+    after = counts()
+    for table in after:
+        scans = after[table][0] - before[table][0]
+        assert scans < n // 4, (table, "sequential scans for %d submits" % n, scans)
