@@ -4,18 +4,11 @@
 #include <assert.h>
 #include <string.h>
 
+#include "base/ident.h"
 #include "base/log.h"
 
 #define S_EVERY_BRANCH "*"
 #define S_ID_MAX 32
-
-bool db_scope_id_ok (const char *id)
-{
-    size_t len = id ? strlen (id) : 0;
-    if (len == 0 || len > S_ID_MAX)
-        return false;
-    return strspn (id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == len;
-}
 
 int db_scope_set (db_t *db, const svc_who_t *who)
 {
@@ -27,10 +20,10 @@ int db_scope_set (db_t *db, const svc_who_t *who)
     for (size_t i = 0; i < who->n_branches; i++) {
         const char *id = who->branches[i];
         size_t n = id ? strlen (id) : 0;
-        if (!db_scope_id_ok (id) || len + n + 1 > DB_SCOPE_MAX) {
+        if (!ident_valid (id, S_ID_MAX) || len + n + 1 > DB_SCOPE_MAX) {
             db_scope_clear (db);
             log_kv (LOG_WARN, "scope_refused", "principal", who->principal ? who->principal : "",
-                    "reason", db_scope_id_ok (id) ? "too many branches"
+                    "reason", ident_valid (id, S_ID_MAX) ? "too many branches"
                                                   : "a branch id is not an identifier",
                     NULL);
             return -1;

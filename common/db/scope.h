@@ -40,7 +40,5 @@ int db_scope_system (db_t *db);
 /*  States nothing: the handle's next transactions see no branch's rows. */
 void db_scope_clear (db_t *db);
 
-/*  Whether id may appear in a stated value (1 to 32 of A-Z a-z 0-9 _ -). */
-bool db_scope_id_ok (const char *id);
 
 #endif

@@ -198,7 +198,23 @@ void bus_inbound_free (bus_t *self);
 /*  bus_inbound.c: SQL of the inbound statements, prepared by bus_new. */
 int bus_inbound_prepare (bus_t *self);
 
-/*  bus_inbound.c: a copy of len bytes that PostgreSQL accepts as text:
+/*  Longest reason a dead letter records (bytes). */
+#define BUS_REASON_MAX 1000
+
+/*  bus_dead.c: answers the message `id` to the peer `identity` with its
+ *  final status ("ok", "duplicate", "dead"); a peer gone is logged only
+ *  (it resends, and is answered "duplicate" then). */
+void bus_ack_send (bus_t *self, const char *identity, size_t identity_size, const char *id,
+                   const char *status);
+/*  bus_dead.c: records a dead letter (and the inbox row when the id is
+ *  known) in one transaction, then acknowledges "dead" ("duplicate" when
+ *  the inbox had the id). A database failure answers nothing: the sender
+ *  retries and it is decided again. */
+void bus_dead_letter (bus_t *self, const char *identity, size_t identity_size, const char *id,
+                      const char *type, const char *source, const char *reason, const char *data,
+                      size_t len);
+
+/*  bus_dead.c: a copy of len bytes that PostgreSQL accepts as text:
  *  valid UTF-8 is copied as is, every invalid byte (or NUL) becomes the four
  *  characters \xNN. Caller frees; NULL only when out of memory. */
 char *bus_text_safe (const char *data, size_t len);

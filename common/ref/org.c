@@ -23,6 +23,7 @@
 #include "time/tz.h"
 #include "conf/yamltree.h"
 #include "org_fields.h"
+#include "base/ident.h"
 #include "auth/roles.h"
 
 const char *const org_grade_names[] = { "trainee", "junior", "intermediate", "senior", NULL };
@@ -169,7 +170,7 @@ static int s_load_tiers (org_t *org, yt_doc_t *doc, yt_node_t *root)
     for (size_t i = 0; i < n; i++) {
         yt_node_t *item = yt_item (list, i);
         const char *text = yt_text (item);
-        if (!text || !orgf_id_valid (text))
+        if (!text || !ident_valid (text, ORG_MAX_ID))
             return yt_fail (doc, item, "expected a tier name (1 to 32 of A-Z a-z 0-9 _ -)");
         if (!(org->tiers[org->n_tiers] = strdup (text)))
             return yt_fail (doc, item, "out of memory");

@@ -2,28 +2,18 @@
  *  the organisation loader's sections share. */
 #include "org_fields.h"
 
+#include "base/ident.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-bool orgf_id_valid (const char *id)
-{
-    size_t len = strlen (id);
-    if (len < 1 || len > ORG_MAX_ID)
-        return false;
-    for (const char *c = id; *c; c++)
-        if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')
-              || *c == '_' || *c == '-'))
-            return false;
-    return true;
-}
 
 /*  An identifier: 1 to 32 of A-Z a-z 0-9 _ -. */
 int orgf_id (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, char **out)
 {
     if (yt_str (doc, map, key, required, 256, out) != 0)
         return -1;
-    if (*out && !orgf_id_valid (*out))
+    if (*out && !ident_valid (*out, ORG_MAX_ID))
         return yt_fail (doc, yt_get (map, key),
                         "\"%s\" is not an identifier (1 to 32 of A-Z a-z 0-9 _ -)", *out);
     return 0;

@@ -24,7 +24,6 @@ typedef struct {
 /*  Records are looked up through an accessor for the i-th id. */
 typedef const char *(*orgf_id_at_fn) (const org_t *org, int i);
 
-bool orgf_id_valid (const char *id);
 /*  An identifier: 1 to 32 of A-Z a-z 0-9 _ -. */
 int orgf_id (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, char **out);
 /*  Fails naming the first duplicate id among keys. */

@@ -6,6 +6,7 @@
  *  Each file is validated completely with yamltree before its dates join
  *  the set; errors carry the file, line and key path of the first problem.
  */
+#include "base/ident.h"
 #include "base/err.h"
 #include "holidays.h"
 
@@ -40,18 +41,6 @@ typedef struct {
     int line;     /* 0: not listed yet */
     bool workday;
 } s_seen_t;
-
-static bool s_id_valid (const char *id)
-{
-    size_t len = id ? strlen (id) : 0;
-    if (len < 1 || len > HOL_MAX_ID)
-        return false;
-    for (const char *c = id; *c; c++)
-        if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')
-              || *c == '_' || *c == '-'))
-            return false;
-    return true;
-}
 
 /* ---------------------------------------------------------------- the set */
 
@@ -307,7 +296,7 @@ static int s_load_doc (hol_t *self, yt_doc_t *doc, const char *path, const char 
         return yt_fail (doc, root, "out of memory");
     if (yt_str (doc, root, "calendar", true, HOL_MAX_ID, &calendar) != 0)
         goto cleanup;
-    if (!s_id_valid (calendar)) {
+    if (!ident_valid (calendar, HOL_MAX_ID)) {
         yt_fail (doc, yt_get (root, "calendar"), "expected an identifier (1-%d of A-Z a-z 0-9 _ -)", HOL_MAX_ID);
         goto cleanup;
     }
@@ -466,7 +455,7 @@ cleanup:
 
 hol_t *hol_load_dir (const char *root, const char *calendar, char *err, size_t errsize)
 {
-    if (!root || !s_id_valid (calendar)) {
+    if (!root || !ident_valid (calendar, HOL_MAX_ID)) {
         err_set (err, errsize, "\"%.40s\": not a holiday calendar name (1-%d of A-Z a-z 0-9 _ -)",
                calendar ? calendar : "", HOL_MAX_ID);
         return NULL;

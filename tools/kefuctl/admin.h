@@ -62,6 +62,10 @@ int admin_staff (kctl_t *k, int argc, char **argv);
 /*  Prints a result's rows as a table, or as {"key": [{column: text}]} with
  *  --json; `empty` when there are none. Returns KCTL_OK or KCTL_FAILED. */
 int admin_print_rows (const kctl_t *k, PGresult *res, const char *key, const char *empty);
+/*  Runs one query as the owner (`kefuctl admin CMD`) and prints its rows as
+ *  admin_print_rows does. Returns KCTL_OK or KCTL_FAILED (reason printed). */
+int admin_query_print (kctl_t *k, const char *cmd, const char *sql, int n, const char *const *p,
+                       const char *key, const char *empty);
 /*  `kefuctl admin audit` (admin_audit.c). */
 int admin_audit (kctl_t *k, int argc, char **argv);
 

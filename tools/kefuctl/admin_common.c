@@ -121,3 +121,20 @@ int admin_print_rows (const kctl_t *k, PGresult *res, const char *key, const cha
     tbl_destroy (&tbl);
     return rc;
 }
+
+int admin_query_print (kctl_t *k, const char *cmd, const char *sql, int n, const char *const *p,
+                       const char *key, const char *empty)
+{
+    db_t *db = admin_connect (k, cmd);
+    if (!db)
+        return KCTL_FAILED;
+    PGresult *res = db_exec (db, sql, n, p);
+    int rc = KCTL_FAILED;
+    if (!res)
+        fprintf (stderr, "kefuctl admin %s: %s\n", cmd, db_error (db));
+    else
+        rc = admin_print_rows (k, res, key, empty);
+    PQclear (res);
+    db_destroy (&db);
+    return rc;
+}

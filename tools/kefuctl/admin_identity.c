@@ -16,24 +16,6 @@
 #define S_MAX_LABEL 200
 #define S_MAX_DAYS 3650
 
-/*  Runs a query as the owner and prints its rows. */
-static int s_query_print (kctl_t *k, const char *cmd, const char *sql, int n, const char *const *p,
-                          const char *key, const char *empty)
-{
-    db_t *db = admin_connect (k, cmd);
-    if (!db)
-        return KCTL_FAILED;
-    PGresult *res = db_exec (db, sql, n, p);
-    int rc = KCTL_FAILED;
-    if (!res)
-        fprintf (stderr, "kefuctl admin %s: %s\n", cmd, db_error (db));
-    else
-        rc = admin_print_rows (k, res, key, empty);
-    PQclear (res);
-    db_destroy (&db);
-    return rc;
-}
-
 /*  "90d", "12h", "30m", "3600s" → microseconds. Returns 0 or -1 (printed). */
 static int s_duration (const char *text, int64_t *us)
 {
@@ -131,7 +113,7 @@ static int s_tokens_list (kctl_t *k, int argc, char **argv)
     if (rc)
         return rc < 0 ? KCTL_OK : rc;
     const char *p[] = { staff, account };
-    return s_query_print (k, "tokens list",
+    return admin_query_print (k, "tokens list",
                           "SELECT id::text, prefix, coalesce(staff_id, account_id) AS holder, label,"
                           " to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS created_at,"
                           " coalesce(to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), 'never') AS expires_at,"
@@ -194,7 +176,7 @@ static int s_staff_list (kctl_t *k, int argc, char **argv)
     int rc = admin_args (k, "staff list", spec, argc, argv, NULL, 0, "no arguments");
     if (rc)
         return rc < 0 ? KCTL_OK : rc;
-    return s_query_print (k, "staff list",
+    return admin_query_print (k, "staff list",
                           "SELECT id, name, place, coalesce(place_id, '') AS at,"
                           " array_to_string(roles, ',') AS roles, active::text,"
                           " (password_hash IS NOT NULL)::text AS password"
