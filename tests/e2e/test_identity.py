@@ -324,6 +324,13 @@ def test_kefuctl_refuses_a_token_file_others_can_read_naming_it():
     assert bad.returncode == 2 and "token: malformed" in bad.stderr, bad.stderr
 
 
+def test_loading_the_organisation_again_keeps_each_centres_branches():
+    before = S.sql("SELECT centre_id, branch_id FROM ref.centre_branches ORDER BY 1, 2")
+    assert ("CC-EAST", "SZ01") in before, before
+    S.kefuctl("admin", "load", os.path.join(h.ROOT, "tests", "fixtures", "org.yaml"))
+    assert S.sql("SELECT centre_id, branch_id FROM ref.centre_branches ORDER BY 1, 2") == before
+
+
 def test_admin_lists_staff_and_tokens_without_showing_secrets():
     staff = S.kefuctl("admin", "staff", "list", json_out=True)["staff"]
     by_id = {s["id"]: s for s in staff}

@@ -44,16 +44,24 @@ static int s_centres (db_t *db, const org_t *o, admin_load_counts_t *counts, cha
         const org_centre_t *c = &o->centres[i];
         snprintf (what, sizeof what, "centre %s", c->id);
         char *branches = admin_json_array (c->branches, c->n_branches);
-        const char *p[] = { c->id, c->name, branches };
-        int rc = !branches
+        if (!branches) {
+            snprintf (err, errsize, "%s: out of memory", what);
+            return -1;
+        }
+        /* three statements, in order: the parts of one statement would not
+         * see each other's changes, and the delete would take a branch the
+         * insert found already there */
+        const char *p2[] = { c->id, c->name }, *p1[] = { c->id }, *p3[] = { c->id, branches };
+        int rc = admin_exec (db, err, errsize, what,
+                             "INSERT INTO ref.centres (id, name) VALUES ($1, $2)"
+                             " ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name",
+                             2, p2)
                  || admin_exec (db, err, errsize, what,
-                                "WITH c AS (INSERT INTO ref.centres (id, name) VALUES ($1, $2)"
-                                "  ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name RETURNING id),"
-                                " d AS (DELETE FROM ref.centre_branches WHERE centre_id = $1)"
-                                " INSERT INTO ref.centre_branches (centre_id, branch_id)"
-                                " SELECT (SELECT id FROM c), b FROM jsonb_array_elements_text($3::jsonb) b"
-                                " ON CONFLICT DO NOTHING",
-                                3, p);
+                                "DELETE FROM ref.centre_branches WHERE centre_id = $1", 1, p1)
+                 || admin_exec (db, err, errsize, what,
+                                "INSERT INTO ref.centre_branches (centre_id, branch_id)"
+                                " SELECT $1, b FROM jsonb_array_elements_text($2::jsonb) b",
+                                2, p3);
         free (branches);
         if (rc)
             return -1;
@@ -70,10 +78,13 @@ static int s_organisations (db_t *db, const org_t *o, admin_load_counts_t *count
         const org_partner_t *g = &o->partners[i];
         snprintf (what, sizeof what, "organisation %s", g->id);
         char *regions = admin_json_array (g->regions, g->n_regions);
+        if (!regions) {
+            snprintf (err, errsize, "%s: out of memory", what);
+            return -1;
+        }
         const char *p[] = { g->id, g->name, org_partner_kind_names[g->kind], regions, g->contract,
                             g->account };
-        int rc = !regions
-                 || admin_exec (db, err, errsize, what,
+        int rc = admin_exec (db, err, errsize, what,
                                 "INSERT INTO ref.organisations (id, name, kind, regions, contract, account)"
                                 " VALUES ($1, $2, $3, ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), $5, $6)"
                                 " ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind,"
@@ -142,8 +153,10 @@ static int s_accounts (db_t *db, const org_t *o, admin_load_counts_t *counts, ch
         char *branches = admin_json_array (a->branches, a->n_branches);
         char *requests = admin_json_array (a->requests, a->n_requests);
         const char *p[] = { a->id, a->name, branches, requests, a->active ? "true" : "false" };
-        int r = !branches || !requests
-                || admin_exec (db, err, errsize, what,
+        int r = !branches || !requests;
+        if (r)
+            snprintf (err, errsize, "%s: out of memory", what);
+        r = r || admin_exec (db, err, errsize, what,
                                "INSERT INTO auth.service_accounts (id, name, branches, requests, active)"
                                " VALUES ($1, $2, ARRAY(SELECT jsonb_array_elements_text($3::jsonb)),"
                                " ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), $5::bool)"
