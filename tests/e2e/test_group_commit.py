@@ -60,7 +60,12 @@ def receive(sock, n, timeout_ms=60000):
     return replies
 
 
-def test_requests_waiting_together_commit_together_with_join_replay_and_refusal():
+def behind_a_held_lock(first, batch):
+    """Sends `first` (a body of C1001's), waits until intake holds its
+    transaction on C1001's customer lock, which the test holds, then sends
+    the batch — (body, token or None) pairs — and releases the lock once
+    their frames are in intake's process: intake reads them together and
+    commits them as one group. Returns the replies, first's included."""
     ctx = zmq.Context.instance()
     sock = ctx.socket(zmq.DEALER)
     sock.setsockopt(zmq.LINGER, 0)
@@ -70,33 +75,37 @@ def test_requests_waiting_together_commit_together_with_join_replay_and_refusal(
     try:
         cur = holder.cursor()
         cur.execute("SELECT pg_advisory_lock(%s, hashtext('C1001'))", (LOCK_CUSTOMER,))
-        # 1: intake takes it alone and waits for the customer lock in its
-        # transaction
-        send(sock, body("C1001", kind="installation", text="先到的一单"))
+        send(sock, first)
         h.wait_until(lambda: S.sql(
             "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
             "WHERE l.locktype = 'advisory' AND NOT l.granted "
             "AND a.usename = 'kefu_intake'")[0][0] == 1,
             60, "intake to wait for the customer lock")
-        # 2..6 queue up behind it
-        rid = str(uuid.uuid4())
-        batch = [
-            body("C1005", product="AC-3200", request_id=rid, text="空调漏水"),      # new
-            body("C1005", product="AC-3200", text="空调还在漏水"),                   # joins it
-            body("C9999", product="AC-3200", text="不存在的客户"),                   # refused
-            body("C1005", product="AC-3200", request_id=rid, text="空调漏水"),      # replayed
-            body("C1002", product="RF-500", text="冰箱不制冷"),                      # new
-        ]
         acked = h.tcp_acked_to(int(S.config.api.rsplit(":", 1)[1]))
-        sent = sum(send(sock, b) for b in batch)
+        sent = sum(send(sock, b, token) for b, token in batch)
         # The frames are in intake's process (its I/O thread has read them
         # off the socket) before the lock goes.
         h.wait_tcp_received(S.config.api, acked, sent)
         cur.execute("SELECT pg_advisory_unlock(%s, hashtext('C1001'))", (LOCK_CUSTOMER,))
-        first, new, joined, refused, replayed, other = receive(sock, 6)
+        return receive(sock, 1 + len(batch))
     finally:
         holder.close()
         sock.close(linger=0)
+
+
+def test_requests_waiting_together_commit_together_with_join_replay_and_refusal():
+    # 1: intake takes it alone and waits for the customer lock in its
+    # transaction; 2..6 queue up behind it
+    rid = str(uuid.uuid4())
+    batch = [
+        body("C1005", product="AC-3200", request_id=rid, text="空调漏水"),      # new
+        body("C1005", product="AC-3200", text="空调还在漏水"),                   # joins it
+        body("C9999", product="AC-3200", text="不存在的客户"),                   # refused
+        body("C1005", product="AC-3200", request_id=rid, text="空调漏水"),      # replayed
+        body("C1002", product="RF-500", text="冰箱不制冷"),                      # new
+    ]
+    first, new, joined, refused, replayed, other = behind_a_held_lock(
+        body("C1001", kind="installation", text="先到的一单"), [(b, None) for b in batch])
 
     assert first["ok"], first
     assert new["ok"] and new["result"]["joined"] is False, new
@@ -143,35 +152,15 @@ def test_a_batch_of_several_callers_never_shows_one_another_branchs_rows():
     confined to its own branch (docs/security.md, "Branch confinement in
     PostgreSQL"), whatever the other wrote earlier in the same transaction."""
     sh01, sh02 = S.token_of("A101"), S.token_of("A201")
-    ctx = zmq.Context.instance()
-    sock = ctx.socket(zmq.DEALER)
-    sock.setsockopt(zmq.LINGER, 0)
-    sock.connect(S.config.api)
-    holder = S.cluster.connect()
-    try:
-        cur = holder.cursor()
-        cur.execute("SELECT pg_advisory_lock(%s, hashtext('C1001'))", (LOCK_CUSTOMER,))
-        send(sock, body("C1001", kind="installation", text="挡住队列"))
-        h.wait_until(lambda: S.sql(
-            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-            "WHERE l.locktype = 'advisory' AND NOT l.granted "
-            "AND a.usename = 'kefu_intake'")[0][0] == 1,
-            60, "intake to wait for the customer lock")
-        rid = str(uuid.uuid4())
-        batch = [
-            (body("C1003", product="WH-60", request_id=rid, text="浦东热水器"), sh02),  # SH02's own
-            (body("C1003", product="WH-60", text="想并入浦东的单"), sh01),              # another branch's customer
-            (body("C1003", product="WH-60", request_id=rid, text="浦东热水器"), sh01),  # its request_id
-            (body("C1002", product="WH-60", text="徐汇热水器"), sh01),                  # SH01's own
-        ]
-        acked = h.tcp_acked_to(int(S.config.api.rsplit(":", 1)[1]))
-        sent = sum(send(sock, b, token) for b, token in batch)
-        h.wait_tcp_received(S.config.api, acked, sent)
-        cur.execute("SELECT pg_advisory_unlock(%s, hashtext('C1001'))", (LOCK_CUSTOMER,))
-        first, own02, other, replay, own01 = receive(sock, 5)
-    finally:
-        holder.close()
-        sock.close(linger=0)
+    rid = str(uuid.uuid4())
+    batch = [
+        (body("C1003", product="WH-60", request_id=rid, text="浦东热水器"), sh02),  # SH02's own
+        (body("C1003", product="WH-60", text="想并入浦东的单"), sh01),              # another branch's customer
+        (body("C1003", product="WH-60", request_id=rid, text="浦东热水器"), sh01),  # its request_id
+        (body("C1002", product="WH-60", text="徐汇热水器"), sh01),                  # SH01's own
+    ]
+    first, own02, other, replay, own01 = behind_a_held_lock(
+        body("C1001", kind="installation", text="挡住队列"), batch)
     assert first["ok"] and own02["ok"] and own01["ok"], (first, own02, own01)
     assert own02["result"]["branch"] == "SH02" and own01["result"]["branch"] == "SH01"
     assert other["error"] == {"code": "not_found", "message": 'body.customer.id: no customer "C1003"'}, other

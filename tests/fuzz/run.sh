@@ -33,6 +33,7 @@ if [ -z "$targets" ]; then
     echo "0 passed, 0 failed"
     exit 0
 fi
+# the X's are mktemp's template for a fresh name
 work=$(mktemp -d /tmp/kefu-fuzz.XXXXXX)
 for t in $targets; do
     selected "fuzz_$t" "$@" || continue

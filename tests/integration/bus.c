@@ -983,6 +983,7 @@ int main (void)
     S.owner = owner_ci ? db_new (owner_ci) : NULL;
     free (owner_ci);
     S.zctx = zmq_ctx_new ();
+    /* the X's are mkdtemp's template for a fresh name */
     snprintf (S.keys_dir, sizeof S.keys_dir, "/tmp/it-bus-keys-XXXXXX");
     bool keys = mkdtemp (S.keys_dir) && keyring_generate (S.keys_dir, "intake", err, sizeof err) == 0
                 && keyring_generate (S.keys_dir, "dispatch", err, sizeof err) == 0
