@@ -170,6 +170,20 @@ static bool s_has_api (int i)
     return i >= 1;
 }
 
+const char *cfg_default_api (int i)
+{
+    switch (i) {
+    case CFG_SVC_DISPATCH:
+        return CFG_DISPATCH_API;
+    case CFG_SVC_QC:
+        return CFG_QC_API;
+    case CFG_SVC_CALLBACK:
+        return CFG_CALLBACK_API;
+    default:
+        return s_has_api (i) ? "tcp://127.0.0.1:*" : NULL;
+    }
+}
+
 static int s_load_services (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
 {
     static const char *const known_api[] = { "bind", "advertise", "api", "api_curve", NULL };
@@ -275,7 +289,7 @@ static int s_defaults (cfg_t *self)
     self->keys_dir = s_strdup ("/etc/kefu/keys");
     for (int i = 0; i < CFG_SERVICE_COUNT; i++)
         if (!(self->endpoints[i].bind = s_strdup ("tcp://127.0.0.1:*"))
-            || (s_has_api (i) && !(self->endpoints[i].api = s_strdup (i == CFG_SVC_DISPATCH ? CFG_DISPATCH_API : "tcp://127.0.0.1:*"))))
+            || (s_has_api (i) && !(self->endpoints[i].api = s_strdup (cfg_default_api (i)))))
             return -1;
     self->intake_api = s_strdup ("tcp://127.0.0.1:7100");
     self->schemas_dir = s_strdup ("schemas");
@@ -322,14 +336,17 @@ static int s_env_overrides (cfg_t *self, char *err, size_t errsize)
         || s_env ("KEFU_DB_PASSWORD", CFG_MAX_PASSWORD, &self->db_password, err, errsize) != 0
         || s_env ("KEFU_INTAKE_API", CFG_MAX_ENDPOINT, &self->intake_api, err, errsize) != 0
         || s_env ("KEFU_DISPATCH_API", CFG_MAX_ENDPOINT, &self->endpoints[CFG_SVC_DISPATCH].api, err, errsize) != 0
+        || s_env ("KEFU_QC_API", CFG_MAX_ENDPOINT, &self->endpoints[CFG_SVC_QC].api, err, errsize) != 0
+        || s_env ("KEFU_CALLBACK_API", CFG_MAX_ENDPOINT, &self->endpoints[CFG_SVC_CALLBACK].api, err, errsize) != 0
         || s_env ("KEFU_SCHEMAS_DIR", CFG_MAX_PATH, &self->schemas_dir, err, errsize) != 0
         || s_env ("KEFU_KEYS_DIR", CFG_MAX_PATH, &self->keys_dir, err, errsize) != 0)
         return -1;
     for (int i = 0; conf_sections[i]; i++)
         if (self->sections[i] && conf_section_env (conf_sections[i], self->sections[i], err, errsize) != 0)
             return -1;
-    static const char *const api_vars[] = { "KEFU_INTAKE_API", "KEFU_DISPATCH_API" };
-    for (int i = 0; i < 2; i++) {
+    static const char *const api_vars[] = { "KEFU_INTAKE_API", "KEFU_DISPATCH_API", "KEFU_QC_API",
+                                            "KEFU_CALLBACK_API" };
+    for (size_t i = 0; i < sizeof api_vars / sizeof api_vars[0]; i++) {
         const char *api = getenv (api_vars[i]);
         const char *problem = api && *api ? s_endpoint_problem (api, true) : NULL;
         if (problem) {

@@ -35,15 +35,25 @@
 #define CFG_SERVICE_COUNT 6
 /*  The index of "dispatch" in cfg_service_names (its endpoints[] entry). */
 #define CFG_SVC_DISPATCH 1
-/*  services.dispatch.api by default: a fixed port, so kefuctl finds it. */
+#define CFG_SVC_QC 2
+#define CFG_SVC_CALLBACK 4
+/*  services.<name>.api by default for the services kefuctl asks: a fixed
+ *  port each, so kefuctl finds them (billing's and claims' pick a free one). */
 #define CFG_DISPATCH_API "tcp://127.0.0.1:7102"
+#define CFG_QC_API "tcp://127.0.0.1:7103"
+#define CFG_CALLBACK_API "tcp://127.0.0.1:7105"
 extern const char *const cfg_service_names[CFG_SERVICE_COUNT]; /* intake, dispatch, qc, billing, callback, claims */
+
+/*  The default services.<name>.api of service index i (NULL for intake,
+ *  whose default is intake_api's). */
+const char *cfg_default_api (int i);
 
 typedef struct {
     char *bind;        /* inbound message endpoint, default "tcp://127.0.0.1:*" */
     char *advertise;   /* endpoint peers connect to; NULL = the bound endpoint */
-    char *api;         /* request endpoint of dispatch (default CFG_DISPATCH_API) and of
-                          qc, billing, callback, claims (default "tcp://127.0.0.1:*");
+    char *api;         /* request endpoint of dispatch, qc and callback (default
+                          CFG_DISPATCH_API, CFG_QC_API, CFG_CALLBACK_API) and of
+                          billing and claims (default "tcp://127.0.0.1:*");
                           NULL for intake (its own is intake_api) */
     char *api_curve;   /* services.<name>.api_curve: a second request endpoint that
                           serves CURVE (clients on other hosts); NULL = none */

@@ -16,6 +16,9 @@ typedef struct {
 
 static const char *const s_to_dispatch[] = { "dispatch", NULL };
 static const char *const s_to_intake[] = { "intake", NULL };
+static const char *const s_to_dispatch_callback[] = { "dispatch", "callback", NULL };
+static const char *const s_to_qc_intake[] = { "qc", "intake", NULL };
+static const char *const s_to_dispatch_intake[] = { "dispatch", "intake", NULL };
 
 static const s_route_t s_routes[] = {
     { "ticket.created", s_to_dispatch },
@@ -25,6 +28,11 @@ static const s_route_t s_routes[] = {
     { "sla.clock", s_to_intake },
     { "sla.warning", s_to_intake },
     { "sla.escalated", s_to_intake },
+    { "workorder.done", s_to_qc_intake },
+    { "inspection.failed", s_to_dispatch_intake },
+    { "workorder.accepted", s_to_dispatch_callback },
+    { "ticket.work_done", s_to_intake },
+    { "callback.recorded", s_to_intake },
 };
 
 #define S_ROUTE_COUNT (sizeof s_routes / sizeof s_routes[0])
@@ -37,6 +45,11 @@ static const char *const s_types[S_ROUTE_COUNT + 1] = {
     "sla.clock",
     "sla.warning",
     "sla.escalated",
+    "workorder.done",
+    "inspection.failed",
+    "workorder.accepted",
+    "ticket.work_done",
+    "callback.recorded",
     NULL,
 };
 

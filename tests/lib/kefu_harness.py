@@ -38,11 +38,14 @@ PG_BIN = os.environ.get("KEFU_PG_BIN", "/usr/lib/postgresql/15/bin")
 SQL_DIR = os.path.join(ROOT, "schemas", "sql")
 SCHEMAS_DIR = os.path.join(ROOT, "schemas")
 SERVICES = ("intake", "dispatch", "qc", "billing", "callback", "claims")
+# The services with a fixed request endpoint each (kefuctl finds them there).
+API_SERVICES = ("intake", "dispatch", "qc", "callback")
 SERVICE_ROLES = tuple("kefu_" + s for s in SERVICES)
 
 # Environment a test must not inherit from the shell that runs it (for
 # example a `make run` in the same terminal): the config file decides.
 _SCRUBBED_ENV = ("KEFU_DB_CONNINFO", "KEFU_DB_PASSWORD", "KEFU_INTAKE_API", "KEFU_DISPATCH_API",
+                 "KEFU_QC_API", "KEFU_CALLBACK_API",
                  "KEFU_SCHEMAS_DIR", "KEFU_CONFIG", "KEFU_CLOCK_FILE", "KEFU_KEYS_DIR",
                  "KEFU_CLIENT_KEY", "KEFU_INTAKE_SERVER_KEY", "CREDENTIALS_DIRECTORY", "KEFU_TOKEN",
                  "KEFU_TOKEN_FILE")
@@ -395,8 +398,8 @@ def bus_socket(endpoint, server_key, pair):
 
 class Config(str):
     """The path of a written kefu.yaml (usable wherever a path is), with
-    the values tests need: .api (intake's request endpoint), .dispatch_api
-    (dispatch's), .data (dict), .keys_dir (the system's CurveZMQ keys)."""
+    the values tests need: .api (intake's request endpoint), .dispatch_api,
+    .qc_api, .callback_api (theirs), .data (dict), .keys_dir (the system's CurveZMQ keys)."""
 
     def __new__(cls, path, data):
         obj = str.__new__(cls, path)
@@ -404,6 +407,8 @@ class Config(str):
         obj.api = data["services"]["intake"]["api"]
         obj.keys_dir = data["messaging"]["keys_dir"]
         obj.dispatch_api = data["services"]["dispatch"]["api"]
+        obj.qc_api = data["services"]["qc"]["api"]
+        obj.callback_api = data["services"]["callback"]["api"]
         return obj
 
     def key_pair(self, name):
@@ -412,7 +417,7 @@ class Config(str):
 
 def write_config(tmpdir, cluster, name="kefu.yaml", **overrides):
     """Writes a kefu.yaml for tests into tmpdir and returns it as a Config.
-    Every service binds tcp://127.0.0.1:*; intake's and dispatch's APIs get
+    Every service binds tcp://127.0.0.1:*; the APIs of API_SERVICES get
     a free port each; time-outs and back-offs are short so faults heal
     quickly; every service gets a key pair of its own in tmpdir/keys
     (make_keys). Overrides are
@@ -429,7 +434,8 @@ def write_config(tmpdir, cluster, name="kefu.yaml", **overrides):
         "log": {"level": "info"},
     }
     data["services"]["intake"]["api"] = "tcp://127.0.0.1:%d" % free_port()
-    data["services"]["dispatch"]["api"] = "tcp://127.0.0.1:%d" % free_port()
+    for name in API_SERVICES:
+        data["services"][name]["api"] = "tcp://127.0.0.1:%d" % free_port()
     _merge(data, overrides)
     path = os.path.join(str(tmpdir), name)
     with open(path, "w", encoding="utf-8") as f:

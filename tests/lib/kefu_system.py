@@ -108,13 +108,14 @@ class System:
     def start_service(self, name, instance=None, env=None):
         instance = instance or "%s-1" % name
         extra = dict(env or {})
-        if name == "dispatch":
-            # The first dispatcher takes services.dispatch.api, where kefuctl's
-            # SLA reads go; another instance on this host needs a port of its
+        if name in ("dispatch", "qc", "callback"):
+            # The first instance takes services.<name>.api, where kefuctl's
+            # requests go; another instance on this host needs a port of its
             # own (any free one: they all answer from the same database).
-            self._dispatch_api_owner = getattr(self, "_dispatch_api_owner", None) or instance
-            if instance != self._dispatch_api_owner:
-                extra.setdefault("KEFU_DISPATCH_API", "tcp://127.0.0.1:*")
+            owners = self.__dict__.setdefault("_api_owners", {})
+            owners.setdefault(name, instance)
+            if instance != owners[name]:
+                extra.setdefault("KEFU_%s_API" % name.upper(), "tcp://127.0.0.1:*")
         svc = h.Service(name, self.config, instance, logdir=self.tmp, env=dict(self.env, **extra))
         svc.start()
         self.services[svc.instance] = svc

@@ -119,12 +119,17 @@ client_opts_t kctl_client_opts (const kctl_t *self, const char *cmd)
     return opts;
 }
 
-client_opts_t kctl_dispatch_opts (const kctl_t *self, const char *cmd)
+client_opts_t kctl_service_opts (const kctl_t *self, const char *cmd, int svc)
 {
     client_opts_t opts = kctl_client_opts (self, cmd);
-    opts.endpoint = kctl_dispatch_endpoint (self);
-    opts.service = "dispatch";
+    opts.endpoint = kctl_service_endpoint (self, svc);
+    opts.service = cfg_service_names[svc];
     return opts;
+}
+
+client_opts_t kctl_dispatch_opts (const kctl_t *self, const char *cmd)
+{
+    return kctl_service_opts (self, cmd, CFG_SVC_DISPATCH);
 }
 
 const char *kctl_refusal (const char *err, const char *code, const char *field)
@@ -177,12 +182,12 @@ const char *kctl_endpoint (const kctl_t *self)
     return self->cfg && self->cfg->intake_api ? self->cfg->intake_api : "tcp://127.0.0.1:7100";
 }
 
-const char *kctl_dispatch_endpoint (const kctl_t *self)
+const char *kctl_service_endpoint (const kctl_t *self, int svc)
 {
     if (self->endpoint_opt)
         return self->endpoint_opt;
-    const char *api = self->cfg ? self->cfg->endpoints[CFG_SVC_DISPATCH].api : NULL;
-    return api ? api : CFG_DISPATCH_API;
+    const char *api = self->cfg ? self->cfg->endpoints[svc].api : NULL;
+    return api ? api : cfg_default_api (svc);
 }
 
 int kctl_print_json (const cJSON *item)

@@ -61,16 +61,23 @@ int kctl_setup (kctl_t *self, const char *cmd);
 /*  The intake endpoint in effect: --endpoint, else the configuration's. */
 const char *kctl_endpoint (const kctl_t *self);
 
-/*  Dispatch's endpoint in effect, for the SLA reads (board, clocks, due,
- *  report): --endpoint, else services.dispatch.api (KEFU_DISPATCH_API). */
-const char *kctl_dispatch_endpoint (const kctl_t *self);
+/*  The request endpoint in effect of the service with index `svc` in
+ *  cfg_service_names (CFG_SVC_DISPATCH, CFG_SVC_QC, CFG_SVC_CALLBACK):
+ *  --endpoint, else services.<name>.api (KEFU_<NAME>_API), else its
+ *  default (cfg_default_api). */
+const char *kctl_service_endpoint (const kctl_t *self, int svc);
 
 /*  Client options for a request command: endpoint, time-out and retries in
  *  effect, progress lines on stderr prefixed "kefuctl <cmd>". `cmd` is
  *  borrowed and must outlive the options. */
 client_opts_t kctl_client_opts (const kctl_t *self, const char *cmd);
 
-/*  The same for a request to dispatch's endpoint. */
+/*  The same for a request to another service's endpoint (index as for
+ *  kctl_service_endpoint). */
+client_opts_t kctl_service_opts (const kctl_t *self, const char *cmd, int svc);
+
+/*  kctl_service_opts for dispatch: the SLA reads (board, clocks, due, report)
+ *  and the done report. */
 client_opts_t kctl_dispatch_opts (const kctl_t *self, const char *cmd);
 
 /*  The text of a refusal (err as client_call gives it, "<code>: <message>")
