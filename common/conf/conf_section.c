@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/ident.h"
 #include "base/log.h"
 
 #define S_KEY_MAX 128   /* longest dotted key */
@@ -203,7 +204,16 @@ static int s_load_list (const conf_key_t *row, conf_list_t *list, yt_doc_t *doc,
         yt_node_t *item = yt_item (node, i);
         const char *text = yt_text (item);
         bool known = false;
-        for (int k = 0; text && row->names[k]; k++)
+        if (!row->names) {
+            /* a list of the deployment's own codes: identifiers */
+            if (!text || !ident_valid (text, CONF_LIST_IDENT_MAX)) {
+                s_list_free (&fresh);
+                return yt_fail (doc, item, "expected a code of 1 to %d letters, digits, _ or -",
+                                CONF_LIST_IDENT_MAX);
+            }
+            known = true;
+        }
+        for (int k = 0; text && row->names && row->names[k]; k++)
             known = known || strcmp (text, row->names[k]) == 0;
         if (!known) {
             char choices[400] = "";

@@ -50,12 +50,16 @@ typedef enum {
     CONF_TYPE_PATH,   /* char *, a file or directory path: not empty, no control characters */
     CONF_TYPE_HOST,   /* char *, a host name or an IP address, at most max bytes */
     CONF_TYPE_ENUM,   /* int, the index of the value in names */
-    CONF_TYPE_LIST,   /* conf_list_t, items from names, each once, at most max items */
+    CONF_TYPE_LIST,   /* conf_list_t, items from names, each once, at most max items;
+                         names NULL: any identifiers (base/ident.h, at most
+                         CONF_LIST_IDENT_MAX bytes), each once */
     CONF_TYPE_BOOL,   /* bool: true / false (also yes / no) */
 } conf_type_t;
 
 #define CONF_REQUIRED 0x1u /* must be present when its mapping is */
 #define CONF_SECRET 0x2u   /* logged as "set" or "unset", never its value */
+
+#define CONF_LIST_IDENT_MAX 32
 
 /*  What a CONF_TYPE_LIST row fills: n strings (the struct owns them). */
 typedef struct {

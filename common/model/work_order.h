@@ -4,8 +4,11 @@
  *  SQL CHECK on dispatch.work_orders.status says the same; a unit test
  *  holds them together.
  *
- *  States:  unassigned ⇄ assigned → completed; unassigned or assigned →
- *           cancelled.
+ *  States:  unassigned ⇄ assigned → completed (the done report) →
+ *           accepted (its inspection passed) or rework (its inspection
+ *           failed: a rework order follows); unassigned or assigned →
+ *           cancelled. A ticket may have several: a first visit, reworks,
+ *           revisits after reopening (docs/dispatch.md "Several work orders").
  */
 #ifndef KEFU_WORK_ORDER_H
 #define KEFU_WORK_ORDER_H
@@ -18,12 +21,16 @@
 #define WO_S_UNASSIGNED "unassigned"
 #define WO_S_ASSIGNED "assigned"
 #define WO_S_COMPLETED "completed"
+#define WO_S_ACCEPTED "accepted"
+#define WO_S_REWORK "rework"
 #define WO_S_CANCELLED "cancelled"
 
 typedef enum {
     WO_UNASSIGNED = 0, /* waits for a technician (unassigned_reason says why) */
     WO_ASSIGNED,       /* a technician has it: it counts in their load */
-    WO_COMPLETED,      /* the technician reported it done */
+    WO_COMPLETED,      /* the technician reported it done: inspection follows */
+    WO_ACCEPTED,       /* its inspection passed */
+    WO_REWORK,         /* its inspection failed: a rework order was sent */
     WO_CANCELLED,      /* no longer wanted */
     WO_STATE_COUNT
 } work_order_state_t;

@@ -9,7 +9,9 @@
 #include "base/log.h"
 #include "dispatch_config.h"
 #include "notify/notify_config.h"
-#include "reads/reads.h"
+#include "api.h"
+#include "inspection_outcomes.h"
+#include "work_order_requests.h"
 #include "redispatch.h"
 #include "sla/sla_engine.h"
 #include "sla/sla_loader.h"
@@ -27,8 +29,12 @@ struct dispatch_s {
     bus_t *bus;
     sle_t *sle;
     workorders_t *wo;
-    rqe_t *api; /* services.dispatch.api: the SLA reads (reads/reads.h) */
-    svc_handler_t on_created, on_updated; /* registered on the bus: live as long as it */
+    rqe_t *api; /* services.dispatch.api: the SLA reads and work orders (api.h) */
+    dapi_app_t api_app;
+    dte_t events;
+    dio_t outcomes;
+    /* registered on the bus: live as long as it */
+    svc_handler_t on_created, on_updated, on_failed, on_accepted;
 };
 
 /* ---- the SLA engine's bracket ------------------------------------------- */
@@ -106,18 +112,24 @@ dispatch_t *dispatch_new (svc_t *svc)
         goto fail;
     }
     if (!(self->wo = wo_new (self->dc, self->db, self->bus, self->sle)) || dte_prepare (self->db) != 0
-        || redispatch_prepare (self->db) != 0)
+        || redispatch_prepare (self->db) != 0 || dio_prepare (self->db) != 0 || wor_prepare (self->db) != 0)
         goto fail;
     svc_bracket_t clocks = { s_sla_begin, s_sla_flush, self->sle };
+    self->events = (dte_t) { self->sle, self->wo };
+    self->outcomes = (dio_t) { self->dc, self->wo, self->bus };
     self->on_created = (svc_handler_t) { "ticket.created", s_on_ticket_created, self, clocks };
-    self->on_updated = (svc_handler_t) { "ticket.updated", dte_on_event, self->sle, clocks };
-    if (svc_handle (self->bus, &self->on_created) != 0 || svc_handle (self->bus, &self->on_updated) != 0)
+    self->on_updated = (svc_handler_t) { "ticket.updated", dte_on_event, &self->events, clocks };
+    self->on_failed = (svc_handler_t) { "inspection.failed", dio_on_failed, &self->outcomes, clocks };
+    self->on_accepted = (svc_handler_t) { "workorder.accepted", dio_on_accepted, &self->outcomes, clocks };
+    if (svc_handle (self->bus, &self->on_created) != 0 || svc_handle (self->bus, &self->on_updated) != 0
+        || svc_handle (self->bus, &self->on_failed) != 0 || svc_handle (self->bus, &self->on_accepted) != 0)
         goto fail;
     bus_on_batch_begin (self->bus, wo_lock_batch_branches, self->wo);
     if (svc_add_timer (svc, "sla", self->dc->sla_tick_ms, s_sla_timer, self) != 0
         || svc_add_timer (svc, "assign", self->dc->assign_retry_ms, s_assign_timer, self) != 0)
         goto fail;
-    if (!(self->api = rqe_new (svc, svc_api (svc), rds_requests, self->db)))
+    self->api_app = (dapi_app_t) { self->db, self->bus, self->dc, self->sle };
+    if (!(self->api = rqe_new (svc, svc_api (svc), dapi_requests, &self->api_app)))
         goto fail;
     return self;
 fail:

@@ -16,6 +16,11 @@ static const char *const s_kinds[] = {
     "consultation", "repair", "installation", "complaint", "return", "suggestion", NULL,
 };
 static const char *const s_visit_kinds[] = { "repair", "installation", "return", NULL };
+/* The causes a technician names in a done report (the demo's list). */
+static const char *const s_fault_codes[] = {
+    "no_fault_found", "wear", "component_failure", "installation_fault", "misuse",
+    "power_supply", "refrigerant_leak", "blockage", "water_leak", "software", NULL,
+};
 
 static const conf_key_t s_keys[] = {
     CONF_LIST ("visit_kinds", T, visit_kinds, s_visit_kinds, s_kinds, 6),
@@ -27,6 +32,8 @@ static const conf_key_t s_keys[] = {
     /* an instant waits up to one tick: 250 ms keeps p99 lateness far below
      * the 1 s target for ~1 % of a core idle at 1,000,000 clocks (bench/README.md) */
     CONF_INT ("sla_tick_ms", T, sla_tick_ms, 250, 10, 600000),
+    CONF_LIST ("fault_codes", T, fault_codes, s_fault_codes, NULL, 500),
+    CONF_BOOL ("rework_same_technician", T, rework_same_technician, false),
     CONF_END,
 };
 
@@ -58,6 +65,14 @@ const dispatch_config_t *dispatch_config (const cfg_t *cfg)
     const dispatch_config_t *self = cfg_section (cfg, &dispatch_config_section);
     assert (self); /* the caller loaded the configuration for dispatch */
     return self;
+}
+
+bool dispatch_fault_code_known (const dispatch_config_t *self, const char *code)
+{
+    for (int i = 0; self && code && i < self->fault_codes.n; i++)
+        if (strcmp (self->fault_codes.items[i], code) == 0)
+            return true;
+    return false;
 }
 
 bool dispatch_kind_needs_visit (const dispatch_config_t *self, const char *kind)

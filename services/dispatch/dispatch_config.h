@@ -21,6 +21,9 @@ typedef struct {
     int min_grade_other;     /* dispatch.min_grade.other (org_grade_t) */
     char *sla_file;          /* dispatch.sla_file: SLA policies and ladders */
     int sla_tick_ms;         /* dispatch.sla_tick_ms: SLA timer period */
+    conf_list_t fault_codes; /* dispatch.fault_codes: the causes a done report may name */
+    bool rework_same_technician; /* dispatch.rework_same_technician: a rework order may go
+                                    back to the technician its inspection blamed */
 } dispatch_config_t;
 
 extern const conf_section_t dispatch_config_section;
@@ -33,5 +36,8 @@ const dispatch_config_t *dispatch_config (const cfg_t *cfg);
 /*  True when dispatch creates a work order for a ticket of this kind
  *  (dispatch.visit_kinds). False for NULL. */
 bool dispatch_kind_needs_visit (const dispatch_config_t *self, const char *kind);
+
+/*  True when `code` is one of dispatch.fault_codes. */
+bool dispatch_fault_code_known (const dispatch_config_t *self, const char *code);
 
 #endif

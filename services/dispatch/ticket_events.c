@@ -36,7 +36,8 @@ static const db_statement_t s_statements[] = {
      "   THEN '" WO_S_COMPLETED "'"
      "   ELSE status END,"
      "  updated_at = $3::timestamptz"
-     "  WHERE ticket_id = $1::bigint RETURNING id)"
+     /* the ticket's latest work order: the visit now under way */
+     "  WHERE id = (SELECT max(id) FROM dispatch.work_orders WHERE ticket_id = $1::bigint) RETURNING id)"
      " INSERT INTO dispatch.work_order_history (work_order_id, at, event, detail)"
      " SELECT id, $3::timestamptz, $2, $4::jsonb FROM w RETURNING work_order_id"},
     /* $1 escalation, $2 ticket, $3 by, $4 at: the first acknowledgement stays */
@@ -90,9 +91,24 @@ static int s_clocks (sle_t *sle, db_t *db, const char *ticket, const char *branc
     return 0;
 }
 
-static bus_result_t s_handle (sle_t *sle, db_t *db, const ticket_updated_t *u, const char *message_id,
-                              char *reason, size_t reason_size)
+/*  A reopened ticket's revisit (the history row of its reopening names it
+ *  once). Returns 0 or -1 (database). */
+static int s_revisit (dte_t *self, db_t *db, const ticket_updated_t *u, const cJSON *body, const char *message_id)
 {
+    int64_t history = json_int (body, "history_id", 0);
+    if (history <= 0)
+        return 0;
+    char history_text[24], wo_id[24];
+    snprintf (history_text, sizeof history_text, "%" PRId64, history);
+    wo_follow_up_t f = { .ticket_id = u->ticket_id_text, .purpose = "revisit", .reopen_history_id = history_text,
+                         .message_id = message_id };
+    return wo_follow_up (self->wo, db, &f, wo_id, sizeof wo_id);
+}
+
+static bus_result_t s_handle (dte_t *self, db_t *db, const ticket_updated_t *u, const cJSON *body,
+                              const char *message_id, char *reason, size_t reason_size)
+{
+    sle_t *sle = self->sle;
     const char *ticket = u->ticket_id_text, *branch = u->branch, *event = u->event, *actor = u->actor;
     const char *at_text = u->at;
 
@@ -131,15 +147,17 @@ static bus_result_t s_handle (sle_t *sle, db_t *db, const ticket_updated_t *u, c
     }
     if (s_clocks (sle, db, ticket, branch, event, u->reason, u->at_us) != 0)
         return svc_db_bus_failure (db, "moving the SLA clocks", reason, reason_size);
+    if (s_is (event, "ticket_reopened") && s_revisit (self, db, u, body, message_id) != 0)
+        return svc_db_bus_failure (db, "sending the revisit", reason, reason_size);
     return BUS_OK;
 }
 
 bus_result_t dte_on_event (void *ctx, db_t *db, const svc_ctx_t *who, char *reason, size_t reason_size)
 {
-    sle_t *sle = ctx;
-    assert (sle && db && who && who->msg && who->msg->body && reason && reason_size > 0);
+    dte_t *self = ctx;
+    assert (self && db && who && who->msg && who->msg->body && reason && reason_size > 0);
     ticket_updated_t u;
     if (ticket_updated_decode (who->msg, &u, reason, reason_size) != 0)
         return BUS_REJECT;
-    return s_handle (sle, db, &u, who->msg->id, reason, reason_size);
+    return s_handle (self, db, &u, who->msg->body, who->msg->id, reason, reason_size);
 }

@@ -65,7 +65,8 @@
     "w AS (INSERT INTO dispatch.work_orders (ticket_id, branch_id, kind, priority, "          \
     "   product_code, product_line, premium, status, created_at, updated_at) "                \
     "  SELECT $1::bigint, $2, $3, $4, $5, $6, $7::boolean, '" WO_S_UNASSIGNED "', $8::timestamptz, " \
-    "   $8::timestamptz FROM l ON CONFLICT (ticket_id) DO NOTHING RETURNING id), "            \
+    "   $8::timestamptz FROM l ON CONFLICT (ticket_id) WHERE purpose = 'visit' DO NOTHING "     \
+"   RETURNING id), "                                                                          \
     "h AS (INSERT INTO dispatch.work_order_history (work_order_id, at, event, detail) "      \
     "  SELECT w.id, $8::timestamptz, 'created', $9::jsonb FROM w) "                           \
     "SELECT l.dow, l.minute, (SELECT id FROM w) FROM l"
@@ -96,6 +97,37 @@
     "INSERT INTO dispatch.work_order_history (work_order_id, at, event, detail) "             \
     "VALUES ($1::bigint, $2::timestamptz, $3, $4::jsonb)"
 
+/* A follow-up work order of ticket $1 (docs/dispatch.md "Several work
+ * orders"): a copy of the job of work order $4 (rework), or of the ticket's
+ * latest (revisit), with purpose $3, the ticket_reopened history row $5,
+ * the technicians it must not go to $6, at $2, history detail $7; the
+ * branch lock and local time first, as S_SQL_CREATE. No row: the ticket
+ * has no work order to follow (or, for a revisit, one is still open); a
+ * NULL id: this follow-up exists already. */
+#define S_SQL_FOLLOW_UP                                                                       \
+    "WITH src AS (SELECT ticket_id, branch_id, kind, priority, product_code, product_line, premium " \
+    "  FROM dispatch.work_orders WHERE ticket_id = $1::bigint "                               \
+    "  AND ($4::bigint IS NULL OR id = $4::bigint) "                                         \
+    "  AND ($3 <> 'revisit' OR NOT EXISTS (SELECT 1 FROM dispatch.work_orders o "              \
+    "   WHERE o.ticket_id = $1::bigint AND o.status IN ('" WO_S_UNASSIGNED "', '" WO_S_ASSIGNED "'))) " \
+    "  ORDER BY id DESC LIMIT 1), "                                                           \
+    "l AS (SELECT extract(isodow FROM $2::timestamptz AT TIME ZONE b.timezone)::int AS dow, " \
+    "   (extract(hour FROM $2::timestamptz AT TIME ZONE b.timezone) * 60 "                    \
+    "   + extract(minute FROM $2::timestamptz AT TIME ZONE b.timezone))::int AS minute, "     \
+    "   pg_advisory_xact_lock(hashtext('kefu.dispatch.branch:' || b.id)) AS locked "          \
+    "  FROM src JOIN ref.branches b ON b.id = src.branch_id), "                               \
+    "w AS (INSERT INTO dispatch.work_orders (ticket_id, branch_id, kind, priority, "          \
+    "   product_code, product_line, premium, status, created_at, updated_at, purpose, "       \
+    "   follows, reopen_history_id, passed_over) "                                            \
+    "  SELECT src.ticket_id, src.branch_id, src.kind, src.priority, src.product_code, "       \
+    "   src.product_line, src.premium, '" WO_S_UNASSIGNED "', $2::timestamptz, $2::timestamptz, " \
+    "   $3, $4::bigint, $5::bigint, $6::text[] FROM src, l ON CONFLICT DO NOTHING "           \
+    "  RETURNING id, branch_id, kind, product_line, premium, passed_over::text), "            \
+    "h AS (INSERT INTO dispatch.work_order_history (work_order_id, at, event, detail) "      \
+    "  SELECT w.id, $2::timestamptz, 'created', $7::jsonb FROM w) "                           \
+    "SELECT l.dow, l.minute, w.id, w.branch_id, w.kind, w.product_line, w.premium, "          \
+    " w.passed_over FROM l LEFT JOIN w ON true"
+
 #define S_SQL_PENDING_BRANCHES                                                                \
     "SELECT branch_id FROM dispatch.work_orders WHERE status = '" WO_S_UNASSIGNED "' "         \
     "GROUP BY branch_id ORDER BY min(id) LIMIT $1::int"
@@ -110,6 +142,7 @@ static const db_statement_t s_statements[] = {
     { "dispatch_wo_wait", S_SQL_WAIT },
     { "dispatch_wo_history", S_SQL_HISTORY },
     { "dispatch_pending_branches", S_SQL_PENDING_BRANCHES },
+    { "dispatch_wo_follow_up", S_SQL_FOLLOW_UP },
 };
 
 /* ---- the staff of one branch at one moment ------------------------------ */
@@ -497,6 +530,66 @@ bus_result_t wo_on_ticket_created (workorders_t *self, db_t *db, const ticket_cr
         return svc_db_bus_failure (db, "assignment", reason, reason_size);
     /* the bus kicks its relay itself after it commits what we emitted */
     return BUS_OK;
+}
+
+/* ---- follow-up work orders ---------------------------------------------- */
+
+int wo_follow_up (workorders_t *self, db_t *db, const wo_follow_up_t *f, char *wo_id, size_t wo_id_size)
+{
+    assert (self && db && f && f->ticket_id && f->purpose && wo_id && wo_id_size > 0);
+    wo_id[0] = '\0';
+    s_pass_t pass = { .self = self };
+    clock_format_us (clock_now_us (), pass.now, sizeof pass.now);
+    char passed_over[96] = "{}";
+    if (f->exclude && *f->exclude)
+        snprintf (passed_over, sizeof passed_over, "{%s}", f->exclude);
+    cJSON *detail = cJSON_CreateObject ();
+    if (!detail)
+        return -1;
+    cJSON_AddStringToObject (detail, "purpose", f->purpose);
+    if (f->follows)
+        cJSON_AddStringToObject (detail, "follows", f->follows);
+    if (f->exclude)
+        cJSON_AddStringToObject (detail, "not_to", f->exclude);
+    if (f->message_id)
+        cJSON_AddStringToObject (detail, "message_id", f->message_id);
+    char *detail_text = json_print (detail);
+    cJSON_Delete (detail);
+    if (!detail_text)
+        return -1;
+    const char *params[] = { f->ticket_id, pass.now, f->purpose, f->follows, f->reopen_history_id,
+                             passed_over, detail_text };
+    PGresult *res = db_exec_prepared (db, "dispatch_wo_follow_up", 7, params);
+    free (detail_text);
+    if (!res)
+        return -1;
+    if (PQntuples (res) != 1 || PQgetisnull (res, 0, 2)) {
+        log_kv (LOG_INFO, PQntuples (res) ? "work_order_follow_up_exists" : "work_order_nothing_to_follow",
+                "ticket_id", f->ticket_id, "purpose", f->purpose, NULL);
+        PQclear (res);
+        return 0;
+    }
+    char branch[72], kind[32], line[72];
+    snprintf (wo_id, wo_id_size, "%s", PQgetvalue (res, 0, 2));
+    snprintf (branch, sizeof branch, "%s", PQgetvalue (res, 0, 3));
+    snprintf (kind, sizeof kind, "%s", PQgetvalue (res, 0, 4));
+    snprintf (line, sizeof line, "%s", PQgetvalue (res, 0, 5));
+    bool has_line = !PQgetisnull (res, 0, 5), premium = strcmp (PQgetvalue (res, 0, 6), "t") == 0;
+    char over[96];
+    snprintf (over, sizeof over, "%s", PQgetvalue (res, 0, 7));
+    pass.branch = branch;
+    pass.branch_known = true;
+    pass.weekday = atoi (PQgetvalue (res, 0, 0)) - 1;
+    pass.minute = atoi (PQgetvalue (res, 0, 1));
+    PQclear (res);
+    log_kv (LOG_INFO, "work_order_created", "work_order_id", wo_id, "ticket_id", f->ticket_id, "branch", branch,
+            "kind", kind, "purpose", f->purpose, NULL);
+    int64_t at_us = 0;
+    if (clock_parse_rfc3339 (pass.now, &at_us) != 0
+        || sls_on_event (sle_start (self->sle), db, f->ticket_id, branch, "work_order_created", at_us) < 0)
+        return -1;
+    s_order_t wo = { wo_id, f->ticket_id, kind, has_line ? line : NULL, NULL, premium, over };
+    return s_place_branch (&pass, db, wo_id, &wo, true);
 }
 
 /* ---- a batch's branch locks ---------------------------------------------- */

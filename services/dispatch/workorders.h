@@ -63,6 +63,26 @@ void wo_destroy (workorders_t **self_p);
 bus_result_t wo_on_ticket_created (workorders_t *self, db_t *db, const ticket_created_t *t,
                                    const char *message_id, char *reason, size_t reason_size);
 
+/*  A follow-up work order of a ticket that had one (docs/dispatch.md
+ *  "Several work orders"): the same job as the work order it follows. */
+typedef struct {
+    const char *ticket_id;
+    const char *purpose;           /* "rework" or "revisit" */
+    const char *follows;           /* rework: the work order whose inspection failed */
+    const char *reopen_history_id; /* revisit: the ticket's ticket_reopened history row */
+    const char *exclude;           /* a technician it must not go to, or NULL */
+    const char *message_id;        /* the message that asked for it, for its history */
+} wo_follow_up_t;
+
+/*  Inside the caller's transaction (within the SLA engine's bracket):
+ *  creates the follow-up and assigns it by the rules of the first visit
+ *  (or leaves it waiting with the reason), emitting as wo_on_ticket_created
+ *  does. Copies the job of f->follows, else of the ticket's latest work
+ *  order. Sets wo_id to the new order's id, or "" when nothing was created
+ *  (the ticket never had a work order, or this follow-up exists already:
+ *  a redelivered message). Returns 0, or -1 (database: roll back). */
+int wo_follow_up (workorders_t *self, db_t *db, const wo_follow_up_t *f, char *wo_id, size_t wo_id_size);
+
 /*  bus_on_batch_begin function (ctx: the workorders_t): before any handler
  *  of a batch runs, the locks of every branch its ticket.created messages
  *  will create work orders in, in one order. Returns 0 or -1. */

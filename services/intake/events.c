@@ -69,7 +69,9 @@ iev_t *iev_new (bus_t *bus, db_t *db)
         || bus_on (bus, "workorder.unassigned", iev_on_unassigned, self) != 0
         || bus_on (bus, "sla.clock", iev_on_sla, self) != 0
         || bus_on (bus, "sla.warning", iev_on_sla, self) != 0
-        || bus_on (bus, "sla.escalated", iev_on_sla, self) != 0)
+        || bus_on (bus, "sla.escalated", iev_on_sla, self) != 0
+        || bus_on (bus, "workorder.done", iev_on_sla, self) != 0
+        || bus_on (bus, "inspection.failed", iev_on_sla, self) != 0)
         goto fail;
     /* what the handlers of a batch keep is written at its end, together */
     bus_on_batch_end (bus, iek_write_batch, self->kept);
@@ -314,9 +316,19 @@ bus_result_t iev_on_unassigned (void *ctx, db_t *db, const env_t *msg, char *rea
     return rc;
 }
 
-/*  The history event an SLA message records, or NULL. */
-static const char *s_sla_event (const env_t *msg)
+/*  The history event an SLA message (or a work order's inspection
+ *  message) records, or NULL; *at_key: the body's key of its instant. */
+static const char *s_sla_event (const env_t *msg, const char **at_key)
 {
+    *at_key = "at";
+    if (strcmp (msg->type, "workorder.done") == 0) {
+        *at_key = "done_at";
+        return "work_order_done";
+    }
+    if (strcmp (msg->type, "inspection.failed") == 0) {
+        *at_key = "failed_at";
+        return "inspection_failed";
+    }
     if (strcmp (msg->type, "sla.warning") == 0)
         return "sla_warning";
     if (strcmp (msg->type, "sla.escalated") == 0) {
@@ -346,7 +358,8 @@ bus_result_t iev_on_sla (void *ctx, db_t *db, const env_t *msg, char *reason, si
         snprintf (reason, reason_size, "body: expected an object");
         return BUS_REJECT;
     }
-    const char *event = s_sla_event (msg);
+    const char *at_key;
+    const char *event = s_sla_event (msg, &at_key);
     if (!event) {
         snprintf (reason, reason_size, "type %s: not an SLA event intake records", msg->type);
         return BUS_REJECT;
@@ -356,10 +369,10 @@ bus_result_t iev_on_sla (void *ctx, db_t *db, const env_t *msg, char *reason, si
         snprintf (reason, reason_size, "body.ticket_id: expected an integer >= 1");
         return BUS_REJECT;
     }
-    const char *at = json_str (msg->body, "at", NULL);
+    const char *at = json_str (msg->body, at_key, NULL);
     int64_t us;
     if (!at || clock_parse_rfc3339 (at, &us) != 0) {
-        snprintf (reason, reason_size, "body.at: expected an RFC 3339 date-time");
+        snprintf (reason, reason_size, "body.%s: expected an RFC 3339 date-time", at_key);
         return BUS_REJECT;
     }
     char ticket_id[32];

@@ -15,6 +15,10 @@
  *                          history "clock_started" / "clock_stopped" /
  *                          "sla_warning" / "sla_escalated" / "sla_informed"
  *                          with the message body; status unchanged
+ *    workorder.done, inspection.failed
+ *                          history "work_order_done" (the done report) /
+ *                          "inspection_failed" (the failure report) with
+ *                          the message body; status unchanged
  *
  *  History rows carry the time of the event itself (assigned_at / at), so
  *  messages that arrive out of order still leave the ticket in the state of
@@ -45,7 +49,8 @@ bus_result_t iev_on_assigned (void *ctx, db_t *db, const env_t *msg, char *reaso
                               size_t reason_size);
 bus_result_t iev_on_unassigned (void *ctx, db_t *db, const env_t *msg, char *reason,
                                 size_t reason_size);
-/*  sla.clock, sla.warning and sla.escalated from dispatch's SLA engine:
+/*  sla.clock, sla.warning and sla.escalated from dispatch's SLA engine,
+ *  workorder.done from dispatch and inspection.failed from qc:
  *  appends clock_started / clock_stopped, sla_warning, sla_escalated or
  *  sla_informed (an escalation of kind "informed") to the ticket's history,
  *  with the message body as detail. The ticket's status does not change. */

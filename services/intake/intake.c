@@ -3,6 +3,7 @@
 
 #include "api.h"
 #include "events.h"
+#include "events_work.h"
 #include "intake.h"
 #include "base/log.h"
 #include "tickets.h"
@@ -31,6 +32,10 @@ intake_t *intake_new (svc_t *svc)
     if (!(self->events = iev_new (svc_bus (svc), svc_db (svc)))) {
         log_kv (LOG_ERROR, "intake_start_failed", "reason",
                 "could not register the work-order message handlers", NULL);
+        goto fail;
+    }
+    if (iew_register (svc_bus (svc), self->tickets) != 0) {
+        log_kv (LOG_ERROR, "intake_start_failed", "reason", "could not register the work handlers", NULL);
         goto fail;
     }
     self->api = rqe_new (svc, svc_api (svc), iapi_requests, self->tickets);

@@ -84,6 +84,14 @@ void itk_submit_batch (itk_t *self, itk_item_t *items, int n);
 rpl_code_t itk_event (itk_t *self, const svc_who_t *who, const irq_event_t *rq, cJSON **result,
                       char *err, size_t errsize);
 
+/*  The same event, applied by a message handler inside the bus's
+ *  receiving transaction on self's connection, for the system: a service
+ *  told intake that something happened to the ticket (ticket.work_done,
+ *  callback.recorded: events_work.h). rq->actor is the person the message
+ *  names. Returns RPL_OK, or the code and err of the refusal (nothing was
+ *  written; the caller decides whether the message is spent). */
+rpl_code_t itk_event_in_tx (itk_t *self, const irq_event_t *rq, char *err, size_t errsize);
+
 /*  ticket.get: {"ticket":{…, "customer":{…}}, "history":[…]}, for a ticket
  *  of one of the caller's branches (else RPL_NOT_FOUND, as for none). The
  *  customer's phone and address are in full only when who->contact (each

@@ -390,6 +390,20 @@ cleanup:
     return rc;
 }
 
+rpl_code_t itk_event_in_tx (itk_t *self, const irq_event_t *rq, char *err, size_t errsize)
+{
+    svc_who_t system = svc_who_system ("intake");
+    s_tx_t t = {.self = self, .who = &system, .rq = rq, .code = RPL_OK, .err = err, .errsize = errsize};
+    snprintf (t.id, sizeof t.id, "%" PRId64, rq->ticket_id);
+    clock_format_us (clock_now_us (), t.now, sizeof t.now);
+    int rc = s_apply (self->db, &t);
+    cJSON_Delete (t.result);
+    if (rc == 0)
+        log_kv (LOG_INFO, "ticket_event", "ticket_id", t.id, "ticket_event", rq->event, "replayed",
+                t.emitted ? "false" : "true", NULL);
+    return rc == 0 ? RPL_OK : t.code;
+}
+
 rpl_code_t itk_event (itk_t *self, const svc_who_t *who, const irq_event_t *rq, cJSON **result,
                       char *err, size_t errsize)
 {

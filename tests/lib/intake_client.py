@@ -60,7 +60,8 @@ def check_reply(request, reply, version=1):
 
 # kefuctl commands whose --json output is the `result` of one request.
 KEFUCTL_REQUESTS = {"submit": "ticket.submit", "show": "ticket.get",
-                    "list": "ticket.list", "event": "ticket.event"}
+                    "list": "ticket.list", "event": "ticket.event",
+                    "done": "workorder.report", "workorders": "workorder.list"}
 
 
 def check_kefuctl_json(command, result):

@@ -434,8 +434,8 @@ def write_config(tmpdir, cluster, name="kefu.yaml", **overrides):
         "log": {"level": "info"},
     }
     data["services"]["intake"]["api"] = "tcp://127.0.0.1:%d" % free_port()
-    for name in API_SERVICES:
-        data["services"][name]["api"] = "tcp://127.0.0.1:%d" % free_port()
+    for service in API_SERVICES:
+        data["services"][service]["api"] = "tcp://127.0.0.1:%d" % free_port()
     _merge(data, overrides)
     path = os.path.join(str(tmpdir), name)
     with open(path, "w", encoding="utf-8") as f:

@@ -12,7 +12,7 @@
 
 #include "base/json.h"
 #include "msg/schema.h"
-#include "../../services/dispatch/reads/reads.h"
+#include "../../services/dispatch/api.h"
 #include "unit.h"
 
 /*  True when the request with body is answered code with a message that
@@ -27,7 +27,7 @@ static bool s_answered (const char *request, const char *body, const char *code,
     }
     snprintf (payload, sizeof payload, "{\"request\":\"%s\",\"version\":1,\"body\":%s}", request, body);
     unit_log_capture ();
-    char *text = rqe_serve (schemas, rds_requests, NULL, payload, strlen (payload));
+    char *text = rqe_serve (schemas, dapi_requests, NULL, payload, strlen (payload));
     char logged[4096];
     unit_log_captured (logged, sizeof logged);
     schema_set_destroy (&schemas);
@@ -80,7 +80,15 @@ UNIT_TEST (dispatch_reads_without_a_database_answer_internal)
     UNIT_ASSERT (s_answered ("sla.due", "{\"branch\":\"SH01\",\"minutes\":60}", "internal",
                              "request: dispatch has no database"));
     UNIT_ASSERT (s_answered ("sla.report", "{}", "internal", "request: dispatch has no database"));
+    UNIT_ASSERT (s_answered ("workorder.list", "{\"ticket_id\":1}", "internal", "request: dispatch has no database"));
+    UNIT_ASSERT (s_answered ("workorder.report",
+                             "{\"work_order_id\":1,\"parts\":[],\"labour_minutes\":30,\"distance_m\":0,"
+                             "\"cause\":\"wear\",\"photos\":[]}",
+                             "internal", "request: dispatch has no database"));
+    UNIT_ASSERT (s_answered ("workorder.report", "{\"work_order_id\":1,\"parts\":[{\"code\":\"P1\",\"quantity\":0}],"
+                             "\"labour_minutes\":30,\"distance_m\":0,\"cause\":\"wear\",\"photos\":[]}",
+                             "invalid", "body.parts[0].quantity: "));
     UNIT_ASSERT (s_answered ("sla.audit", "{}", "invalid",
                              "request: unknown request \"sla.audit\" (expected one of sla.board, sla.clocks, "
-                             "sla.due, sla.report)"));
+                             "sla.due, sla.report, workorder.report, workorder.list)"));
 }

@@ -113,6 +113,8 @@ int cmd_admin (kctl_t *k, int argc, char **argv);
 int cmd_due (kctl_t *k, int argc, char **argv);
 int cmd_clocks (kctl_t *k, int argc, char **argv);
 int cmd_board (kctl_t *k, int argc, char **argv);
+int cmd_done (kctl_t *k, int argc, char **argv);
+int cmd_workorders (kctl_t *k, int argc, char **argv);
 int cmd_report (kctl_t *k, int argc, char **argv);
 
 /*  Local time in a zone, for people ("2025-02-05 10:00 CST", seconds only

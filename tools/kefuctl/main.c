@@ -21,6 +21,8 @@ static const char s_usage[] =
     "  clocks ID                  a ticket's SLA clocks: target, due, remaining, state, level\n"
     "  board [--branch B] [--watch N]  the SLA board: open tickets green / yellow / red per branch\n"
     "  report [--branch B] [--from D --to D] [--csv]  SLA compliance per branch and clock (kefuctl report --help)\n"
+    "  done WO --cause C --labour-minutes N ...  a technician's done report (kefuctl done --help)\n"
+    "  workorders TICKET_ID       a ticket's work orders: visits, reworks, revisits\n"
     "  admin migrate              apply database migrations\n"
     "  admin load ORG.yaml        load the organisation into the reference tables\n"
     "  admin dead-letters [--service S]   list dead letters\n"
@@ -31,7 +33,7 @@ static const char s_usage[] =
     "global options (also accepted after the command):\n"
     "  --config FILE    configuration (default $KEFU_CONFIG or " KCTL_DEFAULT_CONFIG ")\n"
     "  --endpoint E     request endpoint of the service asked (default services.intake.api;\n"
-    "                   services.dispatch.api for due, clocks, board, report)\n"
+    "                   services.dispatch.api for due, clocks, board, report, done, workorders)\n"
     "  --json           machine-readable output\n"
     "  --timeout-ms N   per-attempt reply time-out (default 5000)\n"
     "  --retries N      extra attempts on time-out or \"unavailable\" (default 5)\n"
@@ -66,7 +68,7 @@ int main (int argc, char **argv)
             rc = KCTL_OK;
         }
         else {
-            fputs ("kefuctl: the command is missing (expected submit, show, list, event, due, clocks, board, report or admin; kefuctl --help)\n", stderr);
+            fputs ("kefuctl: the command is missing (expected submit, show, list, event, due, clocks, board, report, done, workorders or admin; kefuctl --help)\n", stderr);
             rc = KCTL_USAGE;
         }
     }
@@ -86,6 +88,10 @@ int main (int argc, char **argv)
         rc = cmd_board (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "report") == 0)
         rc = cmd_report (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "done") == 0)
+        rc = cmd_done (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "workorders") == 0)
+        rc = cmd_workorders (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "admin") == 0)
         rc = cmd_admin (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "help") == 0) {
@@ -93,7 +99,7 @@ int main (int argc, char **argv)
         rc = KCTL_OK;
     }
     else {
-        fprintf (stderr, "kefuctl: unknown command \"%s\" (expected submit, show, list, event, due, clocks, board, report or admin)\n", argv[i]);
+        fprintf (stderr, "kefuctl: unknown command \"%s\" (expected submit, show, list, event, due, clocks, board, report, done, workorders or admin)\n", argv[i]);
         rc = KCTL_USAGE;
     }
     kctl_fini (&k);

@@ -91,7 +91,7 @@ fail:
 rpl_code_t rds_board (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **result, char *err,
                       size_t errsize)
 {
-    db_t *db = app;
+    db_t *db = app ? *(db_t *const *) app : NULL; /* reads.h: the connection comes first */
     const char *branch = json_str (body, "branch", NULL); /* the schema checked it */
     char *scope = NULL;
     rpl_code_t code = rdu_begin (db, &ctx->who, &scope, err, errsize);

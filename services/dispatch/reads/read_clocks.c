@@ -125,7 +125,7 @@ static bool s_add_escalations (cJSON *list, const PGresult *res)
 rpl_code_t rds_clocks (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **result, char *err,
                        size_t errsize)
 {
-    db_t *db = app;
+    db_t *db = app ? *(db_t *const *) app : NULL; /* reads.h: the connection comes first */
     int64_t ticket = json_int (body, "ticket_id", 0); /* the schema checked it: 1 and up */
     char *scope = NULL;
     rpl_code_t code = rdu_begin (db, &ctx->who, &scope, err, errsize);

@@ -113,7 +113,7 @@ static int s_due_missing (db_t *db, const due_rq_t *rq, const cal_t *cal, int64_
 rpl_code_t rds_due (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **result, char *err,
                     size_t errsize)
 {
-    db_t *db = app;
+    db_t *db = app ? *(db_t *const *) app : NULL; /* reads.h: the connection comes first */
     due_rq_t rq;
     if (s_due_parse (body, &rq, err, errsize) != 0)
         return RPL_INVALID;

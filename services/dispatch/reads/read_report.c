@@ -211,7 +211,7 @@ fail:
 rpl_code_t rds_report (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **result, char *err,
                        size_t errsize)
 {
-    db_t *db = app;
+    db_t *db = app ? *(db_t *const *) app : NULL; /* reads.h: the connection comes first */
     report_rq_t rq;
     char *scope = NULL, *builtin = NULL;
     PGresult *res = NULL;

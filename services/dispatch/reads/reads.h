@@ -16,17 +16,25 @@
  *  branch"), never "forbidden": the answer must not reveal it. None of these
  *  read models carries customer contact data.
  *
- *  Each handler is given the dispatcher's database connection as `app`
- *  (borrowed); NULL answers `internal` (tests drive the table without one).
+ *  Each handler is given, as `app`, a pointer to the dispatcher's database
+ *  connection: the first member of the request context of the table that
+ *  holds these rows (services/dispatch/api.h; borrowed). NULL answers
+ *  `internal` (tests drive the table without one).
  *  Plain reads in autocommit; nothing here writes.
  */
 #ifndef KEFU_DISPATCH_READS_H
 #define KEFU_DISPATCH_READS_H
 
+#include "auth/roles.h"
 #include "svc/request_endpoint.h"
 
-/*  The table, ended by a NULL row: what dispatch.c hands to rqe_new. */
-extern const rqe_handler_t rds_requests[];
+/*  The SLA reads' rows of dispatch's request table (api.c), each read's
+ *  roles as docs/security.md "Roles and operations" says. */
+#define RDS_REQUEST_ROWS                                                                          \
+    { "sla.board", rds_board, NULL, ROLES_READ_TICKETS },                                        \
+    { "sla.clocks", rds_clocks, NULL, ROLES_READ_TICKETS },                                      \
+    { "sla.due", rds_due, NULL, ROLES_READ_TICKETS },                                            \
+    { "sla.report", rds_report, NULL, ROLES_READ_TICKETS }
 
 /*  The handlers (rqe_run_fn), one file each: read_board.c, read_clocks.c,
  *  read_due.c, read_report.c. */

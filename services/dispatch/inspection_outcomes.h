@@ -1,0 +1,41 @@
+/*  inspection_outcomes — what dispatch does when qc has inspected a work
+ *  order (docs/dispatch.md "Several work orders"), in the bus's receiving
+ *  transaction:
+ *
+ *    inspection.failed   the work order (completed) becomes rework, and a
+ *                        rework order for the same job is sent by the rules
+ *                        of the first visit, but not to the technician the
+ *                        inspection blamed unless dispatch.rework_same_technician;
+ *                        the ticket's clocks keep running;
+ *    workorder.accepted  the work order (completed) becomes accepted; when no
+ *                        other work order of the ticket is still open
+ *                        (unassigned, assigned, or completed and waiting for
+ *                        its inspection), ticket.work_done tells intake to
+ *                        resolve the ticket.
+ *
+ *  A work order already moved (a redelivery) changes nothing; an unknown
+ *  one is refused (dead letter with the reason).
+ */
+#ifndef KEFU_DISPATCH_INSPECTION_OUTCOMES_H
+#define KEFU_DISPATCH_INSPECTION_OUTCOMES_H
+
+#include "db/db.h"
+#include "dispatch_config.h"
+#include "svc/handler.h"
+#include "workorders.h"
+
+typedef struct {
+    const dispatch_config_t *dc;
+    workorders_t *wo;
+    bus_t *bus;
+} dio_t;
+
+/*  Registers the handlers' statements on db. Returns 0 or -1. */
+int dio_prepare (db_t *db);
+
+/*  The handlers (svc_msg_fn; ctx is a dio_t), run in the SLA engine's
+ *  bracket (dispatch.c). */
+bus_result_t dio_on_failed (void *ctx, db_t *db, const svc_ctx_t *who, char *reason, size_t reason_size);
+bus_result_t dio_on_accepted (void *ctx, db_t *db, const svc_ctx_t *who, char *reason, size_t reason_size);
+
+#endif
