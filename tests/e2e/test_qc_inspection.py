@@ -10,13 +10,14 @@ import datetime
 import json
 import os
 import sys
+import threading
 import uuid
 
 import zmq
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import kefu_harness as h  # noqa: E402
-from intake_client import IntakeClient  # noqa: E402
+from intake_client import IntakeClient, checker  # noqa: E402
 from kefu_system import System, ROOT  # noqa: E402
 
 S = None
@@ -260,3 +261,73 @@ def test_staff_of_another_branch_see_nothing():
         refused(c.request("inspection.get", {"work_order_id": 109}), "not_found", "no inspection")
     finally:
         c.close()
+
+
+# -- kefuctl -------------------------------------------------------------------
+
+def kefuctl_result(request, result):
+    problems = checker().result_problems(request, result)
+    assert not problems, (request, problems)
+    return result
+
+
+def test_kefuctl_lists_signs_and_shows():
+    done(110, 9010)
+    wait_inspection(110)
+    proc = S.kefuctl_as("T101", "inspections")
+    assert "110" in proc.stdout and "self_check" in proc.stdout and "wheel_nut_torque (110 to 130 N·m)" in proc.stdout, \
+        proc.stdout
+    proc = S.kefuctl_as("T101", "inspect", "sign", "110", "self_check", "--item", "fault_cleared=pass",
+                        "--item", "wheel_nut_torque=120Nm", "--item", "tyre_pressure=2.4bar")
+    assert "work order 110: level self_check passed; next: team_lead_check" in proc.stdout, proc.stdout
+    listed = S.kefuctl_as("TL01", "inspections", json_out=True)
+    kefuctl_result("inspection.pending", {"pending": listed})
+    assert [p["level"] for p in listed if p["work_order_id"] == 110] == ["team_lead_check"], listed
+    bad = S.kefuctl_as("TL01", "inspect", "sign", "110", "team_lead_check", "--item", "work_matches_order=pass",
+                       "--item", "road_test=maybe", check=False)
+    assert bad.returncode == 2 and "\"maybe\" is not a number" in bad.stderr, (bad.returncode, bad.stderr)
+    wrong = S.kefuctl_as("QC01", "inspect", "sign", "110", "team_lead_check", "--item", "work_matches_order=pass",
+                         "--item", "road_test=pass", check=False)
+    assert wrong.returncode == 1 and "forbidden: body.level: level \"team_lead_check\" is signed by a team_lead" \
+        in wrong.stderr, (wrong.returncode, wrong.stderr)
+    record = kefuctl_result("inspection.get", S.kefuctl_as("QC01", "inspect", "show", "110", json_out=True))
+    assert [l["status"] for l in record["levels"]] == ["passed", "pending", "waiting", "waiting"], record
+    table = S.kefuctl_as("QC01", "inspect", "show", "110").stdout
+    assert "work order 110 (ticket 9010, SH01), plan car_repair: open" in table, table
+    assert "wheel_nut_torque=120 N·m" in table, table
+
+
+# -- faults ----------------------------------------------------------------------
+
+def test_qc_killed_mid_stream_signs_every_level_once():
+    orders = list(range(300, 330))
+    for wo in orders:
+        done(wo, 9300 + wo)
+    for wo in orders:
+        wait_inspection(wo)
+    results = {}
+
+    def stream():
+        for wo in orders:
+            proc = S.kefuctl_as("T101", "--timeout-ms", "1000", "--retries", "30", "inspect", "sign", str(wo),
+                                "self_check", "--request-id", "fault-%d" % wo, "--item", "fault_cleared=pass",
+                                "--item", "wheel_nut_torque=115N·m", "--item", "tyre_pressure=2.3bar", check=False)
+            results[wo] = (proc.returncode, proc.stderr)
+
+    t = threading.Thread(target=stream)
+    t.start()
+    h.wait_until(lambda: S.sql("SELECT count(*) FROM qc.inspection_levels l JOIN qc.inspections i ON "
+                               "i.id = l.inspection_id WHERE i.work_order_id >= 300 AND l.status = 'passed'")[0][0]
+                 >= 3, 60, "signatures to flow")
+    S.services.pop("qc-1").kill9()
+    at_kill = S.sql("SELECT count(*) FROM qc.inspection_levels l JOIN qc.inspections i ON i.id = l.inspection_id"
+                    " WHERE i.work_order_id >= 300 AND l.status = 'passed'")[0][0]
+    assert at_kill < len(orders), "qc was not killed mid-stream (%d of %d signed)" % (at_kill, len(orders))
+    S.start_service("qc").wait_ready()
+    t.join(240)
+    assert not t.is_alive()
+    assert all(rc == 0 for rc, _ in results.values()) and len(results) == len(orders), results
+    signed = S.sql("SELECT i.work_order_id, count(*) FILTER (WHERE l.signed_by IS NOT NULL), "
+                   "array_agg(l.status ORDER BY l.position) FROM qc.inspections i JOIN qc.inspection_levels l "
+                   "ON l.inspection_id = i.id WHERE i.work_order_id >= 300 GROUP BY 1 ORDER BY 1")
+    assert signed == [(wo, 1, ["passed", "pending", "waiting", "waiting"]) for wo in orders], signed

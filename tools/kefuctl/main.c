@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_inspect.h"
 #include "kctl.h"
 #include "base/log.h"
 
@@ -21,6 +22,9 @@ static const char s_usage[] =
     "  clocks ID                  a ticket's SLA clocks: target, due, remaining, state, level\n"
     "  board [--branch B] [--watch N]  the SLA board: open tickets green / yellow / red per branch\n"
     "  report [--branch B] [--from D --to D] [--csv]  SLA compliance per branch and clock (kefuctl report --help)\n"
+    "  inspections [--limit N]    the inspection levels you may sign now\n"
+    "  inspect show WO | sign WO LEVEL --item NAME=READING ...  a work order's inspection\n"
+    "                             record; sign a level (kefuctl inspect --help)\n"
     "  admin migrate              apply database migrations\n"
     "  admin load ORG.yaml        load the organisation into the reference tables\n"
     "  admin dead-letters [--service S]   list dead letters\n"
@@ -86,6 +90,10 @@ int main (int argc, char **argv)
         rc = cmd_board (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "report") == 0)
         rc = cmd_report (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "inspections") == 0)
+        rc = cmd_inspections (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "inspect") == 0)
+        rc = cmd_inspect (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "admin") == 0)
         rc = cmd_admin (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "help") == 0) {
