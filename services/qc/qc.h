@@ -1,9 +1,8 @@
-/*  qc — the qc service put together (svc/program.h): the messages it
- *  handles and the requests it serves. Its real work — quality inspection
- *  (质检/验收): multi-level sign-off, rework, call-handling scores — comes in a
- *  later issue. Until then it does what every service does (its own
- *  database role, the bus, "ready" in its log, a clean stop) and answers
- *  every request on services.qc.api with `invalid`, "unknown request".
+/*  qc — the qc service put together (svc/program.h): quality inspection
+ *  (质检/验收) of every work order reported done, level by level, with
+ *  measured limits and rework (docs/qc.md). It handles workorder.done and
+ *  serves inspection.pending, inspection.sign and inspection.get on
+ *  services.qc.api; its plans come from qc.plans_file.
  */
 #ifndef KEFU_QC_H
 #define KEFU_QC_H

@@ -32,8 +32,10 @@ TABLES = {
     "dispatch.sla_clocks": ("id", "SELECT id, branch_id FROM dispatch.sla_clocks"),
     "dispatch.escalations": ("id", "SELECT e.id, c.branch_id FROM dispatch.escalations e "
                                    "JOIN dispatch.sla_clocks c ON c.id = e.clock_id"),
+    "qc.inspections": ("id", "SELECT id, branch_id FROM qc.inspections"),
+    "qc.inspection_levels": ("inspection_id", "SELECT inspection_id, branch_id FROM qc.inspection_levels"),
 }
-ALL_BRANCHES = ("kefu_intake", "kefu_dispatch")
+ALL_BRANCHES = ("kefu_intake", "kefu_dispatch", "kefu_qc")
 
 
 def setup_module():
@@ -82,6 +84,11 @@ def seed_two_branches():
         o("INSERT INTO dispatch.escalations (clock_id, ticket_id, kind, level, recipient_name, "
           "recipient_email, reason, at) VALUES (%s, %s, 'warning', 'team_lead', '组长', "
           "'lead@example.com', 'r', now())", (clock, tid))
+        insp = cluster.scalar("INSERT INTO qc.inspections (work_order_id, ticket_id, branch_id, technician_id, "
+                              "kind, plan, done_at, created_at) VALUES (%s, %s, %s, %s, 'repair', 'p', now(), "
+                              "now()) RETURNING id", (wo, tid, branch, tech))
+        o("INSERT INTO qc.inspection_levels (inspection_id, position, name, role, branch_id, status, started_at) "
+          "VALUES (%s, 0, 'self_check', 'technician', %s, 'pending', now())", (insp, branch))
 
 
 def owner_rows(table):

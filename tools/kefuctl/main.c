@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_inspect.h"
 #include "kctl.h"
 #include "base/log.h"
 
@@ -23,6 +24,9 @@ static const char s_usage[] =
     "  report [--branch B] [--from D --to D] [--csv]  SLA compliance per branch and clock (kefuctl report --help)\n"
     "  done WO --cause C --labour-minutes N ...  a technician's done report (kefuctl done --help)\n"
     "  workorders TICKET_ID       a ticket's work orders: visits, reworks, revisits\n"
+    "  inspections [--limit N]    the inspection levels you may sign now\n"
+    "  inspect show WO | sign WO LEVEL --item NAME=READING ...  a work order's inspection\n"
+    "                             record; sign a level (kefuctl inspect --help)\n"
     "  admin migrate              apply database migrations\n"
     "  admin load ORG.yaml        load the organisation into the reference tables\n"
     "  admin dead-letters [--service S]   list dead letters\n"
@@ -92,6 +96,10 @@ int main (int argc, char **argv)
         rc = cmd_done (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "workorders") == 0)
         rc = cmd_workorders (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "inspections") == 0)
+        rc = cmd_inspections (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "inspect") == 0)
+        rc = cmd_inspect (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "admin") == 0)
         rc = cmd_admin (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "help") == 0) {
