@@ -30,6 +30,7 @@ TABLES = {
                                                   "FROM dispatch.technician_load l "
                                                   "JOIN ref.technicians t ON t.id = l.technician_id"),
     "dispatch.sla_clocks": ("id", "SELECT id, branch_id FROM dispatch.sla_clocks"),
+    "dispatch.done_reports": ("work_order_id", "SELECT work_order_id, branch_id FROM dispatch.done_reports"),
     "dispatch.escalations": ("id", "SELECT e.id, c.branch_id FROM dispatch.escalations e "
                                    "JOIN dispatch.sla_clocks c ON c.id = e.clock_id"),
     "qc.inspections": ("id", "SELECT id, branch_id FROM qc.inspections"),
@@ -76,6 +77,9 @@ def seed_two_branches():
                             "technician_id, assigned_at) VALUES (%s, %s, 'repair', 'assigned', %s, "
                             "now()) RETURNING id", (tid, branch, tech))
         o("INSERT INTO dispatch.work_order_history (work_order_id, event) VALUES (%s, 'assigned')", (wo,))
+        o("INSERT INTO dispatch.done_reports (work_order_id, ticket_id, branch_id, technician_id, reported_by, "
+          "parts, labour_minutes, distance_m, cause, photos, reported_at) VALUES (%s, %s, %s, %s, %s, '[]', 30, 0, "
+          "'wear', '[]', now())", (wo, tid, branch, tech, tech))
         clock = cluster.scalar(
             "INSERT INTO dispatch.sla_clocks (ticket_id, branch_id, clock, policy, target_kind, "
             "target_amount, time_kind, starts_on, stops_on, warn_percent, repeat_minutes, state) "
