@@ -32,8 +32,12 @@ TABLES = {
     "dispatch.sla_clocks": ("id", "SELECT id, branch_id FROM dispatch.sla_clocks"),
     "dispatch.escalations": ("id", "SELECT e.id, c.branch_id FROM dispatch.escalations e "
                                    "JOIN dispatch.sla_clocks c ON c.id = e.clock_id"),
+    "callback.callbacks": ("id", "SELECT id, branch_id FROM callback.callbacks"),
+    "callback.attempts": ("id", "SELECT a.id, c.branch_id FROM callback.attempts a "
+                                "JOIN callback.callbacks c ON c.id = a.callback_id"),
+    "callback.rest_hours": ("customer_id", "SELECT customer_id, branch_id FROM callback.rest_hours"),
 }
-ALL_BRANCHES = ("kefu_intake", "kefu_dispatch")
+ALL_BRANCHES = ("kefu_intake", "kefu_dispatch", "kefu_callback")
 
 
 def setup_module():
@@ -82,6 +86,12 @@ def seed_two_branches():
         o("INSERT INTO dispatch.escalations (clock_id, ticket_id, kind, level, recipient_name, "
           "recipient_email, reason, at) VALUES (%s, %s, 'warning', 'team_lead', '组长', "
           "'lead@example.com', 'r', now())", (clock, tid))
+        cb = cluster.scalar("INSERT INTO callback.callbacks (ticket_id, branch_id, customer_id, purpose, "
+                            "cause, completed_at, due_at, next_call_at) VALUES (%s, %s, %s, 'after_work', "
+                            "'ticket_resolved', now(), now(), now()) RETURNING id", (tid, branch, customer))
+        o("INSERT INTO callback.attempts (callback_id, at, agent_id, reached) VALUES (%s, now(), 'A1', false)",
+          (cb,))
+        o("INSERT INTO callback.rest_hours VALUES (%s, %s, '12:00-14:00', 'A1', now())", (customer, branch))
 
 
 def owner_rows(table):
