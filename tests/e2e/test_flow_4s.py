@@ -4,8 +4,8 @@ booking call → dispatch and arrangement → arrival → diagnosis → repair �
 done report → self-check → team-lead re-check → final inspection, which
 fails → rework by a new work order for another technician → a second round
 of inspection from the first level → the advisor's check at hand-over →
-the ticket is resolved. Then the customer calls again: the reopened ticket
-gets a revisit within its on-site promise. (The plans are
+the ticket is resolved → the callback: the customer is dissatisfied, the
+ticket is reopened and dispatch sends a revisit. (The plans are
 tests/fixtures/qc.yaml: a repair of any product line gets the four-level
 car_repair plan.)"""
 import datetime
@@ -14,6 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import kefu_harness as h  # noqa: E402
+from intake_client import IntakeClient  # noqa: E402
 from kefu_system import ROOT, System  # noqa: E402
 
 S = None
@@ -27,7 +28,7 @@ def setup_module():
     global S
     S = System("flow-4s", clock_us=MONDAY_0900, qc={"plans_file": PLANS},
                dispatch={"assign_retry_ms": 200, "sla_tick_ms": 100})
-    S.start_services(["intake", "dispatch", "qc"])
+    S.start_services(["intake", "dispatch", "qc", "callback"])
 
 
 def teardown_module():
@@ -56,6 +57,18 @@ def sign(staff, wo, level, *items, check=True):
 
 def inspection(wo):
     return S.kefuctl_as("QC01", "inspect", "show", str(wo), json_out=True)
+
+
+def callback(staff, request, body):
+    reply = IntakeClient(S.config.callback_api, timeout_ms=30000, token=S.token_of(staff)).request(request, body)
+    assert reply.get("ok"), reply
+    return reply["result"]
+
+
+def callback_row(tid):
+    rows = S.sql("SELECT id, status, agent_id, " + h.EPOCH_US % "next_call_at" + " FROM callback.callbacks "
+                 "WHERE ticket_id = %s ORDER BY id", (tid,))
+    return rows[-1] if rows else None
 
 
 def later(minutes):
@@ -116,8 +129,19 @@ def test_a_repair_goes_through_four_levels_of_inspection_with_one_rework():
     resolved = [e for e in S.ticket(tid)["history"] if e["event"] == "ticket_resolved"]
     assert resolved[-1]["actor"] == "SA01", resolved
 
-    # the customer calls back unhappy: reopened, a revisit is sent at once
-    S.kefuctl_as("A101", "event", str(tid), "ticket_reopened", "--note", "客户反映仍有异响")
+    # the callback after finished work: SH01's agent calls when it is due
+    h.wait_until(lambda: callback_row(tid) is not None, 60, "the callback of the finished work")
+    cb, status, agent, next_call = callback_row(tid)
+    assert (status, agent) == ("scheduled", "A101"), callback_row(tid)
+    if next_call > S.clock_us:
+        S.set_clock(next_call)
+    listed = callback("A101", "callback.list", {})
+    assert cb in [c["callback_id"] for c in listed["callbacks"]], listed
+    # the customer is dissatisfied: reopened, and a revisit is sent at once
+    callback("A101", "callback.outcome", {"callback_id": cb, "outcome": "dissatisfied",
+                                         "reasons": ["not_fixed"], "note": "客户反映仍有异响"})
     h.wait_until(lambda: len(orders(tid)) == 3 and orders(tid)[2][2] == "assigned", 60, "the revisit assigned")
     assert orders(tid)[2][1] == "revisit"
     S.wait_ticket_status(tid, "assigned")
+    seen = events(tid)
+    assert seen.count("callback_done") == 1 and seen.index("callback_done") < seen.index("ticket_reopened"), seen
