@@ -9,6 +9,8 @@
 #   BENCH_LOOP_CLIENTS  tickets at a time   (default 4)
 #   BENCH_BRANCHES      branches            (default 4)
 #
+# bench/loop_callback.json says how the driver finds a ticket's due
+# callback and records its outcome (callback.outcome, by the branch's agent).
 # Prints the throughput (first submit → last callback recorded) and the CPU
 # time the services (intake, dispatch, qc, callback) and their PostgreSQL
 # backends spent per ticket — steadier than wall time on a busy machine.
@@ -43,8 +45,13 @@ free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("12
 
 bench_cluster "$work"
 dport=$(free_port); qport=$(free_port); cport=$(free_port)
+# the benchmark's branches work round the clock and its customers take calls
+# at any hour: the callback is due at once, whenever the benchmark runs
 bench_config "$work" "" "qc:
-  plans_file: $root/deploy/demo/qc.yaml"
+  plans_file: $root/deploy/demo/qc.yaml
+callback:
+  rest_hours:
+    default: none"
 export KEFU_DISPATCH_API=tcp://127.0.0.1:$dport KEFU_QC_API=tcp://127.0.0.1:$qport
 export KEFU_CALLBACK_API=tcp://127.0.0.1:$cport
 bench/make-org.sh "$N" "$B" >"$work/org.yaml"
