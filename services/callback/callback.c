@@ -6,6 +6,7 @@
 #include "auth/roles.h"
 #include "base/log.h"
 #include "cb_app.h"
+#include "cb_periodic.h"
 #include "cb_reports.h"
 #include "cb_requests.h"
 #include "cb_schedule.h"
@@ -42,15 +43,16 @@ static void *s_wire (svc_t *svc)
     app->db = svc_db (svc);
     app->bus = svc_bus (svc);
     if (cb_schedule_prepare (app->db) != 0 || cb_requests_prepare (app->db) != 0
-        || cb_reports_prepare (app->db) != 0)
+        || cb_reports_prepare (app->db) != 0 || cb_periodic_prepare (app->db) != 0)
         goto fail;
     app->on_updated = (svc_handler_t) { "ticket.updated", cb_on_ticket_updated, app, { NULL, NULL, NULL } };
     app->on_accepted = (svc_handler_t) { "workorder.accepted", cb_on_workorder_accepted, app, { NULL, NULL, NULL } };
-    if (svc_handle (app->bus, &app->on_updated) != 0 || svc_handle (app->bus, &app->on_accepted) != 0)
+    if (svc_handle (app->bus, &app->on_updated) != 0 || svc_handle (app->bus, &app->on_accepted) != 0
+        || svc_add_timer (svc, "periodic", app->cfg->tick_ms, cb_periodic_tick, app) != 0)
         goto fail;
     return app;
 fail:
-    log_kv (LOG_ERROR, "callback_wiring_failed", "reason", "statements or handlers", NULL);
+    log_kv (LOG_ERROR, "callback_wiring_failed", "reason", "statements, handlers or timer", NULL);
     s_unwire (app);
     return NULL;
 }

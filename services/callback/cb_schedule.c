@@ -18,19 +18,6 @@
 
 #define HOUR_US (INT64_C (3600) * 1000000)
 
-/*  The branch's agents by load: those placed at the branch first, then the
- *  agents of a call centre serving it; fewest open callbacks, then id. */
-#define CB_AGENT_BY_LOAD                                                                          \
-    "(SELECT s.id FROM auth.staff_directory s"                                                    \
-    "  WHERE s.active AND 'agent' = ANY (s.roles)"                                                \
-    "    AND ((s.place = 'branch' AND s.place_id = $2)"                                           \
-    "      OR (s.place = 'centre' AND s.place_id IN"                                              \
-    "          (SELECT cb.centre_id FROM ref.centre_branches cb WHERE cb.branch_id = $2)))"       \
-    "  ORDER BY (s.place = 'branch') DESC,"                                                       \
-    "   (SELECT count(*) FROM callback.callbacks o"                                               \
-    "     WHERE o.agent_id = s.id AND o.status IN ('" CB_S_SCHEDULED "', '" CB_S_RETRYING "')),"  \
-    "   s.id LIMIT 1)"
-
 static const db_statement_t s_statements[] = {
     /* $1 ticket: what decides its due time, and its completion round */
     { "cbs_ticket",

@@ -23,7 +23,22 @@
 
 #include "cb_app.h"
 #include "cb_rest.h"
+#include "cb_state.h"
 #include "time/calendar.h"
+
+/*  SQL: the agent a new callback of branch $2 goes to: those placed at the
+ *  branch first, then the agents of a call centre serving it; fewest open
+ *  callbacks, then id (after-work and periodic callbacks alike). */
+#define CB_AGENT_BY_LOAD                                                                          \
+    "(SELECT s.id FROM auth.staff_directory s"                                                    \
+    "  WHERE s.active AND 'agent' = ANY (s.roles)"                                                \
+    "    AND ((s.place = 'branch' AND s.place_id = $2)"                                           \
+    "      OR (s.place = 'centre' AND s.place_id IN"                                              \
+    "          (SELECT cb.centre_id FROM ref.centre_branches cb WHERE cb.branch_id = $2)))"       \
+    "  ORDER BY (s.place = 'branch') DESC,"                                                       \
+    "   (SELECT count(*) FROM callback.callbacks o"                                               \
+    "     WHERE o.agent_id = s.id AND o.status IN ('" CB_S_SCHEDULED "', '" CB_S_RETRYING "')),"  \
+    "   s.id LIMIT 1)"
 
 /*  Prepares the statements on app->db. Returns 0 or -1. */
 int cb_schedule_prepare (db_t *db);
