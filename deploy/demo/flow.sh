@@ -4,8 +4,10 @@
 # the appliance plan of deploy/demo/qc.yaml (the technician's self-check,
 # then QC01's final inspection), accepted — which resolves the ticket — and
 # its callback is scheduled for SH01's agent A101, inside SH01's hours and
-# outside the customer's rest hours. Each person acts with a token of their
-# own, valid for a day. A second `make run` finds the work done and says so.
+# outside the customer's rest hours; when the call is due now (SH01 works
+# 08:00-18:00), A101 records the customer satisfied. Each person acts with a
+# token of their own, valid for a day. A second `make run` finds the work
+# done and says so.
 # KEFUCTL names the binary; kefuctl admin needs the database (run/env).
 set -euo pipefail
 k=${KEFUCTL:-build/release/bin/kefuctl}
@@ -46,3 +48,22 @@ for _ in $(seq 1 50); do
     sleep 0.2
 done
 echo "ticket 1 is $("$k" --json show 1 | $py -c "import json,sys; print(json.load(sys.stdin)['ticket']['status'])")"
+# the callback: A101's work list holds the call once it is due
+cb=""
+for _ in $(seq 1 50); do
+    cb=$(as A101 --json callbacks --upcoming | $py -c "import json,sys
+print(next((str(c['callback_id']) for c in json.load(sys.stdin)['callbacks'] if c['ticket_id'] == 1), ''))")
+    [ -n "$cb" ] && break
+    sleep 0.2
+done
+if [ -z "$cb" ]; then
+    echo "ticket 1's callback is not scheduled yet (kefuctl callbacks --upcoming, as A101)"
+    exit 0
+fi
+if as A101 --json callbacks | $py -c "import json,sys
+sys.exit(0 if any(c['callback_id'] == $cb for c in json.load(sys.stdin)['callbacks']) else 1)"; then
+    as A101 callback outcome "$cb" satisfied --reasons on_time,polite --note "师傅上门准时，空调已正常制冷"
+else
+    echo "callback $cb of ticket 1 is scheduled for A101, outside SH01's hours or the customer's rest hours now:"
+    as A101 callbacks --upcoming
+fi
