@@ -177,3 +177,18 @@ def test_worked_example():
     assert (t["score"], t["counts_in_quarter"]) == (82.5, 0), t
     # another branch's staff see nothing of SH01
     refused(ask("DH03", "score.report", {"branch": "SH01", "month": "2027-01"}), "not_found", "body.branch")
+
+
+def test_kefuctl_scores():
+    """The same month through kefuctl: a table for people, CSV for reports,
+    a notice recorded, a refusal printed with exit 1."""
+    table = S.kefuctl_as("DH01", "scores", "report", "SH01", "2027-01").stdout
+    assert "SH01 2027-01 (threshold 85" in table and "T101" in table and "82.50" in table, table
+    csv = S.kefuctl_as("DH01", "scores", "report", "SH01", "2027-01", "--csv").stdout.splitlines()
+    assert csv[0] == "kind,id,name,parts,events,score,counts_in_quarter", csv
+    assert any(l.startswith("agents,A101,") and l.endswith(",91.75,91.75") for l in csv), csv
+    assert any(l.startswith("technicians,T101,") and l.endswith(",82.50,0.00") for l in csv), csv
+    out = S.kefuctl_as("QC01", "scores", "notice", "SH01", "A101", "late_reply", "--reason", "回电超时").stdout
+    assert '"code": "late_reply"' in out or '"code":"late_reply"' in out, out
+    bad = S.kefuctl_as("QC01", "scores", "notice", "SH01", "A101", "nope", "--reason", "x", check=False)
+    assert bad.returncode == 1 and 'is not in the standard' in bad.stderr, (bad.returncode, bad.stderr)
