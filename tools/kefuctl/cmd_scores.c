@@ -49,31 +49,18 @@ static void s_score (const cJSON *o, const char *key, char *out, size_t size)
         snprintf (out, size, "-");
 }
 
-/*  "first_pass 22.50 (3/4), …" */
-static void s_parts (const cJSON *o, char *out, size_t size)
-{
-    size_t used = 0;
-    out[0] = '\0';
-    const cJSON *p;
-    cJSON_ArrayForEach (p, cJSON_GetObjectItemCaseSensitive (o, "parts"))
-    {
-        int n = snprintf (out + used, size - used, "%s%s %.2f", used ? ", " : "", json_str (p, "part", ""),
-                          s_num (p, "points", 0));
-        if (n < 0 || (size_t) n >= size - used)
-            break;
-        used += (size_t) n;
-    }
-}
-
-static void s_events (const cJSON *o, char *out, size_t size)
+/*  The members of o's array `list` joined: "NAME POINTS, …" (name_key
+ *  names each, fmt prints its points): the parts and the events. */
+static void s_joined (const cJSON *o, const char *list, const char *name_key, const char *fmt, char *out, size_t size)
 {
     size_t used = 0;
     out[0] = '\0';
     const cJSON *e;
-    cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive (o, "events"))
+    cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive (o, list))
     {
-        int n = snprintf (out + used, size - used, "%s%s %+.2f", used ? ", " : "", json_str (e, "code", ""),
-                          s_num (e, "points", 0));
+        char pts[32];
+        snprintf (pts, sizeof pts, fmt, s_num (e, "points", 0));
+        int n = snprintf (out + used, size - used, "%s%s %s", used ? ", " : "", json_str (e, name_key, ""), pts);
         if (n < 0 || (size_t) n >= size - used)
             break;
         used += (size_t) n;
@@ -98,8 +85,8 @@ static int s_report_print (const cJSON *r, bool csv)
                           (int) json_int (o, "forms", 0), (int) json_int (o, "sampled", 0),
                           s_num (o, "form_average", 0), (int) json_int (o, "complaints", 0));
             else
-                s_parts (o, parts, sizeof parts);
-            s_events (o, events, sizeof events);
+                s_joined (o, "parts", "part", "%.2f", parts, sizeof parts);
+            s_joined (o, "events", "code", "%+.2f", events, sizeof events);
             s_score (o, "score", score, sizeof score);
             s_score (o, "counts_in_quarter", counted, sizeof counted);
             const char *id = json_str (o, l == 2 ? "organisation" : "staff_id", "");
