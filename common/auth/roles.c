@@ -14,7 +14,7 @@ const char *const role_names[] = {
 #define P(p) (1u << (p))
 static const unsigned s_places[ROLE_COUNT] = {
     [ROLE_AGENT] = P (PLACE_BRANCH) | P (PLACE_CENTRE),
-    [ROLE_TECHNICIAN] = P (PLACE_BRANCH),
+    [ROLE_TECHNICIAN] = P (PLACE_BRANCH) | P (PLACE_ORGANISATION), /* a provider's technicians */
     [ROLE_TEAM_LEAD] = P (PLACE_BRANCH) | P (PLACE_CENTRE),
     [ROLE_QC_INSPECTOR] = P (PLACE_BRANCH),
     [ROLE_SERVICE_ADVISOR] = P (PLACE_BRANCH),
@@ -31,7 +31,7 @@ static const unsigned s_places[ROLE_COUNT] = {
 
 static const char *const s_places_text[ROLE_COUNT] = {
     [ROLE_AGENT] = "a branch or a centre",
-    [ROLE_TECHNICIAN] = "a branch",
+    [ROLE_TECHNICIAN] = "a branch or a service provider",
     [ROLE_TEAM_LEAD] = "a branch or a centre",
     [ROLE_QC_INSPECTOR] = "a branch",
     [ROLE_SERVICE_ADVISOR] = "a branch",

@@ -375,10 +375,26 @@ static int s_load_skills (org_t *org, yt_doc_t *doc, yt_node_t *item, org_techni
     return 0;
 }
 
+/*  A technician works for a branch or for a service provider (checked
+ *  against the organisations once they are read: org_staff.c). */
+static int s_technician_place (org_t *org, yt_doc_t *doc, yt_node_t *item, org_technician_t *t)
+{
+    yt_node_t *b = yt_get (item, "branch"), *o = yt_get (item, "organisation");
+    if (b && o)
+        return yt_fail (doc, o, "a technician works for a branch or for a service provider: both given");
+    if (o)
+        return orgf_id (doc, item, "organisation", true, &t->organisation);
+    int branch;
+    if (orgf_id (doc, item, "branch", true, &t->branch) != 0
+        || orgf_ref (doc, org, b, "branch", orgf_branch_at, org->n_branches, t->branch, &branch) != 0)
+        return -1;
+    return 0;
+}
+
 static int s_load_technicians (org_t *org, yt_doc_t *doc, yt_node_t *root)
 {
     static const char *const known[] = {
-        "id", "name", "branch", "grade", "skills", "capacity", "shift", "active", "roles", NULL,
+        "id", "name", "branch", "organisation", "grade", "skills", "capacity", "shift", "active", "roles", NULL,
     };
     yt_node_t *list;
     if (orgf_list (doc, root, "technicians", false, &list) != 0)
@@ -391,14 +407,12 @@ static int s_load_technicians (org_t *org, yt_doc_t *doc, yt_node_t *root)
         if (yt_expect (doc, item, YT_MAP) != 0)
             return -1;
         org_technician_t *t = &org->technicians[org->n_technicians++];
-        int branch, grade = 0;
+        int grade = 0;
         int64_t capacity = 0;
         t->active = true;
         if (orgf_id (doc, item, "id", true, &t->id) != 0
             || yt_free_text (doc, item, "name", true, ORG_MAX_NAME, &t->name) != 0
-            || orgf_id (doc, item, "branch", true, &t->branch) != 0
-            || orgf_ref (doc, org, yt_get (item, "branch"), "branch", orgf_branch_at, org->n_branches,
-                      t->branch, &branch) != 0
+            || s_technician_place (org, doc, item, t) != 0
             || yt_enum (doc, item, "grade", true, org_grade_names, &grade) != 0
             || s_load_skills (org, doc, item, t) != 0
             || yt_int (doc, item, "capacity", true, 1, 100, &capacity) != 0
@@ -598,7 +612,7 @@ void org_destroy (org_t **self_p)
     free (self->products);
     for (int i = 0; i < self->n_technicians; i++) {
         org_technician_t *t = &self->technicians[i];
-        free (t->id), free (t->name), free (t->branch);
+        free (t->id), free (t->name), free (t->branch), free (t->organisation);
         for (int k = 0; k < t->n_skills; k++)
             free (t->skills[k]);
         free (t->skills);

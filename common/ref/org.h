@@ -32,11 +32,13 @@ typedef struct {
 } org_branch_t;
 typedef struct { char *code, *name, *line; bool premium; int warranty_months; } org_product_t;
 typedef struct {
-    char *id, *name, *branch;
+    char *id, *name;
+    char *branch;                 /* the branch it works for, or NULL: */
+    char *organisation;           /* the service provider it works for */
     org_grade_t grade;
     char **skills; int n_skills;  /* product lines, e.g. "air-conditioner" */
     int capacity;                 /* most open work orders at once */
-    hours_week_t shift;             /* in the branch's time zone */
+    hours_week_t shift;           /* in the time zone of the branch whose job it is */
     bool active;
     svc_roles_t roles;            /* a technician is staff: technician and any roles listed */
 } org_technician_t;

@@ -257,13 +257,25 @@ static int s_load_people (org_t *org, yt_doc_t *doc, yt_node_t *root)
         return -1;
     for (int t = 0; t < org->n_technicians; t++) {
         const org_technician_t *tech = &org->technicians[t];
+        place_t place = tech->organisation ? PLACE_ORGANISATION : PLACE_BRANCH;
+        if (tech->organisation) {
+            /* a provider's technician sits in the provider */
+            int p = orgf_find (org, s_partner_at, org->n_partners, tech->organisation);
+            if (p < 0)
+                return yt_fail (doc, root, "technicians: %s: unknown organisation \"%s\"", tech->id,
+                                tech->organisation);
+            if (org->partners[p].kind != ORG_PROVIDER)
+                return yt_fail (doc, root,
+                                "technicians: %s: organisation %s is a dealer; only an authorised service "
+                                "provider's technicians take work orders", tech->id, tech->organisation);
+        }
         org_staff_t *s = &org->staff[org->n_staff++];
-        *s = (org_staff_t) { .place = PLACE_BRANCH, .roles = tech->roles, .active = tech->active };
+        *s = (org_staff_t) { .place = place, .roles = tech->roles, .active = tech->active };
         if (!(s->id = strdup (tech->id)) || !(s->name = strdup (tech->name))
-            || !(s->at = strdup (tech->branch)))
+            || !(s->at = strdup (tech->organisation ? tech->organisation : tech->branch)))
             return yt_fail (doc, root, "out of memory");
         for (int r = 0; r < ROLE_COUNT; r++)
-            if ((tech->roles & ROLE_BIT (r)) && !role_place_allowed ((role_t) r, PLACE_BRANCH))
+            if ((tech->roles & ROLE_BIT (r)) && !role_place_allowed ((role_t) r, place))
                 return yt_fail (doc, root, "technicians: %s: role %s sits in %s", tech->id,
                                 role_names[r], role_places_text ((role_t) r));
     }

@@ -149,8 +149,9 @@ int assign_choose (const assign_job_t *job, const assign_rules_t *rules,
             full++;
             continue;
         }
-        if (best < 0 || t->load < techs[best].load
-            || (t->load == techs[best].load && strcmp (t->id, techs[best].id) < 0))
+        const assign_tech_t *b = best < 0 ? NULL : &techs[best];
+        if (!b || t->rank < b->rank || (t->rank == b->rank && t->load < b->load)
+            || (t->rank == b->rank && t->load == b->load && strcmp (t->id, b->id) < 0))
             best = i;
     }
     if (best >= 0) {

@@ -11,8 +11,10 @@
  *    3. his grade is at least the job's minimum grade (assign_min_grade);
  *    4. he is on shift now;
  *    5. his current load (assigned work orders) is below his capacity.
- *  Among those that pass every filter the lowest load wins; ties go to the
- *  lowest technician id (byte order), so the choice is deterministic.
+ *  Among those that pass every filter the preferred rank wins (the branch's
+ *  own technicians or a service provider's, dispatch.providers), then the
+ *  lowest load; ties go to the lowest technician id (byte order), so the
+ *  choice is deterministic.
  *
  *  When nobody fits, the reason names the first filter that left nobody
  *  (the most specific cause, in the fixed order above):
@@ -45,6 +47,8 @@ typedef struct {
     int capacity;               /* most assigned work orders at once, > 0 */
     int load;                   /* work orders assigned to him now */
     bool on_shift;              /* on shift at the moment of the decision */
+    int rank;                   /* preference, lower first (dispatch.providers): the
+                                   branch's own or a service provider's technicians */
 } assign_tech_t;
 
 /*  The job to place; every pointer is borrowed. */

@@ -22,6 +22,8 @@ static const char *const s_fault_codes[] = {
     "power_supply", "refrigerant_leak", "blockage", "water_leak", "software", NULL,
 };
 
+const char *const dispatch_providers_names[] = { "after_branch", "first", "equal", NULL };
+
 static const conf_key_t s_keys[] = {
     CONF_LIST ("visit_kinds", T, visit_kinds, s_visit_kinds, s_kinds, 6),
     CONF_INT ("assign_retry_ms", T, assign_retry_ms, 2000, 100, 3600000),
@@ -34,6 +36,7 @@ static const conf_key_t s_keys[] = {
     CONF_INT ("sla_tick_ms", T, sla_tick_ms, 250, 10, 600000),
     CONF_LIST ("fault_codes", T, fault_codes, s_fault_codes, NULL, 500),
     CONF_BOOL ("rework_same_technician", T, rework_same_technician, false),
+    CONF_ENUM ("providers", T, providers, DISPATCH_PROVIDERS_AFTER, dispatch_providers_names),
     CONF_END,
 };
 
@@ -65,6 +68,18 @@ const dispatch_config_t *dispatch_config (const cfg_t *cfg)
     const dispatch_config_t *self = cfg_section (cfg, &dispatch_config_section);
     assert (self); /* the caller loaded the configuration for dispatch */
     return self;
+}
+
+int dispatch_provider_rank (const dispatch_config_t *self)
+{
+    switch (self ? self->providers : DISPATCH_PROVIDERS_AFTER) {
+    case DISPATCH_PROVIDERS_FIRST:
+        return -1;
+    case DISPATCH_PROVIDERS_EQUAL:
+        return 0;
+    default:
+        return 1;
+    }
 }
 
 bool dispatch_fault_code_known (const dispatch_config_t *self, const char *code)

@@ -8,11 +8,20 @@
 #include "db/statements.h"
 #include "ref/org.h"
 
+/* The branch's technicians and those of the service providers serving its
+ * region. A provider's technician works for several branches, whose locks
+ * do not exclude each other: the providers' locks are taken here (in one
+ * order), held to the end of the transaction, so that no two transactions
+ * count the same technician's load at once. */
 #define S_SQL_CANDIDATES                                                                      \
+    "WITH p AS (SELECT o.id FROM ref.organisations o JOIN ref.branches b "                    \
+    "  ON b.region_id = ANY (o.regions) WHERE b.id = $1 AND o.kind = 'provider'), "           \
+    "locked AS (SELECT count(pg_advisory_xact_lock(x.k)) FROM (SELECT DISTINCT "              \
+    "  hashtext('kefu.dispatch.provider:' || id) AS k FROM p ORDER BY 1) x) "                 \
     "SELECT t.id, t.name, t.grade, to_json(t.skills)::text, t.capacity, t.shift::text, "      \
-    "COALESCE(l.load, 0) AS load "                                                            \
-    "FROM ref.technicians t LEFT JOIN dispatch.technician_load l ON l.technician_id = t.id "  \
-    "WHERE t.branch_id = $1 AND t.active ORDER BY t.id"
+    "COALESCE(l.load, 0) AS load, t.organisation_id IS NOT NULL "                             \
+    "FROM locked, ref.technicians t LEFT JOIN dispatch.technician_load l ON l.technician_id = t.id " \
+    "WHERE t.active AND (t.branch_id = $1 OR t.organisation_id IN (SELECT id FROM p)) ORDER BY t.id"
 
 static const db_statement_t s_statements[] = {
     { "dispatch_candidates", S_SQL_CANDIDATES },
@@ -46,7 +55,7 @@ static void s_skip (const char *id, const char *branch, const char *why)
  *  data (grade, skills, capacity, shift) is left out with a warning: it must
  *  not stop the others from being assigned. Returns 0 or -1 (database or
  *  memory; *staff is then empty). */
-int staff_load (db_t *db, const char *branch, int weekday, int minute, staff_t *staff)
+int staff_load (db_t *db, const char *branch, int weekday, int minute, int provider_rank, staff_t *staff)
 {
     memset (staff, 0, sizeof *staff);
     const char *params[] = { branch };
@@ -108,6 +117,7 @@ int staff_load (db_t *db, const char *branch, int weekday, int minute, staff_t *
         t->capacity = capacity;
         t->load = atoi (PQgetvalue (staff->res, r, 6));
         t->on_shift = hours_week_contains (&shift, weekday, minute);
+        t->rank = strcmp (PQgetvalue (staff->res, r, 7), "t") == 0 ? provider_rank : 0;
     }
     return 0;
 nomem:

@@ -1,4 +1,5 @@
-/*  staff — the technicians of one branch at one moment, as assignment
+/*  staff — the technicians who may take one branch's jobs at one moment
+ *  (its own and its region's service providers'), as assignment
  *  (assign.h) weighs them: each active technician's grade, skills,
  *  capacity, current load (dispatch.technician_load) and whether the
  *  moment falls in their shift. Read in one query; a row with unusable
@@ -27,9 +28,11 @@ typedef struct {
 int staff_prepare (db_t *db);
 
 /*  Reads branch's staff at (weekday 0 = Monday, minute, branch-local) into
- *  *staff (owned by the caller: staff_free). Returns 0, or -1 (database or
- *  memory; *staff is then empty). */
-int staff_load (db_t *db, const char *branch, int weekday, int minute, staff_t *staff);
+ *  *staff (owned by the caller: staff_free): its own technicians (rank 0)
+ *  and those of the service providers that serve its region (rank
+ *  provider_rank: 1 puts them after the branch's own, -1 before, 0 beside).
+ *  Returns 0, or -1 (database or memory; *staff is then empty). */
+int staff_load (db_t *db, const char *branch, int weekday, int minute, int provider_rank, staff_t *staff);
 
 /*  Frees what staff_load read and empties *staff; safe on an empty one. */
 void staff_free (staff_t *staff);

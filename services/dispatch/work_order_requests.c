@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "db/scope.h"
 #include "db/statements.h"
 #include "model/work_order.h"
 #include "sla/sla_start.h"
@@ -93,18 +94,24 @@ static int s_fail_db (s_done_t *d, const char *what)
     return -1;
 }
 
-/*  The work order's state and who may report it. Returns 0 or -1. */
-static int s_check (s_done_t *d, const char *status, const char *technician)
+/*  The work order's state and who may report it: its technician (of the
+ *  branch or of a service provider), or a team lead of its branch. Returns
+ *  0 or -1. */
+static int s_check (s_done_t *d, const char *status, const char *technician, const char *branch)
 {
+    const svc_who_t *who = &d->ctx->who;
+    bool own = who->principal && strcmp (who->principal, technician) == 0;
+    bool lead = (who->roles & ROLE_BIT (ROLE_TEAM_LEAD)) != 0 && svc_who_sees_branch (who, branch);
+    /* another branch's work order is answered as if there were none */
+    if (!own && !svc_who_sees_branch (who, branch))
+        return s_fail (d, RPL_NOT_FOUND, "body.work_order_id: no work order %s", d->id);
     int state;
     if (states_parse (&work_order_states, status, &state) != 0)
         return s_fail (d, RPL_INTERNAL, "work order %s has an unknown status \"%s\"", d->id, status);
     if (!states_can_move (&work_order_states, state, WO_COMPLETED))
         return s_fail (d, RPL_CONFLICT, "work order %s is %s: only an assigned work order is reported done",
                        d->id, status);
-    const svc_who_t *who = &d->ctx->who;
-    bool lead = (who->roles & ROLE_BIT (ROLE_TEAM_LEAD)) != 0;
-    if (!lead && (!who->principal || strcmp (who->principal, technician) != 0))
+    if (!own && !lead)
         return s_fail (d, RPL_FORBIDDEN,
                        "work order %s is %s's: only they, or a team lead of the branch, report it done", d->id,
                        technician);
@@ -154,6 +161,11 @@ static int s_done_tx (db_t *db, void *arg)
     cJSON_Delete (d->result);
     d->result = NULL;
     sls_begin (sle_start (d->app->sle)); /* db_tx may run this again: start clean */
+    /* A service provider's technician acts for no branch: the work order is
+     * read for the system and its caller checked here (s_check), the way
+     * the endpoint's own scope would otherwise confine it. */
+    if (db_scope_system (db) != 0)
+        return s_fail_db (d, "stating the system's scope");
     const char *p1[] = { d->id };
     PGresult *wo = db_exec_prepared (db, "dispatch_wor_lock", 1, p1);
     if (!wo)
@@ -165,7 +177,7 @@ static int s_done_tx (db_t *db, void *arg)
         goto cleanup;
     }
     const char *ticket = PQgetvalue (wo, 0, 0), *branch = PQgetvalue (wo, 0, 1);
-    if (s_check (d, PQgetvalue (wo, 0, 2), PQgetvalue (wo, 0, 3)) != 0)
+    if (s_check (d, PQgetvalue (wo, 0, 2), PQgetvalue (wo, 0, 3), branch) != 0)
         goto cleanup;
     const cJSON *b = d->body;
     parts = json_print (cJSON_GetObjectItemCaseSensitive (b, "parts"));

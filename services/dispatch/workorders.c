@@ -395,7 +395,8 @@ static int s_place_branch (s_pass_t *pass, db_t *db, const char *before, const s
     if (!hit) {
         staff_free (&cache->staff);
         cache->valid = false;
-        if (staff_load (db, pass->branch, pass->weekday, pass->minute, &cache->staff) != 0)
+        if (staff_load (db, pass->branch, pass->weekday, pass->minute, dispatch_provider_rank (pass->self->dc),
+                        &cache->staff) != 0)
             return -1;
         cache->valid = strlen (pass->branch) < sizeof cache->branch;
         cache->serial = db_tx_serial (db);

@@ -39,8 +39,12 @@ TABLES = {
     "qc.score_forms": ("ticket_id", "SELECT ticket_id, branch_id FROM qc.score_forms"),
     "qc.assessment_notices": ("id", "SELECT id, branch_id FROM qc.assessment_notices"),
     "qc.regional_assessments": ("subject", "SELECT subject, branch_id FROM qc.regional_assessments"),
+    "callback.callbacks": ("id", "SELECT id, branch_id FROM callback.callbacks"),
+    "callback.attempts": ("id", "SELECT a.id, c.branch_id FROM callback.attempts a "
+                                "JOIN callback.callbacks c ON c.id = a.callback_id"),
+    "callback.rest_hours": ("customer_id", "SELECT customer_id, branch_id FROM callback.rest_hours"),
 }
-ALL_BRANCHES = ("kefu_intake", "kefu_dispatch", "kefu_qc")
+ALL_BRANCHES = ("kefu_intake", "kefu_dispatch", "kefu_qc", "kefu_callback")
 
 
 def setup_module():
@@ -106,6 +110,12 @@ def seed_two_branches():
           "now(), 'Q1', now())", (branch, tech))
         o("INSERT INTO qc.regional_assessments (branch_id, subject, subject_kind, month, points, assessed_by, "
           "assessed_at) VALUES (%s, %s, 'staff', '2027-01', 80, 'R1', now())", (branch, tech))
+        cb = cluster.scalar("INSERT INTO callback.callbacks (ticket_id, branch_id, customer_id, purpose, "
+                            "cause, completed_at, due_at, next_call_at) VALUES (%s, %s, %s, 'after_work', "
+                            "'ticket_resolved', now(), now(), now()) RETURNING id", (tid, branch, customer))
+        o("INSERT INTO callback.attempts (callback_id, at, agent_id, reached) VALUES (%s, now(), 'A1', false)",
+          (cb,))
+        o("INSERT INTO callback.rest_hours VALUES (%s, %s, '12:00-14:00', 'A1', now())", (customer, branch))
 
 
 def owner_rows(table):

@@ -17,7 +17,7 @@ static const assign_rules_t s_rules = { GRADE_INTERMEDIATE, GRADE_INTERMEDIATE, 
 static assign_tech_t s_tech (const char *id, org_grade_t grade, const char *const *skills,
                              int n_skills, int capacity, int load, bool on_shift)
 {
-    assign_tech_t t = { id, id, grade, skills, n_skills, capacity, load, on_shift };
+    assign_tech_t t = { id, id, grade, skills, n_skills, capacity, load, on_shift, 0 };
     return t;
 }
 
@@ -40,6 +40,32 @@ UNIT_TEST (assign_picks_lowest_load)
     UNIT_ASSERT_INT_EQ (r.outcome, ASSIGN_OK);
     UNIT_ASSERT_INT_EQ (r.index, 1);
     UNIT_ASSERT_STR_EQ (r.reason, "");
+}
+
+UNIT_TEST (assign_prefers_the_better_rank_before_the_lower_load)
+{
+    /* a service provider's technician (rank 1, after the branch's own) with
+     * less load loses to the branch's own; ranked first, he wins */
+    assign_tech_t techs[] = {
+        s_tech ("P01", GRADE_SENIOR, s_ac, 1, 5, 0, true),
+        s_tech ("T01", GRADE_SENIOR, s_ac, 1, 5, 2, true),
+    };
+    techs[0].rank = 1;
+    assign_job_t job = s_job ("repair", "air-conditioner", false);
+    assign_result_t r;
+    UNIT_ASSERT_INT_EQ (assign_choose (&job, &s_rules, techs, 2, &r), 0);
+    UNIT_ASSERT_INT_EQ (r.index, 1);
+    techs[0].rank = -1;
+    UNIT_ASSERT_INT_EQ (assign_choose (&job, &s_rules, techs, 2, &r), 0);
+    UNIT_ASSERT_INT_EQ (r.index, 0);
+    techs[0].rank = 0; /* equal: the lower load */
+    UNIT_ASSERT_INT_EQ (assign_choose (&job, &s_rules, techs, 2, &r), 0);
+    UNIT_ASSERT_INT_EQ (r.index, 0);
+    /* the better rank at capacity leaves the job to the next */
+    techs[0].rank = -1;
+    techs[0].load = 5;
+    UNIT_ASSERT_INT_EQ (assign_choose (&job, &s_rules, techs, 2, &r), 0);
+    UNIT_ASSERT_INT_EQ (r.index, 1);
 }
 
 UNIT_TEST (assign_ties_go_to_lowest_id)

@@ -204,4 +204,52 @@ UNIT_TEST (org_staff_bad_input_is_refused_with_the_reason)
     UNIT_ASSERT (s_staff_refused ("email: rm@example.com", "email: rm-at-example", "is not an e-mail address"));
     UNIT_ASSERT (s_staff_refused ("roles: [team_lead]}", "roles: [regional_manager]}",
                                   "technicians: T1: role regional_manager sits in a region"));
+    /* a technician works for a branch or for a service provider, not a dealer */
+    UNIT_ASSERT (s_staff_refused ("{id: T1, name: 技师, branch: B1,", "{id: T1, name: 技师, organisation: D1,",
+                                  "technicians: T1: organisation D1 is a dealer"));
+    UNIT_ASSERT (s_staff_refused ("{id: T1, name: 技师, branch: B1,", "{id: T1, name: 技师, organisation: P9,",
+                                  "technicians: T1: unknown organisation \"P9\""));
+    UNIT_ASSERT (s_staff_refused ("{id: T1, name: 技师, branch: B1,",
+                                  "{id: T1, name: 技师, branch: B1, organisation: D1,",
+                                  "a technician works for a branch or for a service provider: both given"));
+}
+
+UNIT_TEST (org_provider_technicians_sit_in_their_provider)
+{
+    const char *from = "{id: D1, name: 经销商, kind: dealer,";
+    char text[4096];
+    const char *at = strstr (s_org, from);
+    UNIT_ASSERT (at != NULL);
+    /* the organisation becomes a provider, and the technician works for it */
+    snprintf (text, sizeof text, "%.*s{id: D1, name: 服务商, kind: provider,%s", (int) (at - s_org), s_org,
+              at + strlen (from));
+    /* (a team lead sits in a branch or a centre: the provider's has no extra role) */
+    char *lead = strstr (text, ", roles: [team_lead]}");
+    UNIT_ASSERT (lead != NULL);
+    memmove (lead, lead + strlen (", roles: [team_lead]"), strlen (lead + strlen (", roles: [team_lead]")) + 1);
+    char *tech = strstr (text, "branch: B1, grade: senior");
+    UNIT_ASSERT (tech != NULL);
+    char fixed[4096];
+    snprintf (fixed, sizeof fixed, "%.*sorganisation: D1, grade: senior%s", (int) (tech - text), text,
+              tech + strlen ("branch: B1, grade: senior"));
+    /* DS is a dealer's staff: now a provider's */
+    char *ds = strstr (fixed, "roles: [dealer_staff]");
+    UNIT_ASSERT (ds != NULL);
+    memcpy (ds, "roles: [provider_sta", 20);
+    char err[512] = "";
+    char final_text[4096];
+    snprintf (final_text, sizeof final_text, "%.*sroles: [provider_staff]%s", (int) (ds - fixed), fixed,
+              ds + strlen ("roles: [dealer_staff]"));
+    org_t *org = org_load_string ("org.yaml", final_text, err, sizeof err);
+    if (!org)
+        printf ("    %s\n", err);
+    UNIT_ASSERT (org);
+    const org_staff_t *t = &org->staff[4];
+    UNIT_ASSERT_STR_EQ (t->id, "T1");
+    UNIT_ASSERT_INT_EQ (t->place, PLACE_ORGANISATION);
+    UNIT_ASSERT_STR_EQ (t->at, "D1");
+    UNIT_ASSERT_INT_EQ (t->roles, ROLE_BIT (ROLE_TECHNICIAN));
+    UNIT_ASSERT (org->technicians[0].branch == NULL);
+    UNIT_ASSERT_STR_EQ (org->technicians[0].organisation, "D1");
+    org_destroy (&org);
 }

@@ -56,7 +56,7 @@ UNIT_TEST (kefuctl_check_config_reports_file_line_and_key_in_any_section)
     char *args[2] = { demo, NULL };
     UNIT_ASSERT_INT_EQ (s_check_config (out, sizeof out, 1, args), KCTL_OK);
     UNIT_ASSERT_CONTAINS (out, "kefu.yaml: ok (shared: database, messaging, services, schemas_dir, log; "
-                               "sections: dispatch, qc, notify)");
+                               "sections: dispatch, qc, notify, callback)");
 
     /* an error in the dispatch section */
     UNIT_ASSERT (unit_write_file (dir, "bad-dispatch.yaml",
@@ -78,7 +78,7 @@ UNIT_TEST (kefuctl_check_config_reports_file_line_and_key_in_any_section)
     snprintf (path, sizeof path, "%s/typo.yaml", dir);
     UNIT_ASSERT_INT_EQ (s_check_config (out, sizeof out, 1, args), KCTL_USAGE);
     UNIT_ASSERT_CONTAINS (out, "typo.yaml:3: dispatch.sla_tik_ms: unknown key (expected one of: visit_kinds, "
-                               "assign_retry_ms, min_grade, sla_file, sla_tick_ms, fault_codes, rework_same_technician)");
+                               "assign_retry_ms, min_grade, sla_file, sla_tick_ms, fault_codes, rework_same_technician, providers)");
 
     /* the notify section, and the shared part */
     UNIT_ASSERT (unit_write_file (dir, "bad-notify.yaml", "notify:\n  adapter: smtp\n  smtp:\n    host: h\n") == 0);

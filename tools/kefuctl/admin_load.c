@@ -195,15 +195,16 @@ static int s_load_technicians (db_t *db, load_ctx_t *ctx)
         int r = -1;
         if (skills && shift) {
             const char *p[] = { t->id, t->name, t->branch, org_grade_names[t->grade], skills, cap, shift,
-                                t->active ? "true" : "false" };
+                                t->active ? "true" : "false", t->organisation };
             r = s_load_exec (db, ctx, what,
-                             "INSERT INTO ref.technicians (id, name, branch_id, grade, skills, capacity, shift, active) "
+                             "INSERT INTO ref.technicians (id, name, branch_id, grade, skills, capacity, shift, active, "
+                             "organisation_id) "
                              "VALUES ($1, $2, $3, $4, ARRAY(SELECT jsonb_array_elements_text($5::jsonb)), "
-                             "$6::int, $7::jsonb, $8::bool) ON CONFLICT (id) DO UPDATE SET "
+                             "$6::int, $7::jsonb, $8::bool, $9) ON CONFLICT (id) DO UPDATE SET "
                              "name = EXCLUDED.name, branch_id = EXCLUDED.branch_id, grade = EXCLUDED.grade, "
                              "skills = EXCLUDED.skills, capacity = EXCLUDED.capacity, shift = EXCLUDED.shift, "
-                             "active = EXCLUDED.active",
-                             8, p);
+                             "active = EXCLUDED.active, organisation_id = EXCLUDED.organisation_id",
+                             9, p);
         }
         else
             snprintf (ctx->err, ctx->errsize, "%s: out of memory", what);
