@@ -130,7 +130,7 @@ DO $$
 BEGIN
     IF to_regclass('callback.callbacks') IS NOT NULL THEN
         EXECUTE 'GRANT USAGE ON SCHEMA callback TO kefu_qc';
-        EXECUTE 'GRANT SELECT (ticket_id, branch_id, technician_id, agent_id, outcome, recorded_at)'
+        EXECUTE 'GRANT SELECT (id, ticket_id, branch_id, technician_id, agent_id, outcome, recorded_at)'
                 ' ON callback.callbacks TO kefu_qc';
         EXECUTE 'CREATE VIEW qc.callback_outcomes WITH (security_invoker = true) AS'
                 ' SELECT ticket_id, branch_id, technician_id, agent_id, outcome, recorded_at'
@@ -144,3 +144,17 @@ BEGIN
 END
 $$;
 GRANT SELECT ON qc.callback_outcomes TO kefu_qc;
+
+-- The service provider a technician belongs to, for the providers' scores.
+-- A provider's technicians belong to no branch (0022 adds
+-- ref.technicians.organisation_id), so a caller confined to branches would
+-- see none of them; which organisation a technician works for is no
+-- branch's secret. Read through the row (to_jsonb), so it answers before
+-- and after the column exists; ids and organisations only.
+CREATE FUNCTION qc.technician_organisations(ids text[])
+RETURNS TABLE (id text, organisation text)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog AS $$
+    SELECT t.id, to_jsonb(t) ->> 'organisation_id' FROM ref.technicians t WHERE t.id = ANY (ids)
+$$;
+REVOKE ALL ON FUNCTION qc.technician_organisations(text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION qc.technician_organisations(text[]) TO kefu_qc;

@@ -112,11 +112,12 @@ static const db_statement_t s_statements[] = {
       "SELECT subject, subject_kind, (points * 100)::bigint, assessed_by FROM qc.regional_assessments"
       " WHERE branch_id = $1 AND month = $4 AND $2::timestamptz IS NOT NULL AND $3::timestamptz IS NOT NULL" },
     { "qs_r_agents", "SELECT agent_id, count(*), $4::text FROM (" QS_AGENT_TICKETS ") t GROUP BY agent_id" },
-    /* who the subjects are: names and roles; a technician's organisation
-     * (through the row, so the column counts from the migration that adds it) */
+    /* who the subjects are: names and roles; a provider technician's
+     * organisation (migration 0021's qc.technician_organisations) */
     { "qs_r_people",
-      "SELECT s.id, s.name, s.roles::text, to_jsonb (t) ->> 'organisation'"
-      "  FROM auth.staff_directory s LEFT JOIN ref.technicians t ON t.id = s.id WHERE s.id = ANY ($1::text[])" },
+      "SELECT s.id, s.name, s.roles::text, t.organisation"
+      "  FROM auth.staff_directory s LEFT JOIN qc.technician_organisations ($1::text[]) t ON t.id = s.id"
+      " WHERE s.id = ANY ($1::text[])" },
     { "qs_r_orgs", "SELECT id, name FROM ref.organisations WHERE id = ANY ($1::text[]) AND kind = 'provider'" },
 };
 
