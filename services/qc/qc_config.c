@@ -7,6 +7,7 @@
 
 static const conf_key_t s_keys[] = {
     CONF_PATH ("plans_file", T, plans_file, "deploy/demo/qc.yaml"),
+    CONF_PATH ("scores_file", T, scores_file, "deploy/demo/scores.yaml"),
     CONF_END,
 };
 

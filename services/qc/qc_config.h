@@ -11,7 +11,8 @@
 #include "conf/config.h"
 
 typedef struct {
-    char *plans_file; /* qc.plans_file: the inspection plans */
+    char *plans_file;  /* qc.plans_file: the inspection plans */
+    char *scores_file; /* qc.scores_file: what the monthly scores are made of */
 } qc_config_t;
 
 extern const conf_section_t qc_config_section;

@@ -35,6 +35,10 @@ TABLES = {
                                    "JOIN dispatch.sla_clocks c ON c.id = e.clock_id"),
     "qc.inspections": ("id", "SELECT id, branch_id FROM qc.inspections"),
     "qc.inspection_levels": ("inspection_id", "SELECT inspection_id, branch_id FROM qc.inspection_levels"),
+    "qc.score_samples": ("ticket_id", "SELECT ticket_id, branch_id FROM qc.score_samples"),
+    "qc.score_forms": ("ticket_id", "SELECT ticket_id, branch_id FROM qc.score_forms"),
+    "qc.assessment_notices": ("id", "SELECT id, branch_id FROM qc.assessment_notices"),
+    "qc.regional_assessments": ("subject", "SELECT subject, branch_id FROM qc.regional_assessments"),
     "callback.callbacks": ("id", "SELECT id, branch_id FROM callback.callbacks"),
     "callback.attempts": ("id", "SELECT a.id, c.branch_id FROM callback.attempts a "
                                 "JOIN callback.callbacks c ON c.id = a.callback_id"),
@@ -97,6 +101,15 @@ def seed_two_branches():
                               "now()) RETURNING id", (wo, tid, branch, tech))
         o("INSERT INTO qc.inspection_levels (inspection_id, position, name, role, branch_id, status, started_at) "
           "VALUES (%s, 0, 'self_check', 'technician', %s, 'pending', now())", (insp, branch))
+        o("INSERT INTO qc.score_samples (ticket_id, branch_id, agent_id, month, sampled_by, sampled_at) "
+          "VALUES (%s, %s, 'A1', '2027-01', 'Q1', now())", (tid, branch))
+        o("INSERT INTO qc.score_forms (ticket_id, branch_id, agent_id, month, items, total, scored_by, scored_at) "
+          "VALUES (%s, %s, 'A1', '2027-01', '[]', 90, 'Q1', now())", (tid, branch))
+        o("INSERT INTO qc.assessment_notices (branch_id, subject, subject_kind, month, code, points, reason, "
+          "occurred_at, recorded_by, recorded_at) VALUES (%s, %s, 'staff', '2027-01', 'late_reply', -1, 'r', "
+          "now(), 'Q1', now())", (branch, tech))
+        o("INSERT INTO qc.regional_assessments (branch_id, subject, subject_kind, month, points, assessed_by, "
+          "assessed_at) VALUES (%s, %s, 'staff', '2027-01', 80, 'R1', now())", (branch, tech))
         cb = cluster.scalar("INSERT INTO callback.callbacks (ticket_id, branch_id, customer_id, purpose, "
                             "cause, completed_at, due_at, next_call_at) VALUES (%s, %s, %s, 'after_work', "
                             "'ticket_resolved', now(), now(), now()) RETURNING id", (tid, branch, customer))

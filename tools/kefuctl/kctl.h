@@ -116,6 +116,7 @@ int cmd_board (kctl_t *k, int argc, char **argv);
 int cmd_done (kctl_t *k, int argc, char **argv);
 int cmd_workorders (kctl_t *k, int argc, char **argv);
 int cmd_report (kctl_t *k, int argc, char **argv);
+int cmd_scores (kctl_t *k, int argc, char **argv);
 
 /*  Local time in a zone, for people ("2025-02-05 10:00 CST", seconds only
  *  when not zero) and machines ("2025-02-05T10:00:00+08:00"). */

@@ -26,6 +26,7 @@ static const char s_usage[] =
     "  done WO --cause C --labour-minutes N ...  a technician's done report (kefuctl done --help)\n"
     "  workorders TICKET_ID       a ticket's work orders: visits, reworks, revisits\n"
     "  inspections [--limit N]    the inspection levels you may sign now\n"
+    "  scores sample|form|notice|assess|report ...  the monthly scores (kefuctl scores --help)\n"
     "  inspect show WO | sign WO LEVEL --item NAME=READING ...  a work order's inspection\n"
     "                             record; sign a level (kefuctl inspect --help)\n"
     "  callbacks [--upcoming] [--all]  an agent's calls to make now; callback attempt|outcome|\n"
@@ -101,6 +102,8 @@ int main (int argc, char **argv)
         rc = cmd_workorders (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "inspections") == 0)
         rc = cmd_inspections (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "scores") == 0)
+        rc = cmd_scores (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "inspect") == 0)
         rc = cmd_inspect (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "callbacks") == 0)
