@@ -115,6 +115,7 @@ int irq_parse_submit (const cJSON *body, irq_submit_t *out, char *err, size_t er
         || s_opt_str (body, p, "branch", &out->branch, err, errsize) != 0
         || s_opt_str (body, p, "resolution", &out->resolution, err, errsize) != 0
         || s_opt_str (body, p, "request_id", &out->request_id, err, errsize) != 0
+        || s_opt_str (body, p, "complained_staff_id", &out->complained_staff_id, err, errsize) != 0
         || s_parse_customer (body, out, err, errsize) != 0
         || s_parse_product (body, out, err, errsize) != 0)
         return -1;
@@ -132,6 +133,11 @@ int irq_parse_submit (const cJSON *body, irq_submit_t *out, char *err, size_t er
     if (out->answered && strcmp (out->kind, "consultation") != 0) {
         snprintf (err, errsize, "body.answered: only a consultation can be answered at "
                                 "intake (kind is \"%.40s\")", out->kind);
+        return -1;
+    }
+    if (out->complained_staff_id && strcmp (out->kind, "complaint") != 0) {
+        snprintf (err, errsize, "body.complained_staff_id: only a complaint names the staff member complained "
+                                "about (kind is \"%.40s\")", out->kind);
         return -1;
     }
     if (out->resolution && !out->answered) {

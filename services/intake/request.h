@@ -34,6 +34,7 @@ typedef struct {
     const char *resolution;
     const char *request_id;
     const cJSON *flags;      /* risk flags (array of strings, schema-checked), or NULL */
+    const char *complained_staff_id; /* a complaint's staff member complained about, or NULL */
 } irq_submit_t;
 
 /*  Reads and checks a ticket.submit body. priority defaults to "normal".

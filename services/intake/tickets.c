@@ -127,15 +127,17 @@ static const db_statement_t s_statements[] = {
       "           ORDER BY t.id LIMIT 1 FOR UPDATE),"
       " n AS (INSERT INTO intake.tickets (branch_id, customer_id, product_code,"
       "             serial, warranty_card, channel, kind, priority, status, description,"
-      "             request_id, created_at, updated_at, closed_at, resolution)"
+      "             request_id, created_at, updated_at, closed_at, resolution, complained_staff_id)"
       "       SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text,"
       "              $8::text, $9::text, $10::text, $11::text, $12::timestamptz,"
-      "              $12::timestamptz, $13::timestamptz, $14::text"
+      "              $12::timestamptz, $13::timestamptz, $14::text, $17::text"
       "       WHERE NOT EXISTS (SELECT 1 FROM o) RETURNING id),"
       " h AS (INSERT INTO intake.ticket_history (ticket_id, at, actor, event, detail)"
       "       SELECT n.id, $12::timestamptz, $15::text, 'created', $16::jsonb FROM n)"
       " SELECT true, o.id, o.status, o.branch_id FROM o"
       " UNION ALL SELECT false, n.id, NULL, NULL FROM n" },
+    /* the staff member a complaint names must be one, and active */
+    { "intake_staff_active", "SELECT active FROM auth.staff_directory WHERE id = $1" },
     { "intake_history_add",
       "INSERT INTO intake.ticket_history (ticket_id, at, actor, event, detail)"
       " VALUES ($1, $2, $3, $4, $5::jsonb)" },
@@ -269,6 +271,25 @@ static int s_fail_db (itk_submit_t *s, const char *what)
 {
     s->code = svc_db_request_failure (s->self->db, what, s->err, s->errsize);
     return -1;
+}
+
+/*  A complaint about a staff member names an active one. Returns 0 or -1. */
+static int s_check_complained (itk_submit_t *s)
+{
+    const char *id = s->rq->complained_staff_id;
+    if (!id)
+        return 0;
+    const char *p[] = { id };
+    PGresult *res = db_exec_prepared (s->self->db, "intake_staff_active", 1, p);
+    if (!res)
+        return s_fail_db (s, "looking up the staff member complained about");
+    bool active = PQntuples (res) == 1 && strcmp (PQgetvalue (res, 0, 0), "t") == 0;
+    bool known = PQntuples (res) == 1;
+    PQclear (res);
+    if (!active)
+        return s_fail (s, RPL_INVALID, "body.complained_staff_id: \"%.64s\" is not %s", id,
+                       known ? "an active staff member (no longer active)" : "a staff id");
+    return 0;
 }
 
 static void s_copy (char *dst, size_t size, const char *src)
@@ -541,7 +562,7 @@ static int s_oi_prepare (itk_submit_t *s)
                                      rq->warranty_card, rq->channel, rq->kind, rq->priority,
                                      status, rq->description, rq->request_id, s->ts,
                                      closed ? s->ts : NULL, closed ? rq->resolution : NULL,
-                                     s_actor (s), s->oi_detail };
+                                     s_actor (s), s->oi_detail, rq->complained_staff_id };
     memcpy (s->oi_params, p, sizeof p);
     return 0;
 }
@@ -678,6 +699,8 @@ int itk_submit_start (db_t *db, itk_submit_t *s)
             rc = s_resolve_refs (s, look, row);
         if (rc == 0)
             rc = s_check_scope (s);
+        if (rc == 0)
+            rc = s_check_complained (s);
     }
     if (own)
         PQclear (own);

@@ -27,7 +27,7 @@ struct itk_s {
 /*  The statement between itk_submit_start and itk_submit_finish, and its
  *  number of parameters. */
 #define ITK_OI_STATEMENT "intake_open_or_insert"
-#define ITK_OI_PARAMS 16
+#define ITK_OI_PARAMS 17
 
 /*  State of one ticket.submit inside a transaction (reset on each run). */
 typedef struct {

@@ -192,3 +192,30 @@ def test_kefuctl_scores():
     assert '"code": "late_reply"' in out or '"code":"late_reply"' in out, out
     bad = S.kefuctl_as("QC01", "scores", "notice", "SH01", "A101", "nope", "--reason", "x", check=False)
     assert bad.returncode == 1 and 'is not in the standard' in bad.stderr, (bad.returncode, bad.stderr)
+
+
+def test_a_complaint_names_the_agent_and_counts_in_their_month():
+    """ticket.submit's complained_staff_id (intake): a complaint naming an
+    active staff member is kept with the ticket and deducts
+    complaint_points from that agent's month; any other kind, an unknown or
+    inactive id, is refused and opens no ticket."""
+    before = S.sql("SELECT count(*) FROM intake.tickets")
+    for extra, code, text in (
+            (("--kind", "repair", "--product", "WH-60", "--complained-staff", "A101"), "invalid",
+             "only a complaint names the staff member complained about"),
+            (("--kind", "complaint", "--complained-staff", "NOBODY"), "invalid", '"NOBODY" is not a staff id')):
+        proc = S.kefuctl_as("CC01", "submit", "--channel", "hotline", "--customer", "C1005",
+                            "--description", "投诉", *extra, check=False)
+        assert proc.returncode == 1 and code in proc.stderr and text in proc.stderr, proc.stderr
+    assert S.sql("SELECT count(*) FROM intake.tickets") == before
+    def a101():
+        return [a for a in ok(ask("DH01", "score.report", {"branch": "SH01", "month": "2027-01"}))["agents"]
+                if a["staff_id"] == "A101"][0]
+    was = a101()
+    tid = S.kefuctl_as("CC01", "submit", "--channel", "hotline", "--kind", "complaint", "--customer", "C1005",
+                       "--description", "客服态度差，问题没有记录", "--complained-staff", "A101",
+                       json_out=True)["ticket_id"]
+    assert S.sql("SELECT complained_staff_id FROM intake.tickets WHERE id = %s", (tid,)) == [("A101",)]
+    a = a101()
+    assert (a["complaints"], a["complaint_points"], a["score"]) == (
+        was["complaints"] + 1, was["complaint_points"] - 2, was["score"] - 2), (was, a)

@@ -23,12 +23,13 @@ static const char s_submit_usage[] =
     "usage: kefuctl submit --kind K --channel C (--customer ID | --name N --phone P --address A --region R)\n"
     "                      [--product CODE [--serial S] [--card NO]] [--branch B] [--priority P]\n"
     "                      --description TEXT [--answered [--resolution TEXT]] [--flags F,F]\n"
-    "                      [--request-id UUID]\n"
+    "                      [--complained-staff ID] [--request-id UUID]\n"
     "       kefuctl submit --file BODY.json      (the request body as JSON; - reads stdin)\n"
     "  kinds: consultation, repair, installation, complaint, return, suggestion\n"
     "  channels: hotline, web, chat, email, walk_in (or walk-in), dealer\n"
     "  priorities: low, normal, high, urgent (default normal)\n"
     "  flags (skip-level escalation on breach): major_fault, safety, large_loss, media_risk\n"
+    "  complained staff: a complaint's staff member complained about (an active staff id)\n"
     "  request id: the idempotency key (default a new random one); the same id again is\n"
     "    answered with the ticket the first request made or joined, and changes nothing\n";
 
@@ -151,6 +152,9 @@ cJSON *submit_build_body (const submit_args_t *a)
         goto fail;
     if (a->flags && s_submit_flags (body, a->flags) != 0)
         goto fail;
+    if (a->complained_staff
+        && s_submit_add (body, "complained_staff_id", "--complained-staff", a->complained_staff))
+        goto fail;
     return body;
 fail:
     cJSON_Delete (body);
@@ -238,6 +242,7 @@ int cmd_submit (kctl_t *k, int argc, char **argv)
         { "description", true, &a.description, NULL },
         { "answered", false, NULL, &a.answered }, { "resolution", true, &a.resolution, NULL },
         { "flags", true, &a.flags, NULL },       { "request-id", true, &request_id, NULL },
+        { "complained-staff", true, &a.complained_staff, NULL },
         { "file", true, &file, NULL },           { NULL, false, NULL, NULL },
     };
     int npos = 0;

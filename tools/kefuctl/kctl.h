@@ -128,6 +128,7 @@ typedef struct {
     const char *kind, *channel, *customer, *name, *phone, *address, *region;
     const char *product, *serial, *card, *branch, *priority, *description, *resolution;
     const char *flags;   /* "safety,media_risk" */
+    const char *complained_staff; /* a complaint's staff member complained about */
     bool answered;
 } submit_args_t;
 
