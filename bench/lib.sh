@@ -1,12 +1,17 @@
 # bench/lib.sh — what both benchmarks do the same way. Sourced by
 # bench/run.sh and bench/sla_clocks.sh (from the repository's top), not run.
 
+# A TCP port free on the loopback now.
+free_port() {
+    /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
 # Starts a throwaway embedded cluster in $1/pg; sets conninfo (exported as
 # KEFU_DB_CONNINFO) and port (a free one for intake's request endpoint).
 bench_cluster() {
     conninfo=$(deploy/scripts/pg-embedded.sh start "$1/pg" | tail -1)
     export KEFU_DB_CONNINFO=$conninfo
-    port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    port=$(free_port)
 }
 
 # Writes $1/kefu.yaml (exported as KEFU_CONFIG) for that cluster; $2: more
@@ -34,3 +39,13 @@ YAML
 
 # psql as the owner of the cluster, unaligned, tuples only, stops on error.
 psqlc() { /usr/bin/psql -X -q -A -t -v ON_ERROR_STOP=1 "$conninfo user=kefu_owner" "$@"; }
+
+# CPU spent (user + system) by the given processes, in clock ticks.
+cpu_ticks() {
+    local total=0 pid t
+    for pid in "$@"; do
+        t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
+        total=$((total + t))
+    done
+    echo "$total"
+}

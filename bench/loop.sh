@@ -33,15 +33,6 @@ cleanup() {
 trap cleanup EXIT
 . bench/lib.sh
 
-cpu_ticks() {
-    local total=0 pid t
-    for pid in "$@"; do
-        t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
-        total=$((total + t))
-    done
-    echo "$total"
-}
-free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 bench_cluster "$work"
 dport=$(free_port); qport=$(free_port); cport=$(free_port)

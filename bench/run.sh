@@ -66,15 +66,6 @@ trap cleanup EXIT
 
 . bench/lib.sh
 
-# CPU spent (user + system) by the given processes, in clock ticks.
-cpu_ticks() {
-    local total=0 pid t
-    for pid in "$@"; do
-        t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
-        total=$((total + t))
-    done
-    echo "$total"
-}
 
 # One kefu run with $2 dispatchers in folder $1, on a cluster of its own
 # (left running for pgbench). Sets rps acc50 acc99 asg50 asg99 cpu_ms deadlocks.
