@@ -3,6 +3,7 @@
 #   make test       build with AddressSanitizer + UBSan into build/asan and run every test
 #   make run        start the demo: embedded PostgreSQL, all six services, demo requests
 #   make bench      benchmarks (not tests); figures go to bench/README.md
+#   make bench-loop only the whole loop's (tickets through inspection and callback), also part of make bench
 #   make bench-sla  only the SLA engine's (1,000,000 open clocks), also part of make bench
 #   make fuzz       build the libFuzzer targets (clang, build/fuzz) and run each
 #                   for FUZZ_SECONDS (default 60); make test runs them briefly
@@ -76,7 +77,7 @@ FUZZ_BINS    := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/bin/fuzz-%)
 
 ALL_BINS := $(SERVICE_BINS) $(KEFUCTL_BIN) $(UNIT_BIN) $(IT_BINS) $(BENCH_BINS)
 
-.PHONY: all build build-run build-fuzz test test-unit run bench bench-sla fuzz format clean deps
+.PHONY: all build build-run build-fuzz test test-unit run bench bench-loop bench-sla fuzz format clean deps
 all: build
 build: deps-check $(ALL_BINS)
 # What `make run` needs: the six services and kefuctl.
@@ -178,7 +179,13 @@ bench:
 	@deploy/scripts/install-deps.sh --if-root
 	@$(MAKE) --no-print-directory build
 	@bench/run.sh
+	@KEFU_BUILD=$(BUILD) bench/loop.sh
 	@KEFU_BUILD=$(BUILD) bench/sla_clocks.sh
+
+bench-loop:
+	@deploy/scripts/install-deps.sh --if-root
+	@$(MAKE) --no-print-directory build
+	@KEFU_BUILD=$(BUILD) bench/loop.sh
 
 bench-sla:
 	@deploy/scripts/install-deps.sh --if-root

@@ -28,15 +28,17 @@ done
 cat <<YAML
 products:
   - {code: AC-3200, name: 变频空调, line: air-conditioner, premium: false, warranty_months: 12}
+  - {code: CAR-SVC, name: 轿车保养维修, line: car, premium: false, warranty_months: 12}
 technicians:
 YAML
 for i in $(seq 1 40); do
-    printf '  - {id: BT%03d, name: 压测技师%d, branch: SH%02d, grade: senior, skills: [air-conditioner], capacity: 100, shift: %s}\n' \
+    printf '  - {id: BT%03d, name: 压测技师%d, branch: SH%02d, grade: senior, skills: [air-conditioner, car], capacity: 100, shift: %s}\n' \
         "$i" "$i" $(((i - 1) % b + 1)) "$allday"
 done
 # CC01: the caller of the benchmark and the tests that use this organisation,
 # an agent of a call centre serving every branch (docs/security.md).
 # BL01…BL04: the people on bench/sla.yaml's escalation ladder.
+# CAR-SVC (line car): the repair of the demo's four-level inspection plan.
 printf 'centres:\n  - {id: CC-BENCH, name: 压测客服中心, branches: [%s]}\n' \
     "$(for j in $(seq 1 "$b"); do printf 'SH%02d' "$j"; [ "$j" -lt "$b" ] && printf ', '; done)"
 cat <<YAML
@@ -47,6 +49,15 @@ staff:
   - {id: BL03, name: 压测中心主任, centre: CC-BENCH, roles: [centre_director], email: bench-centre@kefu.example.cn}
   - {id: BL04, name: 压测总经理, roles: [general_manager], email: bench-gm@kefu.example.cn}
 YAML
+# Per branch j, the people of the whole-loop benchmark (bench/loop.sh): the
+# team lead, qc inspector and service advisor who sign the repair plan's
+# levels, and the agent who makes the callbacks.
+for j in $(seq 1 "$b"); do
+    printf '  - {id: BTL%02d, name: 压测班组长%d, branch: SH%02d, roles: [team_lead]}\n' "$j" "$j" "$j"
+    printf '  - {id: BQC%02d, name: 压测质检员%d, branch: SH%02d, roles: [qc_inspector]}\n' "$j" "$j" "$j"
+    printf '  - {id: BSA%02d, name: 压测服务顾问%d, branch: SH%02d, roles: [service_advisor]}\n' "$j" "$j" "$j"
+    printf '  - {id: BAG%02d, name: 压测回访员%d, branch: SH%02d, roles: [agent]}\n' "$j" "$j" "$j"
+done
 echo "customers:"
 for i in $(seq 1 "$n"); do
     if [ "$b" -eq 1 ]; then

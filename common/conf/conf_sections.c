@@ -13,7 +13,8 @@
 #define CONF_KNOWN_SECTIONS(X)                                                                    \
     X (dispatch_config_section) /* services/dispatch/dispatch_config.c */                        \
     X (qc_config_section)       /* services/qc/qc_config.c */                                    \
-    X (notify_config_section)   /* common/notify/notify_config.c */
+    X (notify_config_section)   /* common/notify/notify_config.c */                              \
+    X (callback_config_section) /* services/callback/callback_config.c */
 
 #define S_DECLARE(table) extern const conf_section_t table;
 #define S_ENTRY(table) &table,

@@ -22,7 +22,7 @@ static const char *const s_to_dispatch_intake[] = { "dispatch", "intake", NULL }
 
 static const s_route_t s_routes[] = {
     { "ticket.created", s_to_dispatch },
-    { "ticket.updated", s_to_dispatch },
+    { "ticket.updated", s_to_dispatch_callback },
     { "workorder.assigned", s_to_intake },
     { "workorder.unassigned", s_to_intake },
     { "sla.clock", s_to_intake },

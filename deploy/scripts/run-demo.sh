@@ -100,7 +100,9 @@ echo "all six services are ready (logs: $state/logs/)"
 echo
 echo "feeding the demo requests (deploy/demo/requests.sh)…"
 KEFUCTL="$kefuctl" deploy/demo/requests.sh
-sleep 1
+echo
+echo "a finished job: done report, inspection, callback (deploy/demo/flow.sh)…"
+KEFUCTL="$kefuctl" deploy/demo/flow.sh
 echo
 "$kefuctl" list --limit 20
 echo

@@ -1,10 +1,9 @@
 /*  callback — the callback service put together (svc/program.h): the
- *  messages it handles and the requests it serves. Its real work —
- *  callbacks (回访) after completion and periodic callbacks, satisfaction
- *  outcomes — comes in a later issue. Until then it does what every service
- *  does (its own database role, the bus, "ready" in its log, a clean stop)
- *  and answers every request on services.callback.api with `invalid`,
- *  "unknown request".
+ *  messages it handles (ticket.updated, workorder.accepted: cb_schedule.h),
+ *  the timer that creates periodic callbacks (cb_periodic.h), and the
+ *  requests it serves on
+ *  services.callback.api (cb_requests.h, cb_reports.h). docs/callback.md
+ *  describes the whole of it.
  */
 #ifndef KEFU_CALLBACK_H
 #define KEFU_CALLBACK_H

@@ -147,7 +147,7 @@ bus_result_t dio_on_failed (void *ctx, db_t *db, const svc_ctx_t *who, char *rea
     if (wo_follow_up (self->wo, db, &f, rework, sizeof rework) != 0)
         return svc_db_bus_failure (db, "sending the rework order", reason, reason_size);
     log_kv (LOG_INFO, "work_order_rework", "work_order_id", wo, "rework_order_id", rework, "ticket_id", ticket,
-            "level", json_str (b, "level", ""), NULL);
+            "inspection_level", json_str (b, "level", ""), NULL);
     return BUS_OK;
 }
 

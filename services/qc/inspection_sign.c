@@ -466,7 +466,7 @@ rpl_code_t qi_sign (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **
     }
     if (t.emitted)
         bus_kick (self->bus);
-    log_kv (LOG_INFO, "inspection_signed", "work_order_id", t.wo, "level", rq.level, "signed_by",
+    log_kv (LOG_INFO, "inspection_signed", "work_order_id", t.wo, "inspection_level", rq.level, "signed_by",
             ctx->who.principal, "outcome", t.outcome ? t.outcome : "", NULL);
     *result = t.result;
     return RPL_OK;

@@ -1,6 +1,6 @@
 """The request endpoint every service that takes requests gets from the
-service kit (common/svc/request_endpoint.h), seen from outside on the four
-services that serve no requests yet (qc, billing, callback, claims): each
+service kit (common/svc/request_endpoint.h), seen from outside on the three
+services that serve no requests yet (qc, billing, claims): each
 binds services.<name>.api, answers every request exactly once with the same
 framing and error documents as intake, refuses what it does not serve with
 `invalid`, and keeps running."""
@@ -15,7 +15,7 @@ import kefu_harness as h  # noqa: E402
 from intake_client import IntakeClient  # noqa: E402
 from kefu_system import System  # noqa: E402
 
-EMPTY = ["qc", "billing", "callback", "claims"]
+EMPTY = ["qc", "billing", "claims"]
 S = None
 QC_PORT = h.free_port()
 

@@ -73,7 +73,7 @@ static rpl_code_t s_ask (rqe_run_fn fn, const char *request, const char *body, c
         snprintf (err, errsize, "cannot state the branches");
         return RPL_INTERNAL;
     }
-    rpl_code_t code = fn (s_db, &ctx, doc, result, err, errsize);
+    rpl_code_t code = fn (&s_db, &ctx, doc, result, err, errsize); /* reads.h: a pointer to the connection */
     db_scope_clear (s_db);
     cJSON_Delete (doc);
     char name[64];

@@ -35,8 +35,12 @@ TABLES = {
                                    "JOIN dispatch.sla_clocks c ON c.id = e.clock_id"),
     "qc.inspections": ("id", "SELECT id, branch_id FROM qc.inspections"),
     "qc.inspection_levels": ("inspection_id", "SELECT inspection_id, branch_id FROM qc.inspection_levels"),
+    "callback.callbacks": ("id", "SELECT id, branch_id FROM callback.callbacks"),
+    "callback.attempts": ("id", "SELECT a.id, c.branch_id FROM callback.attempts a "
+                                "JOIN callback.callbacks c ON c.id = a.callback_id"),
+    "callback.rest_hours": ("customer_id", "SELECT customer_id, branch_id FROM callback.rest_hours"),
 }
-ALL_BRANCHES = ("kefu_intake", "kefu_dispatch", "kefu_qc")
+ALL_BRANCHES = ("kefu_intake", "kefu_dispatch", "kefu_qc", "kefu_callback")
 
 
 def setup_module():
@@ -93,6 +97,12 @@ def seed_two_branches():
                               "now()) RETURNING id", (wo, tid, branch, tech))
         o("INSERT INTO qc.inspection_levels (inspection_id, position, name, role, branch_id, status, started_at) "
           "VALUES (%s, 0, 'self_check', 'technician', %s, 'pending', now())", (insp, branch))
+        cb = cluster.scalar("INSERT INTO callback.callbacks (ticket_id, branch_id, customer_id, purpose, "
+                            "cause, completed_at, due_at, next_call_at) VALUES (%s, %s, %s, 'after_work', "
+                            "'ticket_resolved', now(), now(), now()) RETURNING id", (tid, branch, customer))
+        o("INSERT INTO callback.attempts (callback_id, at, agent_id, reached) VALUES (%s, now(), 'A1', false)",
+          (cb,))
+        o("INSERT INTO callback.rest_hours VALUES (%s, %s, '12:00-14:00', 'A1', now())", (customer, branch))
 
 
 def owner_rows(table):

@@ -58,10 +58,15 @@ def check_reply(request, reply, version=1):
     return reply
 
 
-# kefuctl commands whose --json output is the `result` of one request.
+# kefuctl commands whose --json output is the `result` of one request; a
+# command with subcommands is named with its subcommand ("callback outcome").
 KEFUCTL_REQUESTS = {"submit": "ticket.submit", "show": "ticket.get",
                     "list": "ticket.list", "event": "ticket.event",
-                    "done": "workorder.report", "workorders": "workorder.list"}
+                    "done": "workorder.report", "workorders": "workorder.list",
+                    "callbacks": "callback.list", "callback attempt": "callback.attempt",
+                    "callback outcome": "callback.outcome", "callback rest-hours": "callback.rest_hours",
+                    "callback coverage": "callback.coverage",
+                    "callback satisfaction": "callback.satisfaction"}
 
 
 def check_kefuctl_json(command, result):

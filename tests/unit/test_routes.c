@@ -33,6 +33,10 @@ UNIT_TEST (routes_follow_the_architecture_table)
     d = routes_for ("inspection.level_signed");
     UNIT_ASSERT_INT_EQ (s_count (d), 1);
     UNIT_ASSERT_STR_EQ (d[0], "dispatch");
+    d = routes_for ("ticket.updated");
+    UNIT_ASSERT_INT_EQ (s_count (d), 2);
+    UNIT_ASSERT_STR_EQ (d[0], "dispatch");
+    UNIT_ASSERT_STR_EQ (d[1], "callback");
     d = routes_for ("callback.recorded");
     UNIT_ASSERT_INT_EQ (s_count (d), 1);
     UNIT_ASSERT_STR_EQ (d[0], "intake");

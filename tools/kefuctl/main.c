@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd_callback.h"
 #include "cmd_inspect.h"
 #include "kctl.h"
 #include "base/log.h"
@@ -27,6 +28,8 @@ static const char s_usage[] =
     "  inspections [--limit N]    the inspection levels you may sign now\n"
     "  inspect show WO | sign WO LEVEL --item NAME=READING ...  a work order's inspection\n"
     "                             record; sign a level (kefuctl inspect --help)\n"
+    "  callbacks [--upcoming] [--all]  an agent's calls to make now; callback attempt|outcome|\n"
+    "                             rest-hours|coverage|satisfaction ... (kefuctl callback --help)\n"
     "  admin migrate              apply database migrations\n"
     "  admin load ORG.yaml        load the organisation into the reference tables\n"
     "  admin dead-letters [--service S]   list dead letters\n"
@@ -100,6 +103,10 @@ int main (int argc, char **argv)
         rc = cmd_inspections (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "inspect") == 0)
         rc = cmd_inspect (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "callbacks") == 0)
+        rc = cmd_callbacks (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "callback") == 0)
+        rc = cmd_callback (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "admin") == 0)
         rc = cmd_admin (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "help") == 0) {

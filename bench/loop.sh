@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# `make bench` (and `make bench-loop`) — N tickets through the whole loop:
+# intake → assigned → done report → the repair plan's four inspection levels
+# → callback recorded, driven by bench/loop.py as the branch's people would
+# (each with their own token), K tickets at a time. Not a test: it prints
+# figures.
+#
+#   BENCH_LOOP_TICKETS  tickets in all      (default 300)
+#   BENCH_LOOP_CLIENTS  tickets at a time   (default 4)
+#   BENCH_BRANCHES      branches            (default 4)
+#
+# bench/loop_callback.json says how the driver finds a ticket's due
+# callback and records its outcome (callback.outcome, by the branch's agent).
+# Prints the throughput (first submit → last callback recorded) and the CPU
+# time the services (intake, dispatch, qc, callback) and their PostgreSQL
+# backends spent per ticket — steadier than wall time on a busy machine.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+build=${KEFU_BUILD:-build/release}
+N=${BENCH_LOOP_TICKETS:-300}
+K=${BENCH_LOOP_CLIENTS:-4}
+B=${BENCH_BRANCHES:-4}
+work=$(mktemp -d /tmp/kefu-bench-loop.XXXXXX)
+chmod 755 "$work"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    deploy/scripts/pg-embedded.sh stop "$work/pg" >/dev/null 2>&1 || true
+    [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+. bench/lib.sh
+
+cpu_ticks() {
+    local total=0 pid t
+    for pid in "$@"; do
+        t=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
+        total=$((total + t))
+    done
+    echo "$total"
+}
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+bench_cluster "$work"
+dport=$(free_port); qport=$(free_port); cport=$(free_port)
+# the benchmark's branches work round the clock and its customers take calls
+# at any hour: the callback is due at once, whenever the benchmark runs
+bench_config "$work" "" "qc:
+  plans_file: $root/deploy/demo/qc.yaml
+callback:
+  rest_hours:
+    default: none"
+export KEFU_DISPATCH_API=tcp://127.0.0.1:$dport KEFU_QC_API=tcp://127.0.0.1:$qport
+export KEFU_CALLBACK_API=tcp://127.0.0.1:$cport
+bench/make-org.sh "$N" "$B" >"$work/org.yaml"
+"$build/bin/kefuctl" admin migrate >/dev/null
+"$build/bin/kefuctl" admin load "$work/org.yaml" >/dev/null
+services=(intake dispatch qc callback)
+for svc in "${services[@]}"; do
+    "$build/bin/kefu-$svc" --instance "$svc-bench" >"$work/$svc.log" 2>&1 &
+    pids+=($!)
+done
+"$build/bin/kefuctl" admin wait-ready --services intake,dispatch,qc,callback --timeout-ms 30000 >/dev/null
+
+# a token for everyone who takes part
+staff=(CC01)
+for i in $(seq 1 40); do staff+=("$(printf 'BT%03d' "$i")"); done
+for j in $(seq 1 "$B"); do
+    for who in BTL BQC BSA BAG; do staff+=("$(printf '%s%02d' "$who" "$j")"); done
+done
+tokens="{"
+for s in "${staff[@]}"; do
+    tokens+="\"$s\": \"$("$build/bin/kefuctl" admin tokens create --staff "$s" --label bench | head -1)\","
+done
+tokens="${tokens%,}}"
+cat >"$work/loop.json" <<JSON
+{"endpoints": {"intake": "tcp://127.0.0.1:$port", "dispatch": "tcp://127.0.0.1:$dport",
+               "qc": "tcp://127.0.0.1:$qport", "callback": "tcp://127.0.0.1:$cport"},
+ "tokens": $tokens, "conninfo": "$conninfo user=kefu_owner", "tickets": $N, "clients": $K,
+ "branches": $B, "callback": $(cat bench/loop_callback.json)}
+JSON
+
+echo "kefu whole loop: $N tickets, $K at a time, $B branches …"
+backends_sql="SELECT pid FROM pg_stat_activity WHERE usename IN ('kefu_intake', 'kefu_dispatch', 'kefu_qc', 'kefu_callback')"
+# what start-up spent (connecting, preparing statements) is not the loop's
+backends=$(psqlc -c "$backends_sql")
+# shellcheck disable=SC2086
+before=$(cpu_ticks "${pids[@]}" $backends)
+# shellcheck disable=SC2086
+pg_before=$(cpu_ticks $backends)
+read -r tickets seconds tps < <(/usr/bin/python3 bench/loop.py --config "$work/loop.json")
+backends=$(psqlc -c "$backends_sql")
+# shellcheck disable=SC2086
+ticks=$(( $(cpu_ticks "${pids[@]}" $backends) - before ))
+# shellcheck disable=SC2086
+pg_ticks=$(( $(cpu_ticks $backends) - pg_before ))
+hz=$(getconf CLK_TCK)
+cpu_ms=$(awk -v t="$ticks" -v hz="$hz" -v n="$N" 'BEGIN { printf "%.2f", t * 1000 / hz / n }')
+pg_ms=$(awk -v t="$pg_ticks" -v hz="$hz" -v n="$N" 'BEGIN { printf "%.2f", t * 1000 / hz / n }')
+cat <<REPORT
+
+kefu whole loop (submit -> assigned -> done report -> 4 inspection levels -> callback recorded)
+  tickets               $tickets in $seconds s, $K at a time, $B branch(es)
+  throughput            $tps tickets/s
+  cpu per ticket        $cpu_ms ms   (intake + dispatch + qc + callback + their PostgreSQL backends)
+    of which PostgreSQL $pg_ms ms
+machine                 $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)
+REPORT

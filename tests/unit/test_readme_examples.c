@@ -1,0 +1,64 @@
+/*  test_readme_examples — the configuration examples README.md prints load
+ *  as printed: the inspection plans and the callback section of "From the
+ *  done report to the callback". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/config.h"
+#include "../../services/qc/qc_plans_load.h"
+#include "unit.h"
+
+/*  The text of the first ```yaml block of README.md whose first line
+ *  starts with `first`; NULL when there is none. The caller frees. */
+static char *s_readme_block (const char *first)
+{
+    char path[512];
+    FILE *f = fopen (unit_repo_file ("README.md", path, sizeof path), "r");
+    if (!f)
+        return NULL;
+    static char text[1 << 20];
+    size_t n = fread (text, 1, sizeof text - 1, f);
+    fclose (f);
+    text[n] = '\0';
+    for (char *at = strstr (text, "```yaml\n"); at; at = strstr (at + 1, "```yaml\n")) {
+        char *body = at + strlen ("```yaml\n");
+        char *end = strstr (body, "```\n");
+        if (end && strncmp (body, first, strlen (first)) == 0) {
+            size_t len = (size_t) (end - body);
+            char *out = malloc (len + 1);
+            if (out) {
+                memcpy (out, body, len);
+                out[len] = '\0';
+            }
+            return out;
+        }
+    }
+    return NULL;
+}
+
+UNIT_TEST (readme_inspection_plan_example_loads)
+{
+    char *yaml = s_readme_block ("default: ");
+    UNIT_ASSERT (yaml != NULL);
+    char err[512] = "";
+    qp_set_t *plans = qp_load_string ("README.md", yaml, err, sizeof err);
+    if (!plans)
+        printf ("    %s\n", err);
+    UNIT_ASSERT (plans != NULL);
+    qp_set_destroy (&plans);
+    free (yaml);
+}
+
+UNIT_TEST (readme_callback_section_example_loads)
+{
+    char *yaml = s_readme_block ("callback:");
+    UNIT_ASSERT (yaml != NULL);
+    char err[512] = "";
+    cfg_t *cfg = cfg_load_string ("README.md", yaml, err, sizeof err);
+    if (!cfg)
+        printf ("    %s\n", err);
+    UNIT_ASSERT (cfg != NULL);
+    cfg_destroy (&cfg);
+    free (yaml);
+}
