@@ -31,6 +31,7 @@ static const s_route_t s_routes[] = {
     { "workorder.done", s_to_qc_intake },
     { "inspection.failed", s_to_dispatch_intake },
     { "workorder.accepted", s_to_dispatch_callback },
+    { "inspection.level_signed", s_to_dispatch },
     { "ticket.work_done", s_to_intake },
     { "callback.recorded", s_to_intake },
 };
@@ -48,6 +49,7 @@ static const char *const s_types[S_ROUTE_COUNT + 1] = {
     "workorder.done",
     "inspection.failed",
     "workorder.accepted",
+    "inspection.level_signed",
     "ticket.work_done",
     "callback.recorded",
     NULL,

@@ -34,7 +34,7 @@ struct dispatch_s {
     dte_t events;
     dio_t outcomes;
     /* registered on the bus: live as long as it */
-    svc_handler_t on_created, on_updated, on_failed, on_accepted;
+    svc_handler_t on_created, on_updated, on_failed, on_accepted, on_level_signed;
 };
 
 /* ---- the SLA engine's bracket ------------------------------------------- */
@@ -116,13 +116,16 @@ dispatch_t *dispatch_new (svc_t *svc)
         goto fail;
     svc_bracket_t clocks = { s_sla_begin, s_sla_flush, self->sle };
     self->events = (dte_t) { self->sle, self->wo };
-    self->outcomes = (dio_t) { self->dc, self->wo, self->bus };
+    self->outcomes = (dio_t) { self->dc, self->wo, self->bus, self->sle };
     self->on_created = (svc_handler_t) { "ticket.created", s_on_ticket_created, self, clocks };
     self->on_updated = (svc_handler_t) { "ticket.updated", dte_on_event, &self->events, clocks };
     self->on_failed = (svc_handler_t) { "inspection.failed", dio_on_failed, &self->outcomes, clocks };
     self->on_accepted = (svc_handler_t) { "workorder.accepted", dio_on_accepted, &self->outcomes, clocks };
+    self->on_level_signed = (svc_handler_t) { "inspection.level_signed", dio_on_level_signed, &self->outcomes,
+                                              clocks };
     if (svc_handle (self->bus, &self->on_created) != 0 || svc_handle (self->bus, &self->on_updated) != 0
-        || svc_handle (self->bus, &self->on_failed) != 0 || svc_handle (self->bus, &self->on_accepted) != 0)
+        || svc_handle (self->bus, &self->on_failed) != 0 || svc_handle (self->bus, &self->on_accepted) != 0
+        || svc_handle (self->bus, &self->on_level_signed) != 0)
         goto fail;
     bus_on_batch_begin (self->bus, wo_lock_batch_branches, self->wo);
     if (svc_add_timer (svc, "sla", self->dc->sla_tick_ms, s_sla_timer, self) != 0

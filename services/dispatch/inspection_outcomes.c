@@ -79,6 +79,40 @@ static int s_move (db_t *db, const char *wo, int to, const char *event, const ch
     return rc;
 }
 
+/*  The instant of the message's `key`; BUS_REJECT with a reason when it is
+ *  not one. */
+static bus_result_t s_instant (const cJSON *b, const char *key, int64_t *us, char *reason, size_t reason_size)
+{
+    const char *text = json_str (b, key, NULL);
+    if (!text || clock_parse_rfc3339 (text, us) != 0) {
+        snprintf (reason, reason_size, "body.%s: expected an RFC 3339 date-time", key);
+        return BUS_REJECT;
+    }
+    return BUS_OK;
+}
+
+/*  The inspection's events for its SLA clocks (its level signed, when one
+ *  is named, then `ending`, if any), and the work order's `wo_event`, if
+ *  any. Returns 0 or -1 (database). */
+static int s_clock_events (dio_t *self, db_t *db, const char *wo, const char *ticket, const char *branch,
+                           const char *level, const char *ending, const char *wo_event, int64_t at)
+{
+    sss_t *subjects = sle_subjects (self->sle);
+    sss_subject_t inspection = { "inspection", wo, ticket, branch };
+    if (level && *level) {
+        char event[96];
+        snprintf (event, sizeof event, "level_signed.%s", level);
+        if (sss_on_event (subjects, db, &inspection, event, at) < 0)
+            return -1;
+    }
+    if (ending && sss_on_event (subjects, db, &inspection, ending, at) < 0)
+        return -1;
+    sss_subject_t work_order = { "work_order", wo, ticket, branch };
+    if (wo_event && sss_on_event (subjects, db, &work_order, wo_event, at) < 0)
+        return -1;
+    return 0;
+}
+
 static bus_result_t s_outcome (int moved, db_t *db, const char *what, char *reason, size_t reason_size)
 {
     if (moved == -2)
@@ -99,6 +133,12 @@ bus_result_t dio_on_failed (void *ctx, db_t *db, const svc_ctx_t *who, char *rea
         return s_outcome (moved, db, "marking the work order for rework", reason, reason_size);
     if (moved == 0)
         return BUS_OK;
+    int64_t failed_at;
+    if (s_instant (b, "failed_at", &failed_at, reason, reason_size) != BUS_OK)
+        return BUS_REJECT;
+    if (s_clock_events (self, db, wo, ticket, branch, json_str (b, "level", NULL), "inspection_failed",
+                        "work_order_rework", failed_at) != 0)
+        return svc_db_bus_failure (db, "moving the inspection's clocks", reason, reason_size);
     const char *blamed = json_str (b, "blamed_technician_id", NULL);
     wo_follow_up_t f = { .ticket_id = ticket, .purpose = "rework", .follows = wo,
                          .exclude = self->dc->rework_same_technician ? NULL : blamed,
@@ -123,6 +163,12 @@ bus_result_t dio_on_accepted (void *ctx, db_t *db, const svc_ctx_t *who, char *r
         return s_outcome (moved, db, "accepting the work order", reason, reason_size);
     if (moved == 0)
         return BUS_OK;
+    int64_t accepted_at;
+    if (s_instant (b, "accepted_at", &accepted_at, reason, reason_size) != BUS_OK)
+        return BUS_REJECT;
+    if (s_clock_events (self, db, wo, ticket, branch, json_str (b, "level", NULL), "inspection_passed",
+                        "work_order_accepted", accepted_at) != 0)
+        return svc_db_bus_failure (db, "moving the inspection's clocks", reason, reason_size);
     const char *p[] = { ticket };
     PGresult *res = db_exec_prepared (db, "dispatch_dio_open", 1, p);
     if (!res)
@@ -146,5 +192,22 @@ bus_result_t dio_on_accepted (void *ctx, db_t *db, const svc_ctx_t *who, char *r
         cJSON_Delete (body);
         return svc_db_bus_failure (db, "writing ticket.work_done to the outbox", reason, reason_size);
     }
+    return BUS_OK;
+}
+
+bus_result_t dio_on_level_signed (void *ctx, db_t *db, const svc_ctx_t *who, char *reason, size_t reason_size)
+{
+    dio_t *self = ctx;
+    const cJSON *b = who->msg->body;
+    char wo[24], ticket[24];
+    snprintf (wo, sizeof wo, "%" PRId64, json_int (b, "work_order_id", 0));
+    snprintf (ticket, sizeof ticket, "%" PRId64, json_int (b, "ticket_id", 0));
+    int64_t signed_at;
+    if (s_instant (b, "signed_at", &signed_at, reason, reason_size) != BUS_OK)
+        return BUS_REJECT;
+    /* only clocks move: a redelivery finds them stopped already */
+    if (s_clock_events (self, db, wo, ticket, json_str (b, "branch", ""), json_str (b, "level", NULL), NULL, NULL,
+                        signed_at) != 0)
+        return svc_db_bus_failure (db, "moving the inspection's clocks", reason, reason_size);
     return BUS_OK;
 }

@@ -13,6 +13,14 @@
  *                        its inspection), ticket.work_done tells intake to
  *                        resolve the ticket.
  *
+ *    inspection.level_signed  a level passed and the next one starts.
+ *
+ *  Each is also an event of the inspection (known by its work order's id)
+ *  and of the work order for the SLA clocks of those subjects
+ *  (sla/sla_subjects.h; docs/sla.md "Subjects"): level_signed.<level>
+ *  for the level named, then inspection_failed and work_order_rework, or
+ *  inspection_passed and work_order_accepted, at the message's instant.
+ *
  *  A work order already moved (a redelivery) changes nothing; an unknown
  *  one is refused (dead letter with the reason).
  */
@@ -21,6 +29,7 @@
 
 #include "db/db.h"
 #include "dispatch_config.h"
+#include "sla/sla_engine.h"
 #include "svc/handler.h"
 #include "workorders.h"
 
@@ -28,6 +37,7 @@ typedef struct {
     const dispatch_config_t *dc;
     workorders_t *wo;
     bus_t *bus;
+    sle_t *sle;
 } dio_t;
 
 /*  Registers the handlers' statements on db. Returns 0 or -1. */
@@ -37,5 +47,6 @@ int dio_prepare (db_t *db);
  *  bracket (dispatch.c). */
 bus_result_t dio_on_failed (void *ctx, db_t *db, const svc_ctx_t *who, char *reason, size_t reason_size);
 bus_result_t dio_on_accepted (void *ctx, db_t *db, const svc_ctx_t *who, char *reason, size_t reason_size);
+bus_result_t dio_on_level_signed (void *ctx, db_t *db, const svc_ctx_t *who, char *reason, size_t reason_size);
 
 #endif

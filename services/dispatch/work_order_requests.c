@@ -155,6 +155,21 @@ static int s_emit (s_done_t *d, PGresult *wo)
     return 0;
 }
 
+/*  The done report is an event of the work order (work_order_done) and
+ *  starts its inspection (inspection_started: qc starts the plan's first
+ *  level on workorder.done), for their SLA clocks (sla/sla_subjects.h).
+ *  Returns 0 or -1 (database). */
+static int s_subject_events (s_done_t *d, db_t *db, const char *ticket, const char *branch, int64_t at_us)
+{
+    sss_subject_t work_order = { "work_order", d->id, ticket, branch };
+    sss_subject_t inspection = { "inspection", d->id, ticket, branch };
+    sss_t *subjects = sle_subjects (d->app->sle);
+    if (sss_on_event (subjects, db, &work_order, "work_order_done", at_us) < 0
+        || sss_on_event (subjects, db, &inspection, "inspection_started", at_us) < 0)
+        return -1;
+    return 0;
+}
+
 static int s_done_tx (db_t *db, void *arg)
 {
     s_done_t *d = arg;
@@ -206,7 +221,7 @@ static int s_done_tx (db_t *db, void *arg)
     int64_t at_us = 0;
     if (clock_parse_rfc3339 (d->now, &at_us) != 0
         || sls_on_event (sle_start (d->app->sle), db, ticket, branch, "work_order_completed", at_us) < 0
-        || sls_flush (sle_start (d->app->sle), db) != 0) {
+        || s_subject_events (d, db, ticket, branch, at_us) != 0 || sls_flush (sle_start (d->app->sle), db) != 0) {
         s_fail_db (d, "moving the ticket's clocks");
         goto cleanup;
     }

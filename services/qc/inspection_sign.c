@@ -245,6 +245,7 @@ static int s_emit_close (s_tx_t *t, PGresult *insp, const qp_level_t *level, boo
               && json_add_id (body, "inspection_id", PQgetvalue (insp, 0, 0)) == 0;
     if (ok && pass)
         ok = cJSON_AddStringToObject (body, "technician_id", PQgetvalue (insp, 0, 4))
+             && cJSON_AddStringToObject (body, "level", level->name)
              && cJSON_AddStringToObject (body, "accepted_by", t->who->principal)
              && cJSON_AddStringToObject (body, "accepted_at", t->now);
     else if (ok) {
@@ -267,6 +268,30 @@ static int s_emit_close (s_tx_t *t, PGresult *insp, const qp_level_t *level, boo
     return 0;
 }
 
+/*  A level passed that is not the last: dispatch's SLA clocks may stop on
+ *  it (docs/sla.md "Subjects"). The last level and a failed one are told
+ *  by workorder.accepted and inspection.failed, which name the level. */
+static int s_emit_level (s_tx_t *t, PGresult *insp, const qp_level_t *level)
+{
+    cJSON *body = cJSON_CreateObject ();
+    bool ok = body && json_add_id (body, "work_order_id", t->wo) == 0
+              && json_add_id (body, "ticket_id", PQgetvalue (insp, 0, 2)) == 0
+              && cJSON_AddStringToObject (body, "branch", PQgetvalue (insp, 0, 3))
+              && json_add_id (body, "inspection_id", PQgetvalue (insp, 0, 0)) == 0
+              && cJSON_AddStringToObject (body, "level", level->name)
+              && cJSON_AddStringToObject (body, "signed_by", t->who->principal)
+              && cJSON_AddStringToObject (body, "signed_at", t->now);
+    if (!ok) {
+        cJSON_Delete (body);
+        return s_fail (t, qi_oom (t->err, t->errsize), "out of memory");
+    }
+    if (svc_emit (t->self->bus, t->self->db, "inspection.level_signed", 1, PQgetvalue (insp, 0, 3),
+                  PQgetvalue (insp, 0, 2), &body) != 0)
+        return s_fail_db (t, "writing inspection.level_signed to the outbox");
+    t->emitted = true;
+    return 0;
+}
+
 /*  After the level is recorded: the next level starts, or the inspection
  *  closes (passed with its last level, failed with any). */
 static int s_advance (s_tx_t *t, PGresult *insp, const qp_plan_t *plan, int pos, bool pass, cJSON **failed_p)
@@ -282,7 +307,7 @@ static int s_advance (s_tx_t *t, PGresult *insp, const qp_plan_t *plan, int pos,
             return s_fail_db (t, "starting the next level");
         PQclear (u);
         t->outcome = "passed";
-        return 0;
+        return s_emit_level (t, insp, &plan->levels[pos]);
     }
     int to = pass ? INSP_PASSED : INSP_FAILED;
     if (insp_move (&insp_states, INSP_OPEN, to, t->err, t->errsize) != 0)

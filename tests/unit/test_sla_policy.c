@@ -81,7 +81,7 @@ UNIT_TEST (sla_demo_file_loads)
 {
     sla_config_t *sla = s_load_demo ();
     UNIT_ASSERT (sla);
-    UNIT_ASSERT_INT_EQ (sla_clock_count (sla), 8);
+    UNIT_ASSERT_INT_EQ (sla_clock_count (sla), 10); /* the built-in eight, revisit and final_inspection */
     for (int i = 0; sla_builtin_clocks[i]; i++)
         UNIT_ASSERT (sla_clock_known (sla, sla_builtin_clocks[i]));
     UNIT_ASSERT (!sla_clock_known (sla, "lunch"));
@@ -551,6 +551,8 @@ typedef struct {
     const char *what, *text, *expected;
 } s_bad_t;
 
+#define ONE_POLICY(targets) "policies:\n  - name: all\n    targets: " targets "\n"
+
 static const s_bad_t s_bad[] = {
     /* Match values. */
     { "unknown tier",
@@ -763,6 +765,58 @@ static const s_bad_t s_bad[] = {
     { "unknown on_breach",
       "policies:\n  - name: all\n    targets: {arrange: {hours: 2, time: business, on_breach: ignore}}\n" LADDER,
       "t.yaml:3: policies[0].targets.arrange.on_breach: " },
+    /* Clocks of subjects other than the ticket (tests/unit/test_sla_subjects.c). */
+    { "unknown subject",
+      "clocks:\n  - {name: pay, subject: invoice, starts_on: a, stops_on: b}\n" ONE_POLICY ("{pay: {hours: 1, time: business}}") LADDER,
+      "t.yaml:2: clocks[0].subject: " },
+    { "a ticket's event on an inspection clock",
+      "clocks:\n  - arrival\n  - {name: fi, subject: inspection, starts_on: work_order_completed, stops_on: inspection_passed}\n"
+      ONE_POLICY ("{arrival: {hours: 2, time: business}, fi: {hours: 4, time: business}}") LADDER,
+      "t.yaml:3: clocks[1].starts_on: \"work_order_completed\" is not an event of a clock whose subject is inspection (expected one "
+      "of: inspection_started, level_signed.LEVEL, inspection_passed, inspection_failed)" },
+    { "an inspection's event on a ticket clock",
+      "clocks:\n  - {name: fi, starts_on: inspection_started, stops_on: ticket_resolved}\n"
+      ONE_POLICY ("{fi: {hours: 4, time: business}}") LADDER,
+      "t.yaml:2: clocks[0].starts_on: " },
+    { "a level without its name",
+      "clocks:\n  - arrival\n  - {name: fi, subject: inspection, starts_on: inspection_started, stops_on: level_signed}\n"
+      ONE_POLICY ("{arrival: {hours: 2, time: business}, fi: {hours: 4, time: business}}") LADDER,
+      "t.yaml:3: clocks[1].stops_on: \"level_signed\" is not an event of a clock whose subject is inspection" },
+    { "a level name that is not one",
+      "clocks:\n  - arrival\n  - {name: fi, subject: inspection, starts_on: inspection_started, stops_on: \"level_signed.a b\"}\n"
+      ONE_POLICY ("{arrival: {hours: 2, time: business}, fi: {hours: 4, time: business}}") LADDER,
+      "t.yaml:3: clocks[1].stops_on: \"level_signed.a b\" is not an event of a clock whose subject is inspection" },
+    { "a subject clock without its events",
+      "clocks:\n  - arrival\n  - {name: fi, subject: inspection}\n"
+      ONE_POLICY ("{arrival: {hours: 2, time: business}, fi: {hours: 4, time: business}}") LADDER,
+      "t.yaml:3: clocks[1].starts_on: missing" },
+    { "a built-in clock given another subject",
+      "clocks:\n  - {name: callback, subject: callback, starts_on: callback_scheduled, stops_on: callback_recorded}\n"
+      ONE_POLICY ("{callback: {days: 3, time: calendar}}") LADDER,
+      "t.yaml:2: clocks[0].subject: \"callback\" is a built-in clock of the ticket; give a clock of a callback "
+      "another name" },
+    { "a target overriding with another kind's event",
+      "clocks:\n  - arrival\n  - {name: fi, subject: inspection, starts_on: inspection_started, stops_on: inspection_passed}\n"
+      ONE_POLICY ("{arrival: {hours: 2, time: business}, fi: {hours: 4, time: business, stops_on: callback_done}}") LADDER,
+      "t.yaml:6: policies[0].targets.fi.stops_on: \"callback_done\" is not an event of a clock whose subject is inspection" },
+    { "a policy with subject clocks and none of the ticket",
+      "clocks:\n  - arrival\n  - {name: fi, subject: inspection, starts_on: inspection_started, stops_on: inspection_passed}\n"
+      ONE_POLICY ("{fi: {hours: 4, time: business}}") LADDER,
+      "t.yaml:6: policies[0].targets: the policy sets fi, a clock of an inspection, and no clock of the ticket" },
+    { "a reopened ticket restarting a subject's clock",
+      "clocks:\n  - arrival\n  - {name: fi, subject: inspection, starts_on: inspection_started, stops_on: inspection_passed}\n"
+      ONE_POLICY ("{arrival: {hours: 2, time: business}, fi: {hours: 4, time: business}}")
+      "    reopen_restarts: [fi]\n" LADDER,
+      "t.yaml:7: policies[0].reopen_restarts[0]: \"fi\" is a clock of the inspection, not of the ticket" },
+    { "redispatch on a subject's clock",
+      "clocks:\n  - arrival\n  - {name: wo, subject: work_order, starts_on: work_order_assigned, stops_on: work_order_done}\n"
+      ONE_POLICY ("{arrival: {hours: 2, time: business}, wo: {hours: 4, time: business, on_breach: redispatch}}") LADDER,
+      "t.yaml:6: policies[0].targets.wo.on_breach: redispatch needs a clock of the ticket that starts on "
+      "work_order_assigned (this one is a clock of the work_order)" },
+    { "a subject clock starting and stopping on one event",
+      "clocks:\n  - arrival\n  - {name: fi, subject: inspection, starts_on: level_signed.a, stops_on: level_signed.a}\n"
+      ONE_POLICY ("{arrival: {hours: 2, time: business}, fi: {hours: 4, time: business}}") LADDER,
+      "t.yaml:3: clocks[1].name: clock \"fi\" starts and stops on the same event (level_signed.a)" },
     /* YAML itself. */
     { "duplicate key", "policies: []\npolicies: []\n", "t.yaml:2: policies: duplicate key (first at line 1)" },
 };

@@ -104,18 +104,29 @@ static int s_clocks_rows (const cJSON *clocks, const tz_t *tz, tbl_t *tbl, cJSON
         if (has_left)
             s_span ((int64_t) left->valuedouble * CLOCKS_US, remain, sizeof remain);
         const char *level = json_str (c, "level", "");
-        const char *row[] = { json_str (c, "clock", ""), json_str (c, "policy", ""), target, state,
+        /* "ticket", or the subject with its id: "inspection 57" */
+        const char *kind = json_str (c, "subject_kind", "ticket");
+        char subject[48];
+        const cJSON *sid = cJSON_GetObjectItemCaseSensitive (c, "subject_id");
+        if (cJSON_IsNumber (sid))
+            snprintf (subject, sizeof subject, "%s %lld", kind, (long long) sid->valuedouble);
+        else
+            snprintf (subject, sizeof subject, "%s", kind);
+        const char *row[] = { json_str (c, "clock", ""), subject, json_str (c, "policy", ""), target, state,
                               due_h, remain, json_str (c, "status", ""), level };
         tbl_add_row (tbl, row);
         cJSON *o = cJSON_CreateObject ();
         if (!o || !cJSON_AddItemToArray (list, o))
             return -1;
-        bool ok = cJSON_AddStringToObject (o, "clock", row[0]) && cJSON_AddStringToObject (o, "policy", row[1])
+        bool ok = cJSON_AddStringToObject (o, "clock", row[0]) && cJSON_AddStringToObject (o, "subject_kind", kind)
+                  && (cJSON_IsNumber (sid) ? cJSON_AddNumberToObject (o, "subject_id", sid->valuedouble) != NULL
+                                           : cJSON_AddNullToObject (o, "subject_id") != NULL)
+                  && cJSON_AddStringToObject (o, "policy", row[2])
                   && cJSON_AddStringToObject (o, "target", target) && cJSON_AddStringToObject (o, "state", state)
                   && (*due_iso ? cJSON_AddStringToObject (o, "due", due_iso) : cJSON_AddNullToObject (o, "due"))
                   && (has_left ? cJSON_AddNumberToObject (o, "remaining_seconds", left->valuedouble)
                                : cJSON_AddNullToObject (o, "remaining_seconds"))
-                  && cJSON_AddStringToObject (o, "status", row[6])
+                  && cJSON_AddStringToObject (o, "status", row[7])
                   && (*level ? cJSON_AddStringToObject (o, "level", level) : cJSON_AddNullToObject (o, "level"));
         if (!ok)
             return -1;
@@ -145,9 +156,9 @@ int cmd_clocks (kctl_t *k, int argc, char **argv)
     int rc = KCTL_FAILED;
     tz_t *tz = NULL;
     cJSON *body = cJSON_CreateObject (), *result = NULL, *list = cJSON_CreateArray ();
-    static const char *const headers[] = { "clock", "policy", "target", "state", "due", "remaining", "status",
-                                           "level" };
-    tbl_t *tbl = tbl_new (8, headers);
+    static const char *const headers[] = { "clock", "subject", "policy", "target", "state", "due", "remaining",
+                                           "status", "level" };
+    tbl_t *tbl = tbl_new (9, headers);
     char err[1024] = "";
     if (!body || !list || !tbl || !cJSON_AddNumberToObject (body, "ticket_id", (double) ticket)) {
         fputs ("kefuctl clocks: out of memory\n", stderr);

@@ -25,12 +25,12 @@
 
 static const char s_clocks_sql[] =
     "SELECT clock, policy, target_kind, target_amount, time_kind, state, branch_id, "
-    DB_EPOCH_US ("due_at") ", " DB_EPOCH_US ("warn_at") ", remaining_us, level, breached_at IS NOT NULL "
-    "FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint "
+    DB_EPOCH_US ("due_at") ", " DB_EPOCH_US ("warn_at") ", remaining_us, level, breached_at IS NOT NULL, "
+    "subject_kind, subject_id FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint "
     "AND ($2::text[] IS NULL OR branch_id = ANY ($2::text[])) ORDER BY id";
 
 enum { C_CLOCK, C_POLICY, C_KIND, C_AMOUNT, C_TIME, C_STATE, C_BRANCH, C_DUE, C_WARN, C_REMAIN, C_LEVEL,
-       C_BREACHED };
+       C_BREACHED, C_SUBJECT_KIND, C_SUBJECT_ID };
 
 static const char s_escalations_sql[] =
     "SELECT e.id, c.clock, e.kind, e.level, e.recipient_name, " DB_EPOCH_US ("e.at") ", e.acknowledged_by, "
@@ -86,6 +86,8 @@ static rpl_code_t s_add_clocks (cJSON *list, const PGresult *res, const cal_t *c
         char secs[32];
         snprintf (secs, sizeof secs, "%" PRId64, left / CLOCKS_US);
         if (!cJSON_AddStringToObject (o, "clock", PQgetvalue (res, r, C_CLOCK))
+            || !cJSON_AddStringToObject (o, "subject_kind", PQgetvalue (res, r, C_SUBJECT_KIND))
+            || !rdu_add_int (o, "subject_id", PQgetvalue (res, r, C_SUBJECT_ID), PQgetisnull (res, r, C_SUBJECT_ID))
             || !cJSON_AddStringToObject (o, "policy", PQgetvalue (res, r, C_POLICY))
             || !cJSON_AddStringToObject (o, "target_kind", PQgetvalue (res, r, C_KIND))
             || !rdu_add_int (o, "target_amount", PQgetvalue (res, r, C_AMOUNT), false)

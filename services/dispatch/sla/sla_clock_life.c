@@ -34,8 +34,10 @@
                                                                                            "paused_at")
 
 static const db_statement_t s_statements[] = {
-    /* $1 ticket, $2 state */
+    /* $1 ticket, $2 state: the ticket's own clocks (a subject's clocks live
+     * by their subject's events: sla_subjects.h) */
     {"slc_clocks", "SELECT " S_COLS " FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint"
+                   " AND subject_kind = 'ticket'"
                    " AND state = $2 ORDER BY id FOR UPDATE"},
     /* $1 id, $2 paused_at, $3 remaining_us */
     {"slc_pause", "UPDATE dispatch.sla_clocks SET state = '" CLOCK_S_PAUSED "', paused_at = $2::timestamptz,"
@@ -46,21 +48,22 @@ static const db_statement_t s_statements[] = {
                    " paused_at = NULL, remaining_us = NULL WHERE id = $1::bigint AND state = ANY ($5::text[])"},
     /* $1 ticket: the clocks the policy restarts on reopening, whatever their state */
     {"slc_restartable", "SELECT " S_COLS " FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint"
-                        " AND restart_on_reopen AND state <> '" CLOCK_S_PENDING "' ORDER BY id FOR UPDATE"},
+                        " AND subject_kind = 'ticket' AND restart_on_reopen AND state <> '" CLOCK_S_PENDING "' ORDER BY id FOR UPDATE"},
     /* $1 id, $2 start, $3 due, $4 warn */
     {"slc_restart", "UPDATE dispatch.sla_clocks SET state = '" CLOCK_S_RUNNING "', started_at = $2::timestamptz,"
                     " due_at = $3::timestamptz, warn_at = $4::timestamptz, warned_at = NULL,"
                     " breached_at = NULL, stopped_at = NULL, level = NULL, next_escalation_at = NULL,"
                     " paused_at = NULL, remaining_us = NULL, restarts = restarts + 1"
                     " WHERE id = $1::bigint AND state = ANY ($5::text[])"},
-    /* $1 ticket, $2 at: every clock still counting stops with the ticket */
+    /* $1 ticket, $2 at: every clock still counting stops with the ticket,
+     * its subjects' too */
     {"slc_stop_all", "UPDATE dispatch.sla_clocks SET state = '" CLOCK_S_STOPPED "', stopped_at = $2::timestamptz,"
                      " next_escalation_at = NULL, paused_at = NULL,"
                      " due_at = CASE WHEN state = '" CLOCK_S_PAUSED "' AND breached_at IS NULL THEN $2::timestamptz"
                      "  + remaining_us * interval '1 microsecond' ELSE due_at END"
                      " WHERE ticket_id = $1::bigint AND state = ANY ($3::text[])"
                      " RETURNING id, clock, policy, target_kind, target_amount::text, time_kind,"
-                     " " DB_EPOCH_US ("due_at")},
+                     " " DB_EPOCH_US ("due_at") ", subject_kind, subject_id"},
 };
 
 struct slc_s {
@@ -321,7 +324,9 @@ int slc_stop_all (slc_t *self, db_t *db, const char *ticket_id, const char *bran
             continue; /* a row the constraints make impossible; nothing to say */
         cJSON *clocks = cJSON_CreateArray ();
         if (!clocks || scm_entry (clocks, PQgetvalue (res, r, 0), PQgetvalue (res, r, 1), PQgetvalue (res, r, 2),
-                                  &t, true, at, s_i64 (res, r, 6)) != 0) {
+                                  &t, true, at, s_i64 (res, r, 6)) != 0
+            || (strcmp (PQgetvalue (res, r, 7), "ticket") != 0
+                && scm_subject (clocks, PQgetvalue (res, r, 7), PQgetvalue (res, r, 8)) != 0)) {
             cJSON_Delete (clocks);
             rc = -1;
             break;

@@ -59,6 +59,15 @@ int scm_entry (cJSON *clocks, const char *clock_id, const char *clock, const cha
     return 0;
 }
 
+int scm_subject (cJSON *clocks, const char *kind, const char *id)
+{
+    cJSON *last = cJSON_GetArrayItem (clocks, cJSON_GetArraySize (clocks) - 1);
+    cJSON *subject = last ? cJSON_AddObjectToObject (last, "subject") : NULL;
+    if (!subject || !cJSON_AddStringToObject (subject, "kind", kind) || json_add_id (subject, "id", id) != 0)
+        return -1;
+    return 0;
+}
+
 int scm_emit (scm_t *self, db_t *db, const char *branch, const char *ticket_id, const char *event, int64_t at,
               cJSON **clocks_p)
 {

@@ -39,6 +39,11 @@ void scm_destroy (scm_t **self_p);
 int scm_entry (cJSON *clocks, const char *clock_id, const char *clock, const char *policy,
                const sdl_target_t *target, bool stopped, int64_t at, int64_t due);
 
+/*  Names the subject of the last entry of clocks: "subject": {kind, id},
+ *  for a clock that is not the ticket's own (sla_subjects.h). Returns 0 or
+ *  -1 (memory, or an id that is not one). */
+int scm_subject (cJSON *clocks, const char *kind, const char *id);
+
 /*  Emits sla.clock `event` ("paused", ...) at `at` for the ticket now, in
  *  the caller's transaction. Takes *clocks_p; nothing for an empty list.
  *  Returns 0 or -1 (database: roll back). */

@@ -29,6 +29,7 @@ struct sle_s {
     scm_t *kept;
     sls_t *start;
     slc_t *life;
+    sss_t *subjects;
     slf_t *fire;
 };
 
@@ -53,6 +54,7 @@ sle_t *sle_new (const char *sla_file, const notify_config_t *notify, db_t *db, b
     }
     if (!(self->start = sls_new (db, self->loader, self->cals, self->kept, err, errsize))
         || !(self->life = slc_new (db, self->start, self->cals, self->kept, err, errsize))
+        || !(self->subjects = sss_new (db, self->start, self->loader, self->cals, err, errsize))
         || !(self->fire = slf_new (db, bus, self->loader, self->cals, err, errsize)))
         goto fail;
     return self;
@@ -67,6 +69,7 @@ void sle_destroy (sle_t **self_p)
         return;
     sle_t *self = *self_p;
     slf_destroy (&self->fire);
+    sss_destroy (&self->subjects);
     slc_destroy (&self->life);
     sls_destroy (&self->start);
     scm_destroy (&self->kept);
@@ -90,6 +93,11 @@ sls_t *sle_start (sle_t *self)
 slc_t *sle_life (sle_t *self)
 {
     return self ? self->life : NULL;
+}
+
+sss_t *sle_subjects (sle_t *self)
+{
+    return self ? self->subjects : NULL;
 }
 
 int sle_reload (sle_t *self, char *err, size_t errsize)

@@ -11,13 +11,15 @@
  *                      and the handler bracket: sls_begin / sls_flush /
  *                      sls_carry
  *    sla_clock_life.h  pause, resume, restart, stop with the ticket
+ *    sla_subjects.h    the clocks of a ticket's work orders, inspections
+ *                      and callbacks: made on their subject's events
  *    sla_clock_msg.h   sla.clock, and the changes kept for it
  *    sla_fire.h        firing: warnings and escalations recorded and
  *                      announced in one transaction
  *    sla_delivery.h    delivery of the records to people (notify adapter)
  *
- *  A handler reaches the parts it drives through sle_loader, sle_start and
- *  sle_life; they live as long as the engine.
+ *  A handler reaches the parts it drives through sle_loader, sle_start,
+ *  sle_life and sle_subjects; they live as long as the engine.
  */
 #ifndef KEFU_DISPATCH_SLA_ENGINE_H
 #define KEFU_DISPATCH_SLA_ENGINE_H
@@ -30,6 +32,7 @@
 #include "sla_clock_life.h"
 #include "sla_loader.h"
 #include "sla_start.h"
+#include "sla_subjects.h"
 
 typedef struct sle_s sle_t;
 
@@ -47,6 +50,7 @@ void sle_destroy (sle_t **self_p);
 sll_t *sle_loader (sle_t *self);
 sls_t *sle_start (sle_t *self);
 slc_t *sle_life (sle_t *self);
+sss_t *sle_subjects (sle_t *self);
 
 /*  SIGHUP (from the service loop, between handler invocations): reads the
  *  SLA file again (sll_reload: swapped in only when it loaded completely,

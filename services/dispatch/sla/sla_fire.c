@@ -31,7 +31,7 @@
     "SELECT id, ticket_id, branch_id, clock, policy, target_kind, target_amount, time_kind, " \
     " repeat_minutes, " DB_EPOCH_US ("due_at") ", " DB_EPOCH_US ("warn_at") ", warned_at IS NULL, "          \
     " (breached_at IS NULL AND on_breach = 'escalate'), level, "                              \
-    DB_EPOCH_US ("next_escalation_at") ", to_json(flags)::text "                                     \
+    DB_EPOCH_US ("next_escalation_at") ", to_json(flags)::text, subject_kind, subject_id "             \
     "FROM dispatch.sla_clocks WHERE id = ANY (ARRAY ("                                        \
     " (SELECT id FROM dispatch.sla_clocks WHERE state = '" CLOCK_S_RUNNING "' AND warned_at IS NULL "     \
     "  AND warn_at <= $1::timestamptz ORDER BY warn_at LIMIT $2::int) UNION ALL "              \
@@ -80,6 +80,8 @@ static const db_statement_t s_statements[] = {
 /*  One claimed clock row. */
 typedef struct {
     const char *id, *ticket_id, *branch, *clock, *policy;
+    const char *subject_kind, *subject_id;
+    char what[128]; /* "ticket 12: final_inspection of inspection 34", for reasons */
     sdl_target_t target;
     int repeat_minutes;
     int64_t due, warn, next;
@@ -193,6 +195,14 @@ static int s_emit_record (slf_t *f, db_t *db, const s_rec_t *rec, const char *es
     bool warning = strcmp (kind, "warning") == 0;
     cJSON_AddStringToObject (body, "clock", row->clock);
     cJSON_AddStringToObject (body, "policy", row->policy);
+    if (strcmp (row->subject_kind, "ticket") != 0) {
+        cJSON *subject = cJSON_AddObjectToObject (body, "subject");
+        if (!subject || !cJSON_AddStringToObject (subject, "kind", row->subject_kind)
+            || json_add_id (subject, "id", row->subject_id) != 0) {
+            cJSON_Delete (body);
+            return -1;
+        }
+    }
     if (!warning)
         cJSON_AddStringToObject (body, "kind", kind);
     cJSON_AddStringToObject (body, "level", level);
@@ -333,8 +343,8 @@ static int s_fire_row (slf_t *f, db_t *db, s_row_t *row)
         log_kv (LOG_WARN, "sla_no_ladder", "ticket_id", row->ticket_id, "branch", row->branch, "reason",
                 "no ladder for the branch and no default ladder: nobody to tell", NULL);
     if (ladder && warn_now) {
-        snprintf (reason, sizeof reason, "ticket %s: %s (policy %s, %s) is at risk: due %s", row->ticket_id,
-                  row->clock, row->policy, target, due_text);
+        snprintf (reason, sizeof reason, "%s (policy %s, %s) is at risk: due %s", row->what,
+                  row->policy, target, due_text);
         if (s_record (f, row, "warning", sla_ladder_at (ladder, 0), reason) != 0)
             return -1;
     }
@@ -345,15 +355,15 @@ static int s_fire_row (slf_t *f, db_t *db, s_row_t *row)
                                                    skipped, &n_skipped);
         if (to) {
             snprintf (reason, sizeof reason,
-                      "ticket %s: %s (policy %s, %s) breached at %s; flagged ticket: straight to %s",
-                      row->ticket_id, row->clock, row->policy, target, due_text, sla_level_name (to->level));
+                      "%s (policy %s, %s) breached at %s; flagged ticket: straight to %s",
+                      row->what, row->policy, target, due_text, sla_level_name (to->level));
             if (s_record (f, row, "skip_level", to, reason) != 0)
                 return -1;
             for (int i = 0; i < n_skipped; i++) {
                 snprintf (reason, sizeof reason,
-                          "ticket %s: %s (policy %s, %s) breached at %s; escalated straight to %s (for "
+                          "%s (policy %s, %s) breached at %s; escalated straight to %s (for "
                           "your information)",
-                          row->ticket_id, row->clock, row->policy, target, due_text,
+                          row->what, row->policy, target, due_text,
                           sla_level_name (to->level));
                 if (s_record (f, row, "informed", skipped[i], reason) != 0)
                     return -1;
@@ -361,8 +371,8 @@ static int s_fire_row (slf_t *f, db_t *db, s_row_t *row)
         }
         else {
             to = sla_ladder_next (ladder, SLA_LEVEL_NONE);
-            snprintf (reason, sizeof reason, "ticket %s: %s (policy %s, %s) breached at %s", row->ticket_id,
-                      row->clock, row->policy, target, due_text);
+            snprintf (reason, sizeof reason, "%s (policy %s, %s) breached at %s", row->what,
+                      row->policy, target, due_text);
             if (to && s_record (f, row, "escalation", to, reason) != 0)
                 return -1;
         }
@@ -375,8 +385,8 @@ static int s_fire_row (slf_t *f, db_t *db, s_row_t *row)
     if (ladder && repeat_now) {
         const sla_contact_t *to = sla_ladder_next (ladder, level);
         if (to) {
-            snprintf (reason, sizeof reason, "ticket %s: %s (policy %s, %s) still breached since %s",
-                      row->ticket_id, row->clock, row->policy, target, due_text);
+            snprintf (reason, sizeof reason, "%s (policy %s, %s) still breached since %s",
+                      row->what, row->policy, target, due_text);
             if (s_record (f, row, "escalation", to, reason) != 0)
                 return -1;
             level = to->level;
@@ -450,6 +460,13 @@ static int s_fire_tx (db_t *db, void *arg)
         row->has_next = !PQgetisnull (res, r, 14);
         row->next = row->has_next ? strtoll (PQgetvalue (res, r, 14), NULL, 10) : 0;
         row->flags_tree = cJSON_Parse (PQgetvalue (res, r, 15));
+        row->subject_kind = PQgetvalue (res, r, 16);
+        row->subject_id = PQgetvalue (res, r, 17);
+        if (strcmp (row->subject_kind, "ticket") == 0)
+            snprintf (row->what, sizeof row->what, "ticket %s: %s", row->ticket_id, row->clock);
+        else
+            snprintf (row->what, sizeof row->what, "ticket %s: %s of %s %s", row->ticket_id, row->clock,
+                      row->subject_kind, row->subject_id);
         const cJSON *item;
         cJSON_ArrayForEach (item, row->flags_tree) {
             if (cJSON_IsString (item) && row->n_flags < sizeof row->flags / sizeof row->flags[0])

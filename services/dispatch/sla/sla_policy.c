@@ -12,6 +12,7 @@
 
 #include "sla_private.h"
 #include "conf/yamltree.h"
+#include "model/sla_subject.h"
 #include "model/ticket.h"
 
 const char *const sla_kind_names[] = {
@@ -81,6 +82,14 @@ static bool s_clock_name_valid (const char *name)
     return true;
 }
 
+/*  "an inspection", "a callback": a subject kind in a sentence. */
+static const char *s_with_article (const char *kind)
+{
+    static char text[48];
+    snprintf (text, sizeof text, "%s %s", strchr ("aeiou", kind[0]) ? "an" : "a", kind);
+    return text;
+}
+
 /*  Policy names: 1 to 64 of A-Z a-z 0-9 _ -. */
 static bool s_policy_name_valid (const char *name)
 {
@@ -111,16 +120,72 @@ static const char *s_join (const char *const *names, int n, char *buf, size_t si
     return buf;
 }
 
-/*  An event key (starts_on / stops_on); *out keeps its default when absent. */
-static int s_event (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, int *out)
+/*  A copy of text owned by the configuration (freed by sla_destroy), or NULL. */
+static const char *s_keep (sla_config_t *self, const char *text)
 {
-    return yt_enum (doc, map, key, required, ticket_event_names (TICKET_EV_SLA), out);
+    if (self->n_strings == self->cap_strings) {
+        int cap = self->cap_strings ? self->cap_strings * 2 : 8;
+        char **grown = realloc (self->strings, (size_t) cap * sizeof *grown);
+        if (!grown)
+            return NULL;
+        self->strings = grown;
+        self->cap_strings = cap;
+    }
+    char *copy = strdup (text);
+    if (copy)
+        self->strings[self->n_strings++] = copy;
+    return copy;
+}
+
+/*  An event key (starts_on / stops_on) of a clock of `subject`; *out keeps
+ *  its default when absent. A ticket's events are the fixed list of
+ *  model/ticket.h; another kind's are its row of model/sla_subject.h, where
+ *  an event may take a qualifier (level_signed.final). */
+static int s_event (sla_config_t *self, yt_doc_t *doc, yt_node_t *map, const char *key, bool required,
+                    const char *subject, const char **out)
+{
+    const char *const *names = sla_subject_events (subject);
+    if (strcmp (subject, SLA_SUBJECT_TICKET) == 0) {
+        int index = s_index (names, *out);
+        if (yt_enum (doc, map, key, required, names, &index) != 0)
+            return -1;
+        *out = index >= 0 ? names[index] : NULL;
+        return 0;
+    }
+    yt_node_t *node = yt_get (map, key);
+    if (s_absent (node)) {
+        if (required || (node && !*out))
+            return yt_missing (doc, map, key, "an event of the clock's subject");
+        return 0;
+    }
+    const char *text = yt_text (node);
+    if (!text || !sla_subject_event_valid (subject, text)) {
+        char list[400];
+        size_t used = 0;
+        list[0] = '\0';
+        for (int i = 0; names[i] && used < sizeof list; i++) {
+            size_t len = strlen (names[i]);
+            bool qualified = len > 0 && names[i][len - 1] == '.';
+            used += (size_t) snprintf (list + used, sizeof list - used, "%s%s%s", i ? ", " : "", names[i],
+                                       qualified ? "LEVEL" : "");
+        }
+        return yt_fail (doc, node, "\"%s\" is not an event of a clock whose subject is %s (expected one of: %s)",
+                        text ? text : "", subject, list);
+    }
+    for (int i = 0; names[i]; i++)
+        if (strcmp (names[i], text) == 0) {
+            *out = names[i];
+            return 0;
+        }
+    if (!(*out = s_keep (self, text)))
+        return yt_fail (doc, node, "out of memory");
+    return 0;
 }
 
 /* ---------------------------------------------------------------- clocks */
 
 static int s_add_clock (sla_config_t *self, yt_doc_t *doc, const yt_node_t *node, const char *name,
-                        int starts_on, int stops_on)
+                        const char *subject, const char *starts_on, const char *stops_on)
 {
     if (!s_clock_name_valid (name))
         return yt_fail (doc, node, "\"%s\" is not a clock name (1 to 32 of a-z and _)", name);
@@ -129,15 +194,25 @@ static int s_add_clock (sla_config_t *self, yt_doc_t *doc, const yt_node_t *node
             return yt_fail (doc, node, "clock \"%s\" listed twice", name);
     if (self->n_clocks == SLA_MAX_CLOCKS)
         return yt_fail (doc, node, "at most %d clocks", SLA_MAX_CLOCKS);
-    if (starts_on == stops_on)
-        return yt_fail (doc, node, "clock \"%s\" starts and stops on the same event (%s)", name,
-                        ticket_event_names (TICKET_EV_SLA)[starts_on]);
+    if (strcmp (starts_on, stops_on) == 0)
+        return yt_fail (doc, node, "clock \"%s\" starts and stops on the same event (%s)", name, starts_on);
     sla_clockdef_t *clock = &self->clocks[self->n_clocks];
     if (!(clock->name = strdup (name)))
         return yt_fail (doc, node, "out of memory");
+    clock->subject = subject;
     clock->starts_on = starts_on;
     clock->stops_on = stops_on;
     self->n_clocks++;
+    return 0;
+}
+
+/*  A clock's `subject`: a kind of model/sla_subject.h; absent, the ticket. */
+static int s_parse_subject (yt_doc_t *doc, yt_node_t *map, const char **out)
+{
+    int index = 0; /* the ticket, first in the table */
+    if (yt_enum (doc, map, "subject", false, sla_subject_names (), &index) != 0)
+        return -1;
+    *out = sla_subject_names ()[index];
     return 0;
 }
 
@@ -146,13 +221,12 @@ static int s_add_clock (sla_config_t *self, yt_doc_t *doc, const yt_node_t *node
  *  {name, starts_on, stops_on} for a clock the deployment adds. */
 static int s_parse_clocks (sla_config_t *self, yt_doc_t *doc, yt_node_t *root)
 {
-    static const char *const known[] = { "name", "starts_on", "stops_on", NULL };
+    static const char *const known[] = { "name", "subject", "starts_on", "stops_on", NULL };
     yt_node_t *list = yt_get (root, "clocks");
     if (s_absent (list)) {
         for (int i = 0; sla_builtin_clocks[i]; i++)
-            if (s_add_clock (self, doc, root, sla_builtin_clocks[i],
-                             s_index (ticket_event_names (TICKET_EV_SLA), s_builtin_events[i][0]),
-                             s_index (ticket_event_names (TICKET_EV_SLA), s_builtin_events[i][1])) != 0)
+            if (s_add_clock (self, doc, root, sla_builtin_clocks[i], SLA_SUBJECT_TICKET, s_builtin_events[i][0],
+                             s_builtin_events[i][1]) != 0)
                 return -1;
         return 0;
     }
@@ -174,10 +248,16 @@ static int s_parse_clocks (sla_config_t *self, yt_doc_t *doc, yt_node_t *root)
                 return yt_fail (doc, item, "expected a clock name");
         }
         int builtin = s_index (sla_builtin_clocks, name);
-        int starts_on = -1, stops_on = -1;
+        const char *starts_on = NULL, *stops_on = NULL, *subject = SLA_SUBJECT_TICKET;
+        if (map && s_parse_subject (doc, map, &subject) != 0)
+            return -1;
+        if (builtin >= 0 && strcmp (subject, SLA_SUBJECT_TICKET) != 0)
+            return yt_fail (doc, yt_get (map, "subject"),
+                            "\"%s\" is a built-in clock of the ticket; give a clock of a %s another name",
+                            name, subject);
         if (builtin >= 0) {
-            starts_on = s_index (ticket_event_names (TICKET_EV_SLA), s_builtin_events[builtin][0]);
-            stops_on = s_index (ticket_event_names (TICKET_EV_SLA), s_builtin_events[builtin][1]);
+            starts_on = s_builtin_events[builtin][0];
+            stops_on = s_builtin_events[builtin][1];
         }
         else if (!map)
             return yt_fail (doc, item,
@@ -185,11 +265,11 @@ static int s_parse_clocks (sla_config_t *self, yt_doc_t *doc, yt_node_t *root)
                             "EVENT, stops_on: EVENT}",
                             name, name);
         if (map
-            && (s_event (doc, map, "starts_on", builtin < 0, &starts_on) != 0
-                || s_event (doc, map, "stops_on", builtin < 0, &stops_on) != 0
+            && (s_event (self, doc, map, "starts_on", builtin < 0, subject, &starts_on) != 0
+                || s_event (self, doc, map, "stops_on", builtin < 0, subject, &stops_on) != 0
                 || yt_check_unknown (doc, map, known) != 0))
             return -1;
-        if (s_add_clock (self, doc, item, name, starts_on, stops_on) != 0)
+        if (s_add_clock (self, doc, item, name, subject, starts_on, stops_on) != 0)
             return -1;
     }
     return 0;
@@ -328,27 +408,34 @@ static int s_parse_target (sla_config_t *self, yt_doc_t *doc, yt_node_t *node, i
     }
     int64_t amount = 0;
     int time = 0, breach = 0;
-    t->clock = self->clocks[clock].name;
-    int starts_on = self->clocks[clock].starts_on, stops_on = self->clocks[clock].stops_on;
+    const sla_clockdef_t *def = &self->clocks[clock];
+    t->clock = def->name;
+    t->subject = def->subject;
+    const char *starts_on = def->starts_on, *stops_on = def->stops_on;
     if (yt_int (doc, node, units[unit], true, 1, max[unit], &amount) != 0
         || yt_enum (doc, node, "time", true, s_time_names, &time) != 0
-        || s_event (doc, node, "starts_on", false, &starts_on) != 0
-        || s_event (doc, node, "stops_on", false, &stops_on) != 0
+        || s_event (self, doc, node, "starts_on", false, def->subject, &starts_on) != 0
+        || s_event (self, doc, node, "stops_on", false, def->subject, &stops_on) != 0
         || yt_enum (doc, node, "on_breach", false, on_breach, &breach) != 0
         || yt_check_unknown (doc, node, known) != 0)
         return -1;
-    /* only the assignee's own clock can be taken from him */
-    if (breach == 1 && strcmp (ticket_event_names (TICKET_EV_SLA)[starts_on], "work_order_assigned") != 0)
+    /* only the assignee's own clock on the ticket can be taken from him */
+    if (breach == 1 && strcmp (def->subject, SLA_SUBJECT_TICKET) != 0)
+        return yt_fail (doc, yt_get (node, "on_breach"),
+                        "redispatch needs a clock of the ticket that starts on work_order_assigned (this one is a "
+                        "clock of the %s)",
+                        def->subject);
+    if (breach == 1 && strcmp (starts_on, "work_order_assigned") != 0)
         return yt_fail (doc, yt_get (node, "on_breach"),
                         "redispatch needs a clock that starts on work_order_assigned (this one starts on %s)",
-                        ticket_event_names (TICKET_EV_SLA)[starts_on]);
+                        starts_on);
     t->redispatch = breach == 1;
-    if (starts_on == stops_on)
+    if (strcmp (starts_on, stops_on) == 0)
         return yt_fail (doc, yt_get (node, "stops_on") ? yt_get (node, "stops_on") : node,
-                        "the clock would start and stop on the same event (%s)", ticket_event_names (TICKET_EV_SLA)[stops_on]);
+                        "the clock would start and stop on the same event (%s)", stops_on);
     t->time = (sla_time_t) time;
-    t->starts_on = ticket_event_names (TICKET_EV_SLA)[starts_on];
-    t->stops_on = ticket_event_names (TICKET_EV_SLA)[stops_on];
+    t->starts_on = starts_on;
+    t->stops_on = stops_on;
     t->written_in = units[unit];
     t->line = yt_line (node);
     t->unit = SLA_UNIT_MINUTES;
@@ -389,12 +476,25 @@ static int s_parse_targets (sla_config_t *self, yt_doc_t *doc, yt_node_t *item, 
         return -1;
     if (!(policy->targets = calloc (n, sizeof *policy->targets)))
         return yt_fail (doc, targets, "out of memory");
+    const char *subject_clock = NULL;
+    bool ticket_clock = false;
     for (size_t i = 0; i < n; i++) {
         int clock = s_clock_index (self, yt_key_at (targets, i));
         if (s_parse_target (self, doc, yt_value_at (targets, i), clock, &policy->targets[i]) != 0)
             return -1;
         policy->n_targets++;
+        if (strcmp (policy->targets[i].subject, SLA_SUBJECT_TICKET) == 0)
+            ticket_clock = true;
+        else if (!subject_clock)
+            subject_clock = policy->targets[i].clock;
     }
+    /* a subject's clocks take the policy its ticket's clocks carry */
+    if (subject_clock && !ticket_clock)
+        return yt_fail (doc, targets,
+                        "the policy sets %s, a clock of %s, and no clock of the ticket; a subject's clocks "
+                        "take the policy its ticket's clocks were started under, so give the policy at least one "
+                        "clock of the ticket",
+                        subject_clock, s_with_article (sla_policy_target (policy, subject_clock)->subject));
     return 0;
 }
 
@@ -421,6 +521,10 @@ static int s_parse_reopen (yt_doc_t *doc, yt_node_t *item, sla_policy_t *policy)
                                         "does not run cannot restart)", name);
         if (target->restart_on_reopen)
             return yt_fail (doc, entry, "\"%s\" is listed twice", name);
+        if (strcmp (target->subject, SLA_SUBJECT_TICKET) != 0)
+            return yt_fail (doc, entry, "\"%s\" is a clock of the %s, not of the ticket: a reopened ticket "
+                                        "restarts only its own clocks (a new %s starts its clocks anew)",
+                            name, target->subject, target->subject);
         target->restart_on_reopen = true;
     }
     return 0;
@@ -659,6 +763,9 @@ void sla_destroy (sla_config_t **self_p)
     free (self->tiers);
     for (int i = 0; i < self->n_clocks; i++)
         free (self->clocks[i].name);
+    for (int i = 0; i < self->n_strings; i++)
+        free (self->strings[i]);
+    free (self->strings);
     for (int i = 0; i < self->n_policies; i++) {
         free (self->policies[i].name);
         free (self->policies[i].targets);
@@ -686,6 +793,27 @@ const char *sla_clock_name (const sla_config_t *self, int index)
 bool sla_clock_known (const sla_config_t *self, const char *clock)
 {
     return self && s_clock_index (self, clock) >= 0;
+}
+
+const char *sla_clock_subject (const sla_config_t *self, int index)
+{
+    return self && index >= 0 && index < self->n_clocks ? self->clocks[index].subject : NULL;
+}
+
+bool sla_subject_used (const sla_config_t *self, const char *kind)
+{
+    for (int i = 0; self && kind && i < self->n_clocks; i++)
+        if (strcmp (self->clocks[i].subject, kind) == 0)
+            return true;
+    return false;
+}
+
+const sla_policy_t *sla_policy_find (const sla_config_t *self, const char *name)
+{
+    for (int p = 0; self && name && p < self->n_policies; p++)
+        if (strcmp (self->policies[p].name, name) == 0)
+            return &self->policies[p];
+    return NULL;
 }
 
 int sla_policy_count (const sla_config_t *self)

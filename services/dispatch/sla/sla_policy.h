@@ -67,10 +67,11 @@ typedef enum {
 /*  One clock's target in a policy. Strings are borrowed from the config. */
 typedef struct {
     const char *clock;      /* "arrival" */
+    const char *subject;    /* what it belongs to: "ticket", "inspection", ... (model/sla_subject.h) */
     sla_unit_t unit;
     int amount;             /* minutes, or working days */
     sla_time_t time;
-    const char *starts_on;  /* an sla_event_names entry */
+    const char *starts_on;  /* an event of the subject's kind (sla_subject_event_valid) */
     const char *stops_on;   /* another one */
     const char *written_in; /* "minutes", "hours" or "days": how the file put it */
     int line;               /* where it was configured */
@@ -148,6 +149,13 @@ int sla_clock_count (const sla_config_t *self);
 const char *sla_clock_name (const sla_config_t *self, int index);
 /*  True when `clock` is a clock in use. */
 bool sla_clock_known (const sla_config_t *self, const char *clock);
+/*  The subject kind of the index-th clock ("ticket", "inspection", ...). */
+const char *sla_clock_subject (const sla_config_t *self, int index);
+/*  True when a clock in use belongs to subjects of `kind`. */
+bool sla_subject_used (const sla_config_t *self, const char *kind);
+/*  The policy called `name`, or NULL (a subject's clocks take the policy
+ *  its ticket's clocks were started under). Borrowed from self. */
+const sla_policy_t *sla_policy_find (const sla_config_t *self, const char *name);
 /*  Number of policies, and the i-th in file order (NULL when out of range). */
 int sla_policy_count (const sla_config_t *self);
 const sla_policy_t *sla_policy_at (const sla_config_t *self, int index);

@@ -18,7 +18,8 @@ enum { SLA_DIM_TIER = 0, SLA_DIM_KIND, SLA_DIM_PRIORITY, SLA_DIM_CLASS, SLA_DIM_
 
 typedef struct {
     char *name;
-    int starts_on, stops_on; /* indices into sla_event_names */
+    const char *subject;               /* a model/sla_subject.h kind's name (static) */
+    const char *starts_on, *stops_on;  /* static, or in the configuration's strings */
 } sla_clockdef_t;
 
 struct sla_policy_s {
@@ -71,6 +72,8 @@ struct sla_config_s {
     sla_ladder_t *ladders;
     int n_ladders;
     int default_ladder;      /* index into ladders, or -1 */
+    char **strings;          /* qualified events ("level_signed.final") the clocks point to */
+    int n_strings, cap_strings;
 };
 
 /*  Parses the `ladders` section of root into self (sla_ladder.c). Returns 0,

@@ -30,7 +30,8 @@
     "INSERT INTO dispatch.sla_clocks (ticket_id, branch_id, clock, policy, target_kind, "      \
     " target_amount, time_kind, starts_on, stops_on, warn_percent, repeat_minutes, state, "   \
     " started_at, due_at, warn_at, flags, restart_on_reopen, on_breach) VALUES "
-#define S_SQL_INSERT_TAIL " ON CONFLICT (ticket_id, clock) DO NOTHING RETURNING id, clock"
+#define S_SQL_INSERT_TAIL                                                                     \
+    " ON CONFLICT (ticket_id, subject_kind, subject_id, clock) DO NOTHING RETURNING id, clock"
 
 /* A clock stopped while paused was within its target (time was left): its
  * due instant becomes the stop plus what was left, so it counts as met. */
@@ -45,11 +46,13 @@
     "WITH s AS (UPDATE dispatch.sla_clocks SET state = '" CLOCK_S_STOPPED "', "                   \
     "  stopped_at = $3::timestamptz, next_escalation_at = NULL, paused_at = NULL, "           \
     "  due_at = " S_PAUSED_DUE ("$3") " "                                                     \
-    "  WHERE ticket_id = $1::bigint AND stops_on = $2 AND state = ANY ($4::text[]) "           \
+    "  WHERE ticket_id = $1::bigint AND subject_kind = 'ticket' "  \
+    "  AND stops_on = $2 AND state = ANY ($4::text[]) "                                        \
     "  RETURNING id, clock, policy, target_kind, target_amount, time_kind, "                  \
     "  " DB_EPOCH_US ("due_at") " AS n), "                                                           \
     "p AS (SELECT id, clock, policy, target_kind, target_amount, time_kind, "                 \
     "  warn_percent::bigint AS n FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint "      \
+    "  AND subject_kind = 'ticket' "                              \
     "  AND starts_on = $2 AND state = '" CLOCK_S_PENDING "' ORDER BY id FOR UPDATE) "             \
     "SELECT true, * FROM s UNION ALL SELECT false, * FROM p"
 
@@ -145,6 +148,8 @@ static void s_prepare_all (sls_t *self, const char *ticket_id, const char *branc
     for (int i = 0; i < n_targets && d->n < S_MAX_NEW_CLOCKS; i++) {
         s_new_clock_t *r = &d->rows[d->n];
         r->target = sla_policy_target_at (policy, i);
+        if (strcmp (r->target->subject, "ticket") != 0)
+            continue; /* a subject's clock starts with its subject (sla_subjects.h) */
         r->t = sdl_target_of (r->target);
         r->now = strcmp (r->target->starts_on, "ticket_created") == 0;
         int64_t warn = 0;
@@ -198,7 +203,7 @@ static int s_insert_deferred (sls_t *self, db_t *db)
         return 0;
     d->active = false;
     const char *params[S_MAX_NEW_CLOCKS * S_INSERT_COLS];
-    static char sql[S_MAX_NEW_CLOCKS * 240 + 512]; /* 16 KiB: off the stack; one loop thread */
+    static char sql[S_MAX_NEW_CLOCKS * 300 + 512]; /* 16 KiB: off the stack; one loop thread */
     size_t used = (size_t) snprintf (sql, sizeof sql, "%s", S_SQL_INSERT_HEAD);
     const char *policy = sla_policy_name (d->policy);
     int64_t first = 0;
@@ -309,6 +314,11 @@ int sls_flush (sls_t *self, db_t *db)
         rc = scm_send (self->kept, db);
     sls_begin (self);
     return rc;
+}
+
+int sls_settle (sls_t *self, db_t *db)
+{
+    return self ? s_insert_deferred (self, db) : -1;
 }
 
 int sls_carry (sls_t *self, db_t *db, const char *ticket_id, const char *branch, cJSON *body)

@@ -52,8 +52,8 @@ void sls_destroy (sls_t **self_p);
 bus_result_t sls_on_ticket_created (sls_t *self, db_t *db, const ticket_created_t *t, char *reason,
                                     size_t reason_size);
 
-/*  Inside the caller's transaction: the ticket's event (an sla_event_names
- *  entry, e.g. "work_order_assigned") happened at at_us in branch `branch`:
+/*  Inside the caller's transaction: the ticket's event (a ticket event of
+ *  model/ticket.h, e.g. "work_order_assigned") happened at at_us in branch `branch`:
  *  stops its running or paused clocks that stop on it and starts its
  *  pending clocks that start on it; the changes are kept for sls_flush.
  *  Returns the number of clocks changed, or -1 (database: roll back). */
@@ -66,6 +66,10 @@ void sls_begin (sls_t *self);
  *  caller's transaction, and forgets everything. Returns 0, or -1
  *  (database: roll back). */
 int sls_flush (sls_t *self, db_t *db);
+/*  Inserts a new ticket's clocks not inserted yet (and nothing else), so
+ *  that the database holds them: a subject's clock reads its ticket's
+ *  policy there (sla_subjects.h). Returns 0, or -1 (database: roll back). */
+int sls_settle (sls_t *self, db_t *db);
 /*  Instead of sls_flush's sla.clock: inserts the ticket's new clocks (so
  *  that their ids travel) and moves what is kept for the ticket into `body`
  *  (scm_carry). Returns the number of entries added, or -1 (database or
