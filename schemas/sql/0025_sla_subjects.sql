@@ -1,4 +1,4 @@
--- 0023 SLA clocks belong to a subject (docs/sla.md "Subjects"): a ticket,
+-- 0025 SLA clocks belong to a subject (docs/sla.md "Subjects"): a ticket,
 -- a work order, an inspection or a callback (the next issue adds its own
 -- kinds to the CHECK list). ticket_id stays: it is the ticket the subject
 -- concerns, through which the history, the escalations and intake's view
