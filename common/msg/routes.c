@@ -33,7 +33,8 @@ static const s_route_t s_routes[] = {
     { "workorder.accepted", s_to_dispatch_callback },
     { "inspection.level_signed", s_to_dispatch },
     { "ticket.work_done", s_to_intake },
-    { "callback.recorded", s_to_intake },
+    { "callback.scheduled", s_to_dispatch },
+    { "callback.recorded", s_to_dispatch_intake },
 };
 
 #define S_ROUTE_COUNT (sizeof s_routes / sizeof s_routes[0])
@@ -51,6 +52,7 @@ static const char *const s_types[S_ROUTE_COUNT + 1] = {
     "workorder.accepted",
     "inspection.level_signed",
     "ticket.work_done",
+    "callback.scheduled",
     "callback.recorded",
     NULL,
 };

@@ -105,6 +105,35 @@ static void s_lines_array (const char *text, char *out, size_t size)
         snprintf (out + used, size - used, "}");
 }
 
+/*  One periodic callback's row and its callback.scheduled, in one
+ *  transaction. */
+typedef struct {
+    cb_app_t *app;
+    const char *const *p; /* cbq_insert's parameters: ticket, branch, customer, cause, period, now, due, call */
+    bool created;
+} s_insert_t;
+
+static int s_insert_tx (db_t *db, void *arg)
+{
+    s_insert_t *ins = arg;
+    const char *const *p = ins->p;
+    ins->created = false;
+    PGresult *res = db_exec_prepared (db, "cbq_insert", 8, p);
+    if (!res)
+        return -1;
+    int rc = 0;
+    if (PQntuples (res) == 1) {
+        log_kv (LOG_INFO, "callback_scheduled", "callback_id", PQgetvalue (res, 0, 0), "ticket_id", p[0],
+                "branch", p[1], "purpose", "periodic", "cause", p[3], "period", p[4], "agent",
+                PQgetisnull (res, 0, 1) ? "none" : PQgetvalue (res, 0, 1), "due_at", p[6], "next_call_at", p[7],
+                NULL);
+        rc = cb_announce (ins->app, db, PQgetvalue (res, 0, 0), p[0], p[1], "periodic", p[5], p[6]);
+        ins->created = rc == 0;
+    }
+    PQclear (res);
+    return rc;
+}
+
 /*  Creates one periodic callback found due. Returns 0 (created, or another
  *  instance was first, or no time to call: logged), or -1 (database). */
 static int s_create (cb_app_t *app, const PGresult *due, int row, int64_t now)
@@ -126,15 +155,12 @@ static int s_create (cb_app_t *app, const PGresult *due, int row, int64_t now)
     clock_format_us (now + (int64_t) app->cfg->periodic_due_days * DAY_US, due_text, sizeof due_text);
     clock_format_us (call, call_text, sizeof call_text);
     const char *p[] = { ticket, branch, customer, cause, period, now_text, due_text, call_text };
-    PGresult *res = db_exec_prepared (app->db, "cbq_insert", 8, p);
-    if (!res)
+    s_insert_t ins = { app, p, 0 };
+    bool fn_failed = false;
+    if (db_tx (app->db, s_insert_tx, &ins, &fn_failed) != DB_OK)
         return -1;
-    if (PQntuples (res) == 1)
-        log_kv (LOG_INFO, "callback_scheduled", "callback_id", PQgetvalue (res, 0, 0), "ticket_id", ticket,
-                "branch", branch, "purpose", "periodic", "cause", cause, "period", period, "agent",
-                PQgetisnull (res, 0, 1) ? "none" : PQgetvalue (res, 0, 1), "due_at", due_text, "next_call_at",
-                call_text, NULL);
-    PQclear (res);
+    if (ins.created)
+        bus_kick (app->bus);
     return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "cb_state.h"
 #include "db/statements.h"
 #include "msg/ticket_updated.h"
+#include "svc/emit.h"
 #include "svc/failure.h"
 #include "time/branch_cal.h"
 
@@ -46,6 +47,20 @@ static const db_statement_t s_statements[] = {
       " WHERE ticket_id = $1::bigint AND purpose = 'after_work' AND status = ANY ($2::text[])"
       " RETURNING id" },
 };
+
+int cb_announce (const cb_app_t *app, db_t *db, const char *callback_id, const char *ticket, const char *branch,
+                 const char *purpose, const char *scheduled_at, const char *due_at)
+{
+    cJSON *body = cJSON_CreateObject ();
+    if (!body || json_add_id (body, "callback_id", callback_id) != 0 || json_add_id (body, "ticket_id", ticket) != 0
+        || !cJSON_AddStringToObject (body, "branch", branch) || !cJSON_AddStringToObject (body, "purpose", purpose)
+        || !cJSON_AddStringToObject (body, "scheduled_at", scheduled_at)
+        || !cJSON_AddStringToObject (body, "due_at", due_at)) {
+        cJSON_Delete (body);
+        return -1;
+    }
+    return svc_emit (app->bus, db, "callback.scheduled", 1, branch, ticket, &body);
+}
 
 int cb_schedule_prepare (db_t *db)
 {
@@ -141,10 +156,15 @@ static bus_result_t s_schedule (cb_app_t *app, db_t *db, const char *ticket, int
     const char *p[] = { ticket, branch, customer, cause, round, *tech ? tech : NULL, at_text, due_text, call_text };
     if (!(res = db_exec_prepared (db, "cbs_insert", 9, p)))
         return svc_db_bus_failure (db, "scheduling the callback", reason, reason_size);
-    if (PQntuples (res) == 1)
+    if (PQntuples (res) == 1) {
         log_kv (LOG_INFO, "callback_scheduled", "callback_id", PQgetvalue (res, 0, 0), "ticket_id", ticket,
                 "branch", branch, "cause", cause, "agent", PQgetisnull (res, 0, 1) ? "none" : PQgetvalue (res, 0, 1),
                 "due_at", due_text, "next_call_at", call_text, NULL);
+        if (cb_announce (app, db, PQgetvalue (res, 0, 0), ticket, branch, "after_work", at_text, due_text) != 0) {
+            PQclear (res);
+            return svc_db_bus_failure (db, "writing callback.scheduled to the outbox", reason, reason_size);
+        }
+    }
     else
         log_kv (LOG_INFO, "callback_already_scheduled", "ticket_id", ticket, "cause", cause, "round", round,
                 NULL);

@@ -40,6 +40,12 @@
     "     WHERE o.agent_id = s.id AND o.status IN ('" CB_S_SCHEDULED "', '" CB_S_RETRYING "')),"  \
     "   s.id LIMIT 1)"
 
+/*  Inside the caller's transaction, after a callback was created: tells
+ *  dispatch (callback.scheduled), which starts the callback's SLA clocks,
+ *  due when the callback is. Returns 0 or -1 (database: roll back). */
+int cb_announce (const cb_app_t *app, db_t *db, const char *callback_id, const char *ticket, const char *branch,
+                 const char *purpose, const char *scheduled_at, const char *due_at);
+
 /*  Prepares the statements on app->db. Returns 0 or -1. */
 int cb_schedule_prepare (db_t *db);
 

@@ -10,6 +10,7 @@
 #include "dispatch_config.h"
 #include "notify/notify_config.h"
 #include "api.h"
+#include "callback_events.h"
 #include "inspection_outcomes.h"
 #include "work_order_requests.h"
 #include "redispatch.h"
@@ -35,6 +36,7 @@ struct dispatch_s {
     dio_t outcomes;
     /* registered on the bus: live as long as it */
     svc_handler_t on_created, on_updated, on_failed, on_accepted, on_level_signed;
+    svc_handler_t on_callback_scheduled, on_callback_recorded;
 };
 
 /* ---- the SLA engine's bracket ------------------------------------------- */
@@ -123,9 +125,13 @@ dispatch_t *dispatch_new (svc_t *svc)
     self->on_accepted = (svc_handler_t) { "workorder.accepted", dio_on_accepted, &self->outcomes, clocks };
     self->on_level_signed = (svc_handler_t) { "inspection.level_signed", dio_on_level_signed, &self->outcomes,
                                               clocks };
+    self->on_callback_scheduled = (svc_handler_t) { "callback.scheduled", dce_on_scheduled, self->sle, clocks };
+    self->on_callback_recorded = (svc_handler_t) { "callback.recorded", dce_on_recorded, self->sle, clocks };
     if (svc_handle (self->bus, &self->on_created) != 0 || svc_handle (self->bus, &self->on_updated) != 0
         || svc_handle (self->bus, &self->on_failed) != 0 || svc_handle (self->bus, &self->on_accepted) != 0
-        || svc_handle (self->bus, &self->on_level_signed) != 0)
+        || svc_handle (self->bus, &self->on_level_signed) != 0
+        || svc_handle (self->bus, &self->on_callback_scheduled) != 0
+        || svc_handle (self->bus, &self->on_callback_recorded) != 0)
         goto fail;
     bus_on_batch_begin (self->bus, wo_lock_batch_branches, self->wo);
     if (svc_add_timer (svc, "sla", self->dc->sla_tick_ms, s_sla_timer, self) != 0

@@ -98,7 +98,7 @@ static int s_clock_events (dio_t *self, db_t *db, const char *wo, const char *ti
                            const char *level, const char *ending, const char *wo_event, int64_t at)
 {
     sss_t *subjects = sle_subjects (self->sle);
-    sss_subject_t inspection = { "inspection", wo, ticket, branch };
+    sss_subject_t inspection = { "inspection", wo, ticket, branch, 0 };
     if (level && *level) {
         char event[96];
         snprintf (event, sizeof event, "level_signed.%s", level);
@@ -107,7 +107,7 @@ static int s_clock_events (dio_t *self, db_t *db, const char *wo, const char *ti
     }
     if (ending && sss_on_event (subjects, db, &inspection, ending, at) < 0)
         return -1;
-    sss_subject_t work_order = { "work_order", wo, ticket, branch };
+    sss_subject_t work_order = { "work_order", wo, ticket, branch, 0 };
     if (wo_event && sss_on_event (subjects, db, &work_order, wo_event, at) < 0)
         return -1;
     return 0;

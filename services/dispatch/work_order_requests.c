@@ -161,8 +161,8 @@ static int s_emit (s_done_t *d, PGresult *wo)
  *  Returns 0 or -1 (database). */
 static int s_subject_events (s_done_t *d, db_t *db, const char *ticket, const char *branch, int64_t at_us)
 {
-    sss_subject_t work_order = { "work_order", d->id, ticket, branch };
-    sss_subject_t inspection = { "inspection", d->id, ticket, branch };
+    sss_subject_t work_order = { "work_order", d->id, ticket, branch, 0 };
+    sss_subject_t inspection = { "inspection", d->id, ticket, branch, 0 };
     sss_t *subjects = sle_subjects (d->app->sle);
     if (sss_on_event (subjects, db, &work_order, "work_order_done", at_us) < 0
         || sss_on_event (subjects, db, &inspection, "inspection_started", at_us) < 0)

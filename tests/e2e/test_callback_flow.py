@@ -79,7 +79,7 @@ def callback_of(tid):
 
 
 def recorded_messages(callback_id):
-    rows = S.sql("SELECT payload FROM callback.outbox WHERE type = 'callback.recorded'")
+    rows = S.sql("SELECT payload FROM callback.outbox WHERE type = 'callback.recorded' AND destination = 'intake'")
     import json
     bodies = [json.loads(p)["body"] for (p,) in rows]
     return [b for b in bodies if b["callback_id"] == callback_id]
@@ -168,9 +168,10 @@ def test_dissatisfied_emits_callback_recorded():
     assert (m["ticket_id"], m["branch"], m["purpose"], m["outcome"], m["agent"]) == \
         (tid, "SH01", "after_work", "dissatisfied", "A101"), m
     assert m["reasons"] == ["not_fixed", "late_arrival"]
-    # to intake, in the same transaction as the outcome
+    # to intake (and to dispatch, for its SLA clock), in the same transaction as the outcome
     assert S.sql("SELECT destination FROM callback.outbox WHERE type = 'callback.recorded'"
-                 " AND payload::jsonb -> 'body' ->> 'callback_id' = %s", (str(cb["id"]),)) == [("intake",)]
+                 " AND payload::jsonb -> 'body' ->> 'callback_id' = %s ORDER BY destination",
+                 (str(cb["id"]),)) == [("dispatch",), ("intake",)]
     # intake records it and reopens the dissatisfied customer's case
     S.wait_ticket_status(tid, "open")
     history = S.ticket(tid)["history"]
@@ -233,3 +234,33 @@ def test_reports_coverage_and_satisfaction():
     a101 = [r for r in sat["rows"] if r["key"] == "A101"][0]
     assert (a101["satisfied"], a101["dissatisfied"], a101["rate_pct"]) == (1, 1, 50.0), a101
     refused("A101", "callback.coverage", period, "forbidden", "")
+
+
+def test_a_callbacks_sla_clock_is_due_with_it_and_stops_with_its_outcome():
+    """The callback's deadline is an SLA clock of the callback (docs/sla.md
+    "Subjects"): dispatch starts it when the callback is scheduled, due at
+    the callback's own deadline; it warns like any clock, and the outcome
+    stops it."""
+    S.set_clock(us(2026, 11, 27, 10, 0))
+    tid, cb = resolved_complaint("C1004")
+
+    def clock():
+        rows = S.sql("SELECT state, " + h.EPOCH_US % "due_at" + ", warned_at IS NOT NULL, breached_at IS NOT NULL"
+                     " FROM dispatch.sla_clocks WHERE subject_kind = 'callback' AND subject_id = %s"
+                     " AND clock = 'callback_due'", (cb["id"],))
+        return rows[0] if rows else None
+    h.wait_until(lambda: clock() is not None, 60, "the clock of callback %s" % cb["id"])
+    state, due, warned, breached = clock()
+    assert (state, due, warned, breached) == ("running", cb["due_at"], False, False), (clock(), cb)
+    # 80 % of the way to the callback's deadline: its agent's team lead is warned
+    S.set_clock(S.clock_us + (cb["due_at"] - S.clock_us) * 81 // 100)
+    h.wait_until(lambda: clock()[2], 60, "the warning of callback %s's clock" % cb["id"])
+    assert S.sql("SELECT e.kind FROM dispatch.escalations e JOIN dispatch.sla_clocks c ON c.id = e.clock_id"
+                 " WHERE c.subject_kind = 'callback' AND c.subject_id = %s", (cb["id"],)) == [("warning",)]
+    # the call is made and recorded: the clock stops, met
+    S.set_clock(max(S.clock_us, callback_of(tid)["next_call_at"]))
+    agent = callback_of(tid)["agent"]
+    reply = ask(agent, "callback.outcome", {"callback_id": cb["id"], "outcome": "satisfied"})
+    assert reply.get("ok"), reply
+    h.wait_until(lambda: clock()[0] == "stopped", 60, "callback %s's clock stopped" % cb["id"])
+    assert clock()[3] is False

@@ -87,7 +87,7 @@ def test_periodic_outcome_recorded_without_reopening():
     out = S.kefuctl_as(agent, "callback", "outcome", str(cb), "dissatisfied", "--reasons", "too_many_calls").stdout
     assert "recorded (dissatisfied)" in out, out
     msgs = [json.loads(p)["body"] for (p,) in S.sql("SELECT payload FROM callback.outbox"
-                                                     " WHERE type = 'callback.recorded'")]
+                                                     " WHERE type = 'callback.recorded' AND destination = 'intake'")]
     mine = [m for m in msgs if m["callback_id"] == cb]
     assert len(mine) == 1 and mine[0]["purpose"] == "periodic", mine
     h.wait_until(lambda: any(e["event"] == "callback_done" for e in S.ticket(tid)["history"]), 60,

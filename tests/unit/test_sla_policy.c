@@ -81,9 +81,12 @@ UNIT_TEST (sla_demo_file_loads)
 {
     sla_config_t *sla = s_load_demo ();
     UNIT_ASSERT (sla);
-    UNIT_ASSERT_INT_EQ (sla_clock_count (sla), 10); /* the built-in eight, revisit and final_inspection */
+    /* the built-in seven of the ticket (its callback clock is the
+     * callback's own: callback_due), revisit, final_inspection, callback_due */
+    UNIT_ASSERT_INT_EQ (sla_clock_count (sla), 10);
     for (int i = 0; sla_builtin_clocks[i]; i++)
-        UNIT_ASSERT (sla_clock_known (sla, sla_builtin_clocks[i]));
+        UNIT_ASSERT (sla_clock_known (sla, sla_builtin_clocks[i]) == (strcmp (sla_builtin_clocks[i], "callback") != 0));
+    UNIT_ASSERT (sla_clock_known (sla, "callback_due"));
     UNIT_ASSERT (!sla_clock_known (sla, "lunch"));
     UNIT_ASSERT_INT_EQ (sla_policy_count (sla), 6);
     const sla_policy_t *last = sla_policy_at (sla, sla_policy_count (sla) - 1);
@@ -122,7 +125,10 @@ UNIT_TEST (sla_demo_reproduces_domain_numbers)
     UNIT_ASSERT_STR_EQ (sla_policy_target (city, "arrange")->stops_on, "work_order_arranged");
     UNIT_ASSERT (s_is (sla_policy_target (city, "call_centre_check"), SLA_UNIT_MINUTES, 240, SLA_TIME_BUSINESS));
     UNIT_ASSERT (s_is (sla_policy_target (city, "first_response"), SLA_UNIT_MINUTES, 60, SLA_TIME_BUSINESS));
-    UNIT_ASSERT (s_is (sla_policy_target (city, "callback"), SLA_UNIT_MINUTES, 3 * 1440, SLA_TIME_CALENDAR));
+    /* the callback's clock: the callback's own (its deadline, or 3 days) */
+    UNIT_ASSERT (s_is (sla_policy_target (city, "callback_due"), SLA_UNIT_MINUTES, 3 * 1440, SLA_TIME_CALENDAR));
+    UNIT_ASSERT_STR_EQ (sla_policy_target (city, "callback_due")->subject, "callback");
+    UNIT_ASSERT (sla_policy_target (city, "callback") == NULL);
     UNIT_ASSERT (sla_policy_target (city, "complaint_decision") == NULL);
     /* Complaint: a decision within 24 h, in any tier. */
     for (size_t i = 0; i < 3; i++) {
@@ -159,7 +165,7 @@ UNIT_TEST (sla_demo_reproduces_domain_numbers)
     UNIT_ASSERT_STR_EQ (text, "48 calendar hours");
     sla_target_describe (plan, text, sizeof text);
     UNIT_ASSERT_STR_EQ (text, "3 working days");
-    sla_target_describe (sla_policy_target (city, "callback"), text, sizeof text);
+    sla_target_describe (sla_policy_target (city, "callback_due"), text, sizeof text);
     UNIT_ASSERT_STR_EQ (text, "3 calendar days");
     sla_target_describe (s_target (sla, "city", "repair", "normal", "vip", "first_response"), text, sizeof text);
     UNIT_ASSERT_STR_EQ (text, "30 business minutes");

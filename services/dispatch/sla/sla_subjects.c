@@ -17,6 +17,8 @@
 #include "sla_deadline.h"
 #include "sla_policy.h"
 
+#define MINUTE_US INT64_C (60000000)
+
 /* $1 ticket, $2 kind, $3 subject, $4 event, $5 at, $6 every clock (the
  * subject ended), $7 the states a stop starts from. A clock stopped while
  * paused keeps the time it had left as its due (sla_start.c's rule). */
@@ -177,13 +179,26 @@ static int s_start_one (sss_t *self, db_t *db, const sss_subject_t *s, const sla
     sdl_target_t t = sdl_target_of (target);
     int warn_percent = sla_policy_warn_percent (policy);
     int64_t due = 0, warn = 0;
-    if (!cal || sdl_deadlines (cal, &t, warn_percent, at_us, &due, &warn, err, sizeof err) != 0) {
+    int amount_value = target->amount;
+    bool calendar = target->time == SLA_TIME_CALENDAR, working_days = target->unit == SLA_UNIT_WORKING_DAYS;
+    if (s->due_us > at_us) {
+        /* the subject's own deadline: that many calendar minutes (rounded
+         * up), warned at the policy's share of them */
+        int64_t span = s->due_us - at_us, minutes = (span + MINUTE_US - 1) / MINUTE_US;
+        amount_value = minutes > INT32_MAX ? INT32_MAX : (int) minutes;
+        calendar = true;
+        working_days = false;
+        due = s->due_us;
+        warn = at_us + span * warn_percent / 100;
+        t = (sdl_target_t) { SLA_UNIT_MINUTES, amount_value, SLA_TIME_CALENDAR };
+    }
+    else if (!cal || sdl_deadlines (cal, &t, warn_percent, at_us, &due, &warn, err, sizeof err) != 0) {
         log_kv (LOG_WARN, "sla_clock_not_started", "ticket_id", s->ticket_id, "subject_kind", s->kind,
                 "subject_id", s->id, "clock", target->clock, "reason", err, NULL);
         return db_connected (db) ? 0 : -1;
     }
     char amount[16], warn_pct[16], repeat[16], start[40], due_text[40], warn_text[40];
-    snprintf (amount, sizeof amount, "%d", target->amount);
+    snprintf (amount, sizeof amount, "%d", amount_value);
     snprintf (warn_pct, sizeof warn_pct, "%d", warn_percent);
     snprintf (repeat, sizeof repeat, "%d", sla_policy_repeat_minutes (policy));
     clock_format_us (at_us, start, sizeof start);
@@ -193,8 +208,8 @@ static int s_start_one (sss_t *self, db_t *db, const sss_subject_t *s, const sla
         s->ticket_id,     s->kind,
         s->id,            s->branch,
         target->clock,    sla_policy_name (policy),
-        target->unit == SLA_UNIT_WORKING_DAYS ? "working_days" : "minutes",
-        amount,           target->time == SLA_TIME_CALENDAR ? "calendar" : "business",
+        working_days ? "working_days" : "minutes",
+        amount,           calendar ? "calendar" : "business",
         target->starts_on, target->stops_on,
         warn_pct,         repeat,
         start,            due_text,

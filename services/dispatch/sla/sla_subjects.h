@@ -39,6 +39,9 @@ typedef struct {
     const char *id;
     const char *ticket_id;
     const char *branch;
+    int64_t due_us; /* the subject's own deadline, when it has one (a callback's,
+                       which the callback service sets): its clocks that start
+                       now fall due then, whatever their target says; 0: none */
 } sss_subject_t;
 
 /*  Registers the statements on db. start, loader and cals are borrowed and
