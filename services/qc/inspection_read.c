@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "svc/failure.h"
+#include "db/scope.h"
 
 #define QI_PENDING_DEFAULT 50
 #define QI_PENDING_MAX 500
@@ -173,6 +174,11 @@ rpl_code_t qi_pending (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON
     const char *scope = svc_who_branches_literal (&ctx->who, scope_buf, sizeof scope_buf);
     if (db_ensure (self->db) != 0)
         return svc_db_request_failure (self->db, "connecting", err, errsize);
+    /* the statement confines to the caller's branches and own self-checks
+     * itself ($3, $2): read for the system, so that a service provider's
+     * technician, who acts for no branch, finds his */
+    if (db_scope_system (self->db) != 0)
+        return svc_db_request_failure (self->db, "stating the system's scope", err, errsize);
     const char *p[] = { roles, ctx->who.principal ? ctx->who.principal : "", scope, limit };
     PGresult *res = db_exec_prepared (self->db, "qc_pending", 4, p);
     if (!res)

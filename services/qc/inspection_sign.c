@@ -31,6 +31,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "db/scope.h"
 #include "inspection_states.h"
 #include "svc/emit.h"
 #include "svc/failure.h"
@@ -372,6 +373,12 @@ static int s_apply (db_t *db, void *arg)
         t->outcome = "replayed";
         return replay > 0 ? s_result (t) : -1;
     }
+    /* A service provider's technician acts for no branch, yet signs his own
+     * self-check: the inspection is read for the system, and whoever is
+     * neither of its branch nor its technician is answered as if it did not
+     * exist (below). */
+    if (db_scope_system (t->self->db) != 0)
+        return s_fail_db (t, "stating the system's scope");
     const char *p[] = { t->wo };
     PGresult *insp = db_exec_prepared (t->self->db, "qc_insp_lock", 1, p), *lv = NULL, *u = NULL;
     if (!insp)
@@ -379,7 +386,9 @@ static int s_apply (db_t *db, void *arg)
     int rc = -1;
     cJSON *items = cJSON_CreateArray (), *failed = cJSON_CreateArray ();
     char *items_text = NULL, *failed_text = NULL;
-    if (PQntuples (insp) != 1 || !svc_who_sees_branch (t->who, PQgetvalue (insp, 0, 3))) {
+    if (PQntuples (insp) != 1
+        || !(svc_who_sees_branch (t->who, PQgetvalue (insp, 0, 3))
+             || (t->who->principal && strcmp (t->who->principal, PQgetvalue (insp, 0, 4)) == 0))) {
         s_fail (t, RPL_NOT_FOUND, "body.work_order_id: no inspection for work order %s", t->wo);
         goto cleanup;
     }

@@ -55,7 +55,9 @@ static const db_statement_t s_statements[] = {
       " WHERE l.status = 'pending' AND l.role = ANY ($1::text[])"
       "   AND NOT EXISTS (SELECT 1 FROM qc.inspection_levels s"
       "                    WHERE s.inspection_id = l.inspection_id AND s.signed_by = $2)"
-      "   AND ($3::text[] IS NULL OR l.branch_id = ANY ($3::text[]))"
+      "   AND ($3::text[] IS NULL OR l.branch_id = ANY ($3::text[])"
+      /* a service provider's technician acts for no branch: his own self-checks */
+      "        OR (l.role = 'technician' AND i.technician_id = $2))"
       " ORDER BY l.started_at, l.inspection_id LIMIT $4" },
 };
 

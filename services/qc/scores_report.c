@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "scores_calc.h"
 #include "svc/failure.h"
 
@@ -310,7 +311,7 @@ rpl_code_t qs_report (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON 
 {
     qs_t *self = app;
     qs_month_t m;
-    rpl_code_t code = qs_branch_month (self, &ctx->who, body, 0, &m, err, errsize);
+    rpl_code_t code = qs_branch_month (self, &ctx->who, body, clock_now_us (), &m, err, errsize);
     if (code != RPL_OK)
         return code;
     s_set_t set = { calloc (QS_MAX_SUBJECTS, sizeof (s_subject_t)), 0 };

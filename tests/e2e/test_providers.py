@@ -25,6 +25,9 @@ def org_with_provider_technician(tmp):
     # the calendars are where the fixture's relative path points
     text = text.replace("calendars_dir: ../../deploy/calendars",
                         "calendars_dir: " + os.path.join(ROOT, "deploy", "calendars"))
+    # SZ01's qc inspector, who signs the final inspections there
+    text = text.replace("service_accounts:\n", "  - {id: QC03, name: 卫检, branch: SZ01, roles: [qc_inspector]}\n"
+                        "service_accounts:\n", 1)
     head, sep, tail = text.partition("technicians:\n")
     assert sep, "the fixture has a technicians: section"
     path = os.path.join(tmp, "org.yaml")
@@ -74,3 +77,34 @@ def test_a_providers_technician_gets_nothing_outside_its_regions():
                     "--product", "AC-3200", "--description", "空调不制冷", json_out=True)["ticket_id"]
     h.wait_until(lambda: order(tid)[1] == "assigned", 60, "assignment in SH01")
     assert order(tid)[2] in ("T101", "T102"), order(tid)
+
+
+def test_a_providers_technician_signs_his_self_check_and_his_provider_is_scored():
+    """The provider's technician, who acts for no branch, finds and signs
+    his own self-check; SZ01's qc inspector signs the final inspection; the
+    month's report of SZ01 scores P-JS on its technician's work."""
+    tid = S.kefuctl("submit", "--channel", "hotline", "--kind", "repair", "--customer", "C1004",
+                    "--product", "AC-LUX", "--description", "中央空调不启动", json_out=True)["ticket_id"]
+    h.wait_until(lambda: order(tid)[1] == "assigned", 60, "assignment in SZ01")
+    wo, _, tech = order(tid)
+    assert tech == "PT01", order(tid)
+    S.kefuctl_as("PT01", "done", str(wo), "--cause", "component_failure", "--labour-minutes", "60")
+    h.wait_until(lambda: any(p["work_order_id"] == wo for p in
+                             S.kefuctl_as("PT01", "inspections", json_out=True)), 60,
+                 "PT01's self-check among his pending levels")
+    S.kefuctl_as("PT01", "inspect", "sign", str(wo), "self_check", "--item", "runs_normally=pass")
+    # somebody else's self-check is not his to see
+    proc = S.kefuctl_as("T301", "inspect", "sign", str(wo), "final_inspection", "--item", "site_clean=pass",
+                        check=False)
+    assert proc.returncode == 1, proc.stderr
+    S.kefuctl_as("QC03", "inspect", "sign", str(wo), "final_inspection", "--item", "insulation_resistance=50MΩ",
+                 "--item", "site_clean=pass")
+    S.wait_ticket_status(tid, "resolved")
+    month = S.sql("SELECT to_char(closed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') FROM qc.inspections"
+                  " WHERE work_order_id = %s", (wo,))[0][0]
+    report = S.kefuctl_as("DH03", "scores", "report", "SZ01", json_out=True)     # this month, in SZ01's zone
+    assert report["month"] == month, (report["month"], month)
+    providers = [p for p in report["providers"] if p["organisation"] == "P-JS"]
+    assert len(providers) == 1, report
+    first_pass = [p for p in providers[0]["parts"] if p["part"] == "first_pass"][0]
+    assert (first_pass["measured"], first_pass["of"]) == (1, 1), providers[0]

@@ -114,7 +114,7 @@ int cmd_scores (kctl_t *k, int argc, char **argv)
         return argc < 2 ? 2 : 0;
     }
     const char *sub = argv[0], *request = NULL;
-    bool json = false, csv = false;
+    bool json = k->json, csv = false; /* --json before the command counts as after it */
     cJSON *body = cJSON_CreateObject (), *items = NULL;
     int pos = 0;
     const char *positional[6] = { NULL };
