@@ -3,6 +3,8 @@
  */
 #include "reply.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,4 +90,17 @@ char *rpl_error_field (const char *message, char *out, size_t size)
     memcpy (out, message, len);
     out[len] = '\0';
     return out;
+}
+
+int rpl_refuse (rpl_code_t *code, char *err, size_t errsize, rpl_code_t why, const char *fmt, ...)
+{
+    if (code)
+        *code = why;
+    if (err && errsize) {
+        va_list ap;
+        va_start (ap, fmt);
+        vsnprintf (err, errsize, fmt, ap);
+        va_end (ap);
+    }
+    return -1;
 }

@@ -36,6 +36,13 @@ typedef enum {
  *  "unauthenticated", "forbidden" ("ok" for RPL_OK). */
 const char *rpl_code_name (rpl_code_t code);
 
+/*  A handler's refusal: sets *code to `why` and writes "field: what was
+ *  wrong" (printf style) into err. Returns -1, so that a step can end with
+ *  `return rpl_refuse (…)`. A handler's context that keeps code, err and
+ *  errsize uses it through a one-line macro of its own (S_FAIL). */
+int rpl_refuse (rpl_code_t *code, char *err, size_t errsize, rpl_code_t why, const char *fmt, ...)
+    __attribute__ ((format (printf, 5, 6)));
+
 /*  {"ok":true,"result":…} ({} when *result_p is NULL). Takes ownership of
  *  *result_p (NULLs it). Returns a malloc'd string (caller frees) or NULL
  *  when out of memory. */

@@ -77,16 +77,8 @@ typedef struct {
     cJSON *result;
 } s_done_t;
 
-static int s_fail (s_done_t *d, rpl_code_t code, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
-static int s_fail (s_done_t *d, rpl_code_t code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start (ap, fmt);
-    vsnprintf (d->err, d->errsize, fmt, ap);
-    va_end (ap);
-    d->code = code;
-    return -1;
-}
+/*  A refusal: the code and the reason (svc/reply.h). */
+#define S_FAIL(x, why, ...) rpl_refuse (&(x)->code, (x)->err, (x)->errsize, (why), __VA_ARGS__)
 
 static int s_fail_db (s_done_t *d, const char *what)
 {
@@ -104,20 +96,20 @@ static int s_check (s_done_t *d, const char *status, const char *technician, con
     bool lead = (who->roles & ROLE_BIT (ROLE_TEAM_LEAD)) != 0 && svc_who_sees_branch (who, branch);
     /* another branch's work order is answered as if there were none */
     if (!own && !svc_who_sees_branch (who, branch))
-        return s_fail (d, RPL_NOT_FOUND, "body.work_order_id: no work order %s", d->id);
+        return S_FAIL (d, RPL_NOT_FOUND, "body.work_order_id: no work order %s", d->id);
     int state;
     if (states_parse (&work_order_states, status, &state) != 0)
-        return s_fail (d, RPL_INTERNAL, "work order %s has an unknown status \"%s\"", d->id, status);
+        return S_FAIL (d, RPL_INTERNAL, "work order %s has an unknown status \"%s\"", d->id, status);
     if (!states_can_move (&work_order_states, state, WO_COMPLETED))
-        return s_fail (d, RPL_CONFLICT, "work order %s is %s: only an assigned work order is reported done",
+        return S_FAIL (d, RPL_CONFLICT, "work order %s is %s: only an assigned work order is reported done",
                        d->id, status);
     if (!own && !lead)
-        return s_fail (d, RPL_FORBIDDEN,
+        return S_FAIL (d, RPL_FORBIDDEN,
                        "work order %s is %s's: only they, or a team lead of the branch, report it done", d->id,
                        technician);
     const char *cause = json_str (d->body, "cause", "");
     if (!dispatch_fault_code_known (d->app->dc, cause))
-        return s_fail (d, RPL_INVALID, "body.cause: \"%s\" is not a fault code of dispatch.fault_codes", cause);
+        return S_FAIL (d, RPL_INVALID, "body.cause: \"%s\" is not a fault code of dispatch.fault_codes", cause);
     return 0;
 }
 
@@ -130,7 +122,7 @@ static int s_emit (s_done_t *d, PGresult *wo)
     cJSON *report = msg ? cJSON_AddObjectToObject (msg, "report") : NULL;
     if (!report || json_add_id (msg, "work_order_id", d->id) != 0 || json_add_id (msg, "ticket_id", ticket) != 0) {
         cJSON_Delete (msg);
-        return s_fail (d, RPL_INTERNAL, "out of memory");
+        return S_FAIL (d, RPL_INTERNAL, "out of memory");
     }
     cJSON_AddStringToObject (msg, "branch", branch);
     cJSON_AddStringToObject (msg, "technician_id", PQgetvalue (wo, 0, 3));
@@ -188,7 +180,7 @@ static int s_done_tx (db_t *db, void *arg)
     int rc = -1;
     char *parts = NULL, *photos = NULL;
     if (PQntuples (wo) != 1) {
-        s_fail (d, RPL_NOT_FOUND, "body.work_order_id: no work order %s", d->id);
+        S_FAIL (d, RPL_NOT_FOUND, "body.work_order_id: no work order %s", d->id);
         goto cleanup;
     }
     const char *ticket = PQgetvalue (wo, 0, 0), *branch = PQgetvalue (wo, 0, 1);
@@ -198,7 +190,7 @@ static int s_done_tx (db_t *db, void *arg)
     parts = json_print (cJSON_GetObjectItemCaseSensitive (b, "parts"));
     photos = json_print (cJSON_GetObjectItemCaseSensitive (b, "photos"));
     if (!parts || !photos) {
-        s_fail (d, RPL_INTERNAL, "out of memory");
+        S_FAIL (d, RPL_INTERNAL, "out of memory");
         goto cleanup;
     }
     char labour[24], distance[24], from[96];
@@ -215,7 +207,7 @@ static int s_done_tx (db_t *db, void *arg)
     bool stored = strcmp (PQgetvalue (done, 0, 0), "1") == 0;
     PQclear (done);
     if (!stored) {
-        s_fail (d, RPL_CONFLICT, "work order %s changed meanwhile; try again", d->id);
+        S_FAIL (d, RPL_CONFLICT, "work order %s changed meanwhile; try again", d->id);
         goto cleanup;
     }
     int64_t at_us = 0;
@@ -230,7 +222,7 @@ static int s_done_tx (db_t *db, void *arg)
     d->result = cJSON_CreateObject ();
     if (!d->result || json_add_id (d->result, "work_order_id", d->id) != 0
         || json_add_id (d->result, "ticket_id", ticket) != 0) {
-        s_fail (d, RPL_INTERNAL, "out of memory");
+        S_FAIL (d, RPL_INTERNAL, "out of memory");
         goto cleanup;
     }
     cJSON_AddStringToObject (d->result, "status", WO_S_COMPLETED);

@@ -233,17 +233,8 @@ void itk_add_time (cJSON *obj, const char *key, const char *us_text)
 /* ---------------------------------------------------------------- submit */
 
 
-static int s_fail (itk_submit_t *s, rpl_code_t code, const char *fmt, ...)
-    __attribute__ ((format (printf, 3, 4)));
-static int s_fail (itk_submit_t *s, rpl_code_t code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start (ap, fmt);
-    vsnprintf (s->err, s->errsize, fmt, ap);
-    va_end (ap);
-    s->code = code;
-    return -1;
-}
+/*  A refusal: the code and the reason (svc/reply.h). */
+#define S_FAIL(x, why, ...) rpl_refuse (&(x)->code, (x)->err, (x)->errsize, (why), __VA_ARGS__)
 
 /*  Who the history names: the caller, or intake itself for the system. */
 static const char *s_actor (const itk_submit_t *s)
@@ -259,12 +250,12 @@ static int s_check_scope (itk_submit_t *s)
     if (!s->who || svc_who_sees_branch (s->who, s->branch))
         return 0;
     if (s->rq->branch)
-        return s_fail (s, RPL_FORBIDDEN, "body.branch: you do not act for branch \"%.64s\"",
+        return S_FAIL (s, RPL_FORBIDDEN, "body.branch: you do not act for branch \"%.64s\"",
                        s->rq->branch);
     if (s->rq->customer_id)
-        return s_fail (s, RPL_NOT_FOUND, "body.customer.id: no customer \"%.64s\"",
+        return S_FAIL (s, RPL_NOT_FOUND, "body.customer.id: no customer \"%.64s\"",
                        s->rq->customer_id);
-    return s_fail (s, RPL_FORBIDDEN, "body.customer: served by a branch you do not act for");
+    return S_FAIL (s, RPL_FORBIDDEN, "body.customer: served by a branch you do not act for");
 }
 
 static int s_fail_db (itk_submit_t *s, const char *what)
@@ -287,7 +278,7 @@ static int s_check_complained (itk_submit_t *s)
     bool known = PQntuples (res) == 1;
     PQclear (res);
     if (!active)
-        return s_fail (s, RPL_INVALID, "body.complained_staff_id: \"%.64s\" is not %s", id,
+        return S_FAIL (s, RPL_INVALID, "body.complained_staff_id: \"%.64s\" is not %s", id,
                        known ? "an active staff member (no longer active)" : "a staff id");
     return 0;
 }
@@ -334,7 +325,7 @@ enum {
 static int s_customer_copy (itk_submit_t *s, const PGresult *res, int row, int col, const char *id)
 {
     if (row >= PQntuples (res) || !itk_val (res, row, col))
-        return s_fail (s, RPL_NOT_FOUND, "body.customer.id: no customer \"%.64s\"", id);
+        return S_FAIL (s, RPL_NOT_FOUND, "body.customer.id: no customer \"%.64s\"", id);
     s_copy (s->customer_id, sizeof s->customer_id, itk_val (res, row, col));
     s_copy (s->region, sizeof s->region, itk_val (res, row, col + 1));
     s_copy (s->tier, sizeof s->tier, itk_val (res, row, col + 2));
@@ -379,7 +370,7 @@ static int s_customer_inline (itk_submit_t *s)
         return -1;
     if (PQntuples (res) != 1) {
         PQclear (res);
-        return s_fail (s, RPL_NOT_FOUND, "body.customer.region: no region \"%.64s\"", rq_region);
+        return S_FAIL (s, RPL_NOT_FOUND, "body.customer.region: no region \"%.64s\"", rq_region);
     }
     s_copy (s->region, sizeof s->region, rq_region);
     s_copy (s->customer_class, sizeof s->customer_class, "regular"); /* a new customer file */
@@ -392,7 +383,7 @@ static int s_customer_inline (itk_submit_t *s)
         return -1;
     int rc = 0;
     if (PQntuples (res) != 1)
-        rc = s_fail (s, RPL_INTERNAL, "opening the customer file returned no id");
+        rc = S_FAIL (s, RPL_INTERNAL, "opening the customer file returned no id");
     else
         s_copy (s->customer_id, sizeof s->customer_id, itk_val (res, 0, 0));
     PQclear (res);
@@ -406,7 +397,7 @@ static int s_resolve_refs (itk_submit_t *s, const PGresult *lookup, int row)
     PGresult *res;
     if (rq->product_code) {
         if (!itk_val (lookup, row, L_PRODUCT))
-            return s_fail (s, RPL_NOT_FOUND, "body.product.code: no product \"%.64s\"",
+            return S_FAIL (s, RPL_NOT_FOUND, "body.product.code: no product \"%.64s\"",
                            rq->product_code);
         s->has_product = true;
         s_copy (s->product_line, sizeof s->product_line, itk_val (lookup, row, L_PRODUCT_LINE));
@@ -419,14 +410,14 @@ static int s_resolve_refs (itk_submit_t *s, const PGresult *lookup, int row)
             return -1;
         int rc = 0;
         if (PQntuples (res) != 1)
-            rc = s_fail (s, RPL_NOT_FOUND, "body.product.warranty_card: no warranty card "
+            rc = S_FAIL (s, RPL_NOT_FOUND, "body.product.warranty_card: no warranty card "
                                            "\"%.64s\"", rq->warranty_card);
         else if (strcmp (itk_val (res, 0, 0), s->customer_id) != 0)
-            rc = s_fail (s, RPL_INVALID, "body.product.warranty_card: card \"%.64s\" belongs "
+            rc = S_FAIL (s, RPL_INVALID, "body.product.warranty_card: card \"%.64s\" belongs "
                                          "to another customer, not to %s",
                          rq->warranty_card, s->customer_id);
         else if (strcmp (itk_val (res, 0, 1), rq->product_code) != 0)
-            rc = s_fail (s, RPL_INVALID, "body.product.warranty_card: card \"%.64s\" is for "
+            rc = S_FAIL (s, RPL_INVALID, "body.product.warranty_card: card \"%.64s\" is for "
                                          "product \"%.64s\", not \"%.64s\"",
                          rq->warranty_card, itk_val (res, 0, 1), rq->product_code);
         PQclear (res);
@@ -440,11 +431,11 @@ static int s_resolve_refs (itk_submit_t *s, const PGresult *lookup, int row)
         int found = PQntuples (res) == 1;
         PQclear (res);
         if (!found)
-            return s_fail (s, RPL_NOT_FOUND, "body.branch: no branch \"%.64s\"", rq->branch);
+            return S_FAIL (s, RPL_NOT_FOUND, "body.branch: no branch \"%.64s\"", rq->branch);
         s_copy (s->branch, sizeof s->branch, rq->branch);
     }
     if (!s->branch[0])
-        return s_fail (s, RPL_NOT_FOUND, "body.branch: no branch serves region \"%s\" of "
+        return S_FAIL (s, RPL_NOT_FOUND, "body.branch: no branch serves region \"%s\" of "
                                          "customer %s; name one in \"branch\"",
                        s->region, s->customer_id);
     return 0;
@@ -466,12 +457,12 @@ static int s_join (itk_submit_t *s, const char *id, const char *status, const ch
         if (seen) {
             s->outcome = "replayed";
             s->result = s_submit_result (id, status, true, branch, s->customer_id);
-            return s->result ? 0 : s_fail (s, RPL_INTERNAL, "out of memory");
+            return s->result ? 0 : S_FAIL (s, RPL_INTERNAL, "out of memory");
         }
     }
     cJSON *detail = cJSON_CreateObject ();
     if (!detail)
-        return s_fail (s, RPL_INTERNAL, "out of memory");
+        return S_FAIL (s, RPL_INTERNAL, "out of memory");
     cJSON_AddStringToObject (detail, "channel", rq->channel);
     cJSON_AddStringToObject (detail, "kind", rq->kind);
     cJSON_AddStringToObject (detail, "description", rq->description);
@@ -480,7 +471,7 @@ static int s_join (itk_submit_t *s, const char *id, const char *status, const ch
     char *detail_text = json_print (detail);
     cJSON_Delete (detail);
     if (!detail_text)
-        return s_fail (s, RPL_INTERNAL, "out of memory");
+        return S_FAIL (s, RPL_INTERNAL, "out of memory");
     const char *pj[] = { id, s->ts, s_actor (s), detail_text };
     res = s_run (s, "intake_join", 4, pj);
     free (detail_text);
@@ -489,10 +480,10 @@ static int s_join (itk_submit_t *s, const char *id, const char *status, const ch
     int ok = PQntuples (res) == 1;
     PQclear (res);
     if (!ok)
-        return s_fail (s, RPL_INTERNAL, "ticket %s vanished while joining", id);
+        return S_FAIL (s, RPL_INTERNAL, "ticket %s vanished while joining", id);
     s->outcome = "joined";
     s->result = s_submit_result (id, status, true, branch, s->customer_id);
-    return s->result ? 0 : s_fail (s, RPL_INTERNAL, "out of memory");
+    return s->result ? 0 : S_FAIL (s, RPL_INTERNAL, "out of memory");
 }
 
 /*  The ticket.created message for a new ticket, into the outbox. */
@@ -500,10 +491,10 @@ static int s_emit_created (itk_submit_t *s, const char *id, const char *status)
 {
     const irq_submit_t *rq = s->rq;
     if (!s->self->bus)
-        return s_fail (s, RPL_INTERNAL, "intake has no message bus");
+        return S_FAIL (s, RPL_INTERNAL, "intake has no message bus");
     cJSON *body = cJSON_CreateObject ();
     if (!body)
-        return s_fail (s, RPL_INTERNAL, "out of memory");
+        return S_FAIL (s, RPL_INTERNAL, "out of memory");
     cJSON_AddNumberToObject (body, "ticket_id", (double) strtoll (id, NULL, 10));
     cJSON_AddStringToObject (body, "status", status);
     cJSON_AddStringToObject (body, "branch", s->branch);
@@ -545,7 +536,7 @@ static int s_oi_prepare (itk_submit_t *s)
     const char *status = closed ? TICKET_S_CLOSED : TICKET_S_OPEN;
     cJSON *detail = cJSON_CreateObject ();
     if (!detail)
-        return s_fail (s, RPL_INTERNAL, "out of memory");
+        return S_FAIL (s, RPL_INTERNAL, "out of memory");
     cJSON_AddStringToObject (detail, "channel", rq->channel);
     cJSON_AddStringToObject (detail, "kind", rq->kind);
     cJSON_AddStringToObject (detail, "priority", rq->priority);
@@ -557,7 +548,7 @@ static int s_oi_prepare (itk_submit_t *s)
     s->oi_detail = json_print (detail);
     cJSON_Delete (detail);
     if (!s->oi_detail)
-        return s_fail (s, RPL_INTERNAL, "out of memory");
+        return S_FAIL (s, RPL_INTERNAL, "out of memory");
     const char *p[ITK_OI_PARAMS] = { s->branch, s->customer_id, rq->product_code, rq->serial,
                                      rq->warranty_card, rq->channel, rq->kind, rq->priority,
                                      status, rq->description, rq->request_id, s->ts,
@@ -584,7 +575,7 @@ static int s_open_or_insert_done (itk_submit_t *s, PGresult *res)
     itk_submit_drop (s);
     if (PQntuples (res) != 1) {
         PQclear (res);
-        return s_fail (s, RPL_INTERNAL, "inserting the ticket returned no id");
+        return S_FAIL (s, RPL_INTERNAL, "inserting the ticket returned no id");
     }
     char id[32];
     s_copy (id, sizeof id, itk_val (res, 0, 1));
@@ -600,12 +591,12 @@ static int s_open_or_insert_done (itk_submit_t *s, PGresult *res)
     if (closed) {
         cJSON *cd = cJSON_CreateObject ();
         if (!cd)
-            return s_fail (s, RPL_INTERNAL, "out of memory");
+            return S_FAIL (s, RPL_INTERNAL, "out of memory");
         itk_add_str (cd, "resolution", rq->resolution);
         char *cd_text = json_print (cd);
         cJSON_Delete (cd);
         if (!cd_text)
-            return s_fail (s, RPL_INTERNAL, "out of memory");
+            return S_FAIL (s, RPL_INTERNAL, "out of memory");
         const char *ph[] = { id, s->ts, s_actor (s), "closed_at_intake", cd_text };
         res = s_run (s, "intake_history_add", 5, ph);
         free (cd_text);
@@ -617,7 +608,7 @@ static int s_open_or_insert_done (itk_submit_t *s, PGresult *res)
         return -1;
     s->outcome = closed ? "closed_at_intake" : "created";
     s->result = s_submit_result (id, status, false, s->branch, s->customer_id);
-    return s->result ? 0 : s_fail (s, RPL_INTERNAL, "out of memory");
+    return s->result ? 0 : S_FAIL (s, RPL_INTERNAL, "out of memory");
 }
 
 int itk_submit_one (db_t *db, void *arg)
@@ -678,19 +669,19 @@ int itk_submit_start (db_t *db, itk_submit_t *s)
     }
     int rc = 0;
     if (row >= PQntuples (look))
-        rc = s_fail (s, RPL_INTERNAL, "looking up the request returned no row");
+        rc = S_FAIL (s, RPL_INTERNAL, "looking up the request returned no row");
     else if (itk_val (look, row, L_TICKET)) {
         s->outcome = "replayed";
         s->result = s_submit_result (itk_val (look, row, L_TICKET),
                                      itk_val (look, row, L_TICKET_STATUS), false,
                                      itk_val (look, row, L_TICKET_BRANCH),
                                      itk_val (look, row, L_TICKET_CUSTOMER));
-        rc = s->result ? 1 : s_fail (s, RPL_INTERNAL, "out of memory");
+        rc = s->result ? 1 : S_FAIL (s, RPL_INTERNAL, "out of memory");
         /* a replay answers only a caller of the ticket's branch */
         if (rc > 0 && s->who && !svc_who_sees_branch (s->who, itk_val (look, row, L_TICKET_BRANCH))) {
             cJSON_Delete (s->result);
             s->result = NULL;
-            rc = s_fail (s, RPL_INVALID, "body.request_id: already used by another request");
+            rc = S_FAIL (s, RPL_INVALID, "body.request_id: already used by another request");
         }
     } else {
         rc = rq->customer_id ? s_customer_copy (s, look, row, L_CUSTOMER, rq->customer_id)

@@ -77,16 +77,8 @@ typedef struct {
     bool emitted;
 } s_tx_t;
 
-static int s_fail (s_tx_t *t, rpl_code_t code, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
-static int s_fail (s_tx_t *t, rpl_code_t code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start (ap, fmt);
-    vsnprintf (t->err, t->errsize, fmt, ap);
-    va_end (ap);
-    t->code = code;
-    return -1;
-}
+/*  A refusal: the code and the reason (svc/reply.h). */
+#define S_FAIL(x, why, ...) rpl_refuse (&(x)->code, (x)->err, (x)->errsize, (why), __VA_ARGS__)
 
 static int s_fail_db (s_tx_t *t, const char *what)
 {
@@ -123,14 +115,14 @@ static int s_replay (s_tx_t *t)
     int rc = 0;
     if (PQntuples (res) == 1) {
         if (strcmp (PQgetvalue (res, 0, 0), t->id) != 0 || strcmp (PQgetvalue (res, 0, 2), rq->event) != 0)
-            rc = s_fail (t, RPL_INVALID, "body.request_id: already used for event %s of ticket %s",
+            rc = S_FAIL (t, RPL_INVALID, "body.request_id: already used for event %s of ticket %s",
                          PQgetvalue (res, 0, 2), PQgetvalue (res, 0, 0));
         else {
             char at[40];
             clock_format_us (strtoll (PQgetvalue (res, 0, 3), NULL, 10), at, sizeof at);
             t->result = s_result (rq->ticket_id, PQgetvalue (res, 0, 1), rq->event, at,
                                   PQgetvalue (res, 0, 4), true);
-            rc = t->result ? 1 : s_fail (t, RPL_INTERNAL, "out of memory");
+            rc = t->result ? 1 : S_FAIL (t, RPL_INTERNAL, "out of memory");
         }
     }
     PQclear (res);
@@ -165,26 +157,26 @@ static int s_check_escalation (s_tx_t *t)
         return s_fail_db (t, "reading the escalation");
     int rc = 0;
     if (PQntuples (res) != 1 || strcmp (PQgetvalue (res, 0, 0), t->id) != 0)
-        rc = s_fail (t, RPL_NOT_FOUND, "body.escalation_id: ticket %s has no escalation %s", t->id, id);
+        rc = S_FAIL (t, RPL_NOT_FOUND, "body.escalation_id: ticket %s has no escalation %s", t->id, id);
     else if (strcmp (PQgetvalue (res, 0, 1), "informed") == 0)
-        rc = s_fail (t, RPL_CONFLICT,
+        rc = S_FAIL (t, RPL_CONFLICT,
                      "body.escalation_id: escalation %s only informed a skipped level; "
                      "acknowledge the escalation itself",
                      id);
     else if (PQgetisnull (res, 0, 6))
-        rc = s_fail (t, RPL_FORBIDDEN,
+        rc = S_FAIL (t, RPL_FORBIDDEN,
                      "body.escalation_id: escalation %s was recorded before ladders named staff ids; "
                      "nobody is on record who may acknowledge it",
                      id);
     else if (strcmp (PQgetvalue (res, 0, 5), "t") != 0)
-        rc = s_fail (t, RPL_FORBIDDEN,
+        rc = S_FAIL (t, RPL_FORBIDDEN,
                      "body.escalation_id: escalation %s went to the %s; only %s (that level's person or "
                      "someone above them on the ladder) may acknowledge it, not %s",
                      id, PQgetvalue (res, 0, 4), PQgetvalue (res, 0, 6), *caller ? caller : "nobody");
     else if (!PQgetisnull (res, 0, 2)) {
         char at[40];
         clock_format_us (strtoll (PQgetvalue (res, 0, 3), NULL, 10), at, sizeof at);
-        rc = s_fail (t, RPL_CONFLICT, "body.escalation_id: escalation %s was acknowledged by %s at %s", id,
+        rc = S_FAIL (t, RPL_CONFLICT, "body.escalation_id: escalation %s was acknowledged by %s at %s", id,
                      PQgetvalue (res, 0, 2), at);
     }
     PQclear (res);
@@ -197,7 +189,7 @@ static int s_check_escalation (s_tx_t *t)
 static int s_move (s_tx_t *t, ticket_state_t from, ticket_state_t to, const char **new_status)
 {
     if (!states_can_move (&ticket_states, (int) from, (int) to))
-        return s_fail (t, RPL_CONFLICT, "ticket %s is %s: it cannot become %s", t->id,
+        return S_FAIL (t, RPL_CONFLICT, "ticket %s is %s: it cannot become %s", t->id,
                        ticket_state_names[from], ticket_state_names[to]);
     *new_status = ticket_state_names[to];
     return 0;
@@ -213,46 +205,46 @@ static int s_check (s_tx_t *t, const char *status, const char *kind, bool paused
     *pause = NULL;
     int state;
     if (states_parse (&ticket_states, status, &state) != 0)
-        return s_fail (t, RPL_INTERNAL, "ticket %s has an unknown status \"%s\"", t->id, status);
+        return S_FAIL (t, RPL_INTERNAL, "ticket %s has an unknown status \"%s\"", t->id, status);
     ticket_state_t now = (ticket_state_t) state;
     bool closed = now == TICKET_CLOSED, resolved = now == TICKET_RESOLVED;
     if (strcmp (ev, "ticket_reopened") == 0) {
         if (!closed && !resolved)
-            return s_fail (t, RPL_CONFLICT, "ticket %s is %s: only a resolved or closed ticket is reopened",
+            return S_FAIL (t, RPL_CONFLICT, "ticket %s is %s: only a resolved or closed ticket is reopened",
                            t->id, status);
         *pause = "clear";
         return s_move (t, now, TICKET_OPEN, new_status);
     }
     if (closed)
-        return s_fail (t, RPL_CONFLICT, "ticket %s is closed: reopen it first (event ticket_reopened)",
+        return S_FAIL (t, RPL_CONFLICT, "ticket %s is closed: reopen it first (event ticket_reopened)",
                        t->id);
     if (ticket_event_is (ev, TICKET_EV_ONCE)) {
         int seen = s_seen (t, ev);
         if (seen != 0)
-            return seen < 0 ? -1 : s_fail (t, RPL_CONFLICT, "ticket %s: %s is already recorded", t->id, ev);
+            return seen < 0 ? -1 : S_FAIL (t, RPL_CONFLICT, "ticket %s: %s is already recorded", t->id, ev);
     }
     if (ticket_event_is (ev, TICKET_EV_WORK_ORDER)) {
         int seen = s_seen (t, "work_order_assigned");
         if (seen <= 0)
             return seen < 0 ? -1
-                            : s_fail (t, RPL_CONFLICT, "ticket %s has no work order assigned to a technician",
+                            : S_FAIL (t, RPL_CONFLICT, "ticket %s has no work order assigned to a technician",
                                       t->id);
     }
     if (strcmp (ev, "complaint_decided") == 0 && strcmp (kind, "complaint") != 0)
-        return s_fail (t, RPL_CONFLICT, "ticket %s is a %s, not a complaint", t->id, kind);
+        return S_FAIL (t, RPL_CONFLICT, "ticket %s is a %s, not a complaint", t->id, kind);
     if (strcmp (ev, "plan_sent") == 0) {
         int seen = s_seen (t, "marked_complex");
         if (seen <= 0)
             return seen < 0 ? -1
-                            : s_fail (t, RPL_CONFLICT,
+                            : S_FAIL (t, RPL_CONFLICT,
                                       "ticket %s is not marked complex (event marked_complex)", t->id);
     }
     if (strcmp (ev, "callback_done") == 0 && !resolved)
-        return s_fail (t, RPL_CONFLICT, "ticket %s is %s: the callback follows the resolution", t->id,
+        return S_FAIL (t, RPL_CONFLICT, "ticket %s is %s: the callback follows the resolution", t->id,
                        status);
     if (strcmp (ev, "ticket_resolved") == 0) {
         if (resolved)
-            return s_fail (t, RPL_CONFLICT, "ticket %s is already resolved", t->id);
+            return S_FAIL (t, RPL_CONFLICT, "ticket %s is already resolved", t->id);
         *pause = paused ? "clear" : NULL;
         if (s_move (t, now, TICKET_RESOLVED, new_status) != 0)
             return -1;
@@ -264,14 +256,14 @@ static int s_check (s_tx_t *t, const char *status, const char *kind, bool paused
     }
     if (strcmp (ev, "paused") == 0) {
         if (paused)
-            return s_fail (t, RPL_CONFLICT, "ticket %s is already paused", t->id);
+            return S_FAIL (t, RPL_CONFLICT, "ticket %s is already paused", t->id);
         if (resolved)
-            return s_fail (t, RPL_CONFLICT, "ticket %s is resolved: nothing left to wait for", t->id);
+            return S_FAIL (t, RPL_CONFLICT, "ticket %s is resolved: nothing left to wait for", t->id);
         *pause = "set";
     }
     if (strcmp (ev, "resumed") == 0) {
         if (!paused)
-            return s_fail (t, RPL_CONFLICT, "ticket %s is not paused", t->id);
+            return S_FAIL (t, RPL_CONFLICT, "ticket %s is not paused", t->id);
         *pause = "clear";
     }
     if (strcmp (ev, "escalation_acknowledged") == 0)
@@ -283,10 +275,10 @@ static int s_emit (s_tx_t *t, const char *branch, const char *history_id)
 {
     const irq_event_t *rq = t->rq;
     if (!t->self->bus)
-        return s_fail (t, RPL_INTERNAL, "intake has no message bus");
+        return S_FAIL (t, RPL_INTERNAL, "intake has no message bus");
     cJSON *body = cJSON_CreateObject ();
     if (!body)
-        return s_fail (t, RPL_INTERNAL, "out of memory");
+        return S_FAIL (t, RPL_INTERNAL, "out of memory");
     cJSON_AddNumberToObject (body, "ticket_id", (double) rq->ticket_id);
     cJSON_AddStringToObject (body, "branch", branch);
     cJSON_AddStringToObject (body, "event", rq->event);
@@ -324,7 +316,7 @@ static int s_apply (db_t *db, void *arg)
     char *detail_text = NULL;
     /* outside the caller's branches: as if it did not exist */
     if (PQntuples (tk) != 1 || !svc_who_sees_branch (t->who, PQgetvalue (tk, 0, 2))) {
-        s_fail (t, RPL_NOT_FOUND, "body.ticket_id: no ticket %s", t->id);
+        S_FAIL (t, RPL_NOT_FOUND, "body.ticket_id: no ticket %s", t->id);
         goto cleanup;
     }
     const char *status = PQgetvalue (tk, 0, 0), *kind = PQgetvalue (tk, 0, 1);
@@ -338,7 +330,7 @@ static int s_apply (db_t *db, void *arg)
         char from[96] = "{}";
         if (new_status) {
             if (states_parse (&ticket_states, new_status, &to) != 0) {
-                s_fail (t, RPL_INTERNAL, "unknown status %s", new_status);
+                S_FAIL (t, RPL_INTERNAL, "unknown status %s", new_status);
                 goto cleanup;
             }
             states_from_sql (&ticket_states, to, from, sizeof from);
@@ -349,7 +341,7 @@ static int s_apply (db_t *db, void *arg)
             goto cleanup;
         }
         if (strcmp (PQcmdTuples (u), "1") != 0) {
-            s_fail (t, RPL_CONFLICT, "ticket %s changed state meanwhile; try again", t->id);
+            S_FAIL (t, RPL_CONFLICT, "ticket %s changed state meanwhile; try again", t->id);
             goto cleanup;
         }
     }
@@ -369,7 +361,7 @@ static int s_apply (db_t *db, void *arg)
         cJSON_Delete (detail);
     }
     if (!detail_text) {
-        s_fail (t, RPL_INTERNAL, "out of memory");
+        S_FAIL (t, RPL_INTERNAL, "out of memory");
         goto cleanup;
     }
     const char *p3[] = {t->id, t->now, rq->actor, rq->event, detail_text};
@@ -381,7 +373,7 @@ static int s_apply (db_t *db, void *arg)
         goto cleanup;
     t->result = s_result (rq->ticket_id, PQgetvalue (h, 0, 0), rq->event, t->now,
                           new_status ? new_status : status, false);
-    rc = t->result ? 0 : s_fail (t, RPL_INTERNAL, "out of memory");
+    rc = t->result ? 0 : S_FAIL (t, RPL_INTERNAL, "out of memory");
 cleanup:
     PQclear (tk);
     PQclear (u);

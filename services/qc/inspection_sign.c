@@ -65,16 +65,8 @@ typedef struct {
     const char *outcome; /* "passed", "failed", "accepted", "replayed" */
 } s_tx_t;
 
-static int s_fail (s_tx_t *t, rpl_code_t code, const char *fmt, ...) __attribute__ ((format (printf, 3, 4)));
-static int s_fail (s_tx_t *t, rpl_code_t code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start (ap, fmt);
-    vsnprintf (t->err, t->errsize, fmt, ap);
-    va_end (ap);
-    t->code = code;
-    return -1;
-}
+/*  A refusal: the code and the reason (svc/reply.h). */
+#define S_FAIL(x, why, ...) rpl_refuse (&(x)->code, (x)->err, (x)->errsize, (why), __VA_ARGS__)
 
 static int s_fail_db (s_tx_t *t, const char *what)
 {
@@ -153,7 +145,7 @@ static int s_judge (s_tx_t *t, const qp_level_t *level, cJSON *items, cJSON *fai
     const s_sign_rq_t *rq = t->rq;
     for (int i = 0; i < rq->n; i++)
         if (qp_item_index (level, rq->items[i].item) < 0)
-            return s_fail (t, RPL_INVALID, "body.items[%d].item: level \"%s\" has no item \"%s\"", i, level->name,
+            return S_FAIL (t, RPL_INVALID, "body.items[%d].item: level \"%s\" has no item \"%s\"", i, level->name,
                            rq->items[i].item);
     *pass = true;
     for (int k = 0; k < level->n_items; k++) {
@@ -162,13 +154,13 @@ static int s_judge (s_tx_t *t, const qp_level_t *level, cJSON *items, cJSON *fai
         while (i < rq->n && strcmp (rq->items[i].item, def->name) != 0)
             i++;
         if (i == rq->n)
-            return s_fail (t, RPL_INVALID, "body.items: item \"%s\" of level \"%s\" is missing", def->name,
+            return S_FAIL (t, RPL_INVALID, "body.items: item \"%s\" of level \"%s\" is missing", def->name,
                            level->name);
         const qp_reading_t *r = &rq->items[i].r;
         bool ok = false;
         char reason[256] = "", why[256];
         if (qp_judge (def, r, t->now_us, &ok, reason, sizeof reason, why, sizeof why) != 0)
-            return s_fail (t, RPL_INVALID, "body.items[%d]: %s", i, why);
+            return S_FAIL (t, RPL_INVALID, "body.items[%d]: %s", i, why);
         cJSON *o = cJSON_CreateObject (), *f = ok ? NULL : cJSON_CreateObject ();
         char at[40];
         bool good = o && cJSON_AddItemToArray (items, o) && cJSON_AddStringToObject (o, "item", def->name)
@@ -188,7 +180,7 @@ static int s_judge (s_tx_t *t, const qp_level_t *level, cJSON *items, cJSON *fai
             *pass = false;
         }
         if (!good)
-            return s_fail (t, qi_oom (t->err, t->errsize), "out of memory");
+            return S_FAIL (t, qi_oom (t->err, t->errsize), "out of memory");
     }
     return 0;
 }
@@ -209,28 +201,28 @@ static int s_check_turn (s_tx_t *t, PGresult *insp, PGresult *lv, int row, const
     if (strcmp (status, "passed") == 0 || strcmp (status, "failed") == 0) {
         char at[40];
         clock_format_us (strtoll (PQgetvalue (lv, row, 7), NULL, 10), at, sizeof at);
-        return s_fail (t, RPL_CONFLICT, "body.level: level \"%s\" is already signed (%s by %s at %s)", level->name,
+        return S_FAIL (t, RPL_CONFLICT, "body.level: level \"%s\" is already signed (%s by %s at %s)", level->name,
                        status, PQgetvalue (lv, row, 4), at);
     }
     if (strcmp (status, "carried") == 0)
-        return s_fail (t, RPL_CONFLICT, "body.level: level \"%s\" passed on the reworked order and is not signed "
+        return S_FAIL (t, RPL_CONFLICT, "body.level: level \"%s\" passed on the reworked order and is not signed "
                                         "again", level->name);
     if (strcmp (PQgetvalue (insp, 0, 9), "open") != 0)
-        return s_fail (t, RPL_CONFLICT, "body.work_order_id: the inspection of work order %s is closed (%s)", t->wo,
+        return S_FAIL (t, RPL_CONFLICT, "body.work_order_id: the inspection of work order %s is closed (%s)", t->wo,
                        PQgetvalue (insp, 0, 9));
     if (strcmp (status, "pending") != 0) {
         int next = 0;
         while (next < PQntuples (lv) && strcmp (PQgetvalue (lv, next, 3), "pending") != 0)
             next++;
-        return s_fail (t, RPL_CONFLICT, "body.level: out of order: level \"%s\" is next to sign, not \"%s\"",
+        return S_FAIL (t, RPL_CONFLICT, "body.level: out of order: level \"%s\" is next to sign, not \"%s\"",
                        next < PQntuples (lv) ? PQgetvalue (lv, next, 1) : "?", level->name);
     }
     if (!(t->who->roles & ROLE_BIT (level->role)))
-        return s_fail (t, RPL_FORBIDDEN, "body.level: level \"%s\" is signed by a %s, a role the caller does "
+        return S_FAIL (t, RPL_FORBIDDEN, "body.level: level \"%s\" is signed by a %s, a role the caller does "
                                          "not hold", level->name, role_names[level->role]);
     for (int r = 0; r < PQntuples (lv); r++)
         if (!PQgetisnull (lv, r, 4) && t->who->principal && strcmp (PQgetvalue (lv, r, 4), t->who->principal) == 0)
-            return s_fail (t, RPL_FORBIDDEN, "body.level: %s signed level \"%s\" of this work order already; "
+            return S_FAIL (t, RPL_FORBIDDEN, "body.level: %s signed level \"%s\" of this work order already; "
                                              "nobody signs two levels of one work order", t->who->principal,
                            PQgetvalue (lv, r, 1));
     return 0;
@@ -260,7 +252,7 @@ static int s_emit_close (s_tx_t *t, PGresult *insp, const qp_level_t *level, boo
     }
     if (!ok) {
         cJSON_Delete (body);
-        return s_fail (t, qi_oom (t->err, t->errsize), "out of memory");
+        return S_FAIL (t, qi_oom (t->err, t->errsize), "out of memory");
     }
     if (svc_emit (t->self->bus, t->self->db, pass ? "workorder.accepted" : "inspection.failed", 1, branch, ticket,
                   &body) != 0)
@@ -284,7 +276,7 @@ static int s_emit_level (s_tx_t *t, PGresult *insp, const qp_level_t *level)
               && cJSON_AddStringToObject (body, "signed_at", t->now);
     if (!ok) {
         cJSON_Delete (body);
-        return s_fail (t, qi_oom (t->err, t->errsize), "out of memory");
+        return S_FAIL (t, qi_oom (t->err, t->errsize), "out of memory");
     }
     if (svc_emit (t->self->bus, t->self->db, "inspection.level_signed", 1, PQgetvalue (insp, 0, 3),
                   PQgetvalue (insp, 0, 2), &body) != 0)
@@ -312,7 +304,7 @@ static int s_advance (s_tx_t *t, PGresult *insp, const qp_plan_t *plan, int pos,
     }
     int to = pass ? INSP_PASSED : INSP_FAILED;
     if (insp_move (&insp_states, INSP_OPEN, to, t->err, t->errsize) != 0)
-        return s_fail (t, RPL_INTERNAL, "%s", t->err);
+        return S_FAIL (t, RPL_INTERNAL, "%s", t->err);
     states_from_sql (&insp_states, to, from, sizeof from);
     const char *p[] = { id, insp_state_names[to], t->now, from };
     if (!(u = db_exec_prepared (t->self->db, "qc_insp_close", 4, p)))
@@ -320,7 +312,7 @@ static int s_advance (s_tx_t *t, PGresult *insp, const qp_plan_t *plan, int pos,
     bool moved = strcmp (PQcmdTuples (u), "1") == 0;
     PQclear (u);
     if (!moved)
-        return s_fail (t, RPL_CONFLICT, "body.work_order_id: the inspection changed meanwhile; try again");
+        return S_FAIL (t, RPL_CONFLICT, "body.work_order_id: the inspection changed meanwhile; try again");
     t->outcome = pass ? "accepted" : "failed";
     return s_emit_close (t, insp, &plan->levels[pos], pass, failed_p);
 }
@@ -339,7 +331,7 @@ static int s_replay (s_tx_t *t)
     int rc = 0;
     if (PQntuples (res) == 1) {
         if (strcmp (PQgetvalue (res, 0, 0), t->wo) != 0 || strcmp (PQgetvalue (res, 0, 1), t->rq->level) != 0)
-            rc = s_fail (t, RPL_CONFLICT, "body.request_id: already used for level \"%s\" of work order %s",
+            rc = S_FAIL (t, RPL_CONFLICT, "body.request_id: already used for level \"%s\" of work order %s",
                          PQgetvalue (res, 0, 1), PQgetvalue (res, 0, 0));
         else
             rc = 1;
@@ -389,17 +381,17 @@ static int s_apply (db_t *db, void *arg)
     if (PQntuples (insp) != 1
         || !(svc_who_sees_branch (t->who, PQgetvalue (insp, 0, 3))
              || (t->who->principal && strcmp (t->who->principal, PQgetvalue (insp, 0, 4)) == 0))) {
-        s_fail (t, RPL_NOT_FOUND, "body.work_order_id: no inspection for work order %s", t->wo);
+        S_FAIL (t, RPL_NOT_FOUND, "body.work_order_id: no inspection for work order %s", t->wo);
         goto cleanup;
     }
     const qp_plan_t *plan = qp_find (t->self->plans, PQgetvalue (insp, 0, 7));
     if (!plan) {
-        s_fail (t, RPL_INTERNAL, "plan \"%s\" of this inspection is not in the plans file", PQgetvalue (insp, 0, 7));
+        S_FAIL (t, RPL_INTERNAL, "plan \"%s\" of this inspection is not in the plans file", PQgetvalue (insp, 0, 7));
         goto cleanup;
     }
     int pos = qp_level_index (plan, t->rq->level);
     if (pos < 0) {
-        s_fail (t, RPL_INVALID, "body.level: plan \"%s\" has no level \"%s\"", plan->name, t->rq->level);
+        S_FAIL (t, RPL_INVALID, "body.level: plan \"%s\" has no level \"%s\"", plan->name, t->rq->level);
         goto cleanup;
     }
     const qp_level_t *level = &plan->levels[pos];
@@ -410,14 +402,14 @@ static int s_apply (db_t *db, void *arg)
     }
     int row = s_row (lv, level->name);
     if (row < 0) {
-        s_fail (t, RPL_INTERNAL, "level \"%s\" is not among this inspection's levels", level->name);
+        S_FAIL (t, RPL_INTERNAL, "level \"%s\" is not among this inspection's levels", level->name);
         goto cleanup;
     }
     bool pass = false;
     if (!items || !failed || s_check_turn (t, insp, lv, row, level) != 0 || s_judge (t, level, items, failed, &pass) != 0)
         goto cleanup;
     if (!(items_text = json_print (items)) || !(failed_text = json_print (failed))) {
-        s_fail (t, qi_oom (t->err, t->errsize), "out of memory");
+        S_FAIL (t, qi_oom (t->err, t->errsize), "out of memory");
         goto cleanup;
     }
     int to = pass ? LVL_PASSED : LVL_FAILED;
@@ -431,7 +423,7 @@ static int s_apply (db_t *db, void *arg)
         goto cleanup;
     }
     if (strcmp (PQcmdTuples (u), "1") != 0) {
-        s_fail (t, RPL_CONFLICT, "body.level: level \"%s\" changed meanwhile; try again", level->name);
+        S_FAIL (t, RPL_CONFLICT, "body.level: level \"%s\" changed meanwhile; try again", level->name);
         goto cleanup;
     }
     if (s_advance (t, insp, plan, pos, pass, &failed) != 0)

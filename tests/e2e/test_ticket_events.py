@@ -14,7 +14,7 @@ import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import kefu_harness as h  # noqa: E402
-from kefu_system import System  # noqa: E402
+from kefu_system import ROOT, System  # noqa: E402
 
 S = None
 CST = datetime.timezone(datetime.timedelta(hours=8))
@@ -28,10 +28,32 @@ def us(*args):
 MONDAY_0900 = us(2026, 11, 23, 9, 0)
 
 
+def sla_with_ticket_callback(tmp):
+    """The demo's SLA file, with the ticket's own `callback` clock (from
+    ticket_resolved to callback_done) on complaints: these tests run
+    without the callback service, and record callback_done themselves."""
+    with open(os.path.join(ROOT, "deploy", "demo", "sla.yaml"), encoding="utf-8") as f:
+        text = f.read()
+    old = ("      complaint_decision: {hours: 24, time: calendar}\n"
+           "      callback_due:       {days: 3, time: calendar}\n")
+    assert old in text, "the demo's complaint policy"
+    text = text.replace(old, "      complaint_decision: {hours: 24, time: calendar}\n"
+                             "      callback:           {days: 3, time: calendar}\n")
+    clock = "  - {name: callback_due, subject: callback,"
+    assert clock in text, "the demo's callback clock"
+    text = text.replace(clock, "  - callback\n" + clock, 1)
+    path = os.path.join(tmp, "sla.yaml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
 def setup_module():
     global S
-    notify = os.path.join(tempfile.mkdtemp(prefix="kefu-events-notify-"), "notifications.jsonl")
-    S = System("events", clock_us=MONDAY_0900, dispatch={"sla_tick_ms": 100}, notify={"file": notify})
+    tmp = tempfile.mkdtemp(prefix="kefu-events-notify-")
+    notify = os.path.join(tmp, "notifications.jsonl")
+    S = System("events", clock_us=MONDAY_0900, dispatch={"sla_tick_ms": 100, "sla_file": sla_with_ticket_callback(tmp)},
+               notify={"file": notify})
     S.start_services(["intake", "dispatch"])
 
 
