@@ -42,17 +42,6 @@ static const char *const s_attempt_reasons[] = { "no_answer", "busy", "switched_
                                                  NULL };
 static const char *const s_outcomes[] = { "satisfied", "neutral", "dissatisfied", NULL };
 
-int cb_ask (kctl_t *k, const char *cmd, const char *request, const cJSON *body, cJSON **result)
-{
-    client_opts_t opts = kctl_service_opts (k, cmd, CFG_SVC_CALLBACK);
-    char err[1024] = "";
-    if (client_call (&opts, request, body, result, err, sizeof err) != CLIENT_OK) {
-        fprintf (stderr, "kefuctl %s: %s\n", cmd, err);
-        return -1;
-    }
-    return 0;
-}
-
 int cb_words_array (const char *cmd, const char *opt, const char *text, cJSON *body, const char *key)
 {
     cJSON *list = cJSON_AddArrayToObject (body, key);
@@ -155,7 +144,7 @@ int cmd_callbacks (kctl_t *k, int argc, char **argv)
         fputs ("kefuctl callbacks: out of memory\n", stderr);
         goto cleanup;
     }
-    if (cb_ask (k, "callbacks", "callback.list", body, &result) != 0)
+    if (kctl_ask (k, "callbacks", CFG_SVC_CALLBACK, "callback.list", body, &result) != 0)
         goto cleanup;
     if (k->json)
         rc = kctl_print_json (result) == 0 ? KCTL_OK : KCTL_FAILED;
@@ -191,7 +180,7 @@ static int s_send (kctl_t *k, const char *request, cJSON *body, void (*print) (c
 {
     cJSON *result = NULL;
     int rc = KCTL_FAILED;
-    if (cb_ask (k, "callback", request, body, &result) == 0) {
+    if (kctl_ask (k, "callback", CFG_SVC_CALLBACK, request, body, &result) == 0) {
         if (k->json)
             rc = kctl_print_json (result) == 0 ? KCTL_OK : KCTL_FAILED;
         else {

@@ -25,10 +25,6 @@ int cmd_callback (kctl_t *k, int argc, char **argv);
 int cmd_callback_coverage (kctl_t *k, int argc, char **argv);
 int cmd_callback_satisfaction (kctl_t *k, int argc, char **argv);
 
-/*  Asks callback `request` with body; prints a refusal as
- *  "kefuctl <cmd>: <code>: <message>". Returns 0 or -1. */
-int cb_ask (kctl_t *k, const char *cmd, const char *request, const cJSON *body, cJSON **result);
-
 /*  "a,b" as a JSON array of strings into body[key]: each 1..32 of a-z 0-9 _.
  *  Returns 0, or -1 after printing why (naming `opt`). Exposed for tests. */
 int cb_words_array (const char *cmd, const char *opt, const char *text, cJSON *body, const char *key);

@@ -152,7 +152,7 @@ static int s_run (kctl_t *k, const char *cmd, const char *request, cJSON *body, 
 {
     cJSON *result = NULL;
     int rc = KCTL_FAILED;
-    if (cb_ask (k, cmd, request, body, &result) == 0) {
+    if (kctl_ask (k, cmd, CFG_SVC_CALLBACK, request, body, &result) == 0) {
         if (k->json)
             rc = kctl_print_json (result);
         else {

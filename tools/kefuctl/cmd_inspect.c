@@ -95,18 +95,6 @@ cJSON *inspect_item_parse (const char *text, char *err, size_t errsize)
     return item;
 }
 
-/*  Asks qc; prints a refusal as "kefuctl <cmd>: <code>: <message>". */
-static int s_ask (kctl_t *k, const char *cmd, const char *request, const cJSON *body, cJSON **result)
-{
-    client_opts_t opts = kctl_service_opts (k, cmd, CFG_SVC_QC);
-    char err[1024] = "";
-    if (client_call (&opts, request, body, result, err, sizeof err) != CLIENT_OK) {
-        fprintf (stderr, "kefuctl %s: %s\n", cmd, err);
-        return -1;
-    }
-    return 0;
-}
-
 /*  "wood_moisture (at most 12 %), road_test (pass/fail)". */
 static void s_checklist_text (const cJSON *checklist, char *out, size_t size)
 {
@@ -146,7 +134,7 @@ int cmd_inspections (kctl_t *k, int argc, char **argv)
         fputs ("kefuctl inspections: out of memory\n", stderr);
         goto cleanup;
     }
-    if (s_ask (k, "inspections", "inspection.pending", body, &result) != 0)
+    if (kctl_ask (k, "inspections", CFG_SVC_QC, "inspection.pending", body, &result) != 0)
         goto cleanup;
     const cJSON *list = cJSON_GetObjectItemCaseSensitive (result, "pending");
     if (k->json) {
@@ -237,7 +225,7 @@ static int s_show (kctl_t *k, int64_t wo)
     int rc = KCTL_FAILED;
     if (!body || !cJSON_AddNumberToObject (body, "work_order_id", (double) wo))
         fputs ("kefuctl inspect: out of memory\n", stderr);
-    else if (s_ask (k, "inspect", "inspection.get", body, &result) == 0)
+    else if (kctl_ask (k, "inspect", CFG_SVC_QC, "inspection.get", body, &result) == 0)
         rc = (k->json ? kctl_print_json (result) : s_print_record (result)) == 0 ? KCTL_OK : KCTL_FAILED;
     cJSON_Delete (body);
     cJSON_Delete (result);
@@ -294,7 +282,7 @@ static int s_sign (kctl_t *k, int64_t wo, const char *level, char **items, int n
         }
         cJSON_AddItemToArray (list, item);
     }
-    if (s_ask (k, "inspect", "inspection.sign", body, &result) != 0)
+    if (kctl_ask (k, "inspect", CFG_SVC_QC, "inspection.sign", body, &result) != 0)
         goto cleanup;
     if (k->json)
         rc = kctl_print_json (result) == 0 ? KCTL_OK : KCTL_FAILED;

@@ -127,6 +127,18 @@ client_opts_t kctl_service_opts (const kctl_t *self, const char *cmd, int svc)
     return opts;
 }
 
+int kctl_ask (const kctl_t *self, const char *cmd, int svc, const char *request, const cJSON *body,
+              cJSON **result)
+{
+    client_opts_t opts = kctl_service_opts (self, cmd, svc);
+    char err[1024] = "";
+    if (client_call (&opts, request, body, result, err, sizeof err) != CLIENT_OK) {
+        fprintf (stderr, "kefuctl %s: %s\n", cmd, err);
+        return -1;
+    }
+    return 0;
+}
+
 client_opts_t kctl_dispatch_opts (const kctl_t *self, const char *cmd)
 {
     return kctl_service_opts (self, cmd, CFG_SVC_DISPATCH);

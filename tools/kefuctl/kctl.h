@@ -76,6 +76,12 @@ client_opts_t kctl_client_opts (const kctl_t *self, const char *cmd);
  *  kctl_service_endpoint). */
 client_opts_t kctl_service_opts (const kctl_t *self, const char *cmd, int svc);
 
+/*  Asks service `svc` (as kctl_service_endpoint) `request` with body;
+ *  prints a refusal or failure as "kefuctl <cmd>: <code>: <message>".
+ *  Returns 0 with *result (the caller's), or -1. */
+int kctl_ask (const kctl_t *self, const char *cmd, int svc, const char *request, const cJSON *body,
+              cJSON **result);
+
 /*  kctl_service_opts for dispatch: the SLA reads (board, clocks, due, report)
  *  and the done report. */
 client_opts_t kctl_dispatch_opts (const kctl_t *self, const char *cmd);
