@@ -17,6 +17,7 @@
 #include "base/log.h"
 #include "sla/sla_clock_life.h"
 #include "sla/sla_start.h"
+#include "sla/sla_subjects.h"
 #include "msg/ticket_updated.h"
 #include "model/ticket.h"
 
@@ -128,13 +129,23 @@ static bus_result_t s_handle (dte_t *self, db_t *db, const ticket_updated_t *u, 
         char from[96];
         states_from_sql (&work_order_states, WO_COMPLETED, from, sizeof from);
         const char *p[] = {ticket, event, at_text, detail_text, from};
-        int rows = s_exec (db, "dte_work_order", 5, p);
+        PGresult *res = db_exec_prepared (db, "dte_work_order", 5, p);
         free (detail_text);
-        if (rows < 0)
+        if (!res)
             return svc_db_bus_failure (db, "recording the work order's progress", reason, reason_size);
-        if (rows == 0)
+        char wo[24] = "";
+        if (PQntuples (res) == 1)
+            snprintf (wo, sizeof wo, "%s", PQgetvalue (res, 0, 0));
+        PQclear (res);
+        if (!*wo)
             log_kv (LOG_WARN, "work_order_missing", "ticket_id", ticket, "ticket_event", event, "reason",
                     "the ticket has no work order here; only its clocks move", NULL);
+        /* the visit under way is the work order's too: its own clocks move on
+         * its arrangement and arrival (docs/sla.md "Subjects") */
+        sss_subject_t work_order = { "work_order", wo, ticket, branch, 0 };
+        if (*wo && (s_is (event, "work_order_arranged") || s_is (event, "technician_arrived"))
+            && sss_on_event (sle_subjects (self->sle), db, &work_order, event, u->at_us) < 0)
+            return svc_db_bus_failure (db, "moving the work order's clocks", reason, reason_size);
     }
     if (s_is (event, "escalation_acknowledged")) {
         const char *id = u->escalation_id_text;

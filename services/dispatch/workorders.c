@@ -26,6 +26,7 @@
 #include "ref/org.h"
 #include "sla/sla_engine.h"
 #include "sla/sla_start.h"
+#include "sla/sla_subjects.h"
 #include "redispatch.h"
 
 /* ---- statements ------------------------------------------------------- */
@@ -194,6 +195,15 @@ typedef struct {
     const char *passed_over; /* text[] literal of who let it lapse, or NULL */
 } s_order_t;
 
+/*  The work order's own clocks (docs/sla.md "Subjects") on its event.
+ *  Returns >= 0, or -1 (database). */
+static int s_order_event (workorders_t *self, db_t *db, const char *wo_id, const char *ticket, const char *branch,
+                          const char *event, int64_t at_us)
+{
+    sss_subject_t work_order = { "work_order", wo_id, ticket, branch, 0 };
+    return sss_on_event (sle_subjects (self->sle), db, &work_order, event, at_us);
+}
+
 static int s_history (db_t *db, const char *wo_id, const char *at, const char *event, cJSON *detail)
 {
     char *text = json_print (detail);
@@ -251,7 +261,8 @@ static int s_do_assign (s_pass_t *pass, db_t *db, const s_order_t *wo, assign_te
     /* clocks that start or stop when the work order is assigned (arrange) */
     int64_t at_us = 0;
     if (clock_parse_rfc3339 (pass->now, &at_us) != 0
-        || sls_on_event (sle_start (pass->self->sle), db, wo->ticket_id, pass->branch, "work_order_assigned", at_us) < 0)
+        || sls_on_event (sle_start (pass->self->sle), db, wo->ticket_id, pass->branch, "work_order_assigned", at_us) < 0
+        || s_order_event (pass->self, db, wo->id, wo->ticket_id, pass->branch, "work_order_assigned", at_us) < 0)
         goto cleanup;
 
     if (json_add_id (body, "work_order_id", wo->id) != 0 || json_add_id (body, "ticket_id", wo->ticket_id) != 0)
@@ -523,7 +534,8 @@ bus_result_t wo_on_ticket_created (workorders_t *self, db_t *db, const ticket_cr
     /* the clocks that start on it (call_centre_check) */
     int64_t created_us = 0;
     if (clock_parse_rfc3339 (pass.now, &created_us) != 0
-        || sls_on_event (sle_start (self->sle), db, ticket_id, branch, "work_order_created", created_us) < 0)
+        || sls_on_event (sle_start (self->sle), db, ticket_id, branch, "work_order_created", created_us) < 0
+        || s_order_event (self, db, wo_id, ticket_id, branch, "work_order_created", created_us) < 0)
         return svc_db_bus_failure (db, "SLA clocks of the new work order", reason, reason_size);
 
     s_order_t wo = { wo_id, ticket_id, kind, line, NULL, premium, NULL };
@@ -587,7 +599,8 @@ int wo_follow_up (workorders_t *self, db_t *db, const wo_follow_up_t *f, char *w
             "kind", kind, "purpose", f->purpose, NULL);
     int64_t at_us = 0;
     if (clock_parse_rfc3339 (pass.now, &at_us) != 0
-        || sls_on_event (sle_start (self->sle), db, f->ticket_id, branch, "work_order_created", at_us) < 0)
+        || sls_on_event (sle_start (self->sle), db, f->ticket_id, branch, "work_order_created", at_us) < 0
+        || s_order_event (self, db, wo_id, f->ticket_id, branch, "work_order_created", at_us) < 0)
         return -1;
     s_order_t wo = { wo_id, f->ticket_id, kind, has_line ? line : NULL, NULL, premium, over };
     return s_place_branch (&pass, db, wo_id, &wo, true);

@@ -9,20 +9,39 @@ side is tested on its own; tests/e2e/test_qc_*.py drives the real qc."""
 import json
 import os
 import sys
+import tempfile
 import uuid
 
 import zmq
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import kefu_harness as h  # noqa: E402
-from kefu_system import System  # noqa: E402
+from kefu_system import ROOT, System  # noqa: E402
 
 S = None
 
 
+def sla_with_on_site_clock(tmp):
+    """The demo's SLA file, plus a clock of each work order: on site within
+    2 business hours of its assignment, for the VIPs of the city."""
+    with open(os.path.join(ROOT, "deploy", "demo", "sla.yaml"), encoding="utf-8") as f:
+        text = f.read()
+    clock = "  - {name: callback_due, subject: callback,"
+    target = "      final_inspection:  {hours: 4, time: business}\n"
+    assert clock in text and target in text, "the demo's clocks and its first policy"
+    text = text.replace(clock, "  - {name: on_site, subject: work_order, starts_on: work_order_assigned,"
+                               " stops_on: technician_arrived}\n" + clock, 1)
+    text = text.replace(target, target + "      on_site:           {hours: 2, time: business}\n", 1)
+    path = os.path.join(tmp, "sla.yaml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
 def setup_module():
     global S
-    S = System("work-orders", dispatch={"assign_retry_ms": 200})
+    S = System("work-orders", dispatch={"assign_retry_ms": 200,
+                                        "sla_file": sla_with_on_site_clock(tempfile.mkdtemp(prefix="kefu-wo-"))})
     S.start_services(["intake", "dispatch", "qc"])
 
 
@@ -184,3 +203,18 @@ def test_a_reopened_ticket_gets_a_revisit():
     revisit = orders(tid)[1]
     assert (revisit[1], revisit[2]) == ("revisit", None)
     S.wait_ticket_status(tid, "assigned")
+
+
+def test_a_work_orders_own_clock_runs_from_its_assignment_to_the_arrival():
+    """A clock of the work order (docs/sla.md "Subjects"): started when the
+    order is assigned, stopped when its technician arrives (recorded on
+    the ticket, which concerns its latest work order)."""
+    tid = repair("C1001", "AC-LUX")               # a VIP in the city: the policy with on_site
+    wo, _, _, _, tech, _ = assigned_order(tid)
+
+    def on_site():
+        return S.sql("SELECT state FROM dispatch.sla_clocks WHERE subject_kind = 'work_order'"
+                     " AND subject_id = %s AND clock = 'on_site'", (wo,))
+    h.wait_until(lambda: on_site() == [("running",)], 60, "work order %s's on_site clock" % wo)
+    S.kefuctl_as(tech, "event", str(tid), "technician_arrived")
+    h.wait_until(lambda: on_site() == [("stopped",)], 60, "work order %s's on_site clock stopped" % wo)
