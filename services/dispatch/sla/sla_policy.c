@@ -1,7 +1,8 @@
 /*  sla_policy — loads the SLA file: the clocks in use, the global warning and
  *  repeat settings, and the ordered policies with their match and targets;
  *  then proves that every ticket finds a policy and that every policy can be
- *  chosen. Ladders are parsed in sla_ladder.c. See sla_policy.h for the
+ *  chosen. Ladders are parsed in sla_ladder.c; what the loaded file answers
+ *  is sla_policy_read.c. See sla_policy.h for the
  *  contract and docs/sla.md for the file.
  */
 #include "sla_policy.h"
@@ -39,8 +40,6 @@ static const char *const s_dim_keys[] = { "tier", "kind", "priority", "class", N
 #define SLA_MAX_POLICIES 1000
 #define SLA_MAX_NAME 64
 #define SLA_MAX_DAYS 365
-#define SLA_DEFAULT_WARN 80
-#define SLA_DEFAULT_REPEAT 60
 #define SLA_MAX_REPEAT 10080 /* a week */
 
 /* ---------------------------------------------------------------- helpers */
@@ -52,14 +51,6 @@ static int s_index (const char *const *list, const char *text)
         if (strcmp (list[i], text) == 0)
             return i;
     return -1;
-}
-
-static int s_count (const char *const *list)
-{
-    int n = 0;
-    while (list[n])
-        n++;
-    return n;
 }
 
 /*  True for an absent node or a null scalar (`key:`, `~`, `null`). */
@@ -275,54 +266,19 @@ static int s_parse_clocks (sla_config_t *self, yt_doc_t *doc, yt_node_t *root)
     return 0;
 }
 
-static int s_clock_index (const sla_config_t *self, const char *name)
-{
-    for (int i = 0; name && i < self->n_clocks; i++)
-        if (strcmp (self->clocks[i].name, name) == 0)
-            return i;
-    return -1;
-}
-
 /* ---------------------------------------------------------------- policies */
-
-/*  Names of the values of a dimension. */
-static const char *const *s_dim_names (const sla_config_t *self, int dim, int *n)
-{
-    switch (dim) {
-    case SLA_DIM_TIER:
-        *n = self->n_tiers;
-        return (const char *const *) self->tiers;
-    case SLA_DIM_KIND:
-        *n = s_count (sla_kind_names);
-        return sla_kind_names;
-    case SLA_DIM_PRIORITY:
-        *n = s_count (sla_priority_names);
-        return sla_priority_names;
-    default:
-        *n = s_count (sla_class_names);
-        return sla_class_names;
-    }
-}
-
-static int s_dim_lookup (const char *const *names, int n, const char *text)
-{
-    for (int i = 0; text && i < n; i++)
-        if (strcmp (names[i], text) == 0)
-            return i;
-    return -1;
-}
 
 static int s_dim_value (const sla_config_t *self, yt_doc_t *doc, const yt_node_t *node, int dim, int *out)
 {
     int n;
-    const char *const *names = s_dim_names (self, dim, &n);
+    const char *const *names = sla_dim_names (self, dim, &n);
     const char *text = yt_text (node);
     if (!text || s_absent (node))
         return yt_fail (doc, node, "expected a %s name", s_dim_keys[dim]);
     if (strcmp (text, "any") == 0)
         return yt_fail (doc, node, "`any` stands alone (write `%s: any`, not a list holding it)",
                         s_dim_keys[dim]);
-    if ((*out = s_dim_lookup (names, n, text)) >= 0)
+    if ((*out = sla_dim_lookup (names, n, text)) >= 0)
         return 0;
     char list[400];
     return yt_fail (doc, node, "unknown %s \"%s\" (expected any, or one or a list of: %s)", s_dim_keys[dim],
@@ -339,7 +295,7 @@ static int s_parse_dim (sla_config_t *self, yt_doc_t *doc, yt_node_t *match, int
     if (s_absent (node) || (text && strcmp (text, "any") == 0)) {
         policy->any[dim] = true;
         int n;
-        s_dim_names (self, dim, &n);
+        sla_dim_names (self, dim, &n);
         policy->mask[dim] = n >= 64 ? UINT64_MAX : (UINT64_C (1) << n) - 1;
         return 0;
     }
@@ -470,7 +426,7 @@ static int s_parse_targets (sla_config_t *self, yt_doc_t *doc, yt_node_t *item, 
     names[self->n_clocks] = NULL;
     size_t n = yt_size (targets);
     for (size_t i = 0; i < n; i++)
-        if (s_clock_index (self, yt_key_at (targets, i)) >= 0)
+        if (sla_clock_index (self, yt_key_at (targets, i)) >= 0)
             yt_get (targets, yt_key_at (targets, i));
     if (yt_check_unknown (doc, targets, names) != 0)
         return -1;
@@ -479,7 +435,7 @@ static int s_parse_targets (sla_config_t *self, yt_doc_t *doc, yt_node_t *item, 
     const char *subject_clock = NULL;
     bool ticket_clock = false;
     for (size_t i = 0; i < n; i++) {
-        int clock = s_clock_index (self, yt_key_at (targets, i));
+        int clock = sla_clock_index (self, yt_key_at (targets, i));
         if (s_parse_target (self, doc, yt_value_at (targets, i), clock, &policy->targets[i]) != 0)
             return -1;
         policy->n_targets++;
@@ -558,22 +514,13 @@ static int s_parse_policy (sla_config_t *self, yt_doc_t *doc, yt_node_t *item, s
     return 0;
 }
 
-static bool s_fits (const sla_policy_t *policy, const int value[SLA_DIM_COUNT])
-{
-    for (int dim = 0; dim < SLA_DIM_COUNT; dim++) {
-        if (value[dim] < 0 ? !policy->any[dim] : !(policy->mask[dim] & (UINT64_C (1) << value[dim])))
-            return false;
-    }
-    return true;
-}
-
 /*  Every combination of known values finds a policy, and every policy is the
  *  first fit for at least one combination. At most 64 x 6 x 4 x 3 tickets. */
 static int s_check_coverage (sla_config_t *self, yt_doc_t *doc, yt_node_t *list)
 {
     int n[SLA_DIM_COUNT];
     for (int dim = 0; dim < SLA_DIM_COUNT; dim++)
-        s_dim_names (self, dim, &n[dim]);
+        sla_dim_names (self, dim, &n[dim]);
     bool *chosen = calloc ((size_t) self->n_policies, sizeof *chosen);
     if (!chosen)
         return yt_fail (doc, list, "out of memory");
@@ -584,7 +531,7 @@ static int s_check_coverage (sla_config_t *self, yt_doc_t *doc, yt_node_t *list)
             for (v[2] = 0; v[2] < n[2]; v[2]++)
                 for (v[3] = 0; v[3] < n[3]; v[3]++) {
                     int p = 0;
-                    while (p < self->n_policies && !s_fits (&self->policies[p], v))
+                    while (p < self->n_policies && !sla_policy_fits (&self->policies[p], v))
                         p++;
                     if (p < self->n_policies)
                         chosen[p] = true;
@@ -602,7 +549,7 @@ static int s_check_coverage (sla_config_t *self, yt_doc_t *doc, yt_node_t *list)
                 v[dim]++;
         }
         int q = 0;
-        while (q < p && !s_fits (&self->policies[q], v))
+        while (q < p && !sla_policy_fits (&self->policies[q], v))
             q++;
         rc = yt_fail (doc, yt_get (yt_item (list, (size_t) p), "name"),
                       "policy \"%s\" can never be chosen: every ticket it matches is matched by an "
@@ -614,7 +561,7 @@ static int s_check_coverage (sla_config_t *self, yt_doc_t *doc, yt_node_t *list)
         const char *names[SLA_DIM_COUNT];
         for (int dim = 0; dim < SLA_DIM_COUNT; dim++) {
             int count;
-            names[dim] = s_dim_names (self, dim, &count)[uncovered[dim]];
+            names[dim] = sla_dim_names (self, dim, &count)[uncovered[dim]];
         }
         rc = yt_fail (doc, list,
                       "no policy matches a ticket with tier %s, kind %s, priority %s, class %s; end "
@@ -661,7 +608,7 @@ static int s_copy_tiers (sla_config_t *self, const char *name, const char *const
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
-        if (!tiers[i] || !*tiers[i] || s_dim_lookup ((const char *const *) self->tiers, self->n_tiers, tiers[i]) >= 0) {
+        if (!tiers[i] || !*tiers[i] || sla_dim_lookup ((const char *const *) self->tiers, self->n_tiers, tiers[i]) >= 0) {
             snprintf (err, errsize, "%s: the known tiers must be distinct names", name);
             return -1;
         }
@@ -776,127 +723,4 @@ void sla_destroy (sla_config_t **self_p)
     free (self->ladders);
     free (self);
     *self_p = NULL;
-}
-
-/* ---------------------------------------------------------------- queries */
-
-int sla_clock_count (const sla_config_t *self)
-{
-    return self ? self->n_clocks : 0;
-}
-
-const char *sla_clock_name (const sla_config_t *self, int index)
-{
-    return self && index >= 0 && index < self->n_clocks ? self->clocks[index].name : NULL;
-}
-
-bool sla_clock_known (const sla_config_t *self, const char *clock)
-{
-    return self && s_clock_index (self, clock) >= 0;
-}
-
-const char *sla_clock_subject (const sla_config_t *self, int index)
-{
-    return self && index >= 0 && index < self->n_clocks ? self->clocks[index].subject : NULL;
-}
-
-bool sla_subject_used (const sla_config_t *self, const char *kind)
-{
-    for (int i = 0; self && kind && i < self->n_clocks; i++)
-        if (strcmp (self->clocks[i].subject, kind) == 0)
-            return true;
-    return false;
-}
-
-const sla_policy_t *sla_policy_find (const sla_config_t *self, const char *name)
-{
-    for (int p = 0; self && name && p < self->n_policies; p++)
-        if (strcmp (self->policies[p].name, name) == 0)
-            return &self->policies[p];
-    return NULL;
-}
-
-int sla_policy_count (const sla_config_t *self)
-{
-    return self ? self->n_policies : 0;
-}
-
-const sla_policy_t *sla_policy_at (const sla_config_t *self, int index)
-{
-    return self && index >= 0 && index < self->n_policies ? &self->policies[index] : NULL;
-}
-
-const sla_policy_t *sla_match (const sla_config_t *self, const char *tier, const char *kind,
-                               const char *priority, const char *class_)
-{
-    if (!self)
-        return NULL;
-    const char *text[SLA_DIM_COUNT] = { tier, kind, priority, class_ };
-    int value[SLA_DIM_COUNT];
-    for (int dim = 0; dim < SLA_DIM_COUNT; dim++) {
-        int n;
-        const char *const *names = s_dim_names (self, dim, &n);
-        value[dim] = s_dim_lookup (names, n, text[dim]);
-    }
-    for (int p = 0; p < self->n_policies; p++)
-        if (s_fits (&self->policies[p], value))
-            return &self->policies[p];
-    return NULL;
-}
-
-const char *sla_policy_name (const sla_policy_t *policy)
-{
-    return policy ? policy->name : NULL;
-}
-
-int sla_policy_line (const sla_policy_t *policy)
-{
-    return policy ? policy->line : 0;
-}
-
-int sla_policy_warn_percent (const sla_policy_t *policy)
-{
-    return policy ? policy->warn_percent : SLA_DEFAULT_WARN;
-}
-
-int sla_policy_repeat_minutes (const sla_policy_t *policy)
-{
-    return policy ? policy->repeat_minutes : SLA_DEFAULT_REPEAT;
-}
-
-const sla_target_t *sla_policy_target (const sla_policy_t *policy, const char *clock)
-{
-    for (int i = 0; policy && clock && i < policy->n_targets; i++)
-        if (strcmp (policy->targets[i].clock, clock) == 0)
-            return &policy->targets[i];
-    return NULL;
-}
-
-int sla_policy_target_count (const sla_policy_t *policy)
-{
-    return policy ? policy->n_targets : 0;
-}
-
-const sla_target_t *sla_policy_target_at (const sla_policy_t *policy, int index)
-{
-    return policy && index >= 0 && index < policy->n_targets ? &policy->targets[index] : NULL;
-}
-
-int sla_target_describe (const sla_target_t *target, char *buf, size_t size)
-{
-    if (!target || !buf || !size)
-        return -1;
-    const char *time = target->time == SLA_TIME_BUSINESS ? "business" : "calendar";
-    int amount = target->amount, w;
-    const char *unit;
-    if (target->unit == SLA_UNIT_WORKING_DAYS)
-        time = "working", unit = "day";
-    else if (strcmp (target->written_in, "days") == 0)
-        amount /= 1440, unit = "day";
-    else if (strcmp (target->written_in, "hours") == 0)
-        amount /= 60, unit = "hour";
-    else
-        unit = "minute";
-    w = snprintf (buf, size, "%d %s %s%s", amount, time, unit, amount == 1 ? "" : "s");
-    return w >= 0 && (size_t) w < size ? 0 : -1;
 }

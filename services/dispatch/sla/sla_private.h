@@ -76,6 +76,21 @@ struct sla_config_s {
     int n_strings, cap_strings;
 };
 
+#define SLA_DEFAULT_WARN 80
+#define SLA_DEFAULT_REPEAT 60
+
+/*  The matching rules, shared by the loader (sla_policy.c, which proves
+ *  coverage with them) and the questions (sla_policy_read.c). */
+int sla_list_count (const char *const *list);
+/*  The clock's index in self->clocks, or -1. */
+int sla_clock_index (const sla_config_t *self, const char *name);
+/*  The names of a match dimension's values (SLA_DIM_*), *n of them. */
+const char *const *sla_dim_names (const sla_config_t *self, int dim, int *n);
+/*  text's index in names, or -1 (also for NULL). */
+int sla_dim_lookup (const char *const *names, int n, const char *text);
+/*  True when the policy's match takes these values (-1: a value not known). */
+bool sla_policy_fits (const sla_policy_t *policy, const int value[SLA_DIM_COUNT]);
+
 /*  Parses the `ladders` section of root into self (sla_ladder.c). Returns 0,
  *  or -1 with the error recorded in doc. */
 int sla_ladders_parse (sla_config_t *self, yt_doc_t *doc, yt_node_t *root,
