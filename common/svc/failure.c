@@ -34,3 +34,17 @@ rpl_code_t svc_db_request_failure (db_t *db, const char *what, char *err, size_t
     snprintf (err, errsize, "internal error while %s (SQLSTATE %s)", what, db_sqlstate (db));
     return RPL_INTERNAL;
 }
+
+rpl_code_t svc_request_tx (db_t *db, db_tx_fn fn, void *arg, const rpl_code_t *refused, const char *what,
+                           char *err, size_t errsize)
+{
+    if (db_ensure (db) != 0)
+        return svc_db_request_failure (db, "connecting", err, errsize);
+    bool fn_failed = false;
+    if (db_tx (db, fn, arg, &fn_failed) == DB_OK)
+        return RPL_OK;
+    if (fn_failed && *refused != RPL_OK)
+        return *refused;
+    /* the transaction failed outside the checks (a statement, the commit, the connection) */
+    return svc_db_request_failure (db, what, err, errsize);
+}

@@ -34,6 +34,14 @@ bool svc_db_retryable (db_t *db);
  *  request_id), else RPL_INTERNAL; err holds the client's message. */
 rpl_code_t svc_db_request_failure (db_t *db, const char *what, char *err, size_t errsize);
 
+/*  A request's one transaction: connects, runs fn in db_tx and answers
+ *  RPL_OK when it committed. When fn failed having refused the request, the
+ *  answer is *refused (the code fn set; err holds its message); when the
+ *  database failed (connecting, a statement, the commit), it is
+ *  svc_db_request_failure's for `what`. */
+rpl_code_t svc_request_tx (db_t *db, db_tx_fn fn, void *arg, const rpl_code_t *refused, const char *what,
+                           char *err, size_t errsize);
+
 /*  A message handler's outcome after the statement `what` failed on db. */
 bus_result_t svc_db_bus_failure (db_t *db, const char *what, char *reason, size_t size);
 

@@ -247,16 +247,11 @@ rpl_code_t wor_done (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON *
     s_done_t d = { .app = a, .ctx = ctx, .body = body, .code = RPL_OK, .err = err, .errsize = errsize };
     snprintf (d.id, sizeof d.id, "%" PRId64, json_int (body, "work_order_id", 0));
     clock_format_us (clock_now_us (), d.now, sizeof d.now);
-    if (db_ensure (a->db) != 0)
-        return svc_db_request_failure (a->db, "connecting", err, errsize);
-    bool fn_failed = false;
-    db_status_t st = db_tx (a->db, s_done_tx, &d, &fn_failed);
-    sls_begin (sle_start (a->sle));
-    if (st != DB_OK) {
+    rpl_code_t code = svc_request_tx (a->db, s_done_tx, &d, &d.code, "recording the done report", err, errsize);
+    sls_begin (sle_start (a->sle)); /* nothing kept survives the request */
+    if (code != RPL_OK) {
         cJSON_Delete (d.result);
-        if (fn_failed && d.code != RPL_OK)
-            return d.code;
-        return svc_db_request_failure (a->db, "recording the done report", err, errsize);
+        return code;
     }
     bus_kick (a->bus);
     log_kv (LOG_INFO, "work_order_done", "work_order_id", d.id, "by", ctx->who.principal, NULL);

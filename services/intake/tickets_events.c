@@ -403,16 +403,10 @@ rpl_code_t itk_event (itk_t *self, const svc_who_t *who, const irq_event_t *rq, 
     s_tx_t t = {.self = self, .who = who, .rq = rq, .code = RPL_OK, .err = err, .errsize = errsize};
     snprintf (t.id, sizeof t.id, "%" PRId64, rq->ticket_id);
     clock_format_us (clock_now_us (), t.now, sizeof t.now);
-    if (db_ensure (self->db) != 0)
-        return svc_db_request_failure (self->db, "connecting", err, errsize);
-    bool fn_failed = false;
-    db_status_t st = db_tx (self->db, s_apply, &t, &fn_failed);
-    if (st != DB_OK) {
+    rpl_code_t code = svc_request_tx (self->db, s_apply, &t, &t.code, "recording the event", err, errsize);
+    if (code != RPL_OK) {
         cJSON_Delete (t.result);
-        if (fn_failed && t.code != RPL_OK)
-            return t.code;
-        /* the transaction failed outside the checks (commit, connection) */
-        return svc_db_request_failure (self->db, "recording the event", err, errsize);
+        return code;
     }
     if (t.emitted)
         bus_kick (self->bus); /* may end the process under fault injection */

@@ -455,15 +455,10 @@ rpl_code_t qi_sign (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **
     snprintf (t.wo, sizeof t.wo, "%" PRId64, rq.wo);
     t.now_us = clock_now_us ();
     clock_format_us (t.now_us, t.now, sizeof t.now);
-    if (db_ensure (self->db) != 0)
-        return svc_db_request_failure (self->db, "connecting", err, errsize);
-    bool fn_failed = false;
-    db_status_t st = db_tx (self->db, s_apply, &t, &fn_failed);
-    if (st != DB_OK) {
+    rpl_code_t code = svc_request_tx (self->db, s_apply, &t, &t.code, "signing the level", err, errsize);
+    if (code != RPL_OK) {
         cJSON_Delete (t.result);
-        if (fn_failed && t.code != RPL_OK)
-            return t.code;
-        return svc_db_request_failure (self->db, "signing the level", err, errsize);
+        return code;
     }
     if (t.emitted)
         bus_kick (self->bus);
