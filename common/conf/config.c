@@ -177,8 +177,12 @@ const char *cfg_default_api (int i)
         return CFG_DISPATCH_API;
     case CFG_SVC_QC:
         return CFG_QC_API;
+    case CFG_SVC_BILLING:
+        return CFG_BILLING_API;
     case CFG_SVC_CALLBACK:
         return CFG_CALLBACK_API;
+    case CFG_SVC_CLAIMS:
+        return CFG_CLAIMS_API;
     default:
         return s_has_api (i) ? "tcp://127.0.0.1:*" : NULL;
     }
@@ -337,7 +341,9 @@ static int s_env_overrides (cfg_t *self, char *err, size_t errsize)
         || s_env ("KEFU_INTAKE_API", CFG_MAX_ENDPOINT, &self->intake_api, err, errsize) != 0
         || s_env ("KEFU_DISPATCH_API", CFG_MAX_ENDPOINT, &self->endpoints[CFG_SVC_DISPATCH].api, err, errsize) != 0
         || s_env ("KEFU_QC_API", CFG_MAX_ENDPOINT, &self->endpoints[CFG_SVC_QC].api, err, errsize) != 0
+        || s_env ("KEFU_BILLING_API", CFG_MAX_ENDPOINT, &self->endpoints[CFG_SVC_BILLING].api, err, errsize) != 0
         || s_env ("KEFU_CALLBACK_API", CFG_MAX_ENDPOINT, &self->endpoints[CFG_SVC_CALLBACK].api, err, errsize) != 0
+        || s_env ("KEFU_CLAIMS_API", CFG_MAX_ENDPOINT, &self->endpoints[CFG_SVC_CLAIMS].api, err, errsize) != 0
         || s_env ("KEFU_SCHEMAS_DIR", CFG_MAX_PATH, &self->schemas_dir, err, errsize) != 0
         || s_env ("KEFU_KEYS_DIR", CFG_MAX_PATH, &self->keys_dir, err, errsize) != 0)
         return -1;
@@ -345,7 +351,7 @@ static int s_env_overrides (cfg_t *self, char *err, size_t errsize)
         if (self->sections[i] && conf_section_env (conf_sections[i], self->sections[i], err, errsize) != 0)
             return -1;
     static const char *const api_vars[] = { "KEFU_INTAKE_API", "KEFU_DISPATCH_API", "KEFU_QC_API",
-                                            "KEFU_CALLBACK_API" };
+                                            "KEFU_BILLING_API", "KEFU_CALLBACK_API", "KEFU_CLAIMS_API" };
     for (size_t i = 0; i < sizeof api_vars / sizeof api_vars[0]; i++) {
         const char *api = getenv (api_vars[i]);
         const char *problem = api && *api ? s_endpoint_problem (api, true) : NULL;

@@ -36,12 +36,16 @@
 /*  The index of "dispatch" in cfg_service_names (its endpoints[] entry). */
 #define CFG_SVC_DISPATCH 1
 #define CFG_SVC_QC 2
+#define CFG_SVC_BILLING 3
 #define CFG_SVC_CALLBACK 4
+#define CFG_SVC_CLAIMS 5
 /*  services.<name>.api by default for the services kefuctl asks: a fixed
- *  port each, so kefuctl finds them (billing's and claims' pick a free one). */
+ *  port each, so kefuctl finds them. */
 #define CFG_DISPATCH_API "tcp://127.0.0.1:7102"
 #define CFG_QC_API "tcp://127.0.0.1:7103"
+#define CFG_BILLING_API "tcp://127.0.0.1:7104"
 #define CFG_CALLBACK_API "tcp://127.0.0.1:7105"
+#define CFG_CLAIMS_API "tcp://127.0.0.1:7106"
 extern const char *const cfg_service_names[CFG_SERVICE_COUNT]; /* intake, dispatch, qc, billing, callback, claims */
 
 /*  The default services.<name>.api of service index i (NULL for intake,
@@ -51,10 +55,10 @@ const char *cfg_default_api (int i);
 typedef struct {
     char *bind;        /* inbound message endpoint, default "tcp://127.0.0.1:*" */
     char *advertise;   /* endpoint peers connect to; NULL = the bound endpoint */
-    char *api;         /* request endpoint of dispatch, qc and callback (default
-                          CFG_DISPATCH_API, CFG_QC_API, CFG_CALLBACK_API) and of
-                          billing and claims (default "tcp://127.0.0.1:*");
-                          NULL for intake (its own is intake_api) */
+    char *api;         /* request endpoint of dispatch, qc, billing, callback and
+                          claims (default CFG_DISPATCH_API, CFG_QC_API, CFG_BILLING_API,
+                          CFG_CALLBACK_API, CFG_CLAIMS_API); NULL for intake (its own
+                          is intake_api) */
     char *api_curve;   /* services.<name>.api_curve: a second request endpoint that
                           serves CURVE (clients on other hosts); NULL = none */
 } cfg_endpoint_t;

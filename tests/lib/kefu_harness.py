@@ -39,13 +39,13 @@ SQL_DIR = os.path.join(ROOT, "schemas", "sql")
 SCHEMAS_DIR = os.path.join(ROOT, "schemas")
 SERVICES = ("intake", "dispatch", "qc", "billing", "callback", "claims")
 # The services with a fixed request endpoint each (kefuctl finds them there).
-API_SERVICES = ("intake", "dispatch", "qc", "callback")
+API_SERVICES = ("intake", "dispatch", "qc", "billing", "callback", "claims")
 SERVICE_ROLES = tuple("kefu_" + s for s in SERVICES)
 
 # Environment a test must not inherit from the shell that runs it (for
 # example a `make run` in the same terminal): the config file decides.
 _SCRUBBED_ENV = ("KEFU_DB_CONNINFO", "KEFU_DB_PASSWORD", "KEFU_INTAKE_API", "KEFU_DISPATCH_API",
-                 "KEFU_QC_API", "KEFU_CALLBACK_API",
+                 "KEFU_QC_API", "KEFU_BILLING_API", "KEFU_CALLBACK_API", "KEFU_CLAIMS_API",
                  "KEFU_SCHEMAS_DIR", "KEFU_CONFIG", "KEFU_CLOCK_FILE", "KEFU_KEYS_DIR",
                  "KEFU_CLIENT_KEY", "KEFU_INTAKE_SERVER_KEY", "CREDENTIALS_DIRECTORY", "KEFU_TOKEN",
                  "KEFU_TOKEN_FILE")
@@ -399,7 +399,7 @@ def bus_socket(endpoint, server_key, pair):
 class Config(str):
     """The path of a written kefu.yaml (usable wherever a path is), with
     the values tests need: .api (intake's request endpoint), .dispatch_api,
-    .qc_api, .callback_api (theirs), .data (dict), .keys_dir (the system's CurveZMQ keys)."""
+    .qc_api, .billing_api, .callback_api, .claims_api (theirs), .data (dict), .keys_dir (the system's CurveZMQ keys)."""
 
     def __new__(cls, path, data):
         obj = str.__new__(cls, path)
@@ -408,7 +408,9 @@ class Config(str):
         obj.keys_dir = data["messaging"]["keys_dir"]
         obj.dispatch_api = data["services"]["dispatch"]["api"]
         obj.qc_api = data["services"]["qc"]["api"]
+        obj.billing_api = data["services"]["billing"]["api"]
         obj.callback_api = data["services"]["callback"]["api"]
+        obj.claims_api = data["services"]["claims"]["api"]
         return obj
 
     def key_pair(self, name):

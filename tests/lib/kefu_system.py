@@ -108,7 +108,7 @@ class System:
     def start_service(self, name, instance=None, env=None):
         instance = instance or "%s-1" % name
         extra = dict(env or {})
-        if name in ("dispatch", "qc", "callback"):
+        if name in ("dispatch", "qc", "billing", "callback", "claims"):
             # The first instance takes services.<name>.api, where kefuctl's
             # requests go; another instance on this host needs a port of its
             # own (any free one: they all answer from the same database).
