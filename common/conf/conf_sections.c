@@ -14,7 +14,9 @@
     X (dispatch_config_section) /* services/dispatch/dispatch_config.c */                        \
     X (qc_config_section)       /* services/qc/qc_config.c */                                    \
     X (notify_config_section)   /* common/notify/notify_config.c */                              \
-    X (callback_config_section) /* services/callback/callback_config.c */
+    X (callback_config_section) /* services/callback/callback_config.c */                        \
+    X (billing_config_section)  /* services/billing/billing_config.c */                          \
+    X (claims_config_section)   /* services/claims/claims_config.c */
 
 #define S_DECLARE(table) extern const conf_section_t table;
 #define S_ENTRY(table) &table,

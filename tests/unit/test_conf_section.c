@@ -262,10 +262,10 @@ UNIT_TEST (config_each_service_checks_the_shared_part_and_its_own_section)
     cfg = cfg_load_string_for ("kefu.yaml", "messaging: {poll_ms: 0}\n", "intake", err, sizeof err);
     UNIT_ASSERT (cfg == NULL);
     UNIT_ASSERT_CONTAINS (err, "kefu.yaml:1: messaging.poll_ms");
-    cfg = cfg_load_string_for ("kefu.yaml", "dispatch: {}\nbilling:\n  currency: CNY\n", "intake", err, sizeof err);
+    cfg = cfg_load_string_for ("kefu.yaml", "dispatch: {}\ninvoicing:\n  currency: CNY\n", "intake", err, sizeof err);
     UNIT_ASSERT (cfg == NULL);
-    UNIT_ASSERT_CONTAINS (err, "kefu.yaml:2: billing: unknown key (expected one of: database, messaging, services, "
-                               "schemas_dir, log, dispatch, qc, notify, callback)");
+    UNIT_ASSERT_CONTAINS (err, "kefu.yaml:2: invoicing: unknown key (expected one of: database, messaging, services, "
+                               "schemas_dir, log, dispatch, qc, notify, callback, billing, claims)");
 
     /* each loaded section logs its own "config" line after the shared one */
     cfg = cfg_load_string_for ("kefu.yaml", "dispatch: {visit_kinds: [repair]}\n", "dispatch", err, sizeof err);
