@@ -43,6 +43,7 @@ TABLES = {
     "callback.attempts": ("id", "SELECT a.id, c.branch_id FROM callback.attempts a "
                                 "JOIN callback.callbacks c ON c.id = a.callback_id"),
     "callback.rest_hours": ("customer_id", "SELECT customer_id, branch_id FROM callback.rest_hours"),
+    "intake.repairs": ("work_order_id", "SELECT work_order_id, branch_id FROM intake.repairs"),
 }
 ALL_BRANCHES = ("kefu_intake", "kefu_dispatch", "kefu_qc", "kefu_callback")
 
@@ -116,6 +117,8 @@ def seed_two_branches():
         o("INSERT INTO callback.attempts (callback_id, at, agent_id, reached) VALUES (%s, now(), 'A1', false)",
           (cb,))
         o("INSERT INTO callback.rest_hours VALUES (%s, %s, '12:00-14:00', 'A1', now())", (customer, branch))
+        o("INSERT INTO intake.repairs (work_order_id, ticket_id, branch_id, serial, fault, done_at, within_warranty) "
+          "VALUES (%s, %s, %s, 's1', 'wear', now(), true)", (wo, tid, branch))
 
 
 def owner_rows(table):
