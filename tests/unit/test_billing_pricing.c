@@ -3,6 +3,7 @@
  *  (pricing.c: caps, free distance, the one rounding, the int64 edges). */
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "../../services/billing/pricing.h"
 #include "unit.h"
@@ -204,4 +205,27 @@ UNIT_TEST (billing_pricing_overrun_beyond_the_share_needs_a_new_approval)
     /* the allowance itself past int64: nothing exceeds it */
     p.overrun_bp = 100000;
     UNIT_ASSERT (!pricing_needs_new_approval (&p, INT64_MAX, INT64_MAX));
+}
+
+/*  The example of docs/billing.md "The prices file" loads as printed. */
+UNIT_TEST (billing_prices_docs_example_loads)
+{
+    char path[256], err[512] = "";
+    FILE *f = fopen (unit_repo_file ("docs/billing.md", path, sizeof path), "r");
+    UNIT_ASSERT (f);
+    static char doc[32768], yaml[4096];
+    size_t n = fread (doc, 1, sizeof doc - 1, f);
+    fclose (f);
+    doc[n] = '\0';
+    const char *start = strstr (doc, "```yaml\n");
+    UNIT_ASSERT (start);
+    start += strlen ("```yaml\n");
+    const char *end = strstr (start, "```");
+    UNIT_ASSERT (end && (size_t) (end - start) < sizeof yaml);
+    snprintf (yaml, sizeof yaml, "%.*s", (int) (end - start), start);
+    prices_set_t *set = prices_load_string ("docs/billing.md", yaml, err, sizeof err);
+    UNIT_ASSERT_STR_EQ (err, "");
+    UNIT_ASSERT (set);
+    UNIT_ASSERT_INT_EQ (prices_for (set, "SH02")->labour_per_hour, 15000);
+    prices_destroy (&set);
 }
