@@ -7,7 +7,9 @@
  *  States:  unassigned ⇄ assigned → completed (the done report) →
  *           accepted (its inspection passed) or rework (its inspection
  *           failed: a rework order follows); unassigned or assigned →
- *           cancelled. A ticket may have several: a first visit, reworks,
+ *           cancelled; assigned ⇄ awaiting_approval (billing's estimate
+ *           waits for the customer's approval, docs/billing.md), which may
+ *           also be cancelled. A ticket may have several: a first visit, reworks,
  *           revisits after reopening (docs/dispatch.md "Several work orders").
  */
 #ifndef KEFU_WORK_ORDER_H
@@ -24,14 +26,16 @@
 #define WO_S_ACCEPTED "accepted"
 #define WO_S_REWORK "rework"
 #define WO_S_CANCELLED "cancelled"
+#define WO_S_AWAITING_APPROVAL "awaiting_approval"
 
 typedef enum {
     WO_UNASSIGNED = 0, /* waits for a technician (unassigned_reason says why) */
-    WO_ASSIGNED,       /* a technician has it: it counts in their load */
-    WO_COMPLETED,      /* the technician reported it done: inspection follows */
-    WO_ACCEPTED,       /* its inspection passed */
-    WO_REWORK,         /* its inspection failed: a rework order was sent */
-    WO_CANCELLED,      /* no longer wanted */
+    WO_ASSIGNED, /* a technician has it: it counts in their load */
+    WO_COMPLETED, /* the technician reported it done: inspection follows */
+    WO_ACCEPTED, /* its inspection passed */
+    WO_REWORK, /* its inspection failed: a rework order was sent */
+    WO_CANCELLED, /* no longer wanted */
+    WO_AWAITING_APPROVAL, /* its estimate waits for the customer: not in the technician's load */
     WO_STATE_COUNT
 } work_order_state_t;
 

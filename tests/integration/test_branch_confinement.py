@@ -44,8 +44,14 @@ TABLES = {
                                 "JOIN callback.callbacks c ON c.id = a.callback_id"),
     "callback.rest_hours": ("customer_id", "SELECT customer_id, branch_id FROM callback.rest_hours"),
     "intake.repairs": ("work_order_id", "SELECT work_order_id, branch_id FROM intake.repairs"),
+
+    "dispatch.diagnoses": ("work_order_id", "SELECT work_order_id, branch_id FROM dispatch.diagnoses"),
+    "billing.estimates": ("id", "SELECT id, branch_id FROM billing.estimates"),
+    "billing.estimate_lines": ("estimate_id", "SELECT l.estimate_id, e.branch_id FROM billing.estimate_lines l "
+                                              "JOIN billing.estimates e ON e.id = l.estimate_id"),
+    "billing.installs": ("ticket_id", "SELECT ticket_id, branch_id FROM billing.installs"),
 }
-ALL_BRANCHES = ("kefu_intake", "kefu_dispatch", "kefu_qc", "kefu_callback")
+ALL_BRANCHES = ("kefu_intake", "kefu_dispatch", "kefu_qc", "kefu_callback", "kefu_billing")
 
 
 def setup_module():
@@ -119,6 +125,19 @@ def seed_two_branches():
         o("INSERT INTO callback.rest_hours VALUES (%s, %s, '12:00-14:00', 'A1', now())", (customer, branch))
         o("INSERT INTO intake.repairs (work_order_id, ticket_id, branch_id, serial, fault, done_at, within_warranty) "
           "VALUES (%s, %s, %s, 's1', 'wear', now(), true)", (wo, tid, branch))
+
+        o("INSERT INTO dispatch.diagnoses (work_order_id, ticket_id, branch_id, technician_id, diagnosed_by, "
+          "fault_code, parts, labour_minutes, distance_m, photos, diagnosed_at) VALUES (%s, %s, %s, %s, %s, "
+          "'wear', '[]', 30, 0, '[]', now())", (wo, tid, branch, tech, tech))
+        est = cluster.scalar("INSERT INTO billing.estimates (work_order_id, ticket_id, branch_id, status, "
+                             "currency, fault_code, coverage, reason, labour_minutes, distance_m, total, "
+                             "warranty_total, created_at, updated_at) VALUES (%s, %s, %s, 'free', 'CNY', "
+                             "'wear', 'warranty', 'covered', 30, 0, 0, 4000, now(), now()) RETURNING id",
+                             (wo, tid, branch))
+        o("INSERT INTO billing.estimate_lines VALUES (%s, 1, 'labour', NULL, 'labour', 30, 8000, 4000, "
+          "'warranty', 'covered')", (est,))
+        o("INSERT INTO billing.installs VALUES (%s, %s, NULL, NULL, NULL, %s, current_date, now())",
+          (tid, branch, wo))
 
 
 def owner_rows(table):

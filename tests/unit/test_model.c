@@ -134,19 +134,23 @@ UNIT_TEST (ticket_moves_follow_the_table)
 
 UNIT_TEST (work_order_states_are_the_sql_check_and_move_as_the_table_says)
 {
-    UNIT_ASSERT (s_states_are_the_check (work_order_state_names, "schemas/sql/0018_work_orders_per_ticket.sql",
-                                         "status"));
+    UNIT_ASSERT (s_states_are_the_check (work_order_state_names, "schemas/sql/0029_diagnoses.sql", "status"));
     const states_t *w = &work_order_states;
     UNIT_ASSERT (states_can_move (w, WO_UNASSIGNED, WO_ASSIGNED));
     UNIT_ASSERT (states_can_move (w, WO_ASSIGNED, WO_UNASSIGNED));
     UNIT_ASSERT (!states_can_move (w, WO_COMPLETED, WO_ASSIGNED));
     UNIT_ASSERT (!states_can_move (w, WO_UNASSIGNED, WO_COMPLETED));
     char from[96];
-    UNIT_ASSERT_STR_EQ (states_from_sql (w, WO_ASSIGNED, from, sizeof from), "{unassigned}");
+    UNIT_ASSERT_STR_EQ (states_from_sql (w, WO_ASSIGNED, from, sizeof from), "{unassigned,awaiting_approval}");
     UNIT_ASSERT_STR_EQ (states_from_sql (w, WO_COMPLETED, from, sizeof from), "{assigned}");
     UNIT_ASSERT_STR_EQ (states_from_sql (w, WO_ACCEPTED, from, sizeof from), "{completed}");
     UNIT_ASSERT_STR_EQ (states_from_sql (w, WO_REWORK, from, sizeof from), "{completed}");
     UNIT_ASSERT (!states_can_move (w, WO_ACCEPTED, WO_REWORK));
+    /* an estimate waiting for the customer holds the work; approval gives it back */
+    UNIT_ASSERT_STR_EQ (states_from_sql (w, WO_AWAITING_APPROVAL, from, sizeof from), "{assigned}");
+    UNIT_ASSERT (states_can_move (w, WO_AWAITING_APPROVAL, WO_ASSIGNED));
+    UNIT_ASSERT (!states_can_move (w, WO_AWAITING_APPROVAL, WO_COMPLETED));
+    UNIT_ASSERT (!states_can_move (w, WO_AWAITING_APPROVAL, WO_UNASSIGNED));
 }
 
 UNIT_TEST (ticket_event_kinds)
