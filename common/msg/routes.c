@@ -19,6 +19,7 @@ static const char *const s_to_intake[] = { "intake", NULL };
 static const char *const s_to_dispatch_callback[] = { "dispatch", "callback", NULL };
 static const char *const s_to_qc_intake[] = { "qc", "intake", NULL };
 static const char *const s_to_dispatch_intake[] = { "dispatch", "intake", NULL };
+static const char *const s_to_billing[] = { "billing", NULL };
 
 static const s_route_t s_routes[] = {
     { "ticket.created", s_to_dispatch },
@@ -35,6 +36,7 @@ static const s_route_t s_routes[] = {
     { "ticket.work_done", s_to_intake },
     { "callback.scheduled", s_to_dispatch },
     { "callback.recorded", s_to_dispatch_intake },
+    { "claim.approved", s_to_billing },
 };
 
 #define S_ROUTE_COUNT (sizeof s_routes / sizeof s_routes[0])
@@ -54,6 +56,7 @@ static const char *const s_types[S_ROUTE_COUNT + 1] = {
     "ticket.work_done",
     "callback.scheduled",
     "callback.recorded",
+    "claim.approved",
     NULL,
 };
 
