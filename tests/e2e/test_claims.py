@@ -188,3 +188,33 @@ def test_a_lot_returns_above_three_percent_and_within_a_year():
     # another organisation does not see the dealer's lot
     refused(ask("PS01", "return.request", {"kind": "pre_sale", "lot": "LOT-B"}), "not_found")
     assert S.sql("SELECT lot FROM claims.returns") == [("LOT-A",)]
+
+
+def test_kefuctl_files_reviews_decides_and_shows_a_claim_and_a_lot_return():
+    wo = work()
+    photos = ",".join("p%d.jpg:%d:%s" % (i, 1000 + i, HASHES[i]) for i in range(5))
+    filed = S.kefuctl_as("DS01", "claim", "file", str(wo), "--product", "AC-3200", "--spec", "KFR-35GW/BP",
+                         "--quantity", "1", "--proof", "INV-88", "--install-date", "2026-06-03",
+                         "--description", "不制冷", "--cause", "component_failure", "--photos", photos,
+                         "--amount", "120.50", json_out=True)
+    assert (filed["status"], filed["amount"], filed["currency"]) == ("filed", 12050, "CNY"), filed
+    cid = str(filed["claim_id"])
+    # a claim without its evidence: every missing part named, exit 1
+    bare = S.kefuctl_as("DS01", "claim", "file", str(work()), "--amount", "10", check=False)
+    assert bare.returncode == 1 and "body.purchase_proof: missing" in bare.stderr \
+        and "body.photos: missing" in bare.stderr, bare.stderr
+    S.kefuctl_as("RM-SH", "claim", "review", cid, "reject", "--note", "photos do not show the fault")
+    out = S.kefuctl_as("HO01", "claim", "decide", cid, "reject", "--responsibility", "customer_misuse").stdout
+    assert "claim %s: rejected" % cid in out and "decided: reject (customer_misuse)" in out, out
+    again = S.kefuctl_as("HO01", "claim", "decide", cid, "approve", "--responsibility", "product_quality",
+                         check=False)
+    assert again.returncode == 1 and "conflict" in again.stderr and "already decided" in again.stderr, again.stderr
+    shown = S.kefuctl_as("DS01", "claim", "show", cid).stdout
+    assert "CAP-35UF" in shown and "claimed 120.50 CNY" in shown, shown
+    listed = S.kefuctl_as("DS01", "claims", "--status", "rejected").stdout
+    assert cid in listed and "120.50" in listed and "rejected" in listed, listed
+    assert "31 defects in 1000 units, 3.10 %" in S.kefuctl_as("DS01", "lot", "defect", "LOT-B", "31").stdout
+    back = S.kefuctl_as("DS01", "return", "pre-sale", "LOT-B", json_out=True)
+    assert (back["lot"], back["rate_bp"]) == ("LOT-B", 310), back
+    after = S.kefuctl_as("DS01", "return", "after-sale", cid, check=False)
+    assert after.returncode == 1 and "after_sale_product_quality" in after.stderr, after.stderr
