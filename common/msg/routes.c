@@ -36,6 +36,7 @@ static const s_route_t s_routes[] = {
     { "ticket.work_done", s_to_intake },
     { "callback.scheduled", s_to_dispatch },
     { "callback.recorded", s_to_dispatch_intake },
+    { "sla.subject", s_to_dispatch },
     { "claim.approved", s_to_billing },
 };
 
@@ -56,6 +57,7 @@ static const char *const s_types[S_ROUTE_COUNT + 1] = {
     "ticket.work_done",
     "callback.scheduled",
     "callback.recorded",
+    "sla.subject",
     "claim.approved",
     NULL,
 };
