@@ -43,11 +43,13 @@ def teardown_module():
         S.shutdown()
 
 
-def work(branch="SH01", customer="C1001", card="WC-CL1", status="accepted", report=True):
-    """A repair ticket with one work order and its done report; returns the work order id."""
+def work(branch="SH01", customer="C1001", card="WC-CL1", status="accepted", report=True, fault=None):
+    """A repair ticket (with the three-repairs flag `fault`) with one work
+    order and its done report; returns the work order id."""
     ticket = S.sql("INSERT INTO intake.tickets (branch_id, customer_id, product_code, serial, warranty_card,"
-                   " channel, kind, status, description) VALUES (%s, %s, 'AC-3200', 'SN', %s, 'hotline', 'repair',"
-                   " 'assigned', 'no cooling') RETURNING id", (branch, customer, card))[0][0]
+                   " channel, kind, status, description, replacement_fault) VALUES (%s, %s, 'AC-3200', 'SN', %s,"
+                   " 'hotline', 'repair', 'assigned', 'no cooling', %s) RETURNING id",
+                   (branch, customer, card, fault))[0][0]
     wo = S.sql("INSERT INTO dispatch.work_orders (ticket_id, branch_id, kind, status, technician_id, product_code)"
                " VALUES (%s, %s, 'repair', %s, 'T101', 'AC-3200') RETURNING id", (ticket, branch, status))[0][0]
     if report:
@@ -135,6 +137,10 @@ def test_a_warranty_repair_is_claimed_reviewed_approved_credited_and_closed():
     assert returned["status"] == "approved" and returned["parts"][0]["returned_by"] == "DS01", returned
     closed = ok(ask("HO01", "claim.part_checked", {"claim_id": cid, "code": "CAP-35UF", "result": "ok"}))
     assert closed["status"] == "closed" and closed["closed_at"] and closed["parts"][0]["check_result"] == "ok", closed
+    # the decision clock: dispatch hears each event of the claim
+    assert [(m["kind"], m["event"], m["branch"]) for m in outbox("sla.subject") if m["id"] == cid] == [
+        ("claim", "filed", "SH01"), ("claim", "reviewed", "SH01"), ("claim", "decided", "SH01"),
+        ("claim", "closed", "SH01")]
     # the dealer lists its claims; another organisation does not see them
     assert [c["claim_id"] for c in ok(ask("DS01", "claim.list", {}))["claims"]] == [cid]
     refused(ask("PS01", "claim.get", {"claim_id": cid}), "not_found")
@@ -164,6 +170,21 @@ def test_refused_claims_name_their_reason_and_change_nothing():
     assert len(claims_state()) == len(before) + 1
 
 
+def test_the_three_repairs_flag_is_carried_on_the_claim_and_allows_the_return():
+    wo = work(fault="component_failure")
+    filed = ok(ask("DS01", "claim.file", claim_body(wo)))
+    assert filed["replacement_fault"] == "component_failure", filed
+    cid = filed["claim_id"]
+    refused(ask("DS01", "return.request", {"kind": "after_sale", "claim_id": cid}), "conflict",
+            "after_sale_product_quality")
+    ok(ask("RM-SH", "claim.review", {"claim_id": cid, "recommendation": "approve"}))
+    ok(ask("HO01", "claim.decide", {"claim_id": cid, "decision": "approve", "responsibility": "product_quality"}))
+    back = ok(ask("DS01", "return.request", {"kind": "after_sale", "claim_id": cid}))
+    assert (back["kind"], back["claim_id"], back["branch"]) == ("after_sale", cid, "SH01"), back
+    assert [c for c in ok(ask("HO01", "claim.list", {"status": "approved"}))["claims"]
+            if c["claim_id"] == cid][0]["replacement_fault"] == "component_failure"
+
+
 def defect(lot, count):
     return ok(ask("DS01", "lot.defect", {"lot": lot, "count": count, "note": "compressor noise"}))
 
@@ -187,7 +208,7 @@ def test_a_lot_returns_above_three_percent_and_within_a_year():
             "lot_age: the lot was shipped 366 days ago")
     # another organisation does not see the dealer's lot
     refused(ask("PS01", "return.request", {"kind": "pre_sale", "lot": "LOT-B"}), "not_found")
-    assert S.sql("SELECT lot FROM claims.returns") == [("LOT-A",)]
+    assert S.sql("SELECT lot FROM claims.returns WHERE kind = 'pre_sale'") == [("LOT-A",)]
 
 
 def test_kefuctl_files_reviews_decides_and_shows_a_claim_and_a_lot_return():
