@@ -239,3 +239,11 @@ def test_kefuctl_files_reviews_decides_and_shows_a_claim_and_a_lot_return():
     assert (back["lot"], back["rate_bp"]) == ("LOT-B", 310), back
     after = S.kefuctl_as("DS01", "return", "after-sale", cid, check=False)
     assert after.returncode == 1 and "after_sale_product_quality" in after.stderr, after.stderr
+
+
+def test_claims_reads_no_customer_phone_or_address():
+    granted = S.sql("SELECT column_name FROM information_schema.column_privileges WHERE grantee = 'kefu_claims'"
+                    " AND table_schema = 'ref' AND table_name = 'customers' AND privilege_type = 'SELECT'")
+    assert granted and {"phone", "address"}.isdisjoint(c for (c,) in granted), granted
+    error = S.cluster.sql_error_as("kefu_claims", "SELECT phone FROM ref.customers")
+    assert error and "permission denied" in str(error), error
