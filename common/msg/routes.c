@@ -19,6 +19,7 @@ static const char *const s_to_intake[] = { "intake", NULL };
 static const char *const s_to_dispatch_callback[] = { "dispatch", "callback", NULL };
 static const char *const s_to_qc_intake[] = { "qc", "intake", NULL };
 static const char *const s_to_dispatch_intake[] = { "dispatch", "intake", NULL };
+static const char *const s_to_billing[] = { "billing", NULL };
 
 static const s_route_t s_routes[] = {
     { "ticket.created", s_to_dispatch },
@@ -36,6 +37,7 @@ static const s_route_t s_routes[] = {
     { "callback.scheduled", s_to_dispatch },
     { "callback.recorded", s_to_dispatch_intake },
     { "sla.subject", s_to_dispatch },
+    { "claim.approved", s_to_billing },
 };
 
 #define S_ROUTE_COUNT (sizeof s_routes / sizeof s_routes[0])
@@ -56,6 +58,7 @@ static const char *const s_types[S_ROUTE_COUNT + 1] = {
     "callback.scheduled",
     "callback.recorded",
     "sla.subject",
+    "claim.approved",
     NULL,
 };
 

@@ -1,9 +1,7 @@
 /*  claims — the claims service put together (svc/program.h): the messages
- *  it handles and the requests it serves. Its real work — warranty claims
- *  (三包/索赔) from dealers and service providers — comes in a later issue.
- *  Until then it does what every service does (its own database role, the
- *  bus, "ready" in its log, a clean stop) and answers every request on
- *  services.claims.api with `invalid`, "unknown request".
+ *  it handles and the requests it serves: warranty claims (三包/索赔) from
+ *  dealers and service providers, their review and decision, the parts
+ *  returned and checked, lots' defects and returns (docs/claims.md).
  */
 #ifndef KEFU_CLAIMS_H
 #define KEFU_CLAIMS_H

@@ -15,6 +15,8 @@ static const conf_key_t s_keys[] = {
 const conf_section_t claims_config_section = {
     .name = "claims",
     .service = "claims",
+    /* a claim's cause is one of dispatch.fault_codes */
+    .uses = (const char *const[]) { "dispatch", NULL },
     .size = sizeof (T),
     .keys = s_keys,
 };

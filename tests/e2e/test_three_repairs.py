@@ -24,7 +24,7 @@ def setup_module():
     S = System("three-repairs", clock_us=MONDAY_0900, dispatch={"sla_tick_ms": 100, "assign_retry_ms": 200})
     # a second unit: a refrigerator bought in October, its card naming its serial
     S.sql("INSERT INTO ref.warranty_cards (card_no, customer_id, product_code, serial, purchase_date) "
-          "VALUES ('W-0002', 'C1002', 'RF-500', 'SN-RF-0001', '2026-10-01')")
+          "VALUES ('W-0102', 'C1002', 'RF-500', 'SN-RF-0001', '2026-10-01')")
     S.start_services(["intake", "dispatch"])
 
 
@@ -85,11 +85,11 @@ def test_a_fourth_ticket_of_the_same_fault_is_flagged_for_replacement_at_submit(
 
 
 def test_an_open_ticket_of_the_unit_is_flagged_when_the_third_report_arrives():
-    first = submit("C1002", "RF-500", "--card", "W-0002")["ticket_id"]
+    first = submit("C1002", "RF-500", "--card", "W-0102")["ticket_id"]
     repaired(first, "refrigerant_leak")
-    second = submit("C1002", "RF-500", "--card", "W-0002")["ticket_id"]
+    second = submit("C1002", "RF-500", "--card", "W-0102")["ticket_id"]
     repaired(second, "refrigerant_leak")
-    third = submit("C1002", "RF-500", "--card", "W-0002")["ticket_id"]
+    third = submit("C1002", "RF-500", "--card", "W-0102")["ticket_id"]
     # the unit changed hands: its new owner calls with its serial only
     other = submit("C1005", "RF-500", "--serial", "SN-RF-0001")
     assert "replacement" not in other, other

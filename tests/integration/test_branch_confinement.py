@@ -44,14 +44,16 @@ TABLES = {
                                 "JOIN callback.callbacks c ON c.id = a.callback_id"),
     "callback.rest_hours": ("customer_id", "SELECT customer_id, branch_id FROM callback.rest_hours"),
     "intake.repairs": ("work_order_id", "SELECT work_order_id, branch_id FROM intake.repairs"),
-
     "dispatch.diagnoses": ("work_order_id", "SELECT work_order_id, branch_id FROM dispatch.diagnoses"),
     "billing.estimates": ("id", "SELECT id, branch_id FROM billing.estimates"),
     "billing.estimate_lines": ("estimate_id", "SELECT l.estimate_id, e.branch_id FROM billing.estimate_lines l "
                                               "JOIN billing.estimates e ON e.id = l.estimate_id"),
     "billing.installs": ("ticket_id", "SELECT ticket_id, branch_id FROM billing.installs"),
+    "claims.claims": ("id", "SELECT id, branch_id FROM claims.claims"),
+    "claims.claim_parts": ("claim_id", "SELECT claim_id, branch_id FROM claims.claim_parts"),
+    "claims.returns": ("id", "SELECT id, branch_id FROM claims.returns"),
 }
-ALL_BRANCHES = ("kefu_intake", "kefu_dispatch", "kefu_qc", "kefu_callback", "kefu_billing")
+ALL_BRANCHES = ("kefu_intake", "kefu_dispatch", "kefu_qc", "kefu_callback", "kefu_billing", "kefu_claims")
 
 
 def setup_module():
@@ -125,7 +127,6 @@ def seed_two_branches():
         o("INSERT INTO callback.rest_hours VALUES (%s, %s, '12:00-14:00', 'A1', now())", (customer, branch))
         o("INSERT INTO intake.repairs (work_order_id, ticket_id, branch_id, serial, fault, done_at, within_warranty) "
           "VALUES (%s, %s, %s, 's1', 'wear', now(), true)", (wo, tid, branch))
-
         o("INSERT INTO dispatch.diagnoses (work_order_id, ticket_id, branch_id, technician_id, diagnosed_by, "
           "fault_code, parts, labour_minutes, distance_m, photos, diagnosed_at) VALUES (%s, %s, %s, %s, %s, "
           "'wear', '[]', 30, 0, '[]', now())", (wo, tid, branch, tech, tech))
@@ -138,6 +139,17 @@ def seed_two_branches():
           "'warranty', 'covered')", (est,))
         o("INSERT INTO billing.installs VALUES (%s, %s, NULL, NULL, NULL, %s, current_date, now())",
           (tid, branch, wo))
+        o("INSERT INTO ref.organisations (id, name, kind, regions, contract, account) VALUES (%s, 'd', 'dealer', "
+          "ARRAY[%s], 'c', 'a')", ("D-" + branch, branch[:2]))
+        claim = cluster.scalar(
+            "INSERT INTO claims.claims (work_order_id, ticket_id, branch_id, org_id, product_code, spec, quantity,"
+            " purchase_proof, install_date, description, cause, photos, amount, currency, filed_by, filed_at)"
+            " VALUES (%s, %s, %s, %s, 'AC-100', 's', 1, 'p', '2026-01-01', 'd', 'wear', '[]', 100, 'CNY', 'D1',"
+            " now()) RETURNING id", (wo, tid, branch, "D-" + branch))
+        o("INSERT INTO claims.claim_parts (claim_id, position, branch_id, code, quantity) VALUES (%s, 0, %s, 'P1', 1)",
+          (claim, branch))
+        o("INSERT INTO claims.returns (kind, claim_id, branch_id, org_id, requested_by, requested_at)"
+          " VALUES ('after_sale', %s, %s, %s, 'D1', now())", (claim, branch, "D-" + branch))
 
 
 def owner_rows(table):

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd_callback.h"
+#include "cmd_claim.h"
 #include "cmd_inspect.h"
 #include "kctl.h"
 #include "base/log.h"
@@ -31,6 +32,9 @@ static const char s_usage[] =
     "                             record; sign a level (kefuctl inspect --help)\n"
     "  callbacks [--upcoming] [--all]  an agent's calls to make now; callback attempt|outcome|\n"
     "                             rest-hours|coverage|satisfaction ... (kefuctl callback --help)\n"
+    "  claim file|show|review|decide|part-returned|part-checked ...  warranty claims\n"
+    "                             (kefuctl claim --help); claims [--status S]  the claims list\n"
+    "  lot defect LOT COUNT       defects found in a lot; return pre-sale LOT | after-sale CLAIM | show ID\n"
     "  admin migrate              apply database migrations\n"
     "  admin load ORG.yaml        load the organisation into the reference tables\n"
     "  admin dead-letters [--service S]   list dead letters\n"
@@ -43,7 +47,8 @@ static const char s_usage[] =
     "  --endpoint E     request endpoint of the service asked (default services.intake.api;\n"
     "                   services.dispatch.api for due, clocks, board, report, done, workorders;\n"
     "                   services.qc.api for inspections, inspect, scores;\n"
-    "                   services.callback.api for callbacks, callback)\n"
+    "                   services.callback.api for callbacks, callback;\n"
+    "                   services.claims.api for claim, claims, lot, return)\n"
     "  --json           machine-readable output\n"
     "  --timeout-ms N   per-attempt reply time-out (default 5000)\n"
     "  --retries N      extra attempts on time-out or \"unavailable\" (default 5)\n"
@@ -112,6 +117,14 @@ int main (int argc, char **argv)
         rc = cmd_callbacks (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "callback") == 0)
         rc = cmd_callback (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "claim") == 0)
+        rc = cmd_claim (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "claims") == 0)
+        rc = cmd_claims (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "lot") == 0)
+        rc = cmd_lot (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "return") == 0)
+        rc = cmd_return (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "admin") == 0)
         rc = cmd_admin (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "help") == 0) {
