@@ -169,24 +169,22 @@ static pr_rules_t *s_load (yt_doc_t *doc, char *err, size_t errsize)
     return r;
 }
 
-pr_rules_t *pr_load_file (const char *path, char *err, size_t errsize)
+/*  The rules of a parsed document (NULL: it did not parse; err says why). */
+static pr_rules_t *s_from (yt_doc_t *doc, char *err, size_t errsize)
 {
-    yt_doc_t *doc = yt_load_file (path, err, errsize);
-    if (!doc)
-        return NULL;
-    pr_rules_t *r = s_load (doc, err, errsize);
+    pr_rules_t *r = doc ? s_load (doc, err, errsize) : NULL;
     yt_destroy (&doc);
     return r;
 }
 
+pr_rules_t *pr_load_file (const char *path, char *err, size_t errsize)
+{
+    return s_from (yt_load_file (path, err, errsize), err, errsize);
+}
+
 pr_rules_t *pr_load_string (const char *name, const char *text, char *err, size_t errsize)
 {
-    yt_doc_t *doc = yt_load_string (name, text, err, errsize);
-    if (!doc)
-        return NULL;
-    pr_rules_t *r = s_load (doc, err, errsize);
-    yt_destroy (&doc);
-    return r;
+    return s_from (yt_load_string (name, text, err, errsize), err, errsize);
 }
 
 void pr_destroy (pr_rules_t **self_p)
