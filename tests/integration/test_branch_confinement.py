@@ -45,6 +45,9 @@ TABLES = {
     "callback.rest_hours": ("customer_id", "SELECT customer_id, branch_id FROM callback.rest_hours"),
 }
 ALL_BRANCHES = ("kefu_intake", "kefu_dispatch", "kefu_qc", "kefu_callback")
+# billing's ledger (0027); its head-office rows (branch_id NULL) are tested in it-ledger
+TABLES["billing.ledger_entries"] = ("key", "SELECT key, branch_id FROM billing.ledger_entries")
+ALL_BRANCHES += ("kefu_billing",)
 
 
 def setup_module():
@@ -116,6 +119,9 @@ def seed_two_branches():
         o("INSERT INTO callback.attempts (callback_id, at, agent_id, reached) VALUES (%s, now(), 'A1', false)",
           (cb,))
         o("INSERT INTO callback.rest_hours VALUES (%s, %s, '12:00-14:00', 'A1', now())", (customer, branch))
+        o("INSERT INTO billing.ledger_entries (key, kind, debit, credit, amount, currency, branch_id, at, actor) "
+          "VALUES (%s, 'charge', 'customer_receivables', 'service_revenue', 100, 'CNY', %s, now(), 'system')",
+          ("charge:" + branch, branch))
 
 
 def owner_rows(table):
