@@ -27,6 +27,7 @@
 #include "auth/roles.h"
 
 const char *const org_grade_names[] = { "trainee", "junior", "intermediate", "senior", NULL };
+const char *const org_warranty_from_names[] = { "purchase", "installation", NULL };
 
 static const char *const s_classes[] = { "regular", "important", "vip", NULL };
 
@@ -54,21 +55,6 @@ static int s_phone (yt_doc_t *doc, yt_node_t *map, const char *key, char **out)
         return yt_fail (doc, yt_get (map, key),
                         "expected a phone number (digits, +, - and spaces, at least 3 digits)");
     return 0;
-}
-
-static bool s_date_valid (const char *text)
-{
-    if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9'))
-            return false;
-    int year = atoi (text), month = atoi (text + 5), day = atoi (text + 8);
-    static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (year < 1900 || year > 2999 || month < 1 || month > 12 || day < 1)
-        return false;
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return day <= mdays[month - 1] + (month == 2 && leap);
 }
 
 /*  True when `tz` loads with tz_load (common/time/tz.h): the check a business
@@ -320,7 +306,7 @@ static int s_load_branches (org_t *org, yt_doc_t *doc, yt_node_t *root)
 
 static int s_load_products (org_t *org, yt_doc_t *doc, yt_node_t *root)
 {
-    static const char *const known[] = { "code", "name", "line", "premium", "warranty_months", NULL };
+    static const char *const known[] = { "code", "name", "line", "premium", "warranty_months", "warranty_from", NULL };
     yt_node_t *list;
     if (orgf_list (doc, root, "products", false, &list) != 0)
         return -1;
@@ -333,14 +319,17 @@ static int s_load_products (org_t *org, yt_doc_t *doc, yt_node_t *root)
             return -1;
         org_product_t *p = &org->products[org->n_products++];
         int64_t months = 12;
+        int from = ORG_WARRANTY_FROM_PURCHASE;
         if (orgf_id (doc, item, "code", true, &p->code) != 0
             || yt_free_text (doc, item, "name", true, ORG_MAX_NAME, &p->name) != 0
             || orgf_id (doc, item, "line", true, &p->line) != 0
             || yt_bool (doc, item, "premium", false, &p->premium) != 0
             || yt_int (doc, item, "warranty_months", false, 0, 120, &months) != 0
+            || yt_enum (doc, item, "warranty_from", false, org_warranty_from_names, &from) != 0
             || yt_check_unknown (doc, item, known) != 0)
             return -1;
         p->warranty_months = (int) months;
+        p->warranty_from = (org_warranty_from_t) from;
     }
     return orgf_list_unique (doc, list, "code", "product code");
 }
@@ -433,7 +422,9 @@ static int s_load_technicians (org_t *org, yt_doc_t *doc, yt_node_t *root)
 
 static int s_load_cards (org_t *org, yt_doc_t *doc, yt_node_t *item, org_customer_t *c)
 {
-    static const char *const known[] = { "card_no", "product", "serial", "purchase_date", NULL };
+    static const char *const known[] = {
+        "card_no", "product", "serial", "purchase_date", "install_date", "installed_by", "install_unauthorised", NULL,
+    };
     yt_node_t *cards = yt_get (item, "cards");
     const char *empty = yt_text (cards);
     if (!cards || (empty && (!*empty || strcmp (empty, "~") == 0)))
@@ -456,13 +447,8 @@ static int s_load_cards (org_t *org, yt_doc_t *doc, yt_node_t *item, org_custome
             || orgf_ref (doc, org, yt_get (card, "product"), "product", s_product_at, org->n_products,
                       w->product, &product) != 0
             || yt_free_text (doc, card, "serial", true, ORG_MAX_SERIAL, &w->serial) != 0
-            || yt_free_text (doc, card, "purchase_date", true, 10, &w->purchase_date) != 0)
-            return -1;
-        if (!s_date_valid (w->purchase_date))
-            return yt_fail (doc, yt_get (card, "purchase_date"),
-                            "\"%s\" is not a calendar date (expected YYYY-MM-DD, year 1900 to 2999)",
-                            w->purchase_date);
-        if (yt_check_unknown (doc, card, known) != 0)
+            || orgf_date (doc, card, "purchase_date", true, &w->purchase_date) != 0
+            || org_money_card (doc, card, w) != 0 || yt_check_unknown (doc, card, known) != 0)
             return -1;
     }
     return 0;
@@ -530,7 +516,7 @@ static org_t *s_load_doc (yt_doc_t *doc, const char *name, char *err, size_t err
 {
     static const char *const known[] = {
         "tiers", "regions", "branches", "products", "technicians", "customers", "calendars_dir",
-        "centres", "organisations", "staff", "service_accounts", NULL,
+        "centres", "organisations", "staff", "service_accounts", "parts", "lots", NULL,
     };
     org_t *org = calloc (1, sizeof *org);
     if (!org) {
@@ -550,7 +536,8 @@ static org_t *s_load_doc (yt_doc_t *doc, const char *name, char *err, size_t err
         || s_load_calendars_dir (org, doc, root, name) != 0 || s_load_tiers (org, doc, root) != 0
         || s_load_regions (org, doc, root) != 0 || s_load_branches (org, doc, root) != 0
         || s_load_products (org, doc, root) != 0 || s_load_technicians (org, doc, root) != 0
-        || s_load_customers (org, doc, root) != 0 || org_staff_load (org, doc, root) != 0)
+        || s_load_customers (org, doc, root) != 0 || org_staff_load (org, doc, root) != 0
+        || org_money_load (org, doc, root) != 0)
         goto fail;
     return org;
 fail:
@@ -591,6 +578,7 @@ void org_destroy (org_t **self_p)
         return;
     org_t *self = *self_p;
     org_staff_free (self);
+    org_money_free (self);
     for (int i = 0; i < self->n_tiers; i++)
         free (self->tiers[i]);
     free (self->tiers);
@@ -625,6 +613,7 @@ void org_destroy (org_t **self_p)
         for (int k = 0; k < c->n_cards; k++) {
             free (c->cards[k].card_no), free (c->cards[k].product);
             free (c->cards[k].serial), free (c->cards[k].purchase_date);
+            free (c->cards[k].install_date), free (c->cards[k].installed_by);
         }
         free (c->cards);
     }

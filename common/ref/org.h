@@ -11,6 +11,13 @@
  *  closed.
  *  A branch may also name a holiday calendar (public holidays and make-up
  *  working days, deploy/calendars/<calendar>/<year>.yaml).
+ *
+ *  The money reference data of billing and claims (0026_ref_money.sql;
+ *  org_money.c): the parts list with each part's cost, what a product's
+ *  warranty counts from, who installed a unit and when, a provider's
+ *  contract money and dates, and the lots shipped to dealers. Amounts are
+ *  written as decimals in the currency's major unit ("12.50") and held as
+ *  int64 minor units (base/money.h).
  */
 #ifndef KEFU_ORG_H
 #define KEFU_ORG_H
@@ -18,6 +25,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <stdint.h>
+
+#include "base/money.h"
 #include "svc/who.h"
 #include "time/hours.h"
 
@@ -30,7 +40,15 @@ typedef struct {
     hours_week_t hours;
     char *calendar;               /* holiday calendar ("cn"), or NULL: weekly hours only */
 } org_branch_t;
-typedef struct { char *code, *name, *line; bool premium; int warranty_months; } org_product_t;
+/*  What a product's warranty period counts from. */
+typedef enum { ORG_WARRANTY_FROM_PURCHASE = 0, ORG_WARRANTY_FROM_INSTALLATION } org_warranty_from_t;
+extern const char *const org_warranty_from_names[]; /* "purchase", "installation", NULL */
+typedef struct {
+    char *code, *name, *line;
+    bool premium;
+    int warranty_months;
+    org_warranty_from_t warranty_from; /* default purchase */
+} org_product_t;
 typedef struct {
     char *id, *name;
     char *branch;                 /* the branch it works for, or NULL: */
@@ -45,6 +63,9 @@ typedef struct {
 typedef struct {
     char *card_no, *product, *serial;
     char *purchase_date;          /* YYYY-MM-DD */
+    char *install_date;           /* YYYY-MM-DD, or NULL: not recorded */
+    char *installed_by;           /* the dealer or provider that installed it, or NULL */
+    bool install_unauthorised;    /* installed by someone not authorised (never with installed_by) */
 } org_card_t;
 typedef struct {
     char *id, *name, *phone, *address, *region, *branch /* may be NULL */, *class_;
@@ -61,6 +82,13 @@ typedef struct {
     org_partner_kind_t kind;
     char **regions; int n_regions; /* the regions it serves */
     char *contract, *account;      /* contract number; account it is paid into */
+    /* The contract's money (a provider's reward is computed from its base). */
+    bool has_contract_base;
+    int64_t contract_base;         /* yearly base, minor units (when has_contract_base) */
+    char currency[MONEY_CODE_SIZE]; /* of contract_base and deposit; default CNY */
+    int64_t deposit;               /* minor units, default 0 */
+    char *contract_start, *contract_end; /* YYYY-MM-DD, both or neither */
+    char *reward_dealer;           /* providers only: the dealer that pays its reward, or NULL */
 } org_partner_t;
 /*  A person: placed in a branch, a centre, a region, an organisation, or
  *  the company (place_t of auth/roles.h), with one or more roles. */
@@ -80,6 +108,18 @@ typedef struct {
     bool active;
 } org_service_account_t;
 
+/*  A part of the parts list: its cost in minor units of its currency. */
+typedef struct {
+    char *code, *name;
+    int64_t cost;
+    char currency[MONEY_CODE_SIZE];
+} org_part_t;
+/*  A lot shipped to a dealer. */
+typedef struct {
+    char *lot, *product, *ship_date /* YYYY-MM-DD */, *dealer;
+    int quantity;
+} org_lot_t;
+
 /*  A loaded holiday calendar (common/time/holidays.h). */
 typedef struct hol_s hol_t;
 
@@ -94,6 +134,8 @@ typedef struct {
     org_partner_t *partners; int n_partners;       /* the `organisations` section */
     org_staff_t *staff; int n_staff;               /* the `staff` section and every technician */
     org_service_account_t *accounts; int n_accounts;
+    org_part_t *parts; int n_parts;                /* the `parts` section */
+    org_lot_t *lots; int n_lots;                   /* the `lots` section */
     /* calendars_dir as written, and resolved against the org file's
      * directory; both NULL when the file has none. */
     char *calendars_dir, *calendars_path;

@@ -3,6 +3,7 @@
 #include "org_fields.h"
 
 #include "base/ident.h"
+#include "base/money.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +111,19 @@ int orgf_list (yt_doc_t *doc, yt_node_t *root, const char *key, bool required, y
     return 0;
 }
 
+/*  An optional section of mappings, with room for its entries. */
+int orgf_section (yt_doc_t *doc, yt_node_t *root, const char *key, size_t size, void **rows, yt_node_t **list)
+{
+    if (orgf_list (doc, root, key, false, list) != 0)
+        return -1;
+    for (size_t i = 0; i < yt_size (*list); i++)
+        if (yt_expect (doc, yt_item (*list, i), YT_MAP) != 0)
+            return -1;
+    if (!(*rows = orgf_calloc (yt_size (*list), size)))
+        return yt_fail (doc, root, "out of memory");
+    return 0;
+}
+
 /*  Runs the duplicate check over the id member of each map in a list. */
 int orgf_list_unique (yt_doc_t *doc, yt_node_t *list, const char *key, const char *what)
 {
@@ -133,4 +147,69 @@ int orgf_list_unique (yt_doc_t *doc, yt_node_t *list, const char *key, const cha
 void *orgf_calloc (size_t n, size_t size)
 {
     return calloc (n ? n : 1, size);
+}
+
+static bool s_date_valid (const char *text)
+{
+    if (strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9'))
+            return false;
+    int year = atoi (text), month = atoi (text + 5), day = atoi (text + 8);
+    static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    if (year < 1900 || year > 2999 || month < 1 || month > 12 || day < 1)
+        return false;
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return day <= mdays[month - 1] + (month == 2 && leap);
+}
+
+/*  A calendar date "YYYY-MM-DD" (a real day, year 1900 to 2999). */
+int orgf_date (yt_doc_t *doc, yt_node_t *map, const char *key, bool required, char **out)
+{
+    if (yt_free_text (doc, map, key, required, 10, out) != 0)
+        return -1;
+    if (*out && !s_date_valid (*out))
+        return yt_fail (doc, yt_get (map, key),
+                        "\"%s\" is not a calendar date (expected YYYY-MM-DD, year 1900 to 2999)", *out);
+    return 0;
+}
+
+/*  An ISO 4217 currency code; `out` keeps its default when absent. */
+int orgf_currency (yt_doc_t *doc, yt_node_t *map, const char *key, char out[MONEY_CODE_SIZE])
+{
+    char *code = NULL;
+    if (yt_str (doc, map, key, false, 16, &code) != 0)
+        return -1;
+    if (!code)
+        return 0;
+    bool known = money_currency_known (code);
+    if (known)
+        snprintf (out, MONEY_CODE_SIZE, "%s", code);
+    else
+        yt_fail (doc, yt_get (map, key), "unknown currency \"%s\" (expected an ISO 4217 code such as CNY)",
+                 code);
+    free (code);
+    return known ? 0 : -1;
+}
+
+/*  An amount in the currency's major unit, exact, not negative. */
+int orgf_amount (yt_doc_t *doc, yt_node_t *map, const char *key, const char *currency, int64_t *out,
+                 bool *present)
+{
+    char *text = NULL, why[200];
+    if (yt_str (doc, map, key, present == NULL, 64, &text) != 0)
+        return -1;
+    if (present)
+        *present = text != NULL;
+    if (!text)
+        return 0;
+    int rc = 0;
+    if (text[0] == '-')
+        rc = yt_fail (doc, yt_get (map, key), "\"%s\" is negative (expected an amount of 0 or more, as 12.50)",
+                      text);
+    else if (money_parse (text, currency, out, why, sizeof why) != 0)
+        rc = yt_fail (doc, yt_get (map, key), "%s", why);
+    free (text);
+    return rc;
 }

@@ -126,7 +126,10 @@ static int s_load_centres (org_t *org, yt_doc_t *doc, yt_node_t *root)
 
 static int s_load_partners (org_t *org, yt_doc_t *doc, yt_node_t *root)
 {
-    static const char *const known[] = { "id", "name", "kind", "regions", "contract", "account", NULL };
+    static const char *const known[] = {
+        "id", "name", "kind", "regions", "contract", "account", "contract_base", "currency", "deposit",
+        "contract_start", "contract_end", "reward_dealer", NULL,
+    };
     yt_node_t *list;
     if (orgf_list (doc, root, "organisations", false, &list) != 0)
         return -1;
@@ -147,7 +150,7 @@ static int s_load_partners (org_t *org, yt_doc_t *doc, yt_node_t *root)
                    != 0
             || yt_free_text (doc, item, "contract", true, ORG_MAX_TEXT, &p->contract) != 0
             || yt_free_text (doc, item, "account", true, ORG_MAX_TEXT, &p->account) != 0
-            || yt_check_unknown (doc, item, known) != 0)
+            || org_money_contract (doc, item, p) != 0 || yt_check_unknown (doc, item, known) != 0)
             return -1;
         p->kind = (org_partner_kind_t) kind;
     }
@@ -355,6 +358,9 @@ void org_staff_free (org_t *org)
         free (p->name);
         free (p->contract);
         free (p->account);
+        free (p->contract_start);
+        free (p->contract_end);
+        free (p->reward_dealer);
         s_free_list (p->regions, p->n_regions);
     }
     free (org->partners);

@@ -49,6 +49,21 @@ bool unit_refused (bool loaded, const char *what, const char *err, const char *w
     return true;
 }
 
+char *unit_replace (const char *text, const char *from, const char *to)
+{
+    const char *at = text ? strstr (text, from) : NULL;
+    if (!at)
+        return NULL;
+    size_t head = (size_t) (at - text), len = strlen (text) - strlen (from) + strlen (to);
+    char *out = malloc (len + 1);
+    if (!out)
+        return NULL;
+    memcpy (out, text, head);
+    strcpy (out + head, to);
+    strcat (out, at + strlen (from));
+    return out;
+}
+
 const char *unit_repo_file (const char *relative, char *buf, size_t size)
 {
     const char *ups[] = { "", "../", "../../", "../../../" };

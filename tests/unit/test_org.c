@@ -105,25 +105,9 @@ static const char *s_base = "tiers: [city, surrounding]\n"                      
                             "    cards:\n"                                               /* 28 */
                             "      - {card_no: W1, product: P1, serial: S1, purchase_date: \"2024-02-29\"}\n"; /* 29 */
 
-/*  `text` with the first `from` replaced by `to` (caller frees), or NULL. */
-static char *s_replace (const char *text, const char *from, const char *to)
-{
-    const char *at = text ? strstr (text, from) : NULL;
-    if (!at)
-        return NULL;
-    size_t head = (size_t) (at - text), len = strlen (text) - strlen (from) + strlen (to);
-    char *out = malloc (len + 1);
-    if (!out)
-        return NULL;
-    memcpy (out, text, head);
-    strcpy (out + head, to);
-    strcat (out, at + strlen (from));
-    return out;
-}
-
 static char *s_variant (const char *from, const char *to)
 {
-    return s_replace (s_base, from, to);
+    return unit_replace (s_base, from, to);
 }
 
 /*  The variant must be refused with an error containing `expected`. */
@@ -266,7 +250,7 @@ UNIT_TEST (org_refuses_branch_outside_customer_region)
                             "  - {id: R1, name: 区一, tier: city}\n  - {id: R2, name: 区二, tier: surrounding}\n");
     UNIT_ASSERT (text);
     /* Customer in R2 served by B1 of R1: refused. */
-    char *bad = s_replace (text, "    region: R1\n    cards", "    region: R2\n    branch: B1\n    cards");
+    char *bad = unit_replace (text, "    region: R1\n    cards", "    region: R2\n    branch: B1\n    cards");
     free (text);
     UNIT_ASSERT (bad);
     char err[512] = "";
@@ -463,7 +447,8 @@ UNIT_TEST (org_refuses_bad_calendars)
                                      "calendars_dir: \"/nonexistent-kefu-calendars\" is not a directory"));
     UNIT_ASSERT (s_calendar_refused ("org.yaml", "cn", "/etc/hostname", "is not a directory"));
     UNIT_ASSERT (s_refused ("tiers:", "calendar_dir: x\ntiers:", "org.yaml:1: calendar_dir: unknown key (expected one of: tiers, regions, branches, products, "
-                            "technicians, customers, calendars_dir, centres, organisations, staff, service_accounts)"));
+                            "technicians, customers, calendars_dir, centres, organisations, staff, service_accounts, "
+                            "parts, lots)"));
 }
 
 UNIT_TEST (org_refuses_a_bad_holiday_file)

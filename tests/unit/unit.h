@@ -22,6 +22,10 @@ void unit_fail (const char *file, int line, const char *fmt, ...) __attribute__ 
  *  what went wrong, naming the input by `what`, and returns false. */
 bool unit_refused (bool loaded, const char *what, const char *err, const char *want);
 
+/*  `text` with the first `from` replaced by `to` (caller frees), or NULL
+ *  when `from` is not in it: a variant of a valid input. */
+char *unit_replace (const char *text, const char *from, const char *to);
+
 /*  Files the tests share ------------------------------------------------ */
 
 /*  A file of the repository found from the working directory or up to

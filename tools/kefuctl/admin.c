@@ -86,17 +86,19 @@ static int s_admin_load (kctl_t *k, int argc, char **argv)
         printf ("{\"tiers\":%d,\"regions\":%d,\"branches\":%d,\"calendars\":%d,\"calendar_years\":%d,"
                 "\"calendar_days\":%d,\"products\":%d,\"technicians\":%d,"
                 "\"deactivated\":%d,\"customers\":%d,\"warranty_cards\":%d,\"centres\":%d,"
-                "\"organisations\":%d,\"staff\":%d,\"staff_deactivated\":%d,\"service_accounts\":%d}\n",
+                "\"organisations\":%d,\"staff\":%d,\"staff_deactivated\":%d,\"service_accounts\":%d,"
+                "\"parts\":%d,\"parts_deactivated\":%d,\"lots\":%d}\n",
                 c.tiers, c.regions, c.branches, c.calendars, c.calendar_years, c.calendar_days, c.products,
                 c.technicians, c.deactivated, c.customers, c.cards, c.centres, c.organisations, c.staff,
-                c.staff_deactivated, c.accounts);
+                c.staff_deactivated, c.accounts, c.parts, c.parts_deactivated, c.lots);
     else
         printf ("loaded %s: %d tiers, %d regions, %d branches, %d holiday calendar%s (%d years, %d dates), "
                 "%d products, %d technicians (%d deactivated), %d customers, %d warranty cards, "
-                "%d centres, %d organisations, %d staff (%d deactivated), %d service accounts\n",
+                "%d centres, %d organisations, %d staff (%d deactivated), %d service accounts, "
+                "%d parts (%d deactivated), %d lots\n",
                 pos[0], c.tiers, c.regions, c.branches, c.calendars, c.calendars == 1 ? "" : "s", c.calendar_years,
                 c.calendar_days, c.products, c.technicians, c.deactivated, c.customers, c.cards, c.centres,
-                c.organisations, c.staff, c.staff_deactivated, c.accounts);
+                c.organisations, c.staff, c.staff_deactivated, c.accounts, c.parts, c.parts_deactivated, c.lots);
     return KCTL_OK;
 }
 

@@ -21,13 +21,15 @@ typedef struct {
     int tiers, regions, branches, products, technicians, deactivated, customers, cards;
     int calendars, calendar_years, calendar_days; /* holiday calendars the branches name */
     int centres, organisations, staff, staff_deactivated, accounts; /* admin_load_staff.c */
+    int parts, parts_deactivated, lots;                             /* admin_load_money.c */
 } admin_load_counts_t;
 
 /*  Writes the organisation into ref.* in ONE transaction (db_tx): upserts
  *  tiers, regions, branches (hours as JSON, holiday calendar name), replaces
  *  the years and dates of every holiday calendar a branch names
  *  (ref.calendar_years, ref.calendar_days), upserts products, technicians (skills
- *  as text[], shift as JSON), customers and warranty cards; technicians no
+ *  as text[], shift as JSON), customers and warranty cards, then the staff
+ *  (admin_load_staff) and the parts and lots (admin_load_money); technicians no
  *  longer in the file become active = false; other rows are left alone
  *  (they may be referenced). Returns 0, or -1 with the reason in err
  *  (nothing written). */
@@ -40,6 +42,21 @@ int admin_load_org (db_t *db, const org_t *org, admin_load_counts_t *counts, cha
  *  working. Returns 0, or -1 with the reason in err. */
 int admin_load_staff (db_t *db, const org_t *org, admin_load_counts_t *counts, char *err,
                       size_t errsize);
+
+/*  Within admin_load_org's transaction, after the organisations: the parts
+ *  list (upserted; parts no longer listed become active = false) and the
+ *  lots (upserted; lots no longer listed are left alone: defects and
+ *  returns are recorded against them). Returns 0, or -1 with the reason in
+ *  err. */
+int admin_load_money (db_t *db, const org_t *org, admin_load_counts_t *counts, char *err, size_t errsize);
+
+/*  Marks every row of `table` whose `key` column is not among the keys of
+ *  the n rows inactive (active = false): what the file no longer lists.
+ *  Each row is `stride` bytes and its key is its first member (a char *).
+ *  Returns how many rows, or -1 with the reason in err
+ *  (admin_load_staff.c). */
+int admin_deactivate (db_t *db, const char *table, const char *key, const void *rows, size_t stride, int n,
+                      char *err, size_t errsize);
 
 /*  Runs one statement of the owner's; on failure "what: db error" in err. */
 int admin_exec (db_t *db, char *err, size_t errsize, const char *what, const char *sql, int n,

@@ -74,13 +74,14 @@ static int s_load_reference (db_t *db, load_ctx_t *ctx)
         const org_product_t *pr = &o->products[i];
         snprintf (what, sizeof what, "product %s", pr->code);
         snprintf (num, sizeof num, "%d", pr->warranty_months);
-        const char *p[] = { pr->code, pr->name, pr->line, pr->premium ? "true" : "false", num };
+        const char *p[] = { pr->code, pr->name, pr->line, pr->premium ? "true" : "false", num,
+                            org_warranty_from_names[pr->warranty_from] };
         if (s_load_exec (db, ctx, what,
-                         "INSERT INTO ref.products (code, name, line, premium, warranty_months) "
-                         "VALUES ($1, $2, $3, $4::bool, $5::int) ON CONFLICT (code) DO UPDATE SET "
+                         "INSERT INTO ref.products (code, name, line, premium, warranty_months, warranty_from) "
+                         "VALUES ($1, $2, $3, $4::bool, $5::int, $6) ON CONFLICT (code) DO UPDATE SET "
                          "name = EXCLUDED.name, line = EXCLUDED.line, premium = EXCLUDED.premium, "
-                         "warranty_months = EXCLUDED.warranty_months",
-                         5, p))
+                         "warranty_months = EXCLUDED.warranty_months, warranty_from = EXCLUDED.warranty_from",
+                         6, p))
             return -1;
         ctx->counts.products++;
     }
@@ -257,13 +258,18 @@ static int s_load_customers (db_t *db, load_ctx_t *ctx)
         for (int j = 0; j < c->n_cards; j++) {
             const org_card_t *w = &c->cards[j];
             snprintf (what, sizeof what, "warranty card %s of customer %s", w->card_no, c->id);
-            const char *q[] = { w->card_no, c->id, w->product, w->serial, w->purchase_date };
+            const char *q[] = { w->card_no,      c->id,           w->product,
+                                w->serial,       w->purchase_date, w->install_date,
+                                w->installed_by, w->install_unauthorised ? "true" : "false" };
             if (s_load_exec (db, ctx, what,
-                             "INSERT INTO ref.warranty_cards (card_no, customer_id, product_code, serial, purchase_date) "
-                             "VALUES ($1, $2, $3, $4, $5::date) ON CONFLICT (card_no) DO UPDATE SET "
+                             "INSERT INTO ref.warranty_cards (card_no, customer_id, product_code, serial, purchase_date, "
+                             "install_date, installed_by, install_unauthorised) "
+                             "VALUES ($1, $2, $3, $4, $5::date, $6::date, $7, $8::bool) ON CONFLICT (card_no) DO UPDATE SET "
                              "customer_id = EXCLUDED.customer_id, product_code = EXCLUDED.product_code, "
-                             "serial = EXCLUDED.serial, purchase_date = EXCLUDED.purchase_date",
-                             5, q))
+                             "serial = EXCLUDED.serial, purchase_date = EXCLUDED.purchase_date, "
+                             "install_date = EXCLUDED.install_date, installed_by = EXCLUDED.installed_by, "
+                             "install_unauthorised = EXCLUDED.install_unauthorised",
+                             8, q))
                 return -1;
             ctx->counts.cards++;
         }
@@ -278,7 +284,8 @@ static int s_load_tx (db_t *db, void *arg)
     memset (&ctx->counts, 0, sizeof ctx->counts); /* a retried transaction counts afresh */
     if (s_load_reference (db, ctx) || s_load_calendars (db, ctx) || s_load_technicians (db, ctx)
         || s_load_customers (db, ctx)
-        || admin_load_staff (db, ctx->org, &ctx->counts, ctx->err, ctx->errsize))
+        || admin_load_staff (db, ctx->org, &ctx->counts, ctx->err, ctx->errsize)
+        || admin_load_money (db, ctx->org, &ctx->counts, ctx->err, ctx->errsize))
         return -1;
     return 0;
 }

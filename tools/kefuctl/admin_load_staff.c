@@ -3,19 +3,33 @@
  *  transaction: ref.centres, ref.centre_branches, ref.organisations,
  *  auth.staff and auth.service_accounts (schemas/sql/0013_identity.sql).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "admin.h"
 #include "auth/roles.h"
+#include "base/json.h"
+
+_Static_assert (offsetof (org_staff_t, id) == 0 && offsetof (org_service_account_t, id) == 0,
+                "admin_deactivate reads a row's id first");
 
 static const char *const s_place_names[] = { "branch", "centre", "region", "organisation", "company" };
 
-/*  Marks every row of table whose id the file no longer lists inactive.
- *  Returns how many, or -1. */
-static int s_deactivate (db_t *db, const char *table, char **ids, int n, char *err, size_t errsize)
+/*  Marks every row of table whose `key` the file no longer lists
+ *  inactive: the key of each of the n rows is its first member. Returns
+ *  how many, or -1. */
+int admin_deactivate (db_t *db, const char *table, const char *key, const void *rows, size_t stride, int n,
+                      char *err, size_t errsize)
 {
-    char *list = admin_json_array (ids, n);
+    cJSON *arr = cJSON_CreateArray ();
+    for (int i = 0; arr && i < n; i++) {
+        char *const *id = (char *const *) (const void *) ((const char *) rows + (size_t) i * stride);
+        if (!cJSON_AddItemToArray (arr, cJSON_CreateString (*id)))
+            cJSON_Delete (arr), arr = NULL;
+    }
+    char *list = arr ? json_print (arr) : NULL;
+    cJSON_Delete (arr);
     if (!list) {
         snprintf (err, errsize, "out of memory");
         return -1;
@@ -23,8 +37,8 @@ static int s_deactivate (db_t *db, const char *table, char **ids, int n, char *e
     char sql[256];
     snprintf (sql, sizeof sql,
               "UPDATE %s SET active = false WHERE active"
-              " AND id NOT IN (SELECT jsonb_array_elements_text($1::jsonb))",
-              table);
+              " AND %s NOT IN (SELECT jsonb_array_elements_text($1::jsonb))",
+              table, key);
     const char *p[] = { list };
     PGresult *res = db_exec (db, sql, 1, p);
     free (list);
@@ -82,15 +96,25 @@ static int s_organisations (db_t *db, const org_t *o, admin_load_counts_t *count
             snprintf (err, errsize, "%s: out of memory", what);
             return -1;
         }
-        const char *p[] = { g->id, g->name, org_partner_kind_names[g->kind], regions, g->contract,
-                            g->account };
+        char base[32], deposit[32];
+        snprintf (base, sizeof base, "%lld", (long long) g->contract_base);
+        snprintf (deposit, sizeof deposit, "%lld", (long long) g->deposit);
+        const char *p[] = { g->id,           g->name,        org_partner_kind_names[g->kind],
+                            regions,         g->contract,    g->account,
+                            g->has_contract_base ? base : NULL, g->currency, deposit,
+                            g->contract_start, g->contract_end, g->reward_dealer };
         int rc = admin_exec (db, err, errsize, what,
-                                "INSERT INTO ref.organisations (id, name, kind, regions, contract, account)"
-                                " VALUES ($1, $2, $3, ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), $5, $6)"
+                                "INSERT INTO ref.organisations (id, name, kind, regions, contract, account,"
+                                " contract_base, currency, deposit, contract_start, contract_end, reward_dealer)"
+                                " VALUES ($1, $2, $3, ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), $5, $6,"
+                                " $7::bigint, $8, $9::bigint, $10::date, $11::date, $12)"
                                 " ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind,"
                                 " regions = EXCLUDED.regions, contract = EXCLUDED.contract,"
-                                " account = EXCLUDED.account",
-                                6, p);
+                                " account = EXCLUDED.account, contract_base = EXCLUDED.contract_base,"
+                                " currency = EXCLUDED.currency, deposit = EXCLUDED.deposit,"
+                                " contract_start = EXCLUDED.contract_start, contract_end = EXCLUDED.contract_end,"
+                                " reward_dealer = EXCLUDED.reward_dealer",
+                                12, p);
         free (regions);
         if (rc)
             return -1;
@@ -102,15 +126,8 @@ static int s_organisations (db_t *db, const org_t *o, admin_load_counts_t *count
 static int s_staff (db_t *db, const org_t *o, admin_load_counts_t *counts, char *err, size_t errsize)
 {
     char what[160], roles[512];
-    char **ids = calloc ((size_t) o->n_staff + 1, sizeof *ids);
-    if (!ids) {
-        snprintf (err, errsize, "out of memory");
-        return -1;
-    }
-    int rc = -1;
     for (int i = 0; i < o->n_staff; i++) {
         const org_staff_t *s = &o->staff[i];
-        ids[i] = s->id;
         snprintf (what, sizeof what, "staff %s", s->id);
         char literal[520];
         snprintf (literal, sizeof literal, "{%s}", roles_format (s->roles, roles, sizeof roles));
@@ -124,31 +141,21 @@ static int s_staff (db_t *db, const org_t *o, admin_load_counts_t *counts, char 
                         " active = EXCLUDED.active, email = EXCLUDED.email, phone = EXCLUDED.phone,"
                         " updated_at = now()",
                         8, p))
-            goto cleanup;
+            return -1;
         counts->staff++;
     }
-    int n = s_deactivate (db, "auth.staff", ids, o->n_staff, err, errsize);
+    int n = admin_deactivate (db, "auth.staff", "id", o->staff, sizeof *o->staff, o->n_staff, err, errsize);
     if (n < 0)
-        goto cleanup;
+        return -1;
     counts->staff_deactivated = n;
-    rc = 0;
-cleanup:
-    free (ids);
-    return rc;
+    return 0;
 }
 
 static int s_accounts (db_t *db, const org_t *o, admin_load_counts_t *counts, char *err, size_t errsize)
 {
     char what[160];
-    char **ids = calloc ((size_t) o->n_accounts + 1, sizeof *ids);
-    if (!ids) {
-        snprintf (err, errsize, "out of memory");
-        return -1;
-    }
-    int rc = -1;
     for (int i = 0; i < o->n_accounts; i++) {
         const org_service_account_t *a = &o->accounts[i];
-        ids[i] = a->id;
         snprintf (what, sizeof what, "service account %s", a->id);
         char *branches = admin_json_array (a->branches, a->n_branches);
         char *requests = admin_json_array (a->requests, a->n_requests);
@@ -167,15 +174,14 @@ static int s_accounts (db_t *db, const org_t *o, admin_load_counts_t *counts, ch
         free (branches);
         free (requests);
         if (r)
-            goto cleanup;
+            return -1;
         counts->accounts++;
     }
-    if (s_deactivate (db, "auth.service_accounts", ids, o->n_accounts, err, errsize) < 0)
-        goto cleanup;
-    rc = 0;
-cleanup:
-    free (ids);
-    return rc;
+    return admin_deactivate (db, "auth.service_accounts", "id", o->accounts, sizeof *o->accounts, o->n_accounts,
+                             err, errsize)
+                   < 0
+               ? -1
+               : 0;
 }
 
 int admin_load_staff (db_t *db, const org_t *org, admin_load_counts_t *counts, char *err,
