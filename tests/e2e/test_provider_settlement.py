@@ -209,3 +209,28 @@ def test_a_media_exposure_incident_makes_the_year_ineligible():
     assert (st["eligible"], st["reason"], st["reward"]) == (False, "a media-exposure incident on 2027-01-03", 0), st
     refused(ask("HO01", "provider.settle", {"provider": "P-JS", "quarter": "2027Q1"}), "conflict",
             "cannot be settled before")
+
+
+def test_kefuctl_statement_and_provider_commands():
+    """The same books through kefuctl: a table for people, CSV for reports,
+    --json checked against the reply schema; a penalty given in yuan; a
+    refusal printed with exit 1."""
+    table = S.kefuctl_as("FN01", "statement", "P-JS", "--quarter", "2026Q4").stdout
+    assert "P-JS 2026Q4 (CNY, settled)" in table, table
+    for figure in ("96.33", "1.200", "24000.00", "30000.00", "deposit 6000.00", "other receivables 1000.00",
+                   "base 80000.00"):
+        assert figure in table, (figure, table)
+    csv = S.kefuctl_as("FN01", "statement", "P-JS", "--quarter", "2026Q4", "--csv").stdout.splitlines()
+    assert csv[0] == "step,item,value,detail", csv
+    assert "month,2026-11,95.00,\"covered, counts 95.00\"" in csv, csv
+    assert any(l.startswith("reward,,24000.00,") for l in csv), csv
+    assert any(l.startswith("penalty,penalty ") and ",30000.00," in l and "deposit 6000.00" in l for l in csv), csv
+    js = S.kefuctl_as("PS01", "statement", "P-JS", "--month", "2026-10", json_out=True)
+    assert [m["month"] for m in js["months"]] == ["2026-10"], js
+    out = S.kefuctl_as("HO01", "--json", "provider", "penalty", "P-JS", "120.50", "--reason", "迟到",
+                       "--request-id", "cli-1").stdout
+    assert '"amount":12050' in out.replace(" ", ""), out
+    bad = S.kefuctl_as("HO01", "provider", "penalty", "P-JS", "12.345", "--reason", "x", check=False)
+    assert bad.returncode == 2 and "amount" in bad.stderr, (bad.returncode, bad.stderr)
+    bad = S.kefuctl_as("RM-SH", "statement", "P-JS", "--quarter", "2026Q4", check=False)
+    assert bad.returncode == 1 and "serves no region of the caller's" in bad.stderr, (bad.returncode, bad.stderr)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd_callback.h"
+#include "cmd_provider.h"
 #include "cmd_inspect.h"
 #include "kctl.h"
 #include "base/log.h"
@@ -31,6 +32,9 @@ static const char s_usage[] =
     "                             record; sign a level (kefuctl inspect --help)\n"
     "  callbacks [--upcoming] [--all]  an agent's calls to make now; callback attempt|outcome|\n"
     "                             rest-hours|coverage|satisfaction ... (kefuctl callback --help)\n"
+    "  statement P --quarter Q [--month M] [--csv]  a service provider's statement\n"
+    "  provider month|penalty|fraud|incident|deposit|settle|notice|confirm ...  providers'\n"
+    "                             settlement (kefuctl provider --help)\n"
     "  admin migrate              apply database migrations\n"
     "  admin load ORG.yaml        load the organisation into the reference tables\n"
     "  admin dead-letters [--service S]   list dead letters\n"
@@ -43,7 +47,8 @@ static const char s_usage[] =
     "  --endpoint E     request endpoint of the service asked (default services.intake.api;\n"
     "                   services.dispatch.api for due, clocks, board, report, done, workorders;\n"
     "                   services.qc.api for inspections, inspect, scores;\n"
-    "                   services.callback.api for callbacks, callback)\n"
+    "                   services.callback.api for callbacks, callback;\n"
+    "                   services.billing.api for statement, provider)\n"
     "  --json           machine-readable output\n"
     "  --timeout-ms N   per-attempt reply time-out (default 5000)\n"
     "  --retries N      extra attempts on time-out or \"unavailable\" (default 5)\n"
@@ -114,6 +119,10 @@ int main (int argc, char **argv)
         rc = cmd_callback (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "admin") == 0)
         rc = cmd_admin (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "statement") == 0)
+        rc = cmd_statement (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "provider") == 0)
+        rc = cmd_provider (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "help") == 0) {
         fputs (s_usage, stdout);
         rc = KCTL_OK;
