@@ -1,8 +1,9 @@
 /*  fuzz target "org": YAML text through the organisation loader
  *  (org_load_string: regions, branches, hours, time zones, holiday
- *  calendars, products, technicians, customers). The text stands for
- *  deploy/demo/org.yaml, so `calendars_dir: ../calendars` finds the
- *  repository's deploy/calendars.
+ *  calendars, products, technicians, customers, organisations, staff, and
+ *  the money reference data: parts, lots, contracts, installs). The text
+ *  stands for deploy/demo/org.yaml, so `calendars_dir: ../calendars` finds
+ *  the repository's deploy/calendars.
  */
 
 #include "fuzz.h"

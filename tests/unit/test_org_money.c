@@ -273,3 +273,46 @@ UNIT_TEST (org_money_reward_dealer_rules)
                           "org.yaml:19: organisations[1].reward_dealer: dealer D1 serves none of the regions "
                           "provider V1 serves");
 }
+
+/*  The demo's money data, which `make run` and the other services' demos
+ *  rely on: P-JS's contract, the parts the demo's done reports name, the
+ *  installed product line, installed cards and a lot of 1000. */
+UNIT_TEST (org_money_demo_data)
+{
+    char path[512], err[512] = "";
+    org_t *org = org_load (unit_repo_file ("deploy/demo/org.yaml", path, sizeof path), err, sizeof err);
+    if (!org)
+        printf ("    %s\n", err);
+    UNIT_ASSERT (org);
+    const org_partner_t *pjs = NULL;
+    for (int i = 0; i < org->n_partners; i++)
+        if (strcmp (org->partners[i].id, "P-JS") == 0)
+            pjs = &org->partners[i];
+    UNIT_ASSERT (pjs && pjs->has_contract_base);
+    UNIT_ASSERT_INT_EQ (pjs->contract_base, 8000000);
+    UNIT_ASSERT_INT_EQ (pjs->deposit, 500000);
+    UNIT_ASSERT_STR_EQ (pjs->contract_start, "2026-01-01");
+    UNIT_ASSERT_STR_EQ (pjs->contract_end, "2026-12-31");
+    UNIT_ASSERT_STR_EQ (pjs->reward_dealer, "D-JS");
+    UNIT_ASSERT (org->n_parts >= 6 && org->n_parts <= 10);
+    bool cap = false, pipe = false, big_lot = false, by_pjs = false, from_install = false;
+    for (int i = 0; i < org->n_parts; i++) {
+        UNIT_ASSERT_STR_EQ (org->parts[i].currency, "CNY");
+        cap |= strcmp (org->parts[i].code, "CAP-35UF") == 0 && org->parts[i].cost == 1850;
+        pipe |= strcmp (org->parts[i].code, "PIPE-6MM") == 0;
+    }
+    for (int i = 0; i < org->n_lots; i++)
+        big_lot |= org->lots[i].quantity == 1000;
+    for (int i = 0; i < org->n_products; i++)
+        from_install |= org->products[i].warranty_from == ORG_WARRANTY_FROM_INSTALLATION;
+    int installed = 0;
+    for (int i = 0; i < org->n_customers; i++)
+        for (int k = 0; k < org->customers[i].n_cards; k++) {
+            const org_card_t *w = &org->customers[i].cards[k];
+            installed += w->install_date != NULL;
+            by_pjs |= w->installed_by && strcmp (w->installed_by, "P-JS") == 0;
+        }
+    UNIT_ASSERT (cap && pipe && big_lot && by_pjs && from_install);
+    UNIT_ASSERT (installed >= 2 && installed <= 3);
+    org_destroy (&org);
+}
