@@ -35,18 +35,19 @@ typedef struct {
     const char *sub, *request;
     const char *keys[2];
     int amount_at; /* index into keys of the amount, or -1 */
-    bool recorded; /* takes a request_id */
+    bool recorded;  /* takes a request_id */
+    bool statement; /* answers with the quarter's statement */
 } s_sub_t;
 
 static const s_sub_t s_subs[] = {
-    { "month", "provider.month", { "month", "score" }, -1, false },
-    { "penalty", "provider.penalty", { "amount", NULL }, 0, true },
-    { "fraud", "provider.fraud", { "involved", NULL }, 0, true },
-    { "incident", "provider.incident", { "occurred_on", NULL }, -1, true },
-    { "deposit", "provider.deposit", { "amount", NULL }, 0, true },
-    { "settle", "provider.settle", { "quarter", NULL }, -1, false },
-    { "notice", "provider.notice", { "quarter", NULL }, -1, false },
-    { "confirm", "provider.confirm", { "quarter", NULL }, -1, false },
+    { "month", "provider.month", { "month", "score" }, -1, false, false },
+    { "penalty", "provider.penalty", { "amount", NULL }, 0, true, false },
+    { "fraud", "provider.fraud", { "involved", NULL }, 0, true, false },
+    { "incident", "provider.incident", { "occurred_on", NULL }, -1, true, false },
+    { "deposit", "provider.deposit", { "amount", NULL }, 0, true, false },
+    { "settle", "provider.settle", { "quarter", NULL }, -1, false, true },
+    { "notice", "provider.notice", { "quarter", NULL }, -1, false, true },
+    { "confirm", "provider.confirm", { "quarter", NULL }, -1, false, true },
 };
 
 /*  Adds key: text to body as the request wants it: an amount in minor
@@ -128,8 +129,8 @@ int cmd_provider (kctl_t *k, int argc, char **argv)
     cJSON *result = NULL;
     int rc = kctl_ask (k, "provider", CFG_SVC_BILLING, sub->request, body, &result) == 0 ? 0 : 1;
     if (rc == 0)
-        rc = k->json || strstr (sub->request, "settle") == NULL ? (kctl_print_json (result) == 0 ? 0 : 1)
-                                                                : provider_statement_print (result, false);
+        rc = k->json || !sub->statement ? (kctl_print_json (result) == 0 ? 0 : 1)
+                                        : provider_statement_print (result, false);
     cJSON_Delete (result);
     cJSON_Delete (body);
     return rc;
