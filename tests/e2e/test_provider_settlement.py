@@ -4,7 +4,8 @@ paid through the dealer D-JS on head office's notice once the provider
 confirms; the next quarter a penalty larger than the reward is taken from the
 reward, then the deposit, then other receivables, with a fraud fine of 10×;
 the deposit falls short and must be topped up within 3 days (sla.subject to
-dispatch); settling twice books once; the statement shows every figure; the
+dispatch); settling twice books once; callback satisfaction below 80 % and a
+media-exposure incident make a quarter ineligible, with the reason; the statement shows every figure; the
 ledger holds each movement once. Every refusal changes nothing, and every
 reply is checked against its schema."""
 import datetime
@@ -36,6 +37,10 @@ def org_file(tmp):
                      ('deposit: "5000.00"', 'deposit: "10000.00"')):
         assert text.count(old) == 1, old
         text = text.replace(old, new)
+    # a technician of P-JS's, whose callbacks count for its satisfaction
+    text = text.replace("technicians:\n", "technicians:\n  - {id: PT01, name: 钱师傅, organisation: P-JS, grade: senior,"
+                                          " skills: [water-heater], capacity: 1, shift: {mon: [\"09:00-18:00\"]},"
+                                          " active: false}\n", 1)
     # the calendars are found from the fixture's folder, not this copy's
     text = re.sub(r'(?m)^calendars_dir: .*$', 'calendars_dir: "%s"' % os.path.join(ROOT, "deploy", "calendars"), text)
     path = os.path.join(tmp, "org-providers.yaml")
@@ -198,6 +203,30 @@ def test_penalties_taken_from_reward_then_deposit_then_receivables():
     one = ok(ask("PS01", "provider.statement", {"provider": "P-JS", "month": "2026-11"}))
     assert [(m["month"], m["score"]) for m in one["months"]] == [("2026-11", 95)], one
     assert (one["quarter"], one["state"], one["average"]) == ("2026Q4", "settled", 96.33), one
+
+
+def callbacks_of_pt01(outcomes, recorded_at):
+    """Recorded callbacks of PT01's work (as callback records them; the
+    owner writes them here, no ticket needing a visit of a provider)."""
+    for outcome in outcomes:
+        ticket = 9000 + S.sql("SELECT count(*) FROM callback.callbacks")[0][0]
+        S.sql("INSERT INTO callback.callbacks (ticket_id, branch_id, customer_id, purpose, cause, technician_id,"
+              " status, outcome, recorded_by, completed_at, due_at, recorded_at)"
+              " VALUES (%s, 'SZ01', 'C1004', 'after_work', 'workorder_accepted', 'PT01', 'recorded', %s, 'A301',"
+              " %s, %s, %s)", (ticket, outcome, recorded_at, recorded_at, recorded_at))
+
+
+def test_callback_satisfaction_below_the_rule_makes_the_quarter_ineligible():
+    # 2027Q1: 3 of 4 callbacks satisfied, 75 % < 80 %
+    callbacks_of_pt01(["satisfied", "satisfied", "dissatisfied", "satisfied"], "2027-01-04T03:00:00Z")
+    callbacks_of_pt01(["satisfied"], "2026-12-31T15:59:59Z")      # still 2026 in Suzhou: not counted
+    st = ok(ask("HO01", "provider.statement", {"provider": "P-JS", "quarter": "2027Q1"}))
+    assert st["callbacks"] == {"recorded": 4, "satisfied": 3}, st
+    assert (st["eligible"], st["reason"], st["reward"]) == (
+        False, "callback satisfaction 75.00 % (3 of 4) is below 80.00 %", 0), st
+    callbacks_of_pt01(["satisfied"], "2027-01-04T04:00:00Z")      # 4 of 5: 80 % meets it
+    st = ok(ask("HO01", "provider.statement", {"provider": "P-JS", "quarter": "2027Q1"}))
+    assert (st["callbacks"], st["eligible"], st["reason"]) == ({"recorded": 5, "satisfied": 4}, True, None), st
 
 
 def test_a_media_exposure_incident_makes_the_year_ineligible():
