@@ -70,7 +70,7 @@ def test_the_fixture_loads_into_the_money_columns():
     assert ("AC-3200", "purchase") in rows["products"]          # the default
     assert rows["cards"] == [
         ("W-0001", None, None, False),
-        ("W-0002", "2025-05-20", "D-SH", False),
+        ("W-0002", "2025-05-20", "D-JS", False),
         ("W-0003", "2026-01-08", "P-JS", False),
         ("W-0004", None, None, True)]
     assert rows["contracts"] == [
@@ -103,7 +103,7 @@ def test_a_reload_replaces_changed_rows():
          "  - {lot: L-AC3200-2602, product: AC-3200, quantity: 500, ship_date: \"2026-02-10\", dealer: D-SH}\n"),
         ("    deposit: \"5000.00\"\n", ""),
         (", warranty_from: installation}", "}"),
-        (", install_date: \"2025-05-20\", installed_by: D-SH}", "}"))
+        (", install_date: \"2025-05-20\", installed_by: D-JS}", "}"))
     try:
         out = S.kefuctl("admin", "load", path, json_out=True)
         assert (out["parts"], out["parts_deactivated"], out["lots"]) == (3, 1, 2), out
@@ -130,7 +130,7 @@ def test_a_refused_file_loads_nothing():
         (("dealer: D-JS}", "dealer: P-JS}"),
          "lots[1].dealer: organisation P-JS is a provider; a lot's dealer must be a dealer"),
         (("installed_by: P-JS}", "installed_by: P-XX}"),
-         "cards[0].installed_by: unknown organisation \"P-XX\""),
+         "cards[1].installed_by: unknown organisation \"P-XX\""),
     ]
     for i, ((old, new), want) in enumerate(cases):
         path = fixture_variant("org-bad-%d.yaml" % i, (old, new))
