@@ -8,44 +8,100 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "auth/roles.h"
 #include "base/log.h"
 #include "billing_config.h"
 #include "prices.h"
+#include "provider.h"
 
-/*  What every handler gets. */
+/*  What every handler gets: each branch's prices and the providers'
+ *  settlement. */
 typedef struct {
     prices_set_t *prices; /* each branch's prices (billing.prices_file) */
+    prov_t *providers;    /* providers' settlement (billing.providers_file) */
 } billing_app_t;
 
-/*  Requests billing serves: none yet. */
-static const rqe_handler_t s_requests[] = {{NULL, NULL, NULL, 0}};
+/*  Each part's handlers take their own object. */
+#define BILLING_FORWARD(fn, part)                                                                             \
+    static rpl_code_t s_##fn (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **result, char *err, \
+                              size_t errsize)                                                               \
+    {                                                                                                       \
+        return fn (((billing_app_t *) app)->part, ctx, body, result, err, errsize);                         \
+    }
+BILLING_FORWARD (prov_month, providers)
+BILLING_FORWARD (prov_penalty, providers)
+BILLING_FORWARD (prov_fraud, providers)
+BILLING_FORWARD (prov_incident, providers)
+BILLING_FORWARD (prov_deposit, providers)
+BILLING_FORWARD (prov_settle, providers)
+BILLING_FORWARD (prov_notice, providers)
+BILLING_FORWARD (prov_confirm, providers)
+BILLING_FORWARD (prov_statement, providers)
+
+/*  Providers' settlement (docs/security.md "Roles and operations"): head
+ *  office keeps it; the regional manager records months, penalties and
+ *  incidents of the providers of their region; finance receives deposits
+ *  and settles; a provider's staff confirm a dealer's payment and read
+ *  their own statement. */
+#define PROV_HO ROLE_BIT (ROLE_HEAD_OFFICE)
+#define PROV_HO_RM (PROV_HO | ROLE_BIT (ROLE_REGIONAL_MANAGER))
+#define PROV_HO_FN (PROV_HO | ROLE_BIT (ROLE_FINANCE))
+#define PROV_READ (PROV_HO_RM | ROLE_BIT (ROLE_FINANCE) | ROLE_BIT (ROLE_PROVIDER_STAFF))
+
+static const rqe_handler_t s_requests[] = {
+    { "provider.month", s_prov_month, NULL, PROV_HO_RM },
+    { "provider.penalty", s_prov_penalty, NULL, PROV_HO_RM },
+    { "provider.fraud", s_prov_fraud, NULL, PROV_HO },
+    { "provider.incident", s_prov_incident, NULL, PROV_HO_RM },
+    { "provider.deposit", s_prov_deposit, NULL, PROV_HO_FN },
+    { "provider.settle", s_prov_settle, NULL, PROV_HO_FN },
+    { "provider.notice", s_prov_notice, NULL, PROV_HO },
+    { "provider.confirm", s_prov_confirm, NULL, ROLE_BIT (ROLE_PROVIDER_STAFF) },
+    { "provider.statement", s_prov_statement, NULL, PROV_READ },
+    { NULL, NULL, NULL, 0 },
+};
 
 static void s_unwire (void *arg)
 {
     billing_app_t *app = arg;
-    if (app)
-        prices_destroy (&app->prices);
+    if (!app)
+        return;
+    prices_destroy (&app->prices);
+    prov_destroy (&app->providers);
     free (app);
 }
 
-/*  Reads the prices file; a refused file stops start-up with its
- *  file:line: key: reason. */
+/*  Reads the prices and providers files; a refused file stops start-up
+ *  with its file:line: key: reason. */
 static void *s_wire (svc_t *svc)
 {
-    const billing_config_t *bc = billing_config (svc_cfg (svc));
+    const billing_config_t *config = billing_config (svc_cfg (svc));
     billing_app_t *app = calloc (1, sizeof *app);
     if (!app)
         return NULL;
     char err[1024];
-    if (!(app->prices = prices_load_file (bc->prices_file, err, sizeof err))) {
-        log_kv (LOG_ERROR, "billing_prices_refused", "path", bc->prices_file, "reason", err, NULL);
+    if (!(app->prices = prices_load_file (config->prices_file, err, sizeof err))) {
+        log_kv (LOG_ERROR, "billing_prices_refused", "path", config->prices_file, "reason", err, NULL);
         fprintf (stderr, "kefu-billing: %s\n", err);
         s_unwire (app);
         return NULL;
     }
-    log_kv (LOG_INFO, "billing_prices_loaded", "path", bc->prices_file, NULL);
+    log_kv (LOG_INFO, "billing_prices_loaded", "path", config->prices_file, NULL);
+    pr_rules_t *rules = pr_load_file (config->providers_file, err, sizeof err);
+    if (!rules) {
+        log_kv (LOG_ERROR, "billing_providers_refused", "path", config->providers_file, "reason", err, NULL);
+        fprintf (stderr, "kefu-billing: %s\n", err);
+        s_unwire (app);
+        return NULL;
+    }
+    log_kv (LOG_INFO, "billing_providers_loaded", "path", config->providers_file, NULL);
+    app->providers = prov_new (svc_db (svc), svc_bus (svc), &rules, config->deposit_topup_days);
+    pr_destroy (&rules);
+    if (!app->providers) {
+        s_unwire (app);
+        return NULL;
+    }
     return app;
 }
 
-const svc_def_t billing_service = {
-    .name = "billing", .wire = s_wire, .unwire = s_unwire, .requests = s_requests};
+const svc_def_t billing_service = { .name = "billing", .wire = s_wire, .unwire = s_unwire, .requests = s_requests };

@@ -1,9 +1,8 @@
 /*  billing — the billing service put together (svc/program.h): the messages
  *  it handles and the requests it serves. Its real work — billing (结算):
- *  warranty checks, parts, labour and travel charges, settlements — comes
- *  in a later issue. Until then it does what every service does (its own
- *  database role, the bus, "ready" in its log, a clean stop) and answers
- *  every request on services.billing.api with `invalid`, "unknown request".
+ *  warranty checks, parts, labour and travel charges, settlements, and the
+ *  service providers' rewards, penalties and deposits (provider.h) —
+ *  answered on services.billing.api.
  */
 #ifndef KEFU_BILLING_H
 #define KEFU_BILLING_H

@@ -1,12 +1,13 @@
-/*  ledger — billing's book of every movement of money (docs/billing.md
- *  "The ledger"). Billing alone writes it; everything else in billing that
+/*  ledger — billing's book of every movement of money (docs/ledger.md).
+ *  Billing alone writes it; everything else in billing that
  *  moves money (a charge, a payment, a warranty cost, a claim credit, a
  *  reward, a penalty, the use of a deposit, a reward paid through a dealer,
  *  a credit note) posts here, inside the transaction of its own change.
  *
  *  An entry moves one amount from one account to another, so every entry
  *  balances by construction. Entries are append-only (the database
- *  refuses UPDATE and DELETE); a correction is a new entry the other way.
+ *  refuses UPDATE, DELETE and TRUNCATE: billing.ledger_entries, 0027); a
+ *  correction is a new entry the other way.
  *  Each entry carries a key that names the business event it books
  *  ("payment:INV-SH01-2026-000001:WX123"), unique: posting the same event
  *  twice (a redelivered message, a retried request, a second instance)
@@ -20,7 +21,7 @@
 #include "base/money.h"
 #include "db/db.h"
 
-/*  The chart of accounts (docs/billing.md "Chart of accounts"). */
+/*  The chart of accounts (docs/ledger.md "Chart of accounts"). */
 typedef enum {
     LEDGER_CASH = 0,                 /* money received or paid out */
     LEDGER_CUSTOMER_RECEIVABLES,     /* what customers owe */
@@ -53,6 +54,8 @@ typedef enum {
 const char *ledger_account_name (ledger_account_t account);
 /*  "charge", "credit_note", …; NULL out of range. */
 const char *ledger_kind_name (ledger_kind_t kind);
+/*  The account of a name ("cash" → LEDGER_CASH); -1 for an unknown name. */
+int ledger_account_from_name (const char *name);
 
 typedef struct {
     const char *key;        /* unique business key of the event (1–200 chars) */
@@ -76,7 +79,13 @@ typedef enum {
 } ledger_result_t;
 
 /*  Posts one entry inside the caller's open transaction (db_tx). An entry
- *  with the key of an earlier one posts nothing (LEDGER_ALREADY). */
+ *  with the key of an earlier one posts nothing (LEDGER_ALREADY); when that
+ *  earlier one (visible to the transaction) books another amount, currency,
+ *  kind or pair of accounts, the key was reused by mistake: LEDGER_REFUSED.
+ *  Needs no prepared statement: any billing connection may post. A
+ *  transaction acting for some branches may post only to their books
+ *  (row-level security); head office's (branch_id NULL) needs every branch
+ *  (db_scope_system). */
 ledger_result_t ledger_post (db_t *db, const ledger_entry_t *entry, char *err, size_t errsize);
 
 #endif

@@ -56,7 +56,7 @@ def test_configured_address_is_used():
 def test_unknown_requests_are_refused_invalid():
     for name in EMPTY:
         reply = ask(name, json.dumps({"request": "%s.inspect" % name, "version": 1, "body": {}}))
-        if name in ("qc", "claims"):    # they serve their requests (docs/qc.md, docs/claims.md)
+        if name in ("qc", "billing", "claims"):    # they serve their requests (docs/qc.md, docs/billing.md, docs/claims.md)
             assert reply["ok"] is False and reply["error"]["code"] == "invalid" \
                 and 'unknown request "%s.inspect"' % name in reply["error"]["message"], reply
             continue

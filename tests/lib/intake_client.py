@@ -66,7 +66,8 @@ KEFUCTL_REQUESTS = {"submit": "ticket.submit", "show": "ticket.get",
                     "callbacks": "callback.list", "callback attempt": "callback.attempt",
                     "callback outcome": "callback.outcome", "callback rest-hours": "callback.rest_hours",
                     "callback coverage": "callback.coverage",
-                    "callback satisfaction": "callback.satisfaction"}
+                    "callback satisfaction": "callback.satisfaction",
+                    "statement": "provider.statement"}
 
 
 def check_kefuctl_json(command, result):

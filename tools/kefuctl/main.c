@@ -8,6 +8,7 @@
 
 #include "cmd_callback.h"
 #include "cmd_claim.h"
+#include "cmd_provider.h"
 #include "cmd_inspect.h"
 #include "kctl.h"
 #include "base/log.h"
@@ -35,6 +36,9 @@ static const char s_usage[] =
     "  claim file|show|review|decide|part-returned|part-checked ...  warranty claims\n"
     "                             (kefuctl claim --help); claims [--status S]  the claims list\n"
     "  lot defect LOT COUNT       defects found in a lot; return pre-sale LOT | after-sale CLAIM | show ID\n"
+    "  statement P --quarter Q [--month M] [--csv]  a service provider's statement\n"
+    "  provider month|penalty|fraud|incident|deposit|settle|notice|confirm ...  providers'\n"
+    "                             settlement (kefuctl provider --help)\n"
     "  admin migrate              apply database migrations\n"
     "  admin load ORG.yaml        load the organisation into the reference tables\n"
     "  admin dead-letters [--service S]   list dead letters\n"
@@ -48,6 +52,7 @@ static const char s_usage[] =
     "                   services.dispatch.api for due, clocks, board, report, done, workorders;\n"
     "                   services.qc.api for inspections, inspect, scores;\n"
     "                   services.callback.api for callbacks, callback;\n"
+    "                   services.billing.api for statement, provider;\n"
     "                   services.claims.api for claim, claims, lot, return)\n"
     "  --json           machine-readable output\n"
     "  --timeout-ms N   per-attempt reply time-out (default 5000)\n"
@@ -127,6 +132,10 @@ int main (int argc, char **argv)
         rc = cmd_return (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "admin") == 0)
         rc = cmd_admin (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "statement") == 0)
+        rc = cmd_statement (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "provider") == 0)
+        rc = cmd_provider (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "help") == 0) {
         fputs (s_usage, stdout);
         rc = KCTL_OK;
