@@ -19,6 +19,7 @@ static const char *const s_to_intake[] = { "intake", NULL };
 static const char *const s_to_dispatch_callback[] = { "dispatch", "callback", NULL };
 static const char *const s_to_qc_intake[] = { "qc", "intake", NULL };
 static const char *const s_to_dispatch_intake[] = { "dispatch", "intake", NULL };
+static const char *const s_to_dispatch_billing[] = { "dispatch", "billing", NULL };
 
 static const s_route_t s_routes[] = {
     { "ticket.created", s_to_dispatch },
@@ -31,7 +32,7 @@ static const s_route_t s_routes[] = {
     { "workorder.done", s_to_qc_intake },
     { "inspection.failed", s_to_dispatch_intake },
     { "workorder.accepted", s_to_dispatch_callback },
-    { "inspection.level_signed", s_to_dispatch },
+    { "inspection.level_signed", s_to_dispatch_billing },
     { "ticket.work_done", s_to_intake },
     { "callback.scheduled", s_to_dispatch },
     { "callback.recorded", s_to_dispatch_intake },

@@ -31,8 +31,9 @@ UNIT_TEST (routes_follow_the_architecture_table)
     UNIT_ASSERT_INT_EQ (s_count (d), 2);
     UNIT_ASSERT_STR_EQ (d[1], "callback");
     d = routes_for ("inspection.level_signed");
-    UNIT_ASSERT_INT_EQ (s_count (d), 1);
+    UNIT_ASSERT_INT_EQ (s_count (d), 2);
     UNIT_ASSERT_STR_EQ (d[0], "dispatch");
+    UNIT_ASSERT_STR_EQ (d[1], "billing"); /* a project's mid-term payment stage */
     d = routes_for ("ticket.updated");
     UNIT_ASSERT_INT_EQ (s_count (d), 2);
     UNIT_ASSERT_STR_EQ (d[0], "dispatch");
