@@ -224,3 +224,53 @@ def test_monthly_report_reconciles_to_the_fen():
     sz.close()
     entries = FN.ok("ledger.entries", {"branch": "SH01", "month": "2026-12", "kind": "payment"})["entries"]
     assert sum(e["amount"] for e in entries) == 40100
+
+
+def kefuctl_json(staff, *args):
+    """kefuctl --json ARGS as staff, its result checked against the request's reply schema."""
+    import json
+    import intake_client as ic
+    proc = S.kefuctl_as(staff, "--json", *args)
+    name = args[0] if args[0] not in ("invoice",) else "invoice " + args[1]
+    return ic.check_kefuctl_json(name, json.loads(proc.stdout))
+
+
+def test_kefuctl_issues_pays_voids_lists_and_reconciles():
+    issued = kefuctl_json("FN01", "invoice", "issue", "--branch", "SH02", "--customer", "C1003",
+                          "--amount", "88.80", "--request-id", "cli-1")
+    n = issued["number"]
+    assert issued["amount"] == 8880 and n.startswith("INV-SH02-2026-"), issued
+    table = S.kefuctl_as("FN01", "pay", n, "--amount", "12.50", "--ref", "WX-CLI-1").stdout
+    assert "paid 12.50" in table and "balance 76.30" in table and "WX-CLI-1" in table, table
+    again = S.kefuctl_as("FN01", "pay", n, "--amount", "12.50", "--ref", "WX-CLI-1").stdout
+    assert "was recorded before: nothing new recorded" in again, again
+    proc = S.kefuctl_as("FN01", "pay", n, "--amount", "100.00", "--ref", "WX-CLI-2", check=False)
+    assert proc.returncode == 1 and "more than the balance of 7630" in proc.stderr, proc.stderr
+    proc = S.kefuctl_as("FN01", "pay", n, "--amount", "-1", "--ref", "WX-CLI-3", check=False)
+    assert proc.returncode == 2 and "--amount" in proc.stderr, proc.stderr
+    proc = S.kefuctl_as("FN01", "pay", n, "--amount", "1.005", "--ref", "WX-CLI-3", check=False)
+    assert proc.returncode == 2 and "--amount" in proc.stderr, proc.stderr
+    listed = S.kefuctl_as("FN01", "invoices", "--branch", "SH02").stdout
+    assert listed.splitlines()[0].split()[:3] == ["number", "branch", "customer"], listed
+    assert n in listed and "76.30" in listed, listed
+    assert kefuctl_json("FN01", "invoices", "--branch", "SH02", "--status", "unpaid")["invoices"][0]["number"] == n
+    other = kefuctl_json("FN01", "invoice", "issue", "--branch", "SH02", "--customer", "C1003", "--amount", "5")
+    voided = S.kefuctl_as("DH01", "invoice", "void", other["number"], "--reason", "重复开票").stdout
+    assert "void" in voided and "credit note CN-SH02-2026-000001" in voided, voided
+    shown = kefuctl_json("FN01", "invoice", "show", other["number"])
+    assert shown["status"] == "void" and shown["balance"] == 0
+    csv = S.kefuctl_as("FN01", "reconcile", "--branch", "SH02", "--month", "2026-12", "--csv").stdout
+    lines = csv.splitlines()
+    assert lines[0] == "figure,source,ledger,difference", csv
+    revenue = [l for l in lines if l.startswith("chargeable_revenue,")][0]
+    assert revenue == "chargeable_revenue,91.80,91.80,0.00", csv      # 3.00 + 88.80 + 5.00 - 5.00
+    people = S.kefuctl_as("FN01", "reconcile", "--branch", "SH02", "--month", "2026-12").stdout
+    assert "reconciled: every figure agrees with the ledger to the fen" in people, people
+    report = kefuctl_json("FN01", "reconcile", "--branch", "SH02", "--month", "2026-12")
+    assert report["reconciled"] is True
+    entries = S.kefuctl_as("FN01", "ledger", "--branch", "SH02", "--kind", "payment", "--csv").stdout.splitlines()
+    assert entries[0].startswith("at,kind,debit,credit,amount") and len(entries) == 2, entries
+    assert ",payment,cash,customer_receivables,12.50,CNY,SH02,C1003,invoice:" + n + "," in entries[1], entries
+    account = S.kefuctl_as("FN01", "account", "D-SH").stdout
+    assert "dealer_accounts" in account and "360.50" in account, account
+    assert kefuctl_json("FN01", "account", "D-SH")["party"] == "D-SH"

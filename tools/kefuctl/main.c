@@ -8,6 +8,7 @@
 
 #include "cmd_callback.h"
 #include "cmd_inspect.h"
+#include "cmd_ledger.h"
 #include "kctl.h"
 #include "base/log.h"
 
@@ -31,6 +32,11 @@ static const char s_usage[] =
     "                             record; sign a level (kefuctl inspect --help)\n"
     "  callbacks [--upcoming] [--all]  an agent's calls to make now; callback attempt|outcome|\n"
     "                             rest-hours|coverage|satisfaction ... (kefuctl callback --help)\n"
+    "  invoices [filters]         invoices with their balances; invoice show|void|issue ...\n"
+    "                             (kefuctl invoice --help)\n"
+    "  pay NUMBER --amount 12.50 --ref R  record a payment against an invoice\n"
+    "  ledger [filters] [--csv]   the ledger's entries; account PARTY: a party's balances\n"
+    "  reconcile --branch B --month YYYY-MM [--csv]  the monthly report, reconciled with the ledger\n"
     "  admin migrate              apply database migrations\n"
     "  admin load ORG.yaml        load the organisation into the reference tables\n"
     "  admin dead-letters [--service S]   list dead letters\n"
@@ -43,7 +49,8 @@ static const char s_usage[] =
     "  --endpoint E     request endpoint of the service asked (default services.intake.api;\n"
     "                   services.dispatch.api for due, clocks, board, report, done, workorders;\n"
     "                   services.qc.api for inspections, inspect, scores;\n"
-    "                   services.callback.api for callbacks, callback)\n"
+    "                   services.callback.api for callbacks, callback;\n"
+    "                   services.billing.api for invoices, invoice, pay, ledger, reconcile, account)\n"
     "  --json           machine-readable output\n"
     "  --timeout-ms N   per-attempt reply time-out (default 5000)\n"
     "  --retries N      extra attempts on time-out or \"unavailable\" (default 5)\n"
@@ -112,6 +119,18 @@ int main (int argc, char **argv)
         rc = cmd_callbacks (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "callback") == 0)
         rc = cmd_callback (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "invoices") == 0)
+        rc = cmd_invoices (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "invoice") == 0)
+        rc = cmd_invoice (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "pay") == 0)
+        rc = cmd_pay (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "ledger") == 0)
+        rc = cmd_ledger (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "reconcile") == 0)
+        rc = cmd_reconcile (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "account") == 0)
+        rc = cmd_account (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "admin") == 0)
         rc = cmd_admin (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "help") == 0) {
