@@ -10,6 +10,7 @@ import uuid
 import zmq
 
 import intake_client as ic
+import kefu_harness as h
 
 # kefuctl's ledger commands and the requests whose results their --json prints
 ic.KEFUCTL_REQUESTS.update({"invoices": "invoice.list", "invoice show": "invoice.get",
@@ -33,9 +34,9 @@ def rfc3339(micros):
 class Billing:
     """Requests to billing's endpoint, as the staff member whose token is given."""
 
-    def __init__(self, system, staff):
+    def __init__(self, system, staff, endpoint=None):
         self.system = system
-        self.client = ic.IntakeClient(system.config.billing_api, timeout_ms=30000,
+        self.client = ic.IntakeClient(endpoint or system.config.billing_api, timeout_ms=30000,
                                       token=system.token_of(staff))
 
     def ask(self, request, body):
@@ -60,14 +61,22 @@ class Billing:
         self.client.close()
 
 
-def send(system, to, sender, type_, body, branch="SH01", ts=None):
-    """Puts one message on `to`'s bus as `sender`; returns the acknowledgement
-    and the envelope."""
+def _socket(system, to, sender, instance):
+    if instance is None:
+        return system.bus_socket(to, sender)
+    endpoint, key = system.sql("SELECT endpoint, public_key FROM %s.endpoints WHERE instance = %%s" % to,
+                               (instance,))[0]
+    return h.bus_socket(endpoint, key, system.config.key_pair(sender))
+
+
+def send(system, to, sender, type_, body, branch="SH01", ts=None, instance=None):
+    """Puts one message on `to`'s bus (its first instance, or `instance`) as
+    `sender`; returns the acknowledgement and the envelope."""
     env = {"id": str(uuid.uuid4()), "type": type_, "version": 1,
            "ts": rfc3339(ts if ts is not None else system.clock_us),
            "source": {"service": sender, "instance": "test"},
            "branch": branch, "correlation_id": str(body.get("ticket_id", "1")), "body": body}
-    sock = system.bus_socket(to, sender)
+    sock = _socket(system, to, sender, instance)
     try:
         sock.send(json.dumps(env, ensure_ascii=False).encode())
         assert sock.poll(30000, zmq.POLLIN), "no acknowledgement of %s" % type_
