@@ -16,7 +16,8 @@
     X (notify_config_section)   /* common/notify/notify_config.c */                              \
     X (callback_config_section) /* services/callback/callback_config.c */                        \
     X (billing_config_section)  /* services/billing/billing_config.c */                          \
-    X (claims_config_section)   /* services/claims/claims_config.c */
+    X (claims_config_section)   /* services/claims/claims_config.c */                            \
+    X (intake_config_section)   /* services/intake/intake_config.c */
 
 #define S_DECLARE(table) extern const conf_section_t table;
 #define S_ENTRY(table) &table,

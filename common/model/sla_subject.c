@@ -32,12 +32,28 @@ static const char *const s_callback_ends[] = { "callback_recorded", "callback_un
 
 static const char *const s_ticket_ends[] = { "ticket_closed", NULL };
 
+/* The money subjects, whose events billing and claims send (sla.subject):
+ * a settlement disputed and decided line by line; a warranty claim filed,
+ * reviewed by the regional manager, decided by head office and closed
+ * (after its part's return); a project's payment stage falling due and
+ * paid. A dispute ends when decided, a stage when paid, a claim when
+ * closed (a decided claim may still wait for its part). */
+static const char *const s_dispute_events[] = { "dispute_opened", "dispute_decided", NULL };
+static const char *const s_dispute_ends[] = { "dispute_decided", NULL };
+static const char *const s_claim_events[] = { "claim_filed", "claim_reviewed", "claim_decided", "claim_closed", NULL };
+static const char *const s_claim_ends[] = { "claim_closed", NULL };
+static const char *const s_payment_stage_events[] = { "payment_stage_due", "payment_stage_paid", NULL };
+static const char *const s_payment_stage_ends[] = { "payment_stage_paid", NULL };
+
 const sla_subject_kind_t sla_subject_kinds[] = {
     { SLA_SUBJECT_TICKET, NULL, s_ticket_ends, "the ticket's id" },
     { "work_order", s_work_order_events, s_work_order_ends, "the work order's id" },
     { "inspection", s_inspection_events, s_inspection_ends,
       "the id of the work order inspected (qc inspects each work order once; a rework is a new work order)" },
     { "callback", s_callback_events, s_callback_ends, "the callback's id" },
+    { "dispute", s_dispute_events, s_dispute_ends, "the dispute's id (billing's)" },
+    { "claim", s_claim_events, s_claim_ends, "the claim's id (claims')" },
+    { "payment_stage", s_payment_stage_events, s_payment_stage_ends, "the payment stage's id (billing's)" },
     { NULL, NULL, NULL, NULL },
 };
 

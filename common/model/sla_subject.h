@@ -1,12 +1,14 @@
 /*  sla_subject — what an SLA clock belongs to: a ticket, a work order, an
- *  inspection or a callback (docs/sla.md "Subjects"). One row per kind:
+ *  inspection, a callback, a settlement's dispute, a warranty claim or a
+ *  project's payment stage (docs/sla.md "Subjects"). One row per kind:
  *  its name as sla.yaml and dispatch.sla_clocks.subject_kind write it, the
  *  events a clock of the kind may start or stop on (sla.yaml's starts_on
  *  and stops_on), and the events after which the subject promises nothing
- *  more (its clocks still counting stop). The next kind (an invoice, a
- *  dispute, a claim, a deposit) is one more row here, one more name in the
- *  CHECK list of dispatch.sla_clocks.subject_kind, and the messages that
- *  carry its events to the dispatcher.
+ *  more (its clocks still counting stop). The next kind is one more row
+ *  here, one more name in the CHECK list of dispatch.sla_clocks.subject_kind,
+ *  and the messages that carry its events to the dispatcher. A kind's
+ *  events are written "<kind>_<event>" where sla.subject names them by
+ *  their short name ("opened" of a dispute is dispute_opened).
  *
  *  A ticket's events are model/ticket.h's (those flagged TICKET_EV_SLA);
  *  the ticket's row lists none of its own. An event written "name." takes

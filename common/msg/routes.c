@@ -36,6 +36,7 @@ static const s_route_t s_routes[] = {
     { "ticket.work_done", s_to_intake },
     { "callback.scheduled", s_to_dispatch },
     { "callback.recorded", s_to_dispatch_intake },
+    { "sla.subject", s_to_dispatch },
 };
 
 #define S_ROUTE_COUNT (sizeof s_routes / sizeof s_routes[0])
@@ -55,6 +56,7 @@ static const char *const s_types[S_ROUTE_COUNT + 1] = {
     "ticket.work_done",
     "callback.scheduled",
     "callback.recorded",
+    "sla.subject",
     NULL,
 };
 

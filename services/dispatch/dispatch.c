@@ -12,6 +12,7 @@
 #include "api.h"
 #include "callback_events.h"
 #include "inspection_outcomes.h"
+#include "money_subjects.h"
 #include "work_order_requests.h"
 #include "redispatch.h"
 #include "sla/sla_engine.h"
@@ -37,6 +38,7 @@ struct dispatch_s {
     /* registered on the bus: live as long as it */
     svc_handler_t on_created, on_updated, on_failed, on_accepted, on_level_signed;
     svc_handler_t on_callback_scheduled, on_callback_recorded;
+    svc_handler_t on_sla_subject;
 };
 
 /* ---- the SLA engine's bracket ------------------------------------------- */
@@ -127,11 +129,13 @@ dispatch_t *dispatch_new (svc_t *svc)
                                               clocks };
     self->on_callback_scheduled = (svc_handler_t) { "callback.scheduled", dce_on_scheduled, self->sle, clocks };
     self->on_callback_recorded = (svc_handler_t) { "callback.recorded", dce_on_recorded, self->sle, clocks };
+    self->on_sla_subject = (svc_handler_t) { "sla.subject", dms_on_subject, self->sle, clocks };
     if (svc_handle (self->bus, &self->on_created) != 0 || svc_handle (self->bus, &self->on_updated) != 0
         || svc_handle (self->bus, &self->on_failed) != 0 || svc_handle (self->bus, &self->on_accepted) != 0
         || svc_handle (self->bus, &self->on_level_signed) != 0
         || svc_handle (self->bus, &self->on_callback_scheduled) != 0
-        || svc_handle (self->bus, &self->on_callback_recorded) != 0)
+        || svc_handle (self->bus, &self->on_callback_recorded) != 0
+        || svc_handle (self->bus, &self->on_sla_subject) != 0)
         goto fail;
     bus_on_batch_begin (self->bus, wo_lock_batch_branches, self->wo);
     if (svc_add_timer (svc, "sla", self->dc->sla_tick_ms, s_sla_timer, self) != 0

@@ -49,8 +49,10 @@
     " CASE WHEN r.work_order_id IS NULL THEN NULL ELSE jsonb_strip_nulls (jsonb_build_object ( " \
     "  'parts', r.parts, 'labour_minutes', r.labour_minutes, 'distance_m', r.distance_m, "    \
     "  'cause', r.cause, 'photos', r.photos, 'unit_serial', r.unit_serial, 'note', r.note, "  \
-    "  'reported_by', r.reported_by))::text END, " DB_EPOCH_US ("r.reported_at") " "          \
+    "  'reported_by', r.reported_by))::text END, " DB_EPOCH_US ("r.reported_at") ", "         \
+    " t.replacement_fault "                                                                   \
     "FROM dispatch.work_orders w LEFT JOIN dispatch.done_reports r ON r.work_order_id = w.id " \
+    " LEFT JOIN intake.tickets t ON t.id = w.ticket_id "                                      \
     "WHERE w.ticket_id = $1::bigint ORDER BY w.id"
 
 static const db_statement_t s_statements[] = {
@@ -314,6 +316,9 @@ rpl_code_t wor_list (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON *
         s_add_time (w, "assigned_at", res, r, 7);
         s_add_time (w, "completed_at", res, r, 8);
         s_add_time (w, "accepted_at", res, r, 9);
+        /* the three-repairs rule's flag on the ticket: the technician replaces */
+        if (!PQgetisnull (res, r, 12))
+            cJSON_AddStringToObject (w, "replacement_fault", PQgetvalue (res, r, 12));
         if (!PQgetisnull (res, r, 10)) {
             const char *text = PQgetvalue (res, r, 10);
             cJSON *report = json_parse_strict (text, strlen (text), NULL, 0);

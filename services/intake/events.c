@@ -70,7 +70,6 @@ iev_t *iev_new (bus_t *bus, db_t *db)
         || bus_on (bus, "sla.clock", iev_on_sla, self) != 0
         || bus_on (bus, "sla.warning", iev_on_sla, self) != 0
         || bus_on (bus, "sla.escalated", iev_on_sla, self) != 0
-        || bus_on (bus, "workorder.done", iev_on_sla, self) != 0
         || bus_on (bus, "inspection.failed", iev_on_sla, self) != 0)
         goto fail;
     /* what the handlers of a batch keep is written at its end, together */

@@ -37,7 +37,7 @@
 typedef struct iev_s iev_t;
 
 /*  Prepares the handlers' statements on db and registers the handlers on
- *  bus, with the end-of-batch write of what they keep (events_kept.h).
+ *  bus (all but workorder.done's: repairs.h), with the end-of-batch write of what they keep (events_kept.h).
  *  Returns the handlers' context, or NULL. */
 iev_t *iev_new (bus_t *bus, db_t *db);
 /*  Unregisters the end-of-batch write and frees; safe on NULL and twice. */
@@ -50,7 +50,8 @@ bus_result_t iev_on_assigned (void *ctx, db_t *db, const env_t *msg, char *reaso
 bus_result_t iev_on_unassigned (void *ctx, db_t *db, const env_t *msg, char *reason,
                                 size_t reason_size);
 /*  sla.clock, sla.warning and sla.escalated from dispatch's SLA engine,
- *  workorder.done from dispatch and inspection.failed from qc:
+ *  workorder.done from dispatch (its handler is repairs.h's, which calls
+ *  this first) and inspection.failed from qc:
  *  appends clock_started / clock_stopped, sla_warning, sla_escalated or
  *  sla_informed (an escalation of kind "informed") to the ticket's history,
  *  with the message body as detail. The ticket's status does not change. */

@@ -5,6 +5,8 @@
 #include "events.h"
 #include "events_work.h"
 #include "intake.h"
+#include "intake_config.h"
+#include "repairs.h"
 #include "base/log.h"
 #include "tickets.h"
 
@@ -12,6 +14,7 @@ struct intake_s {
     itk_t *tickets;
     iev_t *events;
     rqe_t *api;
+    irp_ctx_t repairs; /* workorder.done's handler (repairs.h) */
 };
 
 intake_t *intake_new (svc_t *svc)
@@ -32,6 +35,13 @@ intake_t *intake_new (svc_t *svc)
     if (!(self->events = iev_new (svc_bus (svc), svc_db (svc)))) {
         log_kv (LOG_ERROR, "intake_start_failed", "reason",
                 "could not register the work-order message handlers", NULL);
+        goto fail;
+    }
+    self->repairs = (irp_ctx_t) { self->events, intake_config (svc_cfg (svc))->replace_after };
+    itk_replace_after (self->tickets, self->repairs.replace_after);
+    if (irp_prepare (svc_db (svc)) != 0
+        || bus_on (svc_bus (svc), "workorder.done", irp_on_done, &self->repairs) != 0) {
+        log_kv (LOG_ERROR, "intake_start_failed", "reason", "could not register the done reports' handler", NULL);
         goto fail;
     }
     if (iew_register (svc_bus (svc), self->tickets) != 0) {

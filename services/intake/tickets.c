@@ -19,6 +19,7 @@
 #include "msg/envelope.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "repairs.h"
 #include "tickets.h"
 #include "tickets_private.h"
 
@@ -147,7 +148,7 @@ static const db_statement_t s_statements[] = {
       "  t.request_id, " DB_EPOCH_US ("t.created_at") ", " DB_EPOCH_US ("t.updated_at") ","
       "  " DB_EPOCH_US ("t.closed_at") ", t.resolution,"
       "  c.name, c.phone, c.address, c.region_id, c.class,"
-      "  t.paused_reason, " DB_EPOCH_US ("t.paused_at")
+      "  t.paused_reason, " DB_EPOCH_US ("t.paused_at") ", t.replacement_fault"
       " FROM intake.tickets t JOIN ref.customers c ON c.id = t.customer_id"
       " WHERE t.id = $1" },
     { "intake_contact_read",
@@ -189,6 +190,11 @@ itk_t *itk_new (db_t *db, bus_t *bus, const char *actor)
 fail:
     itk_destroy (&self);
     return NULL;
+}
+
+void itk_replace_after (itk_t *self, int times)
+{
+    self->replace_after = times;
 }
 
 void itk_destroy (itk_t **self_p)
@@ -608,7 +614,13 @@ static int s_open_or_insert_done (itk_submit_t *s, PGresult *res)
         return -1;
     s->outcome = closed ? "closed_at_intake" : "created";
     s->result = s_submit_result (id, status, false, s->branch, s->customer_id);
-    return s->result ? 0 : S_FAIL (s, RPL_INTERNAL, "out of memory");
+    if (!s->result)
+        return S_FAIL (s, RPL_INTERNAL, "out of memory");
+    irr_unit_t unit = { rq->serial, rq->warranty_card, rq->product_code };
+    if (!closed && irp_on_submit (s->self->db, &unit, rq->kind, s->self->replace_after, id, s->ts, s_actor (s),
+                                  s->result) != 0)
+        return s_fail_db (s, "applying the three-repairs rule");
+    return 0;
 }
 
 int itk_submit_one (db_t *db, void *arg)

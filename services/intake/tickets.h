@@ -49,10 +49,16 @@ itk_t *itk_new (db_t *db, bus_t *bus, const char *actor);
  *  Returns 0 or -1. */
 int itk_events_prepare (db_t *db);
 void itk_destroy (itk_t **self_p);
+/*  intake.replace_after: a new repair or return ticket of a unit whose
+ *  same fault was repaired this often within warranty is flagged for
+ *  replacement at submit, and ticket.get shows the flag (repairs.h). */
+void itk_replace_after (itk_t *self, int times);
 
 /*  ticket.submit on its own (a batch of one, see itk_submit_batch). On
  *  RPL_OK *result is
- *  {"ticket_id","status","joined","branch","customer_id"} (caller owns). */
+ *  {"ticket_id","status","joined","branch","customer_id"} (caller owns),
+ *  with "replacement" {fault, repairs, work_orders} when a new ticket was
+ *  flagged by the three-repairs rule. */
 rpl_code_t itk_submit (itk_t *self, const irq_submit_t *rq, cJSON **result,
                        char *err, size_t errsize);
 

@@ -22,6 +22,7 @@ struct itk_s {
     bus_t *bus;
     char *actor;
     itk_stats_t stats;
+    int replace_after; /* intake.replace_after (repairs.h) */
 };
 
 /*  The statement between itk_submit_start and itk_submit_finish, and its

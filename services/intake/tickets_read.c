@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "model/contact.h"
 #include "tickets.h"
@@ -103,6 +104,7 @@ rpl_code_t itk_get (itk_t *self, const svc_who_t *who, int64_t ticket_id, cJSON 
     itk_add_str (ticket, "paused_reason", itk_val (t, 0, 22));
     itk_add_time (ticket, "paused_at", itk_val (t, 0, 23));
 
+    const cJSON *flagged = NULL; /* the three-repairs rule's flag, as counted when set (repairs.h) */
     for (int i = 0; i < PQntuples (h); i++) {
         cJSON *ev = cJSON_CreateObject ();
         if (!ev)
@@ -114,7 +116,11 @@ rpl_code_t itk_get (itk_t *self, const svc_who_t *who, int64_t ticket_id, cJSON 
         cJSON *d = detail ? cJSON_Parse (detail) : NULL;
         cJSON_AddItemToObject (ev, "detail", d ? d : cJSON_CreateObject ());
         cJSON_AddItemToArray (history, ev);
+        if (strcmp (itk_val (h, i, 2), "replacement_flagged") == 0)
+            flagged = cJSON_GetObjectItemCaseSensitive (ev, "detail");
     }
+    cJSON_AddItemToObject (ticket, "replacement",
+                           itk_val (t, 0, 24) && flagged ? cJSON_Duplicate (flagged, true) : cJSON_CreateNull ());
     *result = doc;
     doc = NULL;
 cleanup:

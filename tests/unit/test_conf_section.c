@@ -265,7 +265,7 @@ UNIT_TEST (config_each_service_checks_the_shared_part_and_its_own_section)
     cfg = cfg_load_string_for ("kefu.yaml", "dispatch: {}\ninvoicing:\n  currency: CNY\n", "intake", err, sizeof err);
     UNIT_ASSERT (cfg == NULL);
     UNIT_ASSERT_CONTAINS (err, "kefu.yaml:2: invoicing: unknown key (expected one of: database, messaging, services, "
-                               "schemas_dir, log, dispatch, qc, notify, callback, billing, claims)");
+                               "schemas_dir, log, dispatch, qc, notify, callback, billing, claims, intake)");
 
     /* each loaded section logs its own "config" line after the shared one */
     cfg = cfg_load_string_for ("kefu.yaml", "dispatch: {visit_kinds: [repair]}\n", "dispatch", err, sizeof err);

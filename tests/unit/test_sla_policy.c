@@ -82,8 +82,9 @@ UNIT_TEST (sla_demo_file_loads)
     sla_config_t *sla = s_load_demo ();
     UNIT_ASSERT (sla);
     /* the built-in seven of the ticket (its callback clock is the
-     * callback's own: callback_due), revisit, final_inspection, callback_due */
-    UNIT_ASSERT_INT_EQ (sla_clock_count (sla), 10);
+     * callback's own: callback_due), revisit, final_inspection, callback_due,
+     * and the money subjects' dispute_decision, claim_decision, payment_overdue */
+    UNIT_ASSERT_INT_EQ (sla_clock_count (sla), 13);
     for (int i = 0; sla_builtin_clocks[i]; i++)
         UNIT_ASSERT (sla_clock_known (sla, sla_builtin_clocks[i]) == (strcmp (sla_builtin_clocks[i], "callback") != 0));
     UNIT_ASSERT (sla_clock_known (sla, "callback_due"));

@@ -108,6 +108,24 @@ static char *s_show_detail (const cJSON *detail)
     return out;
 }
 
+/*  The three-repairs rule's flag as one line for the agent:
+ *  "replace: fault E03 repaired 3 times within warranty (work orders 4, 9, 14)". */
+static void s_show_replacement (const cJSON *r)
+{
+    if (!cJSON_IsObject (r))
+        return;
+    printf ("replace: fault %s repaired %lld times within warranty (work orders", json_str (r, "fault", "?"),
+            (long long) json_int (r, "repairs", 0));
+    const cJSON *wo;
+    const char *sep = " ";
+    cJSON_ArrayForEach (wo, cJSON_GetObjectItemCaseSensitive (r, "work_orders"))
+    {
+        printf ("%s%lld", sep, (long long) wo->valuedouble);
+        sep = ", ";
+    }
+    printf (")\n");
+}
+
 int cmd_show (kctl_t *k, int argc, char **argv)
 {
     const char *pos[1];
@@ -153,6 +171,7 @@ int cmd_show (kctl_t *k, int argc, char **argv)
     }
     printf ("ticket %lld\n", (long long) id);
     s_show_fields (ticket, "", s_show_keywidth (ticket, 0));
+    s_show_replacement (cJSON_GetObjectItemCaseSensitive (ticket, "replacement"));
     const char *headers[] = { "at", "event", "actor", "detail" };
     tbl = tbl_new (4, headers);
     if (!tbl)

@@ -190,7 +190,11 @@ int cmd_workorders (kctl_t *k, int argc, char **argv)
         rc = kctl_print_json (result) == 0 ? KCTL_OK : KCTL_FAILED;
         goto cleanup;
     }
-    const cJSON *w;
+    const cJSON *w, *first = cJSON_GetArrayItem (cJSON_GetObjectItemCaseSensitive (result, "work_orders"), 0);
+    /* the three-repairs rule: the technician replaces rather than repairs */
+    if (json_str (first, "replacement_fault", NULL))
+        printf ("replace: fault %s was repaired too often within warranty; replace the unit\n",
+                json_str (first, "replacement_fault", ""));
     cJSON_ArrayForEach (w, cJSON_GetObjectItemCaseSensitive (result, "work_orders"))
     {
         char id[24], follows[24] = "", labour[24] = "";
