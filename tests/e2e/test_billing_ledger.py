@@ -6,6 +6,7 @@ balanced by a credit note, a claim credit from claims' message booked once,
 a project's payment stages falling due from qc's messages, and the monthly
 report reconciling the source tables with the ledger to the fen. Every
 refusal changes nothing; every reply is checked against schemas/replies/."""
+import json
 import os
 import sys
 import uuid
@@ -31,7 +32,7 @@ def teardown_module():
     if S:
         try:
             FN.close()
-            S.check_messages()
+            assert S.check_messages() >= 4         # the payment stages' sla.subject
         finally:
             S.shutdown()
 
@@ -200,6 +201,16 @@ def test_project_stages_fall_due_from_qc_and_are_paid():
     # an ordinary ticket's acceptance touches no stage
     other = dict(acc, work_order_id=902, ticket_id=501)
     assert lc.send(S, "billing", "qc", "workorder.accepted", other)[0]["status"] == "ok"
+    # each stage's clock hears of it: due with its date, then paid (sla.subject to dispatch)
+    told = [json.loads(p)["body"] for p, in S.sql(
+        "SELECT payload FROM billing.outbox WHERE destination = 'dispatch' ORDER BY id")]
+    ids = dict(S.sql("SELECT stage, id FROM billing.payment_stages WHERE ticket_id = 500"))
+    assert [(b["kind"], b["id"], b["event"], b.get("due_at")) for b in told] == [
+        ("payment_stage", ids["deposit"], "due", lc.rfc3339(DEC_1 + 3 * 86400 * 10**6)),
+        ("payment_stage", ids["mid_term"], "due", lc.rfc3339(DEC_1 + 3 * 86400 * 10**6)),
+        ("payment_stage", ids["final"], "due", lc.rfc3339(accepted_at + 3 * 86400 * 10**6)),
+        ("payment_stage", ids["deposit"], "paid", None)], told
+    assert all(b["ticket_id"] == 500 and b["branch"] == "SH01" for b in told)
 
 
 def test_monthly_report_reconciles_to_the_fen():
