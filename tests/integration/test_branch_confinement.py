@@ -43,6 +43,7 @@ TABLES = {
     "callback.attempts": ("id", "SELECT a.id, c.branch_id FROM callback.attempts a "
                                 "JOIN callback.callbacks c ON c.id = a.callback_id"),
     "callback.rest_hours": ("customer_id", "SELECT customer_id, branch_id FROM callback.rest_hours"),
+    "intake.repairs": ("work_order_id", "SELECT work_order_id, branch_id FROM intake.repairs"),
 }
 ALL_BRANCHES = ("kefu_intake", "kefu_dispatch", "kefu_qc", "kefu_callback")
 # billing's ledger (0027); its head-office rows (branch_id NULL) are tested in it-ledger
@@ -145,6 +146,8 @@ def seed_two_branches():
           (tid, branch))
         o("INSERT INTO billing.claim_credits VALUES (%s, %s, 'D', %s, %s, 5, 'CNY', 'installation', now())",
           (tid, branch, tid, wo))
+        o("INSERT INTO intake.repairs (work_order_id, ticket_id, branch_id, serial, fault, done_at, within_warranty) "
+          "VALUES (%s, %s, %s, 's1', 'wear', now(), true)", (wo, tid, branch))
 
 
 def owner_rows(table):
