@@ -20,8 +20,9 @@ const states_t inv_states = { "invoice", inv_state_names, INV_STATE_COUNT, s_mov
 rpl_code_t inv_transition (inv_state_t from, inv_event_t event, int64_t amount, int64_t paid, int64_t pay,
                            inv_state_t *to, int64_t *paid_after, char *err, size_t errsize)
 {
-    if ((int) from < 0 || from >= INV_STATE_COUNT) {
-        err_set (err, errsize, "invoice: unknown state");
+    /* what the database holds (0028's checks); anything else is a defect */
+    if ((int) from < 0 || from >= INV_STATE_COUNT || amount <= 0 || paid < 0 || paid > amount) {
+        err_set (err, errsize, "invoice: state or amounts out of range");
         return RPL_INTERNAL;
     }
     inv_state_t next = from;

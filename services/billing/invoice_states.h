@@ -23,8 +23,9 @@ typedef enum {
 extern const char *const inv_state_names[];
 extern const states_t inv_states;
 
-/*  The move of an invoice of `amount` with `paid` received so far, in
- *  state from, on event (a payment of `pay`). Sets *to and *paid_after, or
+/*  The move of an invoice of `amount` (> 0) with `paid` (0..amount)
+ *  received so far, in state from, on event (a payment of `pay`); other
+ *  values are refused RPL_INTERNAL. Sets *to and *paid_after, or
  *  refuses with a code (RPL_CONFLICT: the state does not allow it;
  *  RPL_INVALID: the payment is more than the balance or not above zero)
  *  and "body.field: reason" in err. */

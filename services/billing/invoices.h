@@ -41,7 +41,10 @@ typedef enum {
 } inv_result_t;
 
 /*  Issues the invoice inside the caller's open transaction: its number in
- *  number_out (INV_NUMBER_SIZE), its id in *id_out (may be NULL). */
+ *  number_out (INV_NUMBER_SIZE), its id in *id_out (may be NULL). The
+ *  transaction must act for the branch (or every branch: a message
+ *  handler) and sees the customer through ref.customers. On INV_REFUSED or
+ *  INV_DB_FAILED the caller rolls back (a number may have been taken). */
 inv_result_t inv_issue (db_t *db, const inv_request_t *req, char *number_out, int64_t *id_out, char *err,
                         size_t errsize);
 

@@ -10,6 +10,7 @@
 #include "base/err.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/money.h"
 #include "ledger_rows.h"
 #include "svc/failure.h"
 #include "time/tz.h"
@@ -118,6 +119,10 @@ LEDGER_REQUEST (report_rq_month)
     const char *branch = json_str (body, "branch", "");
     const char *month = json_str (body, "month", "");
     const char *currency = json_str (body, "currency", "CNY");
+    if (!money_currency_known (currency)) {
+        err_set (err, errsize, "body.currency: unknown currency \"%s\" (expected an ISO 4217 code)", currency);
+        return RPL_INVALID;
+    }
     rpl_code_t code = ledger_read_start (app, ctx, branch, err, errsize);
     if (code != RPL_OK)
         return code;

@@ -229,6 +229,8 @@ def test_monthly_report_reconciles_to_the_fen():
     jan = FN.ok("ledger.report", {"branch": "SH01", "month": "2027-01"})
     assert {f["figure"]: f["ledger"] for f in jan["figures"]}["chargeable_revenue"] == 100
     FN.refused("ledger.report", {"branch": "SH01", "month": "2026-13"}, "invalid", "body.month")
+    FN.refused("ledger.report", {"branch": "SH01", "month": "2026-12", "currency": "XXX"}, "invalid",
+               "body.currency: unknown currency \"XXX\"")
     sz = lc.Billing(S, "DH03")
     sz.refused("ledger.report", {"branch": "SH01", "month": "2026-12"}, "forbidden", "body.branch")
     assert sz.ok("invoice.list", {})["invoices"] == []          # SZ01's department head sees no SH01 invoice
