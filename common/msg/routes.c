@@ -20,6 +20,8 @@ static const char *const s_to_dispatch_callback[] = { "dispatch", "callback", NU
 static const char *const s_to_qc_intake[] = { "qc", "intake", NULL };
 static const char *const s_to_dispatch_intake[] = { "dispatch", "intake", NULL };
 static const char *const s_to_billing[] = { "billing", NULL };
+static const char *const s_to_dispatch_billing[] = { "dispatch", "billing", NULL };
+static const char *const s_to_dispatch_callback_billing[] = { "dispatch", "callback", "billing", NULL };
 
 static const s_route_t s_routes[] = {
     { "ticket.created", s_to_dispatch },
@@ -31,8 +33,8 @@ static const s_route_t s_routes[] = {
     { "sla.escalated", s_to_intake },
     { "workorder.done", s_to_qc_intake },
     { "inspection.failed", s_to_dispatch_intake },
-    { "workorder.accepted", s_to_dispatch_callback },
-    { "inspection.level_signed", s_to_dispatch },
+    { "workorder.accepted", s_to_dispatch_callback_billing },
+    { "inspection.level_signed", s_to_dispatch_billing },
     { "ticket.work_done", s_to_intake },
     { "callback.scheduled", s_to_dispatch },
     { "callback.recorded", s_to_dispatch_intake },

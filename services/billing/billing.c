@@ -8,15 +8,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "account.h"
 #include "auth/roles.h"
 #include "base/log.h"
 #include "billing_config.h"
+#include "invoice_requests.h"
+#include "ledger_app.h"
 #include "prices.h"
 #include "provider.h"
+#include "report.h"
+#include "stages.h"
 
-/*  What every handler gets: each branch's prices and the providers'
- *  settlement. */
+/*  What every handler gets. The ledger's part comes first: its request
+ *  handlers take the app as a ledger_app_t (a pointer to a struct is a
+ *  pointer to its first member); the other parts are forwarded. */
 typedef struct {
+    ledger_app_t ledger;  /* invoices, payments, stages, claim credits, reports */
     prices_set_t *prices; /* each branch's prices (billing.prices_file) */
     prov_t *providers;    /* providers' settlement (billing.providers_file) */
 } billing_app_t;
@@ -38,6 +45,13 @@ BILLING_FORWARD (prov_notice, providers)
 BILLING_FORWARD (prov_confirm, providers)
 BILLING_FORWARD (prov_statement, providers)
 
+/*  Who may (docs/ledger.md "Who may"): finance records payments and
+ *  issues invoices; voiding also for the department head; the books are
+ *  read by finance and those who run branches and the company. */
+#define BILLING_FINANCE_ROLES (ROLE_BIT (ROLE_FINANCE) | ROLE_BIT (ROLE_DEPARTMENT_HEAD))
+#define BILLING_READ_ROLES                                                                                   \
+    (BILLING_FINANCE_ROLES | ROLE_BIT (ROLE_CENTRE_DIRECTOR) | ROLE_BIT (ROLE_SERVICE_ADVISOR) | ROLES_MANAGEMENT)
+
 /*  Providers' settlement (docs/security.md "Roles and operations"): head
  *  office keeps it; the regional manager records months, penalties and
  *  incidents of the providers of their region; finance receives deposits
@@ -49,6 +63,15 @@ BILLING_FORWARD (prov_statement, providers)
 #define PROV_READ (PROV_HO_RM | ROLE_BIT (ROLE_FINANCE) | ROLE_BIT (ROLE_PROVIDER_STAFF))
 
 static const rqe_handler_t s_requests[] = {
+    { "invoice.issue", inv_rq_issue, NULL, ROLE_BIT (ROLE_FINANCE) },
+    { "invoice.get", inv_rq_get, NULL, BILLING_READ_ROLES },
+    { "invoice.list", inv_rq_list, NULL, BILLING_READ_ROLES },
+    { "invoice.void", inv_rq_void, NULL, BILLING_FINANCE_ROLES },
+    { "payment.record", inv_rq_pay, NULL, ROLE_BIT (ROLE_FINANCE) },
+    { "project.open", stage_rq_open, NULL, ROLE_BIT (ROLE_FINANCE) },
+    { "account.get", account_rq_get, NULL, BILLING_READ_ROLES },
+    { "ledger.entries", report_rq_entries, NULL, BILLING_READ_ROLES },
+    { "ledger.report", report_rq_month, NULL, BILLING_READ_ROLES },
     { "provider.month", s_prov_month, NULL, PROV_HO_RM },
     { "provider.penalty", s_prov_penalty, NULL, PROV_HO_RM },
     { "provider.fraud", s_prov_fraud, NULL, PROV_HO },
@@ -61,6 +84,14 @@ static const rqe_handler_t s_requests[] = {
     { NULL, NULL, NULL, 0 },
 };
 
+/*  workorder.accepted: one handler per type (bus_on); every part of billing
+ *  that acts on an accepted work order is called from here. */
+static bus_result_t s_on_accepted (void *ctx, db_t *db, const env_t *msg, char *reason, size_t reason_size)
+{
+    billing_app_t *app = ctx;
+    return stage_on_accepted (&app->ledger, db, msg, reason, reason_size);
+}
+
 static void s_unwire (void *arg)
 {
     billing_app_t *app = arg;
@@ -71,14 +102,17 @@ static void s_unwire (void *arg)
     free (app);
 }
 
-/*  Reads the prices and providers files; a refused file stops start-up
- *  with its file:line: key: reason. */
+/*  Reads the prices and providers files (a refused file stops start-up
+ *  with its file:line: key: reason) and registers the message handlers. */
 static void *s_wire (svc_t *svc)
 {
     const billing_config_t *config = billing_config (svc_cfg (svc));
     billing_app_t *app = calloc (1, sizeof *app);
     if (!app)
         return NULL;
+    app->ledger.db = svc_db (svc);
+    app->ledger.bus = svc_bus (svc);
+    app->ledger.cfg = config;
     char err[1024];
     if (!(app->prices = prices_load_file (config->prices_file, err, sizeof err))) {
         log_kv (LOG_ERROR, "billing_prices_refused", "path", config->prices_file, "reason", err, NULL);
@@ -97,7 +131,9 @@ static void *s_wire (svc_t *svc)
     log_kv (LOG_INFO, "billing_providers_loaded", "path", config->providers_file, NULL);
     app->providers = prov_new (svc_db (svc), svc_bus (svc), &rules, config->deposit_topup_days);
     pr_destroy (&rules);
-    if (!app->providers) {
+    if (!app->providers || bus_on (app->ledger.bus, "claim.approved", account_on_claim_approved, &app->ledger) != 0
+        || bus_on (app->ledger.bus, "inspection.level_signed", stage_on_level_signed, &app->ledger) != 0
+        || bus_on (app->ledger.bus, "workorder.accepted", s_on_accepted, app) != 0) {
         s_unwire (app);
         return NULL;
     }

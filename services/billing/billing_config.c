@@ -10,6 +10,8 @@ static const conf_key_t s_keys[] = {
     CONF_PATH ("providers_file", T, providers_file, "deploy/demo/providers.yaml"),
     CONF_INT ("final_payment_days", T, final_payment_days, 3, 0, 365),
     CONF_INT ("deposit_topup_days", T, deposit_topup_days, 3, 0, 365),
+    CONF_INT ("stage_payment_days", T, stage_payment_days, 3, 0, 365),
+    CONF_STRING ("mid_term_level", T, mid_term_level, "mid_term", 64),
     CONF_END,
 };
 

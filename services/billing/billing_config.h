@@ -16,6 +16,10 @@ typedef struct {
     int final_payment_days; /* billing.final_payment_days: a project's final payment is due this
                                many days after completion acceptance */
     int deposit_topup_days; /* billing.deposit_topup_days: a short deposit is topped up within */
+    int stage_payment_days; /* billing.stage_payment_days: a project's deposit and mid-term payment are
+                               due this many days after they fall due (docs/ledger.md) */
+    char *mid_term_level;   /* billing.mid_term_level: the qc level whose pass makes a project's
+                               mid-term payment due */
 } billing_config_t;
 
 extern const conf_section_t billing_config_section;

@@ -57,6 +57,12 @@ int ledger_account_from_name (const char *name)
     return -1;
 }
 
+bool ledger_account_debit_side (ledger_account_t account)
+{
+    return account == LEDGER_CASH || account == LEDGER_CUSTOMER_RECEIVABLES || account == LEDGER_WARRANTY_COST
+           || account == LEDGER_OTHER_RECEIVABLES;
+}
+
 /*  Whether an optional text is absent or 1..max characters with no control
  *  character (keys and refs come from requests and messages). */
 static bool s_text_ok (const char *text, size_t max)

@@ -16,6 +16,7 @@
 #ifndef KEFU_BILLING_LEDGER_H
 #define KEFU_BILLING_LEDGER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "base/money.h"
@@ -56,6 +57,11 @@ const char *ledger_account_name (ledger_account_t account);
 const char *ledger_kind_name (ledger_kind_t kind);
 /*  The account of a name ("cash" → LEDGER_CASH); -1 for an unknown name. */
 int ledger_account_from_name (const char *name);
+/*  True for the accounts whose balance is debits less credits (cash,
+ *  receivables, warranty cost: what is held or owed to the company, or
+ *  spent); false for those whose balance is credits less debits (revenue,
+ *  dealer accounts, rewards payable, deposits, penalties). */
+bool ledger_account_debit_side (ledger_account_t account);
 
 typedef struct {
     const char *key;        /* unique business key of the event (1–200 chars) */

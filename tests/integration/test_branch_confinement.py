@@ -60,6 +60,16 @@ TABLES["billing.ledger_entries"] = ("key", "SELECT key, branch_id FROM billing.l
 # a transaction acting for every branch sees (tests/e2e/test_provider_settlement.py)
 HEAD_OFFICE = {"billing.provider_months", "billing.provider_incidents", "billing.provider_penalties",
                "billing.provider_deposits", "billing.deposit_movements", "billing.provider_settlements"}
+# invoices, payments, stages and claim credits (0028)
+TABLES.update({
+    "billing.number_counters": ("series", "SELECT series, branch_id FROM billing.number_counters"),
+    "billing.invoices": ("number", "SELECT number, branch_id FROM billing.invoices"),
+    "billing.credit_notes": ("number", "SELECT number, branch_id FROM billing.credit_notes"),
+    "billing.payments": ("reference", "SELECT reference, branch_id FROM billing.payments"),
+    "billing.projects": ("ticket_id", "SELECT ticket_id, branch_id FROM billing.projects"),
+    "billing.payment_stages": ("id", "SELECT id, branch_id FROM billing.payment_stages"),
+    "billing.claim_credits": ("claim_id", "SELECT claim_id, branch_id FROM billing.claim_credits"),
+})
 
 
 def setup_module():
@@ -159,6 +169,19 @@ def seed_two_branches():
           (claim, branch))
         o("INSERT INTO claims.returns (kind, claim_id, branch_id, org_id, requested_by, requested_at)"
           " VALUES ('after_sale', %s, %s, %s, 'D1', now())", (claim, branch, "D-" + branch))
+        o("INSERT INTO billing.number_counters VALUES (%s, %s, 2026, 1)", (branch, "INV" if branch == "SH01" else "CN"))
+        inv = cluster.scalar("INSERT INTO billing.invoices (number, branch_id, year, seq, source, customer_id, amount,"
+                             " currency, issued_at, issued_by) VALUES (%s, %s, 2026, 1, %s, %s, 100, 'CNY', now(), 'F')"
+                             " RETURNING id", ("INV-" + branch, branch, "s:" + branch, customer))
+        o("INSERT INTO billing.credit_notes (number, invoice_id, branch_id, year, seq, amount, currency, reason,"
+          " issued_at, issued_by) VALUES (%s, %s, %s, 2026, 1, 100, 'CNY', 'r', now(), 'F')", ("CN-" + branch, inv, branch))
+        o("INSERT INTO billing.payments (reference, invoice_id, branch_id, amount, currency, received_at, recorded_by)"
+          " VALUES (%s, %s, %s, 1, 'CNY', now(), 'F')", ("R-" + branch, inv, branch))
+        o("INSERT INTO billing.projects VALUES (%s, %s, %s, 'CNY', now(), 'F')", (tid, branch, customer))
+        o("INSERT INTO billing.payment_stages (ticket_id, branch_id, stage, amount) VALUES (%s, %s, 'final', 5)",
+          (tid, branch))
+        o("INSERT INTO billing.claim_credits VALUES (%s, %s, 'D', %s, %s, 5, 'CNY', 'installation', now())",
+          (tid, branch, tid, wo))
 
 
 def owner_rows(table):

@@ -19,4 +19,4 @@ def migrated():
 
 
 def test_c_ledger_integration_program_passes(migrated):
-    assert run_c_integration("ledger", migrated) == 4
+    assert run_c_integration("ledger", migrated) == 5

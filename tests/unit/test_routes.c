@@ -28,11 +28,13 @@ UNIT_TEST (routes_follow_the_architecture_table)
     UNIT_ASSERT_INT_EQ (s_count (d), 2);
     UNIT_ASSERT_STR_EQ (d[0], "qc");
     d = routes_for ("workorder.accepted");
-    UNIT_ASSERT_INT_EQ (s_count (d), 2);
+    UNIT_ASSERT_INT_EQ (s_count (d), 3);
     UNIT_ASSERT_STR_EQ (d[1], "callback");
+    UNIT_ASSERT_STR_EQ (d[2], "billing"); /* a project's final payment stage, the settlement */
     d = routes_for ("inspection.level_signed");
-    UNIT_ASSERT_INT_EQ (s_count (d), 1);
+    UNIT_ASSERT_INT_EQ (s_count (d), 2);
     UNIT_ASSERT_STR_EQ (d[0], "dispatch");
+    UNIT_ASSERT_STR_EQ (d[1], "billing"); /* a project's mid-term payment stage */
     d = routes_for ("ticket.updated");
     UNIT_ASSERT_INT_EQ (s_count (d), 2);
     UNIT_ASSERT_STR_EQ (d[0], "dispatch");

@@ -10,6 +10,7 @@
 #include "cmd_claim.h"
 #include "cmd_provider.h"
 #include "cmd_inspect.h"
+#include "cmd_ledger.h"
 #include "kctl.h"
 #include "base/log.h"
 
@@ -39,6 +40,11 @@ static const char s_usage[] =
     "  statement P --quarter Q [--month M] [--csv]  a service provider's statement\n"
     "  provider month|penalty|fraud|incident|deposit|settle|notice|confirm ...  providers'\n"
     "                             settlement (kefuctl provider --help)\n"
+    "  invoices [filters]         invoices with their balances; invoice show|void|issue ...\n"
+    "                             (kefuctl invoice --help)\n"
+    "  pay NUMBER --amount 12.50 --ref R  record a payment against an invoice\n"
+    "  ledger [filters] [--csv]   the ledger's entries; account PARTY: a party's balances\n"
+    "  reconcile --branch B --month YYYY-MM [--csv]  the monthly report, reconciled with the ledger\n"
     "  admin migrate              apply database migrations\n"
     "  admin load ORG.yaml        load the organisation into the reference tables\n"
     "  admin dead-letters [--service S]   list dead letters\n"
@@ -52,7 +58,8 @@ static const char s_usage[] =
     "                   services.dispatch.api for due, clocks, board, report, done, workorders;\n"
     "                   services.qc.api for inspections, inspect, scores;\n"
     "                   services.callback.api for callbacks, callback;\n"
-    "                   services.billing.api for statement, provider;\n"
+    "                   services.billing.api for statement, provider, invoices, invoice, pay,\n"
+    "                   ledger, reconcile, account;\n"
     "                   services.claims.api for claim, claims, lot, return)\n"
     "  --json           machine-readable output\n"
     "  --timeout-ms N   per-attempt reply time-out (default 5000)\n"
@@ -130,6 +137,18 @@ int main (int argc, char **argv)
         rc = cmd_lot (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "return") == 0)
         rc = cmd_return (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "invoices") == 0)
+        rc = cmd_invoices (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "invoice") == 0)
+        rc = cmd_invoice (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "pay") == 0)
+        rc = cmd_pay (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "ledger") == 0)
+        rc = cmd_ledger (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "reconcile") == 0)
+        rc = cmd_reconcile (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "account") == 0)
+        rc = cmd_account (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "admin") == 0)
         rc = cmd_admin (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "statement") == 0)
