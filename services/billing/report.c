@@ -76,8 +76,8 @@ static int s_head_office_bounds (db_t *db, const cJSON *body, const char *month,
         snprintf (zone_out, zone_size, "%s", PQgetvalue (res, 0, 0));
         PQclear (res);
         if (!one) {
-            err_set (err, errsize, "body.timezone: the branches keep several time zones: name the one of head "
-                                   "office's month (an IANA name such as Asia/Shanghai)");
+            err_set (err, errsize, "body.timezone: the branches do not keep one time zone: name the one of "
+                                   "head office's month (an IANA name such as Asia/Shanghai)");
             return -1;
         }
     }
@@ -106,13 +106,17 @@ static int s_figure (db_t *db, const report_figure_t *f, const char *const *para
         return -1;
     }
     int64_t ledger = strtoll (PQgetvalue (res, 0, 0), NULL, 10);
-    int64_t source = strtoll (PQgetvalue (res, 0, 1), NULL, 10);
+    int64_t source = strtoll (PQgetvalue (res, 0, 1), NULL, 10), difference = 0;
     PQclear (res);
+    if (!money_sub (source, ledger, &difference)) {
+        log_kv (LOG_ERROR, "report_figure_overflow", "figure", f->name, NULL);
+        return -1;
+    }
     cJSON *row = cJSON_CreateObject ();
     bool ok = row && cJSON_AddItemToArray (rows, row) && cJSON_AddStringToObject (row, "figure", f->name)
               && cJSON_AddNumberToObject (row, "ledger", (double) ledger)
               && cJSON_AddNumberToObject (row, "source", (double) source)
-              && cJSON_AddNumberToObject (row, "difference", (double) (source - ledger));
+              && cJSON_AddNumberToObject (row, "difference", (double) difference);
     if (ok && source != ledger) {
         *agree = false;
         cJSON *d = cJSON_CreateObject ();
