@@ -25,11 +25,19 @@
 #define L_KIND(books, kind) "(SELECT coalesce(sum(amount), 0)" books S_MONTH ("at") " AND kind = '" kind "')"
 #define L_PENALTY_FROM(acct) "(SELECT coalesce(sum(amount), 0)" L_HQ S_MONTH ("at") " AND kind = 'penalty' AND debit = '" acct "')"
 
+/*  Free warranty work of the month: its settlements' warranty share, booked
+ *  when the work was accepted. */
+#define S_WARRANTY_WORK                                                                                      \
+    "(SELECT coalesce(sum(warranty_total), 0) FROM billing.settlements WHERE branch_id = $1 AND currency = $4" \
+    S_MONTH ("warranty_booked_at") ")"
+
 const report_figure_t report_branch_figures[] = {
     { "chargeable_revenue", S_SUM ("billing.invoices", "issued_at") " - " S_SUM ("billing.credit_notes", "issued_at"),
       L_NET (L_BRANCH, "service_revenue", "credit", S_MONTH) },
-    { "warranty_cost", S_SUM ("billing.claim_credits", "credited_at"),
+    /* warranty cost: free work under warranty as its settlements booked it, and claims credited */
+    { "warranty_cost", S_WARRANTY_WORK " + " S_SUM ("billing.claim_credits", "credited_at"),
       L_NET (L_BRANCH, "warranty_cost", "debit", S_MONTH) },
+    { "warranty_work", S_WARRANTY_WORK, L_KIND (L_BRANCH, "warranty") },
     { "claims_paid", S_SUM ("billing.claim_credits", "credited_at"), L_KIND (L_BRANCH, "claim_credit") },
     /* providers' settlements are head office's books: a branch's share is
        none, and an entry booked to a branch shows as a difference */

@@ -1,7 +1,10 @@
 """A month of mixed activity across two branches, reconciled to the fen
 (docs/ledger.md "The monthly report"): January 2027 at the injected clock,
-SH01 and SH02 each issue invoices, take partial payments (one reference
-recorded twice), void one invoice with a credit note; dealer D-SH's warranty
+SH01 and SH02 each settle a chargeable repair through its whole flow
+(diagnosis, estimate approved, done, accepted, disputed, decided, accepted
+with its invoice, paid in part), SH01 a repair under warranty booked as
+warranty cost; each issues further invoices, takes partial payments (one
+reference recorded twice), voids one invoice with a credit note; dealer D-SH's warranty
 claims are filed, reviewed and decided through the claims service and
 credited by billing; provider P-JS's 2026Q4 is settled with a penalty and a
 fraud fine that reach its deposit, which is topped up. Two billing
@@ -111,13 +114,7 @@ def started_in_place(S, instance):
 
 
 def claims_ask(S, staff, request, body):
-    client = ic.IntakeClient(S.config.claims_api, timeout_ms=30000, token=S.token_of(staff))
-    try:
-        reply = client.request(request, body)
-    finally:
-        client.close()
-    assert reply["ok"], (request, body, reply)
-    return reply["result"]
+    return ask_at(S, S.config.claims_api, staff, request, body)
 
 
 def warranty_work(S, branch, n):
@@ -157,6 +154,67 @@ def claim(S, branch, n, claimed, decision, approved=None):
     return (approved if approved is not None else claimed) if decision == "approve" else 0
 
 
+def ask_at(S, endpoint, staff, request, body):
+    client = ic.IntakeClient(endpoint, timeout_ms=30000, token=S.token_of(staff))
+    try:
+        reply = client.request(request, body)
+    finally:
+        client.close()
+    assert reply["ok"], (request, body, reply)
+    return reply["result"]
+
+
+def one(S, sql, *params):
+    rows = S.sql(sql, params)
+    return rows[0][0] if rows else None
+
+
+def repair_done(S, customer, card=None):
+    """A repair taken in, assigned, diagnosed (an hour's labour, nothing
+    else), approved by the customer when chargeable and reported done; its
+    work order and technician once billing has priced it."""
+    extra = ["--card", card] if card else []
+    ticket = S.kefuctl("submit", "--channel", "hotline", "--kind", "repair", "--customer", customer, "--product",
+                       "AC-3200", "--description", "空调不制冷", *extra, json_out=True)["ticket_id"]
+    status = "SELECT status FROM dispatch.work_orders WHERE ticket_id = %s"
+    h.wait_until(lambda: one(S, status, ticket) == "assigned", 60, "ticket %d assigned" % ticket)
+    wo, tech = S.sql("SELECT id, technician_id FROM dispatch.work_orders WHERE ticket_id = %s", (ticket,))[0]
+    ask_at(S, S.config.dispatch_api, tech, "workorder.diagnose", dict(
+        work_order_id=wo, fault_code="component_failure", parts=[], labour_minutes=60, distance_m=0,
+        photos=["diag/month-%d.jpg" % wo]))
+    priced = "SELECT status FROM billing.estimates WHERE work_order_id = %s"
+    h.wait_until(lambda: one(S, priced, wo) in ("awaiting_approval", "free"), 60, "the estimate of %d" % wo)
+    if not card:
+        ask_at(S, S.config.billing_api, "CC01", "estimate.approve", {"work_order_id": wo, "customer_name": "客户本人"})
+        h.wait_until(lambda: one(S, status, ticket) == "assigned", 60, "work order %d approved" % wo)
+    S.kefuctl_as(tech, "done", str(wo), "--cause", "component_failure", "--labour-minutes", "60", "--distance-km", "0")
+    h.wait_until(lambda: one(S, "SELECT status FROM billing.settlements WHERE work_order_id = %s", wo) == "priced",
+                 60, "the settlement of %d" % wo)
+    return wo, tech
+
+
+def accepted_by_qc(S, wo, tech, branch):
+    ticket = one(S, "SELECT ticket_id FROM dispatch.work_orders WHERE id = %s", wo)
+    body = dict(work_order_id=wo, ticket_id=ticket, branch=branch, inspection_id=wo, level="final",
+                technician_id=tech, accepted_by="QC01", accepted_at=lc.rfc3339(S.clock_us))
+    # to the instance that lives through the month
+    reply = lc.send(S, "billing", "qc", "workorder.accepted", body, branch=branch, instance="billing-2")
+    assert reply[0]["status"] == "ok", reply
+
+
+def settled_after_dispute(S, cc, fn, wo, tech, branch, labour_decided):
+    """Accepted by qc, the labour line disputed and reduced by finance, then
+    accepted by the customer: the invoice's number and amount."""
+    accepted_by_qc(S, wo, tech, branch)
+    lines = cc.ok("settlement.get", {"work_order_id": wo})["lines"]
+    labour = next(line["position"] for line in lines if line["kind"] == "labour")
+    cc.ok("settlement.dispute", {"work_order_id": wo, "lines": [{"position": labour, "reason": "一个小时太贵"}]})
+    fn.ok("settlement.decide", {"work_order_id": wo, "decisions": [
+        {"position": labour, "decision": "upheld", "amount": labour_decided}]})
+    out = cc.ok("settlement.accept", {"work_order_id": wo, "customer_name": "客户本人"})
+    return out["invoice_number"], out["total"]
+
+
 def take(penalties, reward, deposit):
     """The test's own order of taking: reward, then deposit, then other."""
     parts = []
@@ -173,11 +231,11 @@ def figures(report):
 
 
 def test_a_month_of_mixed_activity_reconciles_to_the_fen_across_a_kill():
-    S = System("month", clock_us=JAN_4)
+    S = System("month", clock_us=JAN_4, dispatch={"assign_retry_ms": 200, "sla_tick_ms": 100})
     try:
         # P-JS is under contract for 2026Q4 only, so that quarter is its first to settle
         S.sql("UPDATE ref.organisations SET contract_start = '2026-10-01' WHERE id = 'P-JS'")
-        S.start_services(["claims"])
+        S.start_services(["intake", "dispatch", "claims"])
         first = S.start_service("billing")
         second = S.start_service("billing", instance="billing-2")
         first.wait_ready()
@@ -186,7 +244,10 @@ def test_a_month_of_mixed_activity_reconciles_to_the_fen_across_a_kill():
         ho = Failover(S, "HO01", endpoints)
         fn = Failover(S, "FN01", endpoints, first=1)
 
-        # early January: Q4's scores and P-JS's deposit; two claims decided
+        # early January: three repairs done (one under W-0001's warranty), Q4's scores and
+        # P-JS's deposit; two claims decided
+        jobs = {"SH01": repair_done(S, "C1002"), "SH02": repair_done(S, "C1003")}
+        free_wo, free_tech = repair_done(S, "C1001", card="W-0001")
         for month, score in (("2026-10", 96), ("2026-11", 95), ("2026-12", 98)):
             ho.ok("provider.month", {"provider": "P-JS", "month": month, "score": score})
         fn.ok("provider.deposit", {"provider": "P-JS", "amount": DEPOSIT, "request_id": "month-d-1"})
@@ -216,6 +277,15 @@ def test_a_month_of_mixed_activity_reconciles_to_the_fen_across_a_kill():
         for b in CUSTOMER:
             reply = fn.ask("invoice.void", {"number": void[b]["number"], "reason": "重复开票"})
             assert reply["ok"] or fn.ok("invoice.get", {"number": void[b]["number"]})["status"] == "void", reply
+        decided = {"SH01": 5000, "SH02": 7500}               # the labour line as finance decides it
+        cc = Failover(S, "CC01", endpoints)
+        settled = {b: settled_after_dispute(S, cc, fn, *jobs[b], b, decided[b]) for b in CUSTOMER}
+        assert {b: t for b, (_, t) in settled.items()} == decided, settled
+        for b in CUSTOMER:
+            fn.ok("payment.record", {"number": settled[b][0], "reference": "month-settled-%s" % b,
+                                     "amount": decided[b] // 4, "currency": "CNY"})
+        accepted_by_qc(S, free_wo, free_tech, "SH01")
+        warranty_work = {"SH01": 8000, "SH02": 0}             # an hour at SH01's 80.00, free
         credits["SH01"] += claim(S, "SH01", 3, 20000, "approve")
         credits["SH02"] += claim(S, "SH02", 4, 30000, "reject")
         penalties = [2500000]
@@ -225,10 +295,10 @@ def test_a_month_of_mixed_activity_reconciles_to_the_fen_across_a_kill():
                                         "request_id": "month-f-1"})
         penalties.append(20000 * 10)
         assert fine["amount"] == penalties[1], fine
-        settled = ho.ok("provider.settle", {"provider": "P-JS", "quarter": "2026Q4"})
+        quarter = ho.ok("provider.settle", {"provider": "P-JS", "quarter": "2026Q4"})
         reward = PROVIDER_BASE * 1200 * 3 // (1000 * 12)           # grade A (96.33): 1.2, three months
         parts = take(penalties, reward, DEPOSIT)
-        assert settled["reward"] == reward, settled
+        assert quarter["reward"] == reward, quarter
         used = sum(d for _, d, _ in parts)
         fn.ok("provider.deposit", {"provider": "P-JS", "amount": used, "request_id": "month-d-2"})
         # the month's last half hour in Shanghai is January's; the next one is February's
@@ -241,18 +311,19 @@ def test_a_month_of_mixed_activity_reconciles_to_the_fen_across_a_kill():
 
         # the test's own arithmetic, per branch
         for b in CUSTOMER:
-            issued = sum(invoice_amount(b, i) for i in range(N)) + (4321 if b == "SH01" else 0)
+            issued = sum(invoice_amount(b, i) for i in range(N)) + decided[b] + (4321 if b == "SH01" else 0)
             revenue = issued - invoice_amount(b, N - 1)
-            paid = sum(a for i in range(N) for _, a in dict(payments_of(b, i)).items())
+            paid = sum(a for i in range(N) for _, a in dict(payments_of(b, i)).items()) + decided[b] // 4
             report = fn.ok("ledger.report", {"branch": b, "month": "2027-01"})
             assert report["reconciled"] is True and report["differences"] == [], report
             assert figures(report) == {
-                "chargeable_revenue": (revenue,) * 2, "warranty_cost": (credits[b],) * 2,
+                "chargeable_revenue": (revenue,) * 2, "warranty_cost": (warranty_work[b] + credits[b],) * 2,
+                "warranty_work": (warranty_work[b],) * 2,
                 "claims_paid": (credits[b],) * 2, "rewards": (0, 0), "penalties": (0, 0),
                 "payments_received": (paid,) * 2, "receivables_open": (revenue - paid,) * 2}, (b, report)
             seqs = [r[0] for r in S.sql("SELECT seq FROM billing.invoices WHERE branch_id = %s AND year = 2027"
                                         " ORDER BY seq", (b,))]
-            assert seqs == list(range(1, N + 1 + (2 if b == "SH01" else 0))), (b, seqs)
+            assert seqs == list(range(1, N + 2 + (2 if b == "SH01" else 0))), (b, seqs)
             assert S.sql("SELECT seq FROM billing.credit_notes WHERE branch_id = %s", (b,)) == [(1,)]
         hq = fn.ok("ledger.report", {"branch": "HQ", "month": "2027-01"})
         assert hq["reconciled"] is True and hq["differences"] == [], hq
