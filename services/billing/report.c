@@ -12,45 +12,14 @@
 #include "base/log.h"
 #include "base/money.h"
 #include "ledger_rows.h"
+#include "report_figures.h"
 #include "svc/failure.h"
+#include "svc/who.h"
 #include "time/tz.h"
 
-/*  Parameters of every figure's SQL: $1 branch, $2 from, $3 to, $4 currency. */
-#define S_IN(t, col) " FROM " t " WHERE branch_id = $1 AND currency = $4 AND " col " >= $2::timestamptz AND " col " < $3::timestamptz"
-/*  (names $2 too: every statement types all four parameters) */
-#define S_BEFORE(t, col) " FROM " t " WHERE branch_id = $1 AND currency = $4 AND " col " < $3::timestamptz AND $2::timestamptz IS NOT NULL"
-#define S_SUM(t, col) "(SELECT coalesce(sum(amount), 0)" S_IN (t, col) ")"
-#define S_SUM_BEFORE(t, col) "(SELECT coalesce(sum(amount), 0)" S_BEFORE (t, col) ")"
-#define S_LEDGER "billing.ledger_entries"
-/*  An account's movement on its own side over the month (or before its end). */
-#define S_NET(acct, debit_side, where)                                                                  \
-    "(SELECT coalesce(sum(CASE WHEN " debit_side " = '" acct "' THEN amount ELSE -amount END), 0)"      \
-    where (S_LEDGER, "at") " AND '" acct "' IN (debit, credit))"
-#define S_KIND(kind) "(SELECT coalesce(sum(amount), 0)" S_IN (S_LEDGER, "at") " AND kind = '" kind "')"
-
-typedef struct {
-    const char *name;
-    const char *source; /* NULL: its source is not billing's ledger part's */
-    const char *ledger;
-} s_figure_t;
-
-static const s_figure_t s_figures[] = {
-    { "chargeable_revenue", S_SUM ("billing.invoices", "issued_at") " - " S_SUM ("billing.credit_notes", "issued_at"),
-      S_NET ("service_revenue", "credit", S_IN) },
-    { "warranty_cost", S_SUM ("billing.claim_credits", "credited_at"), S_NET ("warranty_cost", "debit", S_IN) },
-    { "claims_paid", S_SUM ("billing.claim_credits", "credited_at"), S_KIND ("claim_credit") },
-    { "rewards", NULL, S_KIND ("reward") },
-    { "penalties", NULL, S_KIND ("penalty") },
-    { "payments_received", S_SUM ("billing.payments", "received_at"), S_KIND ("payment") },
-    { "receivables_open",
-      S_SUM_BEFORE ("billing.invoices", "issued_at") " - " S_SUM_BEFORE ("billing.credit_notes", "issued_at")
-          " - " S_SUM_BEFORE ("billing.payments", "received_at"),
-      S_NET ("customer_receivables", "debit", S_BEFORE) },
-};
-#define S_FIGURES (sizeof s_figures / sizeof s_figures[0])
-
-int report_month_bounds (db_t *db, const char *branch, const char *month, int64_t *from_us, int64_t *to_us,
-                         char *err, size_t errsize)
+/*  The month's bounds in the zone named zone_name. */
+static int s_bounds_in (const char *zone_name, const char *month, int64_t *from_us, int64_t *to_us, char *err,
+                        size_t errsize)
 {
     int year = 0, mon = 0;
     char end;
@@ -59,15 +28,7 @@ int report_month_bounds (db_t *db, const char *branch, const char *month, int64_
         err_set (err, errsize, "body.month: \"%s\" is not a month (expected YYYY-MM)", month);
         return -1;
     }
-    const char *params[] = { branch };
-    PGresult *res = db_exec (db, "SELECT timezone FROM ref.branches WHERE id = $1", 1, params);
-    if (!res || PQntuples (res) != 1) {
-        err_set (err, errsize, res ? "body.branch: no branch \"%s\"" : "%s", res ? branch : db_error (db));
-        PQclear (res);
-        return -1;
-    }
-    tz_t *zone = tz_load (PQgetvalue (res, 0, 0), err, errsize);
-    PQclear (res);
+    tz_t *zone = tz_load (zone_name, err, errsize);
     if (!zone)
         return -1;
     tz_civil_t first = { year, mon, 1, 0, 0, 0 };
@@ -77,33 +38,86 @@ int report_month_bounds (db_t *db, const char *branch, const char *month, int64_
                  : -1;
     tz_destroy (&zone);
     if (rc != 0)
-        err_set (err, errsize, "body.month: \"%s\" cannot be placed in the branch's time zone", month);
+        err_set (err, errsize, "body.month: \"%s\" cannot be placed in the time zone %s", month, zone_name);
     return rc;
 }
 
+int report_month_bounds (db_t *db, const char *branch, const char *month, int64_t *from_us, int64_t *to_us,
+                         char *err, size_t errsize)
+{
+    const char *params[] = { branch };
+    PGresult *res = db_exec (db, "SELECT timezone FROM ref.branches WHERE id = $1", 1, params);
+    if (!res || PQntuples (res) != 1) {
+        err_set (err, errsize, res ? "body.branch: no branch \"%s\"" : "%s", res ? branch : db_error (db));
+        PQclear (res);
+        return -1;
+    }
+    char zone[64];
+    snprintf (zone, sizeof zone, "%s", PQgetvalue (res, 0, 0));
+    PQclear (res);
+    return s_bounds_in (zone, month, from_us, to_us, err, errsize);
+}
+
+/*  Head office's month: in body.timezone, or in the one zone every branch
+ *  shares. zone_out receives the zone used. */
+static int s_head_office_bounds (db_t *db, const cJSON *body, const char *month, int64_t *from_us, int64_t *to_us,
+                                 char *zone_out, size_t zone_size, char *err, size_t errsize)
+{
+    const char *named = json_str (body, "timezone", NULL);
+    if (named)
+        snprintf (zone_out, zone_size, "%s", named);
+    else {
+        PGresult *res = db_exec (db, "SELECT min(timezone), count(DISTINCT timezone) FROM ref.branches", 0, NULL);
+        if (!res) {
+            err_set (err, errsize, "%s", db_error (db));
+            return -1;
+        }
+        bool one = strcmp (PQgetvalue (res, 0, 1), "1") == 0;
+        snprintf (zone_out, zone_size, "%s", PQgetvalue (res, 0, 0));
+        PQclear (res);
+        if (!one) {
+            err_set (err, errsize, "body.timezone: the branches do not keep one time zone: name the one of "
+                                   "head office's month (an IANA name such as Asia/Shanghai)");
+            return -1;
+        }
+    }
+    if (s_bounds_in (zone_out, month, from_us, to_us, err, errsize) == 0)
+        return 0;
+    if (named && strncmp (err, "body.", 5) != 0) {
+        char why[200];
+        snprintf (why, sizeof why, "%s", err);
+        err_set (err, errsize, "body.timezone: %s", why);
+    }
+    return -1;
+}
+
 /*  Both sides of one figure, added to rows; whether they agree in *agree. */
-static int s_figure (db_t *db, const s_figure_t *f, const char *const *params, cJSON *rows, cJSON *diffs,
+static int s_figure (db_t *db, const report_figure_t *f, const char *const *params, cJSON *rows, cJSON *diffs,
                      bool *agree)
 {
-    char sql[2048];
-    snprintf (sql, sizeof sql, "SELECT (%s)::bigint, %s%s%s", f->ledger, f->source ? "(" : "",
-              f->source ? f->source : "NULL", f->source ? ")::bigint" : "::bigint");
+    char sql[4096];
+    if (snprintf (sql, sizeof sql, "SELECT (%s)::bigint, (%s)::bigint", f->ledger, f->source) >= (int) sizeof sql) {
+        log_kv (LOG_ERROR, "report_figure_too_long", "figure", f->name, NULL);
+        return -1;
+    }
     PGresult *res = db_exec (db, sql, 4, params);
     if (!res) {
         log_kv (LOG_ERROR, "db_error", "where", f->name, "error", db_error (db), NULL);
         return -1;
     }
     int64_t ledger = strtoll (PQgetvalue (res, 0, 0), NULL, 10);
-    bool has_source = !PQgetisnull (res, 0, 1);
-    int64_t source = has_source ? strtoll (PQgetvalue (res, 0, 1), NULL, 10) : 0;
+    int64_t source = strtoll (PQgetvalue (res, 0, 1), NULL, 10), difference = 0;
     PQclear (res);
+    if (!money_sub (source, ledger, &difference)) {
+        log_kv (LOG_ERROR, "report_figure_overflow", "figure", f->name, NULL);
+        return -1;
+    }
     cJSON *row = cJSON_CreateObject ();
     bool ok = row && cJSON_AddItemToArray (rows, row) && cJSON_AddStringToObject (row, "figure", f->name)
               && cJSON_AddNumberToObject (row, "ledger", (double) ledger)
-              && (has_source ? cJSON_AddNumberToObject (row, "source", (double) source)
-                             : cJSON_AddNullToObject (row, "source"))
-              && cJSON_AddNumberToObject (row, "difference", (double) (has_source ? source - ledger : 0));
-    if (ok && has_source && source != ledger) {
+              && cJSON_AddNumberToObject (row, "source", (double) source)
+              && cJSON_AddNumberToObject (row, "difference", (double) difference);
+    if (ok && source != ledger) {
         *agree = false;
         cJSON *d = cJSON_CreateObject ();
         ok = d && cJSON_AddItemToArray (diffs, d) && cJSON_AddStringToObject (d, "figure", f->name)
@@ -113,22 +127,51 @@ static int s_figure (db_t *db, const s_figure_t *f, const char *const *params, c
     return ok ? 0 : -1;
 }
 
+/*  Who may read the books asked for, and the month's bounds in their zone. */
+static rpl_code_t s_report_start (ledger_app_t *app, const rqe_ctx_t *ctx, const cJSON *body, const char *branch,
+                                  bool head_office, int64_t *from, int64_t *to, char *zone, size_t zone_size,
+                                  char *err, size_t errsize)
+{
+    const char *month = json_str (body, "month", "");
+    if (head_office && !svc_who_sees_branch (&ctx->who, NULL)) {
+        err_set (err, errsize, "body.branch: head office's books (" REPORT_HEAD_OFFICE ") are read by those who act "
+                               "for every branch");
+        return RPL_FORBIDDEN;
+    }
+    if (!head_office && json_str (body, "timezone", NULL)) {
+        err_set (err, errsize, "body.timezone: a branch's month is in the branch's own time zone");
+        return RPL_INVALID;
+    }
+    rpl_code_t code = ledger_read_start (app, ctx, head_office ? NULL : branch, err, errsize);
+    if (code != RPL_OK)
+        return code;
+    int rc = head_office ? s_head_office_bounds (app->db, body, month, from, to, zone, zone_size, err, errsize)
+                         : report_month_bounds (app->db, branch, month, from, to, err, errsize);
+    if (rc != 0)
+        return db_connected (app->db) && strncmp (err, "body.", 5) == 0 ? RPL_INVALID : RPL_UNAVAILABLE;
+    if (!head_office)
+        snprintf (zone, zone_size, "%s", "");
+    return RPL_OK;
+}
+
 LEDGER_REQUEST (report_rq_month)
 {
     db_t *db = ((ledger_app_t *) app)->db;
     const char *branch = json_str (body, "branch", "");
     const char *month = json_str (body, "month", "");
     const char *currency = json_str (body, "currency", "CNY");
+    bool head_office = strcmp (branch, REPORT_HEAD_OFFICE) == 0;
     if (!money_currency_known (currency)) {
         err_set (err, errsize, "body.currency: unknown currency \"%s\" (expected an ISO 4217 code)", currency);
         return RPL_INVALID;
     }
-    rpl_code_t code = ledger_read_start (app, ctx, branch, err, errsize);
+    int64_t from = 0, to = 0;
+    char zone[64];
+    rpl_code_t code = s_report_start (app, ctx, body, branch, head_office, &from, &to, zone, sizeof zone, err, errsize);
     if (code != RPL_OK)
         return code;
-    int64_t from = 0, to = 0;
-    if (report_month_bounds (db, branch, month, &from, &to, err, errsize) != 0)
-        return db_connected (db) && strncmp (err, "body.", 5) == 0 ? RPL_INVALID : RPL_UNAVAILABLE;
+    const report_figure_t *figures = head_office ? report_head_office_figures : report_branch_figures;
+    size_t n = head_office ? report_head_office_figure_count : report_branch_figure_count;
     char from_text[40], to_text[40];
     const char *params[] = { branch, clock_format_us (from, from_text, sizeof from_text),
                              clock_format_us (to, to_text, sizeof to_text), currency };
@@ -136,6 +179,8 @@ LEDGER_REQUEST (report_rq_month)
     cJSON *rows = doc ? cJSON_AddArrayToObject (doc, "figures") : NULL;
     cJSON *diffs = doc ? cJSON_AddArrayToObject (doc, "differences") : NULL;
     bool agree = true, ok = rows && diffs && cJSON_AddStringToObject (doc, "branch", branch)
+                            && cJSON_AddStringToObject (doc, "books", head_office ? "head_office" : "branch")
+                            && (!head_office || cJSON_AddStringToObject (doc, "timezone", zone))
                             && cJSON_AddStringToObject (doc, "month", month)
                             && cJSON_AddStringToObject (doc, "currency", currency)
                             && cJSON_AddStringToObject (doc, "from", from_text)
@@ -143,8 +188,8 @@ LEDGER_REQUEST (report_rq_month)
     /* one snapshot for both sides of every figure */
     if (ok && db_command (db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") != 0)
         ok = false;
-    for (size_t i = 0; ok && i < S_FIGURES; i++)
-        if (s_figure (db, &s_figures[i], params, rows, diffs, &agree) != 0)
+    for (size_t i = 0; ok && i < n; i++)
+        if (s_figure (db, &figures[i], params, rows, diffs, &agree) != 0)
             ok = false;
     db_command (db, ok ? "COMMIT" : "ROLLBACK");
     if (!ok || !cJSON_AddBoolToObject (doc, "reconciled", agree)) {

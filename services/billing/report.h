@@ -2,13 +2,12 @@
  *
  *  ledger.report: a branch's month (the month in the branch's time zone):
  *  chargeable revenue, warranty cost, claims paid, rewards, penalties,
- *  payments received and receivables open at the month's end, each figure
- *  computed twice, independently: from the source tables (invoices, credit
- *  notes, payments, claim credits) and from the ledger's entries. The reply
- *  says whether every figure agrees to the fen and lists the differences.
- *  A figure whose source is another part of billing's (rewards and
- *  penalties: provider statements) has source null until that part adds
- *  its query here, and does not count in the verdict.
+ *  payments received and receivables open at the month's end; or, for
+ *  branch "HQ", head office's books (providers' rewards, penalties and
+ *  where they were taken, deposits). Each figure is computed twice,
+ *  independently (report_figures.h): from the source tables and from the
+ *  ledger's entries. The reply says whether every figure agrees to the fen
+ *  and lists the differences.
  *
  *  ledger.entries: the entries themselves, filtered, oldest first.
  */

@@ -224,7 +224,7 @@ def test_monthly_report_reconciles_to_the_fen():
     assert figures["claims_paid"] == {"figure": "claims_paid", "ledger": 36050, "source": 36050, "difference": 0}
     assert figures["payments_received"]["ledger"] == 10000 + 100 + 30000
     assert figures["receivables_open"]["ledger"] == issued - 2500 - 40100
-    assert figures["rewards"]["source"] is None
+    assert figures["rewards"] == {"figure": "rewards", "ledger": 0, "source": 0, "difference": 0}
     # the January invoice is January's
     jan = FN.ok("ledger.report", {"branch": "SH01", "month": "2027-01"})
     assert {f["figure"]: f["ledger"] for f in jan["figures"]}["chargeable_revenue"] == 100

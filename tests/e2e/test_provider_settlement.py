@@ -261,3 +261,35 @@ def test_kefuctl_statement_and_provider_commands():
     assert bad.returncode == 2 and "amount" in bad.stderr, (bad.returncode, bad.stderr)
     bad = S.kefuctl_as("RM-SH", "statement", "P-JS", "--quarter", "2026Q4", check=False)
     assert bad.returncode == 1 and "serves no region of the caller's" in bad.stderr, (bad.returncode, bad.stderr)
+
+
+def test_head_office_report_reconciles_rewards_penalties_and_deposits():
+    """Head office's books (kefuctl reconcile --branch HQ): October has Q3's
+    reward, paid through the dealer, and the first deposit; January has Q4's
+    reward and both penalties as they were taken, and the deposit used and
+    topped up again. A branch's books hold none of it."""
+    figures = lambda r: {f["figure"]: (f["source"], f["ledger"]) for f in r["figures"]}  # noqa: E731
+    octo = ok(ask("HO01", "ledger.report", {"branch": "HQ", "month": "2026-10"}))
+    assert (octo["books"], octo["timezone"], octo["reconciled"], octo["differences"]) == (
+        "head_office", "Asia/Shanghai", True, []), octo
+    f = figures(octo)
+    assert (f["rewards"], f["rewards_via_dealer"], f["deposits_received"], f["deposits_held"], f["penalties"]) == (
+        (2200000,) * 2, (2200000,) * 2, (1000000,) * 2, (1000000,) * 2, (0, 0)), f
+    jan = ok(ask("FN01", "ledger.report", {"branch": "HQ", "month": "2027-01", "timezone": "Asia/Shanghai"}))
+    assert jan["reconciled"] is True and jan["from"] == "2026-12-31T16:00:00.000000Z", jan
+    f = figures(jan)
+    assert {k: v[0] for k, v in f.items()} == {
+        "rewards": 2400000, "penalties": 3500000, "penalties_from_reward": 2400000,
+        "penalties_from_deposit": 1000000, "penalties_from_other": 100000, "rewards_via_dealer": 0,
+        "deposits_received": 1000000, "deposits_used": 1000000, "deposits_held": 1000000}, f
+    assert all(s == l for s, l in f.values()), f
+    refused(ask("RM-SH", "ledger.report", {"branch": "HQ", "month": "2027-01"}), "forbidden", "every branch")
+    refused(ask("HO01", "ledger.report", {"branch": "HQ", "month": "2027-01", "timezone": "Mars/Base"}),
+            "invalid", "body.timezone")
+    refused(ask("HO01", "ledger.report", {"branch": "SH01", "month": "2027-01", "timezone": "Asia/Shanghai"}),
+            "invalid", "body.timezone")
+    sh = figures(ok(ask("HO01", "ledger.report", {"branch": "SH01", "month": "2027-01"})))
+    assert (sh["rewards"], sh["penalties"]) == ((0, 0), (0, 0)), sh
+    table = S.kefuctl_as("FN01", "reconcile", "--branch", "HQ", "--month", "2027-01").stdout
+    assert "head office HQ, month 2027-01" in table and "penalties_from_deposit" in table, table
+    assert "reconciled: every figure agrees" in table, table

@@ -13,10 +13,12 @@ static const char s_ledger_usage[] =
     "  debit account (docs/ledger.md \"Chart of accounts\"). A month is the branch's (needs --branch).\n";
 
 static const char s_reconcile_usage[] =
-    "usage: kefuctl reconcile --branch B --month YYYY-MM [--currency CNY] [--csv | --json]\n"
+    "usage: kefuctl reconcile --branch B --month YYYY-MM [--currency CNY] [--timezone ZONE] [--csv | --json]\n"
     "  The branch's monthly report: chargeable revenue, warranty cost, claims paid, rewards,\n"
     "  penalties, payments received and receivables open, each from the source tables and from\n"
-    "  the ledger, and whether they agree to the fen (exit 0 either way; --json says \"reconciled\").\n";
+    "  the ledger, and whether they agree to the fen (exit 0 either way; --json says \"reconciled\").\n"
+    "  --branch HQ: head office's books (providers' rewards, penalties and where they were taken,\n"
+    "  deposits), in --timezone (default: the one zone of every branch).\n";
 
 static const char s_account_usage[] =
     "usage: kefuctl account PARTY [--json]\n"
@@ -72,8 +74,10 @@ static int s_print_report (const cJSON *r, bool csv)
                                        { "difference", "difference", true } };
     const char *currency = json_str (r, "currency", "CNY");
     if (!csv)
-        printf ("branch %s, month %s (%s to %s), %s\n", json_str (r, "branch", ""), json_str (r, "month", ""),
-                json_str (r, "from", ""), json_str (r, "to", ""), currency);
+        printf ("%s %s, month %s (%s to %s), %s\n",
+                strcmp (json_str (r, "books", ""), "head_office") == 0 ? "head office" : "branch",
+                json_str (r, "branch", ""), json_str (r, "month", ""), json_str (r, "from", ""), json_str (r, "to", ""),
+                currency);
     int rc = lfmt_print (stdout, cJSON_GetObjectItemCaseSensitive (r, "figures"), cols, 4, currency, csv, "");
     if (!csv)
         printf ("%s\n", cJSON_IsTrue (cJSON_GetObjectItemCaseSensitive (r, "reconciled"))
@@ -84,11 +88,12 @@ static int s_print_report (const cJSON *r, bool csv)
 
 int cmd_reconcile (kctl_t *k, int argc, char **argv)
 {
-    const char *branch = NULL, *month = NULL, *currency = NULL;
+    const char *branch = NULL, *month = NULL, *currency = NULL, *zone = NULL;
     bool csv = false;
     const args_spec_t spec[] = { { "branch", true, &branch, NULL },
                                  { "month", true, &month, NULL },
                                  { "currency", true, &currency, NULL },
+                                 { "timezone", true, &zone, NULL },
                                  { "csv", false, NULL, &csv },
                                  { NULL, false, NULL, NULL } };
     int npos = 0;
@@ -106,7 +111,8 @@ int cmd_reconcile (kctl_t *k, int argc, char **argv)
         return KCTL_USAGE;
     cJSON *body = cJSON_CreateObject ();
     if (body && (!cJSON_AddStringToObject (body, "branch", branch) || !cJSON_AddStringToObject (body, "month", month)
-                 || (currency && !cJSON_AddStringToObject (body, "currency", currency))))
+                 || (currency && !cJSON_AddStringToObject (body, "currency", currency))
+                 || (zone && !cJSON_AddStringToObject (body, "timezone", zone))))
         cJSON_Delete (body), body = NULL;
     return lfmt_ask (k, "reconcile", "ledger.report", body, s_print_report, csv);
 }
