@@ -1,0 +1,87 @@
+"""What `make run` shows, run as make run runs it: the demo organisation and
+configuration files, the six services, then deploy/demo/requests.sh, flow.sh
+and money.sh. The warranty claim ends approved, credited and closed, the
+chargeable job's invoice paid, and both branches' month reconciles with the
+ledger; a second run of the money demo changes nothing."""
+import json
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import kefu_harness as h  # noqa: E402
+from kefu_system import System, ROOT  # noqa: E402
+
+DEMO = os.path.join(ROOT, "deploy", "demo")
+S = None
+OUT = {}
+
+
+def setup_module():
+    global S
+    S = System("demo", org=os.path.join(DEMO, "org.yaml"),
+               dispatch={"sla_file": os.path.join(DEMO, "sla.yaml")},
+               qc={"plans_file": os.path.join(DEMO, "qc.yaml"),
+                   "scores_file": os.path.join(DEMO, "scores.yaml")},
+               billing={"prices_file": os.path.join(DEMO, "prices.yaml"),
+                        "providers_file": os.path.join(DEMO, "providers.yaml")})
+    S.start_services()
+    for script in ("requests.sh", "flow.sh", "money.sh"):
+        OUT[script] = demo(script)
+        print(OUT[script])   # shown when a test fails
+
+
+def teardown_module():
+    if S:
+        S.shutdown()
+
+
+def demo(script):
+    """Runs a demo script as run-demo.sh does, with this System's config."""
+    proc = subprocess.run([os.path.join(DEMO, script)], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300,
+                          env=h.child_env({"KEFUCTL": os.path.join(h.BUILD, "bin", "kefuctl"),
+                                           "KEFU_CONFIG": str(S.config),
+                                           "KEFU_SCHEMAS_DIR": h.SCHEMAS_DIR,
+                                           "KEFU_TOKEN_FILE": S.token_file}))
+    assert proc.returncode == 0, (script, proc.stdout, proc.stderr)
+    return proc.stdout
+
+
+def reconcile(branch, month):
+    return json.loads(S.kefuctl_as("FN01", "--json", "reconcile", "--branch", branch,
+                                   "--month", month).stdout)
+
+
+def test_the_warranty_claim_is_approved_credited_and_closed():
+    rows = S.sql("SELECT org_id, status, approved_amount, responsibility FROM claims.claims")
+    assert rows == [("D-JS", "closed", 86000, "product_quality")], (rows, OUT["money.sh"])
+    credit = S.sql("SELECT debit, credit, amount FROM billing.ledger_entries WHERE kind = 'claim_credit'")
+    assert credit == [("warranty_cost", "dealer_accounts", 86000)], credit
+    assert "86000" not in OUT["money.sh"] and "860.00" in OUT["money.sh"], OUT["money.sh"]
+
+
+def test_the_chargeable_job_is_invoiced_and_paid_once_per_receipt():
+    rows = S.sql("SELECT number, amount, status FROM billing.invoices WHERE ticket_id = 1")
+    assert [(r[1], r[2]) for r in rows] == [(11850, "paid")], rows
+    payments = S.sql("SELECT reference, amount FROM billing.payments ORDER BY reference")
+    assert payments == [("WX-DEMO-0001", 5000), ("WX-DEMO-0002", 6850)], payments
+
+
+def test_both_branches_months_reconcile_with_the_ledger():
+    month = S.sql("SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')")[0][0]
+    for branch, figure, amount in (("SH01", "payments_received", 11850),
+                                   ("SZ01", "claims_paid", 86000)):
+        report = reconcile(branch, month)
+        assert report["reconciled"] is True, report
+        figures = {f["figure"]: f for f in report["figures"]}
+        assert figures[figure]["ledger"] == amount, figures
+    assert OUT["money.sh"].count("reconciled: every figure agrees with the ledger to the fen") == 2, \
+        OUT["money.sh"]
+
+
+def test_a_second_run_of_the_money_demo_changes_nothing():
+    before = S.sql("SELECT count(*) FROM billing.ledger_entries")
+    demo("money.sh")
+    assert S.sql("SELECT count(*) FROM billing.ledger_entries") == before
+    assert S.sql("SELECT count(*) FROM claims.claims") == [(1,)]
