@@ -17,11 +17,11 @@ typedef struct {
 static const char *const s_to_dispatch[] = { "dispatch", NULL };
 static const char *const s_to_intake[] = { "intake", NULL };
 static const char *const s_to_dispatch_callback[] = { "dispatch", "callback", NULL };
-static const char *const s_to_qc_intake[] = { "qc", "intake", NULL };
 static const char *const s_to_dispatch_intake[] = { "dispatch", "intake", NULL };
 static const char *const s_to_billing[] = { "billing", NULL };
 static const char *const s_to_dispatch_billing[] = { "dispatch", "billing", NULL };
 static const char *const s_to_dispatch_callback_billing[] = { "dispatch", "callback", "billing", NULL };
+static const char *const s_to_qc_intake[] = { "qc", "intake", NULL };
 
 static const s_route_t s_routes[] = {
     { "ticket.created", s_to_dispatch },
@@ -40,6 +40,9 @@ static const s_route_t s_routes[] = {
     { "callback.recorded", s_to_dispatch_intake },
     { "sla.subject", s_to_dispatch },
     { "claim.approved", s_to_billing },
+    { "workorder.diagnosed", s_to_billing },
+    { "estimate.pending", s_to_dispatch },
+    { "estimate.approved", s_to_dispatch },
 };
 
 #define S_ROUTE_COUNT (sizeof s_routes / sizeof s_routes[0])
@@ -61,6 +64,9 @@ static const char *const s_types[S_ROUTE_COUNT + 1] = {
     "callback.recorded",
     "sla.subject",
     "claim.approved",
+    "workorder.diagnosed",
+    "estimate.pending",
+    "estimate.approved",
     NULL,
 };
 

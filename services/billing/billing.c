@@ -12,6 +12,7 @@
 #include "auth/roles.h"
 #include "base/log.h"
 #include "billing_config.h"
+#include "estimate.h"
 #include "invoice_requests.h"
 #include "ledger_app.h"
 #include "prices.h"
@@ -26,6 +27,7 @@ typedef struct {
     ledger_app_t ledger;  /* invoices, payments, stages, claim credits, reports */
     prices_set_t *prices; /* each branch's prices (billing.prices_file) */
     prov_t *providers;    /* providers' settlement (billing.providers_file) */
+    est_app_t jobs;       /* estimates of diagnosed work orders (docs/billing.md) */
 } billing_app_t;
 
 /*  Each part's handlers take their own object. */
@@ -45,6 +47,17 @@ BILLING_FORWARD (prov_notice, providers)
 BILLING_FORWARD (prov_confirm, providers)
 BILLING_FORWARD (prov_statement, providers)
 
+/*  The jobs' part is held by value. */
+#define BILLING_FORWARD_JOBS(fn)                                                                              \
+    static rpl_code_t s_##fn (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **result, char *err, \
+                              size_t errsize)                                                               \
+    {                                                                                                       \
+        return fn (&((billing_app_t *) app)->jobs, ctx, body, result, err, errsize);                        \
+    }
+BILLING_FORWARD_JOBS (est_rq_get)
+BILLING_FORWARD_JOBS (est_rq_approve)
+BILLING_FORWARD_JOBS (est_rq_confirm)
+
 /*  Who may (docs/ledger.md "Who may"): finance records payments and
  *  issues invoices; voiding also for the department head; the books are
  *  read by finance and those who run branches and the company. */
@@ -61,6 +74,13 @@ BILLING_FORWARD (prov_statement, providers)
 #define PROV_HO_RM (PROV_HO | ROLE_BIT (ROLE_REGIONAL_MANAGER))
 #define PROV_HO_FN (PROV_HO | ROLE_BIT (ROLE_FINANCE))
 #define PROV_READ (PROV_HO_RM | ROLE_BIT (ROLE_FINANCE) | ROLE_BIT (ROLE_PROVIDER_STAFF))
+
+/*  Jobs (docs/billing.md "Who may"): agents, service advisors and team
+ *  leads record the customer's approval; a service advisor confirms or
+ *  dismisses a finding that would exclude warranty; the branch's staff read
+ *  estimates. */
+#define JOBS_APPROVE (ROLE_BIT (ROLE_AGENT) | ROLE_BIT (ROLE_SERVICE_ADVISOR) | ROLE_BIT (ROLE_TEAM_LEAD))
+#define JOBS_READ (BILLING_READ_ROLES | ROLES_STAFF_OF_BRANCHES)
 
 static const rqe_handler_t s_requests[] = {
     { "invoice.issue", inv_rq_issue, NULL, ROLE_BIT (ROLE_FINANCE) },
@@ -81,6 +101,9 @@ static const rqe_handler_t s_requests[] = {
     { "provider.notice", s_prov_notice, NULL, PROV_HO },
     { "provider.confirm", s_prov_confirm, NULL, ROLE_BIT (ROLE_PROVIDER_STAFF) },
     { "provider.statement", s_prov_statement, NULL, PROV_READ },
+    { "estimate.get", s_est_rq_get, NULL, JOBS_READ },
+    { "estimate.approve", s_est_rq_approve, NULL, JOBS_APPROVE },
+    { "estimate.confirm_finding", s_est_rq_confirm, NULL, ROLE_BIT (ROLE_SERVICE_ADVISOR) },
     { NULL, NULL, NULL, 0 },
 };
 
@@ -121,6 +144,7 @@ static void *s_wire (svc_t *svc)
         return NULL;
     }
     log_kv (LOG_INFO, "billing_prices_loaded", "path", config->prices_file, NULL);
+    app->jobs = (est_app_t) { &app->ledger, app->prices };
     pr_rules_t *rules = pr_load_file (config->providers_file, err, sizeof err);
     if (!rules) {
         log_kv (LOG_ERROR, "billing_providers_refused", "path", config->providers_file, "reason", err, NULL);
@@ -133,7 +157,8 @@ static void *s_wire (svc_t *svc)
     pr_destroy (&rules);
     if (!app->providers || bus_on (app->ledger.bus, "claim.approved", account_on_claim_approved, &app->ledger) != 0
         || bus_on (app->ledger.bus, "inspection.level_signed", stage_on_level_signed, &app->ledger) != 0
-        || bus_on (app->ledger.bus, "workorder.accepted", s_on_accepted, app) != 0) {
+        || bus_on (app->ledger.bus, "workorder.accepted", s_on_accepted, app) != 0
+        || bus_on (app->ledger.bus, "workorder.diagnosed", est_on_diagnosed, &app->jobs) != 0) {
         s_unwire (app);
         return NULL;
     }

@@ -3,6 +3,7 @@
 #include "api.h"
 
 #include "auth/roles.h"
+#include "diagnosis.h"
 #include "reads/reads.h"
 #include "work_order_requests.h"
 
@@ -11,5 +12,7 @@ const rqe_handler_t dapi_requests[] = {
     /* the technician who did the work, or a team lead of the branch for them */
     { "workorder.report", wor_done, NULL, ROLE_BIT (ROLE_TECHNICIAN) | ROLE_BIT (ROLE_TEAM_LEAD) },
     { "workorder.list", wor_list, NULL, ROLES_READ_TICKETS },
+    /* the technician of the work order, or a team lead of the branch */
+    { "workorder.diagnose", diagnosis_record, NULL, ROLE_BIT (ROLE_TECHNICIAN) | ROLE_BIT (ROLE_TEAM_LEAD) },
     { NULL, NULL, NULL, 0 },
 };

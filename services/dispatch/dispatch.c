@@ -11,6 +11,8 @@
 #include "notify/notify_config.h"
 #include "api.h"
 #include "callback_events.h"
+#include "diagnosis.h"
+#include "estimate_events.h"
 #include "inspection_outcomes.h"
 #include "money_subjects.h"
 #include "work_order_requests.h"
@@ -39,6 +41,7 @@ struct dispatch_s {
     svc_handler_t on_created, on_updated, on_failed, on_accepted, on_level_signed;
     svc_handler_t on_callback_scheduled, on_callback_recorded;
     svc_handler_t on_sla_subject;
+    svc_handler_t on_estimate_pending, on_estimate_approved;
 };
 
 /* ---- the SLA engine's bracket ------------------------------------------- */
@@ -116,7 +119,8 @@ dispatch_t *dispatch_new (svc_t *svc)
         goto fail;
     }
     if (!(self->wo = wo_new (self->dc, self->db, self->bus, self->sle)) || dte_prepare (self->db) != 0
-        || redispatch_prepare (self->db) != 0 || dio_prepare (self->db) != 0 || wor_prepare (self->db) != 0)
+        || redispatch_prepare (self->db) != 0 || dio_prepare (self->db) != 0 || wor_prepare (self->db) != 0
+        || diagnosis_prepare (self->db) != 0)
         goto fail;
     svc_bracket_t clocks = { s_sla_begin, s_sla_flush, self->sle };
     self->events = (dte_t) { self->sle, self->wo };
@@ -130,12 +134,16 @@ dispatch_t *dispatch_new (svc_t *svc)
     self->on_callback_scheduled = (svc_handler_t) { "callback.scheduled", dce_on_scheduled, self->sle, clocks };
     self->on_callback_recorded = (svc_handler_t) { "callback.recorded", dce_on_recorded, self->sle, clocks };
     self->on_sla_subject = (svc_handler_t) { "sla.subject", dms_on_subject, self->sle, clocks };
+    self->on_estimate_pending = (svc_handler_t) { "estimate.pending", dee_on_pending, NULL, clocks };
+    self->on_estimate_approved = (svc_handler_t) { "estimate.approved", dee_on_approved, NULL, clocks };
     if (svc_handle (self->bus, &self->on_created) != 0 || svc_handle (self->bus, &self->on_updated) != 0
         || svc_handle (self->bus, &self->on_failed) != 0 || svc_handle (self->bus, &self->on_accepted) != 0
         || svc_handle (self->bus, &self->on_level_signed) != 0
         || svc_handle (self->bus, &self->on_callback_scheduled) != 0
         || svc_handle (self->bus, &self->on_callback_recorded) != 0
-        || svc_handle (self->bus, &self->on_sla_subject) != 0)
+        || svc_handle (self->bus, &self->on_sla_subject) != 0
+        || svc_handle (self->bus, &self->on_estimate_pending) != 0
+        || svc_handle (self->bus, &self->on_estimate_approved) != 0)
         goto fail;
     bus_on_batch_begin (self->bus, wo_lock_batch_branches, self->wo);
     if (svc_add_timer (svc, "sla", self->dc->sla_tick_ms, s_sla_timer, self) != 0

@@ -44,14 +44,10 @@ int dio_prepare (db_t *db)
     return db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements));
 }
 
-/*  Moves the work order to `to`. Returns 1 (moved: ticket and branch set),
- *  0 (already moved: nothing to do), -1 (database) or -2 (unknown work
- *  order; reason set). */
-static int s_move (db_t *db, const char *wo, int to, const char *event, const char *message_id, const char *at,
-                   char *ticket, char *branch, char *reason, size_t reason_size)
+int dio_move (db_t *db, const char *wo, int to, const char *from, const char *event, const char *message_id,
+              const char *at, char *ticket, char *branch, char *reason, size_t reason_size)
 {
-    char from[96], detail[160];
-    states_from_sql (&work_order_states, to, from, sizeof from);
+    char detail[160];
     snprintf (detail, sizeof detail, "{\"message_id\":\"%s\"}", message_id);
     const char *p[] = { wo, work_order_state_names[to], from, event, detail, at };
     PGresult *res = db_exec_prepared (db, "dispatch_dio_move", 6, p);
@@ -77,6 +73,15 @@ static int s_move (db_t *db, const char *wo, int to, const char *event, const ch
                 "wanted", work_order_state_names[to], NULL);
     PQclear (res);
     return rc;
+}
+
+/*  Moves the work order to `to` from any state that may move there. */
+static int s_move (db_t *db, const char *wo, int to, const char *event, const char *message_id, const char *at,
+                   char *ticket, char *branch, char *reason, size_t reason_size)
+{
+    char from[96];
+    states_from_sql (&work_order_states, to, from, sizeof from);
+    return dio_move (db, wo, to, from, event, message_id, at, ticket, branch, reason, reason_size);
 }
 
 /*  The instant of the message's `key`; BUS_REJECT with a reason when it is

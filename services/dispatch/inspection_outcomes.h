@@ -43,6 +43,14 @@ typedef struct {
 /*  Registers the handlers' statements on db. Returns 0 or -1. */
 int dio_prepare (db_t *db);
 
+/*  Moves work order `wo` to state `to` from one of the states `from` (an
+ *  SQL array literal, model/states.h) with its history row (event, the
+ *  message's id) at `at`. Returns 1 (moved: ticket (24) and branch (72)
+ *  set), 0 (in none of those states: nothing to do), -1 (database) or -2
+ *  (unknown work order; reason set). */
+int dio_move (db_t *db, const char *wo, int to, const char *from, const char *event, const char *message_id,
+              const char *at, char *ticket, char *branch, char *reason, size_t reason_size);
+
 /*  The handlers (svc_msg_fn; ctx is a dio_t), run in the SLA engine's
  *  bracket (dispatch.c). */
 bus_result_t dio_on_failed (void *ctx, db_t *db, const svc_ctx_t *who, char *reason, size_t reason_size);

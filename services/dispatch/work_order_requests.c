@@ -68,19 +68,9 @@ int wor_prepare (db_t *db)
 
 /* ---- workorder.done ---------------------------------------------------- */
 
-typedef struct {
-    dapi_app_t *app;
-    const rqe_ctx_t *ctx;
-    const cJSON *body;
-    char id[24], now[40];
-    rpl_code_t code;
-    char *err;
-    size_t errsize;
-    cJSON *result;
-} s_done_t;
+typedef wor_tx_t s_done_t;
 
-/*  A refusal: the code and the reason (svc/reply.h). */
-#define S_FAIL(x, why, ...) rpl_refuse (&(x)->code, (x)->err, (x)->errsize, (why), __VA_ARGS__)
+#define S_FAIL WOR_FAIL
 
 static int s_fail_db (s_done_t *d, const char *what)
 {

@@ -18,8 +18,26 @@
 #ifndef KEFU_DISPATCH_WORK_ORDER_REQUESTS_H
 #define KEFU_DISPATCH_WORK_ORDER_REQUESTS_H
 
+#include "api.h"
 #include "db/db.h"
+#include "svc/reply.h"
 #include "svc/request_endpoint.h"
+
+/*  One request on a work order in its transaction: what its steps read
+ *  and what it answers (the done report here, the diagnosis in diagnosis.c). */
+typedef struct {
+    dapi_app_t *app;
+    const rqe_ctx_t *ctx;
+    const cJSON *body;
+    char id[24], now[40]; /* the work order; the request's time */
+    rpl_code_t code;      /* a refusal's (WOR_FAIL) */
+    char *err;
+    size_t errsize;
+    cJSON *result;        /* the answer; dropped when the transaction runs again */
+} wor_tx_t;
+
+/*  A refusal: the code and the reason (svc/reply.h); returns -1. */
+#define WOR_FAIL(x, why, ...) rpl_refuse (&(x)->code, (x)->err, (x)->errsize, (why), __VA_ARGS__)
 
 /*  Registers the requests' statements on db. Returns 0 or -1. */
 int wor_prepare (db_t *db);

@@ -49,6 +49,15 @@ UNIT_TEST (routes_follow_the_architecture_table)
     d = routes_for ("claim.approved");
     UNIT_ASSERT_INT_EQ (s_count (d), 1);
     UNIT_ASSERT_STR_EQ (d[0], "billing");
+    d = routes_for ("workorder.diagnosed");
+    UNIT_ASSERT_INT_EQ (s_count (d), 1);
+    UNIT_ASSERT_STR_EQ (d[0], "billing");
+    d = routes_for ("estimate.pending");
+    UNIT_ASSERT_INT_EQ (s_count (d), 1);
+    UNIT_ASSERT_STR_EQ (d[0], "dispatch");
+    d = routes_for ("estimate.approved");
+    UNIT_ASSERT_INT_EQ (s_count (d), 1);
+    UNIT_ASSERT_STR_EQ (d[0], "dispatch");
 }
 
 UNIT_TEST (routes_unknown_types_have_no_consumer)
@@ -66,7 +75,7 @@ UNIT_TEST (routes_types_lists_every_routed_type_once)
     const char *const *types = routes_types ();
     UNIT_ASSERT (types != NULL);
     size_t n = s_count (types);
-    UNIT_ASSERT_INT_EQ (n, 16);
+    UNIT_ASSERT_INT_EQ (n, 19);
     for (size_t i = 0; i < n; i++) {
         UNIT_ASSERT (routes_for (types[i]) != NULL);
         UNIT_ASSERT (s_count (routes_for (types[i])) >= 1);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "cmd_workorder.h"
 #include "kctl.h"
 #include "table.h"
 
@@ -29,8 +30,7 @@ static const char s_list_usage[] =
     "  The ticket's work orders, oldest first: purpose (visit, rework, revisit), state,\n"
     "  technician, when done and accepted, and the done report's cause and labour.\n";
 
-/*  "12.5" → 12500 (metres). Returns 0 or -1 after printing the reason. */
-static int s_km (const char *text, int64_t *metres)
+int wo_km (const char *cmd, const char *text, int64_t *metres)
 {
     const char *dot = strchr (text, '.');
     char whole[16] = "", frac[4] = "000";
@@ -49,13 +49,12 @@ static int s_km (const char *text, int64_t *metres)
         ok = *metres <= 10000000;
     }
     if (!ok)
-        fprintf (stderr, "kefuctl done: --distance-km: \"%s\" is not a distance in km (0 to 10000, up to "
-                         "3 decimals: 12.5)\n", text);
+        fprintf (stderr, "kefuctl %s: --distance-km: \"%s\" is not a distance in km (0 to 10000, up to "
+                         "3 decimals: 12.5)\n", cmd, text);
     return ok ? 0 : -1;
 }
 
-/*  "P-100:2:SN1,P-200:1" → [{code, quantity, serial}]. Returns 0 or -1. */
-static int s_parts (const char *text, cJSON *parts)
+int wo_parts (const char *cmd, const char *text, cJSON *parts)
 {
     char *copy = strdup (text), *save = NULL;
     int rc = copy ? 0 : -1;
@@ -66,7 +65,7 @@ static int s_parts (const char *text, cJSON *parts)
         if (serial)
             *serial++ = '\0';
         int64_t n = 1;
-        if (qty && args_int ("done", "--parts quantity", qty, 1, 10000, &n) != 0) {
+        if (qty && args_int (cmd, "--parts quantity", qty, 1, 10000, &n) != 0) {
             rc = -1;
             break;
         }
@@ -79,7 +78,7 @@ static int s_parts (const char *text, cJSON *parts)
     return rc;
 }
 
-static int s_photos (const char *text, cJSON *photos)
+int wo_list (const char *text, cJSON *photos)
 {
     char *copy = strdup (text), *save = NULL;
     int rc = copy ? 0 : -1;
@@ -113,7 +112,7 @@ int cmd_done (kctl_t *k, int argc, char **argv)
         return KCTL_USAGE;
     }
     if (args_int ("done", "work order id", pos[0], 1, INT64_C (9007199254740991), &wo) != 0
-        || args_int ("done", "--labour-minutes", labour, 0, 100000, &minutes) != 0 || (km && s_km (km, &metres) != 0)
+        || args_int ("done", "--labour-minutes", labour, 0, 100000, &minutes) != 0 || (km && wo_km ("done", km, &metres) != 0)
         || (note && args_text ("done", "--note", note, 2000) != 0) || kctl_setup (k, "done") != 0)
         return KCTL_USAGE;
     int rc = KCTL_FAILED;
@@ -128,7 +127,7 @@ int cmd_done (kctl_t *k, int argc, char **argv)
         fputs ("kefuctl done: out of memory\n", stderr);
         goto cleanup;
     }
-    if ((parts && s_parts (parts, part_list) != 0) || (photos && s_photos (photos, photo_list) != 0)) {
+    if ((parts && wo_parts ("done", parts, part_list) != 0) || (photos && wo_list (photos, photo_list) != 0)) {
         rc = KCTL_USAGE;
         goto cleanup;
     }

@@ -121,6 +121,8 @@ int cmd_clocks (kctl_t *k, int argc, char **argv);
 int cmd_board (kctl_t *k, int argc, char **argv);
 int cmd_done (kctl_t *k, int argc, char **argv);
 int cmd_workorders (kctl_t *k, int argc, char **argv);
+int cmd_diagnose (kctl_t *k, int argc, char **argv);
+int cmd_estimate (kctl_t *k, int argc, char **argv);
 int cmd_report (kctl_t *k, int argc, char **argv);
 int cmd_scores (kctl_t *k, int argc, char **argv);
 

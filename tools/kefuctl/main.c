@@ -43,6 +43,8 @@ static const char s_usage[] =
     "  invoices [filters]         invoices with their balances; invoice show|void|issue ...\n"
     "                             (kefuctl invoice --help)\n"
     "  pay NUMBER --amount 12.50 --ref R  record a payment against an invoice\n"
+    "  diagnose WO --fault C --labour-minutes N ...  the technician's diagnosis (kefuctl diagnose --help)\n"
+    "  estimate show|approve|confirm WO ...  a work order's estimate (kefuctl estimate --help)\n"
     "  ledger [filters] [--csv]   the ledger's entries; account PARTY: a party's balances\n"
     "  reconcile --branch B --month YYYY-MM [--csv]  the monthly report, reconciled with the ledger\n"
     "  admin migrate              apply database migrations\n"
@@ -155,6 +157,10 @@ int main (int argc, char **argv)
         rc = cmd_statement (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "provider") == 0)
         rc = cmd_provider (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "diagnose") == 0)
+        rc = cmd_diagnose (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "estimate") == 0)
+        rc = cmd_estimate (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "help") == 0) {
         fputs (s_usage, stdout);
         rc = KCTL_OK;
