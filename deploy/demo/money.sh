@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The demo's money, after deploy/demo/flow.sh (docs/claims.md, docs/ledger.md):
 #  1. a warranty job: the central air conditioning of 陈美玲 (C1003, SZ01),
-#     installed by P-JS in 2024 and under its 72 months' warranty, gets its
-#     expansion valve replaced by T008; SZ01's appliance plan inspects it;
+#     installed by P-JS in 2024 and under its 72 months' warranty, is
+#     diagnosed by T008: billing's estimate is free, every line covered
+#     (840.00 of warranty work); T008 replaces the expansion valve and SZ01's
+#     appliance plan inspects it;
 #  2. its dealer D-JS (DS02) claims the work back with the evidence — product,
 #     spec, purchase proof, install date, cause and 5 photos (file name, size,
 #     SHA-256); the region's manager RM-JS reviews it, head office (HO01)
@@ -59,8 +61,17 @@ fi
 wo=$(wo_field work_order_id)
 tech=$(wo_field technician_id)
 login "$tech"
+estimate() { as HO01 --json estimate show "$wo" 2>/dev/null | json "d['status']"; }
+if [ "$(wo_field status)" = assigned ] && [ -z "$(estimate)" ]; then
+    echo "ticket $ticket, work order $wo: $tech diagnoses a stuck expansion valve"
+    as "$tech" diagnose "$wo" --fault component_failure --labour-minutes 120 --distance-km 12 \
+        --parts CAC-EXV-12:1 --photos demo/ticket-$ticket/exv-diagnosis.jpg
+    wait_for free estimate || true
+    echo "billing's estimate: every line under warranty (the card's 72 months from the install), free"
+    as HO01 estimate show "$wo"
+fi
 if [ "$(wo_field status)" = assigned ]; then
-    echo "ticket $ticket, work order $wo: $tech replaces the central air conditioning's expansion valve (under warranty)"
+    echo "$tech replaces the valve and reports the work done"
     as "$tech" done "$wo" --cause component_failure --labour-minutes 120 --distance-km 12 \
         --parts CAC-EXV-12:1:SN-EXV-240001 --photos demo/ticket-$ticket/exv.jpg --serial CAC12H24110501
     inspection_open() { as "$tech" --json inspect show "$wo" >/dev/null 2>&1 && echo yes; }
@@ -84,18 +95,18 @@ if [ -z "$claim" ]; then
     echo "DS02 of the dealer D-JS files the claim with 5 photos"
     as DS02 claim file "$wo" --product CAC-120H --spec "CAC-120H 12kW" --quantity 1 --proof "FP-2024-110501" \
         --install-date 2024-11-08 --description "中央空调内机滴水，电子膨胀阀卡死" --cause component_failure \
-        --photos "$photos" --amount 860.00
+        --photos "$photos" --amount 840.00
     claim=$(claim_field claim_id)
 fi
 if [ "$(claim_field status)" = filed ]; then
     as RM-JS claim review "$claim" approve --note "照片与完工报告一致" | grep -E "^claim|reviewed:"
 fi
 if [ "$(claim_field status)" = reviewed ]; then
-    as HO01 claim decide "$claim" approve --responsibility product_quality --amount 860.00 | grep -E "^claim|decided:"
+    as HO01 claim decide "$claim" approve --responsibility product_quality --amount 840.00 | grep -E "^claim|decided:"
 fi
 echo "billing credits D-JS's account (kefuctl account D-JS, as FN01):"
 dealer_credit() { as FN01 --json account D-JS | json "sum(a['credits'] for a in d['accounts'] if a['account'] == 'dealer_accounts')"; }
-wait_for 86000 dealer_credit || true
+wait_for 84000 dealer_credit || true
 as FN01 account D-JS
 if [ "$(claim_field status)" = approved ]; then
     echo "DS02 returns the replaced valve; QC03 checks it, which closes the claim"

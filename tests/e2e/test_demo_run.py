@@ -1,7 +1,8 @@
 """What `make run` shows, run as make run runs it: the demo organisation and
 configuration files, the six services, then deploy/demo/requests.sh, flow.sh
-and money.sh. The warranty claim ends approved, credited and closed, the
-chargeable job's invoice paid, and both branches' month reconciles with the
+and money.sh. Ticket 1's estimate is chargeable and approved by the
+customer, ticket 3's free under warranty; the warranty claim ends approved,
+credited and closed, the chargeable job's invoice paid, and both branches' month reconciles with the
 ledger; a second run of the money demo changes nothing."""
 import json
 import os
@@ -53,12 +54,22 @@ def reconcile(branch, month):
                                    "--month", month).stdout)
 
 
+def test_the_estimates_are_chargeable_and_approved_or_free_under_warranty():
+    rows = S.sql("SELECT e.status, e.coverage, e.reason, e.total, e.warranty_total, e.approved_name"
+                 " FROM billing.estimates e JOIN dispatch.work_orders w ON w.id = e.work_order_id"
+                 " ORDER BY w.ticket_id")
+    # ticket 1: 18.50 + 75 minutes at 80.00 an hour, 6.5 km inside the free 10;
+    # ticket 3: 680.00 + 120 minutes, 12 km inside SZ01's free 15
+    assert rows == [("approved", "chargeable", "expired", 11850, 0, "王秀英"),
+                    ("free", "warranty", "covered", 0, 84000, None)], rows
+
+
 def test_the_warranty_claim_is_approved_credited_and_closed():
     rows = S.sql("SELECT org_id, status, approved_amount, responsibility FROM claims.claims")
-    assert rows == [("D-JS", "closed", 86000, "product_quality")], (rows, OUT["money.sh"])
+    assert rows == [("D-JS", "closed", 84000, "product_quality")], (rows, OUT["money.sh"])
     credit = S.sql("SELECT debit, credit, amount FROM billing.ledger_entries WHERE kind = 'claim_credit'")
-    assert credit == [("warranty_cost", "dealer_accounts", 86000)], credit
-    assert "86000" not in OUT["money.sh"] and "860.00" in OUT["money.sh"], OUT["money.sh"]
+    assert credit == [("warranty_cost", "dealer_accounts", 84000)], credit
+    assert "84000" not in OUT["money.sh"] and "840.00" in OUT["money.sh"], OUT["money.sh"]
 
 
 def test_the_chargeable_job_is_invoiced_and_paid_once_per_receipt():
@@ -71,7 +82,7 @@ def test_the_chargeable_job_is_invoiced_and_paid_once_per_receipt():
 def test_both_branches_months_reconcile_with_the_ledger():
     month = S.sql("SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')")[0][0]
     for branch, figure, amount in (("SH01", "payments_received", 11850),
-                                   ("SZ01", "claims_paid", 86000)):
+                                   ("SZ01", "claims_paid", 84000)):
         report = reconcile(branch, month)
         assert report["reconciled"] is True, report
         figures = {f["figure"]: f for f in report["figures"]}
