@@ -21,7 +21,7 @@ static const char *const s_to_dispatch_intake[] = { "dispatch", "intake", NULL }
 static const char *const s_to_billing[] = { "billing", NULL };
 static const char *const s_to_dispatch_billing[] = { "dispatch", "billing", NULL };
 static const char *const s_to_dispatch_callback_billing[] = { "dispatch", "callback", "billing", NULL };
-static const char *const s_to_qc_intake[] = { "qc", "intake", NULL };
+static const char *const s_to_qc_intake_billing[] = { "qc", "intake", "billing", NULL };
 
 static const s_route_t s_routes[] = {
     { "ticket.created", s_to_dispatch },
@@ -31,7 +31,7 @@ static const s_route_t s_routes[] = {
     { "sla.clock", s_to_intake },
     { "sla.warning", s_to_intake },
     { "sla.escalated", s_to_intake },
-    { "workorder.done", s_to_qc_intake },
+    { "workorder.done", s_to_qc_intake_billing },
     { "inspection.failed", s_to_dispatch_intake },
     { "workorder.accepted", s_to_dispatch_callback_billing },
     { "inspection.level_signed", s_to_dispatch_billing },

@@ -18,6 +18,7 @@
 #include "prices.h"
 #include "provider.h"
 #include "report.h"
+#include "settlement.h"
 #include "stages.h"
 
 /*  What every handler gets. The ledger's part comes first: its request
@@ -57,6 +58,10 @@ BILLING_FORWARD (prov_statement, providers)
 BILLING_FORWARD_JOBS (est_rq_get)
 BILLING_FORWARD_JOBS (est_rq_approve)
 BILLING_FORWARD_JOBS (est_rq_confirm)
+BILLING_FORWARD_JOBS (stl_rq_get)
+BILLING_FORWARD_JOBS (stl_rq_accept)
+BILLING_FORWARD_JOBS (stl_rq_dispute)
+BILLING_FORWARD_JOBS (stl_rq_decide)
 
 /*  Who may (docs/ledger.md "Who may"): finance records payments and
  *  issues invoices; voiding also for the department head; the books are
@@ -81,6 +86,8 @@ BILLING_FORWARD_JOBS (est_rq_confirm)
  *  estimates. */
 #define JOBS_APPROVE (ROLE_BIT (ROLE_AGENT) | ROLE_BIT (ROLE_SERVICE_ADVISOR) | ROLE_BIT (ROLE_TEAM_LEAD))
 #define JOBS_READ (BILLING_READ_ROLES | ROLES_STAFF_OF_BRANCHES)
+/*  … and a dispute is decided by finance or the department head. */
+#define JOBS_DECIDE (ROLE_BIT (ROLE_FINANCE) | ROLE_BIT (ROLE_DEPARTMENT_HEAD))
 
 static const rqe_handler_t s_requests[] = {
     { "invoice.issue", inv_rq_issue, NULL, ROLE_BIT (ROLE_FINANCE) },
@@ -104,6 +111,10 @@ static const rqe_handler_t s_requests[] = {
     { "estimate.get", s_est_rq_get, NULL, JOBS_READ },
     { "estimate.approve", s_est_rq_approve, NULL, JOBS_APPROVE },
     { "estimate.confirm_finding", s_est_rq_confirm, NULL, ROLE_BIT (ROLE_SERVICE_ADVISOR) },
+    { "settlement.get", s_stl_rq_get, NULL, JOBS_READ },
+    { "settlement.accept", s_stl_rq_accept, NULL, JOBS_APPROVE },
+    { "settlement.dispute", s_stl_rq_dispute, NULL, JOBS_APPROVE },
+    { "settlement.decide", s_stl_rq_decide, NULL, JOBS_DECIDE },
     { NULL, NULL, NULL, 0 },
 };
 
@@ -112,7 +123,8 @@ static const rqe_handler_t s_requests[] = {
 static bus_result_t s_on_accepted (void *ctx, db_t *db, const env_t *msg, char *reason, size_t reason_size)
 {
     billing_app_t *app = ctx;
-    return stage_on_accepted (&app->ledger, db, msg, reason, reason_size);
+    bus_result_t rc = stage_on_accepted (&app->ledger, db, msg, reason, reason_size);
+    return rc == BUS_OK ? stl_on_accepted (&app->jobs, db, msg, reason, reason_size) : rc;
 }
 
 static void s_unwire (void *arg)
@@ -158,7 +170,8 @@ static void *s_wire (svc_t *svc)
     if (!app->providers || bus_on (app->ledger.bus, "claim.approved", account_on_claim_approved, &app->ledger) != 0
         || bus_on (app->ledger.bus, "inspection.level_signed", stage_on_level_signed, &app->ledger) != 0
         || bus_on (app->ledger.bus, "workorder.accepted", s_on_accepted, app) != 0
-        || bus_on (app->ledger.bus, "workorder.diagnosed", est_on_diagnosed, &app->jobs) != 0) {
+        || bus_on (app->ledger.bus, "workorder.diagnosed", est_on_diagnosed, &app->jobs) != 0
+        || bus_on (app->ledger.bus, "workorder.done", stl_on_done, &app->jobs) != 0) {
         s_unwire (app);
         return NULL;
     }

@@ -31,7 +31,7 @@ static const char s_facts[] =
     " 'unauthorised_maintenance' = ANY (d.findings),"
     " EXISTS (SELECT 1 FROM unnest (d.findings) f WHERE f IN ('misuse', 'force_majeure')"
     "   AND f <> ALL (coalesce (e.confirmed, '{}') || coalesce (e.dismissed, '{}'))),"
-    " d.findings::text"
+    " d.findings::text, d.parts::text"
     " FROM dispatch.diagnoses d JOIN intake.tickets t ON t.id = d.ticket_id"
     " JOIN ref.branches b ON b.id = d.branch_id"
     " LEFT JOIN ref.warranty_cards c ON c.card_no = t.warranty_card"
@@ -39,12 +39,11 @@ static const char s_facts[] =
     " LEFT JOIN billing.estimates e ON e.work_order_id = d.work_order_id"
     " WHERE d.work_order_id = $1::bigint";
 
-/* Its parts in order, with their cost. */
+/* The parts $1 ([{code, quantity}]) in order, with their cost. */
 static const char s_parts[] =
     "SELECT x.e->>'code', p.name, p.cost, p.currency, (x.e->>'quantity')::bigint"
-    " FROM dispatch.diagnoses d CROSS JOIN LATERAL jsonb_array_elements (d.parts) WITH ORDINALITY AS x (e, n)"
-    " LEFT JOIN ref.parts p ON p.code = x.e->>'code'"
-    " WHERE d.work_order_id = $1::bigint ORDER BY x.n";
+    " FROM jsonb_array_elements ($1::jsonb) WITH ORDINALITY AS x (e, n)"
+    " LEFT JOIN ref.parts p ON p.code = x.e->>'code' ORDER BY x.n";
 
 static const char s_insert[] =
     "INSERT INTO billing.estimates (work_order_id, ticket_id, branch_id, status, currency, fault_code, card_no,"
@@ -58,10 +57,11 @@ static const char s_update[] =
     " warranty_total = $6::bigint, updated_at = $7::timestamptz"
     " WHERE id = $1::bigint AND status = ANY ($8::text[]) RETURNING id";
 
-static const char s_line[] =
-    "INSERT INTO billing.estimate_lines (estimate_id, position, kind, code, description, quantity, unit_amount,"
-    " amount, coverage, reason) VALUES ($1::bigint, $2::int, $3, $4, $5, $6::bigint, $7::bigint, $8::bigint, $9,"
-    " $10)";
+/* A line of an estimate or a settlement (billing.<thing>_lines). */
+#define S_SQL_LINE(thing)                                                                                    \
+    "INSERT INTO billing." thing "_lines (" thing "_id, position, kind, code, description, quantity,"          \
+    " unit_amount, amount, coverage, reason) VALUES ($1::bigint, $2::int, $3, $4, $5, $6::bigint, $7::bigint,"  \
+    " $8::bigint, $9, $10)"
 
 #define S_COL(res, c) (PQgetisnull ((res), 0, (c)) ? NULL : PQgetvalue ((res), 0, (c)))
 
@@ -75,12 +75,10 @@ static bool s_true (PGresult *res, int c)
     return !PQgetisnull (res, 0, c) && strcmp (PQgetvalue (res, 0, c), "t") == 0;
 }
 
-/*  The parts, priced in the branch's currency. Returns n ≥ 0, -1 database,
- *  -2 refused. parts' strings point into *res_out (the caller clears it). */
-static int s_read_parts (db_t *db, const char *wo, const prices_t *p, est_part_t *parts, PGresult **res_out,
-                         char *reason, size_t reason_size)
+int est_read_parts (db_t *db, const char *json, const prices_t *p, est_part_t *parts, PGresult **res_out,
+                    char *reason, size_t reason_size)
 {
-    const char *params[] = { wo };
+    const char *params[] = { json };
     PGresult *res = db_exec (db, s_parts, 1, params);
     if (!(*res_out = res))
         return -1;
@@ -105,11 +103,13 @@ static int s_read_parts (db_t *db, const char *wo, const prices_t *p, est_part_t
     return n;
 }
 
-static int s_store_lines (db_t *db, const char *id, const est_result_t *r)
+int est_store_lines (db_t *db, bool settlement, const char *id, const est_result_t *r)
 {
     const char *params[] = { id };
-    PGresult *res = db_exec (db, "DELETE FROM billing.estimate_lines WHERE estimate_id = $1::bigint", 1, params);
-    if (!res)
+    PGresult *res = NULL;
+    /* an estimate made again replaces its lines; a settlement is made once */
+    if (!settlement && !(res = db_exec (db, "DELETE FROM billing.estimate_lines WHERE estimate_id = $1::bigint", 1,
+                                        params)))
         return -1;
     PQclear (res);
     for (int i = 0; i < r->n; i++) {
@@ -121,7 +121,7 @@ static int s_store_lines (db_t *db, const char *id, const est_result_t *r)
         snprintf (amount, sizeof amount, "%" PRId64, l->amount);
         const char *p[] = { id,     pos,    estimate_line_kind_name (l->kind), l->code, l->description, qty, unit,
                             amount, l->warranty ? "warranty" : "chargeable", warranty_reason_name (l->reason) };
-        if (!(res = db_exec (db, s_line, 10, p)))
+        if (!(res = db_exec (db, settlement ? S_SQL_LINE ("settlement") : S_SQL_LINE ("estimate"), 10, p)))
             return -1;
         PQclear (res);
     }
@@ -155,7 +155,7 @@ static int s_store (db_t *db, PGresult *f, const char *wo, const est_result_t *r
     }
     snprintf (id, sizeof id, "%s", PQgetvalue (res, 0, 0));
     PQclear (res);
-    return s_store_lines (db, id, r) == 0 ? 1 : -1;
+    return est_store_lines (db, false, id, r) == 0 ? 1 : -1;
 }
 
 int est_build (est_app_t *app, db_t *db, const char *wo, bool remake, int64_t at_us, char *status, char *reason,
@@ -177,7 +177,7 @@ int est_build (est_app_t *app, db_t *db, const char *wo, bool remake, int64_t at
     }
     const prices_t *p = prices_for (app->prices, PQgetvalue (f, 0, 1));
     est_part_t parts[EST_MAX_PARTS];
-    int n = s_read_parts (db, wo, p, parts, &parts_res, reason, reason_size);
+    int n = est_read_parts (db, PQgetvalue (f, 0, 21), p, parts, &parts_res, reason, reason_size);
     if (n < 0) {
         rc = n;
         goto done;

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "estimate_calc.h"
 #include "prices.h"
 
 typedef struct {
@@ -49,6 +50,17 @@ rpl_code_t est_rq_confirm (void *app, const rqe_ctx_t *ctx, const cJSON *body, c
  *  database, -2 refused (reason set). */
 int est_build (est_app_t *app, db_t *db, const char *wo, bool remake, int64_t at_us, char *status, char *reason,
                size_t reason_size);
+
+/*  The parts of a diagnosis or done report (json: [{code, quantity}]) with
+ *  their costs, in the currency of prices p. Returns n ≥ 0, -1 database,
+ *  -2 refused (an unknown part, another currency; reason set). parts'
+ *  strings point into *res_out, which the caller clears. */
+int est_read_parts (db_t *db, const char *json, const prices_t *p, est_part_t *parts, PGresult **res_out,
+                    char *reason, size_t reason_size);
+
+/*  The lines of estimate (settlement false) or settlement `id`, replacing
+ *  an estimate's earlier ones. 0 or -1 (database). */
+int est_store_lines (db_t *db, bool settlement, const char *id, const est_result_t *r);
 
 /*  estimate.pending or estimate.approved for the estimate of `wo`. 0 or -1. */
 int est_emit (est_app_t *app, db_t *db, const char *type, const char *wo);

@@ -12,7 +12,9 @@
 #include "db/statements.h"
 #include "estimate.h"
 #include "estimate_states.h"
+#include "job_tx.h"
 #include "ledger_rows.h"
+#include "settlement.h"
 #include "svc/failure.h"
 
 static const char s_read[] =
@@ -27,29 +29,16 @@ static const char s_lines[] =
     " FROM billing.estimate_lines l JOIN billing.estimates e ON e.id = l.estimate_id"
     " WHERE e.work_order_id = $1::bigint ORDER BY l.position";
 
-typedef struct {
-    est_app_t *app;
-    const rqe_ctx_t *ctx;
-    const cJSON *body;
-    char wo[24];
-    int64_t at_us;
-    rpl_code_t code;
-    char *err;
-    size_t errsize;
-    cJSON *result;
-    int (*step) (void *t, db_t *db, int state); /* given the estimate's state, locked */
-} s_tx_t;
+typedef job_tx_t s_tx_t;
+#define S_FAIL JOB_FAIL
 
-#define S_FAIL(t, why, ...) rpl_refuse (&(t)->code, (t)->err, (t)->errsize, (why), __VA_ARGS__)
-
-/*  The estimate of work order wo with its lines, or NULL (not found: *found false). */
-static cJSON *s_estimate (db_t *db, const char *wo, bool *found)
+/*  The estimate of work order wo with its lines, or NULL. */
+static cJSON *s_estimate (db_t *db, const char *wo)
 {
     const char *p[] = { wo };
     PGresult *res = db_exec (db, s_read, 1, p), *lines = NULL;
     cJSON *out = NULL;
-    *found = res && PQntuples (res) == 1;
-    if (!*found || !(lines = db_exec (db, s_lines, 1, p)))
+    if (!res || PQntuples (res) != 1 || !(lines = db_exec (db, s_lines, 1, p)))
         goto done;
     out = ledger_row_json (res, 0);
     static const char *const arrays[] = { "findings", "confirmed", "dismissed", NULL };
@@ -72,59 +61,10 @@ done:
     return out;
 }
 
-/*  The estimate locked: its state (EST_…), or -1 with the refusal set (or a
- *  database failure: code left RPL_OK). */
-static int s_lock (s_tx_t *t, db_t *db)
-{
-    const char *p[] = { t->wo };
-    PGresult *res = db_exec (db, "SELECT status FROM billing.estimates WHERE work_order_id = $1::bigint FOR UPDATE",
-                             1, p);
-    if (!res)
-        return -1;
-    int state = -1;
-    if (PQntuples (res) != 1)
-        S_FAIL (t, RPL_NOT_FOUND, "body.work_order_id: work order %s has no estimate", t->wo);
-    else if (states_parse (&estimate_states, PQgetvalue (res, 0, 0), &state) != 0)
-        S_FAIL (t, RPL_INTERNAL, "the estimate of work order %s has an unknown status", t->wo);
-    PQclear (res);
-    return state;
-}
-
 static int s_answer (s_tx_t *t, db_t *db)
 {
-    bool found;
-    t->result = s_estimate (db, t->wo, &found);
+    t->result = s_estimate (db, t->wo);
     return t->result ? 0 : S_FAIL (t, RPL_INTERNAL, "reading the estimate back");
-}
-
-/*  Each run of the transaction starts from no answer and the estimate locked. */
-static int s_step (db_t *db, void *arg)
-{
-    s_tx_t *t = arg;
-    cJSON_Delete (t->result);
-    t->result = NULL;
-    int state = s_lock (t, db);
-    return state < 0 ? -1 : t->step (t, db, state);
-}
-
-static rpl_code_t s_run (void *app, const rqe_ctx_t *ctx, const cJSON *body, int (*step) (void *, db_t *, int),
-                         const char *what, cJSON **result, char *err, size_t errsize)
-{
-    est_app_t *a = app;
-    *result = NULL;
-    s_tx_t t = { .app = a, .ctx = ctx, .body = body, .code = RPL_OK, .err = err, .errsize = errsize, .step = step };
-    snprintf (t.wo, sizeof t.wo, "%" PRId64, json_int (body, "work_order_id", 0));
-    if (ledger_body_time (body, "at", &t.at_us, err, errsize) != 0)
-        return RPL_INVALID;
-    rpl_code_t code = svc_request_tx (a->ledger->db, s_step, &t, &t.code, what, err, errsize);
-    if (code != RPL_OK) {
-        cJSON_Delete (t.result);
-        return code;
-    }
-    bus_kick (a->ledger->bus);
-    log_kv (LOG_INFO, "estimate_request", "request", what, "work_order_id", t.wo, "by", ledger_actor (ctx), NULL);
-    *result = t.result;
-    return RPL_OK;
 }
 
 /* ---- estimate.get -------------------------------------------------------- */
@@ -132,37 +72,33 @@ static rpl_code_t s_run (void *app, const rqe_ctx_t *ctx, const cJSON *body, int
 rpl_code_t est_rq_get (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **result, char *err,
                        size_t errsize)
 {
-    est_app_t *a = app;
-    *result = NULL;
-    rpl_code_t code = ledger_read_start (a->ledger, ctx, NULL, err, errsize);
-    if (code != RPL_OK)
-        return code;
-    char wo[24];
-    snprintf (wo, sizeof wo, "%" PRId64, json_int (body, "work_order_id", 0));
-    bool found = false;
-    /* another branch's estimate is not seen (row-level security) */
-    *result = s_estimate (a->ledger->db, wo, &found);
-    if (*result)
-        return RPL_OK;
-    if (found)
-        return svc_db_request_failure (a->ledger->db, "reading the estimate", err, errsize);
-    err_set (err, errsize, "body.work_order_id: work order %s has no estimate", wo);
-    return RPL_NOT_FOUND;
+    return job_read (app, ctx, body, s_estimate, "estimate", result, err, errsize);
 }
 
 /* ---- estimate.approve ---------------------------------------------------- */
 
-static int s_approve (void *arg, db_t *db, int state)
+static int s_approve (job_tx_t *t, db_t *db, int state)
 {
-    s_tx_t *t = arg;
+    char at[40], from[96];
+    clock_format_us (t->at_us, at, sizeof at);
+    const char *name = json_str (t->body, "customer_name", "");
+    /* approved before: a new approval clears a settlement held for an overrun */
+    if (state == EST_APPROVED) {
+        int cleared = stl_reapprove (db, t->wo, name, at);
+        if (cleared < 0)
+            return -1;
+        if (cleared == 0)
+            return S_FAIL (t, RPL_CONFLICT,
+                           "the estimate of work order %s is approved and its settlement waits for no new approval",
+                           t->wo);
+        return s_answer (t, db);
+    }
     if (!states_can_move (&estimate_states, state, EST_APPROVED))
         return S_FAIL (t, RPL_CONFLICT,
                        "the estimate of work order %s is %s: only an estimate awaiting approval is approved", t->wo,
                        estimate_state_names[state]);
-    char at[40], from[96];
     states_from_sql (&estimate_states, EST_APPROVED, from, sizeof from);
-    const char *p[] = { t->wo, json_str (t->body, "customer_name", ""), ledger_actor (t->ctx),
-                        clock_format_us (t->at_us, at, sizeof at), from };
+    const char *p[] = { t->wo, name, ledger_actor (t->ctx), at, from };
     PGresult *res = db_exec (db,
                              "UPDATE billing.estimates SET status = '" EST_S_APPROVED "', approved_name = $2,"
                              " approved_by = $3, approved_at = $4::timestamptz, updated_at = $4::timestamptz"
@@ -171,7 +107,7 @@ static int s_approve (void *arg, db_t *db, int state)
     if (!res)
         return -1;
     PQclear (res);
-    if (est_emit (t->app, db, "estimate.approved", t->wo) != 0)
+    if (stl_reapprove (db, t->wo, name, at) < 0 || est_emit (t->app, db, "estimate.approved", t->wo) != 0)
         return -1;
     return s_answer (t, db);
 }
@@ -179,7 +115,7 @@ static int s_approve (void *arg, db_t *db, int state)
 rpl_code_t est_rq_approve (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **result, char *err,
                            size_t errsize)
 {
-    return s_run (app, ctx, body, s_approve, "approving the estimate", result, err, errsize);
+    return job_run (app, ctx, body, "estimates", &estimate_states, s_approve, "approving the estimate", result, err, errsize);
 }
 
 /* ---- estimate.confirm_finding -------------------------------------------- */
@@ -193,9 +129,8 @@ static const char s_word[] =
     " RETURNING EXISTS (SELECT 1 FROM unnest (findings) f WHERE f IN ('misuse', 'force_majeure')"
     "  AND f <> ALL (confirmed || dismissed))";
 
-static int s_confirm (void *arg, db_t *db, int state)
+static int s_confirm (job_tx_t *t, db_t *db, int state)
 {
-    s_tx_t *t = arg;
     const char *finding = json_str (t->body, "finding", "");
     if (state != EST_AWAITING_FINDING)
         return S_FAIL (t, RPL_CONFLICT, "the estimate of work order %s is %s: no finding waits for a service advisor",
@@ -226,5 +161,5 @@ static int s_confirm (void *arg, db_t *db, int state)
 rpl_code_t est_rq_confirm (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **result, char *err,
                            size_t errsize)
 {
-    return s_run (app, ctx, body, s_confirm, "recording the word on a finding", result, err, errsize);
+    return job_run (app, ctx, body, "estimates", &estimate_states, s_confirm, "recording the word on a finding", result, err, errsize);
 }

@@ -1,10 +1,15 @@
 """A job's billing through the running services (docs/billing.md "The
 flow"): the technician's diagnosis (dispatch), the estimate billing makes
 from it line by line, warranty or chargeable with the reason, the work order
-waiting in awaiting_approval until the customer approves, and a service
-advisor's word on a misuse finding before it excludes warranty. Bad input is
-refused with the field named and changes nothing. Every request, reply and
-message is checked against schemas/."""
+waiting in awaiting_approval until the customer approves, a service
+advisor's word on a misuse finding before it excludes warranty; the done
+report priced against the approved estimate (an overrun waits for a new
+approval), the settlement offered when the work is accepted (qc's
+workorder.accepted is put on billing's bus as qc sends it), disputed on a
+line, decided, accepted with its invoice and paid; a warranty repair settled
+free with its warranty cost booked. Bad input is refused with the field
+named and changes nothing. Every request, reply and message is checked
+against schemas/."""
 import os
 import sys
 
@@ -17,7 +22,9 @@ from kefu_system import System  # noqa: E402
 S = None
 MONDAY_0900 = lc.us(2026, 11, 23, 9, 0)
 ic.KEFUCTL_REQUESTS.update({"diagnose": "workorder.diagnose", "estimate show": "estimate.get",
-                            "estimate approve": "estimate.approve", "estimate confirm": "estimate.confirm_finding"})
+                            "estimate approve": "estimate.approve", "estimate confirm": "estimate.confirm_finding",
+                            "settlement show": "settlement.get", "settlement accept": "settlement.accept",
+                            "settlement dispute": "settlement.dispute", "settlement decide": "settlement.decide"})
 
 
 def setup_module():
@@ -46,13 +53,13 @@ def billing(staff):
     return lc.Billing(S, staff)
 
 
-def job(customer, product, card=None):
+def job(customer, product, card=None, agent="A101"):
     """A repair taken in and assigned: (work order, technician)."""
     args = ["submit", "--channel", "hotline", "--kind", "repair", "--customer", customer, "--product", product,
             "--description", "空调不制冷"]
     if card:
         args += ["--card", card]
-    tid = S.kefuctl_as("A101", *args, json_out=True)["ticket_id"]
+    tid = S.kefuctl_as(agent, *args, json_out=True)["ticket_id"]
     rows = lambda: S.sql("SELECT id, status, technician_id FROM dispatch.work_orders WHERE ticket_id = %s", (tid,))
     h.wait_until(lambda: rows() and rows()[0][1] == "assigned", 60, "the work order assigned")
     return rows()[0][0], rows()[0][2]
@@ -79,7 +86,27 @@ def diagnose(tech, wo, **extra):
         c.close()
 
 
-def test_a_chargeable_repair_waits_for_the_customers_approval():
+def report_done(tech, wo, labour="90", km="23.4", parts="AC-CAP-35:2"):
+    args = ["done", str(wo), "--cause", "component_failure", "--labour-minutes", labour, "--distance-km", km]
+    S.kefuctl_as(tech, *(args + (["--parts", parts] if parts else [])))
+    h.wait_until(lambda: settlement(wo) is not None, 60, "the settlement of the done report")
+
+
+def settlement(wo):
+    rows = S.sql("SELECT status, total, warranty_total, hold_reason FROM billing.settlements WHERE work_order_id = %s",
+                 (wo,))
+    return rows[0] if rows else None
+
+
+def work_accepted(wo, tech):
+    """qc's workorder.accepted, as qc sends it after the last level."""
+    tid = S.sql("SELECT ticket_id FROM dispatch.work_orders WHERE id = %s", (wo,))[0][0]
+    body = dict(work_order_id=wo, ticket_id=tid, branch="SH01", inspection_id=wo, level="final", technician_id=tech,
+                accepted_by="QC01", accepted_at=lc.rfc3339(S.clock_us))
+    assert lc.send(S, "billing", "qc", "workorder.accepted", body)[0]["status"] == "ok"
+
+
+def test_a_chargeable_repair_waits_for_approval_then_is_disputed_decided_invoiced_and_paid():
     wo, tech = job("C1002", "AC-3200")                      # no warranty card: chargeable
     out = S.kefuctl_as(tech, "diagnose", str(wo), "--fault", "component_failure", "--labour-minutes", "90",
                        "--distance-km", "23.4", "--parts", "AC-CAP-35:2", "--photos", "diag/cap.jpg", json_out=True)
@@ -97,12 +124,58 @@ def test_a_chargeable_repair_waits_for_the_customers_approval():
     approved = S.kefuctl_as("A101", "estimate", "approve", str(wo), "--name", "李秀英", json_out=True)
     assert (approved["status"], approved["approved_name"], approved["approved_by"]) == ("approved", "李秀英", "A101")
     h.wait_until(lambda: wo_status(wo) == "assigned", 60, "the work order assigned again")
-    again = billing("A101")
+    agent, finance = billing("A101"), billing("FN01")
     try:
-        again.refused("estimate.approve", {"work_order_id": wo, "customer_name": "李秀英"}, "conflict",
-                      "only an estimate awaiting approval is approved")
+        agent.refused("estimate.approve", {"work_order_id": wo, "customer_name": "李秀英"}, "conflict",
+                      "waits for no new approval")
+        # done as estimated: priced within the approved total; offered once the work is accepted
+        report_done(tech, wo)
+        assert settlement(wo) == ("priced", 19050, 0, None)
+        agent.refused("settlement.accept", {"work_order_id": wo, "customer_name": "李秀英"}, "conflict",
+                      "only an open settlement")
+        work_accepted(wo, tech)
+        assert settlement(wo)[0] == "open"
+        # the customer disputes the labour; finance reduces it to 90.00
+        out = S.kefuctl_as("A101", "settlement", "dispute", str(wo), "2:两个人干了一个半小时太贵",
+                           json_out=True)
+        assert out["status"] == "disputed" and out["lines"][1]["dispute_reason"] == "两个人干了一个半小时太贵", out
+        opened = S.sql("SELECT count(*) FROM billing.outbox WHERE type = 'sla.subject'"
+                       " AND payload::jsonb->'body'->>'kind' = 'dispute' AND payload::jsonb->'body'->>'event' = 'opened'")
+        assert opened == [(1,)]
+        agent.refused("settlement.accept", {"work_order_id": wo, "customer_name": "李秀英"}, "conflict",
+                      "disputed")
+        before = settlement(wo)
+        finance.refused("settlement.decide", {"work_order_id": wo, "decisions": [
+            {"position": 2, "decision": "upheld", "amount": -100}]}, "invalid", "body.decisions[0].amount: -100 is negative")
+        finance.refused("settlement.decide", {"work_order_id": wo, "decisions": [
+            {"position": 2, "decision": "upheld", "amount": 9007199254740991}]}, "invalid", "does not reduce the line")
+        finance.refused("settlement.decide", {"work_order_id": wo, "decisions": [
+            {"position": 1, "decision": "rejected"}]}, "invalid", "line 1 is not disputed")
+        agent.refused("settlement.decide", {"work_order_id": wo, "decisions": [
+            {"position": 2, "decision": "rejected"}]}, "forbidden", "")
+        assert settlement(wo) == before
+        out = S.kefuctl_as("FN01", "settlement", "decide", str(wo), "2:upheld:90.00", "--note", "按一人计",
+                           json_out=True)
+        assert (out["status"], out["total"], out["lines"][1]["decision"], out["lines"][1]["original_amount"]) == \
+            ("open", 3700 + 9000 + 3350, "upheld", 12000), out
+        finance.refused("settlement.decide", {"work_order_id": wo, "decisions": [
+            {"position": 2, "decision": "rejected"}]}, "conflict", "only a disputed settlement is decided, once")
+        # the printed settlement for the customer to sign
+        text = S.kefuctl_as("A101", "settlement", str(wo), "--print", "text").stdout
+        assert "160.50" in text and "no_card" in text and "upheld" in text and "签字" in text, text
+        html = S.kefuctl_as("A101", "settlement", str(wo), "--print", "html").stdout
+        assert "<table" in html and "160.50" in html and "<script" not in html, html
+        # accepted: invoiced in the same transaction, then paid
+        out = S.kefuctl_as("A101", "settlement", "accept", str(wo), "--name", "李秀英", json_out=True)
+        assert out["status"] == "accepted" and out["accepted_name"] == "李秀英" and out["invoice_number"], out
+        number = out["invoice_number"]
+        paid = finance.ok("payment.record", {"number": number, "reference": "WX-J2-1", "amount": 16050,
+                                             "currency": "CNY"})
+        assert paid["balance"] == 0, paid
+        assert S.sql("SELECT amount, status FROM billing.invoices WHERE number = %s", (number,)) == [(16050, "paid")]
     finally:
-        again.close()
+        agent.close()
+        finance.close()
 
 
 def test_a_repair_under_warranty_is_free_and_does_not_wait():
@@ -111,6 +184,28 @@ def test_a_repair_under_warranty_is_free_and_does_not_wait():
     h.wait_until(lambda: estimate(wo) is not None, 60, "the estimate")
     assert estimate(wo) == ("free", "warranty", "covered", 0, 19050)
     assert wo_status(wo) == "assigned"
+    report_done(tech, wo)
+    assert settlement(wo) == ("priced", 0, 19050, None)
+    work_accepted(wo, tech)
+    work_accepted(wo, tech)                                  # a redelivery books it once
+    assert S.sql("SELECT kind, debit, credit, amount FROM billing.ledger_entries WHERE key = %s",
+                 ("warranty:%d" % wo,)) == [("warranty", "warranty_cost", "cash", 19050)]
+    out = S.kefuctl_as("A101", "settlement", "accept", str(wo), "--name", "张伟", json_out=True)
+    assert (out["status"], out["total"], out["invoice_number"]) == ("accepted", 0, None), out
+
+
+def test_work_costing_more_than_the_approved_share_waits_for_a_new_approval():
+    wo, tech = job("C1003", "AC-3200", agent="CC01")                  # SH02: 150.00 an hour, capped at 120.00
+    diagnose(tech, wo, parts=[], labour_minutes=60, distance_m=0)
+    h.wait_until(lambda: wo_status(wo) == "awaiting_approval", 60, "the estimate waiting")
+    assert estimate(wo)[3] == 12000
+    S.kefuctl_as("CC01", "estimate", "approve", str(wo), "--name", "王芳")
+    h.wait_until(lambda: wo_status(wo) == "assigned", 60, "the work going on")
+    report_done(tech, wo, labour="120", km="0", parts=None)   # 240.00: more than 120.00 + 10 %
+    status, total, _, hold = settlement(wo)
+    assert (status, total) == ("awaiting_approval", 24000) and "more than the approved 120.00" in hold, hold
+    S.kefuctl_as("CC01", "estimate", "approve", str(wo), "--name", "王芳")
+    assert settlement(wo)[0] == "priced"
 
 
 def test_misuse_excludes_warranty_only_once_a_service_advisor_confirms_it():

@@ -7,6 +7,7 @@
 
 #include "../../services/billing/estimate_calc.h"
 #include "../../services/billing/estimate_states.h"
+#include "../../services/billing/settlement_states.h"
 #include "time/tz.h"
 #include "unit.h"
 
@@ -91,23 +92,26 @@ UNIT_TEST (billing_estimate_refuses_ranges_and_overflow_naming_the_field)
     UNIT_ASSERT_INT_EQ (r.n, 77); /* untouched */
 }
 
-UNIT_TEST (billing_estimate_states_are_the_sql_check)
+/*  The list "status IN ('a', 'b', …)" after `after` in migration `file`
+ *  names exactly `names`, in order (the CHECK may wrap over lines). */
+static void s_check_is (const char *file, const char *after, const char *const *names)
 {
     char path[256];
-    FILE *f = fopen (unit_repo_file ("schemas/sql/0030_estimates.sql", path, sizeof path), "r");
+    FILE *f = fopen (unit_repo_file (file, path, sizeof path), "r");
     UNIT_ASSERT (f);
     static char text[16384];
     size_t n = fread (text, 1, sizeof text - 1, f);
     fclose (f);
     text[n] = '\0';
-    const char *check = strstr (text, "status IN (");
+    const char *from = strstr (text, after);
+    const char *check = from ? strstr (from, "status IN (") : NULL;
     UNIT_ASSERT (check);
     char want[256] = "status IN (";
-    for (int i = 0; estimate_state_names[i]; i++) {
+    for (int i = 0; names[i]; i++) {
         size_t len = strlen (want);
-        snprintf (want + len, sizeof want - len, "%s'%s'", i ? ", " : "", estimate_state_names[i]);
+        snprintf (want + len, sizeof want - len, "%s'%s'", i ? ", " : "", names[i]);
     }
-    /* the CHECK may wrap its list over lines: compare without the spaces between */
+    /* compare without the spaces between */
     char a[256], b[256];
     size_t ia = 0, ib = 0;
     for (const char *p = want; *p; p++)
@@ -115,14 +119,38 @@ UNIT_TEST (billing_estimate_states_are_the_sql_check)
             a[ia++] = *p;
     a[ia] = '\0';
     const char *end = strchr (check, ')');
-    for (const char *p = check; p && p < end; p++)
+    for (const char *p = check; p && p < end && ib < sizeof b - 1; p++)
         if (*p != ' ' && *p != '\n')
             b[ib++] = *p;
     b[ib] = '\0';
     UNIT_ASSERT_STR_EQ (b, a);
+}
+
+UNIT_TEST (billing_estimate_states_are_the_sql_check)
+{
+    s_check_is ("schemas/sql/0030_estimates.sql", "CREATE TABLE billing.estimates", estimate_state_names);
     const states_t *s = &estimate_states;
     UNIT_ASSERT (states_can_move (s, EST_AWAITING_FINDING, EST_FREE));
     UNIT_ASSERT (states_can_move (s, EST_AWAITING_APPROVAL, EST_APPROVED));
     UNIT_ASSERT (!states_can_move (s, EST_FREE, EST_APPROVED));
     UNIT_ASSERT (!states_can_move (s, EST_APPROVED, EST_AWAITING_APPROVAL));
+}
+
+UNIT_TEST (billing_settlement_and_dispute_states_are_the_sql_checks)
+{
+    s_check_is ("schemas/sql/0036_settlements.sql", "CREATE TABLE billing.settlements", settlement_state_names);
+    s_check_is ("schemas/sql/0036_settlements.sql", "CREATE TABLE billing.disputes", dispute_state_names);
+    const states_t *s = &settlement_states;
+    UNIT_ASSERT (states_can_move (s, STL_PRICED, STL_OPEN));
+    UNIT_ASSERT (states_can_move (s, STL_AWAITING_APPROVAL, STL_PRICED));
+    UNIT_ASSERT (states_can_move (s, STL_AWAITING_APPROVAL, STL_OPEN));
+    UNIT_ASSERT (states_can_move (s, STL_OPEN, STL_DISPUTED));
+    UNIT_ASSERT (states_can_move (s, STL_DISPUTED, STL_OPEN));
+    UNIT_ASSERT (states_can_move (s, STL_OPEN, STL_ACCEPTED));
+    /* not accepted while disputed or before the work is accepted; never reopened */
+    UNIT_ASSERT (!states_can_move (s, STL_DISPUTED, STL_ACCEPTED));
+    UNIT_ASSERT (!states_can_move (s, STL_PRICED, STL_ACCEPTED));
+    UNIT_ASSERT (!states_can_move (s, STL_ACCEPTED, STL_OPEN));
+    UNIT_ASSERT (states_can_move (&dispute_states, DSP_OPEN, DSP_DECIDED));
+    UNIT_ASSERT (!states_can_move (&dispute_states, DSP_DECIDED, DSP_OPEN));
 }

@@ -25,8 +25,9 @@ UNIT_TEST (routes_follow_the_architecture_table)
     UNIT_ASSERT_INT_EQ (s_count (d), 1);
     UNIT_ASSERT_STR_EQ (d[0], "intake");
     d = routes_for ("workorder.done");
-    UNIT_ASSERT_INT_EQ (s_count (d), 2);
+    UNIT_ASSERT_INT_EQ (s_count (d), 3);
     UNIT_ASSERT_STR_EQ (d[0], "qc");
+    UNIT_ASSERT_STR_EQ (d[2], "billing"); /* the done report priced */
     d = routes_for ("workorder.accepted");
     UNIT_ASSERT_INT_EQ (s_count (d), 3);
     UNIT_ASSERT_STR_EQ (d[1], "callback");

@@ -123,6 +123,7 @@ int cmd_done (kctl_t *k, int argc, char **argv);
 int cmd_workorders (kctl_t *k, int argc, char **argv);
 int cmd_diagnose (kctl_t *k, int argc, char **argv);
 int cmd_estimate (kctl_t *k, int argc, char **argv);
+int cmd_settlement (kctl_t *k, int argc, char **argv);
 int cmd_report (kctl_t *k, int argc, char **argv);
 int cmd_scores (kctl_t *k, int argc, char **argv);
 

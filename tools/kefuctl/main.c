@@ -45,6 +45,7 @@ static const char s_usage[] =
     "  pay NUMBER --amount 12.50 --ref R  record a payment against an invoice\n"
     "  diagnose WO --fault C --labour-minutes N ...  the technician's diagnosis (kefuctl diagnose --help)\n"
     "  estimate show|approve|confirm WO ...  a work order's estimate (kefuctl estimate --help)\n"
+    "  settlement show|accept|dispute|decide WO ...  a job's settlement; WO --print text|html\n"
     "  ledger [filters] [--csv]   the ledger's entries; account PARTY: a party's balances\n"
     "  reconcile --branch B --month YYYY-MM [--csv]  the monthly report, reconciled with the ledger\n"
     "  admin migrate              apply database migrations\n"
@@ -161,6 +162,8 @@ int main (int argc, char **argv)
         rc = cmd_diagnose (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "estimate") == 0)
         rc = cmd_estimate (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "settlement") == 0)
+        rc = cmd_settlement (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "help") == 0) {
         fputs (s_usage, stdout);
         rc = KCTL_OK;
