@@ -5,14 +5,17 @@
 #     diagnosed by T008: billing's estimate is free, every line covered
 #     (840.00 of warranty work); T008 replaces the expansion valve and SZ01's
 #     appliance plan inspects it;
+#     the free settlement books its 840.00 as warranty cost;
 #  2. its dealer D-JS (DS02) claims the work back with the evidence — product,
 #     spec, purchase proof, install date, cause and 5 photos (file name, size,
 #     SHA-256); the region's manager RM-JS reviews it, head office (HO01)
 #     approves it, and billing credits D-JS's account; the valve is returned
 #     and checked by SZ01's inspector QC03, which closes the claim;
-#  3. the chargeable job, ticket 1 (out of warranty since March 2025): finance
-#     (FN01) invoices it, the customer pays in two parts by WeChat Pay, the
-#     same receipt recorded twice counts once;
+#  3. the chargeable job, ticket 1 (out of warranty since March 2025, its
+#     estimate approved in flow.sh): its settlement, priced from the done
+#     report, is printed for the customer to sign; she accepts it, which
+#     issues the invoice; she pays in two parts by WeChat Pay, and finance
+#     (FN01) records the same receipt twice: it counts once;
 #  4. SH01's and SZ01's month reconciled with the ledger, to the fen.
 # Each step looks at what is there first, so a second `make run` goes on
 # from where the first stopped and changes nothing twice.
@@ -33,7 +36,7 @@ as() {
     shift
     KEFU_TOKEN=${tokens[$who]} "$k" "$@"
 }
-login DS02 RM-JS HO01 QC03 FN01
+login DS02 RM-JS HO01 QC03 FN01 A101 A301
 # json EXPR: evaluates EXPR on the JSON of standard input (as d)
 json() { $py -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 # waits up to 10 s for COMMAND's output to be WANTED
@@ -80,7 +83,11 @@ if [ "$(wo_field status)" = assigned ]; then
     as QC03 inspect sign "$wo" final_inspection --item insulation_resistance=20MΩ --item site_clean=pass
 fi
 wait_for accepted wo_field status || { echo "work order $wo is $(wo_field status), not accepted yet"; exit 0; }
-echo "work order $wo is accepted"
+echo "work order $wo is accepted; its settlement, free, books the warranty cost:"
+settled() { as FN01 --json settlement show "$1" | json "d['status']"; }
+wait_for open settled "$wo" || true
+[ "$(settled "$wo")" != open ] || as A301 settlement accept "$wo" --name 陈美玲 >/dev/null
+as A301 settlement show "$wo"
 
 claim_field() { as HO01 --json claims | json "next((c['$1'] for c in d['claims'] if c['work_order_id'] == $wo), '')"; }
 claim=$(claim_field claim_id)
@@ -116,17 +123,20 @@ fi
 as HO01 claim show "$claim"
 
 echo
-echo "== the chargeable job: ticket 1, out of warranty (docs/ledger.md)"
-# flow.sh's done report: part CAP-35UF 18.50, 75 minutes at 80.00 an hour
-# (100.00), 6.5 km inside the free 10 km: 118.50
-if [ "$("$k" --json workorders 1 | json "d['work_orders'][-1]['status']")" != accepted ]; then
-    echo "ticket 1's work is not accepted yet (deploy/demo/flow.sh): nothing to invoice"
+echo "== the chargeable job: ticket 1, out of warranty (docs/billing.md, docs/ledger.md)"
+wo1=$("$k" --json workorders 1 | json "d['work_orders'][-1]['work_order_id']")
+if ! wait_for open settled "$wo1" && [ "$(settled "$wo1")" != accepted ]; then
+    echo "ticket 1's settlement is $(settled "$wo1" || true), not open yet (deploy/demo/flow.sh): nothing to invoice"
     exit 0
 fi
-invoice=$(as FN01 --json invoice issue --branch SH01 --customer C1001 --ticket 1 --amount 118.50 \
-    --description "空调维修：压缩机启动电容 18.50，人工 75 分钟 100.00" \
-    --request-id 6b656675-de30-4000-8000-000000000101 | json "d['number']")
-echo "FN01 invoices ticket 1: $invoice; the customer pays 50.00, then the rest (the first receipt recorded twice)"
+echo "work order $wo1's settlement, printed for the customer to sign (kefuctl settlement $wo1 --print text):"
+as A101 settlement "$wo1" --print text
+if [ "$(settled "$wo1")" = open ]; then
+    echo "王秀英 signs; A101 records her acceptance, which issues the invoice"
+    as A101 settlement accept "$wo1" --name 王秀英 >/dev/null
+fi
+invoice=$(as A101 --json settlement show "$wo1" | json "d['invoice_number']")
+echo "she pays $invoice: 50.00, then the rest (FN01 records the first receipt twice)"
 as FN01 pay "$invoice" --amount 50.00 --ref WX-DEMO-0001 >/dev/null
 as FN01 pay "$invoice" --amount 50.00 --ref WX-DEMO-0001 | grep "recorded before" || true
 as FN01 pay "$invoice" --amount 68.50 --ref WX-DEMO-0002 >/dev/null
