@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # The demo's finished job, after deploy/demo/requests.sh: ticket 1 (the VIP's
-# air conditioner in SH01) is reported done by its technician, inspected by
+# air conditioner in SH01, its 12 months' warranty over since March 2025) is
+# diagnosed by its technician; billing's estimate is chargeable, line by line
+# (docs/billing.md), and waits until the customer's approval, which agent A101
+# records with her name; then the technician reports it done, inspected by
 # the appliance plan of deploy/demo/qc.yaml (the technician's self-check,
 # then QC01's final inspection), accepted — which resolves the ticket — and
 # its callback is scheduled for SH01's agent A101, inside SH01's hours and
@@ -23,16 +26,40 @@ as() {
 order() { "$k" --json workorders 1 2>/dev/null | $py -c "import json,sys; print(json.load(sys.stdin)['work_orders'][-1].get('$1', ''))"; }
 
 for _ in $(seq 1 50); do
-    [ "$(order status)" = assigned ] && break
+    case "$(order status)" in assigned | awaiting_approval) break ;; esac
     [ "$(order status)" = accepted ] && { echo "ticket 1's work is done and accepted already (kefuctl workorders 1)"; exit 0; }
     sleep 0.2
 done
-if [ "$(order status)" != assigned ]; then
+case "$(order status)" in
+assigned | awaiting_approval) ;;
+*)
     echo "ticket 1's work order is not assigned ($(order unassigned_reason)): the inspection demo waits for it"
     exit 0
-fi
+    ;;
+esac
 wo=$(order work_order_id)
 tech=$(order technician_id)
+# the estimate's status, once billing has made it from the diagnosis
+estimate() { as SA01 --json estimate show "$wo" 2>/dev/null | $py -c "import json,sys; print(json.load(sys.stdin)['status'])"; }
+if [ -z "$(estimate)" ]; then
+    echo "ticket 1, work order $wo: $tech diagnoses a refrigerant leak and a failed start capacitor"
+    as "$tech" diagnose "$wo" --fault refrigerant_leak --labour-minutes 75 --distance-km 6.5 \
+        --parts CAP-35UF:1 --photos demo/ticket-1/capacitor.jpg
+fi
+for _ in $(seq 1 50); do
+    [ "$(estimate)" = awaiting_approval ] || [ "$(estimate)" = approved ] && break
+    sleep 0.2
+done
+echo "billing's estimate, as service advisor SA01 sees it (out of warranty: chargeable):"
+as SA01 estimate show "$wo"
+if [ "$(estimate)" = awaiting_approval ]; then
+    echo "the customer approves 118.50 on the phone; A101 records it"
+    as A101 estimate approve "$wo" --name 王秀英 >/dev/null
+fi
+for _ in $(seq 1 50); do
+    [ "$(order status)" = assigned ] && break
+    sleep 0.2
+done
 echo "ticket 1, work order $wo: $tech reports it done; the appliance plan's two levels follow"
 as "$tech" done "$wo" --cause refrigerant_leak --labour-minutes 75 --distance-km 6.5 \
     --parts CAP-35UF:1:SN-CAP-0001 --photos demo/ticket-1/valve.jpg --serial KF35A240312001

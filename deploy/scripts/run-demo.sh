@@ -104,10 +104,15 @@ echo
 echo "a finished job: done report, inspection, callback (deploy/demo/flow.sh)…"
 KEFUCTL="$kefuctl" deploy/demo/flow.sh
 echo
+echo "money: a warranty claim, a paid invoice, the month reconciled (deploy/demo/money.sh)…"
+KEFUCTL="$kefuctl" deploy/demo/money.sh
+echo
 "$kefuctl" list --limit 20
 echo
 echo "try, in another terminal, after  . $state/env :"
 echo "  $kefuctl show 1    |    $kefuctl list --status unassigned    |    $kefuctl board    |    $kefuctl clocks 1"
+echo "  the money, as finance:  export KEFU_TOKEN=\$($kefuctl admin tokens create --staff FN01 | head -1)"
+echo "    then  $kefuctl account D-JS    |    $kefuctl invoices --branch SH01    |    $kefuctl reconcile --branch SZ01 --month $(TZ=Asia/Shanghai date +%Y-%m)"
 echo "  re-read the SLA file:  kill -HUP \"\$(cat $state/dispatch.pid)\""
 echo "following the logs; Ctrl-C stops everything."
 tail -n 0 -F "$state/logs/intake.log" "$state/logs/dispatch.log" &
