@@ -140,7 +140,8 @@ def test_a_car_repair_passes_four_levels_and_is_accepted():
         ("self_check", "passed", "T101"), ("team_lead_check", "passed", "TL01"),
         ("final_inspection", "passed", "QC01"), ("handover_check", "passed", "SA01")], record["levels"]
     accepted = outbox(101, "workorder.accepted")
-    assert len(accepted) == 2 and {a["accepted_by"] for a in accepted} == {"SA01"}, accepted  # dispatch, callback
+    # dispatch, callback, billing
+    assert len(accepted) == 3 and {a["accepted_by"] for a in accepted} == {"SA01"}, accepted
     assert accepted[0]["technician_id"] == "T101" and accepted[0]["ticket_id"] == 9001
     assert outbox(101, "inspection.failed") == []
     S.check_messages()
@@ -220,7 +221,7 @@ def test_a_water_test_read_after_23_hours_fails_and_the_rework_passes_after_24()
     done_ = [{"item": "flooring_waste", "value": 5, "unit": "%"}, {"item": "site_clean", "result": "pass"}]
     reply = sign("SA01", 105, "completion", done_)
     assert reply["ok"] and reply["result"]["status"] == "passed", reply
-    assert len(outbox(105, "workorder.accepted")) == 2
+    assert len(outbox(105, "workorder.accepted")) == 3
     S.check_messages()
 
 

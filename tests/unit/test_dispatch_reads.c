@@ -90,5 +90,9 @@ UNIT_TEST (dispatch_reads_without_a_database_answer_internal)
                              "invalid", "body.parts[0].quantity: "));
     UNIT_ASSERT (s_answered ("sla.audit", "{}", "invalid",
                              "request: unknown request \"sla.audit\" (expected one of sla.board, sla.clocks, "
-                             "sla.due, sla.report, workorder.report, workorder.list)"));
+                             "sla.due, sla.report, workorder.report, workorder.list, workorder.diagnose)"));
+    UNIT_ASSERT (s_answered ("workorder.diagnose",
+                             "{\"work_order_id\":1,\"fault_code\":\"wear\",\"parts\":[],\"labour_minutes\":30,"
+                             "\"distance_m\":0,\"photos\":[]}",
+                             "internal", "request: dispatch has no database"));
 }
