@@ -237,6 +237,10 @@ rpl_code_t diagnosis_record (void *app, const rqe_ctx_t *ctx, const cJSON *body,
 {
     dapi_app_t *a = app;
     *result = NULL;
+    if (!a || !a->db) {
+        snprintf (err, errsize, "request: dispatch has no database");
+        return RPL_INTERNAL;
+    }
     s_dgn_t d = { .app = a, .ctx = ctx, .body = body, .code = RPL_OK, .err = err, .errsize = errsize };
     snprintf (d.id, sizeof d.id, "%" PRId64, json_int (body, "work_order_id", 0));
     clock_format_us (clock_now_us (), d.now, sizeof d.now);

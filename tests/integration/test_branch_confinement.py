@@ -49,6 +49,10 @@ TABLES = {
     "billing.estimate_lines": ("estimate_id", "SELECT l.estimate_id, e.branch_id FROM billing.estimate_lines l "
                                               "JOIN billing.estimates e ON e.id = l.estimate_id"),
     "billing.installs": ("ticket_id", "SELECT ticket_id, branch_id FROM billing.installs"),
+    "billing.settlements": ("id", "SELECT id, branch_id FROM billing.settlements"),
+    "billing.settlement_lines": ("settlement_id", "SELECT l.settlement_id, s.branch_id FROM billing.settlement_lines l "
+                                                  "JOIN billing.settlements s ON s.id = l.settlement_id"),
+    "billing.disputes": ("id", "SELECT id, branch_id FROM billing.disputes"),
     "claims.claims": ("id", "SELECT id, branch_id FROM claims.claims"),
     "claims.claim_parts": ("claim_id", "SELECT claim_id, branch_id FROM claims.claim_parts"),
     "claims.returns": ("id", "SELECT id, branch_id FROM claims.returns"),
@@ -158,6 +162,15 @@ def seed_two_branches():
           "'warranty', 'covered')", (est,))
         o("INSERT INTO billing.installs VALUES (%s, %s, NULL, NULL, NULL, %s, current_date, now())",
           (tid, branch, wo))
+        stl = cluster.scalar("INSERT INTO billing.settlements (work_order_id, ticket_id, branch_id, status, currency,"
+                             " coverage, reason, approved_total, total, warranty_total, created_at, updated_at)"
+                             " VALUES (%s, %s, %s, 'open', 'CNY', 'chargeable', 'no_card', 4000, 4000, 0, now(), now())"
+                             " RETURNING id", (wo, tid, branch))
+        dsp = cluster.scalar("INSERT INTO billing.disputes (settlement_id, branch_id, status, opened_by, opened_at)"
+                             " VALUES (%s, %s, 'open', 'A1', now()) RETURNING id", (stl, branch))
+        o("INSERT INTO billing.settlement_lines (settlement_id, position, kind, description, quantity, unit_amount,"
+          " amount, coverage, reason, dispute_id) VALUES (%s, 1, 'labour', 'labour', 30, 8000, 4000, 'chargeable',"
+          " 'no_card', %s)", (stl, dsp))
         o("INSERT INTO ref.organisations (id, name, kind, regions, contract, account) VALUES (%s, 'd', 'dealer', "
           "ARRAY[%s], 'c', 'a')", ("D-" + branch, branch[:2]))
         claim = cluster.scalar(
