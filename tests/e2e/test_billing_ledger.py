@@ -85,7 +85,7 @@ def test_bad_invoices_are_refused_and_change_nothing():
     FN.refused("invoice.issue", dict(request_id="bad3", branch="SH01", customer_id="C1001",
                                      amount=9007199254740992, currency="CNY"), "invalid", "body.amount")
     FN.refused("invoice.issue", dict(request_id="bad4", branch="SH01", customer_id="C1001", amount=5,
-                                     currency="XXX"), "invalid", "body.currency: unknown currency \"XXX\"")
+                                     currency="CNH"), "invalid", "body.currency: unknown currency \"CNH\"")
     FN.refused("invoice.issue", dict(request_id="bad5", branch="SH01", customer_id="C9999", amount=5,
                                      currency="CNY"), "not_found", "body.customer_id: no customer \"C9999\"")
     FN.refused("invoice.issue", dict(request_id="bad6", branch="XX99", customer_id="C1001", amount=5,
@@ -164,7 +164,7 @@ def test_claim_credit_is_booked_once_and_shows_on_the_dealers_account():
     assert account["accounts"] == [
         {"account": "dealer_accounts", "currency": "CNY", "debits": 0, "credits": 36050, "balance": 36050},
         {"account": "warranty_cost", "currency": "CNY", "debits": 36050, "credits": 0, "balance": 36050}]
-    bad = dict(body, claim_id=43, currency="XXX")
+    bad = dict(body, claim_id=43, currency="CNH")
     assert lc.send(S, "billing", "claims", "claim.approved", bad)[0]["status"] == "dead"
 
 
@@ -229,8 +229,8 @@ def test_monthly_report_reconciles_to_the_fen():
     jan = FN.ok("ledger.report", {"branch": "SH01", "month": "2027-01"})
     assert {f["figure"]: f["ledger"] for f in jan["figures"]}["chargeable_revenue"] == 100
     FN.refused("ledger.report", {"branch": "SH01", "month": "2026-13"}, "invalid", "body.month")
-    FN.refused("ledger.report", {"branch": "SH01", "month": "2026-12", "currency": "XXX"}, "invalid",
-               "body.currency: unknown currency \"XXX\"")
+    FN.refused("ledger.report", {"branch": "SH01", "month": "2026-12", "currency": "CNH"}, "invalid",
+               "body.currency: unknown currency \"CNH\"")
     sz = lc.Billing(S, "DH03")
     sz.refused("ledger.report", {"branch": "SH01", "month": "2026-12"}, "forbidden", "body.branch")
     assert sz.ok("invoice.list", {})["invoices"] == []          # SZ01's department head sees no SH01 invoice

@@ -13,7 +13,6 @@ import json
 import os
 import sys
 import threading
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import kefu_harness as h  # noqa: E402
@@ -55,15 +54,18 @@ def ok(reply):
 def decide_until_answered(S, cid, deadline_s=120):
     """Asks head office's decision until an answer comes that is not
     "unavailable"; a lost answer makes the next ask find it decided."""
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
+    answers = []
+
+    def answered():
         reply = ask(S, "HO01", "claim.decide", {"claim_id": cid, "decision": "approve",
                                                  "responsibility": "product_quality"}, timeout_ms=2000)
         if reply is None or (not reply["ok"] and reply["error"]["code"] == "unavailable"):
-            time.sleep(0.2)
-            continue
-        return reply
-    raise TimeoutError("no answer to claim.decide %d within %ss" % (cid, deadline_s))
+            return False
+        answers.append(reply)
+        return True
+
+    h.wait_until(answered, deadline_s, "an answer to claim.decide %d" % cid, interval=0.2)
+    return answers[0]
 
 
 def test_claims_killed_mid_stream_credits_each_approved_claim_once():
