@@ -1,0 +1,8 @@
+/*  sla — the REST operations of this area (route.h). */
+#include "../route.h"
+
+#include <stddef.h>
+
+const gw_route_t gw_routes_sla[] = {
+    { 0, NULL, NULL, NULL, 0, NULL },
+};
