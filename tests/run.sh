@@ -61,7 +61,12 @@ if [ -n "$pyfiles" ]; then
     select=()
     [ $# -gt 0 ] && select=(-k "$(printf '%s\n' "$@" | paste -sd '|' | sed 's/|/ or /g')")
     # shellcheck disable=SC2086
-    $PY -m pytest $pyfiles "${select[@]}" 2>&1 | tee "$logdir/python.log"
+    # Two workers (KEFU_TEST_JOBS): most of a module's time is spent waiting
+    # for its own cluster and services, so modules run side by side; each
+    # module stays on one worker (its services start once per module).
+    jobs=(-n "${KEFU_TEST_JOBS:-2}" --dist loadfile)
+    [ "${KEFU_TEST_JOBS:-2}" = 1 ] && jobs=(-p no:xdist)
+    $PY -m pytest "${jobs[@]}" --durations=20 $pyfiles "${select[@]}" 2>&1 | tee "$logdir/python.log"
     rc=${PIPESTATUS[0]}
     tally python "$logdir/python.log" "$rc"
 fi
