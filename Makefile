@@ -25,6 +25,9 @@ SERVICES := intake dispatch qc billing callback claims
 PKGS     := libzmq libpq libcjson yaml-0.1 libsodium libcurl
 
 BUILD    ?= build/release
+# The builds that test, run, bench and fuzz start compile on every core
+# (JOBS=-j1 for one at a time); a plain `make -jN` chooses for itself.
+JOBS     ?= -j$(shell nproc 2>/dev/null || echo 2)
 SAN      ?= 0
 CC       ?= cc
 
@@ -148,14 +151,14 @@ FUZZ_TEST_SECONDS ?= 3
 # The release build (what `make run` uses) is built too: -O2 finds warnings -O1 does not.
 test:
 	@deploy/scripts/install-deps.sh --if-root
-	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 build
-	@$(MAKE) --no-print-directory build
-	@$(MAKE) --no-print-directory BUILD=build/fuzz FUZZ=1 build-fuzz
+	@$(MAKE) --no-print-directory $(JOBS) BUILD=build/asan SAN=1 build
+	@$(MAKE) --no-print-directory $(JOBS) build
+	@$(MAKE) --no-print-directory $(JOBS) BUILD=build/fuzz FUZZ=1 build-fuzz
 	@KEFU_BUILD=build/asan KEFU_FUZZ_BUILD=build/fuzz FUZZ_TEST_SECONDS=$(FUZZ_TEST_SECONDS) \
 		tests/run.sh $(TESTS)
 
 test-unit:
-	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 build
+	@$(MAKE) --no-print-directory $(JOBS) BUILD=build/asan SAN=1 build
 	@build/asan/bin/unit-tests $(TESTS)
 
 # The demo script is run without a shell in between, so that Ctrl-C reaches
@@ -163,7 +166,7 @@ test-unit:
 run: export KEFU_BUILD = $(BUILD)
 run:
 	@deploy/scripts/install-deps.sh --if-root
-	@$(MAKE) --no-print-directory build-run
+	@$(MAKE) --no-print-directory $(JOBS) build-run
 	@deploy/scripts/run-demo.sh
 
 # Each fuzz target for FUZZ_SECONDS from the seeds in tests/fuzz/corpus/
@@ -172,24 +175,24 @@ run:
 FUZZ_SECONDS ?= 60
 fuzz:
 	@deploy/scripts/install-deps.sh --if-root
-	@$(MAKE) --no-print-directory BUILD=build/fuzz FUZZ=1 build-fuzz
+	@$(MAKE) --no-print-directory $(JOBS) BUILD=build/fuzz FUZZ=1 build-fuzz
 	@KEFU_FUZZ_BUILD=build/fuzz tests/fuzz/run.sh $(FUZZ_SECONDS) $(TESTS)
 
 bench:
 	@deploy/scripts/install-deps.sh --if-root
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory $(JOBS) build
 	@bench/run.sh
 	@KEFU_BUILD=$(BUILD) bench/loop.sh
 	@KEFU_BUILD=$(BUILD) bench/sla_clocks.sh
 
 bench-loop:
 	@deploy/scripts/install-deps.sh --if-root
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory $(JOBS) build
 	@KEFU_BUILD=$(BUILD) bench/loop.sh
 
 bench-sla:
 	@deploy/scripts/install-deps.sh --if-root
-	@$(MAKE) --no-print-directory build
+	@$(MAKE) --no-print-directory $(JOBS) build
 	@KEFU_BUILD=$(BUILD) bench/sla_clocks.sh
 
 format:
