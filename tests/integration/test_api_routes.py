@@ -5,7 +5,9 @@ schema), and every operation of the contract is a row (the session's
 paths, which the gateway answers itself, aside). What a row's flags
 promise is in the contract too: 201 for a row that creates, the
 Idempotency-Key header, the cursor of a list, CSV."""
+import json
 import os
+import re
 import subprocess
 
 import yaml
@@ -40,15 +42,7 @@ def contract():
 
 def refs(node):
     """Every $ref below node."""
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if k == "$ref":
-                yield v
-            else:
-                yield from refs(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from refs(v)
+    return re.findall(r'"\$ref": "([^"]+)"', json.dumps(node))
 
 
 def test_table_and_contract_list_the_same_operations():
