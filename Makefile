@@ -5,6 +5,7 @@
 #   make bench      benchmarks (not tests); figures go to bench/README.md
 #   make bench-loop only the whole loop's (tickets through inspection and callback), also part of make bench
 #   make bench-sla  only the SLA engine's (1,000,000 open clocks), also part of make bench
+#   make bench-http only HTTP through the gateway beside ZeroMQ (K = 16), also part of make bench
 #   make fuzz       build the libFuzzer targets (clang, build/fuzz) and run each
 #                   for FUZZ_SECONDS (default 60); make test runs them briefly
 #   make format     clang-format every C file
@@ -77,7 +78,7 @@ FUZZ_BINS    := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/bin/fuzz-%)
 
 ALL_BINS := $(SERVICE_BINS) $(KEFUCTL_BIN) $(UNIT_BIN) $(IT_BINS) $(BENCH_BINS)
 
-.PHONY: all build build-run build-fuzz test test-unit run bench bench-loop bench-sla fuzz format clean deps
+.PHONY: all build build-run build-fuzz test test-unit run bench bench-loop bench-sla bench-http fuzz format clean deps
 all: build
 build: deps-check $(ALL_BINS)
 # What `make run` needs: the six services and kefuctl.
@@ -181,6 +182,7 @@ bench:
 	@bench/run.sh
 	@KEFU_BUILD=$(BUILD) bench/loop.sh
 	@KEFU_BUILD=$(BUILD) bench/sla_clocks.sh
+	@KEFU_BUILD=$(BUILD) bench/http.sh
 
 bench-loop:
 	@deploy/scripts/install-deps.sh --if-root
@@ -191,6 +193,11 @@ bench-sla:
 	@deploy/scripts/install-deps.sh --if-root
 	@$(MAKE) --no-print-directory build
 	@KEFU_BUILD=$(BUILD) bench/sla_clocks.sh
+
+bench-http:
+	@deploy/scripts/install-deps.sh --if-root
+	@$(MAKE) --no-print-directory build
+	@KEFU_BUILD=$(BUILD) bench/http.sh
 
 format:
 	clang-format -i $$(find common services tools tests bench -name '*.[ch]')
