@@ -197,6 +197,16 @@ void itk_replace_after (itk_t *self, int times)
     self->replace_after = times;
 }
 
+void itk_set_pops (itk_t *self, struct isp_s *pops)
+{
+    self->pops = pops;
+}
+
+struct isp_s *itk_pops (const itk_t *self)
+{
+    return self->pops;
+}
+
 void itk_destroy (itk_t **self_p)
 {
     if (!self_p || !*self_p)
