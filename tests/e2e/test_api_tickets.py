@@ -12,6 +12,7 @@ import io
 import json
 import os
 import sys
+import urllib.parse
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -28,24 +29,28 @@ def setup_module():
 
 
 def teardown_module():
+    for c in _clients.values():
+        c.close()
     if S:
         S.shutdown()
 
 
 # -- talking HTTP ------------------------------------------------------------
+_clients = {}
+
+
 def call(method, path, body=None, staff="CC01", headers=None, raw=None, token=None):
-    """One request as a staff member (bearer token), or with `token` ("" for
-    none); returns the checked response (status, headers, json or text)."""
-    hdrs = dict(headers or {})
-    if token is None:
-        token = S.token_of(staff)
-    if token:
-        hdrs.setdefault("Authorization", "Bearer " + token)
-    data = raw
-    if body is not None:
-        data = json.dumps(body, ensure_ascii=False).encode()
-        hdrs.setdefault("Content-Type", "application/json")
-    return S.http().request(method, path, body=data, headers=hdrs)
+    """One request as a staff member (their bearer token), or with `token`
+    ("" for none), on one kept-alive connection per caller; returns the
+    response, checked against the contract (tests/lib/http_api.py)."""
+    key = (staff, token)
+    if key not in _clients:
+        _clients[key] = S.http(token=token) if token is not None else S.http(staff=staff)
+    path, _, query = path.partition("?")
+    kw = dict(headers=headers, query=urllib.parse.parse_qsl(query, keep_blank_values=True) or None)
+    if raw is not None:
+        return _clients[key].request(method, path, raw=raw, **kw)
+    return _clients[key].request(method, path, body=body, **kw)
 
 
 def ok(resp, status=200):
@@ -114,7 +119,7 @@ def test_submit_refusals():
     refused(submit(token=""), 401, "unauthenticated")
     resp = call("POST", "/api/v1/tickets", token="kefu_" + "x" * 40, body={"kind": "repair"})
     refused(resp, 401, "unauthenticated")
-    assert resp.headers.get("WWW-Authenticate", "").startswith("Bearer"), resp.headers
+    assert resp.headers.get("www-authenticate", "").startswith("Bearer"), resp.headers
     # the body's media type, its JSON, its size
     refused(call("POST", "/api/v1/tickets", raw=b'{"kind": "repair"}', headers={"Content-Type": "text/plain"}),
             400, "invalid")
@@ -166,7 +171,7 @@ def test_list_walked_with_cursors():
         pages += 1
         cursor = page.get("next_cursor")
         if cursor:
-            assert 'rel="next"' in resp.headers.get("Link", ""), resp.headers
+            assert 'rel="next"' in resp.headers.get("link", ""), resp.headers
             path = "/api/v1/tickets?branch=SH01&limit=2&cursor=" + cursor
         else:
             path = None
@@ -215,7 +220,7 @@ def test_board_clocks_and_work_orders():
     assert sum(board["branches"][0][c] for c in ("green", "yellow", "red")) >= 1, board
     # no CSV for the board: JSON whatever the Accept header says
     resp = call("GET", "/api/v1/sla/board?branch=SH01", headers={"Accept": "text/csv"})
-    assert resp.headers["Content-Type"].startswith("application/json"), resp.headers
+    assert resp.headers["content-type"].startswith("application/json"), resp.headers
     refused(call("GET", "/api/v1/sla/board?branch=s h"), 400, "invalid", "branch")
     clocks = ok(call("GET", "/api/v1/tickets/%d/clocks" % tid))
     assert clocks["ticket_id"] == tid and clocks["clocks"], clocks
@@ -231,7 +236,7 @@ def test_report_json_and_csv():
     rows = ok(call("GET", "/api/v1/sla/report?branches=SH01,SZ01"))["rows"]
     assert rows and {r["branch"] for r in rows} <= {"SH01", "SZ01"}, rows
     resp = call("GET", "/api/v1/sla/report?branches=SH01,SZ01", headers={"Accept": "text/csv"})
-    assert resp.status == 200 and resp.headers["Content-Type"].startswith("text/csv"), (resp.status, resp.headers)
+    assert resp.status == 200 and resp.headers["content-type"].startswith("text/csv"), (resp.status, resp.headers)
     table = list(csv.reader(io.StringIO(resp.text)))
     columns = "branch,branch_name,from,to,clock,clocks,met,breached,open,median_seconds,p90_seconds".split(",")
     assert table[0] == columns, table[0]
