@@ -2,6 +2,7 @@
  *  configuration, loads the route table, listens, and runs until SIGTERM
  *  or SIGINT. What it answers is gateway.c; how it listens, server.c.
  *  Usage: kefu-gateway [--config FILE] [--instance NAME]
+ *         kefu-gateway --routes      (the route table, route_list.h)
  */
 #include <signal.h>
 #include <stdio.h>
@@ -12,12 +13,14 @@
 #include "base/log.h"
 #include "conf/config.h"
 #include "gateway.h"
+#include "route_list.h"
 #include "server.h"
 
 static const char s_usage[] =
     "usage: kefu-gateway [--config FILE] [--instance NAME]\n"
     "  --config FILE     configuration (default $KEFU_CONFIG or deploy/demo/kefu.yaml)\n"
-    "  --instance NAME   instance name for the log (default gateway-<pid>)\n";
+    "  --instance NAME   instance name for the log (default gateway-<pid>)\n"
+    "  --routes          print the route table (METHOD PATH SERVICE REQUEST FLAGS) and exit\n";
 
 /*  --config and --instance, each "--x V" or "--x=V". Returns 0, 1 after
  *  --help, -1 after printing what is wrong. */
@@ -50,6 +53,8 @@ static int s_args (int argc, char **argv, const char **config, const char **inst
 
 int main (int argc, char **argv)
 {
+    if (argc == 2 && strcmp (argv[1], "--routes") == 0)
+        return gw_route_list_print (stdout) == 0 ? 0 : 1;
     const char *config = getenv ("KEFU_CONFIG"), *instance = NULL;
     if (!config || !*config)
         config = "deploy/demo/kefu.yaml";
