@@ -18,6 +18,8 @@ const gw_route_t gw_routes_sla[] = {
     { GW_GET, "/api/v1/sla/due", "dispatch", "sla.due", GW_QUERY, NULL },
     { GW_GET, "/api/v1/sla/board", "dispatch", "sla.board", GW_QUERY, NULL },
     { GW_GET, "/api/v1/sla/report", "dispatch", "sla.report", GW_QUERY, &s_report_csv },
+    /* the same report for chosen branches and clocks: lists go in a body, not a URL */
+    { GW_POST, "/api/v1/sla/report", "dispatch", "sla.report", GW_BODY, &s_report_csv },
     { GW_GET, "/api/v1/tickets/{ticket_id}/clocks", "dispatch", "sla.clocks", 0, NULL },
     { GW_GET, "/api/v1/tickets/{ticket_id}/work-orders", "dispatch", "workorder.list", GW_QUERY | GW_PAGED, NULL },
     { GW_POST, "/api/v1/work-orders/{work_order_id}/report", "dispatch", "workorder.report", GW_BODY | GW_CREATED,
