@@ -6,7 +6,7 @@
 #include <string.h>
 
 #define S_EXPECTED "expected a phone number: 3 to 32 characters of digits, spaces and dashes, " \
-                   "with + only in front (+86 138-1234-5678)"
+                   "with + only in front: +86 21-5555-0101"
 
 int iph_parse (const char *path, const char *text, char *key, size_t keysize, char *err, size_t errsize)
 {
