@@ -114,7 +114,9 @@ def test_submit_show_and_idempotent_replay():
     refused(submit(key=key, request_id=str(uuid.uuid4())), 400, "invalid")
 
 
-def test_submit_refusals():
+def test_submit_refusals_change_nothing():
+    S.quiet()       # what earlier tests set going has landed
+    before = S.sql("SELECT count(*), max(updated_at) FROM intake.tickets")
     refused(submit(kind="repairs"), 400, "invalid", "kind")
     refused(submit(customer={"id": "C9999"}), 404, "not_found", "C9999")
     refused(submit(staff="QC01"), 403, "forbidden")
@@ -130,6 +132,7 @@ def test_submit_refusals():
     big = {"channel": "hotline", "kind": "repair", "customer": {"id": "C1002"}, "description": "x" * 70000}
     refused(call("POST", "/api/v1/tickets", big), 413, "too_large")
     refused(submit(key="not a key!"), 400, "invalid", "Idempotency-Key")
+    assert S.sql("SELECT count(*), max(updated_at) FROM intake.tickets") == before
 
 
 def test_show_refusals_and_branch_confinement():
