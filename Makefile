@@ -1,10 +1,11 @@
 # kefu — one hand-written Makefile.
 #   make            build everything (release flags) into build/release
 #   make test       build with AddressSanitizer + UBSan into build/asan and run every test
-#   make run        start the demo: embedded PostgreSQL, all six services, demo requests
+#   make run        start the demo: embedded PostgreSQL, all six services, the HTTP gateway, demo requests
 #   make bench      benchmarks (not tests); figures go to bench/README.md
 #   make bench-loop only the whole loop's (tickets through inspection and callback), also part of make bench
 #   make bench-sla  only the SLA engine's (1,000,000 open clocks), also part of make bench
+#   make bench-http only HTTP through the gateway beside ZeroMQ (K = 16), also part of make bench
 #   make fuzz       build the libFuzzer targets (clang, build/fuzz) and run each
 #                   for FUZZ_SECONDS (default 60); make test runs them briefly
 #   make format     clang-format every C file
@@ -21,8 +22,8 @@
 #   bench/*.c                  -> bin/bench-<name>
 #   tests/fuzz/*.c             -> bin/fuzz-<name> (FUZZ=1 only: clang, libFuzzer)
 
-SERVICES := intake dispatch qc billing callback claims
-PKGS     := libzmq libpq libcjson yaml-0.1 libsodium libcurl
+SERVICES := intake dispatch qc billing callback claims gateway
+PKGS     := libzmq libpq libcjson yaml-0.1 libsodium libcurl libmicrohttpd
 
 BUILD    ?= build/release
 # The builds that test, run, bench and fuzz start compile on every core
@@ -80,10 +81,10 @@ FUZZ_BINS    := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/bin/fuzz-%)
 
 ALL_BINS := $(SERVICE_BINS) $(KEFUCTL_BIN) $(UNIT_BIN) $(IT_BINS) $(BENCH_BINS)
 
-.PHONY: all build build-run build-fuzz test test-unit run bench bench-loop bench-sla fuzz format clean deps
+.PHONY: all build build-run build-fuzz test test-unit run bench bench-loop bench-sla bench-http fuzz format clean deps
 all: build
 build: deps-check $(ALL_BINS)
-# What `make run` needs: the six services and kefuctl.
+# What `make run` needs: the six services, the gateway and kefuctl.
 build-run: deps-check $(SERVICE_BINS) $(KEFUCTL_BIN)
 
 # The objects of it-*, bench-* are made by chained pattern rules; keep them,
@@ -184,6 +185,7 @@ bench:
 	@bench/run.sh
 	@KEFU_BUILD=$(BUILD) bench/loop.sh
 	@KEFU_BUILD=$(BUILD) bench/sla_clocks.sh
+	@KEFU_BUILD=$(BUILD) bench/http.sh
 
 bench-loop:
 	@deploy/scripts/install-deps.sh --if-root
@@ -194,6 +196,11 @@ bench-sla:
 	@deploy/scripts/install-deps.sh --if-root
 	@$(MAKE) --no-print-directory $(JOBS) build
 	@KEFU_BUILD=$(BUILD) bench/sla_clocks.sh
+
+bench-http:
+	@deploy/scripts/install-deps.sh --if-root
+	@$(MAKE) --no-print-directory build
+	@KEFU_BUILD=$(BUILD) bench/http.sh
 
 format:
 	clang-format -i $$(find common services tools tests bench -name '*.[ch]')

@@ -1,6 +1,22 @@
 # bench/lib.sh — what both benchmarks do the same way. Sourced by
 # bench/run.sh and bench/sla_clocks.sh (from the repository's top), not run.
 
+# A throwaway folder /tmp/$1.XXXXXX in $work, and an exit trap that stops
+# the processes in $pids, the cluster in $work/pg, and removes the folder
+# (unless BENCH_KEEP is set). For the benchmarks with one cluster.
+bench_workdir() {
+    work=$(mktemp -d "/tmp/$1.XXXXXX")
+    chmod 755 "$work"
+    pids=()
+    trap bench_cleanup EXIT
+}
+bench_cleanup() {
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    deploy/scripts/pg-embedded.sh stop "$work/pg" >/dev/null 2>&1 || true
+    [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
+}
+
 # A TCP port free on the loopback now.
 free_port() {
     /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'

@@ -21,17 +21,8 @@ build=${KEFU_BUILD:-build/release}
 N=${BENCH_LOOP_TICKETS:-300}
 K=${BENCH_LOOP_CLIENTS:-4}
 B=${BENCH_BRANCHES:-4}
-work=$(mktemp -d /tmp/kefu-bench-loop.XXXXXX)
-chmod 755 "$work"
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    deploy/scripts/pg-embedded.sh stop "$work/pg" >/dev/null 2>&1 || true
-    [ -n "${BENCH_KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
 . bench/lib.sh
+bench_workdir kefu-bench-loop
 
 
 bench_cluster "$work"

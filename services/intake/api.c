@@ -8,6 +8,7 @@
 
 #include "auth/roles.h"
 #include "request.h"
+#include "screenpop.h"
 
 #define S_NO_DESK "request: intake has no ticket desk"
 
@@ -78,11 +79,48 @@ static rpl_code_t s_event (void *app, const rqe_ctx_t *ctx, const cJSON *body, c
     return app ? itk_event (app, &ctx->who, &rq, result, err, errsize) : s_no_desk (err, errsize);
 }
 
+/*  The look-up and screen pops (screenpop.h), reached through the desk. */
+static isp_t *s_pops (void *app)
+{
+    return app ? itk_pops (app) : NULL;
+}
+
+static rpl_code_t s_customer_find (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **result,
+                                   char *err, size_t errsize)
+{
+    ilr_find_t q;
+    if (ilr_parse_find (body, &q, err, errsize) != 0)
+        return RPL_INVALID;
+    return s_pops (app) ? isp_find (s_pops (app), &ctx->who, &q, result, err, errsize) : s_no_desk (err, errsize);
+}
+
+static rpl_code_t s_pop_open (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **result,
+                              char *err, size_t errsize)
+{
+    char phone_key[IPH_KEY_SIZE];
+    if (ilr_parse_open (body, phone_key, sizeof phone_key, err, errsize) != 0)
+        return RPL_INVALID;
+    return s_pops (app) ? isp_open (s_pops (app), &ctx->who, phone_key, result, err, errsize)
+                        : s_no_desk (err, errsize);
+}
+
+static rpl_code_t s_pop_get (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON **result,
+                             char *err, size_t errsize)
+{
+    const char *id;
+    if (ilr_parse_get (body, &id, err, errsize) != 0)
+        return RPL_INVALID;
+    return s_pops (app) ? isp_get (s_pops (app), &ctx->who, id, result, err, errsize) : s_no_desk (err, errsize);
+}
+
 const rqe_handler_t iapi_requests[] = {
     { "ticket.submit", NULL, s_submit, ROLES_TAKE_REQUESTS },
     { "ticket.get", s_get, NULL, ROLES_READ_TICKETS },
     { "ticket.list", s_list, NULL, ROLES_READ_TICKETS },
     { "ticket.event", s_event, NULL, ROLES_ACT_ON_TICKETS },
+    { "customer.find", s_customer_find, NULL, ROLES_READ_TICKETS },
+    { "screenpop.open", s_pop_open, NULL, ROLE_BIT (ROLE_AGENT) },
+    { "screenpop.get", s_pop_get, NULL, ROLES_TAKE_REQUESTS },
     { NULL, NULL, NULL, 0 },
 };
 

@@ -1,5 +1,6 @@
 /*  api — intake's requests: ticket.submit (in group commit), ticket.get,
- *  ticket.list and ticket.event, as a table for the service kit's request
+ *  ticket.list and ticket.event, customer.find, screenpop.open and
+ *  screenpop.get (screenpop.h), as a table for the service kit's request
  *  endpoint (common/svc/request_endpoint.h: framing, validation, replies,
  *  group commit), bound at services.intake.api (docs/intake.md). What is
  *  intake's own is here and in request.h: reading each body into a typed

@@ -7,6 +7,7 @@
 #include "intake.h"
 #include "intake_config.h"
 #include "repairs.h"
+#include "screenpop.h"
 #include "base/log.h"
 #include "tickets.h"
 
@@ -14,6 +15,7 @@ struct intake_s {
     itk_t *tickets;
     iev_t *events;
     rqe_t *api;
+    isp_t *pops;
     irp_ctx_t repairs; /* workorder.done's handler (repairs.h) */
 };
 
@@ -48,6 +50,11 @@ intake_t *intake_new (svc_t *svc)
         log_kv (LOG_ERROR, "intake_start_failed", "reason", "could not register the work handlers", NULL);
         goto fail;
     }
+    if (!(self->pops = isp_new (svc_db (svc), intake_config (svc_cfg (svc))->screenpop_seconds))) {
+        log_kv (LOG_ERROR, "prepare_failed", "statement", "isp_*, icf_*", "reason", db_error (svc_db (svc)), NULL);
+        goto fail;
+    }
+    itk_set_pops (self->tickets, self->pops);
     self->api = rqe_new (svc, svc_api (svc), iapi_requests, self->tickets);
     if (!self->api)
         goto fail;
@@ -63,6 +70,7 @@ void intake_destroy (intake_t **self_p)
         return;
     intake_t *self = *self_p;
     rqe_destroy (&self->api);
+    isp_destroy (&self->pops);
     iev_destroy (&self->events);
     itk_destroy (&self->tickets);
     free (self);

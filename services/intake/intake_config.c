@@ -7,6 +7,7 @@
 
 static const conf_key_t s_keys[] = {
     CONF_INT ("replace_after", T, replace_after, 3, 1, 100),
+    CONF_INT ("screenpop_seconds", T, screenpop_seconds, 120, 10, 3600),
     CONF_END,
 };
 

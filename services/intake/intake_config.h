@@ -13,6 +13,8 @@ typedef struct {
     int replace_after; /* intake.replace_after: the same fault on the same unit
                           repaired this many times within warranty makes the
                           next resolution a replacement (三包) */
+    int screenpop_seconds; /* intake.screenpop_seconds: how long a CTI screen
+                              pop's link lives (docs/intake.md "Screen pops") */
 } intake_config_t;
 
 extern const conf_section_t intake_config_section;

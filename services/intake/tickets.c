@@ -167,6 +167,7 @@ static const db_statement_t s_statements[] = {
       "   AND ($2::text IS NULL OR t.status = $2)"
       "   AND ($3::text IS NULL OR t.kind = $3)"
       "   AND ($4::text IS NULL OR t.customer_id = $4)"
+      "   AND ($7::bigint IS NULL OR t.id < $7::bigint)" /* after the cursor's ticket */
       " ORDER BY t.id DESC LIMIT $5" },
 };
 
@@ -195,6 +196,16 @@ fail:
 void itk_replace_after (itk_t *self, int times)
 {
     self->replace_after = times;
+}
+
+void itk_set_pops (itk_t *self, struct isp_s *pops)
+{
+    self->pops = pops;
+}
+
+struct isp_s *itk_pops (const itk_t *self)
+{
+    return self->pops;
 }
 
 void itk_destroy (itk_t **self_p)

@@ -53,6 +53,12 @@ void itk_destroy (itk_t **self_p);
  *  same fault was repaired this often within warranty is flagged for
  *  replacement at submit, and ticket.get shows the flag (repairs.h). */
 void itk_replace_after (itk_t *self, int times);
+/*  Customer look-up and screen pops (screenpop.h), served through the
+ *  desk's request table: set once by the service (borrowed; it must
+ *  outlive the desk), NULL until then. */
+struct isp_s;
+void itk_set_pops (itk_t *self, struct isp_s *pops);
+struct isp_s *itk_pops (const itk_t *self);
 
 /*  ticket.submit on its own (a batch of one, see itk_submit_batch). On
  *  RPL_OK *result is

@@ -23,6 +23,7 @@ struct itk_s {
     char *actor;
     itk_stats_t stats;
     int replace_after; /* intake.replace_after (repairs.h) */
+    struct isp_s *pops; /* screenpop.h, borrowed */
 };
 
 /*  The statement between itk_submit_start and itk_submit_finish, and its

@@ -74,6 +74,8 @@ TABLES.update({
     "billing.payment_stages": ("id", "SELECT id, branch_id FROM billing.payment_stages"),
     "billing.claim_credits": ("claim_id", "SELECT claim_id, branch_id FROM billing.claim_credits"),
 })
+# screen pops (0042): read within the branches their opener acts for (one each here)
+TABLES["intake.screen_pops"] = ("id", "SELECT id, branches[1] FROM intake.screen_pops")
 
 
 def setup_module():
@@ -81,6 +83,7 @@ def setup_module():
     cluster = Cluster().start()
     cluster.migrate_with_psql()
     seed_two_branches()
+    seed_screen_pops()
 
 
 def teardown_module():
@@ -195,6 +198,12 @@ def seed_two_branches():
           (tid, branch))
         o("INSERT INTO billing.claim_credits VALUES (%s, %s, 'D', %s, %s, 5, 'CNY', 'installation', now())",
           (tid, branch, tid, wo))
+
+
+def seed_screen_pops():
+    for branch in ("SH01", "BJ01"):
+        cluster.sql("INSERT INTO intake.screen_pops VALUES (%s, '13800000000', 'cti', ARRAY[%s], now(),"
+                    " now() + interval '2 minutes')", ((branch + "-pop-" + "x" * 22)[:22], branch))
 
 
 def owner_rows(table):

@@ -67,7 +67,7 @@ KEFUCTL_REQUESTS = {"submit": "ticket.submit", "show": "ticket.get",
                     "callback outcome": "callback.outcome", "callback rest-hours": "callback.rest_hours",
                     "callback coverage": "callback.coverage",
                     "callback satisfaction": "callback.satisfaction",
-                    "statement": "provider.statement"}
+                    "statement": "provider.statement", "customers": "customer.find"}
 
 
 def check_kefuctl_json(command, result):

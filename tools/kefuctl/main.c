@@ -8,6 +8,7 @@
 
 #include "cmd_callback.h"
 #include "cmd_claim.h"
+#include "cmd_customers.h"
 #include "cmd_provider.h"
 #include "cmd_inspect.h"
 #include "cmd_ledger.h"
@@ -32,6 +33,8 @@ static const char s_usage[] =
     "  scores sample|form|notice|assess|report ...  the monthly scores (kefuctl scores --help)\n"
     "  inspect show WO | sign WO LEVEL --item NAME=READING ...  a work order's inspection\n"
     "                             record; sign a level (kefuctl inspect --help)\n"
+    "  customers --phone P | --name N  customers of your branches (kefuctl customers --help)\n"
+    "  screenpop open PHONE | show ID  a phone system's screen pop (kefuctl screenpop --help)\n"
     "  callbacks [--upcoming] [--all]  an agent's calls to make now; callback attempt|outcome|\n"
     "                             rest-hours|coverage|satisfaction ... (kefuctl callback --help)\n"
     "  claim file|show|review|decide|part-returned|part-checked ...  warranty claims\n"
@@ -128,6 +131,10 @@ int main (int argc, char **argv)
         rc = cmd_scores (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "inspect") == 0)
         rc = cmd_inspect (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "customers") == 0)
+        rc = cmd_customers (&k, argc - i - 1, argv + i + 1);
+    else if (strcmp (argv[i], "screenpop") == 0)
+        rc = cmd_screenpop (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "callbacks") == 0)
         rc = cmd_callbacks (&k, argc - i - 1, argv + i + 1);
     else if (strcmp (argv[i], "callback") == 0)

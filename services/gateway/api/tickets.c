@@ -1,8 +1,26 @@
-/*  tickets — the REST operations of this area (route.h). */
+/*  tickets — the REST operations of tickets, customers and screen pops
+ *  (route.h; docs/gateway.md "Tickets", "Customers and screen pops").
+ *  intake answers them all.
+ *
+ *  A ticket's history is read with the ticket (GET /api/v1/tickets/{ticket_id},
+ *  its `history`); POST …/events records one more event. Writes that make
+ *  something take an Idempotency-Key, so a client's retry never makes it
+ *  twice.
+ */
 #include "../route.h"
 
 #include <stddef.h>
 
 const gw_route_t gw_routes_tickets[] = {
+    { GW_GET, "/api/v1/tickets", "intake", "ticket.list", GW_QUERY | GW_PAGED, NULL },
+    { GW_POST, "/api/v1/tickets", "intake", "ticket.submit", GW_BODY | GW_IDEMPOTENT | GW_CREATED, NULL },
+    { GW_GET, "/api/v1/tickets/{ticket_id}", "intake", "ticket.get", 0, NULL },
+    { GW_POST, "/api/v1/tickets/{ticket_id}/events", "intake", "ticket.event",
+      GW_BODY | GW_IDEMPOTENT | GW_CREATED, NULL },
+    /* the look-up by phone or name, and the phone system's screen pops:
+       the number goes in a POST body, the console opens the pop by its id */
+    { GW_GET, "/api/v1/customers", "intake", "customer.find", GW_QUERY, NULL },
+    { GW_POST, "/api/v1/screen-pops", "intake", "screenpop.open", GW_BODY | GW_CREATED, NULL },
+    { GW_GET, "/api/v1/screen-pops/{id}", "intake", "screenpop.get", 0, NULL },
     { 0, NULL, NULL, NULL, 0, NULL },
 };
