@@ -51,22 +51,30 @@ int inv_read (db_t *db, const char *number, cJSON **out)
 
 int inv_list (db_t *db, const inv_filter_t *f, cJSON **out)
 {
-    char ticket[24], limit[24];
+    char ticket[24];
     snprintf (ticket, sizeof ticket, "%" PRId64, f->ticket_id);
-    snprintf (limit, sizeof limit, "%" PRId64, f->limit > 0 ? f->limit : 200);
-    const char *params[] = { f->branch, f->status, f->customer_id, ticket, limit };
+    const char *params[] = { f->branch, f->status, f->customer_id, ticket, cur_page_fetch (f->page),
+                             cur_page_key (f->page), cur_page_id (f->page) };
     PGresult *res = db_exec (db,
                              S_COLUMNS " WHERE ($1::text IS NULL OR i.branch_id = $1)"
                                        "   AND ($2::text IS NULL OR i.status = $2"
                                        "        OR ($2 = 'unpaid' AND i.status IN ('open', 'partly_paid')))"
                                        "   AND ($3::text IS NULL OR i.customer_id = $3)"
                                        "   AND ($4::bigint = 0 OR i.ticket_id = $4::bigint)"
+                                       /* after the cursor's invoice ($6 issued_at in us, $7 id) */
+                                       "   AND ($6::bigint IS NULL OR (i.issued_at, i.id) < (" CUR_SQL_US ("$6")
+                                       ", $7::bigint))"
                                        " ORDER BY i.issued_at DESC, i.id DESC LIMIT $5::int",
-                             5, params);
+                             7, params);
     if (!res)
         return -1;
     cJSON *doc = cJSON_CreateObject ();
     cJSON *list = doc ? ledger_rows_add (doc, "invoices", res) : NULL;
+    int fetched = PQntuples (res);
+    if (list && fetched > cur_page_rows (f->page, fetched)) /* the extra row: a next page follows */
+        cJSON_DeleteItemFromArray (list, fetched - 1);
+    if (list && cur_page_next_row (f->page, doc, res, 13, 17) != 0)
+        list = NULL;
     PQclear (res);
     cJSON *item;
     cJSON_ArrayForEach (item, list)

@@ -7,6 +7,7 @@
 #ifndef KEFU_BILLING_INVOICE_READ_H
 #define KEFU_BILLING_INVOICE_READ_H
 
+#include "db/cursor.h"
 #include <cjson/cJSON.h>
 #include <stdint.h>
 
@@ -22,9 +23,11 @@ typedef struct {
     const char *customer_id; /* NULL: any */
     int64_t ticket_id;       /* 0: any */
     int64_t limit;
+    const cur_page_t *page;  /* the page: after its cursor, if any; limit is the page's */
 } inv_filter_t;
 
-/*  The invoices that match, newest first, into *out ({"invoices": […]}).
+/*  The invoices that match, newest first, into *out ({"invoices": […]},
+ *  with next_cursor when more follow).
  *  Returns 0, or -1 on a database failure or out of memory. */
 int inv_list (db_t *db, const inv_filter_t *filter, cJSON **out);
 

@@ -117,11 +117,15 @@ LEDGER_REQUEST (inv_rq_get)
 
 LEDGER_REQUEST (inv_rq_list)
 {
+    cur_page_t page;
     inv_filter_t f = { .branch = json_str (body, "branch", NULL),
                        .status = json_str (body, "status", NULL),
                        .customer_id = json_str (body, "customer_id", NULL),
                        .ticket_id = json_int (body, "ticket_id", 0),
-                       .limit = json_int (body, "limit", 200) };
+                       .limit = json_int (body, "limit", 200),
+                       .page = &page };
+    if (cur_page_start (&page, "invoice.list", body, f.limit, err, errsize) != 0)
+        return RPL_INVALID;
     rpl_code_t code = ledger_read_start (app, ctx, f.branch, err, errsize);
     if (code == RPL_OK && inv_list (((ledger_app_t *) app)->db, &f, result) != 0)
         return svc_db_request_failure (((ledger_app_t *) app)->db, "listing invoices", err, errsize);

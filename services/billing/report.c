@@ -11,6 +11,7 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "base/money.h"
+#include "db/cursor.h"
 #include "ledger_rows.h"
 #include "report_figures.h"
 #include "svc/failure.h"
@@ -204,10 +205,13 @@ LEDGER_REQUEST (report_rq_entries)
 {
     db_t *db = ((ledger_app_t *) app)->db;
     const char *branch = json_str (body, "branch", NULL);
+    cur_page_t page;
+    if (cur_page_start (&page, "ledger.entries", body, json_int (body, "limit", 500), err, errsize) != 0)
+        return RPL_INVALID;
     rpl_code_t code = ledger_read_start (app, ctx, branch, err, errsize);
     if (code != RPL_OK)
         return code;
-    char from_text[40] = "", to_text[40] = "", limit[24];
+    char from_text[40] = "", to_text[40] = "";
     const char *month = json_str (body, "month", NULL);
     if (month) {
         int64_t from = 0, to = 0;
@@ -220,9 +224,9 @@ LEDGER_REQUEST (report_rq_entries)
         clock_format_us (from, from_text, sizeof from_text);
         clock_format_us (to, to_text, sizeof to_text);
     }
-    snprintf (limit, sizeof limit, "%" PRId64, json_int (body, "limit", 500));
     const char *params[] = { branch, month ? from_text : NULL, month ? to_text : NULL, json_str (body, "kind", NULL),
-                             json_str (body, "party", NULL), limit };
+                             json_str (body, "party", NULL), cur_page_fetch (&page), cur_page_key (&page),
+                             cur_page_id (&page) };
     PGresult *res = db_exec (db,
                              "SELECT id, key, kind, debit, credit, amount, currency, branch_id AS branch, party, ref,"
                              " " DB_EPOCH_US ("at") " AS at, actor FROM billing.ledger_entries"
@@ -230,12 +234,18 @@ LEDGER_REQUEST (report_rq_entries)
                              "   AND ($2::timestamptz IS NULL OR at >= $2::timestamptz)"
                              "   AND ($3::timestamptz IS NULL OR at < $3::timestamptz)"
                              "   AND ($4::text IS NULL OR kind = $4) AND ($5::text IS NULL OR party = $5)"
+                             /* after the cursor's entry ($7 at in us, $8 id) */
+                             "   AND ($7::bigint IS NULL OR (at, id) > (" CUR_SQL_US ("$7") ", $8::bigint))"
                              " ORDER BY at, id LIMIT $6::int",
-                             6, params);
+                             8, params);
     if (!res)
         return svc_db_request_failure (db, "reading the ledger", err, errsize);
     cJSON *doc = cJSON_CreateObject ();
-    bool ok = doc && ledger_rows_add (doc, "entries", res);
+    cJSON *entries = doc ? ledger_rows_add (doc, "entries", res) : NULL;
+    int fetched = PQntuples (res);
+    if (entries && fetched > cur_page_rows (&page, fetched)) /* the extra row: a next page follows */
+        cJSON_DeleteItemFromArray (entries, fetched - 1);
+    bool ok = entries && cur_page_next_row (&page, doc, res, 10, 0) == 0;
     PQclear (res);
     if (!ok) {
         cJSON_Delete (doc);

@@ -13,6 +13,7 @@
 #include "cb_schedule.h"
 #include "cb_slot.h"
 #include "cb_state.h"
+#include "db/cursor.h"
 #include "db/statements.h"
 #include "svc/emit.h"
 #include "svc/failure.h"
@@ -21,17 +22,24 @@
 #define S_MAX_ATTEMPTS 16
 
 static const db_statement_t s_statements[] = {
-    /* $1 agent (NULL: all in scope), $2 upcoming too, $3 now, $4 limit, $5 may read phones, $6 principal */
+    /* $1 agent (NULL: all in scope), $2 upcoming too, $3 now, $4 limit + 1, $5 may read phones,
+     * $6 principal, $7 $8 the cursor's due_at (us) and id (NULL: the first page). The row past
+     * the limit only says that a next page follows: its phone is not read (nor audited). */
     { "cbr_list",
-      "SELECT c.id, c.ticket_id, c.branch_id, c.customer_id, cu.name, c.purpose, c.cause, c.status,"
-      "  c.agent_id, c.attempts, " DB_EPOCH_US ("c.due_at") ", " DB_EPOCH_US ("c.next_call_at") ","
-      "  CASE WHEN $5::bool AND c.next_call_at <= $3::timestamptz"
-      "   THEN callback.call_phone (c.id, $6, 'callback.list') END"
-      " FROM callback.callbacks c LEFT JOIN ref.customers cu ON cu.id = c.customer_id"
-      " WHERE c.status IN ('" CB_S_SCHEDULED "', '" CB_S_RETRYING "')"
-      "   AND ($1::text IS NULL OR c.agent_id = $1)"
-      "   AND ($2::bool OR c.next_call_at <= $3::timestamptz)"
-      " ORDER BY c.due_at, c.id LIMIT $4::int" },
+      "SELECT x.id, x.ticket_id, x.branch_id, x.customer_id, x.name, x.purpose, x.cause, x.status,"
+      "  x.agent_id, x.attempts, " DB_EPOCH_US ("x.due_at") ", " DB_EPOCH_US ("x.next_call_at") ","
+      "  CASE WHEN $5::bool AND x.next_call_at <= $3::timestamptz"
+      "   AND row_number () OVER (ORDER BY x.due_at, x.id) < $4::int"
+      "   THEN callback.call_phone (x.id, $6, 'callback.list') END"
+      " FROM (SELECT c.id, c.ticket_id, c.branch_id, c.customer_id, cu.name, c.purpose, c.cause, c.status,"
+      "   c.agent_id, c.attempts, c.due_at, c.next_call_at"
+      "  FROM callback.callbacks c LEFT JOIN ref.customers cu ON cu.id = c.customer_id"
+      "  WHERE c.status IN ('" CB_S_SCHEDULED "', '" CB_S_RETRYING "')"
+      "    AND ($1::text IS NULL OR c.agent_id = $1)"
+      "    AND ($2::bool OR c.next_call_at <= $3::timestamptz)"
+      "    AND ($7::bigint IS NULL OR (c.due_at, c.id) > (" CUR_SQL_US ("$7") ", $8::bigint))"
+      "  ORDER BY c.due_at, c.id LIMIT $4::int) x"
+      " ORDER BY x.due_at, x.id" },
     /* $1 callback: locked for the move */
     { "cbr_get",
       "SELECT id, ticket_id, branch_id, customer_id, purpose, status, attempts,"
@@ -138,18 +146,23 @@ rpl_code_t cb_rq_list (void *arg, const rqe_ctx_t *ctx, const cJSON *body, cJSON
     rpl_code_t code = s_ready (app->db, err, errsize);
     if (code != RPL_OK)
         return code;
-    char now[40], limit[16];
+    cur_page_t page;
+    if (cur_page_start (&page, "callback.list", body, json_int (body, "limit", 200), err, errsize) != 0)
+        return RPL_INVALID;
+    char now[40];
     clock_format_us (clock_now_us (), now, sizeof now);
-    snprintf (limit, sizeof limit, "%" PRId64, json_int (body, "limit", 200));
-    const char *p[] = { agent, json_bool (body, "upcoming", false) ? "true" : "false", now, limit,
-                        ctx->who.contact ? "true" : "false", ctx->who.principal ? ctx->who.principal : "system" };
-    PGresult *res = db_exec_prepared (app->db, "cbr_list", 6, p);
+    const char *p[] = { agent, json_bool (body, "upcoming", false) ? "true" : "false", now,
+                        cur_page_fetch (&page), ctx->who.contact ? "true" : "false",
+                        ctx->who.principal ? ctx->who.principal : "system", cur_page_key (&page),
+                        cur_page_id (&page) };
+    PGresult *res = db_exec_prepared (app->db, "cbr_list", 8, p);
     if (!res)
         return svc_db_request_failure (app->db, "reading the work list", err, errsize);
     cJSON *doc = cJSON_CreateObject ();
     cJSON *list = doc ? cJSON_AddArrayToObject (doc, "callbacks") : NULL;
-    bool ok = list != NULL;
-    for (int i = 0; ok && i < PQntuples (res); i++) {
+    bool ok = list != NULL && cur_page_next_row (&page, doc, res, 10, 0) == 0;
+    int rows = cur_page_rows (&page, PQntuples (res));
+    for (int i = 0; ok && i < rows; i++) {
         cJSON *c = cJSON_CreateObject ();
         ok = c && cJSON_AddItemToArray (list, c) && s_add_int (c, "callback_id", res, i, 0)
              && s_add_int (c, "ticket_id", res, i, 1) && s_add_text (c, "branch", res, i, 2)

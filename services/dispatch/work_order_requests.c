@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "db/cursor.h"
 #include "db/scope.h"
 #include "db/statements.h"
 #include "model/work_order.h"
@@ -53,7 +54,8 @@
     " t.replacement_fault "                                                                   \
     "FROM dispatch.work_orders w LEFT JOIN dispatch.done_reports r ON r.work_order_id = w.id " \
     " LEFT JOIN intake.tickets t ON t.id = w.ticket_id "                                      \
-    "WHERE w.ticket_id = $1::bigint ORDER BY w.id"
+    "WHERE w.ticket_id = $1::bigint AND ($2::bigint IS NULL OR w.id > $2::bigint) " /* after the cursor */ \
+    "ORDER BY w.id LIMIT $3::int"
 
 static const db_statement_t s_statements[] = {
     { "dispatch_wor_lock", S_SQL_LOCK },
@@ -274,21 +276,25 @@ rpl_code_t wor_list (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON *
     }
     char id[24];
     snprintf (id, sizeof id, "%" PRId64, json_int (body, "ticket_id", 0));
+    cur_page_t page;
+    if (cur_page_start (&page, "workorder.list", body, json_int (body, "limit", 0), err, errsize) != 0)
+        return RPL_INVALID;
     if (db_ensure (a->db) != 0)
         return svc_db_request_failure (a->db, "connecting", err, errsize);
-    const char *p[] = { id };
-    PGresult *res = db_exec_prepared (a->db, "dispatch_wor_list", 1, p);
+    const char *p[] = { id, cur_page_id (&page), cur_page_fetch (&page) };
+    PGresult *res = db_exec_prepared (a->db, "dispatch_wor_list", 3, p);
     if (!res)
         return svc_db_request_failure (a->db, "reading the work orders", err, errsize);
     cJSON *out = cJSON_CreateObject ();
     cJSON *list = out ? cJSON_AddArrayToObject (out, "work_orders") : NULL;
-    if (!list || json_add_id (out, "ticket_id", id) != 0) {
+    if (!list || json_add_id (out, "ticket_id", id) != 0 || cur_page_next_row (&page, out, res, 0, 0) != 0) {
         PQclear (res);
         cJSON_Delete (out);
         snprintf (err, errsize, "out of memory");
         return RPL_INTERNAL;
     }
-    for (int r = 0; r < PQntuples (res); r++) {
+    int rows = cur_page_rows (&page, PQntuples (res));
+    for (int r = 0; r < rows; r++) {
         cJSON *w = cJSON_CreateObject ();
         if (!w)
             break;
@@ -319,7 +325,8 @@ rpl_code_t wor_list (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON *
         }
     }
     PQclear (res);
-    /* a ticket of another branch, or none: nothing to show */
+    /* a ticket of another branch, or none: nothing to show (a page after
+     * a cursor always holds a row: work orders are never deleted) */
     if (cJSON_GetArraySize (list) == 0) {
         cJSON_Delete (out);
         snprintf (err, errsize, "body.ticket_id: no work orders for ticket %s", id);

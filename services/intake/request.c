@@ -196,7 +196,7 @@ int irq_parse_list (const cJSON *body, irq_list_t *out, char *err, size_t errsiz
     memset (out, 0, sizeof *out);
     out->limit = IRQ_LIST_DEFAULT;
     if (!body || cJSON_IsNull (body))
-        return 0;
+        return cur_page_start (&out->page, "ticket.list", NULL, out->limit, err, errsize);
     if (!cJSON_IsObject (body)) {
         snprintf (err, errsize, "body: expected an object");
         return -1;
@@ -217,7 +217,7 @@ int irq_parse_list (const cJSON *body, irq_list_t *out, char *err, size_t errsiz
         }
         out->limit = (int) limit->valuedouble;
     }
-    return 0;
+    return cur_page_start (&out->page, "ticket.list", body, out->limit, err, errsize);
 }
 
 int irq_parse_event (const cJSON *body, const char *caller, irq_event_t *rq, char *err,

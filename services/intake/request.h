@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "db/cursor.h"
+
 /*  ticket.list limit: default and range. */
 #define IRQ_LIST_DEFAULT 50
 #define IRQ_LIST_MAX 500
@@ -49,9 +51,10 @@ int irq_parse_get (const cJSON *body, int64_t *ticket_id, char *err, size_t errs
 typedef struct {
     const char *branch, *status, *kind, *customer_id;
     int limit;
+    cur_page_t page; /* the page: after the body's cursor, if any (db/cursor.h) */
 } irq_list_t;
 
-/*  Reads a ticket.list body (limit 1..500, default 50). Returns 0 or -1. */
+/*  Reads a ticket.list body (limit 1..500, default 50; cursor). Returns 0 or -1. */
 int irq_parse_list (const cJSON *body, irq_list_t *out, char *err, size_t errsize);
 
 /*  ticket.event body; pointers borrowed, NULL when absent. */

@@ -167,6 +167,7 @@ static const db_statement_t s_statements[] = {
       "   AND ($2::text IS NULL OR t.status = $2)"
       "   AND ($3::text IS NULL OR t.kind = $3)"
       "   AND ($4::text IS NULL OR t.customer_id = $4)"
+      "   AND ($7::bigint IS NULL OR t.id < $7::bigint)" /* after the cursor's ticket */
       " ORDER BY t.id DESC LIMIT $5" },
 };
 

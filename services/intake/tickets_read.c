@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "db/cursor.h"
 #include "model/contact.h"
 #include "tickets.h"
 #include "tickets_private.h"
@@ -141,10 +142,11 @@ rpl_code_t itk_list (itk_t *self, const svc_who_t *who, const irq_list_t *filter
     }
     if (db_ensure (self->db) != 0)
         return svc_db_request_failure (self->db, "connecting", err, errsize);
-    snprintf (limit, sizeof limit, "%d", filter->limit);
+    snprintf (limit, sizeof limit, "%d", filter->limit + 1); /* one more: does a next page follow? */
     const char *p[] = { filter->branch, filter->status, filter->kind, filter->customer_id,
-                        limit, svc_who_branches_literal (who, branches, sizeof branches) };
-    PGresult *res = db_exec_prepared (self->db, "intake_list", 6, p);
+                        limit, svc_who_branches_literal (who, branches, sizeof branches),
+                        cur_page_id (&filter->page) };
+    PGresult *res = db_exec_prepared (self->db, "intake_list", 7, p);
     if (!res)
         return svc_db_request_failure (self->db, "listing tickets", err, errsize);
     cJSON *doc = cJSON_CreateObject ();
@@ -155,7 +157,14 @@ rpl_code_t itk_list (itk_t *self, const svc_who_t *who, const irq_list_t *filter
         snprintf (err, errsize, "out of memory");
         return RPL_INTERNAL;
     }
-    for (int i = 0; i < PQntuples (res); i++) {
+    int rows = cur_page_rows (&filter->page, PQntuples (res));
+    if (cur_page_next_row (&filter->page, doc, res, 0, 0) != 0) {
+        PQclear (res);
+        cJSON_Delete (doc);
+        snprintf (err, errsize, "out of memory");
+        return RPL_INTERNAL;
+    }
+    for (int i = 0; i < rows; i++) {
         cJSON *t = cJSON_CreateObject ();
         if (!t)
             break;

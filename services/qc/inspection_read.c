@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "svc/failure.h"
+#include "db/cursor.h"
 #include "db/scope.h"
 
 #define QI_PENDING_DEFAULT 50
@@ -164,8 +165,12 @@ rpl_code_t qi_pending (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON
                        size_t errsize)
 {
     qi_t *self = app;
-    char limit[16], roles[600], scope_buf[8192];
-    snprintf (limit, sizeof limit, "%" PRId64, json_int (body, "limit", QI_PENDING_DEFAULT));
+    char roles[600], scope_buf[8192];
+    cur_page_t page;
+    if (cur_page_start (&page, "inspection.pending", body, json_int (body, "limit", QI_PENDING_DEFAULT), err,
+                        errsize)
+        != 0)
+        return RPL_INVALID;
     s_roles_array (ctx->who.roles, roles, sizeof roles);
     if (ctx->who.branches && !svc_who_branches_fit (&ctx->who, sizeof scope_buf)) {
         snprintf (err, errsize, "request: the caller acts for too many branches to list");
@@ -179,13 +184,15 @@ rpl_code_t qi_pending (void *app, const rqe_ctx_t *ctx, const cJSON *body, cJSON
      * technician, who acts for no branch, finds his */
     if (db_scope_system (self->db) != 0)
         return svc_db_request_failure (self->db, "stating the system's scope", err, errsize);
-    const char *p[] = { roles, ctx->who.principal ? ctx->who.principal : "", scope, limit };
-    PGresult *res = db_exec_prepared (self->db, "qc_pending", 4, p);
+    const char *p[] = { roles, ctx->who.principal ? ctx->who.principal : "", scope, cur_page_fetch (&page),
+                        cur_page_key (&page), cur_page_id (&page) };
+    PGresult *res = db_exec_prepared (self->db, "qc_pending", 6, p);
     if (!res)
         return svc_db_request_failure (self->db, "reading the pending levels", err, errsize);
     cJSON *doc = cJSON_CreateObject (), *list = doc ? cJSON_AddArrayToObject (doc, "pending") : NULL;
-    bool ok = list != NULL;
-    for (int r = 0; ok && r < PQntuples (res); r++) {
+    bool ok = list != NULL && cur_page_next_row (&page, doc, res, 6, 7) == 0;
+    int rows = cur_page_rows (&page, PQntuples (res));
+    for (int r = 0; ok && r < rows; r++) {
         const qp_plan_t *plan = qp_find (self->plans, PQgetvalue (res, r, 3));
         int idx = qp_level_index (plan, PQgetvalue (res, r, 4));
         cJSON *o = cJSON_CreateObject (), *checklist = s_checklist (idx >= 0 ? &plan->levels[idx] : NULL);

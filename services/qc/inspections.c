@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "db/cursor.h"
 #include "db/statements.h"
 #include "inspection_states.h"
 #include "svc/failure.h"
@@ -58,6 +59,8 @@ static const db_statement_t s_statements[] = {
       "   AND ($3::text[] IS NULL OR l.branch_id = ANY ($3::text[])"
       /* a service provider's technician acts for no branch: his own self-checks */
       "        OR (l.role = 'technician' AND i.technician_id = $2))"
+      /* after the cursor's level ($5 started_at in us, $6 inspection; one pending level each) */
+      "   AND ($5::bigint IS NULL OR (l.started_at, l.inspection_id) > (" CUR_SQL_US ("$5") ", $6::bigint))"
       " ORDER BY l.started_at, l.inspection_id LIMIT $4" },
 };
 

@@ -8,19 +8,20 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "paging.h"
 #include "table.h"
 
 #define CB_MAX_ID INT64_C (9007199254740991)
 #define CB_MAX_WORDS 20
 
 static const char s_callbacks_usage[] =
-    "usage: kefuctl callbacks [--upcoming] [--agent A | --all] [--limit N] [--json]\n"
+    "usage: kefuctl callbacks [--upcoming] [--agent A | --all] [--limit N] [--cursor C] [--json]\n"
     "  Your callbacks to make now, earliest deadline first: callback, ticket,\n"
     "  customer, phone (for a call due now, to a caller who may read contact\n"
     "  data; each read is audited), purpose, attempts, deadline, next call.\n"
     "  --upcoming  the later ones too\n"
     "  --agent A   another agent's list; --all every agent's (team leads, managers)\n"
-    "  --limit N   at most N (1..1000, default 200)\n";
+    "  --limit N   at most N (1..1000, default 200)\n" PAGING_USAGE;
 
 static const char s_callback_usage[] =
     "usage: kefuctl callback attempt ID --reason R [--note TEXT] [--json]\n"
@@ -116,11 +117,11 @@ static void s_print_list (const cJSON *list, bool with_agent)
 
 int cmd_callbacks (kctl_t *k, int argc, char **argv)
 {
-    const char *agent = NULL, *limit = NULL;
+    const char *agent = NULL, *limit = NULL, *cursor = NULL;
     bool upcoming = false, all = false;
     const args_spec_t spec[] = { { "agent", true, &agent, NULL },  { "limit", true, &limit, NULL },
                                  { "upcoming", false, NULL, &upcoming }, { "all", false, NULL, &all },
-                                 { NULL, false, NULL, NULL } };
+                                 { "cursor", true, &cursor, NULL }, { NULL, false, NULL, NULL } };
     int npos = 0;
     int64_t n = 200;
     if (args_parse ("callbacks", KCTL_SPECS (k, spec), argc, argv, NULL, 0, &npos) != 0)
@@ -134,13 +135,14 @@ int cmd_callbacks (kctl_t *k, int argc, char **argv)
         return KCTL_USAGE;
     }
     if ((limit && args_int ("callbacks", "--limit", limit, 1, 1000, &n) != 0)
-        || (agent && args_text ("callbacks", "--agent", agent, 64) != 0) || kctl_setup (k, "callbacks") != 0)
+        || (agent && args_text ("callbacks", "--agent", agent, 64) != 0) || paging_check ("callbacks", cursor) != 0
+        || kctl_setup (k, "callbacks") != 0)
         return KCTL_USAGE;
     int rc = KCTL_FAILED;
     cJSON *body = cJSON_CreateObject (), *result = NULL;
     if (!body || !cJSON_AddNumberToObject (body, "limit", (double) n)
         || (upcoming && !cJSON_AddTrueToObject (body, "upcoming")) || (all && !cJSON_AddTrueToObject (body, "all"))
-        || (agent && !cJSON_AddStringToObject (body, "agent", agent))) {
+        || (agent && !cJSON_AddStringToObject (body, "agent", agent)) || paging_add (body, cursor) != 0) {
         fputs ("kefuctl callbacks: out of memory\n", stderr);
         goto cleanup;
     }
@@ -150,6 +152,7 @@ int cmd_callbacks (kctl_t *k, int argc, char **argv)
         rc = kctl_print_json (result) == 0 ? KCTL_OK : KCTL_FAILED;
     else {
         s_print_list (cJSON_GetObjectItemCaseSensitive (result, "callbacks"), all || agent);
+        paging_print_next (result);
         rc = KCTL_OK;
     }
 cleanup:

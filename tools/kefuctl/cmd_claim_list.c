@@ -7,13 +7,14 @@
 #include "base/json.h"
 #include "base/money.h"
 #include "cmd_claim.h"
+#include "paging.h"
 #include "table.h"
 
 static const char s_claims_usage[] =
-    "usage: kefuctl claims [--status filed|reviewed|approved|rejected|closed] [--limit N] [--json]\n"
+    "usage: kefuctl claims [--status filed|reviewed|approved|rejected|closed] [--limit N] [--cursor C] [--json]\n"
     "  Your claims, newest first (a dealer's or provider's staff their own; a regional\n"
     "  manager the region's; head office all): claim, work order, branch, dealer, status,\n"
-    "  product, claimed, approved, filed.\n";
+    "  product, claimed, approved, filed.\n" PAGING_USAGE;
 static const char s_lot_usage[] = "usage: kefuctl lot defect LOT COUNT [--note TEXT] [--json]\n"
                                   "  Records COUNT defective units found in LOT; prints the lot's defect rate.\n";
 static const char s_return_usage[] =
@@ -53,13 +54,14 @@ static void s_print_list (const cJSON *r)
     else
         tbl_print (tbl, stdout);
     tbl_destroy (&tbl);
+    paging_print_next (r);
 }
 
 int cmd_claims (kctl_t *k, int argc, char **argv)
 {
-    const char *status = NULL, *limit = NULL;
+    const char *status = NULL, *limit = NULL, *cursor = NULL;
     const args_spec_t spec[] = { { "status", true, &status, NULL }, { "limit", true, &limit, NULL },
-                                 { NULL, false, NULL, NULL } };
+                                 { "cursor", true, &cursor, NULL }, { NULL, false, NULL, NULL } };
     int npos = 0;
     int64_t n = 200;
     if (args_parse ("claims", KCTL_SPECS (k, spec), argc, argv, NULL, 0, &npos) != 0)
@@ -69,11 +71,12 @@ int cmd_claims (kctl_t *k, int argc, char **argv)
         return KCTL_OK;
     }
     if ((status && args_enum ("claims", "--status", status, s_statuses) < 0)
-        || (limit && args_int ("claims", "--limit", limit, 1, 1000, &n) != 0) || kctl_setup (k, "claims") != 0)
+        || (limit && args_int ("claims", "--limit", limit, 1, 1000, &n) != 0) || paging_check ("claims", cursor) != 0
+        || kctl_setup (k, "claims") != 0)
         return KCTL_USAGE;
     cJSON *body = cJSON_CreateObject ();
     if (!body || !cJSON_AddNumberToObject (body, "limit", (double) n)
-        || (status && !cJSON_AddStringToObject (body, "status", status))) {
+        || (status && !cJSON_AddStringToObject (body, "status", status)) || paging_add (body, cursor) != 0) {
         cJSON_Delete (body);
         return KCTL_FAILED;
     }

@@ -13,15 +13,16 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/uuid.h"
+#include "paging.h"
 #include "table.h"
 
 #define INSPECT_MAX_ITEMS 64
 #define INSPECT_MAX_ID INT64_C (9007199254740991)
 
 static const char s_inspections_usage[] =
-    "usage: kefuctl inspections [--limit N] [--json]\n"
+    "usage: kefuctl inspections [--limit N] [--cursor C] [--json]\n"
     "  The levels you may sign now (your roles, your branches), oldest first:\n"
-    "  work order, ticket, branch, level, role, waiting since, and the checklist.\n";
+    "  work order, ticket, branch, level, role, waiting since, and the checklist.\n" PAGING_USAGE;
 
 static const char s_inspect_usage[] =
     "usage: kefuctl inspect show WORK_ORDER [--json]\n"
@@ -113,8 +114,10 @@ static void s_checklist_text (const cJSON *checklist, char *out, size_t size)
 
 int cmd_inspections (kctl_t *k, int argc, char **argv)
 {
-    const char *limit = NULL;
-    const args_spec_t spec[] = { { "limit", true, &limit, NULL }, { NULL, false, NULL, NULL } };
+    const char *limit = NULL, *cursor = NULL;
+    const args_spec_t spec[] = { { "limit", true, &limit, NULL },
+                                 { "cursor", true, &cursor, NULL },
+                                 { NULL, false, NULL, NULL } };
     int npos = 0;
     int64_t n = 50;
     if (args_parse ("inspections", KCTL_SPECS (k, spec), argc, argv, NULL, 0, &npos) != 0)
@@ -123,20 +126,22 @@ int cmd_inspections (kctl_t *k, int argc, char **argv)
         fputs (s_inspections_usage, stdout);
         return KCTL_OK;
     }
-    if ((limit && args_int ("inspections", "--limit", limit, 1, 500, &n) != 0) || kctl_setup (k, "inspections") != 0)
+    if ((limit && args_int ("inspections", "--limit", limit, 1, 500, &n) != 0)
+        || paging_check ("inspections", cursor) != 0 || kctl_setup (k, "inspections") != 0)
         return KCTL_USAGE;
     int rc = KCTL_FAILED;
     cJSON *body = cJSON_CreateObject (), *result = NULL;
     static const char *const headers[] = { "work order", "ticket", "branch", "level", "role", "waiting since",
                                            "checklist" };
     tbl_t *tbl = tbl_new (7, headers);
-    if (!body || !tbl || !cJSON_AddNumberToObject (body, "limit", (double) n)) {
+    if (!body || !tbl || !cJSON_AddNumberToObject (body, "limit", (double) n) || paging_add (body, cursor) != 0) {
         fputs ("kefuctl inspections: out of memory\n", stderr);
         goto cleanup;
     }
     if (kctl_ask (k, "inspections", CFG_SVC_QC, "inspection.pending", body, &result) != 0)
         goto cleanup;
     const cJSON *list = cJSON_GetObjectItemCaseSensitive (result, "pending");
+    paging_print_next (result); /* --json prints the list alone: the cursor goes to stderr in both forms */
     if (k->json) {
         rc = kctl_print_json (list) == 0 ? KCTL_OK : KCTL_FAILED;
         goto cleanup;

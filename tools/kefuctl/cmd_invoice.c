@@ -9,13 +9,14 @@
 #include "base/money.h"
 #include "base/uuid.h"
 #include "cmd_ledger.h"
+#include "paging.h"
 
 #define S_MAX_ID INT64_C (9007199254740991)
 
 static const char s_invoices_usage[] =
     "usage: kefuctl invoices [--branch B] [--status open|partly_paid|paid|void|unpaid] [--customer C]\n"
-    "                        [--ticket T] [--limit N] [--json]\n"
-    "  Invoices of your branches, newest first: number, customer, amount, paid, balance, status.\n";
+    "                        [--ticket T] [--limit N] [--cursor C] [--json]\n"
+    "  Invoices of your branches, newest first: number, customer, amount, paid, balance, status.\n" PAGING_USAGE;
 
 static const char s_invoice_usage[] =
     "usage: kefuctl invoice show NUMBER [--json]\n"
@@ -39,8 +40,10 @@ static const lfmt_col_t s_invoice_cols[] = {
 
 static int s_print_list (const cJSON *r, bool csv)
 {
-    return lfmt_print (stdout, cJSON_GetObjectItemCaseSensitive (r, "invoices"), s_invoice_cols, 9, "CNY", csv,
-                       "no invoices");
+    int rc = lfmt_print (stdout, cJSON_GetObjectItemCaseSensitive (r, "invoices"), s_invoice_cols, 9, "CNY", csv,
+                         "no invoices");
+    paging_print_next (r);
+    return rc;
 }
 
 /*  One invoice for people: its lines, then its payments. */
@@ -74,10 +77,11 @@ static int s_print_one (const cJSON *r, bool csv)
 
 int cmd_invoices (kctl_t *k, int argc, char **argv)
 {
-    const char *branch = NULL, *status = NULL, *customer = NULL, *ticket = NULL, *limit = NULL;
+    const char *branch = NULL, *status = NULL, *customer = NULL, *ticket = NULL, *limit = NULL, *cursor = NULL;
     const args_spec_t spec[] = { { "branch", true, &branch, NULL },     { "status", true, &status, NULL },
                                  { "customer", true, &customer, NULL }, { "ticket", true, &ticket, NULL },
-                                 { "limit", true, &limit, NULL },       { NULL, false, NULL, NULL } };
+                                 { "limit", true, &limit, NULL },       { "cursor", true, &cursor, NULL },
+                                 { NULL, false, NULL, NULL } };
     static const char *const statuses[] = { "open", "partly_paid", "paid", "void", "unpaid", NULL };
     int npos = 0;
     int64_t n = 200, t = 0;
@@ -90,14 +94,14 @@ int cmd_invoices (kctl_t *k, int argc, char **argv)
     if ((status && args_enum ("invoices", "--status", status, statuses) < 0)
         || (limit && args_int ("invoices", "--limit", limit, 1, 1000, &n) != 0)
         || (ticket && args_int ("invoices", "--ticket", ticket, 1, S_MAX_ID, &t) != 0)
-        || kctl_setup (k, "invoices") != 0)
+        || paging_check ("invoices", cursor) != 0 || kctl_setup (k, "invoices") != 0)
         return KCTL_USAGE;
     cJSON *body = cJSON_CreateObject ();
     if (body && ((branch && !cJSON_AddStringToObject (body, "branch", branch))
                  || (status && !cJSON_AddStringToObject (body, "status", status))
                  || (customer && !cJSON_AddStringToObject (body, "customer_id", customer))
                  || (t && !cJSON_AddNumberToObject (body, "ticket_id", (double) t))
-                 || !cJSON_AddNumberToObject (body, "limit", (double) n)))
+                 || !cJSON_AddNumberToObject (body, "limit", (double) n) || paging_add (body, cursor) != 0))
         cJSON_Delete (body), body = NULL;
     return lfmt_ask (k, "invoices", "invoice.list", body, s_print_list, false);
 }

@@ -6,11 +6,13 @@
 #include "base/json.h"
 #include "base/money.h"
 #include "cmd_ledger.h"
+#include "paging.h"
 
 static const char s_ledger_usage[] =
-    "usage: kefuctl ledger [--branch B] [--month YYYY-MM] [--kind K] [--party P] [--limit N] [--csv | --json]\n"
+    "usage: kefuctl ledger [--branch B] [--month YYYY-MM] [--kind K] [--party P] [--limit N] [--cursor C]\n"
+    "                      [--csv | --json]\n"
     "  The ledger's entries, oldest first: each moves an amount from the credit account to the\n"
-    "  debit account (docs/ledger.md \"Chart of accounts\"). A month is the branch's (needs --branch).\n";
+    "  debit account (docs/ledger.md \"Chart of accounts\"). A month is the branch's (needs --branch).\n" PAGING_USAGE;
 
 static const char s_reconcile_usage[] =
     "usage: kefuctl reconcile --branch B --month YYYY-MM [--currency CNY] [--timezone ZONE] [--csv | --json]\n"
@@ -34,17 +36,19 @@ static int s_print_entries (const cJSON *r, bool csv)
                                        { "amount", "amount", true },  { "currency", "currency", false },
                                        { "branch", "branch", false }, { "party", "party", false },
                                        { "ref", "ref", false },       { "key", "key", false } };
-    return lfmt_print (stdout, cJSON_GetObjectItemCaseSensitive (r, "entries"), cols, 10, "CNY", csv, "no entries");
+    int rc = lfmt_print (stdout, cJSON_GetObjectItemCaseSensitive (r, "entries"), cols, 10, "CNY", csv, "no entries");
+    paging_print_next (r);
+    return rc;
 }
 
 int cmd_ledger (kctl_t *k, int argc, char **argv)
 {
-    const char *branch = NULL, *month = NULL, *kind = NULL, *party = NULL, *limit = NULL;
+    const char *branch = NULL, *month = NULL, *kind = NULL, *party = NULL, *limit = NULL, *cursor = NULL;
     bool csv = false;
     const args_spec_t spec[] = { { "branch", true, &branch, NULL }, { "month", true, &month, NULL },
                                  { "kind", true, &kind, NULL },     { "party", true, &party, NULL },
                                  { "limit", true, &limit, NULL },   { "csv", false, NULL, &csv },
-                                 { NULL, false, NULL, NULL } };
+                                 { "cursor", true, &cursor, NULL }, { NULL, false, NULL, NULL } };
     int npos = 0;
     int64_t n = 500;
     if (args_parse ("ledger", KCTL_SPECS (k, spec), argc, argv, NULL, 0, &npos) != 0)
@@ -54,14 +58,15 @@ int cmd_ledger (kctl_t *k, int argc, char **argv)
         return KCTL_OK;
     }
     if ((kind && args_enum ("ledger", "--kind", kind, s_kinds) < 0)
-        || (limit && args_int ("ledger", "--limit", limit, 1, 5000, &n) != 0) || kctl_setup (k, "ledger") != 0)
+        || (limit && args_int ("ledger", "--limit", limit, 1, 5000, &n) != 0) || paging_check ("ledger", cursor) != 0
+        || kctl_setup (k, "ledger") != 0)
         return KCTL_USAGE;
     cJSON *body = cJSON_CreateObject ();
     if (body && ((branch && !cJSON_AddStringToObject (body, "branch", branch))
                  || (month && !cJSON_AddStringToObject (body, "month", month))
                  || (kind && !cJSON_AddStringToObject (body, "kind", kind))
                  || (party && !cJSON_AddStringToObject (body, "party", party))
-                 || !cJSON_AddNumberToObject (body, "limit", (double) n)))
+                 || !cJSON_AddNumberToObject (body, "limit", (double) n) || paging_add (body, cursor) != 0))
         cJSON_Delete (body), body = NULL;
     return lfmt_ask (k, "ledger", "ledger.entries", body, s_print_entries, csv);
 }

@@ -8,13 +8,14 @@
 #include "model/ticket.h"
 #include "base/json.h"
 #include "kctl.h"
+#include "paging.h"
 #include "table.h"
 
 #define LIST_DESC_WIDTH 40
 
 static const char s_list_usage[] =
-    "usage: kefuctl list [--branch B] [--status S] [--kind K] [--customer C] [--limit N]\n"
-    "  status: open, unassigned, assigned, resolved, closed; limit 1-500 (default 50)\n";
+    "usage: kefuctl list [--branch B] [--status S] [--kind K] [--customer C] [--limit N] [--cursor C]\n"
+    "  status: open, unassigned, assigned, resolved, closed; limit 1-500 (default 50)\n" PAGING_USAGE;
 static const char *const s_list_kinds[] = { "consultation", "repair", "installation", "complaint", "return", "suggestion", NULL };
 
 /*  First present member among the names (contract names first, then
@@ -27,11 +28,12 @@ static const cJSON *s_list_field (const cJSON *obj, const char *a, const char *b
 
 int cmd_list (kctl_t *k, int argc, char **argv)
 {
-    const char *branch = NULL, *status = NULL, *kind = NULL, *customer = NULL, *limit = NULL;
+    const char *branch = NULL, *status = NULL, *kind = NULL, *customer = NULL, *limit = NULL, *cursor = NULL;
     const args_spec_t spec[] = {
         { "branch", true, &branch, NULL }, { "status", true, &status, NULL },
         { "kind", true, &kind, NULL },     { "customer", true, &customer, NULL },
-        { "limit", true, &limit, NULL },   { NULL, false, NULL, NULL },
+        { "limit", true, &limit, NULL },   { "cursor", true, &cursor, NULL },
+        { NULL, false, NULL, NULL },
     };
     int npos = 0;
     if (args_parse ("list", KCTL_SPECS (k, spec), argc, argv, NULL, 0, &npos) != 0)
@@ -45,7 +47,7 @@ int cmd_list (kctl_t *k, int argc, char **argv)
         || (status && args_enum ("list", "--status", status, ticket_state_names) < 0)
         || (kind && args_enum ("list", "--kind", kind, s_list_kinds) < 0)
         || (customer && args_text ("list", "--customer", customer, 64))
-        || (limit && args_int ("list", "--limit", limit, 1, 500, &lim)))
+        || (limit && args_int ("list", "--limit", limit, 1, 500, &lim)) || paging_check ("list", cursor) != 0)
         return KCTL_USAGE;
     if (kctl_setup (k, "list") != 0)
         return KCTL_USAGE;
@@ -58,7 +60,7 @@ int cmd_list (kctl_t *k, int argc, char **argv)
         || (status && !cJSON_AddStringToObject (body, "status", status))
         || (kind && !cJSON_AddStringToObject (body, "kind", kind))
         || (customer && !cJSON_AddStringToObject (body, "customer_id", customer))
-        || (limit && !cJSON_AddNumberToObject (body, "limit", (double) lim)))
+        || (limit && !cJSON_AddNumberToObject (body, "limit", (double) lim)) || paging_add (body, cursor) != 0)
         goto cleanup;
     client_opts_t opts = kctl_client_opts (k, "list");
     char err[1024] = "";
@@ -120,8 +122,10 @@ int cmd_list (kctl_t *k, int argc, char **argv)
         goto cleanup;
     }
     rc = tbl_print (tbl, stdout) == 0 ? KCTL_OK : KCTL_FAILED;
-    if (rc == KCTL_OK)
+    if (rc == KCTL_OK) {
         printf ("%d ticket%s\n", tbl_rows (tbl), tbl_rows (tbl) == 1 ? "" : "s");
+        paging_print_next (result);
+    }
 cleanup:
     tbl_destroy (&tbl);
     cJSON_Delete (result);

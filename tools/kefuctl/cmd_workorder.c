@@ -17,6 +17,7 @@
 #include "base/json.h"
 #include "cmd_workorder.h"
 #include "kctl.h"
+#include "paging.h"
 #include "table.h"
 
 static const char s_done_usage[] =
@@ -26,9 +27,10 @@ static const char s_done_usage[] =
     "  starts. CODE is one of dispatch.fault_codes; K may have up to 3 decimals (12.5).\n";
 
 static const char s_list_usage[] =
-    "usage: kefuctl workorders TICKET_ID [--json]\n"
+    "usage: kefuctl workorders TICKET_ID [--limit N] [--cursor C] [--json]\n"
     "  The ticket's work orders, oldest first: purpose (visit, rework, revisit), state,\n"
-    "  technician, when done and accepted, and the done report's cause and labour.\n";
+    "  technician, when done and accepted, and the done report's cause and labour.\n"
+    "  --limit N     at most N (1-500) a page; default every one\n" PAGING_USAGE;
 
 int wo_km (const char *cmd, const char *text, int64_t *metres)
 {
@@ -153,7 +155,10 @@ cleanup:
 
 int cmd_workorders (kctl_t *k, int argc, char **argv)
 {
-    const args_spec_t spec[] = { { NULL, false, NULL, NULL } };
+    const char *limit = NULL, *cursor = NULL;
+    const args_spec_t spec[] = { { "limit", true, &limit, NULL },
+                                 { "cursor", true, &cursor, NULL },
+                                 { NULL, false, NULL, NULL } };
     const char *pos[1] = { NULL };
     int npos = 0;
     if (args_parse ("workorders", KCTL_SPECS (k, spec), argc, argv, pos, 1, &npos) != 0)
@@ -162,13 +167,14 @@ int cmd_workorders (kctl_t *k, int argc, char **argv)
         fputs (s_list_usage, stdout);
         return KCTL_OK;
     }
-    int64_t ticket;
+    int64_t ticket, lim = 0;
     if (npos != 1) {
         fputs ("kefuctl workorders: expected one ticket id (kefuctl workorders 42)\n", stderr);
         return KCTL_USAGE;
     }
     if (args_int ("workorders", "ticket id", pos[0], 1, INT64_C (9007199254740991), &ticket) != 0
-        || kctl_setup (k, "workorders") != 0)
+        || (limit && args_int ("workorders", "--limit", limit, 1, 500, &lim) != 0)
+        || paging_check ("workorders", cursor) != 0 || kctl_setup (k, "workorders") != 0)
         return KCTL_USAGE;
     int rc = KCTL_FAILED;
     cJSON *body = cJSON_CreateObject (), *result = NULL;
@@ -176,7 +182,8 @@ int cmd_workorders (kctl_t *k, int argc, char **argv)
                                            "accepted", "cause", "labour min" };
     tbl_t *tbl = tbl_new (9, headers);
     char err[1024] = "";
-    if (!body || !tbl || !cJSON_AddNumberToObject (body, "ticket_id", (double) ticket)) {
+    if (!body || !tbl || !cJSON_AddNumberToObject (body, "ticket_id", (double) ticket)
+        || (limit && !cJSON_AddNumberToObject (body, "limit", (double) lim)) || paging_add (body, cursor) != 0) {
         fputs ("kefuctl workorders: out of memory\n", stderr);
         goto cleanup;
     }
@@ -209,6 +216,7 @@ int cmd_workorders (kctl_t *k, int argc, char **argv)
         tbl_add_row (tbl, row);
     }
     tbl_print (tbl, stdout);
+    paging_print_next (result);
     rc = KCTL_OK;
 cleanup:
     cJSON_Delete (body);
