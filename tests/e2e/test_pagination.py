@@ -138,6 +138,8 @@ def test_kefuctl_list_pages_with_cursor():
     assert page["next_cursor"]
     bad = S.kefuctl("list", "--cursor", "bm90LWEtY3Vyc29y", check=False)
     assert bad.returncode == 1 and "body.cursor: " in bad.stderr, bad.stderr
+    cut = S.kefuctl("invoices", "--cursor", "a b", check=False)       # refused before asking
+    assert cut.returncode == 2 and "--cursor: not a cursor" in cut.stderr, cut.stderr
 
 
 # -- workorder.list: oldest first (id), every one unless a limit is asked ---------------------
