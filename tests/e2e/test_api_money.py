@@ -135,6 +135,8 @@ def test_invoices_issued_once_per_key_voided_listed_in_pages():
                403, "forbidden", "")
     ha.refused(call("FN01", "POST", "/api/v1/invoices", b"{not json", headers={"Idempotency-Key": "inv-ap-4"}),
                400, "invalid", "body")
+    ha.refused(call("FN01", "POST", "/api/v1/invoices", invoice_body(description="票" * 30000),
+                    headers={"Idempotency-Key": "inv-ap-5"}), 413, "too_large", "")
     numbers = [first.json["number"]]
     for i in range(3):
         numbers.append(call("FN01", "POST", "/api/v1/invoices", invoice_body(amount=100 + i),

@@ -114,7 +114,7 @@ def resolved_complaint(customer, product):
                     "--product", product, "--description", "回访测试", json_out=True)["ticket_id"]
     S.kefuctl("event", str(tid), "ticket_resolved", "--note", "已处理")
     rows = lambda: S.sql("SELECT id FROM callback.callbacks WHERE ticket_id = %s", (tid,))
-    h.wait_until(lambda: len(rows()) == 1, 60, "a callback for ticket %s" % tid)
+    h.wait_until(lambda: len(rows()) == 1, 120, "a callback for ticket %s" % tid)
     return rows()[0][0]
 
 
@@ -134,6 +134,8 @@ def test_callbacks_listed_attempted_and_recorded():
                "body.reason")
     ha.refused(call("A101", "POST", "/api/v1/callbacks/%d/attempts" % cid, {"reason": "busy"},
                     content_type="text/plain"), 400, "invalid", "Content-Type")
+    ha.refused(call("A101", "POST", "/api/v1/callbacks/%d/attempts" % cid, {"reason": "busy", "note": "话" * 30000}),
+               413, "too_large", "")
     attempt = call("A101", "POST", "/api/v1/callbacks/%d/attempts" % cid, {"reason": "no_answer"})
     assert attempt.status == 201 and attempt.json["attempts"] == 1, attempt.text
     # the next call lies later: refused until then, nothing changes
