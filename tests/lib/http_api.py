@@ -17,7 +17,9 @@ One client keeps one connection open (HTTP/1.1 keep-alive) and reconnects
 when the server closed it. check=False skips the contract (for what it
 does not describe: an unknown path); the body is then still JSON-decoded.
 """
+import csv
 import http.client
+import io
 import json
 import os
 import re
@@ -212,3 +214,62 @@ class HttpApi:
 
     def delete(self, path, **kw):
         return self.request("DELETE", path, **kw)
+
+
+# -- helpers of the area tests (test_api_work.py, test_api_money.py) ------------
+
+def call_as(system, staff, method, path, body=None, headers=None, accept=None, content_type="application/json",
+            check=None):
+    """One request as a staff member (None: without credentials) on that
+    person's kept-alive client of system's gateway. path may carry a query
+    string; body bytes are sent as they are."""
+    clients = system.__dict__.setdefault("_http_clients", {})
+    if staff not in clients:
+        clients[staff] = system.http(token="") if staff is None else system.http(staff=staff)
+    path, _, query = path.partition("?")
+    pairs = urllib.parse.parse_qsl(query, keep_blank_values=True) if query else None
+    hdrs = dict(headers or {}, **({"Accept": accept} if accept else {}))
+    raw = body if isinstance(body, bytes) else None
+    return clients[staff].request(method, path, body=None if raw is not None else body, raw=raw, query=pairs,
+                                  headers=hdrs, content_type=content_type, check=check)
+
+
+def shutdown(system):
+    """Closes the clients call_as opened, then shuts the system down."""
+    for client in system.__dict__.pop("_http_clients", {}).values():
+        client.close()
+    system.shutdown()
+
+
+def ok(response):
+    """The JSON body of a success (200 or 201)."""
+    assert response.status in (200, 201), response
+    return response.json
+
+
+def refused(response, status, code, text):
+    """Asserts an error response: its status, code and a part of its message."""
+    body = response.json or {}
+    assert (response.status, body.get("code")) == (status, code) and text in body.get("message", ""), \
+        (status, code, text, response)
+    return body["message"]
+
+
+def pages(system, staff, path, key):
+    """Every page of a paged list, following the Link headers: the `key`
+    array of each page."""
+    seen = []
+    while path:
+        response = call_as(system, staff, "GET", path)
+        seen.append(ok(response)[key])
+        link = re.match(r'<([^>]*)>; rel="next"', response.headers.get("link", ""))
+        assert bool(link) == bool(response.json.get("next_cursor")), response
+        path = urllib.parse.urlsplit(link.group(1))._replace(scheme="", netloc="").geturl() if link else None
+        assert len(seen) < 100, seen
+    return seen
+
+
+def csv_rows(response):
+    """The rows of a CSV response (RFC 4180), the header first."""
+    assert response.status == 200 and response.headers.get("content-type", "").startswith("text/csv"), response
+    return list(csv.reader(io.StringIO(response.text, newline="")))
