@@ -21,8 +21,8 @@
 #   bench/*.c                  -> bin/bench-<name>
 #   tests/fuzz/*.c             -> bin/fuzz-<name> (FUZZ=1 only: clang, libFuzzer)
 
-SERVICES := intake dispatch qc billing callback claims
-PKGS     := libzmq libpq libcjson yaml-0.1 libsodium libcurl
+SERVICES := intake dispatch qc billing callback claims gateway
+PKGS     := libzmq libpq libcjson yaml-0.1 libsodium libcurl libmicrohttpd
 
 BUILD    ?= build/release
 SAN      ?= 0

@@ -17,7 +17,8 @@
     X (callback_config_section) /* services/callback/callback_config.c */                        \
     X (billing_config_section)  /* services/billing/billing_config.c */                          \
     X (claims_config_section)   /* services/claims/claims_config.c */                            \
-    X (intake_config_section)   /* services/intake/intake_config.c */
+    X (intake_config_section)   /* services/intake/intake_config.c */                            \
+    X (gateway_config_section)  /* services/gateway/gateway_config.c (services.gateway) */
 
 #define S_DECLARE(table) extern const conf_section_t table;
 #define S_ENTRY(table) &table,

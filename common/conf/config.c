@@ -219,6 +219,7 @@ static int s_load_services (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
             return -1;
     }
     static const char *const known[] = { "intake", "dispatch", "qc", "billing", "callback", "claims", NULL };
+    (void) yt_get (map, "gateway"); /* a section of its own (gateway_config.c): read there */
     return yt_check_unknown (doc, map, known);
 }
 
@@ -261,8 +262,11 @@ static int s_load_root (cfg_t *self, yt_doc_t *doc, const char *service)
         return -1;
     for (int i = 0; conf_sections[i]; i++) {
         const conf_section_t *section = conf_sections[i];
-        known[n_known++] = section->name;
-        yt_node_t *map = root ? yt_get (root, section->name) : NULL;
+        /* a dotted name ("services.gateway") is a mapping inside a shared
+         * one, which accepts it by name (s_load_services) */
+        if (!strchr (section->name, '.'))
+            known[n_known++] = section->name;
+        yt_node_t *map = root ? conf_node (root, section->name) : NULL;
         if (!conf_section_read_by (section, service))
             continue; /* another program's section: known, not read here */
         if (!(self->sections[i] = conf_section_new (section)))

@@ -41,6 +41,9 @@ SERVICES = ("intake", "dispatch", "qc", "billing", "callback", "claims")
 # The services with a fixed request endpoint each (kefuctl finds them there).
 API_SERVICES = ("intake", "dispatch", "qc", "billing", "callback", "claims")
 SERVICE_ROLES = tuple("kefu_" + s for s in SERVICES)
+# Programs started like a service (Service, System.start_service) that are
+# no bus service: the HTTP gateway (docs/gateway.md).
+PROGRAMS = SERVICES + ("gateway",)
 
 # Environment a test must not inherit from the shell that runs it (for
 # example a `make run` in the same terminal): the config file decides.
@@ -48,7 +51,7 @@ _SCRUBBED_ENV = ("KEFU_DB_CONNINFO", "KEFU_DB_PASSWORD", "KEFU_INTAKE_API", "KEF
                  "KEFU_QC_API", "KEFU_BILLING_API", "KEFU_CALLBACK_API", "KEFU_CLAIMS_API",
                  "KEFU_SCHEMAS_DIR", "KEFU_CONFIG", "KEFU_CLOCK_FILE", "KEFU_KEYS_DIR",
                  "KEFU_CLIENT_KEY", "KEFU_INTAKE_SERVER_KEY", "CREDENTIALS_DIRECTORY", "KEFU_TOKEN",
-                 "KEFU_TOKEN_FILE")
+                 "KEFU_TOKEN_FILE", "KEFU_GATEWAY_HTTP")
 
 
 # SQL of a timestamptz column as integer microseconds since the epoch
@@ -411,6 +414,7 @@ class Config(str):
         obj.billing_api = data["services"]["billing"]["api"]
         obj.callback_api = data["services"]["callback"]["api"]
         obj.claims_api = data["services"]["claims"]["api"]
+        obj.gateway_http = data["services"]["gateway"]["http"]   # "127.0.0.1:PORT"
         return obj
 
     def key_pair(self, name):
@@ -438,6 +442,7 @@ def write_config(tmpdir, cluster, name="kefu.yaml", **overrides):
     data["services"]["intake"]["api"] = "tcp://127.0.0.1:%d" % free_port()
     for service in API_SERVICES:
         data["services"][service]["api"] = "tcp://127.0.0.1:%d" % free_port()
+    data["services"]["gateway"] = {"http": "127.0.0.1:%d" % free_port()}
     _merge(data, overrides)
     path = os.path.join(str(tmpdir), name)
     with open(path, "w", encoding="utf-8") as f:
@@ -493,7 +498,7 @@ class Service:
     """One kefu-<name> process, its output appended to a log file."""
 
     def __init__(self, name, config, instance=None, logdir=None, env=None):
-        if name not in SERVICES:
+        if name not in PROGRAMS:
             raise ValueError("unknown service %r" % name)
         self.name = name
         self.config = str(config)

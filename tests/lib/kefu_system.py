@@ -186,6 +186,16 @@ class System:
             self._client = IntakeClient(self.config.api, timeout_ms=30000, token=self.token)
         return self._client
 
+    def http(self, token=None, staff=None, **kw):
+        """An HTTP client of the gateway (tests/lib/http_api.py), its
+        responses checked against schemas/openapi.yaml; start the gateway
+        first (start_services(["gateway", …])). It asks with token, or
+        staff's token, or the System's (CC01); token="" sends none."""
+        from http_api import HttpApi
+        if token is None:
+            token = self.token_of(staff) if staff else self.token
+        return HttpApi(self.config.gateway_http, token=token or None, **kw)
+
     def bus_socket(self, service, sender="intake"):
         """A DEALER on the bus ROUTER of service's (first) instance, as it is
         found in <service>.endpoints (endpoint and published key), speaking

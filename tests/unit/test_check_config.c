@@ -56,7 +56,7 @@ UNIT_TEST (kefuctl_check_config_reports_file_line_and_key_in_any_section)
     char *args[2] = { demo, NULL };
     UNIT_ASSERT_INT_EQ (s_check_config (out, sizeof out, 1, args), KCTL_OK);
     UNIT_ASSERT_CONTAINS (out, "kefu.yaml: ok (shared: database, messaging, services, schemas_dir, log; "
-                               "sections: dispatch, qc, notify, callback, billing, claims, intake)");
+                               "sections: dispatch, qc, notify, callback, billing, claims, intake, services.gateway)");
 
     /* an error in the dispatch section */
     UNIT_ASSERT (unit_write_file (dir, "bad-dispatch.yaml",

@@ -1,0 +1,77 @@
+/*  gateway_config — the services.gateway section's table (gateway_config.h). */
+#include "gateway_config.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define T gateway_config_t
+
+static const conf_key_t s_keys[] = {
+    CONF_TEXT ("http", T, http, "127.0.0.1:7180", 300, .env = "KEFU_GATEWAY_HTTP"),
+    CONF_PATH ("tls_cert", T, tls_cert, NULL),
+    CONF_PATH ("tls_key", T, tls_key, NULL),
+    CONF_INT ("connection_limit", T, connection_limit, 256, 1, 10000),
+    CONF_INT ("connection_timeout_s", T, connection_timeout_s, 30, 1, 3600),
+    CONF_INT ("request_timeout_ms", T, request_timeout_ms, 30000, 100, 600000),
+    CONF_INT ("session_hours", T, session_hours, 12, 1, 720),
+    CONF_INT ("body_limit", T, body_limit, 65536, 1024, 16777216),
+    CONF_END,
+};
+
+int gateway_listen_parse (const char *text, char *host, size_t hostsize, int *port, char *err,
+                          size_t errsize)
+{
+    const char *colon = text ? strrchr (text, ':') : NULL;
+    const char *h = text, *h_end = colon;
+    if (colon && text[0] == '[') {
+        h = text + 1;
+        h_end = colon > text && colon[-1] == ']' ? colon - 1 : NULL;
+    }
+    char *end = NULL;
+    long p = colon ? strtol (colon + 1, &end, 10) : 0;
+    size_t n = h_end && h_end >= h ? (size_t) (h_end - h) : 0;
+    if (!colon || !h_end || n == 0 || n >= hostsize || !end || *end || colon[1] < '0'
+        || colon[1] > '9' || p < 1 || p > 65535) {
+        snprintf (err, errsize, "\"%.60s\": expected host:port (127.0.0.1:7180, [::1]:7180), "
+                  "port 1-65535", text ? text : "");
+        return -1;
+    }
+    memcpy (host, h, n);
+    host[n] = '\0';
+    if (!conf_host_valid (host) && !(text[0] == '[' && strspn (host, "0123456789abcdefABCDEF:.") == n)) {
+        snprintf (err, errsize, "\"%.60s\": \"%s\" is not a host name or an IP address", text, host);
+        return -1;
+    }
+    *port = (int) p;
+    return 0;
+}
+
+static int s_check (void *values, yt_doc_t *doc, yt_node_t *map)
+{
+    T *self = values;
+    char host[256], err[200];
+    int port;
+    if (gateway_listen_parse (self->http, host, sizeof host, &port, err, sizeof err) != 0)
+        return yt_fail (doc, conf_node (map, "http"), "%s", err);
+    if (!self->tls_cert != !self->tls_key)
+        return yt_fail (doc, conf_node (map, self->tls_cert ? "tls_cert" : "tls_key"),
+                        "tls_cert and tls_key go together (HTTPS needs both)");
+    return 0;
+}
+
+const conf_section_t gateway_config_section = {
+    .name = "services.gateway",
+    .service = "gateway",
+    .size = sizeof (T),
+    .keys = s_keys,
+    .check = s_check,
+};
+
+const gateway_config_t *gateway_config (const cfg_t *cfg)
+{
+    const gateway_config_t *self = cfg_section (cfg, &gateway_config_section);
+    assert (self); /* the caller loaded the configuration for the gateway */
+    return self;
+}

@@ -1,0 +1,376 @@
+/*  server — libmicrohttpd, thread per connection (server.h). */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "build.h"
+#include "textfile.h"
+
+/*  A connection thread needs little: the handler's frames, cJSON's
+ *  recursion (bounded by its nesting limit), libzmq's calls. The sanitizers'
+ *  frames are several times larger. */
+#if defined(__SANITIZE_ADDRESS__)
+#define S_STACK (2u << 20)
+#else
+#define S_STACK (256u << 10)
+#endif
+#define S_WATCH_MS 200
+
+/*  One connection (libmicrohttpd's socket context). */
+typedef struct s_conn_s {
+    struct s_conn_s *prev, *next;
+    int fd;
+    int64_t since_ms; /* when the request it is receiving began */
+    bool busy;        /* the whole request is in: being answered, not cut */
+    bool cut;
+    gw_forward_t *fwd;
+} s_conn_t;
+
+/*  One request (libmicrohttpd's request context): its body so far. */
+typedef struct {
+    char *body;
+    size_t len, cap;
+    bool too_large;
+} s_req_t;
+
+struct gw_server_s {
+    gw_t *gw;
+    struct MHD_Daemon *daemon;
+    char *cert, *key;
+    size_t body_limit;
+    int64_t timeout_ms;
+    bool tls;
+    pthread_mutex_t lock; /* the connection list, the watchdog's stop */
+    pthread_cond_t wake;
+    s_conn_t *conns;
+    bool stopping;
+    pthread_t watchdog;
+    bool watching;
+};
+
+static void s_logger (void *cls, const char *fmt, va_list ap)
+{
+    (void) cls;
+    char text[300];
+    vsnprintf (text, sizeof text, fmt, ap);
+    text[strcspn (text, "\n")] = '\0';
+    log_kv (LOG_WARN, "http_server", "msg", text, NULL);
+}
+
+static void s_notify (void *cls, struct MHD_Connection *c, void **socket_context,
+                      enum MHD_ConnectionNotificationCode code)
+{
+    gw_server_t *self = cls;
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        s_conn_t *conn = calloc (1, sizeof *conn);
+        const union MHD_ConnectionInfo *info = MHD_get_connection_info (c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (!conn || !(conn->fwd = gw_forward_new (gw_zctx (self->gw)))) {
+            free (conn);
+            *socket_context = NULL;
+            return;
+        }
+        conn->fd = info ? info->connect_fd : -1;
+        conn->since_ms = clock_mono_ms ();
+        pthread_mutex_lock (&self->lock);
+        conn->next = self->conns;
+        if (self->conns)
+            self->conns->prev = conn;
+        self->conns = conn;
+        pthread_mutex_unlock (&self->lock);
+        *socket_context = conn;
+        return;
+    }
+    s_conn_t *conn = *socket_context;
+    if (!conn)
+        return;
+    pthread_mutex_lock (&self->lock); /* before libmicrohttpd closes the socket */
+    if (conn->prev)
+        conn->prev->next = conn->next;
+    else
+        self->conns = conn->next;
+    if (conn->next)
+        conn->next->prev = conn->prev;
+    pthread_mutex_unlock (&self->lock);
+    gw_forward_destroy (&conn->fwd);
+    free (conn);
+    *socket_context = NULL;
+}
+
+/*  Cuts every connection whose request has taken longer than the limit:
+ *  shutdown() ends its thread's wait; libmicrohttpd closes it. */
+static void *s_watch (void *arg)
+{
+    gw_server_t *self = arg;
+    pthread_mutex_lock (&self->lock);
+    while (!self->stopping) {
+        int64_t now = clock_mono_ms ();
+        for (s_conn_t *c = self->conns; c; c = c->next)
+            if (!c->busy && !c->cut && c->fd >= 0 && now - c->since_ms > self->timeout_ms) {
+                c->cut = true;
+                shutdown (c->fd, SHUT_RDWR);
+                log_kv (LOG_INFO, "connection_cut", "reason", "the request did not arrive within "
+                        "connection_timeout_s", NULL);
+            }
+        struct timespec until;
+        clock_gettime (CLOCK_REALTIME, &until);
+        until.tv_nsec += S_WATCH_MS * 1000000L;
+        if (until.tv_nsec >= 1000000000L)
+            until.tv_sec++, until.tv_nsec -= 1000000000L;
+        pthread_cond_timedwait (&self->wake, &self->lock, &until);
+    }
+    pthread_mutex_unlock (&self->lock);
+    return NULL;
+}
+
+static void s_set_busy (gw_server_t *self, struct MHD_Connection *c, bool busy)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info (c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    s_conn_t *conn = info ? info->socket_context : NULL;
+    if (!conn)
+        return;
+    pthread_mutex_lock (&self->lock);
+    conn->busy = busy;
+    conn->since_ms = clock_mono_ms ();
+    pthread_mutex_unlock (&self->lock);
+}
+
+static void s_completed (void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe)
+{
+    (void) toe;
+    s_req_t *r = *req_cls;
+    if (r) {
+        free (r->body);
+        free (r);
+        *req_cls = NULL;
+    }
+    s_set_busy (cls, c, false); /* the next request's time starts now */
+}
+
+static enum MHD_Result s_query_arg (void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void) kind;
+    gw_request_t *req = cls;
+    if (req->n_query < GW_MAX_QUERY)
+        req->query[req->n_query] = (gw_pair_t) { key, value };
+    req->n_query++;
+    return MHD_YES;
+}
+
+static enum MHD_Result s_queue (struct MHD_Connection *c, gw_response_t *resp)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer (resp->body_len, resp->body, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        gw_response_clear (resp);
+        return MHD_NO;
+    }
+    resp->body = NULL; /* libmicrohttpd frees it */
+    if (resp->content_type)
+        MHD_add_response_header (r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
+    for (int i = 0; i < resp->n_headers; i++)
+        MHD_add_response_header (r, resp->headers[i].name, resp->headers[i].value);
+    MHD_add_response_header (r, "Cache-Control", "no-store");
+    MHD_add_response_header (r, "X-Content-Type-Options", "nosniff");
+    enum MHD_Result rc = MHD_queue_response (c, (unsigned) resp->status, r);
+    MHD_destroy_response (r);
+    gw_response_clear (resp);
+    return rc;
+}
+
+static void s_client_addr (struct MHD_Connection *c, char *out, size_t outsize)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info (c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = info ? info->client_addr : NULL;
+    out[0] = '\0';
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop (AF_INET, &((const struct sockaddr_in *) (const void *) sa)->sin_addr, out, (socklen_t) outsize);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop (AF_INET6, &((const struct sockaddr_in6 *) (const void *) sa)->sin6_addr, out, (socklen_t) outsize);
+}
+
+static enum MHD_Result s_answer (gw_server_t *self, struct MHD_Connection *c, const char *url,
+                                 const char *method, s_req_t *r)
+{
+    s_set_busy (self, c, true);
+    gw_response_t resp = { 0 };
+    if (r->too_large) {
+        gw_response_error (&resp, 413, "too_large", "the body is larger than %zu bytes", self->body_limit);
+        return s_queue (c, &resp);
+    }
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info (c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    s_conn_t *conn = info ? info->socket_context : NULL;
+    if (!conn) {
+        gw_response_error (&resp, 503, "unavailable", "the gateway is out of memory; try again");
+        return s_queue (c, &resp);
+    }
+    char addr[64];
+    s_client_addr (c, addr, sizeof addr);
+    gw_request_t req = {
+        .method = method,
+        .path = url,
+        .authorization = MHD_lookup_connection_value (c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+        .cookie = MHD_lookup_connection_value (c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE),
+        .csrf = MHD_lookup_connection_value (c, MHD_HEADER_KIND, "X-CSRF-Token"),
+        .idempotency_key = MHD_lookup_connection_value (c, MHD_HEADER_KIND, "Idempotency-Key"),
+        .accept = MHD_lookup_connection_value (c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT),
+        .content_type = MHD_lookup_connection_value (c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
+        .body = r->body,
+        .body_len = r->len,
+        .client_addr = addr,
+        .tls = self->tls,
+    };
+    MHD_get_connection_values (c, MHD_GET_ARGUMENT_KIND, s_query_arg, &req);
+    gw_handle (self->gw, conn->fwd, &req, &resp);
+    return s_queue (c, &resp);
+}
+
+static bool s_append (s_req_t *r, const char *data, size_t n, size_t limit)
+{
+    if (r->too_large || r->len + n > limit)
+        return false;
+    if (r->len + n > r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 4096;
+        while (cap < r->len + n)
+            cap *= 2;
+        char *grown = realloc (r->body, cap);
+        if (!grown)
+            return false;
+        r->body = grown, r->cap = cap;
+    }
+    memcpy (r->body + r->len, data, n);
+    r->len += n;
+    return true;
+}
+
+static enum MHD_Result s_access (void *cls, struct MHD_Connection *c, const char *url, const char *method,
+                                 const char *version, const char *upload_data, size_t *upload_data_size,
+                                 void **req_cls)
+{
+    (void) version;
+    gw_server_t *self = cls;
+    s_req_t *r = *req_cls;
+    if (!r) { /* the headers are in: the body (if any) follows */
+        if (!(r = calloc (1, sizeof *r)))
+            return MHD_NO;
+        *req_cls = r;
+        const char *length = MHD_lookup_connection_value (c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (length && strtoull (length, NULL, 10) > self->body_limit) {
+            r->too_large = true; /* say so now rather than read it all */
+            return s_answer (self, c, url, method, r);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        if (!s_append (r, upload_data, *upload_data_size, self->body_limit))
+            r->too_large = true;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    return s_answer (self, c, url, method, r);
+}
+
+/*  The listening address, resolved. */
+static int s_address (const char *text, struct sockaddr_storage *out, char *err, size_t errsize)
+{
+    char host[256], port_text[8];
+    int port;
+    if (gateway_listen_parse (text, host, sizeof host, &port, err, errsize) != 0)
+        return -1;
+    snprintf (port_text, sizeof port_text, "%d", port);
+    struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV | AI_PASSIVE }, *ai = NULL;
+    int rc = getaddrinfo (host, port_text, &hints, &ai);
+    if (rc != 0 || !ai) {
+        snprintf (err, errsize, "http: %s: %s", text, gai_strerror (rc));
+        return -1;
+    }
+    memcpy (out, ai->ai_addr, ai->ai_addrlen);
+    freeaddrinfo (ai);
+    return 0;
+}
+
+static int s_read_tls (gw_server_t *self, const gateway_config_t *gc, char *err, size_t errsize)
+{
+    if (!(self->cert = gw_textfile_read (gc->tls_cert, 1u << 20, NULL))) {
+        snprintf (err, errsize, "tls_cert: cannot read %s (a PEM file up to 1 MiB)", gc->tls_cert);
+        return -1;
+    }
+    if (!(self->key = gw_textfile_read (gc->tls_key, 1u << 20, NULL))) {
+        snprintf (err, errsize, "tls_key: cannot read %s (a PEM file up to 1 MiB)", gc->tls_key);
+        return -1;
+    }
+    return 0;
+}
+
+gw_server_t *gw_server_start (gw_t *gw, char *err, size_t errsize)
+{
+    const gateway_config_t *gc = gw_config (gw);
+    gw_server_t *self = calloc (1, sizeof *self);
+    struct sockaddr_storage addr;
+    if (!self) {
+        snprintf (err, errsize, "out of memory");
+        return NULL;
+    }
+    self->gw = gw;
+    self->body_limit = (size_t) gc->body_limit;
+    self->timeout_ms = (int64_t) gc->connection_timeout_s * 1000;
+    self->tls = gc->tls_cert && gc->tls_key;
+    pthread_mutex_init (&self->lock, NULL);
+    pthread_cond_init (&self->wake, NULL);
+    if (s_address (gc->http, &addr, err, errsize) != 0
+        || (self->tls && s_read_tls (self, gc, err, errsize) != 0)) {
+        gw_server_stop (&self);
+        return NULL;
+    }
+    unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG
+                     | MHD_USE_POLL | (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (self->tls ? MHD_USE_TLS : 0);
+    struct MHD_OptionItem tls_opts[] = {
+        { self->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, self->cert },
+        { MHD_OPTION_HTTPS_MEM_KEY, 0, self->key },
+        { MHD_OPTION_END, 0, NULL },
+    };
+    self->daemon = MHD_start_daemon (
+        flags, 0, NULL, NULL, s_access, self, MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned) gc->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned) gc->connection_timeout_s, MHD_OPTION_THREAD_STACK_SIZE, (size_t) S_STACK,
+        MHD_OPTION_NOTIFY_CONNECTION, s_notify, self, MHD_OPTION_NOTIFY_COMPLETED, s_completed, self,
+        MHD_OPTION_EXTERNAL_LOGGER, s_logger, self, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+    if (!self->daemon) {
+        snprintf (err, errsize, "cannot listen at %s (in use, or a bad certificate or key)", gc->http);
+        gw_server_stop (&self);
+        return NULL;
+    }
+    self->watching = pthread_create (&self->watchdog, NULL, s_watch, self) == 0;
+    return self;
+}
+
+void gw_server_stop (gw_server_t **self_p)
+{
+    gw_server_t *self = *self_p;
+    if (!self)
+        return;
+    if (self->watching) {
+        pthread_mutex_lock (&self->lock);
+        self->stopping = true;
+        pthread_cond_signal (&self->wake);
+        pthread_mutex_unlock (&self->lock);
+        pthread_join (self->watchdog, NULL);
+    }
+    if (self->daemon)
+        MHD_stop_daemon (self->daemon);
+    pthread_cond_destroy (&self->wake);
+    pthread_mutex_destroy (&self->lock);
+    gw_textfile_free_secret (self->key);
+    free (self->cert);
+    free (self);
+    *self_p = NULL;
+}

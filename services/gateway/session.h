@@ -1,0 +1,30 @@
+/*  session — the log-in endpoints, /api/v1/session (POST log in, GET who
+ *  is logged in, DELETE log out; docs/gateway.md "Sessions").
+ *
+ *  The gateway calls gw_session_handle for every request whose path is
+ *  exactly /api/v1/session, whatever its method, before any route or
+ *  credential check: the function answers on its own (resp is empty on
+ *  entry and must hold the whole response on return: status, body,
+ *  headers such as Set-Cookie through gw_response_header, exchange.h) and
+ *  returns the status it set. It runs on the connection's own thread, so
+ *  it may block (a password hash, the database) without holding up other
+ *  connections; several connections call it at once. env gives the
+ *  configuration (env->config->session_hours; env->config->tls_cert set:
+ *  HTTPS, Secure cookies), req->client_addr the peer, req->tls whether
+ *  this request came over HTTPS. auth.h has gw_csrf_of and gw_cookie_value.
+ */
+#ifndef KEFU_GATEWAY_SESSION_H
+#define KEFU_GATEWAY_SESSION_H
+
+#include "conf/config.h"
+#include "exchange.h"
+#include "gateway_config.h"
+
+typedef struct {
+    const cfg_t *cfg;                /* the whole configuration: database, schemas_dir, log */
+    const gateway_config_t *config;  /* services.gateway */
+} gw_session_env_t;
+
+int gw_session_handle (const gw_session_env_t *env, const gw_request_t *req, gw_response_t *resp);
+
+#endif
