@@ -1,5 +1,5 @@
 /*  session — the log-in endpoints, /api/v1/session (POST log in, GET who
- *  is logged in, DELETE log out; docs/gateway.md "Sessions").
+ *  is logged in, DELETE log out; docs/gateway.md "Log-in and sessions").
  *
  *  The gateway calls gw_session_handle for every request whose path is
  *  exactly /api/v1/session, whatever its method, before any route or
@@ -12,6 +12,12 @@
  *  configuration (env->config->session_hours; env->config->tls_cert set:
  *  HTTPS, Secure cookies), req->client_addr the peer, req->tls whether
  *  this request came over HTTPS. auth.h has gw_csrf_of and gw_cookie_value.
+ *
+ *  A session is a token of auth.tokens (kind session) made at log-in, in
+ *  the cookie kefu_session; the services check it like any bearer token.
+ *  Log-in follows login.h's rules (throttling, at most two password checks
+ *  at once); the database side is session_store.h. Neither the password
+ *  nor the token is ever logged.
  */
 #ifndef KEFU_GATEWAY_SESSION_H
 #define KEFU_GATEWAY_SESSION_H
