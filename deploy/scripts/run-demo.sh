@@ -6,7 +6,7 @@
 #  - makes the bus's CurveZMQ key pairs in run/keys (once; KEFU_KEYS_DIR
 #    chooses another folder),
 #  - applies the migrations, loads the demo organisation (deploy/demo/org.yaml),
-#  - starts the six services (logs in run/logs/, the previous run's moved to
+#  - starts the six services and the HTTP gateway (logs in run/logs/, the previous run's moved to
 #    run/logs/<when it started>/; pids in run/<service>.pid), feeds the demo
 #    requests (deploy/demo/requests.sh: fixed request ids, so a second run
 #    changes nothing) and lists the tickets they became;
@@ -46,7 +46,7 @@ cleanup() {
     echo "stopping services…"
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    for svc in "${services[@]}"; do rm -f "$state/$svc.pid"; done
+    for svc in "${services[@]}" gateway; do rm -f "$state/$svc.pid"; done
     if [ "$started_pg" = 1 ]; then
         echo "stopping the embedded PostgreSQL…"
         deploy/scripts/pg-embedded.sh stop "$state/pg" >/dev/null || true
@@ -96,6 +96,16 @@ for svc in "${services[@]}"; do
 done
 "$kefuctl" admin wait-ready --timeout-ms 30000
 echo "all six services are ready (logs: $state/logs/)"
+# The HTTP API (docs/gateway.md) at services.gateway.http, 127.0.0.1:7180.
+"$build/bin/kefu-gateway" --instance gateway-1 >"$state/logs/gateway.log" 2>&1 &
+pids+=($!)
+echo $! >"$state/gateway.pid"
+for _ in $(seq 100); do
+    grep -q '"event":"ready"' "$state/logs/gateway.log" && break
+    kill -0 "$!" 2>/dev/null || { echo "kefu-gateway did not start: see $state/logs/gateway.log" >&2; exit 1; }
+    sleep 0.1
+done
+echo "the HTTP gateway is ready at http://127.0.0.1:7180/api/v1/"
 
 echo
 echo "feeding the demo requests (deploy/demo/requests.sh)…"
@@ -113,6 +123,7 @@ echo "try, in another terminal, after  . $state/env :"
 echo "  $kefuctl show 1    |    $kefuctl list --status unassigned    |    $kefuctl board    |    $kefuctl clocks 1"
 echo "  the money, as finance:  export KEFU_TOKEN=\$($kefuctl admin tokens create --staff FN01 | head -1)"
 echo "    then  $kefuctl account D-JS    |    $kefuctl invoices --branch SH01    |    $kefuctl reconcile --branch SZ01 --month $(TZ=Asia/Shanghai date +%Y-%m)"
+echo "  over HTTP:  curl -H \"Authorization: Bearer \$(cat $state/token)\" http://127.0.0.1:7180/api/v1/tickets/1"
 echo "  re-read the SLA file:  kill -HUP \"\$(cat $state/dispatch.pid)\""
 echo "following the logs; Ctrl-C stops everything."
 tail -n 0 -F "$state/logs/intake.log" "$state/logs/dispatch.log" &

@@ -112,7 +112,7 @@ void gw_answer (const gw_match_t *m, const gw_request_t *req, const char *reply,
     else if (cJSON_IsFalse (ok) && code && message)
         gw_response_error (resp, gw_status_of_code (code), code, "%s", message);
     else {
-        log_kv (LOG_ERROR, "reply_malformed", "service", m->row->service, "request", m->row->request,
+        log_kv (LOG_ERROR, "reply_malformed", "upstream", m->row->service, "request", m->row->request,
                 "reason", doc ? "expected ok with result or error" : err, NULL);
         gw_response_error (resp, 500, "internal", "%s answered with a malformed reply", m->row->service);
     }

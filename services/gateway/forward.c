@@ -50,7 +50,7 @@ static void *s_socket (gw_forward_t *self, int service, const char *endpoint)
         return self->sockets[service];
     void *sock = tr_socket (self->zctx, ZMQ_DEALER, S_HWM, 0);
     if (sock && zmq_connect (sock, endpoint) != 0) {
-        log_kv (LOG_ERROR, "forward_connect_failed", "service", cfg_service_names[service], "endpoint",
+        log_kv (LOG_ERROR, "forward_connect_failed", "upstream", cfg_service_names[service], "endpoint",
                 endpoint, "error", zmq_strerror (errno), NULL);
         zmq_close (sock);
         sock = NULL;

@@ -91,3 +91,18 @@ UNIT_TEST (readme_configuration_org_example_loads)
     UNIT_ASSERT_STR_EQ (org->customers[0].cards[1].installed_by, "P-SH");
     org_destroy (&org);
 }
+
+/*  docs/gateway.md's HTTPS example loads as printed (the gateway's own
+ *  section inside services:). */
+UNIT_TEST (readme_gateway_tls_example_loads)
+{
+    char *yaml = s_doc_block ("docs/gateway.md", "services:");
+    UNIT_ASSERT (yaml != NULL);
+    char err[512] = "";
+    cfg_t *cfg = cfg_load_string_for ("docs/gateway.md", yaml, "gateway", err, sizeof err);
+    if (!cfg)
+        printf ("    %s\n", err);
+    UNIT_ASSERT (cfg != NULL);
+    cfg_destroy (&cfg);
+    free (yaml);
+}
