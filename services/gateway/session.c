@@ -26,7 +26,7 @@ static int s_cookie (gw_response_t *resp, const char *token, bool tls)
 }
 
 /*  {staff, name, roles, branches, csrf, expires_at}: the body of POST's 201
- *  and GET's 200, with Cache-Control: no-store (it carries the CSRF value). */
+ *  and GET's 200 (server.c marks every response Cache-Control: no-store). */
 static int s_answer_who (gw_response_t *resp, int status, const gw_session_who_t *who,
                          const char *token)
 {
@@ -45,7 +45,7 @@ static int s_answer_who (gw_response_t *resp, int status, const gw_session_who_t
     for (int i = 0; ok && i < who->n_branches; i++)
         ok = cJSON_AddItemToArray (branches, cJSON_CreateString (who->branches[i]));
     if (ok)
-        ok = gw_response_json (resp, status, body) == 0 && gw_response_header (resp, "Cache-Control", "no-store") == 0;
+        ok = gw_response_json (resp, status, body) == 0;
     cJSON_Delete (body);
     if (!ok)
         gw_response_error (resp, 500, "internal", "session: out of memory");
