@@ -16,13 +16,17 @@
 
 #define S_HOUR_US (INT64_C (3600) * 1000000)
 
-/*  Set-Cookie for the token, or (token NULL) one that clears the cookie. */
+char *gw_session_cookie (const char *token, bool tls, char *out, size_t size)
+{
+    snprintf (out, size, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", GW_SESSION_COOKIE,
+              token ? token : "", token ? "" : "; Max-Age=0", tls ? "; Secure" : "");
+    return out;
+}
+
 static int s_cookie (gw_response_t *resp, const char *token, bool tls)
 {
-    char value[GW_TOKEN_MAX + 120];
-    snprintf (value, sizeof value, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", GW_SESSION_COOKIE,
-              token ? token : "", token ? "" : "; Max-Age=0", tls ? "; Secure" : "");
-    return gw_response_header (resp, "Set-Cookie", value);
+    char value[GW_SESSION_COOKIE_MAX];
+    return gw_response_header (resp, "Set-Cookie", gw_session_cookie (token, tls, value, sizeof value));
 }
 
 /*  {staff, name, roles, branches, csrf, expires_at}: the body of POST's 201

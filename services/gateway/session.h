@@ -22,6 +22,9 @@
 #ifndef KEFU_GATEWAY_SESSION_H
 #define KEFU_GATEWAY_SESSION_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "conf/config.h"
 #include "exchange.h"
 #include "gateway_config.h"
@@ -30,6 +33,12 @@ typedef struct {
     const cfg_t *cfg;                /* the whole configuration: database, schemas_dir, log */
     const gateway_config_t *config;  /* services.gateway */
 } gw_session_env_t;
+
+/*  The Set-Cookie value that holds a session's token, or (token NULL) the
+ *  one that clears it (Max-Age=0); "; Secure" when the request came over
+ *  TLS. out needs GW_SESSION_COOKIE_MAX bytes. Returns out. */
+#define GW_SESSION_COOKIE_MAX 320
+char *gw_session_cookie (const char *token, bool tls, char *out, size_t size);
 
 int gw_session_handle (const gw_session_env_t *env, const gw_request_t *req, gw_response_t *resp);
 

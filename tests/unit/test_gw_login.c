@@ -1,11 +1,13 @@
 /*  The gateway's log-in rules: the body's refusals, the throttle of failed
  *  log-ins (known pairs, accounts, addresses, Retry-After) and the password
- *  check (services/gateway/login.c). */
+ *  check (services/gateway/login.c); the session cookie's attributes
+ *  (services/gateway/session.c). */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../../services/gateway/login.h"
+#include "../../services/gateway/session.h"
 #include "auth/password.h"
 #include "unit.h"
 
@@ -134,4 +136,18 @@ UNIT_TEST (gw_login_checks_at_most_two_passwords_at_once)
         pthread_join (threads[i], NULL);
     UNIT_ASSERT (gw_login_hash_peak () >= 1);
     UNIT_ASSERT (gw_login_hash_peak () <= GW_LOGIN_HASHES);
+}
+
+UNIT_TEST (gw_session_cookie_is_http_only_strict_and_secure_under_tls)
+{
+    char out[GW_SESSION_COOKIE_MAX];
+    const char *token = "kefu_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd";
+    UNIT_ASSERT_STR_EQ (gw_session_cookie (token, false, out, sizeof out),
+                        "kefu_session=kefu_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd; Path=/; HttpOnly; "
+                        "SameSite=Strict");
+    UNIT_ASSERT_STR_EQ (gw_session_cookie (token, true, out, sizeof out),
+                        "kefu_session=kefu_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_abcd; Path=/; HttpOnly; "
+                        "SameSite=Strict; Secure");
+    UNIT_ASSERT_STR_EQ (gw_session_cookie (NULL, true, out, sizeof out),
+                        "kefu_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Secure");
 }
