@@ -1,7 +1,7 @@
 # kefu — one hand-written Makefile.
 #   make            build everything (release flags) into build/release
 #   make test       build with AddressSanitizer + UBSan into build/asan and run every test
-#   make run        start the demo: embedded PostgreSQL, all six services, demo requests
+#   make run        start the demo: embedded PostgreSQL, all six services, the HTTP gateway, demo requests
 #   make bench      benchmarks (not tests); figures go to bench/README.md
 #   make bench-loop only the whole loop's (tickets through inspection and callback), also part of make bench
 #   make bench-sla  only the SLA engine's (1,000,000 open clocks), also part of make bench
@@ -80,7 +80,7 @@ ALL_BINS := $(SERVICE_BINS) $(KEFUCTL_BIN) $(UNIT_BIN) $(IT_BINS) $(BENCH_BINS)
 .PHONY: all build build-run build-fuzz test test-unit run bench bench-loop bench-sla fuzz format clean deps
 all: build
 build: deps-check $(ALL_BINS)
-# What `make run` needs: the six services and kefuctl.
+# What `make run` needs: the six services, the gateway and kefuctl.
 build-run: deps-check $(SERVICE_BINS) $(KEFUCTL_BIN)
 
 # The objects of it-*, bench-* are made by chained pattern rules; keep them,

@@ -108,11 +108,17 @@ static void s_check_error (const gw_response_t *resp)
     cJSON_Delete (doc);
 }
 
-/*  A reply of the service that echoes the body as a list, with a cursor. */
+/*  A reply of the service that echoes the body's plain members as a
+ *  list's one row (a service's rows are flat), with a cursor. */
 static void s_answer (const gw_match_t *m, const gw_request_t *req, const cJSON *body)
 {
     cJSON *reply = cJSON_CreateObject (), *result = cJSON_CreateObject (), *list = cJSON_CreateArray ();
-    cJSON_AddItemToArray (list, cJSON_Duplicate (body, 1));
+    cJSON *echo = cJSON_CreateObject ();
+    const cJSON *member;
+    cJSON_ArrayForEach (member, body)
+        if (!cJSON_IsObject (member) && !cJSON_IsArray (member))
+            cJSON_AddItemToObject (echo, member->string, cJSON_Duplicate (member, 0));
+    cJSON_AddItemToArray (list, echo);
     cJSON_AddItemToObject (result, "rows", list);
     cJSON_AddStringToObject (result, "next_cursor", json_str (body, "cursor", "c1"));
     cJSON_AddBoolToObject (reply, "ok", 1);

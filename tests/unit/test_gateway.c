@@ -72,7 +72,8 @@ static int s_build (gw_routes_t *routes, const char *path, const gw_pair_t *quer
 {
     gw_match_t m;
     gw_request_t req = { .method = "GET", .path = path, .n_query = n };
-    memcpy (req.query, query, sizeof *query * (size_t) n);
+    if (n > 0)
+        memcpy (req.query, query, sizeof *query * (size_t) n);
     if (gw_routes_match (routes, "GET", path, &m) != 200)
         return 404;
     gw_response_t resp = { 0 };
