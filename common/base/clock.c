@@ -353,3 +353,14 @@ int clock_parse_rfc3339 (const char *text, int64_t *us)
     *us = utc_s * 1000000LL + micros;
     return 0;
 }
+
+void clock_deadline (clockid_t clock_id, int ms, struct timespec *out)
+{
+    clock_gettime (clock_id, out);
+    out->tv_sec += ms / 1000;
+    out->tv_nsec += (long) (ms % 1000) * 1000000L;
+    if (out->tv_nsec >= 1000000000L) {
+        out->tv_sec++;
+        out->tv_nsec -= 1000000000L;
+    }
+}

@@ -16,12 +16,18 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <time.h>
 
 /*  Microseconds since the Unix epoch, UTC. */
 int64_t clock_now_us (void);
 
 /*  Milliseconds from a monotonic clock, for time-outs and back-off only. */
 int64_t clock_mono_ms (void);
+
+/*  The moment ms milliseconds from now on clock_id (CLOCK_MONOTONIC for
+ *  pthread_cond_timedwait on such a condition, CLOCK_REALTIME for
+ *  sem_timedwait), as the absolute time those calls take. */
+void clock_deadline (clockid_t clock_id, int ms, struct timespec *out);
 
 /*  Freezes the in-process clock at `us` (overrides KEFU_CLOCK_FILE). */
 void clock_set (int64_t us);
