@@ -174,8 +174,8 @@ static int s_stop (db_t *db, const sss_subject_t *s, const char *event, const ch
                         at_us, due);
         if (rc == 0)
             rc = scm_subject (stopped, s->kind, s->id);
-        log_kv (LOG_INFO, "sla_clock_stopped", "ticket_id", s->ticket_id ? s->ticket_id : "", "subject_kind", s->kind, "subject_id",
-                s->id, "clock", PQgetvalue (res, r, 1), "subject_event", event, NULL);
+        log_kv (LOG_INFO, "sla_clock_stopped", "ticket_id", s->ticket_id ? s->ticket_id : "", "subject_kind",
+                s->kind, "subject_id", s->id, "clock", PQgetvalue (res, r, 1), "subject_event", event, NULL);
         n++;
     }
     PQclear (res);
@@ -222,9 +222,10 @@ static int s_start_one (sss_t *self, db_t *db, const sss_subject_t *s, const sla
         warn = at_us + span * warn_percent / 100;
         t = (sdl_target_t) { SLA_UNIT_MINUTES, amount_value, SLA_TIME_CALENDAR };
     }
-    else if ((!cal && s->ticket_id) || sdl_deadlines (cal, &t, warn_percent, at_us, &due, &warn, err, sizeof err) != 0) {
-        log_kv (LOG_WARN, "sla_clock_not_started", "ticket_id", s->ticket_id ? s->ticket_id : "", "subject_kind", s->kind,
-                "subject_id", s->id, "clock", target->clock, "reason", err, NULL);
+    else if ((!cal && s->ticket_id)
+             || sdl_deadlines (cal, &t, warn_percent, at_us, &due, &warn, err, sizeof err) != 0) {
+        log_kv (LOG_WARN, "sla_clock_not_started", "ticket_id", s->ticket_id ? s->ticket_id : "", "subject_kind",
+                s->kind, "subject_id", s->id, "clock", target->clock, "reason", err, NULL);
         return db_connected (db) ? 0 : -1;
     }
     char amount[16], warn_pct[16], repeat[16], start[40], due_text[40], warn_text[40];
