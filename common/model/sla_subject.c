@@ -44,17 +44,23 @@ static const char *const s_claim_events[] = { "claim_filed", "claim_reviewed", "
 static const char *const s_claim_ends[] = { "claim_closed", NULL };
 static const char *const s_payment_stage_events[] = { "payment_stage_due", "payment_stage_paid", NULL };
 static const char *const s_payment_stage_ends[] = { "payment_stage_paid", NULL };
+/* A provider's deposit, short after a penalty took from it, until it is
+ * topped up to the contract's amount (billing's provider books); it may
+ * fall short again later, which begins its clocks anew. */
+static const char *const s_deposit_events[] = { "deposit_short", "deposit_topped_up", NULL };
+static const char *const s_deposit_ends[] = { "deposit_topped_up", NULL };
 
 const sla_subject_kind_t sla_subject_kinds[] = {
-    { SLA_SUBJECT_TICKET, NULL, s_ticket_ends, "the ticket's id" },
-    { "work_order", s_work_order_events, s_work_order_ends, "the work order's id" },
+    { SLA_SUBJECT_TICKET, NULL, s_ticket_ends, "the ticket's id", false },
+    { "work_order", s_work_order_events, s_work_order_ends, "the work order's id", false },
     { "inspection", s_inspection_events, s_inspection_ends,
-      "the id of the work order inspected (qc inspects each work order once; a rework is a new work order)" },
-    { "callback", s_callback_events, s_callback_ends, "the callback's id" },
-    { "dispute", s_dispute_events, s_dispute_ends, "the dispute's id (billing's)" },
-    { "claim", s_claim_events, s_claim_ends, "the claim's id (claims')" },
-    { "payment_stage", s_payment_stage_events, s_payment_stage_ends, "the payment stage's id (billing's)" },
-    { NULL, NULL, NULL, NULL },
+      "the id of the work order inspected (qc inspects each work order once; a rework is a new work order)", false },
+    { "callback", s_callback_events, s_callback_ends, "the callback's id", false },
+    { "dispute", s_dispute_events, s_dispute_ends, "the dispute's id (billing's)", false },
+    { "claim", s_claim_events, s_claim_ends, "the claim's id (claims')", false },
+    { "payment_stage", s_payment_stage_events, s_payment_stage_ends, "the payment stage's id (billing's)", false },
+    { "deposit", s_deposit_events, s_deposit_ends, "the provider's deposit id (billing's)", true },
+    { NULL, NULL, NULL, NULL, false },
 };
 
 const sla_subject_kind_t *sla_subject_find (const char *name)
@@ -108,6 +114,12 @@ bool sla_subject_event_ends (const char *kind, const char *event)
         if (strcmp (k->ends[i], event) == 0)
             return true;
     return false;
+}
+
+bool sla_subject_ticketless (const char *kind)
+{
+    const sla_subject_kind_t *k = sla_subject_find (kind);
+    return k && k->ticketless;
 }
 
 const char *const *sla_subject_names (void)

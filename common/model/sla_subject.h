@@ -1,6 +1,7 @@
 /*  sla_subject — what an SLA clock belongs to: a ticket, a work order, an
- *  inspection, a callback, a settlement's dispute, a warranty claim or a
- *  project's payment stage (docs/sla.md "Subjects"). One row per kind:
+ *  inspection, a callback, a settlement's dispute, a warranty claim, a
+ *  project's payment stage or a provider's deposit (docs/sla.md
+ *  "Subjects"); all but the deposit concern a ticket. One row per kind:
  *  its name as sla.yaml and dispatch.sla_clocks.subject_kind write it, the
  *  events a clock of the kind may start or stop on (sla.yaml's starts_on
  *  and stops_on), and the events after which the subject promises nothing
@@ -27,6 +28,7 @@ typedef struct {
     const char *const *events; /* NULL-terminated; NULL for the ticket (model/ticket.h) */
     const char *const *ends;   /* NULL-terminated: after these nothing more is promised */
     const char *known_by;      /* what subject_id is, for people */
+    bool ticketless;           /* concerns no ticket: its clocks are head office's */
 } sla_subject_kind_t;
 
 /*  Every kind, the ticket first, ended by a row with name NULL. */
@@ -49,6 +51,11 @@ bool sla_subject_event_valid (const char *kind, const char *event);
 
 /*  True when `event` ends a subject of `kind`. */
 bool sla_subject_event_ends (const char *kind, const char *event);
+
+/*  True when a subject of `kind` concerns no ticket (a provider's deposit):
+ *  its clocks have no ticket, no branch and no ticket policy (docs/sla.md
+ *  "Subjects"). */
+bool sla_subject_ticketless (const char *kind);
 
 /*  The names of the kinds, NULL-terminated (static storage). */
 const char *const *sla_subject_names (void);

@@ -134,8 +134,8 @@ dispatch_t *dispatch_new (svc_t *svc)
     self->on_callback_scheduled = (svc_handler_t) { "callback.scheduled", dce_on_scheduled, self->sle, clocks };
     self->on_callback_recorded = (svc_handler_t) { "callback.recorded", dce_on_recorded, self->sle, clocks };
     self->on_sla_subject = (svc_handler_t) { "sla.subject", dms_on_subject, self->sle, clocks };
-    self->on_estimate_pending = (svc_handler_t) { "estimate.pending", dee_on_pending, NULL, clocks };
-    self->on_estimate_approved = (svc_handler_t) { "estimate.approved", dee_on_approved, NULL, clocks };
+    self->on_estimate_pending = (svc_handler_t) { "estimate.pending", dee_on_pending, self->sle, clocks };
+    self->on_estimate_approved = (svc_handler_t) { "estimate.approved", dee_on_approved, self->sle, clocks };
     if (svc_handle (self->bus, &self->on_created) != 0 || svc_handle (self->bus, &self->on_updated) != 0
         || svc_handle (self->bus, &self->on_failed) != 0 || svc_handle (self->bus, &self->on_accepted) != 0
         || svc_handle (self->bus, &self->on_level_signed) != 0

@@ -8,6 +8,13 @@
  *                       free: the work order (awaiting_approval) is assigned
  *                       again to the same technician.
  *
+ *  While the customer's approval waits (estimate.pending with status
+ *  awaiting_approval), the ticket's own running clocks pause from the
+ *  message's time under the hold "approval:<work order id>"; approval
+ *  releases it, and the clocks nothing else holds (a person's pause) run
+ *  again with the time they had left (sla_clock_life.h, docs/sla.md "Clock
+ *  life"). A finding waiting on a service advisor pauses nothing.
+ *
  *  A work order in another state (a redelivery, a cancelled order) stays as
  *  it is; an unknown one is refused (dead letter with the reason).
  */
@@ -16,7 +23,7 @@
 
 #include "svc/handler.h"
 
-/*  svc_msg_fn; ctx unused. */
+/*  svc_msg_fn; ctx is the sle_t, run in the SLA engine's bracket (dispatch.c). */
 bus_result_t dee_on_pending (void *ctx, db_t *db, const svc_ctx_t *who, char *reason, size_t reason_size);
 bus_result_t dee_on_approved (void *ctx, db_t *db, const svc_ctx_t *who, char *reason, size_t reason_size);
 

@@ -20,14 +20,10 @@ bus_result_t dms_on_subject (void *ctx, db_t *db, const svc_ctx_t *who, char *re
     snprintf (id, sizeof id, "%" PRId64, json_int (b, "id", 0));
     snprintf (ticket, sizeof ticket, "%" PRId64, json_int (b, "ticket_id", 0));
     snprintf (event, sizeof event, "%s_%s", kind, short_event);
-    if (strcmp (kind, "deposit") == 0) {
-        log_kv (LOG_INFO, "sla_subject_untracked", "subject_kind", kind, "subject_id", id, "subject_event", event,
-                "reason", "a deposit concerns no ticket: no clock follows it", NULL);
-        return BUS_OK;
-    }
-    if (!sla_subject_event_valid (kind, event) || json_int (b, "ticket_id", 0) < 1) {
-        snprintf (reason, reason_size, "body: %s is not an event of a %s with a ticket_id (docs/sla.md \"Subjects\")",
-                  event, kind);
+    bool ticketless = sla_subject_ticketless (kind);
+    if (!sla_subject_event_valid (kind, event) || (json_int (b, "ticket_id", 0) < 1) != ticketless) {
+        snprintf (reason, reason_size, "body: %s is not an event of a %s %s a ticket_id (docs/sla.md \"Subjects\")",
+                  event, kind, ticketless ? "without" : "with");
         return BUS_REJECT;
     }
     int64_t due = 0;
@@ -36,7 +32,7 @@ bus_result_t dms_on_subject (void *ctx, db_t *db, const svc_ctx_t *who, char *re
         snprintf (reason, reason_size, "body.due_at: expected an RFC 3339 date-time");
         return BUS_REJECT;
     }
-    sss_subject_t subject = { kind, id, ticket, json_str (b, "branch", ""), due };
+    sss_subject_t subject = { kind, id, ticketless ? NULL : ticket, json_str (b, "branch", ""), due };
     if (sss_on_event (sle_subjects (ctx), db, &subject, event, who->msg->ts_us) < 0)
         return svc_db_bus_failure (db, "moving the subject's clocks", reason, reason_size);
     return BUS_OK;

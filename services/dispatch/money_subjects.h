@@ -9,9 +9,9 @@
  *                  as callback.scheduled's do.
  *
  *  A subject of no clock in the SLA file changes nothing. A deposit
- *  concerns no ticket, and every clock hangs on a ticket (its policy, its
- *  history, its escalations): its events are acknowledged and logged
- *  (sla_subject_untracked), and start no clock.
+ *  (short, topped_up) concerns no ticket and comes without ticket_id: its
+ *  clock is head office's, with no ticket and no branch (sla_subjects.h).
+ *  A deposit with a ticket_id, or another kind without one, is refused.
  */
 #ifndef KEFU_DISPATCH_MONEY_SUBJECTS_H
 #define KEFU_DISPATCH_MONEY_SUBJECTS_H

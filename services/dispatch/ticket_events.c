@@ -75,10 +75,11 @@ static bool s_is (const char *event, const char *name)
 static int s_clocks (sle_t *sle, db_t *db, const char *ticket, const char *branch, const char *event,
                      const char *why, int64_t at)
 {
+    (void) why; /* the reason is in the ticket's own history entry */
     if (s_is (event, "paused"))
-        return slc_pause (sle_life (sle), db, ticket, branch, why, at);
+        return slc_pause (sle_life (sle), db, ticket, branch, SLC_HOLD_WAITING, at);
     if (s_is (event, "resumed"))
-        return slc_resume (sle_life (sle), db, ticket, branch, at);
+        return slc_resume (sle_life (sle), db, ticket, branch, SLC_HOLD_WAITING, at);
     if (s_is (event, "escalation_acknowledged"))
         return 0;
     if (s_is (event, "ticket_reopened") && slc_restart (sle_life (sle), db, ticket, branch, at) != 0)

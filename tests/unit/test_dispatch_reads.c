@@ -46,7 +46,13 @@ UNIT_TEST (dispatch_reads_refuse_invalid_bodies_with_the_field)
 {
     UNIT_ASSERT (s_answered ("sla.board", "{\"branch\":\"\"}", "invalid", "body.branch: "));
     UNIT_ASSERT (s_answered ("sla.board", "{\"colour\":\"red\"}", "invalid", "body: unknown field \"colour\""));
-    UNIT_ASSERT (s_answered ("sla.clocks", "{}", "invalid", "body: missing required field \"ticket_id\""));
+    UNIT_ASSERT (s_answered ("sla.clocks", "{}", "invalid",
+                             "body: matches none of the 2 alternatives: alternative 1: missing required field "
+                             "\"ticket_id\"; alternative 2: missing required field \"subject\""));
+    UNIT_ASSERT (s_answered ("sla.clocks", "{\"subject\":{\"kind\":\"claim\",\"id\":1}}", "invalid",
+                             "body.subject.kind: "));
+    UNIT_ASSERT (s_answered ("sla.clocks", "{\"subject\":{\"kind\":\"deposit\"}}", "invalid",
+                             "body.subject: missing required field \"id\""));
     UNIT_ASSERT (s_answered ("sla.clocks", "{\"ticket_id\":0}", "invalid", "body.ticket_id: "));
     UNIT_ASSERT (s_answered ("sla.clocks", "{\"ticket_id\":\"7\"}", "invalid", "body.ticket_id: "));
     UNIT_ASSERT (s_answered ("sla.due", "{\"minutes\":60}", "invalid", "body: missing required field \"branch\""));

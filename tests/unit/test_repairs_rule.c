@@ -83,5 +83,11 @@ UNIT_TEST (sla_money_subjects_and_their_events)
     UNIT_ASSERT (sla_subject_event_valid ("payment_stage", "payment_stage_due"));
     UNIT_ASSERT (sla_subject_event_ends ("payment_stage", "payment_stage_paid"));
     UNIT_ASSERT (!sla_subject_event_valid ("dispute", "claim_filed"));
-    UNIT_ASSERT (sla_subject_find ("deposit") == NULL); /* no ticket: no clock (docs/sla.md) */
+    /* a provider's deposit: the one kind without a ticket (docs/sla.md "Subjects") */
+    UNIT_ASSERT (sla_subject_event_valid ("deposit", "deposit_short"));
+    UNIT_ASSERT (sla_subject_event_ends ("deposit", "deposit_topped_up"));
+    UNIT_ASSERT (!sla_subject_event_ends ("deposit", "deposit_short"));
+    UNIT_ASSERT (sla_subject_ticketless ("deposit"));
+    UNIT_ASSERT (!sla_subject_ticketless ("payment_stage") && !sla_subject_ticketless ("ticket"));
+    UNIT_ASSERT (!sla_subject_ticketless ("nonsense"));
 }

@@ -83,8 +83,10 @@ UNIT_TEST (sla_demo_file_loads)
     UNIT_ASSERT (sla);
     /* the built-in seven of the ticket (its callback clock is the
      * callback's own: callback_due), revisit, final_inspection, callback_due,
-     * and the money subjects' dispute_decision, claim_decision, payment_overdue */
-    UNIT_ASSERT_INT_EQ (sla_clock_count (sla), 13);
+     * the money subjects' dispute_decision, claim_decision, payment_overdue,
+     * and a provider's deposit_topup (no ticket) */
+    UNIT_ASSERT_INT_EQ (sla_clock_count (sla), 14);
+    UNIT_ASSERT (sla_clock_known (sla, "deposit_topup") && sla_subject_used (sla, "deposit"));
     for (int i = 0; sla_builtin_clocks[i]; i++)
         UNIT_ASSERT (sla_clock_known (sla, sla_builtin_clocks[i]) == (strcmp (sla_builtin_clocks[i], "callback") != 0));
     UNIT_ASSERT (sla_clock_known (sla, "callback_due"));

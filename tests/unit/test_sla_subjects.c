@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model/sla_clock.h"
 #include "model/sla_subject.h"
 #include "../../services/dispatch/sla/sla_policy.h"
 #include "unit.h"
@@ -136,4 +137,37 @@ UNIT_TEST (sla_demo_subject_clocks)
     UNIT_ASSERT (t && t->amount == 72 * 60);
     UNIT_ASSERT (sla_policy_target (sla_match (sla, "city", "consultation", "normal", "regular"), "revisit") == NULL);
     sla_destroy (&sla);
+}
+
+/*  A provider's deposit concerns no ticket and no branch: its clock counts
+ *  calendar time, and a business-time target for it is refused with file,
+ *  line and key. Its clock's states move by the one table of clock moves:
+ *  started (or begun anew once stopped), paused and resumed, stopped. */
+UNIT_TEST (sla_deposit_clock_counts_calendar_time)
+{
+    char err[512] = "";
+    const char *clocks = "clocks:\n"
+                         "  - arrival\n"
+                         "  - {name: deposit_topup, subject: deposit, starts_on: deposit_short, "
+                         "stops_on: deposit_topped_up}\n"
+                         "policies:\n"
+                         "  - name: all\n"
+                         "    targets:\n"
+                         "      arrival: {hours: 2, time: business}\n";
+    char text[1024];
+    snprintf (text, sizeof text, "%s      deposit_topup: {days: 3, time: calendar}\n" LADDER, clocks);
+    sla_config_t *sla = s_load (text, err, sizeof err);
+    if (!sla)
+        printf ("    %s\n", err);
+    UNIT_ASSERT (sla && sla_subject_used (sla, "deposit"));
+    sla_destroy (&sla);
+    snprintf (text, sizeof text, "%s      deposit_topup: {days: 3, time: business}\n" LADDER, clocks);
+    sla = s_load (text, err, sizeof err);
+    UNIT_ASSERT (sla == NULL);
+    UNIT_ASSERT (strstr (err, "t.yaml:8: policies[0].targets.deposit_topup.time: a clock of a deposit counts "
+                              "calendar time") == err);
+    UNIT_ASSERT (states_can_move (&sla_clock_states, CLOCK_STOPPED, CLOCK_RUNNING)); /* short again */
+    UNIT_ASSERT (states_can_move (&sla_clock_states, CLOCK_RUNNING, CLOCK_PAUSED));  /* a hold taken */
+    UNIT_ASSERT (states_can_move (&sla_clock_states, CLOCK_PAUSED, CLOCK_RUNNING));  /* the last released */
+    UNIT_ASSERT (!states_can_move (&sla_clock_states, CLOCK_PENDING, CLOCK_PAUSED)); /* nothing to keep */
 }

@@ -32,7 +32,8 @@ static void s_board_on_signal (int sig)
 
 /*  The --json document of a sla.board result: {"branches": {B: {green,
  *  yellow, red}}, "tickets": [{colour, branch, ticket_id, clock,
- *  minutes_left}]}. NULL when out of memory. */
+ *  minutes_left}], "head_office"?: [...] (the reply's)}. NULL when out of
+ *  memory. */
 static cJSON *s_board_json (const cJSON *result)
 {
     cJSON *json = cJSON_CreateObject (), *branches = json ? cJSON_AddObjectToObject (json, "branches") : NULL;
@@ -60,10 +61,45 @@ static cJSON *s_board_json (const cJSON *result)
             || !cJSON_AddNumberToObject (o, "minutes_left", (double) json_int (t, "minutes_left", 0)))
             goto fail;
     }
+    /* head office's clocks of no ticket, as the dispatcher gives them */
+    const cJSON *office = cJSON_GetObjectItemCaseSensitive (result, "head_office");
+    if (office && !cJSON_AddItemToObject (json, "head_office", cJSON_Duplicate (office, true)))
+        goto fail;
     return json;
 fail:
     cJSON_Delete (json);
     return NULL;
+}
+
+/*  "2 h 05 min", "overdue 0 h 12 min". */
+static void s_board_span (long long left, char *span, size_t size)
+{
+    long long abs_left = left < 0 ? -left : left;
+    snprintf (span, size, "%s%lld h %02lld min", left < 0 ? "overdue " : "", abs_left / 60, abs_left % 60);
+}
+
+/*  Head office's running clocks of no ticket (a provider's deposit) as a
+ *  table in *office; none when the result has none. Returns 0 or -1. */
+static int s_board_head_office (const cJSON *result, tbl_t **office)
+{
+    static const char *const head[] = { "colour", "subject", "clock", "overdue / left", "level" };
+    const cJSON *clocks = cJSON_GetObjectItemCaseSensitive (result, "head_office"), *c;
+    if (cJSON_GetArraySize (clocks) == 0)
+        return 0;
+    if (!(*office = tbl_new (5, head)))
+        return -1;
+    cJSON_ArrayForEach (c, clocks)
+    {
+        char span[48], subject[48];
+        s_board_span ((long long) json_int (c, "minutes_left", 0), span, sizeof span);
+        snprintf (subject, sizeof subject, "%s %lld", json_str (c, "subject_kind", ""),
+                  (long long) json_int (c, "subject_id", 0));
+        const char *row[] = { json_str (c, "colour", ""), subject, json_str (c, "clock", ""), span,
+                              json_str (c, "level", "") };
+        if (tbl_add_row (*office, row) != 0)
+            return -1;
+    }
+    return 0;
 }
 
 /*  The board as tables for people. Returns 0 or -1. */
@@ -71,7 +107,7 @@ static int s_board_tables (const cJSON *result)
 {
     static const char *const sum_h[] = { "branch", "green", "yellow", "red" };
     static const char *const list_h[] = { "colour", "branch", "ticket", "worst clock", "overdue / left", "level" };
-    tbl_t *sums = tbl_new (4, sum_h), *list = tbl_new (6, list_h);
+    tbl_t *sums = tbl_new (4, sum_h), *list = tbl_new (6, list_h), *office = NULL;
     int rc = -1;
     if (!sums || !list)
         goto cleanup;
@@ -88,15 +124,16 @@ static int s_board_tables (const cJSON *result)
     }
     cJSON_ArrayForEach (t, cJSON_GetObjectItemCaseSensitive (result, "tickets"))
     {
-        long long left = (long long) json_int (t, "minutes_left", 0), abs_left = left < 0 ? -left : left;
         char span[48], ticket[24];
-        snprintf (span, sizeof span, "%s%lld h %02lld min", left < 0 ? "overdue " : "", abs_left / 60, abs_left % 60);
+        s_board_span ((long long) json_int (t, "minutes_left", 0), span, sizeof span);
         snprintf (ticket, sizeof ticket, "%lld", (long long) json_int (t, "ticket_id", 0));
         const char *row[] = { json_str (t, "colour", ""), json_str (t, "branch", ""), ticket,
                               json_str (t, "clock", ""),  span,                       json_str (t, "level", "") };
         if (tbl_add_row (list, row) != 0)
             goto cleanup;
     }
+    if (s_board_head_office (result, &office) != 0)
+        goto cleanup;
     printf ("SLA board at %s (UTC)\n\n", json_str (result, "at", ""));
     if (tbl_rows (sums) == 0)
         printf ("no open ticket has a running SLA clock\n");
@@ -107,10 +144,15 @@ static int s_board_tables (const cJSON *result)
             tbl_print (list, stdout);
         }
     }
+    if (office && tbl_rows (office) > 0) {
+        printf ("\nhead office\n");
+        tbl_print (office, stdout);
+    }
     rc = 0;
 cleanup:
     tbl_destroy (&sums);
     tbl_destroy (&list);
+    tbl_destroy (&office);
     return rc;
 }
 

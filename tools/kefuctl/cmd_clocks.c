@@ -23,9 +23,12 @@
 
 static const char s_clocks_usage[] =
     "usage: kefuctl clocks TICKET_ID [--json]\n"
+    "       kefuctl clocks --deposit DEPOSIT_ID [--json]\n"
     "  The ticket's SLA clocks: clock, policy, target, state, due (branch time),\n"
     "  remaining (business or calendar time; negative = overdue), status\n"
-    "  (on track / at risk / breached) and the escalation level reached.\n";
+    "  (on track / at risk / breached) and the escalation level reached.\n"
+    "  --deposit: a provider's deposit top-up clock (head office's; times in\n"
+    "  UTC), with its escalations and history.\n";
 
 /*  "1 h business", "90 min calendar", "3 working days". */
 static void s_target (const char *kind, const char *amount, const char *time, char *out, size_t size)
@@ -58,33 +61,51 @@ static void s_local (const tz_t *tz, const cJSON *obj, const char *key, char *hu
         kctl_local_time (tz, us, human, hsize, iso, isize);
 }
 
-/*  The ticket's warnings and escalations with their ids, for
- *  `kefuctl event ID escalation_acknowledged --escalation N`. Prints
- *  nothing when there are none. Returns 0, or -1 when out of memory. */
-static int s_print_escalations (const cJSON *escalations, const tz_t *tz)
+/*  One item of a list of the reply as a table row. */
+typedef void (*s_row_of) (const cJSON *item, const tz_t *tz, tbl_t *tbl);
+
+/*  A list of the reply as a table below the clocks; nothing when it is
+ *  empty. Returns 0, or -1 when out of memory. */
+static int s_print_section (const cJSON *items, int ncols, const char *const *headers, s_row_of row_of,
+                            const tz_t *tz)
 {
-    static const char *const headers[] = { "escalation", "clock", "kind", "level", "to", "at",
-                                           "acknowledged by", "acknowledged at" };
-    if (cJSON_GetArraySize (escalations) == 0)
+    if (cJSON_GetArraySize (items) == 0)
         return 0;
-    tbl_t *tbl = tbl_new (8, headers);
+    tbl_t *tbl = tbl_new (ncols, headers);
     if (!tbl)
         return -1;
     const cJSON *e;
-    cJSON_ArrayForEach (e, escalations)
-    {
-        char id[24], at[64], ack_at[64], iso[40];
-        snprintf (id, sizeof id, "%lld", (long long) json_int (e, "id", 0));
-        s_local (tz, e, "at", at, sizeof at, iso, sizeof iso);
-        s_local (tz, e, "acknowledged_at", ack_at, sizeof ack_at, iso, sizeof iso);
-        const char *row[] = { id, json_str (e, "clock", ""), json_str (e, "kind", ""), json_str (e, "level", ""),
-                              json_str (e, "recipient", ""), at, json_str (e, "acknowledged_by", ""), ack_at };
-        tbl_add_row (tbl, row);
-    }
+    cJSON_ArrayForEach (e, items)
+        row_of (e, tz, tbl);
     printf ("\n");
     tbl_print (tbl, stdout);
     tbl_destroy (&tbl);
     return 0;
+}
+
+/*  A warning or escalation with its id, for `kefuctl event ID
+ *  escalation_acknowledged --escalation N`. */
+static void s_escalation_row (const cJSON *e, const tz_t *tz, tbl_t *tbl)
+{
+    char id[24], at[64], ack_at[64], iso[40];
+    snprintf (id, sizeof id, "%lld", (long long) json_int (e, "id", 0));
+    s_local (tz, e, "at", at, sizeof at, iso, sizeof iso);
+    s_local (tz, e, "acknowledged_at", ack_at, sizeof ack_at, iso, sizeof iso);
+    const char *row[] = { id, json_str (e, "clock", ""), json_str (e, "kind", ""), json_str (e, "level", ""),
+                          json_str (e, "recipient", ""), at, json_str (e, "acknowledged_by", ""), ack_at };
+    tbl_add_row (tbl, row);
+}
+
+/*  A ticketless subject's history entry (started, stopped, restarted). */
+static void s_history_row (const cJSON *e, const tz_t *tz, tbl_t *tbl)
+{
+    char at[64], due[64], iso[40];
+    const cJSON *detail = cJSON_GetObjectItemCaseSensitive (e, "detail");
+    s_local (tz, e, "at", at, sizeof at, iso, sizeof iso);
+    s_local (tz, detail, "due_at", due, sizeof due, iso, sizeof iso);
+    const char *row[] = { at, json_str (e, "event", ""), json_str (e, "clock", ""), due,
+                          json_str (detail, "subject_event", "") };
+    tbl_add_row (tbl, row);
 }
 
 /*  The clocks as a table (tbl) and as the --json array (list). Returns 0,
@@ -136,7 +157,8 @@ static int s_clocks_rows (const cJSON *clocks, const tz_t *tz, tbl_t *tbl, cJSON
 
 int cmd_clocks (kctl_t *k, int argc, char **argv)
 {
-    const args_spec_t spec[] = { { NULL, false, NULL, NULL } };
+    const char *deposit_text = NULL;
+    const args_spec_t spec[] = { { "deposit", true, &deposit_text, NULL }, { NULL, false, NULL, NULL } };
     const char *pos[1] = { NULL };
     int npos = 0;
     if (args_parse ("clocks", KCTL_SPECS (k, spec), argc, argv, pos, 1, &npos) != 0)
@@ -145,12 +167,15 @@ int cmd_clocks (kctl_t *k, int argc, char **argv)
         fputs (s_clocks_usage, stdout);
         return KCTL_OK;
     }
-    int64_t ticket;
-    if (npos != 1) {
-        fputs ("kefuctl clocks: expected one ticket id (kefuctl clocks 42)\n", stderr);
+    int64_t ticket = 0, deposit = 0;
+    if ((npos == 1) == (deposit_text != NULL)) {
+        fputs ("kefuctl clocks: expected one ticket id or --deposit ID (kefuctl clocks 42, kefuctl clocks "
+               "--deposit 3)\n", stderr);
         return KCTL_USAGE;
     }
-    if (args_int ("clocks", "ticket id", pos[0], 1, INT64_C (9007199254740991), &ticket) != 0
+    if ((deposit_text ? args_int ("clocks", "--deposit", deposit_text, 1, INT64_C (9007199254740991), &deposit)
+                      : args_int ("clocks", "ticket id", pos[0], 1, INT64_C (9007199254740991), &ticket))
+            != 0
         || kctl_setup (k, "clocks") != 0)
         return KCTL_USAGE;
     int rc = KCTL_FAILED;
@@ -160,13 +185,20 @@ int cmd_clocks (kctl_t *k, int argc, char **argv)
                                            "status", "level" };
     tbl_t *tbl = tbl_new (9, headers);
     char err[1024] = "";
-    if (!body || !list || !tbl || !cJSON_AddNumberToObject (body, "ticket_id", (double) ticket)) {
+    cJSON *subject = deposit && body ? cJSON_AddObjectToObject (body, "subject") : NULL;
+    bool asked = deposit ? subject && cJSON_AddStringToObject (subject, "kind", "deposit")
+                               && cJSON_AddNumberToObject (subject, "id", (double) deposit)
+                         : body && cJSON_AddNumberToObject (body, "ticket_id", (double) ticket);
+    if (!body || !list || !tbl || !asked) {
         fputs ("kefuctl clocks: out of memory\n", stderr);
         goto cleanup;
     }
     client_opts_t opts = kctl_dispatch_opts (k, "clocks");
     if (client_call (&opts, "sla.clocks", body, &result, err, sizeof err) != CLIENT_OK) {
-        if (kctl_refusal (err, "not_found", "body.ticket_id"))
+        if (kctl_refusal (err, "not_found", "body.subject"))
+            fprintf (stderr, "kefuctl clocks: deposit %" PRId64 " has no SLA clocks (never short, or you do not "
+                             "act for head office)\n", deposit);
+        else if (kctl_refusal (err, "not_found", "body.ticket_id"))
             fprintf (stderr, "kefuctl clocks: ticket %" PRId64 " has no SLA clocks (unknown ticket, closed at "
                              "intake, or no policy matched it)\n", ticket);
         else
@@ -189,7 +221,13 @@ int cmd_clocks (kctl_t *k, int argc, char **argv)
     }
     else {
         tbl_print (tbl, stdout);
-        if (s_print_escalations (cJSON_GetObjectItemCaseSensitive (result, "escalations"), tz) != 0)
+        static const char *const esc_h[] = { "escalation", "clock", "kind", "level", "to", "at",
+                                             "acknowledged by", "acknowledged at" };
+        static const char *const hist_h[] = { "at", "event", "clock", "due", "because of" };
+        if (s_print_section (cJSON_GetObjectItemCaseSensitive (result, "escalations"), 8, esc_h, s_escalation_row,
+                             tz) != 0
+            || s_print_section (cJSON_GetObjectItemCaseSensitive (result, "history"), 5, hist_h, s_history_row, tz)
+                   != 0)
             goto cleanup;
     }
     rc = KCTL_OK;

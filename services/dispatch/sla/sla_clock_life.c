@@ -39,13 +39,28 @@ static const db_statement_t s_statements[] = {
     {"slc_clocks", "SELECT " S_COLS " FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint"
                    " AND subject_kind = 'ticket'"
                    " AND state = $2 ORDER BY id FOR UPDATE"},
-    /* $1 id, $2 paused_at, $3 remaining_us */
+    /* $1 id, $2 paused_at, $3 remaining_us, $5 the hold */
     {"slc_pause", "UPDATE dispatch.sla_clocks SET state = '" CLOCK_S_PAUSED "', paused_at = $2::timestamptz,"
-                  " remaining_us = $3::bigint WHERE id = $1::bigint AND state = ANY ($4::text[])"},
+                  " remaining_us = $3::bigint, paused_by = ARRAY[$5::text]"
+                  " WHERE id = $1::bigint AND state = ANY ($4::text[])"},
+    /* $1 ticket, $2 hold: a clock paused already keeps its pause under one
+     * more hold (a person's pause and an estimate's approval overlap) */
+    {"slc_hold", "UPDATE dispatch.sla_clocks SET paused_by = array_append (paused_by, $2)"
+                 " WHERE ticket_id = $1::bigint AND subject_kind = 'ticket' AND state = '" CLOCK_S_PAUSED "'"
+                 " AND NOT ($2 = ANY (paused_by))"},
+    /* $1 ticket, $2 hold: released; the clocks it held last are resumed */
+    {"slc_release", "UPDATE dispatch.sla_clocks SET paused_by = array_remove (paused_by, $2)"
+                    " WHERE ticket_id = $1::bigint AND subject_kind = 'ticket' AND state = '" CLOCK_S_PAUSED "'"
+                    " AND $2 = ANY (paused_by)"},
+    /* $1 ticket: the paused clocks nothing holds any more */
+    {"slc_released", "SELECT " S_COLS " FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint"
+                     " AND subject_kind = 'ticket' AND state = '" CLOCK_S_PAUSED "'"
+                     " AND cardinality (paused_by) = 0 ORDER BY id FOR UPDATE"},
     /* $1 id, $2 due, $3 warn, $4 next escalation */
     {"slc_resume", "UPDATE dispatch.sla_clocks SET state = '" CLOCK_S_RUNNING "', due_at = $2::timestamptz,"
                    " warn_at = $3::timestamptz, next_escalation_at = $4::timestamptz,"
-                   " paused_at = NULL, remaining_us = NULL WHERE id = $1::bigint AND state = ANY ($5::text[])"},
+                   " paused_at = NULL, remaining_us = NULL, paused_by = '{}'"
+                   " WHERE id = $1::bigint AND state = ANY ($5::text[])"},
     /* $1 ticket: the clocks the policy restarts on reopening, whatever their state */
     {"slc_restartable", "SELECT " S_COLS " FROM dispatch.sla_clocks WHERE ticket_id = $1::bigint"
                         " AND subject_kind = 'ticket' AND restart_on_reopen AND state <> '" CLOCK_S_PENDING "' ORDER BY id FOR UPDATE"},
@@ -70,6 +85,7 @@ struct slc_s {
     sls_t *start;
     scal_t *cals;
     scm_t *kept;
+    const char *hold; /* the pause in progress: what holds the clocks it pauses */
 };
 
 slc_t *slc_new (db_t *db, sls_t *start, scal_t *cals, scm_t *kept, char *err, size_t errsize)
@@ -195,7 +211,6 @@ static int s_each (slc_t *self, db_t *db, const char *ticket_id, const char *bra
 
 static int s_pause_row (slc_t *self, db_t *db, const cal_t *cal, s_row_t *row, int64_t at, cJSON *clocks)
 {
-    (void) self;
     /* what is left: to the due instant, or once breached to the next escalation */
     int64_t until = row->breached ? (row->has_next ? row->next : at) : row->due, left;
     char err[256];
@@ -208,8 +223,8 @@ static int s_pause_row (slc_t *self, db_t *db, const cal_t *cal, s_row_t *row, i
     snprintf (left_text, sizeof left_text, "%" PRId64, left);
     char from[96];
     states_from_sql (&sla_clock_states, CLOCK_PAUSED, from, sizeof from);
-    const char *p[] = {row->id, at_text, left_text, from};
-    PGresult *res = db_exec_prepared (db, "slc_pause", 4, p);
+    const char *p[] = {row->id, at_text, left_text, from, self->hold};
+    PGresult *res = db_exec_prepared (db, "slc_pause", 5, p);
     if (!res)
         return -1;
     PQclear (res);
@@ -219,11 +234,23 @@ static int s_pause_row (slc_t *self, db_t *db, const cal_t *cal, s_row_t *row, i
     return 0;
 }
 
-int slc_pause (slc_t *self, db_t *db, const char *ticket_id, const char *branch, const char *reason,
-               int64_t at)
+/*  Runs one statement of (ticket, hold) whose rows are not wanted. */
+static int s_holds (db_t *db, const char *statement, const char *ticket_id, const char *hold)
 {
-    (void) reason; /* recorded with the ticket's own history entry */
-    return s_each (self, db, ticket_id, branch, "slc_clocks", CLOCK_S_RUNNING, s_pause_row, "paused", at);
+    const char *p[] = {ticket_id, hold};
+    PGresult *res = db_exec_prepared (db, statement, 2, p);
+    PQclear (res);
+    return res ? 0 : -1;
+}
+
+int slc_pause (slc_t *self, db_t *db, const char *ticket_id, const char *branch, const char *hold, int64_t at)
+{
+    if (!hold || !*hold || s_holds (db, "slc_hold", ticket_id, hold) != 0)
+        return -1;
+    self->hold = hold;
+    int rc = s_each (self, db, ticket_id, branch, "slc_clocks", CLOCK_S_RUNNING, s_pause_row, "paused", at);
+    self->hold = NULL;
+    return rc;
 }
 
 /* ---- resume ---------------------------------------------------------------- */
@@ -265,9 +292,11 @@ static int s_resume_row (slc_t *self, db_t *db, const cal_t *cal, s_row_t *row, 
     return s_entry (clocks, row, at, row->due);
 }
 
-int slc_resume (slc_t *self, db_t *db, const char *ticket_id, const char *branch, int64_t at)
+int slc_resume (slc_t *self, db_t *db, const char *ticket_id, const char *branch, const char *hold, int64_t at)
 {
-    return s_each (self, db, ticket_id, branch, "slc_clocks", CLOCK_S_PAUSED, s_resume_row, "resumed", at);
+    if (!hold || !*hold || s_holds (db, "slc_release", ticket_id, hold) != 0)
+        return -1;
+    return s_each (self, db, ticket_id, branch, "slc_released", NULL, s_resume_row, "resumed", at);
 }
 
 /* ---- restart on reopening ------------------------------------------------- */

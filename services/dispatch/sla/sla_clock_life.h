@@ -29,11 +29,18 @@ slc_t *slc_new (db_t *db, sls_t *start, scal_t *cals, scm_t *kept, char *err, si
 /*  Frees; safe on NULL and twice. */
 void slc_destroy (slc_t **self_p);
 
-/*  Every running clock of the ticket pauses at `at`, keeping what it had left. */
-int slc_pause (slc_t *self, db_t *db, const char *ticket_id, const char *branch, const char *reason,
-               int64_t at);
-/*  Every paused clock runs again from `at` with the time it had left. */
-int slc_resume (slc_t *self, db_t *db, const char *ticket_id, const char *branch, int64_t at);
+/*  What holds a ticket's clocks paused (dispatch.sla_clocks.paused_by): a
+ *  person's pause, or a work order's estimate waiting for the customer's
+ *  approval (SLC_HOLD_APPROVAL followed by the work order's id). */
+#define SLC_HOLD_WAITING "waiting"
+#define SLC_HOLD_APPROVAL "approval:"
+
+/*  Every running clock of the ticket pauses at `at` under `hold`, keeping
+ *  what it had left; a clock paused already is held by `hold` too. */
+int slc_pause (slc_t *self, db_t *db, const char *ticket_id, const char *branch, const char *hold, int64_t at);
+/*  Releases `hold`: every paused clock that nothing else holds runs again
+ *  from `at` with the time it had left. A hold never taken changes nothing. */
+int slc_resume (slc_t *self, db_t *db, const char *ticket_id, const char *branch, const char *hold, int64_t at);
 /*  The clocks the ticket's policy restarts on reopening (reopen_restarts)
  *  start over from `at` with their full target, warnings and escalations
  *  cleared. */

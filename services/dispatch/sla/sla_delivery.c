@@ -16,7 +16,8 @@
 #include "notify/notify_config.h"
 
 #define S_SQL_UNNOTIFIED                                                                      \
-    "SELECT id, ticket_id, kind, level, recipient_name, recipient_email, reason "             \
+    "SELECT id, coalesce ('ticket ' || ticket_id, (SELECT c.subject_kind || ' ' || c.subject_id " \
+    "  FROM dispatch.sla_clocks c WHERE c.id = clock_id)), kind, level, recipient_name, recipient_email, reason " \
     "FROM dispatch.escalations WHERE notified_at IS NULL "                                    \
     " AND (next_notify_at IS NULL OR next_notify_at <= clock_timestamp()) "                   \
     "ORDER BY id LIMIT $1::int FOR UPDATE SKIP LOCKED"
@@ -102,7 +103,7 @@ static int s_deliver_tx (db_t *db, void *arg)
         const char *kind = PQgetvalue (res, r, 2), *level = PQgetvalue (res, r, 3);
         notify_recipient_t to = { PQgetvalue (res, r, 4), PQgetvalue (res, r, 5), NULL };
         char subject[160], key[48], err[256];
-        snprintf (subject, sizeof subject, "[kefu] ticket %s: SLA %s (%s)", ticket,
+        snprintf (subject, sizeof subject, "[kefu] %s: SLA %s (%s)", ticket, /* "ticket 12", "deposit 3" */
                   strcmp (kind, "warning") == 0 ? "at risk" : kind, level);
         snprintf (key, sizeof key, "escalation-%s", id);
         if (notify_send (self->notify, &to, key, subject, PQgetvalue (res, r, 6), err, sizeof err) != 0) {

@@ -178,8 +178,9 @@ static int s_record (slf_t *f, const s_row_t *row, const char *kind, const sla_c
     return 0;
 }
 
-/*  Emits the message of one written record. */
-static int s_emit_record (slf_t *f, db_t *db, const s_rec_t *rec, const char *esc_id)
+/*  The message of one written record of a ticket's clock (sla.warning or
+ *  sla.escalated to intake, which keeps the ticket's history). */
+static int s_emit_message (slf_t *f, db_t *db, const s_rec_t *rec, const char *esc_id)
 {
     const s_row_t *row = rec->row;
     const char *kind = rec->kind, *reason = rec->reason, *level = sla_level_name (rec->to->level);
@@ -215,8 +216,19 @@ static int s_emit_record (slf_t *f, db_t *db, const s_rec_t *rec, const char *es
     if (!warning)
         cJSON_AddStringToObject (body, "reason", reason);
     cJSON_AddStringToObject (body, "at", f->now_text);
-    if (svc_emit (f->bus, db, warning ? "sla.warning" : "sla.escalated", 1, row->branch, row->ticket_id, &body) != 0)
+    return svc_emit (f->bus, db, warning ? "sla.warning" : "sla.escalated", 1, row->branch, row->ticket_id, &body);
+}
+
+/*  Emits the message of one written record and keeps its log line. A
+ *  ticketless clock's record (a deposit's) has no ticket history to go to:
+ *  it stays in dispatch.escalations, and is notified all the same. */
+static int s_emit_record (slf_t *f, db_t *db, const s_rec_t *rec, const char *esc_id)
+{
+    const s_row_t *row = rec->row;
+    if (row->ticket_id[0] && s_emit_message (f, db, rec, esc_id) != 0)
         return -1;
+    bool warning = strcmp (rec->kind, "warning") == 0;
+    const char *kind = rec->kind, *level = sla_level_name (rec->to->level);
     if (f->n_logged == f->cap_logged) {
         int cap = f->cap_logged ? f->cap_logged * 2 : 64;
         s_fired_t *grown = realloc (f->logged, (size_t) cap * sizeof *grown);
@@ -252,7 +264,10 @@ static int s_write_batch (slf_t *f, db_t *db)
                 return -1;
             }
             cJSON_AddStringToObject (item, "c", rec->row->id);
-            cJSON_AddStringToObject (item, "t", rec->row->ticket_id);
+            if (rec->row->ticket_id[0])
+                cJSON_AddStringToObject (item, "t", rec->row->ticket_id);
+            else
+                cJSON_AddNullToObject (item, "t"); /* a ticketless clock's */
             cJSON_AddStringToObject (item, "k", rec->kind);
             cJSON_AddStringToObject (item, "l", sla_level_name (rec->to->level));
             cJSON_AddStringToObject (item, "s", rec->to->staff);
@@ -464,6 +479,8 @@ static int s_fire_tx (db_t *db, void *arg)
         row->subject_id = PQgetvalue (res, r, 17);
         if (strcmp (row->subject_kind, "ticket") == 0)
             snprintf (row->what, sizeof row->what, "ticket %s: %s", row->ticket_id, row->clock);
+        else if (!row->ticket_id[0])
+            snprintf (row->what, sizeof row->what, "%s %s: %s", row->subject_kind, row->subject_id, row->clock);
         else
             snprintf (row->what, sizeof row->what, "ticket %s: %s of %s %s", row->ticket_id, row->clock,
                       row->subject_kind, row->subject_id);

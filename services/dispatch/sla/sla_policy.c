@@ -386,6 +386,12 @@ static int s_parse_target (sla_config_t *self, yt_doc_t *doc, yt_node_t *node, i
                         "redispatch needs a clock that starts on work_order_assigned (this one starts on %s)",
                         starts_on);
     t->redispatch = breach == 1;
+    /* a clock without a ticket has no branch, so no business calendar */
+    if (time == SLA_TIME_BUSINESS && sla_subject_ticketless (def->subject))
+        return yt_fail (doc, yt_get (node, "time"),
+                        "a clock of a %s counts calendar time (it concerns no ticket and no branch, so no "
+                        "branch's working hours): write time: calendar",
+                        def->subject);
     if (strcmp (starts_on, stops_on) == 0)
         return yt_fail (doc, yt_get (node, "stops_on") ? yt_get (node, "stops_on") : node,
                         "the clock would start and stop on the same event (%s)", stops_on);

@@ -1,5 +1,6 @@
 /*  sla_subjects — the clocks of a ticket's subjects: its work orders, their
- *  inspections, its callbacks (model/sla_subject.h; docs/sla.md
+ *  inspections, its callbacks, its money subjects, and of a subject of no
+ *  ticket, a provider's deposit (model/sla_subject.h; docs/sla.md
  *  "Subjects"). A ticket's own clocks are made when the ticket is
  *  (sla_start.h); a subject's cannot be, since the subject does not exist
  *  yet: its clock row is made when its start event comes for it, running
@@ -33,7 +34,12 @@
 typedef struct sss_s sss_t;
 
 /*  One subject: its kind (model/sla_subject.h), its id, the ticket it
- *  concerns and its branch, all borrowed; ids as decimal text. */
+ *  concerns and its branch, all borrowed; ids as decimal text. ticket_id
+ *  is NULL exactly for a ticketless kind (a provider's deposit): its clocks
+ *  have no ticket and no branch (head office's), take their target from the
+ *  first policy of the file that sets one, count calendar time, begin anew
+ *  when the subject's start event comes again after they stopped, and keep
+ *  their history in dispatch.subject_clock_history instead of a ticket's. */
 typedef struct {
     const char *kind;
     const char *id;
