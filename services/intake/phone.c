@@ -27,8 +27,10 @@ int iph_parse (const char *path, const char *text, char *key, size_t keysize, ch
             continue;
         if (!(c >= '0' && c <= '9') && !lead_plus) {
             /* the position, not the character: the text is a phone number */
-            snprintf (err, errsize, "%s: character %zu is not a digit, space or dash (%s)", path, i + 1,
-                      S_EXPECTED);
+            size_t at = 1;
+            for (size_t j = 0; j < i; j++)
+                at += ((unsigned char) text[j] & 0xC0) != 0x80; /* whole UTF-8 characters */
+            snprintf (err, errsize, "%s: character %zu is not a digit, space or dash (%s)", path, at, S_EXPECTED);
             return -1;
         }
         digits += c != '+';

@@ -36,6 +36,8 @@ UNIT_TEST (intake_phone_refuses_what_is_no_number_without_quoting_it)
         { "++86138", "body.phone: character 2 is not a digit" },
         { "13812345678x", "body.phone: character 12 is not a digit" },
         { "138\n12345678", "body.phone: character 4 is not a digit" },
+        { "号码13812345678", "body.phone: character 1 is not a digit" },
+        { "13号8", "body.phone: character 3 is not a digit" },
         { "123456789012345678901234567890123", "body.phone: longer than 32 characters" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
