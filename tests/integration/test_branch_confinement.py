@@ -33,6 +33,9 @@ TABLES = {
     "dispatch.done_reports": ("work_order_id", "SELECT work_order_id, branch_id FROM dispatch.done_reports"),
     "dispatch.escalations": ("id", "SELECT e.id, c.branch_id FROM dispatch.escalations e "
                                    "JOIN dispatch.sla_clocks c ON c.id = e.clock_id"),
+    # a clock's own history (0035), confined through its clock
+    "dispatch.subject_clock_history": ("id", "SELECT h.id, c.branch_id FROM dispatch.subject_clock_history h "
+                                             "JOIN dispatch.sla_clocks c ON c.id = h.clock_id"),
     "qc.inspections": ("id", "SELECT id, branch_id FROM qc.inspections"),
     "qc.inspection_levels": ("inspection_id", "SELECT inspection_id, branch_id FROM qc.inspection_levels"),
     "qc.score_samples": ("ticket_id", "SELECT ticket_id, branch_id FROM qc.score_samples"),
@@ -128,6 +131,8 @@ def seed_two_branches():
         o("INSERT INTO dispatch.escalations (clock_id, ticket_id, kind, level, recipient_name, "
           "recipient_email, reason, at) VALUES (%s, %s, 'warning', 'team_lead', '组长', "
           "'lead@example.com', 'r', now())", (clock, tid))
+        o("INSERT INTO dispatch.subject_clock_history (clock_id, at, event, detail) "
+          "VALUES (%s, now(), 'clock_started', '{}')", (clock,))
         insp = cluster.scalar("INSERT INTO qc.inspections (work_order_id, ticket_id, branch_id, technician_id, "
                               "kind, plan, done_at, created_at) VALUES (%s, %s, %s, %s, 'repair', 'p', now(), "
                               "now()) RETURNING id", (wo, tid, branch, tech))
