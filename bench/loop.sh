@@ -12,7 +12,7 @@
 # bench/loop_callback.json says how the driver finds a ticket's due
 # callback and records its outcome (callback.outcome, by the branch's agent).
 # Prints the throughput (first submit → last callback recorded) and the CPU
-# time the services (intake, dispatch, qc, callback) and their PostgreSQL
+# time the services (intake, dispatch, qc, callback, billing) and their PostgreSQL
 # backends spent per ticket — steadier than wall time on a busy machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,15 +36,18 @@ callback:
     default: none"
 export KEFU_DISPATCH_API=tcp://127.0.0.1:$dport KEFU_QC_API=tcp://127.0.0.1:$qport
 export KEFU_CALLBACK_API=tcp://127.0.0.1:$cport
+bport=$(free_port)
+export KEFU_BILLING_API=tcp://127.0.0.1:$bport
 bench/make-org.sh "$N" "$B" >"$work/org.yaml"
 "$build/bin/kefuctl" admin migrate >/dev/null
 "$build/bin/kefuctl" admin load "$work/org.yaml" >/dev/null
-services=(intake dispatch qc callback)
+# billing hears of the done report, each level signed and the acceptance
+services=(intake dispatch qc callback billing)
 for svc in "${services[@]}"; do
     "$build/bin/kefu-$svc" --instance "$svc-bench" >"$work/$svc.log" 2>&1 &
     pids+=($!)
 done
-"$build/bin/kefuctl" admin wait-ready --services intake,dispatch,qc,callback --timeout-ms 30000 >/dev/null
+"$build/bin/kefuctl" admin wait-ready --services intake,dispatch,qc,callback,billing --timeout-ms 30000 >/dev/null
 
 # a token for everyone who takes part
 staff=(CC01)
@@ -65,28 +68,37 @@ cat >"$work/loop.json" <<JSON
 JSON
 
 echo "kefu whole loop: $N tickets, $K at a time, $B branches …"
-backends_sql="SELECT pid FROM pg_stat_activity WHERE usename IN ('kefu_intake', 'kefu_dispatch', 'kefu_qc', 'kefu_callback')"
+backends_sql="SELECT pid FROM pg_stat_activity WHERE usename IN ('kefu_intake', 'kefu_dispatch', 'kefu_qc', 'kefu_callback', 'kefu_billing')"
 # what start-up spent (connecting, preparing statements) is not the loop's
 backends=$(psqlc -c "$backends_sql")
 # shellcheck disable=SC2086
 before=$(cpu_ticks "${pids[@]}" $backends)
 # shellcheck disable=SC2086
 pg_before=$(cpu_ticks $backends)
+# billing's own share: its process and its backends
+billing_sql="SELECT pid FROM pg_stat_activity WHERE usename = 'kefu_billing'"
+billing_pid=${pids[${#pids[@]}-1]}
+# shellcheck disable=SC2046
+billing_before=$(cpu_ticks "$billing_pid" $(psqlc -c "$billing_sql"))
 read -r tickets seconds tps < <(/usr/bin/python3 bench/loop.py --config "$work/loop.json")
 backends=$(psqlc -c "$backends_sql")
 # shellcheck disable=SC2086
 ticks=$(( $(cpu_ticks "${pids[@]}" $backends) - before ))
 # shellcheck disable=SC2086
 pg_ticks=$(( $(cpu_ticks $backends) - pg_before ))
+# shellcheck disable=SC2046
+billing_ticks=$(( $(cpu_ticks "$billing_pid" $(psqlc -c "$billing_sql")) - billing_before ))
 hz=$(getconf CLK_TCK)
 cpu_ms=$(awk -v t="$ticks" -v hz="$hz" -v n="$N" 'BEGIN { printf "%.2f", t * 1000 / hz / n }')
 pg_ms=$(awk -v t="$pg_ticks" -v hz="$hz" -v n="$N" 'BEGIN { printf "%.2f", t * 1000 / hz / n }')
+billing_ms=$(awk -v t="$billing_ticks" -v hz="$hz" -v n="$N" 'BEGIN { printf "%.2f", t * 1000 / hz / n }')
 cat <<REPORT
 
 kefu whole loop (submit -> assigned -> done report -> 4 inspection levels -> callback recorded)
   tickets               $tickets in $seconds s, $K at a time, $B branch(es)
   throughput            $tps tickets/s
-  cpu per ticket        $cpu_ms ms   (intake + dispatch + qc + callback + their PostgreSQL backends)
+  cpu per ticket        $cpu_ms ms   (intake + dispatch + qc + callback + billing + their PostgreSQL backends)
     of which PostgreSQL $pg_ms ms
+    of which billing    $billing_ms ms   (its process and its PostgreSQL backends)
 machine                 $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)
 REPORT

@@ -2,15 +2,19 @@
 # The demo's money, after deploy/demo/flow.sh (docs/claims.md, docs/ledger.md):
 #  1. a warranty job: the central air conditioning of 陈美玲 (C1003, SZ01),
 #     installed by P-JS in 2024 and under its 72 months' warranty, is
-#     diagnosed by T008: billing's estimate is free, every line covered
-#     (840.00 of warranty work); T008 replaces the expansion valve and SZ01's
-#     appliance plan inspects it;
-#     the free settlement books its 840.00 as warranty cost;
-#  2. its dealer D-JS (DS02) claims the work back with the evidence — product,
-#     spec, purchase proof, install date, cause and 5 photos (file name, size,
-#     SHA-256); the region's manager RM-JS reviews it, head office (HO01)
-#     approves it, and billing credits D-JS's account; the valve is returned
-#     and checked by SZ01's inspector QC03, which closes the claim;
+#     diagnosed by P-JS's technician PT01 (SZ01 has no central-air technician
+#     of its own): billing's estimate is free, every line covered (840.00 of
+#     warranty work); PT01 replaces the expansion valve and SZ01's appliance
+#     plan inspects it; the free settlement is not SZ01's own warranty cost:
+#     P-JS's technician did the work, so P-JS claims it back;
+#  2. the dealer D-JS (DS02), who sold the unit, tries to claim the work and
+#     is refused (not_their_work: P-JS's technician did it); P-JS (PS01) claims
+#     it with the evidence — product, spec, purchase proof, install date,
+#     cause and 5 photos (file name, size, SHA-256); the region's manager RM-JS
+#     reviews it, head office (HO01) approves it, and billing credits P-JS's
+#     account: the job's 840.00 is in the ledger once, as the claim's credit;
+#     the valve is returned and checked by SZ01's inspector QC03, which closes
+#     the claim;
 #  3. the chargeable job, ticket 1 (out of warranty since March 2025, its
 #     estimate approved in flow.sh): its settlement, priced from the done
 #     report, is printed for the customer to sign; she accepts it, which
@@ -36,7 +40,7 @@ as() {
     shift
     KEFU_TOKEN=${tokens[$who]} "$k" "$@"
 }
-login DS02 RM-JS HO01 QC03 FN01 A101 A301
+login DS02 PS01 RM-JS HO01 QC03 FN01 A101 A301
 # json EXPR: evaluates EXPR on the JSON of standard input (as d)
 json() { $py -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 # waits up to 10 s for COMMAND's output to be WANTED
@@ -83,7 +87,7 @@ if [ "$(wo_field status)" = assigned ]; then
     as QC03 inspect sign "$wo" final_inspection --item insulation_resistance=20MΩ --item site_clean=pass
 fi
 wait_for accepted wo_field status || { echo "work order $wo is $(wo_field status), not accepted yet"; exit 0; }
-echo "work order $wo is accepted; its settlement, free, books the warranty cost:"
+echo "work order $wo is accepted; its settlement is free, and not SZ01's own warranty cost: $tech of P-JS did the work"
 settled() { as FN01 --json settlement show "$1" | json "d['status']"; }
 wait_for open settled "$wo" || true
 [ "$(settled "$wo")" != open ] || as A301 settlement accept "$wo" --name 陈美玲 >/dev/null
@@ -99,10 +103,15 @@ if [ -z "$claim" ]; then
         sha=$(printf '%s' "$content" | sha256sum | cut -d' ' -f1)
         photos+="${photos:+,}$view.jpg:${#content}:$sha"
     done
-    echo "DS02 of the dealer D-JS files the claim with 5 photos"
-    as DS02 claim file "$wo" --product CAC-120H --spec "CAC-120H 12kW" --quantity 1 --proof "FP-2024-110501" \
-        --install-date 2024-11-08 --description "中央空调内机滴水，电子膨胀阀卡死" --cause component_failure \
-        --photos "$photos" --amount 840.00
+    claim_file() {
+        as "$1" claim file "$wo" --product CAC-120H --spec "CAC-120H 12kW" --quantity 1 --proof "FP-2024-110501" \
+            --install-date 2024-11-08 --description "中央空调内机滴水，电子膨胀阀卡死" --cause component_failure \
+            --photos "$photos" --amount 840.00
+    }
+    echo "DS02 of the dealer D-JS, who sold the unit, files a claim for the work: refused, P-JS did it"
+    claim_file DS02 2>&1 | sed 's/^/  /' || true
+    echo "PS01 of the provider P-JS files the claim with 5 photos"
+    claim_file PS01
     claim=$(claim_field claim_id)
 fi
 if [ "$(claim_field status)" = filed ]; then
@@ -111,13 +120,13 @@ fi
 if [ "$(claim_field status)" = reviewed ]; then
     as HO01 claim decide "$claim" approve --responsibility product_quality --amount 840.00 | grep -E "^claim|decided:"
 fi
-echo "billing credits D-JS's account (kefuctl account D-JS, as FN01):"
-dealer_credit() { as FN01 --json account D-JS | json "sum(a['credits'] for a in d['accounts'] if a['account'] == 'dealer_accounts')"; }
+echo "billing credits P-JS's account (kefuctl account P-JS, as FN01): the job's one warranty cost"
+dealer_credit() { as FN01 --json account P-JS | json "sum(a['credits'] for a in d['accounts'] if a['account'] == 'dealer_accounts')"; }
 wait_for 84000 dealer_credit || true
-as FN01 account D-JS
+as FN01 account P-JS
 if [ "$(claim_field status)" = approved ]; then
-    echo "DS02 returns the replaced valve; QC03 checks it, which closes the claim"
-    as DS02 claim part-returned "$claim" CAC-EXV-12 SN-EXV-240001 >/dev/null
+    echo "PS01 returns the replaced valve; QC03 checks it, which closes the claim"
+    as PS01 claim part-returned "$claim" CAC-EXV-12 SN-EXV-240001 >/dev/null
     as QC03 claim part-checked "$claim" CAC-EXV-12 ok >/dev/null
 fi
 as HO01 claim show "$claim"

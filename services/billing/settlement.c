@@ -127,14 +127,19 @@ done:
     return rc;
 }
 
-/* The work accepted: the settlement offered, its warranty booked ($1 work
- * order, $2 accepted at); once. */
+/* The work accepted: the settlement offered, once ($1 work order, $2
+ * accepted at, $3 the technician who did it). Free work is the branch's own
+ * warranty cost only when its own technician did it: a dealer's or
+ * provider's technician's work (work_org) is paid through that
+ * organisation's claim, booked when head office approves it
+ * (docs/billing.md "Who bears the warranty cost"). */
 static const char s_accepted[] =
-    "UPDATE billing.settlements SET work_accepted_at = $2::timestamptz, updated_at = $2::timestamptz,"
-    " status = CASE WHEN status = '" STL_S_PRICED "' THEN '" STL_S_OPEN "' ELSE status END,"
-    " warranty_booked_at = CASE WHEN warranty_total > 0 THEN $2::timestamptz END"
-    " WHERE work_order_id = $1::bigint AND work_accepted_at IS NULL"
-    " RETURNING id, warranty_total, currency, branch_id, customer_id";
+    "UPDATE billing.settlements s SET work_accepted_at = $2::timestamptz, updated_at = $2::timestamptz,"
+    " status = CASE WHEN s.status = '" STL_S_PRICED "' THEN '" STL_S_OPEN "' ELSE s.status END, work_org = d.org,"
+    " warranty_booked_at = CASE WHEN s.warranty_total > 0 AND d.org IS NULL THEN $2::timestamptz END"
+    " FROM (SELECT (SELECT organisation_id FROM ref.technicians WHERE id = $3) AS org) d"
+    " WHERE s.work_order_id = $1::bigint AND s.work_accepted_at IS NULL"
+    " RETURNING s.id, s.warranty_total, s.currency, s.branch_id, s.customer_id, s.warranty_booked_at IS NOT NULL";
 
 /* An installation's accepted day is its install date ($3 ticket). */
 static const char s_install[] =
@@ -147,7 +152,7 @@ static const char s_install[] =
 static int s_book_warranty (db_t *db, const char *wo, PGresult *s, int64_t at_us, char *reason, size_t reason_size)
 {
     int64_t amount = strtoll (PQgetvalue (s, 0, 1), NULL, 10);
-    if (amount <= 0)
+    if (amount <= 0 || strcmp (PQgetvalue (s, 0, 5), "t") != 0)
         return 0;
     char key[48], ref[48];
     snprintf (key, sizeof key, "warranty:%s", wo);
@@ -183,7 +188,8 @@ bus_result_t stl_on_accepted (void *ctx, db_t *db, const env_t *msg, char *reaso
     if (!res)
         return svc_db_bus_failure (db, "recording the install date", reason, reason_size);
     PQclear (res);
-    if (!(res = db_exec (db, s_accepted, 2, params)))
+    const char *accepted[] = { wo, at, json_str (msg->body, "technician_id", "") };
+    if (!(res = db_exec (db, s_accepted, 3, accepted)))
         return svc_db_bus_failure (db, "offering the settlement", reason, reason_size);
     int booked = PQntuples (res) == 1 ? s_book_warranty (db, wo, res, at_us, reason, reason_size) : 0;
     PQclear (res);

@@ -21,7 +21,7 @@
 static const char s_read[] =
     "SELECT s.id AS settlement_id, s.work_order_id, s.ticket_id, s.branch_id AS branch, s.customer_id,"
     " c.name AS customer_name, s.status, s.hold_reason, s.currency, s.coverage, s.reason, s.approved_total,"
-    " s.total, s.warranty_total, s.reapproved_name, " DB_EPOCH_US ("s.reapproved_at") " AS reapproved_at, "
+    " s.total, s.warranty_total, s.work_org, s.reapproved_name, " DB_EPOCH_US ("s.reapproved_at") " AS reapproved_at, "
     DB_EPOCH_US ("s.work_accepted_at") " AS work_accepted_at, s.accepted_name, s.accepted_by, "
     DB_EPOCH_US ("s.accepted_at") " AS accepted_at, s.invoice_number, "
     DB_EPOCH_US ("s.created_at") " AS created_at"

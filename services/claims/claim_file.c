@@ -11,6 +11,7 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "claim_filing.h"
+#include "claim_state.h"
 #include "claim_tx.h"
 #include "db/statements.h"
 #include "model/warranty.h"
@@ -18,21 +19,29 @@
 #define S_DAY(expr) "(" expr ") - DATE '1970-01-01'"
 
 static const db_statement_t s_statements[] = {
-    /* $1 work order: its ticket, branch, state, done report and the report's day in the branch's zone */
+    /* $1 work order: its ticket, branch, state, done report and the report's day in the branch's zone,
+     * and who did the work: the technician, their organisation or their branch */
     { "clm_work",
       "SELECT w.ticket_id, w.branch_id, w.status, d.work_order_id IS NOT NULL, d.cause, d.parts::text,"
-      "  " S_DAY ("(d.reported_at AT TIME ZONE b.timezone)::date") ", b.region_id"
+      "  " S_DAY ("(d.reported_at AT TIME ZONE b.timezone)::date") ", b.region_id,"
+      "  w.technician_id, t.organisation_id, t.branch_id"
       " FROM dispatch.work_orders w JOIN ref.branches b ON b.id = w.branch_id"
+      " LEFT JOIN ref.technicians t ON t.id = w.technician_id"
       " LEFT JOIN dispatch.done_reports d ON d.work_order_id = w.id WHERE w.id = $1::bigint" },
     { "clm_org", "SELECT kind, $2::text = ANY (regions), array_to_string (regions, ', ') FROM ref.organisations"
                  " WHERE id = $1" },
-    { "clm_by_wo", "SELECT id FROM claims.claims WHERE work_order_id = $1::bigint" },
+    /* the work's claim that is not superseded, if any */
+    { "clm_by_wo",
+      "SELECT id, status FROM claims.claims WHERE work_order_id = $1::bigint AND status <> 'superseded' FOR UPDATE" },
+    /* $1 the rejected claim, $2 its new status, $3 the states the move starts from */
+    { "clm_supersede",
+      "UPDATE claims.claims SET status = $2 WHERE id = $1::bigint AND status = ANY ($3::text[])" },
     { "clm_insert",
       "INSERT INTO claims.claims (work_order_id, ticket_id, branch_id, org_id, product_code, spec, quantity,"
       "  purchase_proof, install_date, description, cause, photos, amount, currency, unrepairable_on_site,"
-      "  replacement_fault, filed_by, filed_at)"
+      "  replacement_fault, filed_by, filed_at, refiles)"
       " VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6, $7::int, $8, $9::date, $10, $11, $12::jsonb, $13::bigint,"
-      "  $14, $15::bool, $16, $17, $18::timestamptz) RETURNING id" },
+      "  $14, $15::bool, $16, $17, $18::timestamptz, $19::bigint) RETURNING id" },
     /* the done report's parts, each to be returned and checked */
     { "clm_parts_insert",
       "INSERT INTO claims.claim_parts (claim_id, position, branch_id, code, quantity, serial)"
@@ -62,6 +71,7 @@ typedef struct {
     clf_claim_t claim;
     const char *org;
     char wo[24];
+    char refiles[24]; /* the rejected claim this one replaces ("" for none) */
     PGresult *work, *unit;
 } s_file_t;
 
@@ -93,7 +103,66 @@ static int s_check_org (clm_tx_t *t, s_file_t *f)
     return rc;
 }
 
-/*  Done work, not claimed before. */
+/*  The claimant's own technician did the work. A branch's own technician's
+ *  warranty work is the branch's cost, booked when the work is accepted;
+ *  another organisation's is that organisation's to claim: either way a
+ *  claim would pay the same work twice (docs/claims.md "Whose work"). */
+static int s_check_doer (clm_tx_t *t, s_file_t *f)
+{
+    PGresult *w = f->work;
+    const char *tech = PQgetisnull (w, 0, 8) ? NULL : PQgetvalue (w, 0, 8);
+    if (!PQgetisnull (w, 0, 9) && strcmp (PQgetvalue (w, 0, 9), f->org) == 0)
+        return 0;
+    if (!tech)
+        return CLM_FAIL (t, RPL_CONFLICT, "not_their_work: work order %s names no technician; %s claims only the "
+                                          "work of its own technicians", f->wo, f->org);
+    if (!PQgetisnull (w, 0, 9))
+        return CLM_FAIL (t, RPL_CONFLICT,
+                         "not_their_work: work order %s was done by %s, a technician of %s, not of %s; only %s "
+                         "claims that work",
+                         f->wo, tech, PQgetvalue (w, 0, 9), f->org, PQgetvalue (w, 0, 9));
+    return CLM_FAIL (t, RPL_CONFLICT,
+                     "not_their_work: work order %s was done by %s, a technician of branch %s, not of %s; a "
+                     "branch's own warranty work is its own cost (booked when the work is accepted), not claimed",
+                     f->wo, tech, PQgetisnull (w, 0, 10) ? PQgetvalue (w, 0, 1) : PQgetvalue (w, 0, 10), f->org);
+}
+
+/*  The work's earlier claim, if any: a rejected one is superseded by this
+ *  one (clm_transition decides); any other is refused. */
+static int s_check_claimed (clm_tx_t *t, s_file_t *f)
+{
+    const char *p[] = { f->wo };
+    PGresult *res = db_exec_prepared (t->app->db, "clm_by_wo", 1, p);
+    if (!res)
+        return -1;
+    int rc = 0, from = 0;
+    clm_state_t to;
+    char why[160], from_sql[96];
+    if (PQntuples (res) == 0)
+        goto done;
+    snprintf (f->refiles, sizeof f->refiles, "%s", PQgetvalue (res, 0, 0));
+    if (states_parse (&clm_states, PQgetvalue (res, 0, 1), &from) != 0) {
+        rc = CLM_FAIL (t, RPL_INTERNAL, "claim %s has an unknown status", f->refiles);
+        goto done;
+    }
+    if (clm_transition ((clm_state_t) from, CLME_REFILE, &to, why, sizeof why) != 0) {
+        rc = CLM_FAIL (t, RPL_CONFLICT, "already_claimed: work order %s is claimed already (claim %s: %s)", f->wo,
+                       f->refiles, why);
+        goto done;
+    }
+    states_from_sql (&clm_states, to, from_sql, sizeof from_sql);
+    const char *ps[] = { f->refiles, clm_state_names[to], from_sql };
+    PQclear (res);
+    if (!(res = db_exec_prepared (t->app->db, "clm_supersede", 3, ps)))
+        return -1;
+    if (strcmp (PQcmdTuples (res), "1") != 0)
+        rc = CLM_FAIL (t, RPL_CONFLICT, "claim %s changed meanwhile; try again", f->refiles);
+done:
+    PQclear (res);
+    return rc;
+}
+
+/*  Done work, by the claimant, not claimed before (or only in a rejected claim). */
 static int s_check_work (clm_tx_t *t, s_file_t *f)
 {
     const char *status = PQgetvalue (f->work, 0, 2);
@@ -103,16 +172,7 @@ static int s_check_work (clm_tx_t *t, s_file_t *f)
                          "work_not_done: work order %s is %s without a done report; only completed or accepted "
                          "work with a done report is claimed",
                          f->wo, status);
-    const char *p[] = { f->wo };
-    PGresult *res = db_exec_prepared (t->app->db, "clm_by_wo", 1, p);
-    if (!res)
-        return -1;
-    int rc = 0;
-    if (PQntuples (res) > 0)
-        rc = CLM_FAIL (t, RPL_CONFLICT, "already_claimed: work order %s is claimed already (claim %s)", f->wo,
-                       PQgetvalue (res, 0, 0));
-    PQclear (res);
-    return rc;
+    return s_check_doer (t, f);
 }
 
 /*  The unit: the claimed product is the ticket's, and the work was under warranty. */
@@ -163,8 +223,8 @@ static int s_store (clm_tx_t *t, s_file_t *f)
                         c->install_date, c->description, c->cause, photos_text, amount, c->currency,
                         c->unrepairable_on_site ? "true" : "false",
                         PQgetisnull (f->unit, 0, 1) ? NULL : PQgetvalue (f->unit, 0, 1), t->ctx->who.principal,
-                        t->now };
-    PGresult *res = db_exec_prepared (t->app->db, "clm_insert", 18, p);
+                        t->now, f->refiles[0] ? f->refiles : NULL };
+    PGresult *res = db_exec_prepared (t->app->db, "clm_insert", 19, p);
     free (photos_text);
     if (!res)
         return -1;
@@ -202,7 +262,8 @@ static int s_file (clm_tx_t *t)
     int rc = -1;
     if (PQntuples (f.work) != 1)
         CLM_FAIL (t, RPL_NOT_FOUND, "body.work_order_id: no work order %s", f.wo);
-    else if (s_check_org (t, &f) == 0 && s_check_work (t, &f) == 0 && s_check_warranty (t, &f) == 0)
+    else if (s_check_org (t, &f) == 0 && s_check_work (t, &f) == 0 && s_check_warranty (t, &f) == 0
+             && s_check_claimed (t, &f) == 0)
         rc = s_store (t, &f);
     PQclear (f.work);
     PQclear (f.unit);

@@ -4,13 +4,14 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-const char *const clm_state_names[] = { "filed", "reviewed", "approved", "rejected", "closed", NULL };
+const char *const clm_state_names[] = { "filed", "reviewed", "approved", "rejected", "closed", "superseded", NULL };
 
 /*  [from][to] */
 static const bool s_moves[STATES_MAX][STATES_MAX] = {
     [CLM_FILED] = { [CLM_REVIEWED] = true },
     [CLM_REVIEWED] = { [CLM_APPROVED] = true, [CLM_REJECTED] = true },
     [CLM_APPROVED] = { [CLM_CLOSED] = true },
+    [CLM_REJECTED] = { [CLM_SUPERSEDED] = true },
 };
 
 const states_t clm_states = { "claim", clm_state_names, CLM_STATE_COUNT, s_moves };
@@ -35,6 +36,9 @@ int clm_transition (clm_state_t from, clm_event_t event, clm_state_t *to, char *
     case CLME_CLOSE:
         next = CLM_CLOSED;
         break;
+    case CLME_REFILE:
+        next = CLM_SUPERSEDED;
+        break;
     default:
         snprintf (err, errsize, "unknown event");
         return -1;
@@ -44,7 +48,13 @@ int clm_transition (clm_state_t from, clm_event_t event, clm_state_t *to, char *
         return 0;
     }
     const char *why;
-    if (from == CLM_FILED)
+    if (event == CLME_REFILE)
+        why = from == CLM_SUPERSEDED  ? "filed again already"
+              : from == CLM_FILED || from == CLM_REVIEWED ? "it waits for its decision; only a rejected claim is filed again"
+                                                         : "it was approved; only a rejected claim is filed again";
+    else if (from == CLM_SUPERSEDED)
+        why = "it was rejected and filed again: the new claim goes on";
+    else if (from == CLM_FILED)
         why = "the regional manager reviews it first";
     else if (from == CLM_REVIEWED)
         why = event == CLME_REVIEW ? "already reviewed" : "it is not decided yet";

@@ -5,10 +5,14 @@
  *
  *      filed --review (regional manager)--> reviewed
  *      reviewed --approve (head office)--> approved --every part checked--> closed
- *      reviewed --reject (head office)--> rejected
+ *      reviewed --reject (head office)--> rejected --filed again--> superseded
  *
  *  An approved claim whose done report replaced no part closes at once.
- *  rejected and closed are final: a second decision is refused.
+ *  A second decision is refused. A rejected claim is not decided again, but
+ *  the claimant may correct it and file a new claim for the same work: the
+ *  rejected one is then superseded (the new one names it, `refiles`).
+ *  closed and superseded are final; a work order has at most one claim that
+ *  is not superseded, so a claim beside an open or approved one is refused.
  */
 #ifndef KEFU_CLAIM_STATE_H
 #define KEFU_CLAIM_STATE_H
@@ -23,6 +27,7 @@ typedef enum {
     CLM_APPROVED,  /* approved and credited: waiting for its parts to be checked */
     CLM_REJECTED,  /* rejected: final */
     CLM_CLOSED,    /* approved and every replaced part returned and checked: final */
+    CLM_SUPERSEDED, /* rejected, then filed again as a new claim: final */
     CLM_STATE_COUNT
 } clm_state_t;
 
@@ -31,6 +36,7 @@ typedef enum {
     CLME_APPROVE,    /* head office approves */
     CLME_REJECT,     /* head office rejects */
     CLME_CLOSE,      /* the last replaced part is checked (or there were none) */
+    CLME_REFILE,     /* a new claim for the same work replaces this one */
 } clm_event_t;
 
 extern const char *const clm_state_names[];

@@ -34,7 +34,7 @@ static const db_statement_t s_statements[] = {
       " 'install_date', to_char (c.install_date, 'YYYY-MM-DD'), 'description', c.description, 'cause', c.cause,"
       " 'photos', c.photos, 'amount', c.amount, 'currency', c.currency,"
       " 'unrepairable_on_site', c.unrepairable_on_site, 'replacement_fault', c.replacement_fault,"
-      " 'filed_by', c.filed_by, 'filed_at', " CLM_TS ("c.filed_at") ","
+      " 'filed_by', c.filed_by, 'filed_at', " CLM_TS ("c.filed_at") ", 'refiles', c.refiles,"
       " 'review', CASE WHEN c.reviewed_at IS NOT NULL THEN jsonb_build_object ('recommendation', c.recommendation,"
       "   'note', c.review_note, 'by', c.reviewed_by, 'at', " CLM_TS ("c.reviewed_at") ") END,"
       " 'decision', CASE WHEN c.decided_at IS NOT NULL THEN jsonb_build_object ('decision', c.decision,"

@@ -7,7 +7,9 @@ report priced against the approved estimate (an overrun waits for a new
 approval), the settlement offered when the work is accepted (qc's
 workorder.accepted is put on billing's bus as qc sends it), disputed on a
 line, decided, accepted with its invoice and paid; a warranty repair settled
-free with its warranty cost booked. Bad input is refused with the field
+free with its warranty cost booked; a dealer's technician's free repair
+costed once, by the dealer's approved claim and not as the branch's own
+warranty cost as well. Bad input is refused with the field
 named and changes nothing. Every request, reply and message is checked
 against schemas/."""
 import os
@@ -34,7 +36,9 @@ def setup_module():
     # C1005's own cards: one open ticket per customer and product (docs/intake.md)
     S.sql("INSERT INTO ref.warranty_cards (card_no, customer_id, product_code, serial, purchase_date) VALUES"
           " ('W-J2-A', 'C1005', 'AC-3200', 'SN-J2-A', '2026-06-01'),"
-          " ('W-J2-B', 'C1005', 'RF-500', 'SN-J2-B', '2026-06-01')")
+          " ('W-J2-B', 'C1005', 'RF-500', 'SN-J2-B', '2026-06-01'),"
+          " ('W-J3', 'C1003', 'RF-500', 'SN-J3', '2026-06-01')")
+    lc.organisation_technician(S, "DT01", "D-SH")
 
 
 def teardown_module():
@@ -191,7 +195,42 @@ def test_a_repair_under_warranty_is_free_and_does_not_wait():
     assert S.sql("SELECT kind, debit, credit, amount FROM billing.ledger_entries WHERE key = %s",
                  ("warranty:%d" % wo,)) == [("warranty", "warranty_cost", "cash", 19050)]
     out = S.kefuctl_as("A101", "settlement", "accept", str(wo), "--name", "张伟", json_out=True)
-    assert (out["status"], out["total"], out["invoice_number"]) == ("accepted", 0, None), out
+    assert (out["status"], out["total"], out["invoice_number"], out["work_org"]) == ("accepted", 0, None, None), out
+
+
+def test_a_dealers_free_repair_is_costed_once_by_its_claim():
+    """The dealer D-SH's technician did the free work: it is not SH02's own
+    warranty cost when accepted; the dealer's approved claim books it, once."""
+    wo, tech = job("C1003", "RF-500", card="W-J3", agent="CC01")     # SH02, bought 2026-06-01: covered
+    diagnose(tech, wo, parts=[], labour_minutes=60, distance_m=0)
+    h.wait_until(lambda: estimate(wo) is not None, 60, "the estimate")
+    assert estimate(wo) == ("free", "warranty", "covered", 0, 12000)
+    report_done(tech, wo, labour="60", km="0", parts=None)
+    tid = S.sql("SELECT ticket_id FROM dispatch.work_orders WHERE id = %s", (wo,))[0][0]
+    accepted = dict(work_order_id=wo, ticket_id=tid, branch="SH02", inspection_id=wo, level="final",
+                    technician_id="DT01", accepted_by="QC01", accepted_at=lc.rfc3339(S.clock_us))
+    assert lc.send(S, "billing", "qc", "workorder.accepted", accepted, branch="SH02")[0]["status"] == "ok"
+    assert S.sql("SELECT status, work_org, warranty_booked_at FROM billing.settlements WHERE work_order_id = %s",
+                 (wo,)) == [("open", "D-SH", None)]
+    shown = S.kefuctl_as("FN01", "settlement", "show", str(wo), json_out=True)
+    assert (shown["work_org"], shown["warranty_total"], shown["total"]) == ("D-SH", 12000, 0), shown
+    claim = dict(claim_id=900, branch="SH02", dealer_id="D-SH", ticket_id=tid, work_order_id=wo, amount=12000,
+                 currency="CNY", responsibility="product_quality")
+    assert lc.send(S, "billing", "claims", "claim.approved", claim, branch="SH02")[0]["status"] == "ok"
+    # the job's cost is in the ledger once: the claim's credit to the dealer, no warranty entry beside it
+    assert S.sql("SELECT kind, debit, credit, amount FROM billing.ledger_entries WHERE key IN (%s, %s)",
+                 ("warranty:%d" % wo, "claim:900")) == [("claim_credit", "warranty_cost", "dealer_accounts", 12000)]
+    month = S.sql("SELECT to_char(to_timestamp(%s / 1e6) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')",
+                  (S.clock_us,))[0][0]
+    finance = billing("FN01")
+    try:
+        report = finance.ok("ledger.report", {"branch": "SH02", "month": month})
+    finally:
+        finance.close()
+    figures = {f["figure"]: f for f in report["figures"]}
+    assert report["reconciled"] is True, report
+    assert figures["claims_paid"]["ledger"] == 12000, figures
+    assert figures["warranty_cost"]["ledger"] == figures["warranty_work"]["ledger"] + 12000, figures
 
 
 def test_work_costing_more_than_the_approved_share_waits_for_a_new_approval():

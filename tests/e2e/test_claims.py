@@ -1,11 +1,13 @@
 """Warranty claims through the running claims service (docs/claims.md): a
-dealer files a claim for accepted warranty work with its evidence, the
+dealer files a claim for accepted warranty work its own technician did, with its evidence, the
 region's manager reviews it, head office approves it (claim.approved leaves
 claims' outbox for billing with the contract's body), the replaced part is
 returned and checked and the claim closes. Refusals name what is wrong and
 change nothing: a claim without enough photos or a purchase proof (both
 named), a second claim for the same work, a dealer of another region, a
-second decision. Lots: a pre-sale return is accepted above 3 % defects and
+second decision, a claim for work done by a branch's own technician or by
+another organisation's. A rejected claim is corrected and filed again (the
+rejected one superseded); a claim beside an open or approved one is refused. Lots: a pre-sale return is accepted above 3 % defects and
 refused at 2.9 % and at exactly 3 %, and never for a shipment a year and a
 day old.
 
@@ -19,6 +21,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 from intake_client import IntakeClient  # noqa: E402
 from kefu_system import System  # noqa: E402
+import ledger_client as lc  # noqa: E402
 
 S = None
 T0 = 1_800_000_000 * 1_000_000            # 2027-01-15T08:00:00Z
@@ -35,6 +38,8 @@ def setup_module():
     S.sql("INSERT INTO ref.lots (lot, product_code, quantity, ship_date, dealer_id) VALUES"
           " ('LOT-A', 'AC-3200', 1000, '2026-10-01', 'D-SH'), ('LOT-B', 'AC-3200', 1000, '2026-10-01', 'D-SH'),"
           " ('LOT-C', 'AC-3200', 1000, '2026-10-01', 'D-SH'), ('LOT-OLD', 'AC-3200', 1000, '2026-01-14', 'D-SH')")
+    lc.organisation_technician(S, "DT01", "D-SH")
+    lc.organisation_technician(S, "PT01", "P-JS")
     S.start_services(["claims"])
 
 
@@ -43,21 +48,22 @@ def teardown_module():
         S.shutdown()
 
 
-def work(branch="SH01", customer="C1001", card="WC-CL1", status="accepted", report=True, fault=None):
+def work(branch="SH01", customer="C1001", card="WC-CL1", status="accepted", report=True, fault=None, tech="DT01"):
     """A repair ticket (with the three-repairs flag `fault`) with one work
-    order and its done report; returns the work order id."""
+    order done by `tech` (D-SH's own technician DT01 by default) and its done
+    report; returns the work order id."""
     ticket = S.sql("INSERT INTO intake.tickets (branch_id, customer_id, product_code, serial, warranty_card,"
                    " channel, kind, status, description, replacement_fault) VALUES (%s, %s, 'AC-3200', 'SN', %s,"
                    " 'hotline', 'repair', 'assigned', 'no cooling', %s) RETURNING id",
                    (branch, customer, card, fault))[0][0]
     wo = S.sql("INSERT INTO dispatch.work_orders (ticket_id, branch_id, kind, status, technician_id, product_code)"
-               " VALUES (%s, %s, 'repair', %s, 'T101', 'AC-3200') RETURNING id", (ticket, branch, status))[0][0]
+               " VALUES (%s, %s, 'repair', %s, %s, 'AC-3200') RETURNING id", (ticket, branch, status, tech))[0][0]
     if report:
         S.sql("INSERT INTO dispatch.done_reports (work_order_id, ticket_id, branch_id, technician_id, reported_by,"
               " parts, labour_minutes, distance_m, cause, photos, unit_serial, reported_at)"
-              " VALUES (%s, %s, %s, 'T101', 'T101', %s, 90, 12500, 'component_failure', '[]', 'SN-CL1',"
+              " VALUES (%s, %s, %s, %s, %s, %s, 90, 12500, 'component_failure', '[]', 'SN-CL1',"
               " '2027-01-14T06:00:00Z')",
-              (wo, ticket, branch, json.dumps([{"code": "CAP-35UF", "quantity": 1, "serial": "SN778"}])))
+              (wo, ticket, branch, tech, tech, json.dumps([{"code": "CAP-35UF", "quantity": 1, "serial": "SN778"}])))
     return wo
 
 
@@ -166,8 +172,54 @@ def test_refused_claims_name_their_reason_and_change_nothing():
     assert claims_state() == before
     # filed once; the second claim for the same work is refused
     ok(ask("DS01", "claim.file", claim_body(wo)))
-    refused(ask("DS01", "claim.file", claim_body(wo)), "conflict", "already_claimed")
+    refused(ask("DS01", "claim.file", claim_body(wo)), "conflict", "already_claimed",
+            "claim is filed: it waits for its decision")
     assert len(claims_state()) == len(before) + 1
+
+
+def test_a_claim_is_only_for_the_claimants_own_technicians_work():
+    before = claims_state()
+    # SH01's own technician did it: SH01's warranty cost, booked by billing when
+    # the work was accepted; a dealer's claim would pay the same work twice
+    own = work(tech="T101")
+    refused(ask("DS01", "claim.file", claim_body(own)), "conflict",
+            "not_their_work: work order %d was done by T101, a technician of branch SH01, not of D-SH" % own)
+    # head office filing for the dealer is refused the same way
+    refused(ask("HO01", "claim.file", claim_body(own, dealer_id="D-SH")), "conflict", "not_their_work")
+    # P-JS's technician did it (in SZ01, region JS, which both serve): P-JS's to claim, not D-JS's
+    theirs = work(branch="SZ01", customer="C1004", card="WC-CL2", tech="PT01")
+    refused(ask("HO01", "claim.file", claim_body(theirs, dealer_id="D-JS")), "conflict",
+            "not_their_work: work order %d was done by PT01, a technician of P-JS, not of D-JS" % theirs)
+    assert claims_state() == before
+    filed = ok(ask("PS01", "claim.file", claim_body(theirs)))
+    assert (filed["dealer_id"], filed["branch"], filed["refiles"]) == ("P-JS", "SZ01", None), filed
+
+
+def test_a_rejected_claim_is_corrected_and_filed_again_once():
+    wo = work()
+    first = ok(ask("DS01", "claim.file", claim_body(wo, amount=50000)))["claim_id"]
+    ok(ask("RM-SH", "claim.review", {"claim_id": first, "recommendation": "reject", "note": "amount too high"}))
+    ok(ask("HO01", "claim.decide", {"claim_id": first, "decision": "reject", "responsibility": "product_quality"}))
+    # corrected and filed again: a new claim that names the rejected one, which is superseded
+    again = ok(ask("DS01", "claim.file", claim_body(wo)))
+    assert (again["status"], again["refiles"], again["amount"]) == ("filed", first, 12050), again
+    old = ok(ask("DS01", "claim.get", {"claim_id": first}))
+    assert (old["status"], old["decision"]["decision"]) == ("superseded", "reject"), old
+    # the superseded claim takes no decision; a third claim beside the open one is refused
+    refused(ask("HO01", "claim.decide", {"claim_id": first, "decision": "approve",
+                                         "responsibility": "product_quality"}), "conflict", "the new claim goes on")
+    refused(ask("DS01", "claim.file", claim_body(wo)), "conflict",
+            "already_claimed: work order %d is claimed already (claim %d: claim is filed" % (wo, again["claim_id"]))
+    ok(ask("RM-SH", "claim.review", {"claim_id": again["claim_id"], "recommendation": "approve"}))
+    ok(ask("HO01", "claim.decide", {"claim_id": again["claim_id"], "decision": "approve",
+                                    "responsibility": "product_quality"}))
+    # beside an approved claim: refused, and nothing changed
+    before = claims_state()
+    refused(ask("DS01", "claim.file", claim_body(wo)), "conflict", "it was approved; only a rejected claim")
+    assert claims_state() == before
+    assert [c["status"] for c in ok(ask("DS01", "claim.list", {"status": "superseded"}))["claims"]] == ["superseded"]
+    # the credit went to billing once, for the approved claim only
+    assert [b["claim_id"] for b in outbox("claim.approved") if b["work_order_id"] == wo] == [again["claim_id"]]
 
 
 def test_the_three_repairs_flag_is_carried_on_the_claim_and_allows_the_return():

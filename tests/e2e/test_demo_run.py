@@ -1,10 +1,13 @@
 """What `make run` shows, run as make run runs it: the demo organisation and
 configuration files, the six services, then deploy/demo/requests.sh, flow.sh
 and money.sh. Ticket 1's estimate is chargeable and approved by the
-customer, ticket 3's free under warranty; both settlements are accepted, ticket 3's
-booked as warranty cost and ticket 1's invoiced; the warranty claim ends approved,
-credited and closed, the chargeable job's invoice paid, and both branches' month reconciles with the
-ledger; a second run of the money demo changes nothing."""
+customer, ticket 3's free under warranty; both settlements are accepted and
+ticket 1's invoiced; ticket 3's repair was done by the provider P-JS's
+technician, so it is not SZ01's own warranty cost: the dealer D-JS's claim
+for it is refused, P-JS's claim ends approved, credited and closed, and the
+job's 840.00 is in the ledger once; the chargeable job's invoice is paid,
+and both branches' month reconciles with the ledger; a second run of the
+money demo changes nothing."""
 import json
 import os
 import subprocess
@@ -65,22 +68,33 @@ def test_the_estimates_are_chargeable_and_approved_or_free_under_warranty():
                     ("free", "warranty", "covered", 0, 84000, None)], rows
 
 
-def test_both_settlements_are_accepted_the_warranty_one_booked_as_warranty_cost():
-    rows = S.sql("SELECT w.ticket_id, s.status, s.total, s.warranty_total, s.accepted_name"
-                 " FROM billing.settlements s JOIN dispatch.work_orders w ON w.id = s.work_order_id"
+def test_both_settlements_are_accepted_the_providers_work_not_the_branchs_cost():
+    rows = S.sql("SELECT w.ticket_id, w.technician_id, s.status, s.total, s.warranty_total, s.accepted_name,"
+                 " s.work_org FROM billing.settlements s JOIN dispatch.work_orders w ON w.id = s.work_order_id"
                  " ORDER BY w.ticket_id")
-    assert rows == [(1, "accepted", 11850, 0, "王秀英"), (3, "accepted", 0, 84000, "陈美玲")], rows
+    assert [r[0] for r in rows] == [1, 3] and rows[1][1:] == ("PT01", "accepted", 0, 84000, "陈美玲", "P-JS"), rows
+    assert rows[0][2:] == ("accepted", 11850, 0, "王秀英", None), rows
+    # P-JS's technician did ticket 3's work: no warranty cost of SZ01's own is booked for it
     booked = S.sql("SELECT debit, amount FROM billing.ledger_entries WHERE kind = 'warranty'")
-    assert booked == [("warranty_cost", 84000)], booked
+    assert booked == [], booked
     assert "签字" in OUT["money.sh"], OUT["money.sh"]      # the printed settlement
+    assert "done by P-JS's technician: P-JS claims the warranty share back" in OUT["money.sh"], OUT["money.sh"]
 
 
-def test_the_warranty_claim_is_approved_credited_and_closed():
+def test_the_providers_claim_is_approved_credited_and_closed_and_the_dealers_refused():
     rows = S.sql("SELECT org_id, status, approved_amount, responsibility FROM claims.claims")
-    assert rows == [("D-JS", "closed", 84000, "product_quality")], (rows, OUT["money.sh"])
-    credit = S.sql("SELECT debit, credit, amount FROM billing.ledger_entries WHERE kind = 'claim_credit'")
-    assert credit == [("warranty_cost", "dealer_accounts", 84000)], credit
+    assert rows == [("P-JS", "closed", 84000, "product_quality")], (rows, OUT["money.sh"])
+    assert "not_their_work" in OUT["money.sh"] and "a technician of P-JS, not of D-JS" in OUT["money.sh"], \
+        OUT["money.sh"]
+    credit = S.sql("SELECT debit, credit, amount, party FROM billing.ledger_entries WHERE kind = 'claim_credit'")
+    assert credit == [("warranty_cost", "dealer_accounts", 84000, "P-JS")], credit
     assert "84000" not in OUT["money.sh"] and "840.00" in OUT["money.sh"], OUT["money.sh"]
+
+
+def test_the_warranty_jobs_cost_is_in_the_ledger_once():
+    # a job costed twice (the branch's warranty cost and the claim's credit) would show 168000
+    cost = S.sql("SELECT coalesce(sum(amount), 0) FROM billing.ledger_entries WHERE debit = 'warranty_cost'")
+    assert cost == [(84000,)], cost
 
 
 def test_the_chargeable_job_is_invoiced_and_paid_once_per_receipt():
@@ -99,8 +113,8 @@ def test_both_branches_months_reconcile_with_the_ledger():
     sz01 = reconcile("SZ01", month)
     figures = {f["figure"]: f for f in sz01["figures"]}
     assert figures["claims_paid"]["source"] == figures["claims_paid"]["ledger"] == 84000, figures
-    # the free warranty work (840.00, booked when the work is accepted) and
-    # the claim credit (840.00) both have their source: the month reconciles
+    # the job's cost once: the claim's credit; no free work of SZ01's own technicians
+    assert (figures["warranty_cost"]["ledger"], figures["warranty_work"]["ledger"]) == (84000, 0), figures
     assert sz01["reconciled"] is True, sz01
     assert "branch SZ01, month %s" % month in OUT["money.sh"], OUT["money.sh"]
 

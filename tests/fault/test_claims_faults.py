@@ -16,6 +16,7 @@ import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import kefu_harness as h  # noqa: E402
+import ledger_client as lc  # noqa: E402
 from intake_client import IntakeClient  # noqa: E402
 from kefu_system import System  # noqa: E402
 
@@ -30,10 +31,10 @@ def work(S, i):
                    " channel, kind, status, description) VALUES ('SH01', 'C1001', 'AC-3200', 'SN-F', 'WC-F1',"
                    " 'hotline', 'repair', 'assigned', %s) RETURNING id", ("no cooling %d" % i,))[0][0]
     wo = S.sql("INSERT INTO dispatch.work_orders (ticket_id, branch_id, kind, status, technician_id, product_code)"
-               " VALUES (%s, 'SH01', 'repair', 'accepted', 'T101', 'AC-3200') RETURNING id", (ticket,))[0][0]
+               " VALUES (%s, 'SH01', 'repair', 'accepted', 'DT01', 'AC-3200') RETURNING id", (ticket,))[0][0]
     S.sql("INSERT INTO dispatch.done_reports (work_order_id, ticket_id, branch_id, technician_id, reported_by,"
           " parts, labour_minutes, distance_m, cause, photos, unit_serial, reported_at)"
-          " VALUES (%s, %s, 'SH01', 'T101', 'T101', '[]', 60, 0, 'component_failure', '[]', 'SN-F',"
+          " VALUES (%s, %s, 'SH01', 'DT01', 'DT01', '[]', 60, 0, 'component_failure', '[]', 'SN-F',"
           " '2027-01-14T06:00:00Z')", (wo, ticket))
     return wo
 
@@ -73,6 +74,7 @@ def test_claims_killed_mid_stream_credits_each_approved_claim_once():
     try:
         S.sql("INSERT INTO ref.warranty_cards (card_no, customer_id, product_code, serial, purchase_date)"
               " VALUES ('WC-F1', 'C1001', 'AC-3200', 'SN-F', '2026-06-01')")
+        lc.organisation_technician(S, "DT01", "D-SH")
         S.start_services(["billing", "claims"])
         claims = []
         for i in range(N):

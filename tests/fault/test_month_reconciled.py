@@ -27,7 +27,8 @@ import ledger_client as lc  # noqa: E402
 from kefu_system import System  # noqa: E402
 
 CUSTOMER = {"SH01": "C1001", "SH02": "C1003"}
-TECHNICIAN = {"SH01": "T101", "SH02": "T201"}
+# the claimed work is D-SH's own technician's (a branch's own is its own cost, never claimed)
+CLAIMED_BY = "DT01"
 N = 12                                   # invoices of each branch in the stream
 JAN_4, JAN_12, JAN_25 = lc.us(2027, 1, 4, 10, 0), lc.us(2027, 1, 12, 10, 0), lc.us(2027, 1, 25, 10, 0)
 PROVIDER_BASE, DEPOSIT = 8000000, 500000           # P-JS's contract (tests/fixtures/org.yaml)
@@ -134,7 +135,7 @@ def warranty_work(S, branch, n):
         "   labour_minutes, distance_m, cause, photos, unit_serial, reported_at)"
         " SELECT id, ticket_id, %(b)s, %(t)s, %(t)s, '[{\"code\": \"CAP-35UF\", \"quantity\": 1}]', 60, 8000,"
         "   'component_failure', '[]', %(s)s, '2027-01-03T06:00:00Z' FROM w RETURNING work_order_id",
-        dict(b=branch, c=CUSTOMER[branch], s=card, t=TECHNICIAN[branch]))[0][0]
+        dict(b=branch, c=CUSTOMER[branch], s=card, t=CLAIMED_BY))[0][0]
 
 
 def claim(S, branch, n, claimed, decision, approved=None):
@@ -235,6 +236,7 @@ def test_a_month_of_mixed_activity_reconciles_to_the_fen_across_a_kill():
     try:
         # P-JS is under contract for 2026Q4 only, so that quarter is its first to settle
         S.sql("UPDATE ref.organisations SET contract_start = '2026-10-01' WHERE id = 'P-JS'")
+        lc.organisation_technician(S, CLAIMED_BY, "D-SH")
         S.start_services(["intake", "dispatch", "claims"])
         first = S.start_service("billing")
         second = S.start_service("billing", instance="billing-2")

@@ -94,3 +94,13 @@ def resend(system, to, sender, env):
         return json.loads(sock.recv())
     finally:
         sock.close()
+
+
+def organisation_technician(S, tech="DT01", org="D-SH"):
+    """A technician of a dealer or provider (written as the owner, inactive
+    so that no test's dispatch assigns him): the one whose warranty work his
+    organisation claims back (docs/claims.md "Whose work")."""
+    S.sql("INSERT INTO ref.technicians (id, name, organisation_id, grade, skills, capacity, active)"
+          " VALUES (%s, '经销商师傅', %s, 'senior', '{air-conditioner}', 1, false) ON CONFLICT (id) DO NOTHING",
+          (tech, org))
+    return tech

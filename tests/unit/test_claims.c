@@ -167,3 +167,26 @@ UNIT_TEST (claim_moves_review_then_decision_then_close)
     char from[96];
     UNIT_ASSERT_STR_EQ (states_from_sql (&clm_states, CLM_CLOSED, from, sizeof from), "{approved}");
 }
+
+UNIT_TEST (claim_only_a_rejected_one_is_filed_again)
+{
+    clm_state_t to;
+    char err[160];
+    UNIT_ASSERT_INT_EQ (clm_transition (CLM_REJECTED, CLME_REFILE, &to, err, sizeof err), 0);
+    UNIT_ASSERT_INT_EQ (to, CLM_SUPERSEDED);
+    UNIT_ASSERT_INT_EQ (clm_transition (CLM_FILED, CLME_REFILE, &to, err, sizeof err), -1);
+    UNIT_ASSERT_CONTAINS (err, "claim is filed: it waits for its decision; only a rejected claim is filed again");
+    UNIT_ASSERT_INT_EQ (clm_transition (CLM_REVIEWED, CLME_REFILE, &to, err, sizeof err), -1);
+    UNIT_ASSERT_CONTAINS (err, "waits for its decision");
+    UNIT_ASSERT_INT_EQ (clm_transition (CLM_APPROVED, CLME_REFILE, &to, err, sizeof err), -1);
+    UNIT_ASSERT_CONTAINS (err, "claim is approved: it was approved");
+    UNIT_ASSERT_INT_EQ (clm_transition (CLM_CLOSED, CLME_REFILE, &to, err, sizeof err), -1);
+    /* a superseded claim is final: neither decided, nor closed, nor filed again */
+    UNIT_ASSERT_INT_EQ (clm_transition (CLM_SUPERSEDED, CLME_REFILE, &to, err, sizeof err), -1);
+    UNIT_ASSERT_CONTAINS (err, "filed again already");
+    UNIT_ASSERT_INT_EQ (clm_transition (CLM_SUPERSEDED, CLME_APPROVE, &to, err, sizeof err), -1);
+    UNIT_ASSERT_CONTAINS (err, "the new claim goes on");
+    UNIT_ASSERT_INT_EQ (clm_transition (CLM_SUPERSEDED, CLME_CLOSE, &to, err, sizeof err), -1);
+    char from[96];
+    UNIT_ASSERT_STR_EQ (states_from_sql (&clm_states, CLM_SUPERSEDED, from, sizeof from), "{rejected}");
+}

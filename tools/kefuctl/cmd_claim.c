@@ -88,6 +88,8 @@ static void s_print_claim (const cJSON *c)
     printf ("  claimed %s %s", s_money (c, "amount", cur, amount, sizeof amount), cur);
     if (json_str (c, "replacement_fault", NULL))
         printf ("; three repairs of %s: replacement", json_str (c, "replacement_fault", ""));
+    if (json_int (c, "refiles", 0) > 0)
+        printf ("; files again the rejected claim %" PRId64, json_int (c, "refiles", 0));
     printf ("\n");
     if (cJSON_IsObject (review))
         printf ("  reviewed: %s by %s at %s%s%s\n", json_str (review, "recommendation", ""), json_str (review, "by", ""),

@@ -11,7 +11,8 @@
 #include "table.h"
 
 static const char s_claims_usage[] =
-    "usage: kefuctl claims [--status filed|reviewed|approved|rejected|closed] [--limit N] [--cursor C] [--json]\n"
+    "usage: kefuctl claims [--status filed|reviewed|approved|rejected|closed|superseded] [--limit N] [--cursor C] [--json]
+"
     "  Your claims, newest first (a dealer's or provider's staff their own; a regional\n"
     "  manager the region's; head office all): claim, work order, branch, dealer, status,\n"
     "  product, claimed, approved, filed.\n" PAGING_USAGE;
@@ -26,7 +27,7 @@ static const char s_return_usage[] =
     "  after-sale  a sold unit back: its claim approved for product quality, and unrepairable on\n"
     "              site (or the three-repairs rule); a refusal names its rule\n";
 
-static const char *const s_statuses[] = { "filed", "reviewed", "approved", "rejected", "closed", NULL };
+static const char *const s_statuses[] = { "filed", "reviewed", "approved", "rejected", "closed", "superseded", NULL };
 
 static void s_print_list (const cJSON *r)
 {

@@ -114,6 +114,9 @@ int stp_print (FILE *out, const cJSON *s, bool html)
         != 0)
         return -1;
     fprintf (out, "customer pays 应付: %s   warranty pays 保修承担: %s\n", pays, wpays);
+    if (json_str (s, "work_org", NULL) && json_int (s, "warranty_total", 0) > 0)
+        fprintf (out, "done by %s's technician: %s claims the warranty share back; not the branch's own cost\n",
+                 json_str (s, "work_org", ""), json_str (s, "work_org", ""));
     if (json_str (s, "invoice_number", NULL))
         fprintf (out, "invoice 发票: %s   accepted by %s at %s\n", json_str (s, "invoice_number", ""),
                  json_str (s, "accepted_name", ""), json_str (s, "accepted_at", ""));
