@@ -11,8 +11,7 @@
 #include "table.h"
 
 static const char s_claims_usage[] =
-    "usage: kefuctl claims [--status filed|reviewed|approved|rejected|closed|superseded] [--limit N] [--cursor C] [--json]
-"
+    "usage: kefuctl claims [--status filed|reviewed|approved|rejected|closed|superseded] [--limit N] [--cursor C] [--json]\n"
     "  Your claims, newest first (a dealer's or provider's staff their own; a regional\n"
     "  manager the region's; head office all): claim, work order, branch, dealer, status,\n"
     "  product, claimed, approved, filed.\n" PAGING_USAGE;
