@@ -94,10 +94,13 @@ static const db_statement_t s_statements[] = {
       "  pg_advisory_xact_lock(" S_LOCK_CUSTOMER ", hashtext(c.id)), c.class"
       " FROM ref.customers c JOIN ref.regions r ON r.id = c.region_id"
       " WHERE c.id = $1" },
+    /* a phone is compared without its spaces and dashes (ref.customers.phone_key,
+     * migration 0042), so "0512-66001234" and "051266001234" are one customer */
     { "intake_lock_phone",
-      "SELECT pg_advisory_xact_lock(" S_LOCK_PHONE ", hashtext($1))" },
+      "SELECT pg_advisory_xact_lock(" S_LOCK_PHONE ", hashtext(translate($1, ' -', '')))" },
     { "intake_customer_by_phone",
-      "SELECT c.id FROM ref.customers c WHERE c.phone = $1 ORDER BY c.id LIMIT 1" },
+      "SELECT c.id FROM ref.customers c WHERE c.phone_key = translate($1, ' -', '')"
+      " ORDER BY c.id LIMIT 1" },
     { "intake_region",
       "SELECT r.tier, (SELECT b.id FROM ref.branches b WHERE b.region_id = r.id"
       "                ORDER BY b.id LIMIT 1)"

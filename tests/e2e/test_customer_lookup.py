@@ -79,6 +79,19 @@ def test_find_by_phone_whatever_its_spacing_with_contact_in_full_and_audited():
     assert [(c["id"], c["branch"], c["region"]) for c in found] == [("C1006", None, "JS")]
 
 
+def test_a_ticket_for_a_number_written_otherwise_finds_the_known_customer():
+    # C1006 was loaded as "0512-66001234"; a caller giving it without the dash
+    # is the same customer, not a new one
+    S.set_clock(START)
+    before = S.sql("SELECT count(*) FROM ref.customers")[0][0]
+    tid = ok("CC01", "ticket.submit", {
+        "channel": "hotline", "kind": "repair", "description": "中央空调不制冷",
+        "customer": {"name": "苏州恒通", "phone": "0512 6600 1234", "address": "苏州市工业园区",
+                     "region": "JS"}})["ticket_id"]
+    assert (S.sql("SELECT customer_id FROM intake.tickets WHERE id = %s", (tid,))[0][0], S.sql("SELECT count(*) FROM ref.customers")[0][0]) == \
+        ("C1006", before)
+
+
 def test_find_by_name_prefix_then_containment():
     found = ok("CC01", "customer.find", {"name": "张"})["customers"]
     assert [c["id"] for c in found] == ["C1001"]
