@@ -112,7 +112,12 @@ rpl_code_t isp_open (isp_t *self, const svc_who_t *who, const char *phone_key, c
     if (!res)
         return svc_db_request_failure (self->db, "storing the screen pop", err, errsize);
     PQclear (res);
+    /* the link the phone system hands the agent's screen: the web console's
+     * page of this pop (docs/intake.md "Screen pops"), the id its only part */
+    char link[sizeof id + 16];
+    snprintf (link, sizeof link, "/console/pop/%s", id);
     if (!(*result = cJSON_CreateObject ()) || !cJSON_AddStringToObject (*result, "id", id)
+        || !cJSON_AddStringToObject (*result, "link", link)
         || !cJSON_AddStringToObject (*result, "expires_at", expires_text)) {
         cJSON_Delete (*result);
         *result = NULL;

@@ -288,22 +288,23 @@ def test_diagnosis_and_done_report():
 
 # -- customers and screen pops ------------------------------------------------------
 def test_customers_found_by_phone_and_name():
-    found = ok(call("GET", "/api/v1/customers?phone=138-1234-5678"))["customers"]
+    found = ok(call("POST", "/api/v1/customers/search", {"phone": "138-1234-5678"}))["customers"]
     assert [c["id"] for c in found] == ["C1001"], found
-    found = ok(call("GET", "/api/v1/customers?name=%E5%BC%A0&limit=5", staff="A101"))["customers"]
+    found = ok(call("POST", "/api/v1/customers/search", {"name": "张", "limit": 5}, staff="A101"))["customers"]
     assert "C1001" in [c["id"] for c in found], found
     # SZ01's agent finds no SH01 customer
-    assert ok(call("GET", "/api/v1/customers?phone=13812345678", staff="A301"))["customers"] == []
-    refused(call("GET", "/api/v1/customers?phone=13812345678&name=x"), 400, "invalid")
-    refused(call("GET", "/api/v1/customers?phone=abc"), 400, "invalid", "phone")
-    refused(call("GET", "/api/v1/customers?name=x&limit=many"), 400, "invalid", "limit")
-    refused(call("GET", "/api/v1/customers?name=x", staff="DS01"), 403, "forbidden")
+    assert ok(call("POST", "/api/v1/customers/search", {"phone": "13812345678"}, staff="A301"))["customers"] == []
+    refused(call("POST", "/api/v1/customers/search", {"phone": "13812345678", "name": "x"}), 400, "invalid")
+    refused(call("POST", "/api/v1/customers/search", {"phone": "abc"}), 400, "invalid", "phone")
+    refused(call("POST", "/api/v1/customers/search", {"name": "x", "limit": "many"}), 400, "invalid", "limit")
+    refused(call("POST", "/api/v1/customers/search", {"name": "x"}, staff="DS01"), 403, "forbidden")
 
 
 def test_screen_pop_from_the_phone_system_to_the_agent():
     cti = S.make_token(account="cti-sh")
     pop = ok(call("POST", "/api/v1/screen-pops", {"phone": "13812345678"}, token=cti), 201)
     assert len(pop["id"]) == 22 and "5678" not in pop["id"], pop
+    assert pop["link"] == "/console/pop/" + pop["id"], pop
     shown = ok(call("GET", "/api/v1/screen-pops/" + pop["id"], staff="A101"))
     assert shown["customer"]["id"] == "C1001", shown
     refused(call("GET", "/api/v1/screen-pops/" + "A" * 22, staff="A101"), 404, "not_found")

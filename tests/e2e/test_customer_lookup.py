@@ -128,7 +128,8 @@ def test_screen_pop_opens_the_customer_and_open_tickets():
                     "--product", "AC-3200", "--description", "空调不制冷", json_out=True)["ticket_id"]
     opened = ok(CTI, "screenpop.open", {"phone": "138 1234-5678"})
     assert len(opened["id"]) == 22 and "5678" not in opened["id"], opened
-    assert opened["expires_at"] == "2026-11-23T02:02:00.000000Z", opened
+    assert (opened["expires_at"], opened["link"]) == \
+        ("2026-11-23T02:02:00.000000Z", "/console/pop/" + opened["id"]), opened
     pop = ok("A101", "screenpop.get", {"id": opened["id"]})
     assert pop["customer"]["id"] == "C1001" and pop["customer"]["phone"] == "13812345678", pop
     assert [c["id"] for c in pop["customers"]] == ["C1001"]

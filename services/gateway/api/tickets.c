@@ -18,8 +18,9 @@ const gw_route_t gw_routes_tickets[] = {
     { GW_POST, "/api/v1/tickets/{ticket_id}/events", "intake", "ticket.event",
       GW_BODY | GW_IDEMPOTENT | GW_CREATED, NULL },
     /* the look-up by phone or name, and the phone system's screen pops:
-       the number goes in a POST body, the console opens the pop by its id */
-    { GW_GET, "/api/v1/customers", "intake", "customer.find", GW_QUERY, NULL },
+       a number only ever goes in a POST body, never in a URL; the
+       console opens the pop by its id */
+    { GW_POST, "/api/v1/customers/search", "intake", "customer.find", GW_BODY, NULL },
     { GW_POST, "/api/v1/screen-pops", "intake", "screenpop.open", GW_BODY | GW_CREATED, NULL },
     { GW_GET, "/api/v1/screen-pops/{id}", "intake", "screenpop.get", 0, NULL },
     { 0, NULL, NULL, NULL, 0, NULL },
