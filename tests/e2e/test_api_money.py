@@ -15,6 +15,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import http_api as ha  # noqa: E402
 import kefu_harness as h  # noqa: E402
+import ledger_client as lc  # noqa: E402
 from kefu_system import System  # noqa: E402
 import test_billing_jobs as bj  # noqa: E402
 import test_claims as tc  # noqa: E402
@@ -35,6 +36,9 @@ def setup_module():
           " VALUES ('WC-AP1', 'C1005', 'AC-3200', 'SN-AP1', '2026-06-01', '2026-06-03')")
     S.sql("INSERT INTO ref.lots (lot, product_code, quantity, ship_date, dealer_id) VALUES"
           " ('LOT-AP', 'AC-3200', 1000, '2026-10-01', 'D-SH')")
+    # the dealer's own technician does the claimed work: a dealer claims back
+    # only its own (docs/claims.md "Whose work")
+    lc.organisation_technician(S, "DT01", "D-SH")
     S.start_services(["intake", "dispatch", "billing", "claims", "gateway"])
     bj.S = tc.S = S
 
