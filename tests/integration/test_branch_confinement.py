@@ -33,7 +33,7 @@ TABLES = {
     "dispatch.done_reports": ("work_order_id", "SELECT work_order_id, branch_id FROM dispatch.done_reports"),
     "dispatch.escalations": ("id", "SELECT e.id, c.branch_id FROM dispatch.escalations e "
                                    "JOIN dispatch.sla_clocks c ON c.id = e.clock_id"),
-    # a clock's own history (0035), confined through its clock
+    # a clock's own history (0037), confined through its clock
     "dispatch.subject_clock_history": ("id", "SELECT h.id, c.branch_id FROM dispatch.subject_clock_history h "
                                              "JOIN dispatch.sla_clocks c ON c.id = h.clock_id"),
     "qc.inspections": ("id", "SELECT id, branch_id FROM qc.inspections"),

@@ -1,4 +1,4 @@
--- 0035 SLA clocks of a subject that concerns no ticket: a provider's
+-- 0037 SLA clocks of a subject that concerns no ticket: a provider's
 -- deposit, short after a penalty, which must be topped up within
 -- billing.deposit_topup_days (docs/sla.md "Subjects", docs/providers.md
 -- "Deposits"). billing tells dispatch (sla.subject kind deposit, events

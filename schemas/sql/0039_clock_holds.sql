@@ -1,4 +1,4 @@
--- 0037 what holds a paused clock (docs/sla.md "Clock life"). A ticket's
+-- 0039 what holds a paused clock (docs/sla.md "Clock life"). A ticket's
 -- clocks pause while it waits on someone outside the company: a person's
 -- `paused` event (waiting on the customer or for parts), and a work order
 -- waiting for the customer's approval of its estimate (estimate.pending,
