@@ -12,9 +12,13 @@
  *    - any other attempt is throttled when the account has
  *      GW_LOGIN_ACCOUNT_LIMIT failures in the window, or the address has
  *      GW_LOGIN_ADDRESS_LIMIT (on any accounts, known or not);
- *  until enough of those failures have left the window (Retry-After). A
- *  throttled attempt checks no password and is not counted, so the store
- *  and the hashing stay bounded under any flood.
+ *  until enough of those failures have left the window (Retry-After). An
+ *  attempt within the limits is counted as a failure before its password
+ *  is checked (one statement under locks on the account and the address,
+ *  so concurrent attempts cannot all pass on the same old count) and
+ *  forgotten when the password was right. A throttled attempt checks no
+ *  password and is not counted, so the store and the hashing stay bounded
+ *  under any flood; an attempt that cannot be counted is refused (503).
  */
 #ifndef KEFU_GW_LOGIN_H
 #define KEFU_GW_LOGIN_H
@@ -55,6 +59,7 @@ int gw_login_parse (const char *body, size_t len, gw_login_body_t *out, char *er
  *  list the newest failure times (µs since the epoch, newest first) inside
  *  the window, at most GW_LOGIN_TIMES_MAX. */
 typedef struct {
+    bool counted;                        /* within the limits: written as a failure already */
     bool known;                          /* the pair logged in successfully lately */
     int64_t account[GW_LOGIN_TIMES_MAX];
     int n_account;

@@ -15,10 +15,10 @@
 
 static const gw_db_statement_t s_statements[] = {
     { "gw_login_begin",
-      "SELECT password_hash, known, account_times, address_times, pair_times"
+      "SELECT password_hash, known, account_times, address_times, pair_times, attempt"
       "  FROM auth.login_begin($1, $2::inet, to_timestamp($3::bigint / 1e6),"
-      "                        to_timestamp($4::bigint / 1e6), $5::int)" },
-    { "gw_login_failed", "SELECT auth.login_failed($1, $2::inet, to_timestamp($3::bigint / 1e6))" },
+      "                        to_timestamp($4::bigint / 1e6), to_timestamp($5::bigint / 1e6),"
+      "                        $6::int, $7::int, $8::int, $9::int)" },
     { "gw_session_open",
       "SELECT staff, name, roles, branches FROM auth.session_open($1, $2, $3, $4::inet,"
       " to_timestamp($5::bigint / 1e6), to_timestamp($6::bigint / 1e6))" },
@@ -108,15 +108,19 @@ static void s_who (const PGresult *res, gw_session_who_t *who)
 int gw_store_login_begin (const char *staff, const char *address, int64_t now_us, char **hash,
                           gw_login_record_t *record)
 {
-    char since[24], known_since[24], max[8];
+    char now[24], since[24], known_since[24], max[8], account[8], by_address[8], pair[8];
+    snprintf (now, sizeof now, "%" PRId64, now_us);
     snprintf (since, sizeof since, "%" PRId64, now_us - (int64_t) GW_LOGIN_WINDOW_S * 1000000);
     snprintf (known_since, sizeof known_since, "%" PRId64,
               now_us - (int64_t) GW_LOGIN_KNOWN_DAYS * 86400 * 1000000);
     snprintf (max, sizeof max, "%d", GW_LOGIN_TIMES_MAX);
-    const char *params[] = { staff, address, since, known_since, max };
+    snprintf (account, sizeof account, "%d", GW_LOGIN_ACCOUNT_LIMIT);
+    snprintf (by_address, sizeof by_address, "%d", GW_LOGIN_ADDRESS_LIMIT);
+    snprintf (pair, sizeof pair, "%d", GW_LOGIN_PAIR_LIMIT);
+    const char *params[] = { staff, address, now, since, known_since, max, account, by_address, pair };
     *hash = NULL;
     memset (record, 0, sizeof *record);
-    PGresult *res = s_run ("gw_login_begin", 5, params);
+    PGresult *res = s_run ("gw_login_begin", 9, params);
     if (!res)
         return -1;
     int rc = -1;
@@ -127,21 +131,12 @@ int gw_store_login_begin (const char *staff, const char *address, int64_t now_us
         record->n_account = s_times (PQgetvalue (res, 0, 2), record->account, GW_LOGIN_TIMES_MAX);
         record->n_address = s_times (PQgetvalue (res, 0, 3), record->address, GW_LOGIN_TIMES_MAX);
         record->n_pair = s_times (PQgetvalue (res, 0, 4), record->pair, GW_LOGIN_TIMES_MAX);
+        record->counted = !PQgetisnull (res, 0, 5);
         rc = 0;
     }
 cleanup:
     PQclear (res);
     return rc;
-}
-
-int gw_store_login_failed (const char *staff, const char *address, int64_t now_us)
-{
-    char now[24];
-    snprintf (now, sizeof now, "%" PRId64, now_us);
-    const char *params[] = { staff, address, now };
-    PGresult *res = s_run ("gw_login_failed", 3, params);
-    PQclear (res);
-    return res ? 0 : -1;
 }
 
 int gw_store_session_open (const char *staff, const char *token_hash, const char *prefix,
