@@ -108,12 +108,21 @@ $$;
 -- remembered as known and its own failures forgotten, the attempt's own row
 -- among them (not the account's nor the address's: a success here does not
 -- reset an attack from elsewhere).
--- Returns who logged in, as the services will see the token.
+-- Returns who logged in, as the services will see the token; no row, and
+-- nothing written, when the staff member is no longer active or has no
+-- password.
 CREATE FUNCTION auth.session_open(p_staff text, p_hash text, p_prefix text, p_address inet,
                                   p_at timestamptz, p_expires_at timestamptz)
 RETURNS TABLE (staff text, name text, roles text[], branches text[])
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $$
 BEGIN
+    -- only for an active staff member with a password, held so while the
+    -- token is written (deactivated after the check: no session, no row)
+    PERFORM 1 FROM auth.staff s
+     WHERE s.id = p_staff AND s.active AND s.password_hash IS NOT NULL FOR SHARE;
+    IF NOT FOUND THEN
+        RETURN;
+    END IF;
     INSERT INTO auth.tokens (hash, prefix, staff_id, label, created_at, expires_at, kind, address)
     VALUES (p_hash, p_prefix, p_staff, 'session', p_at, p_expires_at, 'session', p_address);
     INSERT INTO auth.login_addresses (staff_id, address, last_success_at)

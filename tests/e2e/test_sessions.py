@@ -169,6 +169,25 @@ def test_log_out_revokes_the_session_and_clears_the_cookie():
                     (session.cookie[:12],)) is True
 
 
+def test_a_deactivated_staff_member_cannot_open_a_session():
+    S.kefuctl("admin", "staff", "password", "A301", stdin=PASSWORD + "\n")
+    S.sql("UPDATE auth.staff SET active = false WHERE id = 'A301'")
+    try:
+        r, _ = log_in(staff="A301", source="127.0.0.6")
+        assert r.status == 401 and r.json["code"] == "unauthenticated", r
+        # deactivated (or left without a password) between the password check
+        # and the session: session_open itself writes nothing and names no one
+        for staff, digest in (("A301", "a" * 64), ("A201", "b" * 64)):
+            rows = S.cluster.sql("SELECT * FROM auth.session_open(%s, %s, 'kefu_test', '127.0.0.6', "
+                                 "now(), now() + interval '1 hour')", (staff, digest), role="kefu_gateway")
+            assert rows == [], (staff, rows)
+            assert S.cluster.scalar("SELECT count(*) FROM auth.tokens WHERE hash = %s", (digest,)) == 0, staff
+        known = S.sql("SELECT staff_id FROM auth.login_addresses WHERE address = '127.0.0.6'")
+        assert known == [], known
+    finally:
+        S.sql("UPDATE auth.staff SET active = true WHERE id = 'A301'")
+
+
 def test_fifty_concurrent_wrong_log_ins_check_at_most_the_limits_passwords():
     # each attempt is counted before its password is checked, one after the
     # other per account and address: none passes on the same old count
