@@ -1,6 +1,9 @@
 /*  session_store — the database side of log-in and sessions: the four
  *  functions of schema auth that role kefu_gateway may call
- *  (schemas/sql/0040_sessions.sql), over the gateway's small pool (gw_db.h).
+ *  (schemas/sql/0040_sessions.sql), over two small pools (gw_db.h): one
+ *  for log-ins (login_begin, session_open), one for the session reads and
+ *  log-outs any well-formed token can cause (session_who, session_close),
+ *  so that a flood of those never keeps a log-in from the database.
  *  Times are the gateway's clock (µs since the epoch), passed in.
  *
  *  Each call borrows a connection for its one statement and gives it back,
@@ -32,7 +35,7 @@ typedef struct {
     int64_t expires_us;
 } gw_session_who_t;
 
-/*  Opens the process's pool on cfg's database as role
+/*  Opens the process's pools on cfg's database as role
  *  <database.role_prefix>gateway, once; later calls return at once.
  *  Returns 0 or -1 (out of memory). */
 int gw_store_start (const cfg_t *cfg);

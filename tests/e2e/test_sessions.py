@@ -8,6 +8,7 @@ the same work; 10,000 bad log-ins from another address are throttled (429 +
 Retry-After) while the gateway stays up and the real user still logs in
 from their own address. Every response is checked against
 schemas/openapi.yaml (tests/lib/http_api.py)."""
+import base64
 import hashlib
 import http.client
 import os
@@ -167,6 +168,45 @@ def test_log_out_revokes_the_session_and_clears_the_cookie():
                  what="the logged-out cookie refused by intake")
     assert S.cluster.scalar("SELECT revoked_at IS NOT NULL FROM auth.tokens WHERE prefix = %s",
                     (session.cookie[:12],)) is True
+
+
+def test_a_flood_of_session_reads_leaves_log_in_its_database_connections():
+    # the session reads hang on a locked auth.tokens until the flood has
+    # taken every connection they may use (their 503s show it); a log-in
+    # must still reach the database
+    lock = S.cluster.connect()
+    lock.autocommit = False
+    stop, statuses, seen = threading.Event(), {}, threading.Lock()
+
+    def flood():
+        token = "kefu_" + base64.urlsafe_b64encode(os.urandom(32)).decode().rstrip("=")
+        api = HttpApi(S.config.gateway_http, token=token, timeout=120)
+        try:
+            while not stop.is_set():
+                r = api.get(SESSION)
+                with seen:
+                    statuses[r.status] = statuses.get(r.status, 0) + 1
+        finally:
+            api.close()
+
+    threads = []
+    try:
+        lock.cursor().execute("LOCK TABLE auth.tokens IN ACCESS EXCLUSIVE MODE")
+        threads = [threading.Thread(target=flood) for _ in range(8)]
+        for t in threads:
+            t.start()
+        h.wait_until(lambda: statuses.get(503, 0) > 0, timeout=60, what="the session reads out of connections")
+        r = HttpFrom("127.0.0.7").post(SESSION, {"staff": "A101", "password": "not the password"})
+        assert r.status == 401, (r, statuses)
+    finally:
+        stop.set()
+        lock.rollback()
+        lock.close()
+        for t in threads:
+            t.join(timeout=60)
+    assert set(statuses) <= {401, 503}, statuses
+    r, _ = log_in()
+    assert r.status == 201, r
 
 
 def test_a_deactivated_staff_member_cannot_open_a_session():
