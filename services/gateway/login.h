@@ -77,12 +77,19 @@ int64_t gw_login_retry_after_s (const gw_login_record_t *record, int64_t now_us)
 typedef enum {
     GW_CHECK_MATCH = 0,
     GW_CHECK_WRONG,      /* wrong password, or no such active staff member with one */
-    GW_CHECK_BUSY,       /* GW_LOGIN_HASHES checks were running for GW_LOGIN_HASH_WAIT_MS */
+    GW_CHECK_BUSY,       /* GW_LOGIN_HASHES checks were running for GW_LOGIN_HASH_WAIT_MS,
+                            or there is no dummy hash (gw_login_start failed) */
 } gw_check_t;
+
+/*  Makes the dummy hash gw_login_check uses for an unknown account, once
+ *  (at start-up: the gateway refuses to start without it). Returns 0, or
+ *  -1 with the reason in err. */
+int gw_login_start (char *err, size_t errsize);
 
 /*  Checks password against hash (the stored Argon2id hash; NULL when the
  *  account is unknown: then a dummy hash is checked, so an unknown id and
- *  a wrong password take the same time and give the same answer). */
+ *  a wrong password take the same time and give the same answer). Without
+ *  the dummy hash (gw_login_start failed) nothing is checked: GW_CHECK_BUSY. */
 gw_check_t gw_login_check (const char *hash, const char *password);
 
 /*  The most password checks that ran at once in this process so far

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../services/gateway/login.h"
 #include "../../services/gateway/session.h"
@@ -107,6 +108,34 @@ UNIT_TEST (gw_login_known_pair_only_its_own_failures_count)
     UNIT_ASSERT (gw_login_retry_after_s (&r, NOW_US) == 0);
     r.n_pair = s_fill (r.pair, GW_LOGIN_PAIR_LIMIT, 5);
     UNIT_ASSERT (gw_login_retry_after_s (&r, NOW_US) == GW_LOGIN_WINDOW_S - 5 - (GW_LOGIN_PAIR_LIMIT - 1));
+}
+
+static int64_t s_check_us (const char *hash, const char *password)
+{
+    struct timespec a, b;
+    clock_gettime (CLOCK_MONOTONIC, &a);
+    gw_login_check (hash, password);
+    clock_gettime (CLOCK_MONOTONIC, &b);
+    return (int64_t) (b.tv_sec - a.tv_sec) * SEC_US + (b.tv_nsec - a.tv_nsec) / 1000;
+}
+
+UNIT_TEST (gw_login_start_makes_the_dummy_hash_an_unknown_id_takes_as_long)
+{
+    char err[256] = "", hash[PASSWORD_HASH_MAX];
+    UNIT_ASSERT (gw_login_start (err, sizeof err) == 0);
+    UNIT_ASSERT_STR_EQ (err, "");
+    UNIT_ASSERT (password_hash ("correct horse battery", hash, err, sizeof err) == 0);
+    int64_t known = INT64_MAX, unknown = INT64_MAX;
+    for (int i = 0; i < 2; i++) {
+        int64_t k = s_check_us (hash, "not it"), u = s_check_us (NULL, "not it");
+        known = k < known ? k : known;
+        unknown = u < unknown ? u : unknown;
+    }
+    /* no quick answer tells an unknown id apart (the same Argon2id work) */
+    if (unknown * 4 < known)
+        fprintf (stderr, "unknown id checked in %lld us, a known one in %lld us\n", (long long) unknown,
+                 (long long) known);
+    UNIT_ASSERT (unknown * 4 >= known);
 }
 
 UNIT_TEST (gw_login_check_matches_only_the_right_password)
