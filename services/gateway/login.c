@@ -60,6 +60,10 @@ int gw_login_parse (const char *body, size_t len, gw_login_body_t *out, char *er
 cleanup:
     if (rc != 0)
         sodium_memzero (out, sizeof *out);
+    /* the password's copy in the tree, before cJSON frees it */
+    for (cJSON *item = cJSON_IsObject (root) ? root->child : NULL; item; item = item->next)
+        if (cJSON_IsString (item) && item->valuestring)
+            sodium_memzero (item->valuestring, strlen (item->valuestring));
     cJSON_Delete (root);
     return rc;
 }

@@ -2,6 +2,8 @@
  *  log-ins (known pairs, accounts, addresses, Retry-After) and the password
  *  check (services/gateway/login.c); the session cookie's attributes
  *  (services/gateway/session.c). */
+#include <cjson/cJSON.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,6 +61,37 @@ UNIT_TEST (gw_login_body_refusals_name_the_field)
     UNIT_ASSERT (unit_refused (s_parse (big, &body, err, sizeof err) == 0, "long password", err,
                                "password: too long (expected a string of 1 to 128 bytes)"));
     UNIT_ASSERT (strstr (err, "0000") == NULL);
+}
+
+/*  cJSON's frees, each block searched for the password before it goes. */
+static const char s_secret[] = "hunter2-never-seen";
+static int s_freed_with_secret;
+
+static void s_free_checked (void *block)
+{
+    if (block && memmem (block, malloc_usable_size (block), s_secret, sizeof s_secret - 1))
+        s_freed_with_secret++;
+    free (block);
+}
+
+UNIT_TEST (gw_login_body_password_is_wiped_before_the_json_tree_is_freed)
+{
+    cJSON_Hooks hooks = { malloc, s_free_checked };
+    cJSON_InitHooks (&hooks);
+    s_freed_with_secret = 0;
+    static const char *const bodies[] = {
+        "{\"staff\": \"A101\", \"password\": \"hunter2-never-seen\"}",
+        "{\"staff\": \"A 101\", \"password\": \"hunter2-never-seen\"}",
+        "{\"password\": \"hunter2-never-seen\", \"staff\": \"A101\", \"more\": 1}",
+    };
+    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+        gw_login_body_t body;
+        char err[256];
+        s_parse (bodies[i], &body, err, sizeof err);
+        memset (&body, 0, sizeof body);
+    }
+    cJSON_InitHooks (NULL);
+    UNIT_ASSERT (s_freed_with_secret == 0);
 }
 
 /*  n failures, the newest `age_s` seconds ago, one second apart. */
