@@ -60,6 +60,10 @@ int gw_login_parse (const char *body, size_t len, gw_login_body_t *out, char *er
 cleanup:
     if (rc != 0)
         sodium_memzero (out, sizeof *out);
+    /* the password's copy in the tree, before cJSON frees it */
+    for (cJSON *item = cJSON_IsObject (root) ? root->child : NULL; item; item = item->next)
+        if (cJSON_IsString (item) && item->valuestring)
+            sodium_memzero (item->valuestring, strlen (item->valuestring));
     cJSON_Delete (root);
     return rc;
 }
@@ -88,29 +92,49 @@ int64_t gw_login_retry_after_s (const gw_login_record_t *record, int64_t now_us)
 }
 
 /*  The hash slots and the dummy hash an unknown account is checked
- *  against (made once, from a random password nobody knows). */
+ *  against (made once, from a random password nobody knows). Without the
+ *  dummy an unknown id would be answered at once, so no check runs then. */
 static sem_t s_slots;
 static char s_dummy[PASSWORD_HASH_MAX];
+static char s_why[200];
+static atomic_bool s_ready;
 static pthread_once_t s_once = PTHREAD_ONCE_INIT;
 static atomic_int s_running, s_peak;
 
 static void s_init (void)
 {
-    sem_init (&s_slots, 0, GW_LOGIN_HASHES);
     unsigned char random[24];
-    char secret[2 * sizeof random + 1], err[128];
-    if (sodium_init () < 0)
+    char secret[2 * sizeof random + 1], err[128] = "";
+    if (sem_init (&s_slots, 0, GW_LOGIN_HASHES) != 0 || sodium_init () < 0) {
+        snprintf (s_why, sizeof s_why, "cannot start libsodium or the check slots");
         return;
+    }
     randombytes_buf (random, sizeof random);
     sodium_bin2hex (secret, sizeof secret, random, sizeof random);
-    if (password_hash (secret, s_dummy, err, sizeof err) != 0)
+    if (password_hash (secret, s_dummy, err, sizeof err) != 0) {
         s_dummy[0] = '\0';
+        snprintf (s_why, sizeof s_why, "cannot make the dummy password hash: %s", err);
+    }
+    else
+        atomic_store (&s_ready, true);
     sodium_memzero (secret, sizeof secret);
+    sodium_memzero (random, sizeof random);
+}
+
+int gw_login_start (char *err, size_t errsize)
+{
+    pthread_once (&s_once, s_init);
+    if (atomic_load (&s_ready))
+        return 0;
+    snprintf (err, errsize, "log-in: %s", s_why);
+    return -1;
 }
 
 gw_check_t gw_login_check (const char *hash, const char *password)
 {
     pthread_once (&s_once, s_init);
+    if (!atomic_load (&s_ready))
+        return GW_CHECK_BUSY;
     struct timespec until;
     clock_deadline (CLOCK_REALTIME, GW_LOGIN_HASH_WAIT_MS, &until);
     while (sem_timedwait (&s_slots, &until) != 0)

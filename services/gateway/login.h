@@ -12,9 +12,13 @@
  *    - any other attempt is throttled when the account has
  *      GW_LOGIN_ACCOUNT_LIMIT failures in the window, or the address has
  *      GW_LOGIN_ADDRESS_LIMIT (on any accounts, known or not);
- *  until enough of those failures have left the window (Retry-After). A
- *  throttled attempt checks no password and is not counted, so the store
- *  and the hashing stay bounded under any flood.
+ *  until enough of those failures have left the window (Retry-After). An
+ *  attempt within the limits is counted as a failure before its password
+ *  is checked (one statement under locks on the account and the address,
+ *  so concurrent attempts cannot all pass on the same old count) and
+ *  forgotten when the password was right. A throttled attempt checks no
+ *  password and is not counted, so the store and the hashing stay bounded
+ *  under any flood; an attempt that cannot be counted is refused (503).
  */
 #ifndef KEFU_GW_LOGIN_H
 #define KEFU_GW_LOGIN_H
@@ -55,6 +59,7 @@ int gw_login_parse (const char *body, size_t len, gw_login_body_t *out, char *er
  *  list the newest failure times (µs since the epoch, newest first) inside
  *  the window, at most GW_LOGIN_TIMES_MAX. */
 typedef struct {
+    bool counted;                        /* within the limits: written as a failure already */
     bool known;                          /* the pair logged in successfully lately */
     int64_t account[GW_LOGIN_TIMES_MAX];
     int n_account;
@@ -72,12 +77,19 @@ int64_t gw_login_retry_after_s (const gw_login_record_t *record, int64_t now_us)
 typedef enum {
     GW_CHECK_MATCH = 0,
     GW_CHECK_WRONG,      /* wrong password, or no such active staff member with one */
-    GW_CHECK_BUSY,       /* GW_LOGIN_HASHES checks were running for GW_LOGIN_HASH_WAIT_MS */
+    GW_CHECK_BUSY,       /* GW_LOGIN_HASHES checks were running for GW_LOGIN_HASH_WAIT_MS,
+                            or there is no dummy hash (gw_login_start failed) */
 } gw_check_t;
+
+/*  Makes the dummy hash gw_login_check uses for an unknown account, once
+ *  (at start-up: the gateway refuses to start without it). Returns 0, or
+ *  -1 with the reason in err. */
+int gw_login_start (char *err, size_t errsize);
 
 /*  Checks password against hash (the stored Argon2id hash; NULL when the
  *  account is unknown: then a dummy hash is checked, so an unknown id and
- *  a wrong password take the same time and give the same answer). */
+ *  a wrong password take the same time and give the same answer). Without
+ *  the dummy hash (gw_login_start failed) nothing is checked: GW_CHECK_BUSY. */
 gw_check_t gw_login_check (const char *hash, const char *password);
 
 /*  The most password checks that ran at once in this process so far

@@ -13,6 +13,7 @@
 #include "base/log.h"
 #include "conf/config.h"
 #include "gateway.h"
+#include "login.h"
 #include "route_list.h"
 #include "server.h"
 
@@ -83,7 +84,9 @@ int main (int argc, char **argv)
     sigaddset (&stop, SIGPIPE);
     pthread_sigmask (SIG_BLOCK, &stop, NULL);
     gw_server_t *server = NULL;
-    gw_t *gw = gw_new (cfg, err, sizeof err);
+    /* the dummy hash first: without it an unknown staff id would be told
+     * apart by a quick answer */
+    gw_t *gw = gw_login_start (err, sizeof err) == 0 ? gw_new (cfg, err, sizeof err) : NULL;
     if (gw)
         server = gw_server_start (gw, err, sizeof err);
     if (!server) {

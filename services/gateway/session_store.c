@@ -10,18 +10,26 @@
 #include "base/log.h"
 #include "gw_db.h"
 
-#define S_POOL_SIZE 4
+/*  Two pools: log-ins have their own connections, so that a flood of
+ *  session reads (any well-formed token makes one query) cannot take them;
+ *  such a flood only makes the reads wait and answer 503. */
+#define S_LOGIN_POOL_SIZE 4
+#define S_READ_POOL_SIZE 2
 #define S_WAIT_MS 2000
 
-static const gw_db_statement_t s_statements[] = {
+static const gw_db_statement_t s_login_statements[] = {
     { "gw_login_begin",
-      "SELECT password_hash, known, account_times, address_times, pair_times"
+      "SELECT password_hash, known, account_times, address_times, pair_times, attempt"
       "  FROM auth.login_begin($1, $2::inet, to_timestamp($3::bigint / 1e6),"
-      "                        to_timestamp($4::bigint / 1e6), $5::int)" },
-    { "gw_login_failed", "SELECT auth.login_failed($1, $2::inet, to_timestamp($3::bigint / 1e6))" },
+      "                        to_timestamp($4::bigint / 1e6), to_timestamp($5::bigint / 1e6),"
+      "                        $6::int, $7::int, $8::int, $9::int)" },
     { "gw_session_open",
       "SELECT staff, name, roles, branches FROM auth.session_open($1, $2, $3, $4::inet,"
       " to_timestamp($5::bigint / 1e6), to_timestamp($6::bigint / 1e6))" },
+    { NULL, NULL },
+};
+
+static const gw_db_statement_t s_read_statements[] = {
     { "gw_session_who",
       "SELECT staff, name, roles, branches, expires_us"
       "  FROM auth.session_who($1, to_timestamp($2::bigint / 1e6))" },
@@ -30,34 +38,37 @@ static const gw_db_statement_t s_statements[] = {
 };
 
 static pthread_mutex_t s_lock = PTHREAD_MUTEX_INITIALIZER;
-static gw_db_t *s_pool;
+static gw_db_t *s_login_pool, *s_read_pool;
 
 int gw_store_start (const cfg_t *cfg)
 {
     pthread_mutex_lock (&s_lock);
-    if (!s_pool) {
+    if (!s_login_pool || !s_read_pool) {
         char role[128];
         snprintf (role, sizeof role, "%sgateway", cfg->db_role_prefix ? cfg->db_role_prefix : "kefu_");
         char *conninfo = cfg_conninfo_for (cfg, role, "kefu-gateway");
-        s_pool = conninfo ? gw_db_new (conninfo, S_POOL_SIZE, s_statements) : NULL;
+        if (conninfo && !s_login_pool)
+            s_login_pool = gw_db_new (conninfo, S_LOGIN_POOL_SIZE, s_login_statements);
+        if (conninfo && !s_read_pool)
+            s_read_pool = gw_db_new (conninfo, S_READ_POOL_SIZE, s_read_statements);
         free (conninfo);
     }
-    int rc = s_pool ? 0 : -1;
+    int rc = s_login_pool && s_read_pool ? 0 : -1;
     pthread_mutex_unlock (&s_lock);
     return rc;
 }
 
-/*  Runs one statement on a borrowed connection. Returns the result (caller
- *  PQclears) or NULL, logged. */
-static PGresult *s_run (const char *name, int n, const char *const *params)
+/*  Runs one statement on a connection borrowed from pool. Returns the
+ *  result (caller PQclears) or NULL, logged. */
+static PGresult *s_run (gw_db_t *pool, const char *name, int n, const char *const *params)
 {
-    db_t *db = s_pool ? gw_db_borrow (s_pool, S_WAIT_MS) : NULL;
+    db_t *db = pool ? gw_db_borrow (pool, S_WAIT_MS) : NULL;
     if (!db)
         return NULL;
     PGresult *res = db_exec_prepared (db, name, n, params);
     if (!res)
         log_kv (LOG_WARN, "gateway_db_failed", "statement", name, "reason", db_error (db), NULL);
-    gw_db_return (s_pool, &db);
+    gw_db_return (pool, &db);
     return res;
 }
 
@@ -108,15 +119,19 @@ static void s_who (const PGresult *res, gw_session_who_t *who)
 int gw_store_login_begin (const char *staff, const char *address, int64_t now_us, char **hash,
                           gw_login_record_t *record)
 {
-    char since[24], known_since[24], max[8];
+    char now[24], since[24], known_since[24], max[8], account[8], by_address[8], pair[8];
+    snprintf (now, sizeof now, "%" PRId64, now_us);
     snprintf (since, sizeof since, "%" PRId64, now_us - (int64_t) GW_LOGIN_WINDOW_S * 1000000);
     snprintf (known_since, sizeof known_since, "%" PRId64,
               now_us - (int64_t) GW_LOGIN_KNOWN_DAYS * 86400 * 1000000);
     snprintf (max, sizeof max, "%d", GW_LOGIN_TIMES_MAX);
-    const char *params[] = { staff, address, since, known_since, max };
+    snprintf (account, sizeof account, "%d", GW_LOGIN_ACCOUNT_LIMIT);
+    snprintf (by_address, sizeof by_address, "%d", GW_LOGIN_ADDRESS_LIMIT);
+    snprintf (pair, sizeof pair, "%d", GW_LOGIN_PAIR_LIMIT);
+    const char *params[] = { staff, address, now, since, known_since, max, account, by_address, pair };
     *hash = NULL;
     memset (record, 0, sizeof *record);
-    PGresult *res = s_run ("gw_login_begin", 5, params);
+    PGresult *res = s_run (s_login_pool, "gw_login_begin", 9, params);
     if (!res)
         return -1;
     int rc = -1;
@@ -127,21 +142,12 @@ int gw_store_login_begin (const char *staff, const char *address, int64_t now_us
         record->n_account = s_times (PQgetvalue (res, 0, 2), record->account, GW_LOGIN_TIMES_MAX);
         record->n_address = s_times (PQgetvalue (res, 0, 3), record->address, GW_LOGIN_TIMES_MAX);
         record->n_pair = s_times (PQgetvalue (res, 0, 4), record->pair, GW_LOGIN_TIMES_MAX);
+        record->counted = !PQgetisnull (res, 0, 5);
         rc = 0;
     }
 cleanup:
     PQclear (res);
     return rc;
-}
-
-int gw_store_login_failed (const char *staff, const char *address, int64_t now_us)
-{
-    char now[24];
-    snprintf (now, sizeof now, "%" PRId64, now_us);
-    const char *params[] = { staff, address, now };
-    PGresult *res = s_run ("gw_login_failed", 3, params);
-    PQclear (res);
-    return res ? 0 : -1;
 }
 
 int gw_store_session_open (const char *staff, const char *token_hash, const char *prefix,
@@ -152,7 +158,7 @@ int gw_store_session_open (const char *staff, const char *token_hash, const char
     snprintf (now, sizeof now, "%" PRId64, now_us);
     snprintf (expires, sizeof expires, "%" PRId64, expires_us);
     const char *params[] = { staff, token_hash, prefix, address, now, expires };
-    PGresult *res = s_run ("gw_session_open", 6, params);
+    PGresult *res = s_run (s_login_pool, "gw_session_open", 6, params);
     if (!res)
         return -1;
     *opened = PQntuples (res) == 1;
@@ -169,7 +175,7 @@ int gw_store_session_who (const char *token_hash, int64_t now_us, gw_session_who
     char now[24];
     snprintf (now, sizeof now, "%" PRId64, now_us);
     const char *params[] = { token_hash, now };
-    PGresult *res = s_run ("gw_session_who", 2, params);
+    PGresult *res = s_run (s_read_pool, "gw_session_who", 2, params);
     if (!res)
         return -1;
     *found = PQntuples (res) == 1;
@@ -186,7 +192,7 @@ int gw_store_session_close (const char *token_hash, int64_t now_us)
     char now[24];
     snprintf (now, sizeof now, "%" PRId64, now_us);
     const char *params[] = { token_hash, now };
-    PGresult *res = s_run ("gw_session_close", 2, params);
+    PGresult *res = s_run (s_read_pool, "gw_session_close", 2, params);
     PQclear (res);
     return res ? 0 : -1;
 }

@@ -1,6 +1,9 @@
-/*  session_store — the database side of log-in and sessions: the five
+/*  session_store — the database side of log-in and sessions: the four
  *  functions of schema auth that role kefu_gateway may call
- *  (schemas/sql/0040_sessions.sql), over the gateway's small pool (gw_db.h).
+ *  (schemas/sql/0040_sessions.sql), over two small pools (gw_db.h): one
+ *  for log-ins (login_begin, session_open), one for the session reads and
+ *  log-outs any well-formed token can cause (session_who, session_close),
+ *  so that a flood of those never keeps a log-in from the database.
  *  Times are the gateway's clock (µs since the epoch), passed in.
  *
  *  Each call borrows a connection for its one statement and gives it back,
@@ -32,18 +35,20 @@ typedef struct {
     int64_t expires_us;
 } gw_session_who_t;
 
-/*  Opens the process's pool on cfg's database as role
+/*  Opens the process's pools on cfg's database as role
  *  <database.role_prefix>gateway, once; later calls return at once.
  *  Returns 0 or -1 (out of memory). */
 int gw_store_start (const cfg_t *cfg);
 
 /*  auth.login_begin: the stored hash (malloc'd into *hash, NULL when there
  *  is no such active staff member with a password) and the failure record
- *  of the staff id, the address and the pair. */
+ *  of the staff id, the address and the pair; when the attempt is within
+ *  login.h's limits, it is written as a failure (record->counted) in the
+ *  same statement, under locks on the account and the address, before any
+ *  password is checked: a right password removes it (session_open). -1
+ *  (nothing counted) means the caller must refuse the attempt. */
 int gw_store_login_begin (const char *staff, const char *address, int64_t now_us, char **hash,
                           gw_login_record_t *record);
-/*  auth.login_failed: one failed attempt. */
-int gw_store_login_failed (const char *staff, const char *address, int64_t now_us);
 /*  auth.session_open: the session token's hash (hex) and prefix, until
  *  expires_us. *opened is false when the staff member is no longer active. */
 int gw_store_session_open (const char *staff, const char *token_hash, const char *prefix,

@@ -2,9 +2,12 @@
  *  log-ins (known pairs, accounts, addresses, Retry-After) and the password
  *  check (services/gateway/login.c); the session cookie's attributes
  *  (services/gateway/session.c). */
+#include <cjson/cJSON.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../services/gateway/login.h"
 #include "../../services/gateway/session.h"
@@ -60,6 +63,37 @@ UNIT_TEST (gw_login_body_refusals_name_the_field)
     UNIT_ASSERT (strstr (err, "0000") == NULL);
 }
 
+/*  cJSON's frees, each block searched for the password before it goes. */
+static const char s_secret[] = "hunter2-never-seen";
+static int s_freed_with_secret;
+
+static void s_free_checked (void *block)
+{
+    if (block && memmem (block, malloc_usable_size (block), s_secret, sizeof s_secret - 1))
+        s_freed_with_secret++;
+    free (block);
+}
+
+UNIT_TEST (gw_login_body_password_is_wiped_before_the_json_tree_is_freed)
+{
+    cJSON_Hooks hooks = { malloc, s_free_checked };
+    cJSON_InitHooks (&hooks);
+    s_freed_with_secret = 0;
+    static const char *const bodies[] = {
+        "{\"staff\": \"A101\", \"password\": \"hunter2-never-seen\"}",
+        "{\"staff\": \"A 101\", \"password\": \"hunter2-never-seen\"}",
+        "{\"password\": \"hunter2-never-seen\", \"staff\": \"A101\", \"more\": 1}",
+    };
+    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+        gw_login_body_t body;
+        char err[256];
+        s_parse (bodies[i], &body, err, sizeof err);
+        memset (&body, 0, sizeof body);
+    }
+    cJSON_InitHooks (NULL);
+    UNIT_ASSERT (s_freed_with_secret == 0);
+}
+
 /*  n failures, the newest `age_s` seconds ago, one second apart. */
 static int s_fill (int64_t *times, int n, int64_t age_s)
 {
@@ -107,6 +141,34 @@ UNIT_TEST (gw_login_known_pair_only_its_own_failures_count)
     UNIT_ASSERT (gw_login_retry_after_s (&r, NOW_US) == 0);
     r.n_pair = s_fill (r.pair, GW_LOGIN_PAIR_LIMIT, 5);
     UNIT_ASSERT (gw_login_retry_after_s (&r, NOW_US) == GW_LOGIN_WINDOW_S - 5 - (GW_LOGIN_PAIR_LIMIT - 1));
+}
+
+static int64_t s_check_us (const char *hash, const char *password)
+{
+    struct timespec a, b;
+    clock_gettime (CLOCK_MONOTONIC, &a);
+    gw_login_check (hash, password);
+    clock_gettime (CLOCK_MONOTONIC, &b);
+    return (int64_t) (b.tv_sec - a.tv_sec) * SEC_US + (b.tv_nsec - a.tv_nsec) / 1000;
+}
+
+UNIT_TEST (gw_login_start_makes_the_dummy_hash_an_unknown_id_takes_as_long)
+{
+    char err[256] = "", hash[PASSWORD_HASH_MAX];
+    UNIT_ASSERT (gw_login_start (err, sizeof err) == 0);
+    UNIT_ASSERT_STR_EQ (err, "");
+    UNIT_ASSERT (password_hash ("correct horse battery", hash, err, sizeof err) == 0);
+    int64_t known = INT64_MAX, unknown = INT64_MAX;
+    for (int i = 0; i < 2; i++) {
+        int64_t k = s_check_us (hash, "not it"), u = s_check_us (NULL, "not it");
+        known = k < known ? k : known;
+        unknown = u < unknown ? u : unknown;
+    }
+    /* no quick answer tells an unknown id apart (the same Argon2id work) */
+    if (unknown * 4 < known)
+        fprintf (stderr, "unknown id checked in %lld us, a known one in %lld us\n", (long long) unknown,
+                 (long long) known);
+    UNIT_ASSERT (unknown * 4 >= known);
 }
 
 UNIT_TEST (gw_login_check_matches_only_the_right_password)
