@@ -121,6 +121,20 @@ UNIT_TEST (gateway_query_and_path_values_are_typed_by_the_schema)
     gw_routes_destroy (&routes);
 }
 
+UNIT_TEST (gateway_a_long_parameter_name_is_quoted_whole_characters_only)
+{
+    gw_routes_t *routes = s_routes ();
+    UNIT_ASSERT (routes != NULL);
+    char out[600], key[64];
+    /* 39 bytes, then a 3-byte character across the 40-byte quote */
+    snprintf (key, sizeof key, "%s名字", "abcdefghijklmnopqrstuvwxyzabcdefghijklm");
+    gw_pair_t q[] = { { key, "1" } };
+    UNIT_ASSERT_INT_EQ (s_build (routes, "/api/v1/tickets/1", q, 1, out, sizeof out), 400);
+    UNIT_ASSERT (json_utf8_valid (out, strlen (out), NULL));
+    UNIT_ASSERT_CONTAINS (out, "query parameter \\\"abcdefghijklmnopqrstuvwxyzabcdefghijklm\\\": not taken");
+    gw_routes_destroy (&routes);
+}
+
 UNIT_TEST (gateway_credentials_and_csrf)
 {
     char csrf[GW_CSRF_LEN + 1], token[GW_TOKEN_MAX + 1], cookie[64];
