@@ -193,4 +193,19 @@ UNIT_TEST (gateway_replies_map_to_statuses_link_and_csv)
     gw_answer (&m, &req, "{\"ok\":1}", 8, &resp);
     UNIT_ASSERT_INT_EQ (resp.status, 500);
     gw_response_clear (&resp);
+    /* the Link names the path as sent: each segment encoded again */
+    req.path = "/api/v1/things/上海 1>";
+    req.accept = NULL;
+    gw_answer (&m, &req, reply, strlen (reply), &resp);
+    UNIT_ASSERT_INT_EQ (resp.status, 200);
+    UNIT_ASSERT_STR_EQ (resp.headers[0].value, "</api/v1/things/%E4%B8%8A%E6%B5%B7%201%3E?branch=%E4%B8%8A%E6%B5%B7%201"
+                                               "&cursor=c_2>; rel=\"next\"");
+    gw_response_clear (&resp);
+    /* a reply that cannot be CSV is 500 and nothing else: no Link */
+    req.accept = "text/csv";
+    const char *not_rows = "{\"ok\":true,\"result\":{\"rows\":7,\"next_cursor\":\"c_2\"}}";
+    gw_answer (&m, &req, not_rows, strlen (not_rows), &resp);
+    UNIT_ASSERT_INT_EQ (resp.status, 500);
+    UNIT_ASSERT_INT_EQ (resp.n_headers, 0);
+    gw_response_clear (&resp);
 }
