@@ -146,7 +146,10 @@ void gw_handle (gw_t *self, gw_forward_t *fwd, const gw_request_t *req, gw_respo
     if (strcmp (req->path, GW_SESSION_PATH) == 0) {
         route = GW_SESSION_PATH;
         gw_session_env_t env = { self->cfg, gateway_config (self->cfg) };
-        gw_session_handle (&env, req, resp);
+        gw_request_t as_get = *req;
+        if (strcmp (req->method, "HEAD") == 0)
+            as_get.method = "GET"; /* answered as GET; libmicrohttpd sends no body */
+        gw_session_handle (&env, &as_get, resp);
     }
     else
         s_route (self, fwd, req, resp, &route);

@@ -163,8 +163,19 @@ def test_unknown_path_404_and_wrong_method_405():
     assert (r.status, r.json["code"]) == (404, "not_found"), r
     r = api.request("DELETE", "/api/v1/tickets", check=False)
     assert (r.status, r.json["code"]) == (405, "method_not_allowed"), r
-    assert r.headers["allow"] == "GET, POST"
+    assert r.headers["allow"] == "GET, HEAD, POST"
     assert sorted(r.json) == ["code", "message"]
+
+
+def test_head_is_answered_like_get_without_a_body():
+    api = S.http()
+    get = api.get("/api/v1/tickets", query={"limit": 1})
+    head = api.request("HEAD", "/api/v1/tickets", query={"limit": 1}, check=False)
+    assert (head.status, head.body) == (200, b""), head
+    assert head.headers["content-type"] == get.headers["content-type"]
+    head = api.request("HEAD", "/api/v1/session", check=False)      # the sessions' path too
+    assert (head.status, head.body) == (api.get("/api/v1/session", check=False).status, b""), head
+    assert api.get("/api/v1/tickets", query={"limit": 1}).status == 200   # the connection goes on
 
 
 def test_bad_body_or_content_type_is_400():

@@ -58,7 +58,10 @@ UNIT_TEST (gateway_routes_match_paths_fields_and_methods)
     UNIT_ASSERT_STR_EQ (m.fields[0].value, "42");
     UNIT_ASSERT_INT_EQ (gw_routes_field_type (&m, "ticket_id"), GW_FIELD_INTEGER);
     UNIT_ASSERT_INT_EQ (gw_routes_match (routes, "DELETE", "/api/v1/tickets", &m), 405);
-    UNIT_ASSERT_STR_EQ (m.allow, "GET, POST");
+    UNIT_ASSERT_STR_EQ (m.allow, "GET, HEAD, POST");
+    UNIT_ASSERT_INT_EQ (gw_routes_match (routes, "HEAD", "/api/v1/tickets/42", &m), 200);
+    UNIT_ASSERT_STR_EQ (m.row->request, "ticket.get");
+    UNIT_ASSERT_INT_EQ (gw_routes_match (routes, "HEAD", "/api/v1/screen-pops", &m), 405);
     UNIT_ASSERT_INT_EQ (gw_routes_match (routes, "GET", "/api/v1/tickets/", &m), 404);
     UNIT_ASSERT_INT_EQ (gw_routes_match (routes, "GET", "/api/v1/tickets/1/2", &m), 404);
     UNIT_ASSERT_INT_EQ (gw_routes_match (routes, "GET", "/api/v1", &m), 404);
