@@ -27,12 +27,21 @@
 #endif
 #define S_WATCH_MS 200
 
+/*  Where a connection is in its exchange: the watchdog cuts one that
+ *  takes longer than connection_timeout_s to send its request or to take
+ *  its response, never one whose answer the gateway is still making. */
+typedef enum {
+    S_RECEIVING = 0, /* the request is coming in */
+    S_ANSWERING,     /* the whole request is in: being answered, not cut */
+    S_SENDING,       /* the response is going out */
+} s_phase_t;
+
 /*  One connection (libmicrohttpd's socket context). */
 typedef struct s_conn_s {
     struct s_conn_s *prev, *next;
     int fd;
-    int64_t since_ms; /* when the request it is receiving began */
-    bool busy;        /* the whole request is in: being answered, not cut */
+    int64_t since_ms; /* when its phase began */
+    s_phase_t phase;
     bool cut;
     gw_forward_t *fwd;
 } s_conn_t;
@@ -107,8 +116,8 @@ static void s_notify (void *cls, struct MHD_Connection *c, void **socket_context
     *socket_context = NULL;
 }
 
-/*  Cuts every connection whose request has taken longer than the limit:
- *  shutdown() ends its thread's wait; libmicrohttpd closes it. */
+/*  Cuts every connection whose request or response has taken longer than
+ *  the limit: shutdown() ends its thread's wait; libmicrohttpd closes it. */
 static void *s_watch (void *arg)
 {
     gw_server_t *self = arg;
@@ -116,11 +125,12 @@ static void *s_watch (void *arg)
     while (!self->stopping) {
         int64_t now = clock_mono_ms ();
         for (s_conn_t *c = self->conns; c; c = c->next)
-            if (!c->busy && !c->cut && c->fd >= 0 && now - c->since_ms > self->timeout_ms) {
+            if (c->phase != S_ANSWERING && !c->cut && c->fd >= 0 && now - c->since_ms > self->timeout_ms) {
                 c->cut = true;
                 shutdown (c->fd, SHUT_RDWR);
-                log_kv (LOG_INFO, "connection_cut", "reason", "the request did not arrive within "
-                        "connection_timeout_s", NULL);
+                log_kv (LOG_INFO, "connection_cut", "reason", c->phase == S_SENDING
+                        ? "the response was not taken within connection_timeout_s"
+                        : "the request did not arrive within connection_timeout_s", NULL);
             }
         struct timespec until;
         clock_gettime (CLOCK_REALTIME, &until);
@@ -133,14 +143,14 @@ static void *s_watch (void *arg)
     return NULL;
 }
 
-static void s_set_busy (gw_server_t *self, struct MHD_Connection *c, bool busy)
+static void s_set_phase (gw_server_t *self, struct MHD_Connection *c, s_phase_t phase)
 {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info (c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     s_conn_t *conn = info ? info->socket_context : NULL;
     if (!conn)
         return;
     pthread_mutex_lock (&self->lock);
-    conn->busy = busy;
+    conn->phase = phase;
     conn->since_ms = clock_mono_ms ();
     pthread_mutex_unlock (&self->lock);
 }
@@ -154,7 +164,7 @@ static void s_completed (void *cls, struct MHD_Connection *c, void **req_cls, en
         free (r);
         *req_cls = NULL;
     }
-    s_set_busy (cls, c, false); /* the next request's time starts now */
+    s_set_phase (cls, c, S_RECEIVING); /* the next request's time starts now */
 }
 
 static enum MHD_Result s_query_arg (void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -167,7 +177,9 @@ static enum MHD_Result s_query_arg (void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
-static enum MHD_Result s_queue (struct MHD_Connection *c, gw_response_t *resp)
+/*  Queues the response; from here the client has connection_timeout_s to
+ *  take it. close: end the connection after it. */
+static enum MHD_Result s_queue (gw_server_t *self, struct MHD_Connection *c, gw_response_t *resp, bool close)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer (resp->body_len, resp->body, MHD_RESPMEM_MUST_FREE);
     if (!r) {
@@ -181,6 +193,9 @@ static enum MHD_Result s_queue (struct MHD_Connection *c, gw_response_t *resp)
         MHD_add_response_header (r, resp->headers[i].name, resp->headers[i].value);
     MHD_add_response_header (r, "Cache-Control", "no-store");
     MHD_add_response_header (r, "X-Content-Type-Options", "nosniff");
+    if (close)
+        MHD_add_response_header (r, MHD_HTTP_HEADER_CONNECTION, "close");
+    s_set_phase (self, c, S_SENDING);
     enum MHD_Result rc = MHD_queue_response (c, (unsigned) resp->status, r);
     MHD_destroy_response (r);
     gw_response_clear (resp);
@@ -201,17 +216,19 @@ static void s_client_addr (struct MHD_Connection *c, char *out, size_t outsize)
 static enum MHD_Result s_answer (gw_server_t *self, struct MHD_Connection *c, const char *url,
                                  const char *method, s_req_t *r)
 {
-    s_set_busy (self, c, true);
+    s_set_phase (self, c, S_ANSWERING);
     gw_response_t resp = { 0 };
     if (r->too_large) {
+        /* closed after it: the rest of the body is never read, and a client
+         * cannot keep the connection by trickling it */
         gw_response_error (&resp, 413, "too_large", "the body is larger than %zu bytes", self->body_limit);
-        return s_queue (c, &resp);
+        return s_queue (self, c, &resp, true);
     }
     const union MHD_ConnectionInfo *info = MHD_get_connection_info (c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     s_conn_t *conn = info ? info->socket_context : NULL;
     if (!conn) {
         gw_response_error (&resp, 503, "unavailable", "the gateway is out of memory; try again");
-        return s_queue (c, &resp);
+        return s_queue (self, c, &resp, false);
     }
     char addr[64];
     s_client_addr (c, addr, sizeof addr);
@@ -231,7 +248,7 @@ static enum MHD_Result s_answer (gw_server_t *self, struct MHD_Connection *c, co
     };
     MHD_get_connection_values (c, MHD_GET_ARGUMENT_KIND, s_query_arg, &req);
     gw_handle (self->gw, conn->fwd, &req, &resp);
-    return s_queue (c, &resp);
+    return s_queue (self, c, &resp, false);
 }
 
 static bool s_append (s_req_t *r, const char *data, size_t n, size_t limit)

@@ -178,6 +178,20 @@ def test_head_is_answered_like_get_without_a_body():
     assert api.get("/api/v1/tickets", query={"limit": 1}).status == 200   # the connection goes on
 
 
+def test_a_huge_content_length_is_413_and_the_connection_closed():
+    port = int(S.config.gateway_http.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(b"GET /api/v1/tickets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000000\r\n\r\n")
+        got = b""
+        while True:                        # read to the end: the server closes it
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            got += chunk
+    assert got.startswith(b"HTTP/1.1 413"), got
+    assert b"too_large" in got, got
+
+
 def test_bad_body_or_content_type_is_400():
     api = S.http()
     r = api.post("/api/v1/tickets", raw=b'{"channel": "web",', headers={"Idempotency-Key": None})
