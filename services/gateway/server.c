@@ -51,6 +51,7 @@ typedef struct {
     char *body;
     size_t len, cap;
     bool too_large;
+    bool no_memory; /* the body could not be kept: 503, not 413 */
 } s_req_t;
 
 struct gw_server_s {
@@ -226,9 +227,9 @@ static enum MHD_Result s_answer (gw_server_t *self, struct MHD_Connection *c, co
     }
     const union MHD_ConnectionInfo *info = MHD_get_connection_info (c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     s_conn_t *conn = info ? info->socket_context : NULL;
-    if (!conn) {
+    if (!conn || r->no_memory) {
         gw_response_error (&resp, 503, "unavailable", "the gateway is out of memory; try again");
-        return s_queue (self, c, &resp, false);
+        return s_queue (self, c, &resp, r->no_memory);
     }
     char addr[64];
     s_client_addr (c, addr, sizeof addr);
@@ -251,22 +252,28 @@ static enum MHD_Result s_answer (gw_server_t *self, struct MHD_Connection *c, co
     return s_queue (self, c, &resp, false);
 }
 
-static bool s_append (s_req_t *r, const char *data, size_t n, size_t limit)
+/*  Keeps n more bytes of the body, or marks it too large or not kept. */
+static void s_append (s_req_t *r, const char *data, size_t n, size_t limit)
 {
-    if (r->too_large || r->len + n > limit)
-        return false;
+    if (r->too_large || r->no_memory)
+        return;
+    if (r->len + n > limit) {
+        r->too_large = true;
+        return;
+    }
     if (r->len + n > r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 4096;
         while (cap < r->len + n)
             cap *= 2;
         char *grown = realloc (r->body, cap);
-        if (!grown)
-            return false;
+        if (!grown) {
+            r->no_memory = true;
+            return;
+        }
         r->body = grown, r->cap = cap;
     }
     memcpy (r->body + r->len, data, n);
     r->len += n;
-    return true;
 }
 
 static enum MHD_Result s_access (void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -288,8 +295,7 @@ static enum MHD_Result s_access (void *cls, struct MHD_Connection *c, const char
         return MHD_YES;
     }
     if (*upload_data_size > 0) {
-        if (!s_append (r, upload_data, *upload_data_size, self->body_limit))
-            r->too_large = true;
+        s_append (r, upload_data, *upload_data_size, self->body_limit);
         *upload_data_size = 0;
         return MHD_YES;
     }
