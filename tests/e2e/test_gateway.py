@@ -7,6 +7,7 @@ as 503 with Retry-After, and a slow request (its table locked from here)
 that does not hold up requests on other connections. Every response is
 checked against schemas/openapi.yaml (tests/lib/http_api.py)."""
 import hashlib
+import http.client
 import os
 import select
 import socket
@@ -290,3 +291,37 @@ def test_a_slow_request_does_not_hold_up_others():
         assert done["slow"].status == 200, done["slow"]
     finally:
         conn.close()
+
+
+def test_one_address_gets_at_most_per_address_limit_connections():
+    port = int(S.config.gateway_http.rsplit(":", 1)[1])
+
+    def served():
+        """A new connection, kept alive, once it was answered (a client of
+        an earlier test may still be closing: then None, and again)."""
+        api = S.http()
+        try:
+            if api.get("/api/v1/nothing-here", check=False).status == 404:
+                return api
+        except (OSError, http.client.HTTPException):
+            pass
+        api.close()
+        return None
+
+    held = []
+    try:
+        for _ in range(16):                  # per_address_limit's default
+            held.append(h.wait_until(served, 10, "a connection served"))
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:   # the 17th
+            got = b""
+            try:
+                s.sendall(b"GET /api/v1/nothing-here HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                got = s.recv(1000)
+            except (ConnectionResetError, BrokenPipeError):
+                pass
+            assert got == b"", got           # closed unanswered
+        held.pop().close()                   # one fewer: a new one is served again
+        held.append(h.wait_until(served, 10, "a connection served after one closed"))
+    finally:
+        for api in held:
+            api.close()
