@@ -1,9 +1,11 @@
 /*  gateway — routes, credentials, request, service, reply (gateway.h). */
 #include "gateway.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <zmq.h>
 
 #include "answer.h"
@@ -20,6 +22,11 @@
  *  not keep the caller for the whole request time-out. */
 #define GW_CONNECT_MS 1000
 #define GW_SESSION_PATH "/api/v1/session"
+/*  Open files a connection may hold: its socket, and per service a DEALER's
+ *  TCP connection and its mailbox. The spare ones: the listening socket,
+ *  the log, libzmq's own, the log-in database pool. */
+#define GW_FILES_PER_CONNECTION (1 + 2 * CFG_SERVICE_COUNT)
+#define GW_FILES_SPARE 128
 
 struct gw_s {
     const cfg_t *cfg;
@@ -27,8 +34,32 @@ struct gw_s {
     void *zctx;
 };
 
+int gw_files_enough (int connection_limit, char *err, size_t errsize)
+{
+    rlim_t need = (rlim_t) connection_limit * GW_FILES_PER_CONNECTION + GW_FILES_SPARE;
+    struct rlimit rl;
+    if (getrlimit (RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+        return 0;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+        snprintf (err, errsize, "connection_limit %d needs up to %llu open files, and this process may "
+                  "open at most %llu: raise the hard limit (LimitNOFILE= of the unit, ulimit -Hn) or "
+                  "lower connection_limit", connection_limit, (unsigned long long) need,
+                  (unsigned long long) rl.rlim_max);
+        return -1;
+    }
+    rl.rlim_cur = need;
+    if (setrlimit (RLIMIT_NOFILE, &rl) != 0) {
+        snprintf (err, errsize, "connection_limit %d needs up to %llu open files: cannot raise the limit "
+                  "to that: %s", connection_limit, (unsigned long long) need, strerror (errno));
+        return -1;
+    }
+    return 0;
+}
+
 gw_t *gw_new (const cfg_t *cfg, char *err, size_t errsize)
 {
+    if (gw_files_enough (gateway_config (cfg)->connection_limit, err, errsize) != 0)
+        return NULL;
     gw_t *self = calloc (1, sizeof *self);
     if (!self) {
         snprintf (err, errsize, "out of memory");
