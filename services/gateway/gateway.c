@@ -139,6 +139,8 @@ static void s_call (gw_t *self, gw_forward_t *fwd, const gw_match_t *m, const gw
     free (text);
     if (st == GW_FWD_REPLY)
         gw_answer (m, req, reply, len, resp);
+    else if (st == GW_FWD_STOPPED)
+        gw_response_error (resp, 503, "unavailable", "the gateway is stopping; try again");
     else if (st == GW_FWD_TIMEOUT)
         gw_response_error (resp, 503, "unavailable", "%s did not answer within %d ms; try again",
                            m->row->service, timeout_ms);

@@ -5,6 +5,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +66,7 @@ struct gw_server_s {
     pthread_cond_t wake;
     s_conn_t *conns;
     bool stopping;
+    atomic_bool halt; /* set first on stop: waits for services end (forward.h) */
     pthread_t watchdog;
     bool watching;
 };
@@ -85,7 +87,7 @@ static void s_notify (void *cls, struct MHD_Connection *c, void **socket_context
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         s_conn_t *conn = calloc (1, sizeof *conn);
         const union MHD_ConnectionInfo *info = MHD_get_connection_info (c, MHD_CONNECTION_INFO_CONNECTION_FD);
-        if (!conn || !(conn->fwd = gw_forward_new (gw_zctx (self->gw)))) {
+        if (!conn || !(conn->fwd = gw_forward_new (gw_zctx (self->gw), &self->halt))) {
             free (conn);
             *socket_context = NULL;
             return;
@@ -349,6 +351,7 @@ gw_server_t *gw_server_start (gw_t *gw, char *err, size_t errsize)
     self->tls = gc->tls_cert && gc->tls_key;
     pthread_mutex_init (&self->lock, NULL);
     pthread_cond_init (&self->wake, NULL);
+    atomic_init (&self->halt, false);
     if (s_address (gc->http, &addr, err, errsize) != 0
         || (self->tls && s_read_tls (self, gc, err, errsize) != 0)) {
         gw_server_stop (&self);
@@ -382,6 +385,7 @@ void gw_server_stop (gw_server_t **self_p)
     gw_server_t *self = *self_p;
     if (!self)
         return;
+    atomic_store (&self->halt, true); /* before the connection threads are joined */
     if (self->watching) {
         pthread_mutex_lock (&self->lock);
         self->stopping = true;
