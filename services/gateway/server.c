@@ -367,7 +367,7 @@ gw_server_t *gw_server_start (gw_t *gw, char *err, size_t errsize)
     self->daemon = MHD_start_daemon (
         flags, 0, NULL, NULL, s_access, self, MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned) gc->connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned) gc->per_address_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned) gc->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned) gc->connection_timeout_s, MHD_OPTION_THREAD_STACK_SIZE, (size_t) S_STACK,
         MHD_OPTION_NOTIFY_CONNECTION, s_notify, self, MHD_OPTION_NOTIFY_COMPLETED, s_completed, self,
         MHD_OPTION_EXTERNAL_LOGGER, s_logger, self, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);

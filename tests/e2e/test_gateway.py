@@ -293,7 +293,7 @@ def test_a_slow_request_does_not_hold_up_others():
         conn.close()
 
 
-def test_one_address_gets_at_most_per_address_limit_connections():
+def test_one_ip_address_gets_at_most_per_ip_limit_connections():
     port = int(S.config.gateway_http.rsplit(":", 1)[1])
 
     def served():
@@ -310,7 +310,7 @@ def test_one_address_gets_at_most_per_address_limit_connections():
 
     held = []
     try:
-        for _ in range(16):                  # per_address_limit's default
+        for _ in range(16):                  # per_ip_limit's default
             held.append(h.wait_until(served, 10, "a connection served"))
         with socket.create_connection(("127.0.0.1", port), timeout=10) as s:   # the 17th
             got = b""

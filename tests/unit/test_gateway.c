@@ -33,7 +33,7 @@ UNIT_TEST (gateway_config_checks_its_section)
     UNIT_ASSERT_STR_EQ (gateway_config (cfg)->http, "[::1]:8080");
     UNIT_ASSERT_INT_EQ (gateway_config (cfg)->body_limit, 65536);
     UNIT_ASSERT_INT_EQ (gateway_config (cfg)->request_timeout_ms, 30000);
-    UNIT_ASSERT_INT_EQ (gateway_config (cfg)->per_address_limit, 16);
+    UNIT_ASSERT_INT_EQ (gateway_config (cfg)->per_ip_limit, 16);
     cfg_destroy (&cfg);
     cfg = cfg_load_string_for ("k.yaml", "services:\n  gateway:\n    http: \"localhost\"\n", "gateway", err, sizeof err);
     UNIT_ASSERT (unit_refused (cfg != NULL, "no port", err, "k.yaml:3: services.gateway.http: \"localhost\": expected host:port"));
