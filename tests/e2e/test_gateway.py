@@ -47,7 +47,7 @@ def extra_gateway(name, **gateway):
 
 def setup_module():
     global S, EDGE, TLS
-    S = System("gateway")
+    S = System("gateway", services={"gateway": {"per_ip_limit": 16}})     # the default (the harness raises it)
     S.start_services(["intake", "dispatch", "gateway"])
     EDGE = extra_gateway("gateway-edge", services_gateway={"connection_timeout_s": 2},
                          apis={"dispatch": "tcp://127.0.0.1:%d" % h.free_port()})
@@ -310,7 +310,7 @@ def test_one_ip_address_gets_at_most_per_ip_limit_connections():
 
     held = []
     try:
-        for _ in range(16):                  # per_ip_limit's default
+        for _ in range(16):                  # per_ip_limit (its default)
             held.append(h.wait_until(served, 10, "a connection served"))
         with socket.create_connection(("127.0.0.1", port), timeout=10) as s:   # the 17th
             got = b""
