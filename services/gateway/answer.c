@@ -1,6 +1,7 @@
 /*  answer — replies to responses (answer.h); CSV in csv.c. */
 #include "answer.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,44 +42,55 @@ int gw_accepts_csv (const char *accept)
     return 0;
 }
 
-/*  Percent-encodes text (all but A-Z a-z 0-9 - _ . ~) into out. */
-static void s_encode (const char *text, char *out, size_t outsize)
+/*  Appends text to out (at *n, size outsize), percent-encoded: all but
+ *  A-Z a-z 0-9 - _ . ~ and the characters of keep. Returns false when it
+ *  does not fit (a cut link would name another page). */
+static bool s_encode (const char *text, const char *keep, char *out, size_t *n, size_t outsize)
 {
     static const char hex[] = "0123456789ABCDEF";
-    size_t n = 0;
-    for (const unsigned char *p = (const unsigned char *) text; *p && n + 4 < outsize; p++) {
+    for (const unsigned char *p = (const unsigned char *) text; *p; p++) {
+        if (*n + 4 > outsize)
+            return false;
         if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')
-            || strchr ("-_.~", *p))
-            out[n++] = (char) *p;
+            || strchr ("-_.~", *p) || strchr (keep, *p))
+            out[(*n)++] = (char) *p;
         else {
-            out[n++] = '%';
-            out[n++] = hex[*p >> 4];
-            out[n++] = hex[*p & 15];
+            out[(*n)++] = '%';
+            out[(*n)++] = hex[*p >> 4];
+            out[(*n)++] = hex[*p & 15];
         }
     }
-    out[n] = '\0';
+    out[*n] = '\0';
+    return true;
 }
 
-/*  Link: <path?…&cursor=next>; rel="next": the same query with the cursor
- *  of the next page. */
+static bool s_text (const char *text, char *out, size_t *n, size_t outsize)
+{
+    size_t len = strlen (text);
+    if (*n + len + 1 > outsize)
+        return false;
+    memcpy (out + *n, text, len + 1);
+    *n += len;
+    return true;
+}
+
+/*  Link: <path?…&cursor=next>; rel="next": the same path (encoded again:
+ *  it was decoded) and query with the cursor of the next page. */
 static void s_link_next (const gw_request_t *req, const char *next, gw_response_t *resp)
 {
-    char link[4096], enc[800];
-    size_t n = (size_t) snprintf (link, sizeof link, "<%s?", req->path);
-    for (int i = 0; i < req->n_query && i < GW_MAX_QUERY && n < sizeof link; i++) {
+    char link[4096];
+    size_t n = 0;
+    bool fits = s_text ("<", link, &n, sizeof link) && s_encode (req->path, "/", link, &n, sizeof link)
+             && s_text ("?", link, &n, sizeof link);
+    for (int i = 0; fits && i < req->n_query && i < GW_MAX_QUERY; i++) {
         if (strcmp (req->query[i].key, "cursor") == 0 || !req->query[i].value)
             continue;
-        s_encode (req->query[i].key, enc, sizeof enc);
-        n += (size_t) snprintf (link + n, sizeof link - n, "%s=", enc);
-        if (n >= sizeof link)
-            break;
-        s_encode (req->query[i].value, enc, sizeof enc);
-        n += (size_t) snprintf (link + n, sizeof link - n, "%s&", enc);
+        fits = s_encode (req->query[i].key, "", link, &n, sizeof link) && s_text ("=", link, &n, sizeof link)
+            && s_encode (req->query[i].value, "", link, &n, sizeof link) && s_text ("&", link, &n, sizeof link);
     }
-    s_encode (next, enc, sizeof enc);
-    if (n < sizeof link)
-        n += (size_t) snprintf (link + n, sizeof link - n, "cursor=%s>; rel=\"next\"", enc);
-    if (n < sizeof link)
+    fits = fits && s_text ("cursor=", link, &n, sizeof link) && s_encode (next, "", link, &n, sizeof link)
+        && s_text (">; rel=\"next\"", link, &n, sizeof link);
+    if (fits)
         gw_response_header (resp, "Link", link);
 }
 
@@ -88,8 +100,10 @@ static void s_ok (const gw_match_t *m, const gw_request_t *req, const cJSON *res
     if (m->row->csv && gw_accepts_csv (req->accept)) {
         if (gw_csv_of (m->row->csv, result, resp) == 0)
             resp->status = status;
-        else
+        else {
             gw_response_error (resp, 500, "internal", "the reply could not be written as CSV");
+            return; /* a failure has no next page */
+        }
     }
     else
         gw_response_json (resp, status, result);

@@ -23,6 +23,17 @@ int gw_is_json_type (const char *ct)
     return n == 16 && strncasecmp (ct, "application/json", 16) == 0;
 }
 
+/*  How many bytes of text, at most max, end on a whole UTF-8 character:
+ *  a name quoted in a message is cut there, never inside a character. */
+static int s_clip (const char *text, size_t max)
+{
+    size_t n = strnlen (text, max);
+    if (text[n] != '\0')
+        while (n > 0 && ((unsigned char) text[n] & 0xC0) == 0x80)
+            n--;
+    return (int) n;
+}
+
 static int s_invalid (gw_response_t *resp, const char *what, const char *why)
 {
     gw_response_error (resp, 400, "invalid", "%s: %s", what, why);
@@ -76,7 +87,7 @@ static int s_put (cJSON *body, const char *name, cJSON *item, const char *what, 
         if (same)
             return 0;
         char why[120];
-        snprintf (why, sizeof why, "differs from the body's \"%.40s\"", name);
+        snprintf (why, sizeof why, "differs from the body's \"%.*s\"", s_clip (name, 40), name);
         return s_invalid (resp, what, why);
     }
     cJSON_AddItemToObject (body, name, item);
@@ -116,10 +127,10 @@ static int s_query (const gw_match_t *m, const gw_request_t *req, cJSON *body, g
         return s_invalid (resp, "query", "too many parameters");
     for (int i = 0; i < req->n_query; i++) {
         const char *key = req->query[i].key, *value = req->query[i].value;
-        char what[120];
-        snprintf (what, sizeof what, "query parameter \"%.40s\"", key);
         if (!json_utf8_valid (key, strlen (key), NULL))
             return s_invalid (resp, "query", "a parameter name is not valid UTF-8");
+        char what[120];
+        snprintf (what, sizeof what, "query parameter \"%.*s\"", s_clip (key, 40), key);
         if (!s_query_taken (m, key))
             return s_invalid (resp, what, "not taken by this operation");
         gw_field_type_t type = gw_routes_field_type (m, key);

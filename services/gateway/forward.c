@@ -2,6 +2,7 @@
 #include "forward.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zmq.h>
@@ -12,17 +13,21 @@
 
 #define S_HWM 4
 #define S_MAX_FRAMES 4
+/*  A wait looks at the stop flag this often: a stopping gateway does not
+ *  wait out request_timeout_ms. */
+#define S_SLICE_MS 100
 
 struct gw_forward_s {
     void *zctx;
+    const atomic_bool *stop;
     void *sockets[CFG_SERVICE_COUNT];
 };
 
-gw_forward_t *gw_forward_new (void *zctx)
+gw_forward_t *gw_forward_new (void *zctx, const atomic_bool *stop)
 {
     gw_forward_t *self = calloc (1, sizeof *self);
     if (self)
-        self->zctx = zctx;
+        self->zctx = zctx, self->stop = stop;
     return self;
 }
 
@@ -58,18 +63,25 @@ static void *s_socket (gw_forward_t *self, int service, const char *endpoint)
     return self->sockets[service] = sock;
 }
 
-/*  Polls sock for `events` until deadline (monotonic ms). Returns 1, 0 on
- *  time-out, -1 on error. */
-static int s_poll (void *sock, short events, int64_t deadline)
+/*  Polls sock for `events` until deadline (monotonic ms), in slices.
+ *  Returns 1, 0 on time-out, -1 on error, -2 when the gateway stops. */
+static int s_poll (const gw_forward_t *self, void *sock, short events, int64_t deadline)
 {
     for (;;) {
+        if (self->stop && atomic_load (self->stop))
+            return -2;
         int64_t left = deadline - clock_mono_ms ();
         zmq_pollitem_t item = { sock, 0, events, 0 };
-        int n = zmq_poll (&item, 1, (long) (left > 0 ? left : 0));
-        if (n < 0 && errno == EINTR)
+        int n = zmq_poll (&item, 1, (long) (left <= 0 ? 0 : left < S_SLICE_MS ? left : S_SLICE_MS));
+        if ((n < 0 && errno == EINTR) || (n == 0 && left > S_SLICE_MS))
             continue;
         return n < 0 ? -1 : n > 0;
     }
+}
+
+static gw_fwd_status_t s_failed (int polled, gw_fwd_status_t on_timeout)
+{
+    return polled == 0 ? on_timeout : polled == -2 ? GW_FWD_STOPPED : GW_FWD_FAILED;
 }
 
 gw_fwd_status_t gw_forward_call (gw_forward_t *self, int service, const char *endpoint,
@@ -82,19 +94,19 @@ gw_fwd_status_t gw_forward_call (gw_forward_t *self, int service, const char *en
     if (!sock)
         return GW_FWD_FAILED;
     int64_t start = clock_mono_ms ();
-    int w = s_poll (sock, ZMQ_POLLOUT, start + connect_ms);
+    int w = s_poll (self, sock, ZMQ_POLLOUT, start + connect_ms);
     if (w <= 0)
-        return w == 0 ? GW_FWD_NO_PEER : GW_FWD_FAILED;
+        return s_failed (w, GW_FWD_NO_PEER);
     const void *frames[2] = { "", request_text };
     size_t sizes[2] = { 0, strlen (request_text) };
     if (tr_send (sock, frames, sizes, 2, ZMQ_DONTWAIT) != 0)
         return errno == EAGAIN ? GW_FWD_NO_PEER : GW_FWD_FAILED;
     int64_t deadline = start + timeout_ms;
     for (;;) {
-        int r = s_poll (sock, ZMQ_POLLIN, deadline);
+        int r = s_poll (self, sock, ZMQ_POLLIN, deadline);
         if (r <= 0) {
             s_drop (self, service); /* a late reply must not answer the next request */
-            return r == 0 ? GW_FWD_TIMEOUT : GW_FWD_FAILED;
+            return s_failed (r, GW_FWD_TIMEOUT);
         }
         char *got[S_MAX_FRAMES];
         size_t got_sizes[S_MAX_FRAMES];

@@ -13,6 +13,7 @@
 #ifndef KEFU_GATEWAY_FORWARD_H
 #define KEFU_GATEWAY_FORWARD_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "conf/config.h"
@@ -24,10 +25,13 @@ typedef enum {
     GW_FWD_NO_PEER,   /* no connection to the service within connect_ms */
     GW_FWD_TIMEOUT,   /* sent; no reply within timeout_ms */
     GW_FWD_FAILED,    /* a socket error (logged) */
+    GW_FWD_STOPPED,   /* the gateway is stopping: *stop was set while it waited */
 } gw_fwd_status_t;
 
-/*  zctx: the process's ZeroMQ context (shared; contexts are thread-safe). */
-gw_forward_t *gw_forward_new (void *zctx);
+/*  zctx: the process's ZeroMQ context (shared; contexts are thread-safe).
+ *  stop (NULL: none): when it becomes true a call waiting for a service
+ *  returns GW_FWD_STOPPED within a tenth of a second. */
+gw_forward_t *gw_forward_new (void *zctx, const atomic_bool *stop);
 void gw_forward_destroy (gw_forward_t **self_p);
 
 /*  Sends request_text to the service with index `service`

@@ -1,9 +1,11 @@
 /*  gateway — routes, credentials, request, service, reply (gateway.h). */
 #include "gateway.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <zmq.h>
 
 #include "answer.h"
@@ -20,6 +22,11 @@
  *  not keep the caller for the whole request time-out. */
 #define GW_CONNECT_MS 1000
 #define GW_SESSION_PATH "/api/v1/session"
+/*  Open files a connection may hold: its socket, and per service a DEALER's
+ *  TCP connection and its mailbox. The spare ones: the listening socket,
+ *  the log, libzmq's own, the log-in database pool. */
+#define GW_FILES_PER_CONNECTION (1 + 2 * CFG_SERVICE_COUNT)
+#define GW_FILES_SPARE 128
 
 struct gw_s {
     const cfg_t *cfg;
@@ -27,8 +34,32 @@ struct gw_s {
     void *zctx;
 };
 
+int gw_files_enough (int connection_limit, char *err, size_t errsize)
+{
+    rlim_t need = (rlim_t) connection_limit * GW_FILES_PER_CONNECTION + GW_FILES_SPARE;
+    struct rlimit rl;
+    if (getrlimit (RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
+        return 0;
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+        snprintf (err, errsize, "connection_limit %d needs up to %llu open files, and this process may "
+                  "open at most %llu: raise the hard limit (LimitNOFILE= of the unit, ulimit -Hn) or "
+                  "lower connection_limit", connection_limit, (unsigned long long) need,
+                  (unsigned long long) rl.rlim_max);
+        return -1;
+    }
+    rl.rlim_cur = need;
+    if (setrlimit (RLIMIT_NOFILE, &rl) != 0) {
+        snprintf (err, errsize, "connection_limit %d needs up to %llu open files: cannot raise the limit "
+                  "to that: %s", connection_limit, (unsigned long long) need, strerror (errno));
+        return -1;
+    }
+    return 0;
+}
+
 gw_t *gw_new (const cfg_t *cfg, char *err, size_t errsize)
 {
+    if (gw_files_enough (gateway_config (cfg)->connection_limit, err, errsize) != 0)
+        return NULL;
     gw_t *self = calloc (1, sizeof *self);
     if (!self) {
         snprintf (err, errsize, "out of memory");
@@ -108,6 +139,8 @@ static void s_call (gw_t *self, gw_forward_t *fwd, const gw_match_t *m, const gw
     free (text);
     if (st == GW_FWD_REPLY)
         gw_answer (m, req, reply, len, resp);
+    else if (st == GW_FWD_STOPPED)
+        gw_response_error (resp, 503, "unavailable", "the gateway is stopping; try again");
     else if (st == GW_FWD_TIMEOUT)
         gw_response_error (resp, 503, "unavailable", "%s did not answer within %d ms; try again",
                            m->row->service, timeout_ms);
@@ -146,7 +179,10 @@ void gw_handle (gw_t *self, gw_forward_t *fwd, const gw_request_t *req, gw_respo
     if (strcmp (req->path, GW_SESSION_PATH) == 0) {
         route = GW_SESSION_PATH;
         gw_session_env_t env = { self->cfg, gateway_config (self->cfg) };
-        gw_session_handle (&env, req, resp);
+        gw_request_t as_get = *req;
+        if (strcmp (req->method, "HEAD") == 0)
+            as_get.method = "GET"; /* answered as GET; libmicrohttpd sends no body */
+        gw_session_handle (&env, &as_get, resp);
     }
     else
         s_route (self, fwd, req, resp, &route);

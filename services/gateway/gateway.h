@@ -21,8 +21,13 @@
 
 typedef struct gw_s gw_t;
 
+/*  Makes sure the process may open the files connection_limit connections
+ *  need (each its socket and two per service): raises the soft limit up to
+ *  the hard one. Returns 0, or -1 with the numbers in err. */
+int gw_files_enough (int connection_limit, char *err, size_t errsize);
+
 /*  cfg borrowed (must outlive the gateway). Returns NULL with the reason in
- *  err (a route without its request schema, …). */
+ *  err (too few open files allowed, a route without its request schema, …). */
 gw_t *gw_new (const cfg_t *cfg, char *err, size_t errsize);
 void gw_destroy (gw_t **self_p);
 

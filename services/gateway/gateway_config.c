@@ -13,6 +13,7 @@ static const conf_key_t s_keys[] = {
     CONF_PATH ("tls_cert", T, tls_cert, NULL),
     CONF_PATH ("tls_key", T, tls_key, NULL),
     CONF_INT ("connection_limit", T, connection_limit, 256, 1, 10000),
+    CONF_INT ("per_ip_limit", T, per_ip_limit, 16, 1, 10000),
     CONF_INT ("connection_timeout_s", T, connection_timeout_s, 30, 1, 3600),
     CONF_INT ("request_timeout_ms", T, request_timeout_ms, 30000, 100, 600000),
     CONF_INT ("session_hours", T, session_hours, 12, 1, 720),

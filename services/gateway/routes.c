@@ -165,6 +165,8 @@ int gw_routes_match (const gw_routes_t *self, const char *method, const char *pa
     memset (out, 0, sizeof *out);
     bool other_method = false;
     gw_match_t probe;
+    if (strcmp (method, "HEAD") == 0)
+        method = "GET"; /* the same answer; libmicrohttpd sends no body */
     for (int i = 0; i < self->n; i++) {
         const s_entry_t *e = &self->entries[i];
         if (!s_match (e->row->path, path, &probe))
@@ -178,7 +180,8 @@ int gw_routes_match (const gw_routes_t *self, const char *method, const char *pa
         }
         if (!strstr (out->allow, name)) {
             size_t n = strlen (out->allow);
-            snprintf (out->allow + n, sizeof out->allow - n, "%s%s", n ? ", " : "", name);
+            snprintf (out->allow + n, sizeof out->allow - n, "%s%s%s", n ? ", " : "", name,
+                      e->row->method == GW_GET ? ", HEAD" : "");
         }
         other_method = true;
     }

@@ -5,7 +5,8 @@
  *  A pattern's segment "{name}" matches any one non-empty segment and
  *  yields the field `name`; every other segment matches itself exactly.
  *  A path that matches no row is 404; one that matches a row of another
- *  method only is 405, with the methods it has (Allow).
+ *  method only is 405, with the methods it has (Allow). HEAD matches the
+ *  GET rows (and Allow lists HEAD with GET).
  */
 #ifndef KEFU_GATEWAY_ROUTES_H
 #define KEFU_GATEWAY_ROUTES_H

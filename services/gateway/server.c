@@ -5,6 +5,7 @@
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,12 +28,21 @@
 #endif
 #define S_WATCH_MS 200
 
+/*  Where a connection is in its exchange: the watchdog cuts one that
+ *  takes longer than connection_timeout_s to send its request or to take
+ *  its response, never one whose answer the gateway is still making. */
+typedef enum {
+    S_RECEIVING = 0, /* the request is coming in */
+    S_ANSWERING,     /* the whole request is in: being answered, not cut */
+    S_SENDING,       /* the response is going out */
+} s_phase_t;
+
 /*  One connection (libmicrohttpd's socket context). */
 typedef struct s_conn_s {
     struct s_conn_s *prev, *next;
     int fd;
-    int64_t since_ms; /* when the request it is receiving began */
-    bool busy;        /* the whole request is in: being answered, not cut */
+    int64_t since_ms; /* when its phase began */
+    s_phase_t phase;
     bool cut;
     gw_forward_t *fwd;
 } s_conn_t;
@@ -42,6 +52,7 @@ typedef struct {
     char *body;
     size_t len, cap;
     bool too_large;
+    bool no_memory; /* the body could not be kept: 503, not 413 */
 } s_req_t;
 
 struct gw_server_s {
@@ -55,6 +66,7 @@ struct gw_server_s {
     pthread_cond_t wake;
     s_conn_t *conns;
     bool stopping;
+    atomic_bool halt; /* set first on stop: waits for services end (forward.h) */
     pthread_t watchdog;
     bool watching;
 };
@@ -75,7 +87,7 @@ static void s_notify (void *cls, struct MHD_Connection *c, void **socket_context
     if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         s_conn_t *conn = calloc (1, sizeof *conn);
         const union MHD_ConnectionInfo *info = MHD_get_connection_info (c, MHD_CONNECTION_INFO_CONNECTION_FD);
-        if (!conn || !(conn->fwd = gw_forward_new (gw_zctx (self->gw)))) {
+        if (!conn || !(conn->fwd = gw_forward_new (gw_zctx (self->gw), &self->halt))) {
             free (conn);
             *socket_context = NULL;
             return;
@@ -107,8 +119,8 @@ static void s_notify (void *cls, struct MHD_Connection *c, void **socket_context
     *socket_context = NULL;
 }
 
-/*  Cuts every connection whose request has taken longer than the limit:
- *  shutdown() ends its thread's wait; libmicrohttpd closes it. */
+/*  Cuts every connection whose request or response has taken longer than
+ *  the limit: shutdown() ends its thread's wait; libmicrohttpd closes it. */
 static void *s_watch (void *arg)
 {
     gw_server_t *self = arg;
@@ -116,11 +128,12 @@ static void *s_watch (void *arg)
     while (!self->stopping) {
         int64_t now = clock_mono_ms ();
         for (s_conn_t *c = self->conns; c; c = c->next)
-            if (!c->busy && !c->cut && c->fd >= 0 && now - c->since_ms > self->timeout_ms) {
+            if (c->phase != S_ANSWERING && !c->cut && c->fd >= 0 && now - c->since_ms > self->timeout_ms) {
                 c->cut = true;
                 shutdown (c->fd, SHUT_RDWR);
-                log_kv (LOG_INFO, "connection_cut", "reason", "the request did not arrive within "
-                        "connection_timeout_s", NULL);
+                log_kv (LOG_INFO, "connection_cut", "reason", c->phase == S_SENDING
+                        ? "the response was not taken within connection_timeout_s"
+                        : "the request did not arrive within connection_timeout_s", NULL);
             }
         struct timespec until;
         clock_gettime (CLOCK_REALTIME, &until);
@@ -133,14 +146,14 @@ static void *s_watch (void *arg)
     return NULL;
 }
 
-static void s_set_busy (gw_server_t *self, struct MHD_Connection *c, bool busy)
+static void s_set_phase (gw_server_t *self, struct MHD_Connection *c, s_phase_t phase)
 {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info (c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     s_conn_t *conn = info ? info->socket_context : NULL;
     if (!conn)
         return;
     pthread_mutex_lock (&self->lock);
-    conn->busy = busy;
+    conn->phase = phase;
     conn->since_ms = clock_mono_ms ();
     pthread_mutex_unlock (&self->lock);
 }
@@ -154,7 +167,7 @@ static void s_completed (void *cls, struct MHD_Connection *c, void **req_cls, en
         free (r);
         *req_cls = NULL;
     }
-    s_set_busy (cls, c, false); /* the next request's time starts now */
+    s_set_phase (cls, c, S_RECEIVING); /* the next request's time starts now */
 }
 
 static enum MHD_Result s_query_arg (void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
@@ -167,7 +180,9 @@ static enum MHD_Result s_query_arg (void *cls, enum MHD_ValueKind kind, const ch
     return MHD_YES;
 }
 
-static enum MHD_Result s_queue (struct MHD_Connection *c, gw_response_t *resp)
+/*  Queues the response; from here the client has connection_timeout_s to
+ *  take it. close: end the connection after it. */
+static enum MHD_Result s_queue (gw_server_t *self, struct MHD_Connection *c, gw_response_t *resp, bool close)
 {
     struct MHD_Response *r = MHD_create_response_from_buffer (resp->body_len, resp->body, MHD_RESPMEM_MUST_FREE);
     if (!r) {
@@ -181,6 +196,9 @@ static enum MHD_Result s_queue (struct MHD_Connection *c, gw_response_t *resp)
         MHD_add_response_header (r, resp->headers[i].name, resp->headers[i].value);
     MHD_add_response_header (r, "Cache-Control", "no-store");
     MHD_add_response_header (r, "X-Content-Type-Options", "nosniff");
+    if (close)
+        MHD_add_response_header (r, MHD_HTTP_HEADER_CONNECTION, "close");
+    s_set_phase (self, c, S_SENDING);
     enum MHD_Result rc = MHD_queue_response (c, (unsigned) resp->status, r);
     MHD_destroy_response (r);
     gw_response_clear (resp);
@@ -201,17 +219,19 @@ static void s_client_addr (struct MHD_Connection *c, char *out, size_t outsize)
 static enum MHD_Result s_answer (gw_server_t *self, struct MHD_Connection *c, const char *url,
                                  const char *method, s_req_t *r)
 {
-    s_set_busy (self, c, true);
+    s_set_phase (self, c, S_ANSWERING);
     gw_response_t resp = { 0 };
     if (r->too_large) {
+        /* closed after it: the rest of the body is never read, and a client
+         * cannot keep the connection by trickling it */
         gw_response_error (&resp, 413, "too_large", "the body is larger than %zu bytes", self->body_limit);
-        return s_queue (c, &resp);
+        return s_queue (self, c, &resp, true);
     }
     const union MHD_ConnectionInfo *info = MHD_get_connection_info (c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     s_conn_t *conn = info ? info->socket_context : NULL;
-    if (!conn) {
+    if (!conn || r->no_memory) {
         gw_response_error (&resp, 503, "unavailable", "the gateway is out of memory; try again");
-        return s_queue (c, &resp);
+        return s_queue (self, c, &resp, r->no_memory);
     }
     char addr[64];
     s_client_addr (c, addr, sizeof addr);
@@ -231,25 +251,31 @@ static enum MHD_Result s_answer (gw_server_t *self, struct MHD_Connection *c, co
     };
     MHD_get_connection_values (c, MHD_GET_ARGUMENT_KIND, s_query_arg, &req);
     gw_handle (self->gw, conn->fwd, &req, &resp);
-    return s_queue (c, &resp);
+    return s_queue (self, c, &resp, false);
 }
 
-static bool s_append (s_req_t *r, const char *data, size_t n, size_t limit)
+/*  Keeps n more bytes of the body, or marks it too large or not kept. */
+static void s_append (s_req_t *r, const char *data, size_t n, size_t limit)
 {
-    if (r->too_large || r->len + n > limit)
-        return false;
+    if (r->too_large || r->no_memory)
+        return;
+    if (r->len + n > limit) {
+        r->too_large = true;
+        return;
+    }
     if (r->len + n > r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 4096;
         while (cap < r->len + n)
             cap *= 2;
         char *grown = realloc (r->body, cap);
-        if (!grown)
-            return false;
+        if (!grown) {
+            r->no_memory = true;
+            return;
+        }
         r->body = grown, r->cap = cap;
     }
     memcpy (r->body + r->len, data, n);
     r->len += n;
-    return true;
 }
 
 static enum MHD_Result s_access (void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -271,8 +297,7 @@ static enum MHD_Result s_access (void *cls, struct MHD_Connection *c, const char
         return MHD_YES;
     }
     if (*upload_data_size > 0) {
-        if (!s_append (r, upload_data, *upload_data_size, self->body_limit))
-            r->too_large = true;
+        s_append (r, upload_data, *upload_data_size, self->body_limit);
         *upload_data_size = 0;
         return MHD_YES;
     }
@@ -326,6 +351,7 @@ gw_server_t *gw_server_start (gw_t *gw, char *err, size_t errsize)
     self->tls = gc->tls_cert && gc->tls_key;
     pthread_mutex_init (&self->lock, NULL);
     pthread_cond_init (&self->wake, NULL);
+    atomic_init (&self->halt, false);
     if (s_address (gc->http, &addr, err, errsize) != 0
         || (self->tls && s_read_tls (self, gc, err, errsize) != 0)) {
         gw_server_stop (&self);
@@ -340,7 +366,8 @@ gw_server_t *gw_server_start (gw_t *gw, char *err, size_t errsize)
     };
     self->daemon = MHD_start_daemon (
         flags, 0, NULL, NULL, s_access, self, MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned) gc->connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned) gc->connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned) gc->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned) gc->connection_timeout_s, MHD_OPTION_THREAD_STACK_SIZE, (size_t) S_STACK,
         MHD_OPTION_NOTIFY_CONNECTION, s_notify, self, MHD_OPTION_NOTIFY_COMPLETED, s_completed, self,
         MHD_OPTION_EXTERNAL_LOGGER, s_logger, self, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
@@ -358,6 +385,7 @@ void gw_server_stop (gw_server_t **self_p)
     gw_server_t *self = *self_p;
     if (!self)
         return;
+    atomic_store (&self->halt, true); /* before the connection threads are joined */
     if (self->watching) {
         pthread_mutex_lock (&self->lock);
         self->stopping = true;

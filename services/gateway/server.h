@@ -2,9 +2,11 @@
  *  (docs/gateway.md "Concurrency"), at most connection_limit of them, each
  *  with a small stack and its own forward.h sockets; HTTP/1.1 keep-alive;
  *  HTTPS when tls_cert and tls_key are set; bodies over body_limit are
- *  413. A connection must deliver each whole request within
- *  connection_timeout_s of its start or of the previous response: a
- *  watchdog cuts one that trickles (one byte a second never looks idle).
+ *  413 (and the connection closed when Content-Length said so). A
+ *  connection must deliver each whole request within connection_timeout_s
+ *  of its start or of the previous response, and take each response
+ *  within it too: a watchdog cuts one that trickles (one byte a second
+ *  never looks idle).
  */
 #ifndef KEFU_GATEWAY_SERVER_H
 #define KEFU_GATEWAY_SERVER_H

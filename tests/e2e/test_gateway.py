@@ -7,6 +7,7 @@ as 503 with Retry-After, and a slow request (its table locked from here)
 that does not hold up requests on other connections. Every response is
 checked against schemas/openapi.yaml (tests/lib/http_api.py)."""
 import hashlib
+import http.client
 import os
 import select
 import socket
@@ -46,7 +47,7 @@ def extra_gateway(name, **gateway):
 
 def setup_module():
     global S, EDGE, TLS
-    S = System("gateway")
+    S = System("gateway", services={"gateway": {"per_ip_limit": 16}})     # the default (the harness raises it)
     S.start_services(["intake", "dispatch", "gateway"])
     EDGE = extra_gateway("gateway-edge", services_gateway={"connection_timeout_s": 2},
                          apis={"dispatch": "tcp://127.0.0.1:%d" % h.free_port()})
@@ -163,8 +164,33 @@ def test_unknown_path_404_and_wrong_method_405():
     assert (r.status, r.json["code"]) == (404, "not_found"), r
     r = api.request("DELETE", "/api/v1/tickets", check=False)
     assert (r.status, r.json["code"]) == (405, "method_not_allowed"), r
-    assert r.headers["allow"] == "GET, POST"
+    assert r.headers["allow"] == "GET, HEAD, POST"
     assert sorted(r.json) == ["code", "message"]
+
+
+def test_head_is_answered_like_get_without_a_body():
+    api = S.http()
+    get = api.get("/api/v1/tickets", query={"limit": 1})
+    head = api.request("HEAD", "/api/v1/tickets", query={"limit": 1}, check=False)
+    assert (head.status, head.body) == (200, b""), head
+    assert head.headers["content-type"] == get.headers["content-type"]
+    head = api.request("HEAD", "/api/v1/session", check=False)      # the sessions' path too
+    assert (head.status, head.body) == (api.get("/api/v1/session", check=False).status, b""), head
+    assert api.get("/api/v1/tickets", query={"limit": 1}).status == 200   # the connection goes on
+
+
+def test_a_huge_content_length_is_413_and_the_connection_closed():
+    port = int(S.config.gateway_http.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(b"GET /api/v1/tickets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000000\r\n\r\n")
+        got = b""
+        while True:                        # read to the end: the server closes it
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            got += chunk
+    assert got.startswith(b"HTTP/1.1 413"), got
+    assert b"too_large" in got, got
 
 
 def test_bad_body_or_content_type_is_400():
@@ -265,3 +291,37 @@ def test_a_slow_request_does_not_hold_up_others():
         assert done["slow"].status == 200, done["slow"]
     finally:
         conn.close()
+
+
+def test_one_ip_address_gets_at_most_per_ip_limit_connections():
+    port = int(S.config.gateway_http.rsplit(":", 1)[1])
+
+    def served():
+        """A new connection, kept alive, once it was answered (a client of
+        an earlier test may still be closing: then None, and again)."""
+        api = S.http()
+        try:
+            if api.get("/api/v1/nothing-here", check=False).status == 404:
+                return api
+        except (OSError, http.client.HTTPException):
+            pass
+        api.close()
+        return None
+
+    held = []
+    try:
+        for _ in range(16):                  # per_ip_limit (its default)
+            held.append(h.wait_until(served, 10, "a connection served"))
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:   # the 17th
+            got = b""
+            try:
+                s.sendall(b"GET /api/v1/nothing-here HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                got = s.recv(1000)
+            except (ConnectionResetError, BrokenPipeError):
+                pass
+            assert got == b"", got           # closed unanswered
+        held.pop().close()                   # one fewer: a new one is served again
+        held.append(h.wait_until(served, 10, "a connection served after one closed"))
+    finally:
+        for api in held:
+            api.close()

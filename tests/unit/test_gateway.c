@@ -33,6 +33,7 @@ UNIT_TEST (gateway_config_checks_its_section)
     UNIT_ASSERT_STR_EQ (gateway_config (cfg)->http, "[::1]:8080");
     UNIT_ASSERT_INT_EQ (gateway_config (cfg)->body_limit, 65536);
     UNIT_ASSERT_INT_EQ (gateway_config (cfg)->request_timeout_ms, 30000);
+    UNIT_ASSERT_INT_EQ (gateway_config (cfg)->per_ip_limit, 16);
     cfg_destroy (&cfg);
     cfg = cfg_load_string_for ("k.yaml", "services:\n  gateway:\n    http: \"localhost\"\n", "gateway", err, sizeof err);
     UNIT_ASSERT (unit_refused (cfg != NULL, "no port", err, "k.yaml:3: services.gateway.http: \"localhost\": expected host:port"));
@@ -58,7 +59,10 @@ UNIT_TEST (gateway_routes_match_paths_fields_and_methods)
     UNIT_ASSERT_STR_EQ (m.fields[0].value, "42");
     UNIT_ASSERT_INT_EQ (gw_routes_field_type (&m, "ticket_id"), GW_FIELD_INTEGER);
     UNIT_ASSERT_INT_EQ (gw_routes_match (routes, "DELETE", "/api/v1/tickets", &m), 405);
-    UNIT_ASSERT_STR_EQ (m.allow, "GET, POST");
+    UNIT_ASSERT_STR_EQ (m.allow, "GET, HEAD, POST");
+    UNIT_ASSERT_INT_EQ (gw_routes_match (routes, "HEAD", "/api/v1/tickets/42", &m), 200);
+    UNIT_ASSERT_STR_EQ (m.row->request, "ticket.get");
+    UNIT_ASSERT_INT_EQ (gw_routes_match (routes, "HEAD", "/api/v1/screen-pops", &m), 405);
     UNIT_ASSERT_INT_EQ (gw_routes_match (routes, "GET", "/api/v1/tickets/", &m), 404);
     UNIT_ASSERT_INT_EQ (gw_routes_match (routes, "GET", "/api/v1/tickets/1/2", &m), 404);
     UNIT_ASSERT_INT_EQ (gw_routes_match (routes, "GET", "/api/v1", &m), 404);
@@ -121,6 +125,20 @@ UNIT_TEST (gateway_query_and_path_values_are_typed_by_the_schema)
     gw_routes_destroy (&routes);
 }
 
+UNIT_TEST (gateway_a_long_parameter_name_is_quoted_whole_characters_only)
+{
+    gw_routes_t *routes = s_routes ();
+    UNIT_ASSERT (routes != NULL);
+    char out[600], key[64];
+    /* 39 bytes, then a 3-byte character across the 40-byte quote */
+    snprintf (key, sizeof key, "%s名字", "abcdefghijklmnopqrstuvwxyzabcdefghijklm");
+    gw_pair_t q[] = { { key, "1" } };
+    UNIT_ASSERT_INT_EQ (s_build (routes, "/api/v1/tickets/1", q, 1, out, sizeof out), 400);
+    UNIT_ASSERT (json_utf8_valid (out, strlen (out), NULL));
+    UNIT_ASSERT_CONTAINS (out, "query parameter \\\"abcdefghijklmnopqrstuvwxyzabcdefghijklm\\\": not taken");
+    gw_routes_destroy (&routes);
+}
+
 UNIT_TEST (gateway_credentials_and_csrf)
 {
     char csrf[GW_CSRF_LEN + 1], token[GW_TOKEN_MAX + 1], cookie[64];
@@ -178,5 +196,20 @@ UNIT_TEST (gateway_replies_map_to_statuses_link_and_csv)
     gw_response_clear (&resp);
     gw_answer (&m, &req, "{\"ok\":1}", 8, &resp);
     UNIT_ASSERT_INT_EQ (resp.status, 500);
+    gw_response_clear (&resp);
+    /* the Link names the path as sent: each segment encoded again */
+    req.path = "/api/v1/things/上海 1>";
+    req.accept = NULL;
+    gw_answer (&m, &req, reply, strlen (reply), &resp);
+    UNIT_ASSERT_INT_EQ (resp.status, 200);
+    UNIT_ASSERT_STR_EQ (resp.headers[0].value, "</api/v1/things/%E4%B8%8A%E6%B5%B7%201%3E?branch=%E4%B8%8A%E6%B5%B7%201"
+                                               "&cursor=c_2>; rel=\"next\"");
+    gw_response_clear (&resp);
+    /* a reply that cannot be CSV is 500 and nothing else: no Link */
+    req.accept = "text/csv";
+    const char *not_rows = "{\"ok\":true,\"result\":{\"rows\":7,\"next_cursor\":\"c_2\"}}";
+    gw_answer (&m, &req, not_rows, strlen (not_rows), &resp);
+    UNIT_ASSERT_INT_EQ (resp.status, 500);
+    UNIT_ASSERT_INT_EQ (resp.n_headers, 0);
     gw_response_clear (&resp);
 }
