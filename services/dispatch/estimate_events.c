@@ -44,7 +44,9 @@ static bus_result_t s_move (sle_t *sle, db_t *db, const svc_ctx_t *who, int from
     snprintf (wo, sizeof wo, "%" PRId64, json_int (who->msg->body, "work_order_id", 0));
     snprintf (from_sql, sizeof from_sql, "{%s}", work_order_state_names[from]);
     clock_format_us (clock_now_us (), at, sizeof at);
-    int moved = to < 0 ? 0 : dio_move (db, wo, to, from_sql, event, who->msg->id, at, ticket, branch, reason, reason_size);
+    int moved = to < 0 ? 0
+                       : dio_move (db, wo, to, from_sql, event, who->msg->id, at, ticket, branch, reason,
+                                   reason_size);
     if (moved == -2)
         return BUS_REJECT;
     if (moved < 0)

@@ -105,7 +105,8 @@ def settlement(wo):
 def holds(wo):
     """The states and holds of the ticket's clocks still counting (docs/sla.md "Clock life")."""
     return {(r[0], tuple(r[1])) for r in S.sql(
-        "SELECT c.state, c.paused_by FROM dispatch.sla_clocks c JOIN dispatch.work_orders w ON w.ticket_id = c.ticket_id"
+        "SELECT c.state, c.paused_by FROM dispatch.sla_clocks c"
+        " JOIN dispatch.work_orders w ON w.ticket_id = c.ticket_id"
         " WHERE w.id = %s AND c.subject_kind = 'ticket' AND c.state IN ('running', 'paused')", (wo,))}
 
 
