@@ -212,7 +212,7 @@ done:
     return rc;
 }
 
-int est_emit (est_app_t *app, db_t *db, const char *type, const char *wo)
+int est_emit (est_app_t *app, db_t *db, const char *type, const char *wo, const char *status)
 {
     const char *params[] = { wo };
     PGresult *res = db_exec (db,
@@ -226,7 +226,7 @@ int est_emit (est_app_t *app, db_t *db, const char *type, const char *wo)
     if (body && json_add_id (body, "work_order_id", wo) == 0 && json_add_id (body, "ticket_id", PQgetvalue (res, 0, 1)) == 0
         && json_add_id (body, "estimate_id", PQgetvalue (res, 0, 0)) == 0
         && cJSON_AddStringToObject (body, "branch", PQgetvalue (res, 0, 2))
-        && cJSON_AddStringToObject (body, "status", PQgetvalue (res, 0, 3))
+        && cJSON_AddStringToObject (body, "status", status ? status : PQgetvalue (res, 0, 3))
         && cJSON_AddNumberToObject (body, "total", (double) strtoll (PQgetvalue (res, 0, 4), NULL, 10))
         && cJSON_AddStringToObject (body, "currency", PQgetvalue (res, 0, 5)))
         rc = svc_emit (app->ledger->bus, db, type, 1, PQgetvalue (res, 0, 2), PQgetvalue (res, 0, 1), &body);
@@ -247,7 +247,7 @@ bus_result_t est_on_diagnosed (void *ctx, db_t *db, const env_t *msg, char *reas
         return svc_db_bus_failure (db, "making the estimate", reason, reason_size);
     if (made == 0)
         return BUS_OK; /* a redelivery */
-    if (strcmp (status, EST_S_FREE) != 0 && est_emit (app, db, "estimate.pending", wo) != 0)
+    if (strcmp (status, EST_S_FREE) != 0 && est_emit (app, db, "estimate.pending", wo, NULL) != 0)
         return svc_db_bus_failure (db, "writing estimate.pending to the outbox", reason, reason_size);
     log_kv (LOG_INFO, "estimate_made", "work_order_id", wo, "status", status, NULL);
     return BUS_OK;

@@ -62,7 +62,8 @@ int est_read_parts (db_t *db, const char *json, const prices_t *p, est_part_t *p
  *  an estimate's earlier ones. 0 or -1 (database). */
 int est_store_lines (db_t *db, bool settlement, const char *id, const est_result_t *r);
 
-/*  estimate.pending or estimate.approved for the estimate of `wo`. 0 or -1. */
-int est_emit (est_app_t *app, db_t *db, const char *type, const char *wo);
+/*  estimate.pending or estimate.approved for the estimate of `wo`, with
+ *  `status`, or the estimate's own when NULL. 0 or -1. */
+int est_emit (est_app_t *app, db_t *db, const char *type, const char *wo, const char *status);
 
 #endif

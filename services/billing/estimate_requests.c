@@ -91,6 +91,9 @@ static int s_approve (job_tx_t *t, db_t *db, int state)
             return S_FAIL (t, RPL_CONFLICT,
                            "the estimate of work order %s is approved and its settlement waits for no new approval",
                            t->wo);
+        /* the settlement's wait on the customer is over: its clocks run again */
+        if (est_emit (t->app, db, "estimate.approved", t->wo, NULL) != 0)
+            return -1;
         return s_answer (t, db);
     }
     if (!states_can_move (&estimate_states, state, EST_APPROVED))
@@ -107,7 +110,7 @@ static int s_approve (job_tx_t *t, db_t *db, int state)
     if (!res)
         return -1;
     PQclear (res);
-    if (stl_reapprove (db, t->wo, name, at) < 0 || est_emit (t->app, db, "estimate.approved", t->wo) != 0)
+    if (stl_reapprove (db, t->wo, name, at) < 0 || est_emit (t->app, db, "estimate.approved", t->wo, NULL) != 0)
         return -1;
     return s_answer (t, db);
 }
@@ -152,7 +155,13 @@ static int s_confirm (job_tx_t *t, db_t *db, int state)
         int made = est_build (t->app, db, t->wo, true, t->at_us, status, why, sizeof why);
         if (made == -2)
             return S_FAIL (t, RPL_CONFLICT, "%s", why);
-        if (made < 0 || (strcmp (status, EST_S_FREE) == 0 && est_emit (t->app, db, "estimate.approved", t->wo) != 0))
+        if (made < 0)
+            return -1;
+        /* free: the work goes on; chargeable: the customer's approval waits
+         * now, and dispatch pauses the ticket's clocks (docs/sla.md) */
+        bool free = strcmp (status, EST_S_FREE) == 0;
+        if ((free || strcmp (status, EST_S_AWAITING_APPROVAL) == 0)
+            && est_emit (t->app, db, free ? "estimate.approved" : "estimate.pending", t->wo, NULL) != 0)
             return -1;
     }
     return s_answer (t, db);

@@ -28,6 +28,9 @@ static const char s_insert[] =
     " VALUES ($1::bigint, $2::bigint, $3, $4, $5, $6, $7, $8, $9, $10::bigint, $11::bigint, $12::bigint,"
     " $13::timestamptz, $13::timestamptz) ON CONFLICT (work_order_id) DO NOTHING RETURNING id";
 
+/* estimate.pending's status for a settlement held for a new approval */
+#define STL_REAPPROVAL "awaiting_reapproval"
+
 static warranty_reason_t s_reason (const char *name)
 {
     for (int i = 0; i < WARRANTY_REASON_COUNT; i++)
@@ -116,8 +119,13 @@ bus_result_t stl_on_done (void *ctx, db_t *db, const env_t *msg, char *reason, s
         rc = svc_db_bus_failure (db, "storing the settlement", reason, reason_size);
         goto done;
     }
+    /* an overrun of an approved estimate waits on the customer again:
+     * dispatch pauses the ticket's clocks until estimate.approved */
+    bool overrun = hold[0] && strcmp (PQgetvalue (e, 0, 0), "approved") == 0;
     if (PQntuples (res) == 1 && est_store_lines (db, true, PQgetvalue (res, 0, 0), &r) != 0)
         rc = svc_db_bus_failure (db, "storing the settlement's lines", reason, reason_size);
+    else if (PQntuples (res) == 1 && overrun && est_emit (app, db, "estimate.pending", wo, STL_REAPPROVAL) != 0)
+        rc = svc_db_bus_failure (db, "writing estimate.pending to the outbox", reason, reason_size);
     else if (PQntuples (res) == 1)
         log_kv (LOG_INFO, "settlement_priced", "work_order_id", wo, "total", total, "hold", hold, NULL);
 done:

@@ -8,12 +8,18 @@
  *                       free: the work order (awaiting_approval) is assigned
  *                       again to the same technician.
  *
- *  While the customer's approval waits (estimate.pending with status
- *  awaiting_approval), the ticket's own running clocks pause from the
- *  message's time under the hold "approval:<work order id>"; approval
- *  releases it, and the clocks nothing else holds (a person's pause) run
- *  again with the time they had left (sla_clock_life.h, docs/sla.md "Clock
- *  life"). A finding waiting on a service advisor pauses nothing.
+ *  While the customer's approval waits, the ticket's own running clocks
+ *  pause from the message's time under the hold "approval:<work order id>":
+ *  estimate.pending with status awaiting_approval, whether it moves the
+ *  work order or finds it in awaiting_approval already (a service advisor
+ *  confirmed a finding that makes the work chargeable), and with status
+ *  awaiting_reapproval (a settlement overran the approved estimate: the
+ *  work order, completed or accepted, stays as it is). estimate.approved
+ *  releases the hold whatever the work order's state, and the clocks
+ *  nothing else holds (a person's pause) run again with the time they had
+ *  left (sla_clock_life.h, docs/sla.md "Clock life"). A finding waiting on
+ *  a service advisor pauses nothing. Holding held clocks again and
+ *  releasing a hold never taken change nothing (redeliveries).
  *
  *  A work order in another state (a redelivery, a cancelled order) stays as
  *  it is; an unknown one is refused (dead letter with the reason).

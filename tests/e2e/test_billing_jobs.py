@@ -102,6 +102,14 @@ def settlement(wo):
     return rows[0] if rows else None
 
 
+def holds(wo):
+    """The states and holds of the ticket's clocks still counting (docs/sla.md "Clock life")."""
+    return {(r[0], tuple(r[1])) for r in S.sql(
+        "SELECT c.state, c.paused_by FROM dispatch.sla_clocks c"
+        " JOIN dispatch.work_orders w ON w.ticket_id = c.ticket_id"
+        " WHERE w.id = %s AND c.subject_kind = 'ticket' AND c.state IN ('running', 'paused')", (wo,))}
+
+
 def work_accepted(wo, tech):
     """qc's workorder.accepted, as qc sends it after the last level."""
     tid = S.sql("SELECT ticket_id FROM dispatch.work_orders WHERE id = %s", (wo,))[0][0]
@@ -243,8 +251,13 @@ def test_work_costing_more_than_the_approved_share_waits_for_a_new_approval():
     report_done(tech, wo, labour="120", km="0", parts=None)   # 240.00: more than 120.00 + 10 %
     status, total, _, hold = settlement(wo)
     assert (status, total) == ("awaiting_approval", 24000) and "more than the approved 120.00" in hold, hold
+    # the customer's new approval waits: the ticket's clocks pause, the work order stays completed
+    h.wait_until(lambda: holds(wo) == {("paused", ("approval:%d" % wo,))}, 60, "the clocks paused for the approval")
+    assert wo_status(wo) == "completed"
     S.kefuctl_as("CC01", "estimate", "approve", str(wo), "--name", "王芳")
     assert settlement(wo)[0] == "priced"
+    h.wait_until(lambda: holds(wo) == {("running", ())}, 60, "the clocks running again")
+    assert wo_status(wo) == "completed"
 
 
 def test_misuse_excludes_warranty_only_once_a_service_advisor_confirms_it():
@@ -252,6 +265,7 @@ def test_misuse_excludes_warranty_only_once_a_service_advisor_confirms_it():
     diagnose(tech, wo, findings=["misuse"], labour_minutes=30, distance_m=0, parts=[])
     h.wait_until(lambda: wo_status(wo) == "awaiting_approval", 60, "the work order waiting for the finding")
     assert estimate(wo) == ("awaiting_finding", "warranty", "covered", 0, 4000)
+    assert holds(wo) == {("running", ())}                  # the advisor's time counts
     agent = billing("A101")
     try:
         agent.refused("estimate.confirm_finding", {"work_order_id": wo, "finding": "misuse", "confirmed": True},
@@ -268,6 +282,8 @@ def test_misuse_excludes_warranty_only_once_a_service_advisor_confirms_it():
     finally:
         advisor.close()
     assert wo_status(wo) == "awaiting_approval"
+    # chargeable now: the customer's approval waits, and the ticket's clocks pause
+    h.wait_until(lambda: holds(wo) == {("paused", ("approval:%d" % wo,))}, 60, "the clocks paused for the approval")
 
     # dismissed: warranty stands, and the work goes on
     wo2, tech2 = job("C1005", "AC-3200", card="W-J2-A")

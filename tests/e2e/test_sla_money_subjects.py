@@ -8,7 +8,10 @@ decision runs from the review; a payment stage is due at the date billing
 sets; a provider's deposit, which concerns no ticket, has head office's
 top-up clock, its escalations and its history. And a work order waiting
 for the customer's approval of its estimate (estimate.pending) pauses its
-ticket's clocks until approved (estimate.approved)."""
+ticket's clocks until approved (estimate.approved): also when a service
+advisor's confirmed finding turns the wait into the customer's (the work
+order waits already), and when a settlement overruns the approved estimate
+after the done report (estimate.pending awaiting_reapproval)."""
 import datetime
 import json
 import os
@@ -51,9 +54,9 @@ def teardown_module():
             S.shutdown()
 
 
-def repair(customer):
+def repair(customer, product="AC-3200"):
     tid = S.kefuctl("submit", "--channel", "hotline", "--kind", "repair", "--customer", customer,
-                    "--product", "AC-3200", "--description", "空调不制冷", json_out=True)["ticket_id"]
+                    "--product", product, "--description", "空调不制冷", json_out=True)["ticket_id"]
     h.wait_until(lambda: S.sql("SELECT 1 FROM dispatch.sla_clocks WHERE ticket_id = %s", (tid,)), 60,
                  "ticket %s's clocks" % tid)
     return tid
@@ -297,3 +300,76 @@ def test_clocks_pause_while_the_customer_approves_an_estimate_and_resume_moved_b
     assert held(tid) == resumed
     h.wait_until(lambda: {"clock_paused", "clock_resumed"} <= {e["event"] for e in S.ticket(tid)["history"]}, 60,
                  "the pause and the resumption in the ticket's history")
+
+
+def counting(tid):
+    """The ticket's running or paused clocks: state, holds, minutes left when paused, due (s)."""
+    return S.sql("SELECT clock, state, paused_by, remaining_us / %s, extract(epoch FROM due_at)::bigint "
+                 "FROM dispatch.sla_clocks WHERE ticket_id = %s AND subject_kind = 'ticket' "
+                 "AND state IN ('running', 'paused') ORDER BY clock", (MINUTE, tid))
+
+
+def assigned(tid):
+    h.wait_until(lambda: S.sql("SELECT status FROM dispatch.work_orders WHERE ticket_id = %s", (tid,))
+                 == [("assigned",)], 60, "the work order assigned")
+    return S.sql("SELECT id, technician_id FROM dispatch.work_orders WHERE ticket_id = %s", (tid,))[0]
+
+
+def report_done(tech, wo):
+    S.kefuctl_as(tech, "done", str(wo), "--cause", "component_failure", "--labour-minutes", "120",
+                 "--distance-km", "0")
+    h.wait_until(lambda: S.sql("SELECT status FROM dispatch.work_orders WHERE id = %s", (wo,))
+                 == [("completed",)], 60, "the work order completed")
+
+
+def wo_state(wo):
+    return S.sql("SELECT status FROM dispatch.work_orders WHERE id = %s", (wo,))[0][0]
+
+
+def customer_waits(tid, wo, status, at, until, states):
+    """estimate.pending (status) at `at`, estimate.approved at `until` (the same working day): the ticket's
+    running clocks pause, then run due later by the wait; each message told twice moves nothing more; the
+    work order is in states[0] while the customer's approval waits, states[1] once approved."""
+    running = counting(tid)
+    assert running and all(r[1] == "running" for r in running), running
+    hold = "approval:%d" % wo
+    paused = [(c, "paused", [hold], (due * 10**6 - at) // MINUTE, due) for c, _, _, _, due in running]
+    resumed = [(c, "running", [], None, due + (until - at) // 10**6) for c, _, _, _, due in running]
+    for when, kind, body, after in ((at, "estimate.pending", estimate(tid, wo, status), (paused, states[0])),
+                                    (until, "estimate.approved", estimate(tid, wo, "approved"),
+                                     (resumed, states[1]))):
+        S.set_clock(when)
+        tell("billing", body, kind=kind)
+        assert (counting(tid), wo_state(wo)) == after
+        S.set_clock(when + 5 * MINUTE)
+        tell("billing", body, kind=kind)     # the same news again: nothing moves
+        assert (counting(tid), wo_state(wo)) == after
+
+
+def test_a_confirmed_finding_that_makes_the_work_chargeable_pauses_the_clocks_until_approved():
+    t0 = us(2026, 12, 8, 9, 0)                   # within SH01's hours until the approval
+    S.set_clock(t0)
+    tid = repair("C1001", "RF-500")
+    wo, tech = assigned(tid)
+    running = counting(tid)
+    # the finding waits on a service advisor: the work order waits, the clocks run
+    S.set_clock(t0 + 5 * MINUTE)
+    tell("billing", estimate(tid, wo, "awaiting_finding"), kind="estimate.pending")
+    assert (counting(tid), wo_state(wo)) == (running, "awaiting_approval")
+    # 09:15 the advisor confirms misuse: the customer's approval waits (the work order waited already)
+    # until 09:45, and the clocks are due 30 minutes later
+    customer_waits(tid, wo, "awaiting_approval", t0 + 15 * MINUTE, t0 + 45 * MINUTE,
+                   ("awaiting_approval", "assigned"))
+    report_done(tech, wo)                        # the technician is free for the next job
+
+
+def test_a_settlement_held_for_a_new_approval_pauses_the_clocks_still_running_after_the_done_report():
+    t0 = us(2026, 12, 9, 9, 0)
+    S.set_clock(t0)
+    tid = repair("C1002", "RF-500")
+    wo, tech = assigned(tid)
+    S.set_clock(t0 + 5 * MINUTE)
+    report_done(tech, wo)                        # the work is done; the ticket's promises still count
+    # 09:10 billing holds the overrun settlement until the customer approves again at 09:50: the work
+    # order stays completed, the clocks are due 40 minutes later
+    customer_waits(tid, wo, "awaiting_reapproval", t0 + 10 * MINUTE, t0 + 50 * MINUTE, ("completed", "completed"))
