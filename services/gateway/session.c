@@ -181,9 +181,9 @@ int gw_session_handle (const gw_session_env_t *env, const gw_request_t *req, gw_
     bool post = strcmp (req->method, "POST") == 0, get = strcmp (req->method, "GET") == 0;
     bool del = strcmp (req->method, "DELETE") == 0;
     if (!post && !get && !del) {
-        gw_response_error (resp, 405, "method_not_allowed", "%s: %s is not allowed (GET, POST, DELETE)",
+        gw_response_error (resp, 405, "method_not_allowed", "%s: %s is not allowed (GET, HEAD, POST, DELETE)",
                            req->path, req->method);
-        gw_response_header (resp, "Allow", "GET, POST, DELETE");
+        gw_response_header (resp, "Allow", "GET, HEAD, POST, DELETE");
         return resp->status;
     }
     if (gw_store_start (env->cfg) != 0) {

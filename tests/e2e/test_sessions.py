@@ -115,7 +115,7 @@ def test_the_cookie_works_for_a_get_and_for_a_post_only_with_the_csrf_value():
     assert "A101" in actor, actor
     # GET, POST and DELETE only
     put = bare.request("PUT", SESSION, body={}, check=False)
-    assert put.status == 405 and put.headers.get("allow") == "GET, POST, DELETE", put
+    assert put.status == 405 and put.headers.get("allow") == "GET, HEAD, POST, DELETE", put
 
 
 def test_wrong_password_and_unknown_staff_get_the_same_answer_after_the_same_work():
