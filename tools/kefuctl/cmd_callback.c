@@ -183,14 +183,8 @@ static int s_send (kctl_t *k, const char *request, cJSON *body, void (*print) (c
 {
     cJSON *result = NULL;
     int rc = KCTL_FAILED;
-    if (kctl_ask (k, "callback", CFG_SVC_CALLBACK, request, body, &result) == 0) {
-        if (k->json)
-            rc = kctl_print_json (result) == 0 ? KCTL_OK : KCTL_FAILED;
-        else {
-            print (result);
-            rc = KCTL_OK;
-        }
-    }
+    if (kctl_ask (k, "callback", CFG_SVC_CALLBACK, request, body, &result) == 0)
+        rc = kctl_print_result (k, result, print);
     cJSON_Delete (body);
     cJSON_Delete (result);
     return rc;

@@ -48,14 +48,8 @@ int claim_send (kctl_t *k, const char *cmd, const char *request, cJSON **body_p,
 {
     cJSON *result = NULL;
     int rc = KCTL_FAILED;
-    if (kctl_ask (k, cmd, CFG_SVC_CLAIMS, request, *body_p, &result) == 0) {
-        if (k->json)
-            rc = kctl_print_json (result) == 0 ? KCTL_OK : KCTL_FAILED;
-        else {
-            print (result);
-            rc = KCTL_OK;
-        }
-    }
+    if (kctl_ask (k, cmd, CFG_SVC_CLAIMS, request, *body_p, &result) == 0)
+        rc = kctl_print_result (k, result, print);
     cJSON_Delete (*body_p);
     *body_p = NULL;
     cJSON_Delete (result);

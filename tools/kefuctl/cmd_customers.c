@@ -33,12 +33,8 @@ static int s_ask (kctl_t *k, const char *cmd, const char *request, cJSON *body, 
         fprintf (stderr, "kefuctl %s: out of memory\n", cmd);
     else if (client_call (&opts, request, body, &result, err, sizeof err) != CLIENT_OK)
         fprintf (stderr, "kefuctl %s: %s\n", cmd, err);
-    else if (k->json)
-        rc = kctl_print_json (result) == 0 ? KCTL_OK : KCTL_FAILED;
-    else {
-        print (result);
-        rc = KCTL_OK;
-    }
+    else
+        rc = kctl_print_result (k, result, print);
     cJSON_Delete (body);
     cJSON_Delete (result);
     return rc;

@@ -233,3 +233,11 @@ char *kctl_value_text (const cJSON *item)
     }
     return json_print (item);
 }
+
+int kctl_print_result (const kctl_t *self, const cJSON *result, void (*print) (const cJSON *))
+{
+    if (self->json)
+        return kctl_print_json (result) == 0 ? KCTL_OK : KCTL_FAILED;
+    print (result);
+    return KCTL_OK;
+}

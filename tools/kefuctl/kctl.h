@@ -105,6 +105,11 @@ void kctl_db_hint (const kctl_t *self, const char *cmd);
 /*  Prints a JSON value compactly on one stdout line. Returns 0 or -1. */
 int kctl_print_json (const cJSON *item);
 
+/*  Prints a request's result: compact JSON under --json, else through
+ *  print, the command's own text. Returns KCTL_OK, or KCTL_FAILED when the
+ *  JSON cannot be written. */
+int kctl_print_result (const kctl_t *self, const cJSON *result, void (*print) (const cJSON *));
+
 /*  Text for a scalar JSON value as a person reads it: strings as they are,
  *  integers without a decimal point, true/false, "" for null/missing;
  *  objects and arrays compact JSON. Caller frees; NULL on allocation failure. */
