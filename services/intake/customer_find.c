@@ -11,6 +11,7 @@
 #include "model/contact.h"
 #include "model/ticket.h"
 #include "svc/failure.h"
+#include "tickets_private.h"
 
 #define S_COLUMNS "c.id, c.name, c.phone, c.address, c.region_id, c.branch_id, c.class"
 /*  Names starting with $1, in byte order: every such name lies in
@@ -48,19 +49,6 @@ int icf_prepare (db_t *db)
     return db_prepare_statements (db, s_statements, DB_STATEMENTS (s_statements));
 }
 
-static const char *s_val (const PGresult *res, int row, int col)
-{
-    return PQgetisnull (res, row, col) ? NULL : PQgetvalue (res, row, col);
-}
-
-static void s_add (cJSON *obj, const char *key, const char *value)
-{
-    if (value)
-        cJSON_AddStringToObject (obj, key, value);
-    else
-        cJSON_AddNullToObject (obj, key);
-}
-
 /*  The customers' ids as a PostgreSQL text[] literal (customer ids are
  *  1..64 of A-Z a-z 0-9 _ -: org.c, ref.customer_seq; quoted anyway).
  *  Caller frees; NULL when out of memory. */
@@ -90,19 +78,19 @@ static cJSON *s_customers (const PGresult *res, bool full)
             cJSON_Delete (list);
             return NULL;
         }
-        const char *phone = s_val (res, i, 2), *address = s_val (res, i, 3);
+        const char *phone = itk_val (res, i, 2), *address = itk_val (res, i, 3);
         char masked_phone[80], masked_address[1100];
         if (!full) {
             phone = phone ? contact_mask_phone (phone, masked_phone, sizeof masked_phone) : NULL;
             address = address ? contact_mask_address (address, masked_address, sizeof masked_address) : NULL;
         }
-        s_add (c, "id", s_val (res, i, 0));
-        s_add (c, "name", s_val (res, i, 1));
-        s_add (c, "phone", phone);
-        s_add (c, "address", address);
-        s_add (c, "region", s_val (res, i, 4));
-        s_add (c, "branch", s_val (res, i, 5));
-        s_add (c, "class", s_val (res, i, 6));
+        itk_add_str (c, "id", itk_val (res, i, 0));
+        itk_add_str (c, "name", itk_val (res, i, 1));
+        itk_add_str (c, "phone", phone);
+        itk_add_str (c, "address", address);
+        itk_add_str (c, "region", itk_val (res, i, 4));
+        itk_add_str (c, "branch", itk_val (res, i, 5));
+        itk_add_str (c, "class", itk_val (res, i, 6));
     }
     return list;
 }
@@ -155,15 +143,15 @@ static cJSON *s_tickets (const PGresult *res)
         }
         char created[40], updated[40];
         cJSON_AddNumberToObject (t, "id", (double) strtoll (PQgetvalue (res, i, 0), NULL, 10));
-        s_add (t, "branch", s_val (res, i, 1));
-        s_add (t, "customer_id", s_val (res, i, 2));
-        s_add (t, "product_code", s_val (res, i, 3));
-        s_add (t, "kind", s_val (res, i, 4));
-        s_add (t, "priority", s_val (res, i, 5));
-        s_add (t, "status", s_val (res, i, 6));
-        s_add (t, "description", s_val (res, i, 7));
-        s_add (t, "created_at", clock_format_us (strtoll (PQgetvalue (res, i, 8), NULL, 10), created, sizeof created));
-        s_add (t, "updated_at", clock_format_us (strtoll (PQgetvalue (res, i, 9), NULL, 10), updated, sizeof updated));
+        itk_add_str (t, "branch", itk_val (res, i, 1));
+        itk_add_str (t, "customer_id", itk_val (res, i, 2));
+        itk_add_str (t, "product_code", itk_val (res, i, 3));
+        itk_add_str (t, "kind", itk_val (res, i, 4));
+        itk_add_str (t, "priority", itk_val (res, i, 5));
+        itk_add_str (t, "status", itk_val (res, i, 6));
+        itk_add_str (t, "description", itk_val (res, i, 7));
+        itk_add_str (t, "created_at", clock_format_us (strtoll (PQgetvalue (res, i, 8), NULL, 10), created, sizeof created));
+        itk_add_str (t, "updated_at", clock_format_us (strtoll (PQgetvalue (res, i, 9), NULL, 10), updated, sizeof updated));
     }
     return list;
 }
