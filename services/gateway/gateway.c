@@ -14,6 +14,7 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "build.h"
+#include "console_files.h"
 #include "routes.h"
 #include "session.h"
 
@@ -41,16 +42,19 @@ int gw_files_enough (int connection_limit, char *err, size_t errsize)
     if (getrlimit (RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= need)
         return 0;
     if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
-        snprintf (err, errsize, "connection_limit %d needs up to %llu open files, and this process may "
+        snprintf (err, errsize,
+                  "connection_limit %d needs up to %llu open files, and this process may "
                   "open at most %llu: raise the hard limit (LimitNOFILE= of the unit, ulimit -Hn) or "
-                  "lower connection_limit", connection_limit, (unsigned long long) need,
-                  (unsigned long long) rl.rlim_max);
+                  "lower connection_limit",
+                  connection_limit, (unsigned long long) need, (unsigned long long) rl.rlim_max);
         return -1;
     }
     rl.rlim_cur = need;
     if (setrlimit (RLIMIT_NOFILE, &rl) != 0) {
-        snprintf (err, errsize, "connection_limit %d needs up to %llu open files: cannot raise the limit "
-                  "to that: %s", connection_limit, (unsigned long long) need, strerror (errno));
+        snprintf (err, errsize,
+                  "connection_limit %d needs up to %llu open files: cannot raise the limit "
+                  "to that: %s",
+                  connection_limit, (unsigned long long) need, strerror (errno));
         return -1;
     }
     return 0;
@@ -119,7 +123,8 @@ static void s_call (gw_t *self, gw_forward_t *fwd, const gw_match_t *m, const gw
     cJSON *envelope = cJSON_CreateObject ();
     char *text = NULL;
     if (envelope && cJSON_AddStringToObject (envelope, "request", m->row->request)
-        && cJSON_AddNumberToObject (envelope, "version", 1) && cJSON_AddStringToObject (envelope, "token", token))
+        && cJSON_AddNumberToObject (envelope, "version", 1)
+        && cJSON_AddStringToObject (envelope, "token", token))
         cJSON_AddItemToObject (envelope, "body", body);
     else
         cJSON_Delete (body);
@@ -133,9 +138,9 @@ static void s_call (gw_t *self, gw_forward_t *fwd, const gw_match_t *m, const gw
     int timeout_ms = gateway_config (self->cfg)->request_timeout_ms;
     char *reply = NULL;
     size_t len = 0;
-    gw_fwd_status_t st = gw_forward_call (fwd, service, s_endpoint (self->cfg, service), text,
-                                          GW_CONNECT_MS < timeout_ms ? GW_CONNECT_MS : timeout_ms,
-                                          timeout_ms, &reply, &len);
+    gw_fwd_status_t st =
+        gw_forward_call (fwd, service, s_endpoint (self->cfg, service), text,
+                         GW_CONNECT_MS < timeout_ms ? GW_CONNECT_MS : timeout_ms, timeout_ms, &reply, &len);
     free (text);
     if (st == GW_FWD_REPLY)
         gw_answer (m, req, reply, len, resp);
@@ -155,7 +160,8 @@ static void s_route (gw_t *self, gw_forward_t *fwd, const gw_request_t *req, gw_
     gw_match_t m;
     int found = gw_routes_match (self->routes, req->method, req->path, &m);
     if (found == 404) {
-        gw_response_error (resp, 404, "not_found", "no operation at this path (the API is under /api/v1/, "
+        gw_response_error (resp, 404, "not_found",
+                           "no operation at this path (the API is under /api/v1/, "
                            "schemas/openapi.yaml lists it)");
         return;
     }
@@ -178,12 +184,14 @@ void gw_handle (gw_t *self, gw_forward_t *fwd, const gw_request_t *req, gw_respo
     const char *route = NULL;
     if (strcmp (req->path, GW_SESSION_PATH) == 0) {
         route = GW_SESSION_PATH;
-        gw_session_env_t env = { self->cfg, gateway_config (self->cfg) };
+        gw_session_env_t env = {self->cfg, gateway_config (self->cfg)};
         gw_request_t as_get = *req;
         if (strcmp (req->method, "HEAD") == 0)
             as_get.method = "GET"; /* answered as GET; libmicrohttpd sends no body */
         gw_session_handle (&env, &as_get, resp);
     }
+    else if (gw_console_answer (gateway_config (self->cfg)->console, req, resp))
+        route = GW_CONSOLE_ROUTE; /* never the path: a screen pop's names its secret id */
     else
         s_route (self, fwd, req, resp, &route);
     if (resp->status == 0)
@@ -193,6 +201,6 @@ void gw_handle (gw_t *self, gw_forward_t *fwd, const gw_request_t *req, gw_respo
     char status[8], ms[24];
     snprintf (status, sizeof status, "%d", resp->status);
     snprintf (ms, sizeof ms, "%lld", (long long) (clock_mono_ms () - start));
-    log_kv (resp->status >= 500 ? LOG_WARN : LOG_INFO, "http_request", "method", req->method, "route",
-            route, "status", status, "ms", ms, NULL);
+    log_kv (resp->status >= 500 ? LOG_WARN : LOG_INFO, "http_request", "method", req->method, "route", route,
+            "status", status, "ms", ms, NULL);
 }

@@ -18,11 +18,11 @@ static const conf_key_t s_keys[] = {
     CONF_INT ("request_timeout_ms", T, request_timeout_ms, 30000, 100, 600000),
     CONF_INT ("session_hours", T, session_hours, 12, 1, 720),
     CONF_INT ("body_limit", T, body_limit, 65536, 1024, 16777216),
+    CONF_PATH ("console", T, console, "/usr/share/kefu/console", .env = "KEFU_CONSOLE_DIR"),
     CONF_END,
 };
 
-int gateway_listen_parse (const char *text, char *host, size_t hostsize, int *port, char *err,
-                          size_t errsize)
+int gateway_listen_parse (const char *text, char *host, size_t hostsize, int *port, char *err, size_t errsize)
 {
     const char *colon = text ? strrchr (text, ':') : NULL;
     const char *h = text, *h_end = colon;
@@ -33,10 +33,12 @@ int gateway_listen_parse (const char *text, char *host, size_t hostsize, int *po
     char *end = NULL;
     long p = colon ? strtol (colon + 1, &end, 10) : 0;
     size_t n = h_end && h_end >= h ? (size_t) (h_end - h) : 0;
-    if (!colon || !h_end || n == 0 || n >= hostsize || !end || *end || colon[1] < '0'
-        || colon[1] > '9' || p < 1 || p > 65535) {
-        snprintf (err, errsize, "\"%.60s\": expected host:port (127.0.0.1:7180, [::1]:7180), "
-                  "port 1-65535", text ? text : "");
+    if (!colon || !h_end || n == 0 || n >= hostsize || !end || *end || colon[1] < '0' || colon[1] > '9'
+        || p < 1 || p > 65535) {
+        snprintf (err, errsize,
+                  "\"%.60s\": expected host:port (127.0.0.1:7180, [::1]:7180), "
+                  "port 1-65535",
+                  text ? text : "");
         return -1;
     }
     memcpy (host, h, n);

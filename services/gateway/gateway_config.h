@@ -12,14 +12,15 @@
 #include "conf/config.h"
 
 typedef struct {
-    char *http;                /* "127.0.0.1:7180": where it listens (host:port, [v6]:port) */
-    char *tls_cert, *tls_key;  /* PEM files: HTTPS when both are set */
-    int connection_limit;      /* connections at once (each its own thread) */
-    int per_ip_limit;          /* connections at once from one client IP address */
-    int connection_timeout_s;  /* longest wait for a whole request (a slow client is cut) */
-    int request_timeout_ms;    /* longest wait for a service's reply: then 503 */
-    int session_hours;         /* a log-in's lifetime (session.c) */
-    int body_limit;            /* largest request body in bytes: larger is 413 */
+    char *http; /* "127.0.0.1:7180": where it listens (host:port, [v6]:port) */
+    char *tls_cert, *tls_key; /* PEM files: HTTPS when both are set */
+    int connection_limit; /* connections at once (each its own thread) */
+    int per_ip_limit; /* connections at once from one client IP address */
+    int connection_timeout_s; /* longest wait for a whole request (a slow client is cut) */
+    int request_timeout_ms; /* longest wait for a service's reply: then 503 */
+    int session_hours; /* a log-in's lifetime (session.c) */
+    int body_limit; /* largest request body in bytes: larger is 413 */
+    char *console; /* the web console's folder (console_files.h) */
 } gateway_config_t;
 
 extern const conf_section_t gateway_config_section;

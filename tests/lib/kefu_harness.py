@@ -444,7 +444,8 @@ def write_config(tmpdir, cluster, name="kefu.yaml", **overrides):
         data["services"][service]["api"] = "tcp://127.0.0.1:%d" % free_port()
     # every test client is 127.0.0.1, as behind a proxy: the per-IP limit
     # is the whole connection limit (test_gateway.py checks the default)
-    data["services"]["gateway"] = {"http": "127.0.0.1:%d" % free_port(), "per_ip_limit": 256}
+    data["services"]["gateway"] = {"http": "127.0.0.1:%d" % free_port(), "per_ip_limit": 256,
+                                   "console": os.path.join(ROOT, "services", "gateway", "console")}
     _merge(data, overrides)
     path = os.path.join(str(tmpdir), name)
     with open(path, "w", encoding="utf-8") as f:
