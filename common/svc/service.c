@@ -99,8 +99,8 @@ static int s_instance_valid (const char *name)
         return 0;
     for (size_t i = 0; i < n; i++) {
         char c = name[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-              || c == '_' || c == '.'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+              || c == '-' || c == '_' || c == '.'))
             return 0;
     }
     return 1;
@@ -109,7 +109,7 @@ static int s_instance_valid (const char *name)
 /*  Parses the command line. Returns 0, 1 for --help (already printed), or
  *  -1 after printing the reason. */
 static int s_parse_args (const char *service, int argc, char **argv, const char **config,
-                         const char **instance)
+              const char **instance)
 {
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -166,13 +166,11 @@ static int s_load_keys (svc_t *self)
 {
     char err[1024] = "";
     if (!zmq_has ("curve")) {
-        snprintf (err, sizeof err,
-                  "this libzmq has no CURVE security (zmq_has(\"curve\") is "
+        snprintf (err, sizeof err, "this libzmq has no CURVE security (zmq_has(\"curve\") is "
                   "false): the bus is authenticated with CurveZMQ; install a libzmq built with "
                   "libsodium (Debian: libzmq5)");
-    }
-    else if (!(self->keys = keyring_load (self->cfg->keys_dir, self->name, err, sizeof err))
-             && strstr (err, strerror (ENOENT))) {
+    } else if (!(self->keys = keyring_load (self->cfg->keys_dir, self->name, err, sizeof err))
+               && strstr (err, strerror (ENOENT))) {
         size_t n = strlen (err);
         snprintf (err + n, sizeof err - n, " (make the keys with: kefuctl admin keys --dir %s)",
                   self->cfg->keys_dir);
@@ -185,15 +183,16 @@ static int s_load_keys (svc_t *self)
     char counts[CFG_SERVICE_COUNT + 1][16];
     for (int i = 0; i <= CFG_SERVICE_COUNT; i++)
         snprintf (counts[i], sizeof counts[i], "%d",
-                  keyring_count (self->keys, i < CFG_SERVICE_COUNT ? cfg_service_names[i] : KEYRING_CLIENT));
-    log_kv (LOG_INFO, "bus_keys", "keys_dir", self->cfg->keys_dir, "public_key", keyring_public (self->keys),
-            "intake", counts[0], "dispatch", counts[1], "qc", counts[2], "billing", counts[3], "callback",
-            counts[4], "claims", counts[5], "clients", counts[6], NULL);
+                  keyring_count (self->keys, i < CFG_SERVICE_COUNT ? cfg_service_names[i]
+                                                                   : KEYRING_CLIENT));
+    log_kv (LOG_INFO, "bus_keys", "keys_dir", self->cfg->keys_dir, "public_key",
+            keyring_public (self->keys), "intake", counts[0], "dispatch", counts[1], "qc",
+            counts[2], "billing", counts[3], "callback", counts[4], "claims", counts[5],
+            "clients", counts[6], NULL);
     if (!keyring_trusts (self->keys, self->name, keyring_public (self->keys)))
-        log_kv (LOG_WARN, "bus_key_not_installed", "public_key", keyring_public (self->keys), "reason",
-                "this instance's public key is not in its service's .pub file: "
-                "its peers will refuse it",
-                NULL);
+        log_kv (LOG_WARN, "bus_key_not_installed", "public_key", keyring_public (self->keys),
+                "reason", "this instance's public key is not in its service's .pub file: "
+                "its peers will refuse it", NULL);
     return 0;
 }
 
@@ -265,8 +264,8 @@ svc_t *svc_new (const char *service, int argc, char **argv)
     if (self->zctx)
         self->zap = zap_new (self->zctx, self->keys);
     if (self->zap)
-        self->bus =
-            bus_new (self->cfg, self->name, self->instance, self->db, self->schemas, self->zctx, self->keys);
+        self->bus = bus_new (self->cfg, self->name, self->instance, self->db, self->schemas,
+                             self->zctx, self->keys);
     if (blocked)
         sigprocmask (SIG_SETMASK, &saved, NULL);
     if (!self->zctx || !self->bus) {
@@ -365,7 +364,7 @@ int svc_add_socket (svc_t *self, void *socket, svc_socket_fn fn, void *ctx)
 {
     if (!self || !socket || !fn || self->n_sockets >= SVC_MAX_SOCKETS)
         return -1;
-    self->sockets[self->n_sockets++] = (svc_socket_t){socket, fn, ctx};
+    self->sockets[self->n_sockets++] = (svc_socket_t) { socket, fn, ctx };
     return 0;
 }
 
@@ -378,7 +377,7 @@ int svc_add_timer (svc_t *self, const char *name, int interval_ms, svc_timer_fn 
         if (strcmp (self->timers[i].name, name) == 0)
             return -1;
     svc_timer_t *t = &self->timers[self->n_timers++];
-    *t = (svc_timer_t){.interval_ms = interval_ms, .fn = fn, .ctx = ctx};
+    *t = (svc_timer_t) { .interval_ms = interval_ms, .fn = fn, .ctx = ctx };
     snprintf (t->name, sizeof t->name, "%s", name);
     return 0;
 }
@@ -451,7 +450,8 @@ static void s_reload_if_asked (svc_t *self)
     s_reload_requested = 0;
     if (!self->reload_fn) {
         log_kv (LOG_INFO, "reload_ignored", "reason",
-                "SIGHUP: this service has no configuration to reload (kefu.yaml needs a restart)", NULL);
+                "SIGHUP: this service has no configuration to reload (kefu.yaml needs a restart)",
+                NULL);
         return;
     }
     log_kv (LOG_INFO, "reload_requested", "signal", "SIGHUP", NULL);
@@ -480,7 +480,7 @@ int svc_run (svc_t *self)
         goto cleanup;
     }
     zmq_pollitem_t items[SVC_MAX_POLL];
-    int state = -1; /* database: -1 unknown, 0 down, 1 up */
+    int state = -1;          /* database: -1 unknown, 0 down, 1 up */
     bool ready = false;
 
     while (!s_signalled && !self->stop_requested) {
@@ -515,7 +515,8 @@ int svc_run (svc_t *self)
         int n = bus_poll_items (self->bus, items, SVC_MAX_POLL - self->n_sockets);
         int n_bus = n;
         for (int i = 0; i < self->n_sockets; i++)
-            items[n++] = (zmq_pollitem_t){.socket = self->sockets[i].socket, .events = ZMQ_POLLIN};
+            items[n++] = (zmq_pollitem_t) { .socket = self->sockets[i].socket,
+                                            .events = ZMQ_POLLIN };
         int ready_count = zmq_poll (items, n, wait);
         if (ready_count < 0) {
             if (errno == EINTR)
@@ -549,7 +550,7 @@ cleanup:
     sigaction (SIGTERM, &old_term, NULL);
     sigaction (SIGINT, &old_int, NULL);
     sigaction (SIGHUP, &old_hup, NULL);
-    log_kv (LOG_INFO, "stopping", "sent", sent, "acked", acked, "applied", applied, "duplicates", dup,
-            "dead_lettered", dead, NULL);
+    log_kv (LOG_INFO, "stopping", "sent", sent, "acked", acked, "applied", applied,
+            "duplicates", dup, "dead_lettered", dead, NULL);
     return rc;
 }

@@ -35,26 +35,19 @@ static int s_args (int argc, char **argv, const char **config, const char **inst
             fputs (s_usage, stdout);
             return 1;
         }
-        const char **slot = strncmp (a, "--config", 8) == 0      ? config
-                            : strncmp (a, "--instance", 10) == 0 ? instance
-                                                                 : NULL;
+        const char **slot = strncmp (a, "--config", 8) == 0 ? config
+                          : strncmp (a, "--instance", 10) == 0 ? instance : NULL;
         const char *rest = slot ? a + (slot == config ? 8 : 10) : NULL;
-        const char *value = !rest                    ? NULL
-                            : *rest == '='           ? rest + 1
-                            : !*rest && i + 1 < argc ? argv[++i]
-                                                     : NULL;
+        const char *value = !rest ? NULL : *rest == '=' ? rest + 1 : !*rest && i + 1 < argc ? argv[++i] : NULL;
         if (!value || !*value) {
-            fprintf (stderr, "kefu-gateway: %s: %s\n%s", a, slot ? "needs a value" : "unknown argument",
-                     s_usage);
+            fprintf (stderr, "kefu-gateway: %s: %s\n%s", a, slot ? "needs a value" : "unknown argument", s_usage);
             return -1;
         }
         *slot = value;
     }
     size_t n = *instance ? strlen (*instance) : 1;
     if (n == 0 || n > 63
-        || (*instance
-            && strspn (*instance, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
-                   != n)) {
+        || (*instance && strspn (*instance, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != n)) {
         fprintf (stderr, "kefu-gateway: --instance: expected 1-63 letters, digits, '-', '_', '.'\n");
         return -1;
     }
