@@ -16,6 +16,7 @@
 
 #include "base/clock.h"
 #include "db/scope.h"
+#include "ops/sd_notify.h"
 #include "msg/envelope.h"
 #include "msg/zap.h"
 #include "base/log.h"
@@ -498,12 +499,17 @@ int svc_run (svc_t *self)
         if (up && !ready) {
             /* Every line carries the instance already (log_init). */
             log_kv (LOG_INFO, "ready", "endpoint", bus_endpoint (self->bus), NULL);
+            sd_notify_state ("READY=1");
             ready = true;
         }
         if (up)
             wait = s_run_timers (self, wait);
         if (!up && wait > SVC_DB_RETRY_MS)
             wait = SVC_DB_RETRY_MS;
+        /* systemd's watchdog: kicked while the loop turns, database or not */
+        int kick = sd_notify_watchdog_kick ();
+        if (kick >= 0 && kick < wait)
+            wait = kick;
         if (s_signalled || self->stop_requested)
             break;
         int n = bus_poll_items (self->bus, items, SVC_MAX_POLL - self->n_sockets);
@@ -531,7 +537,8 @@ int svc_run (svc_t *self)
             if (items[n_bus + i].revents & ZMQ_POLLIN)
                 self->sockets[i].fn (self, self->sockets[i].socket, self->sockets[i].ctx);
     }
-cleanup:;
+cleanup:
+    sd_notify_state ("STOPPING=1");
     bus_stats_t st;
     bus_stats (self->bus, &st);
     char sent[24], acked[24], applied[24], dup[24], dead[24];
