@@ -64,7 +64,7 @@ def setup_module():
     qi.wait_inspection(wo)
     tid = S.sql("SELECT ticket_id FROM dispatch.work_orders WHERE id = %s", (wo,))[0][0]
     JOB.update(ticket=tid, wo=wo, tech=tech)
-    B = Browser(S)
+    B = Browser(S, height=1400)
 
 
 def teardown_module():
@@ -118,6 +118,7 @@ def test_the_ticket_page_shows_the_ticket_and_records_an_event():
     B.wait_for("#ticket-history tr[data-event='first_reply']")
     B.wait_text("#status", "已记录：首次答复")
     assert ticket_events(tid) == [("first_reply", "A101", "已电话联系客户，约明天上门")], ticket_events(tid)
+    B.driver.execute_script("window.scrollTo(0, 0)")
     B.screenshot("ticket")
 
 
@@ -133,8 +134,9 @@ def test_a_callback_outcome_is_recorded_from_the_work_list():
     B.click("#cb-%d-r-not_fixed" % cid)
     B.type("#cb-%d-note" % cid, "仍然有异响")
     B.click("#cb-%d-form button[type=submit]" % cid)
-    B.wait_text(card + " .state", "已记录：已记录 · 不满意")
+    B.wait_text(card + " .state", "结果：已记录 · 不满意")
     assert B.find(card).get_attribute("data-status") == "recorded"
+    B.screenshot("callbacks")
     # through the API: the call is off the agent's list, recorded with what was said
     listed = [c["callback_id"] for c in ha.ok(call("A101", "GET", "/api/v1/callbacks?upcoming=true"))["callbacks"]]
     assert cid not in listed, listed
@@ -169,6 +171,7 @@ def test_a_value_out_of_range_is_refused_beside_its_item_and_one_out_of_limit_fa
     B.wait_text("#msg-coolant_freeze_point", "outside the physical range")
     assert B.text("#msg-brake_disc_thickness") == ""
     assert final_level(wo) == ("pending", None)            # nothing signed
+    B.screenshot("inspection-refused")
     # a value outside the plan's limit is signed, and the level fails with the reason beside the item
     B.type("#item-coolant_freeze_point", "-30")
     B.type("#item-brake_disc_thickness", "20.5")
@@ -176,6 +179,7 @@ def test_a_value_out_of_range_is_refused_beside_its_item_and_one_out_of_limit_fa
     B.wait_text("#msg-brake_disc_thickness", "20.5 mm is outside the limit (at least 22 mm)")
     B.wait_text("#inspection-error", "不合格")
     assert final_level(wo) == ("failed", "QC01")
+    B.screenshot("inspection-failed")
 
 
 def pdf_pages(data):
@@ -196,6 +200,12 @@ def test_the_settlement_shows_its_lines_and_prints_on_one_page():
     B.wait_text(".signatures", "客户签字")
     assert_labelled("settlement")
     B.screenshot("settlement")
+    # the same sheet in English, and back
+    B.select("#lang", "en")
+    B.wait_text("#settlement-lines", "The customer pays")
+    B.wait_text("#settlement-facts", "chargeable · no warranty card")
+    B.select("#lang", "zh-CN")
+    B.wait_text("#settlement-lines", "客户应付")
     # printed: the console's bar is gone, and the sheet fits one A4 page
     B.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     try:
@@ -209,3 +219,17 @@ def test_the_settlement_shows_its_lines_and_prints_on_one_page():
     with open(path, "wb") as f:
         f.write(pdf)
     assert pdf_pages(pdf) == 1, "the settlement printed on %d pages (%s)" % (pdf_pages(pdf), path)
+
+
+PAGES = os.path.join(os.path.dirname(__file__), "..", "..", "services", "gateway", "console", "assets", "pages")
+
+
+def test_every_string_of_these_screens_is_in_both_languages():
+    for name in ("ticket", "callbacks", "inspections", "inspection", "settlement"):
+        with open(os.path.join(PAGES, name + ".js"), encoding="utf-8") as f:
+            text = f.read()
+        blocks = re.findall(r"kefu\.strings\(\{\s*'zh-CN': \{(.*?)\n  \},\s*en: \{(.*?)\n  \},\s*\}\);", text, re.S)
+        assert blocks, name
+        for zh, en in blocks:
+            keys = [set(re.findall(r"'([a-z_]+\.[^']+)':", block)) for block in (zh, en)]
+            assert keys[0] == keys[1] and keys[0], (name, sorted(keys[0] ^ keys[1]))

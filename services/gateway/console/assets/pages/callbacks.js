@@ -12,7 +12,7 @@ kefu.strings({
     'callbacks.attempts': '已拨打次数', 'callbacks.due': '回访期限', 'callbacks.next_call': '下次拨打',
     'callbacks.reached': '是否联系上客户', 'callbacks.reached.yes': '联系上了', 'callbacks.reached.no': '未联系上',
     'callbacks.outcome': '满意度', 'callbacks.reasons': '不满意的原因', 'callbacks.not_reached': '未接通原因',
-    'callbacks.note': '备注', 'callbacks.record': '记录结果', 'callbacks.done': '已记录：{status}',
+    'callbacks.note': '备注', 'callbacks.record': '记录结果', 'callbacks.done': '结果：{status}',
     'callbacks.p.after_work': '完工回访', 'callbacks.p.periodic': '定期回访',
     'callbacks.st.scheduled': '待回访', 'callbacks.st.retrying': '重拨中', 'callbacks.st.recorded': '已记录',
     'callbacks.st.unreachable': '无法联系', 'callbacks.st.cancelled': '已取消',
@@ -21,6 +21,8 @@ kefu.strings({
     'callbacks.r.price': '收费不合理',
     'callbacks.a.no_answer': '无人接听', 'callbacks.a.busy': '占线', 'callbacks.a.switched_off': '关机',
     'callbacks.a.wrong_number': '号码错误', 'callbacks.a.call_later': '客户要求稍后再打',
+    'callbacks.c.ticket_resolved': '工单已解决', 'callbacks.c.workorder_accepted': '完工验收',
+    'callbacks.c.important': '重要客户', 'callbacks.c.long_term': '长期客户', 'callbacks.c.warranty': '保修期客户', 'callbacks.c.project': '项目',
   },
   en: {
     'callbacks.title': 'Callbacks', 'callbacks.heading': 'My callback list', 'callbacks.upcoming': 'Include later calls',
@@ -31,7 +33,7 @@ kefu.strings({
     'callbacks.reached': 'Was the customer reached?', 'callbacks.reached.yes': 'Reached',
     'callbacks.reached.no': 'Not reached', 'callbacks.outcome': 'Satisfaction',
     'callbacks.reasons': 'What was wrong', 'callbacks.not_reached': 'Why not reached', 'callbacks.note': 'Note',
-    'callbacks.record': 'Record', 'callbacks.done': 'Recorded: {status}',
+    'callbacks.record': 'Record', 'callbacks.done': 'Result: {status}',
     'callbacks.p.after_work': 'after the work', 'callbacks.p.periodic': 'periodic',
     'callbacks.st.scheduled': 'to call', 'callbacks.st.retrying': 'calling again', 'callbacks.st.recorded': 'recorded',
     'callbacks.st.unreachable': 'unreachable', 'callbacks.st.cancelled': 'cancelled',
@@ -40,6 +42,9 @@ kefu.strings({
     'callbacks.r.price': 'price',
     'callbacks.a.no_answer': 'no answer', 'callbacks.a.busy': 'busy', 'callbacks.a.switched_off': 'phone off',
     'callbacks.a.wrong_number': 'wrong number', 'callbacks.a.call_later': 'asked to call later',
+    'callbacks.c.ticket_resolved': 'ticket resolved', 'callbacks.c.workorder_accepted': 'work accepted',
+    'callbacks.c.important': 'important customer', 'callbacks.c.long_term': 'long-standing customer', 'callbacks.c.warranty': 'customer under warranty',
+    'callbacks.c.project': 'project',
   },
 });
 
@@ -55,7 +60,7 @@ kefu.strings({
   function facts(c) {
     const pairs = [['callbacks.customer', `${c.customer_name || ''} (${c.customer_id})`],
       ['callbacks.phone', c.phone], ['callbacks.purpose', t('callbacks.p.' + c.purpose)],
-      ['callbacks.cause', c.cause], ['callbacks.status', t('callbacks.st.' + c.status)],
+      ['callbacks.cause', t('callbacks.c.' + c.cause) === 'callbacks.c.' + c.cause ? c.cause : t('callbacks.c.' + c.cause)], ['callbacks.status', t('callbacks.st.' + c.status)],
       ['callbacks.agent', c.agent], ['callbacks.attempts', c.attempts],
       ['callbacks.due', kefu.fmt.time(c.due_at)], ['callbacks.next_call', kefu.fmt.time(c.next_call_at)]];
     return el('dl', { class: 'facts' }, pairs.filter(([, v]) => v !== undefined && v !== null && v !== '')

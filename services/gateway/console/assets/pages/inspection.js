@@ -50,9 +50,7 @@ kefu.strings({
   function reading(r) {
     let s = r.item + ': ';
     if (r.value !== undefined) s += `${r.value} ${r.unit || ''}`.trim() + ' · ';
-    s += t('inspection.' + r.result);
-    if (r.reason) s += ` (${r.reason})`;
-    return s;
+    return s + t('inspection.' + r.result);
   }
 
   function levelsTable(record) {
@@ -62,7 +60,8 @@ kefu.strings({
     el('tbody', {}, record.levels.map((l) => el('tr', { 'data-level': l.level, 'data-status': l.status },
       el('td', {}, l.level), el('td', {}, l.role), el('td', {}, t('inspection.ls.' + l.status)),
       el('td', {}, l.signed_by ? `${l.signed_by} · ${kefu.fmt.time(l.signed_at)}` : ''),
-      el('td', {}, (l.items || []).map((r) => el('div', {}, reading(r))))))));
+      el('td', {}, (l.items || []).map((r) => el('div', {}, reading(r))),
+        (l.failed_items || []).map((f) => el('div', { class: 'error' }, `${f.item}: ${f.reason}`)))))));
   }
 
   /* An RFC 3339 instant from a datetime-local input (the browser's zone). */
@@ -90,7 +89,7 @@ kefu.strings({
           el('option', { value: 'pass' }, t('inspection.pass')), el('option', { value: 'fail' }, t('inspection.fail')));
         fields.push(el('div', { class: 'field' },
           el('label', { for: inputs.result.id }, t('inspection.result', { item: c.item })), inputs.result,
-          c.limit ? el('span', { class: 'limit' }, t('inspection.limit', { limit: c.limit })) : null));
+          c.timed ? el('span', { class: 'limit' }, t('inspection.limit', { limit: c.limit })) : null));
       }
       if (c.timed) {
         inputs.started = el('input', { type: 'datetime-local', step: 1, required: true, id: `item-${c.item}-started` });
@@ -166,7 +165,7 @@ kefu.strings({
         const index = ITEM_INDEX.exec(e.message);
         const item = named ? named[1] : index && items[Number(index[1])] ? items[Number(index[1])].item : null;
         form.dataset.result = 'refused';
-        if (!(item && mark(item, e.message))) error.textContent = t('inspection.refused', { message: e.message });
+        if (!(item && mark(item, e.message.replace(ITEM_INDEX, '').replace(/^:\s*/, '')))) error.textContent = t('inspection.refused', { message: e.message });
         else error.textContent = t('inspection.refused_item', { item });
       }
     });

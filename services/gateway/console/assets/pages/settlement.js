@@ -25,6 +25,8 @@ kefu.strings({
     'settlement.why.no_start': '保修尚未开始', 'settlement.why.expired': '保修已过期',
     'settlement.k.part': '配件', 'settlement.k.labour': '工时', 'settlement.k.travel': '上门路程',
     'settlement.d.upheld': '异议成立', 'settlement.d.rejected': '异议驳回',
+    'settlement.q.labour': '{n} 分钟', 'settlement.q.travel': '{km} 公里',
+    'settlement.per.part': '{price}', 'settlement.per.labour': '{price}/小时', 'settlement.per.travel': '{price}/公里',
   },
   en: {
     'settlement.title': 'Settlement', 'settlement.heading': 'Service settlement',
@@ -51,6 +53,8 @@ kefu.strings({
     'settlement.why.no_start': 'warranty not started', 'settlement.why.expired': 'warranty expired',
     'settlement.k.part': 'part', 'settlement.k.labour': 'labour', 'settlement.k.travel': 'travel',
     'settlement.d.upheld': 'upheld', 'settlement.d.rejected': 'rejected',
+    'settlement.q.labour': '{n} min', 'settlement.q.travel': '{km} km',
+    'settlement.per.part': '{price}', 'settlement.per.labour': '{price}/h', 'settlement.per.travel': '{price}/km',
   },
 });
 
@@ -73,6 +77,13 @@ kefu.strings({
       pairs.flatMap(([k, v]) => [el('dt', {}, t(k)), el('dd', {}, v)]));
   }
 
+  /* labour is priced by the hour and counted in minutes, travel by the km and counted in metres */
+  function quantity(l) {
+    if (l.kind === 'labour') return t('settlement.q.labour', { n: l.quantity });
+    if (l.kind === 'travel') return t('settlement.q.travel', { km: (l.quantity / 1000).toFixed(1) });
+    return String(l.quantity);
+  }
+
   function lines(s) {
     const money = (v) => kefu.fmt.money(v, s.currency);
     if (!s.lines.length) return el('p', { class: 'hint' }, t('settlement.no_lines'));
@@ -83,7 +94,8 @@ kefu.strings({
       el('thead', {}, el('tr', {}, heads.map((k) => el('th', { scope: 'col', class: num.has(k) ? 'num' : null }, t(k))))),
       el('tbody', {}, s.lines.map((l) => el('tr', { 'data-position': l.position, 'data-coverage': l.coverage },
         el('td', { class: 'num' }, l.position), el('td', {}, t('settlement.k.' + l.kind)), el('td', {}, l.code || ''),
-        el('td', {}, l.description), el('td', { class: 'num' }, l.quantity), el('td', { class: 'num' }, money(l.unit_amount)),
+        el('td', {}, l.description === l.kind ? '' : l.description), el('td', { class: 'num' }, quantity(l)),
+        el('td', { class: 'num' }, t('settlement.per.' + l.kind, { price: money(l.unit_amount) })),
         el('td', { class: 'num' }, money(l.amount),
           l.original_amount !== null ? el('div', { class: 'hint' }, t('settlement.was', { amount: money(l.original_amount) })) : null),
         el('td', {}, `${t('settlement.cov.' + l.coverage)} · ${t('settlement.why.' + l.reason)}`),

@@ -91,6 +91,10 @@ kefu.strings({
     'ticket.wo.visit': '上门', 'ticket.wo.rework': '返工', 'ticket.wo.revisit': '复访',
     'ticket.wos.unassigned': '未派工', 'ticket.wos.assigned': '已派工', 'ticket.wos.completed': '已完工',
     'ticket.wos.accepted': '已验收', 'ticket.wos.rework': '返工中', 'ticket.wos.cancelled': '已取消',
+    'ticket.c.first_response': '首次响应', 'ticket.c.arrange': '预约上门', 'ticket.c.call_centre_check': '呼叫中心核实',
+    'ticket.c.arrival': '到场', 'ticket.c.resolution': '解决', 'ticket.c.complaint_decision': '投诉裁定',
+    'ticket.c.plan': '处理方案', 'ticket.c.callback': '回访', 'ticket.c.revisit': '复访',
+    'ticket.c.final_inspection': '终检',
   },
   en: {
     'ticket.v.open': 'open', 'ticket.v.unassigned': 'unassigned', 'ticket.v.assigned': 'assigned',
@@ -127,6 +131,10 @@ kefu.strings({
     'ticket.wo.visit': 'visit', 'ticket.wo.rework': 'rework', 'ticket.wo.revisit': 'revisit',
     'ticket.wos.unassigned': 'unassigned', 'ticket.wos.assigned': 'assigned', 'ticket.wos.completed': 'completed',
     'ticket.wos.accepted': 'accepted', 'ticket.wos.rework': 'in rework', 'ticket.wos.cancelled': 'cancelled',
+    'ticket.c.first_response': 'first response', 'ticket.c.arrange': 'visit arranged',
+    'ticket.c.call_centre_check': 'call centre check', 'ticket.c.arrival': 'arrival', 'ticket.c.resolution': 'resolution',
+    'ticket.c.complaint_decision': 'complaint decision', 'ticket.c.plan': 'plan', 'ticket.c.callback': 'callback',
+    'ticket.c.revisit': 'revisit', 'ticket.c.final_inspection': 'final inspection',
   },
 });
 
@@ -141,6 +149,8 @@ kefu.strings({
   const ALL_CALLBACKS = ['team_lead', 'department_head', 'centre_director', 'general_manager', 'regional_manager',
     'head_office'];
   const word = (prefix, v) => (v === null || v === undefined ? t('ticket.none') : t(prefix + v));
+  /* a clock's name in words when it is one of the known ones, else as configured */
+  const clockName = (c) => (t('ticket.c.' + c) === 'ticket.c.' + c ? c : t('ticket.c.' + c));
   const orNone = (v) => (v === null || v === undefined || v === '' ? t('ticket.none') : String(v));
 
   function duration(seconds) {
@@ -176,7 +186,7 @@ kefu.strings({
   function clocksTable(clocks) {
     return table('clocks', [t('ticket.clock'), t('ticket.policy'), t('ticket.state'), t('ticket.status'),
       t('ticket.due'), t('ticket.remaining'), t('ticket.level')], clocks.map((c) => el('tr', {},
-      el('td', {}, c.clock), el('td', {}, c.policy), el('td', {}, t('ticket.st.' + c.state)),
+      el('td', { title: c.clock }, clockName(c.clock)), el('td', {}, c.policy), el('td', {}, t('ticket.st.' + c.state)),
       el('td', {}, el('span', { class: `chip ${CLOCK_COLOUR[c.status] || 'grey'}` }, t('ticket.clk.' + c.status))),
       el('td', {}, kefu.fmt.time(c.due_at)),
       el('td', { class: 'num' }, c.remaining_seconds === null ? t('ticket.none') : duration(c.remaining_seconds)),
@@ -186,7 +196,7 @@ kefu.strings({
   function escalationsTable(escalations, acknowledge) {
     return table('escalations', ['#', t('ticket.clock'), t('ticket.esc_kind'), t('ticket.level'),
       t('ticket.recipient'), t('ticket.at'), t('ticket.acked')], escalations.map((e) => el('tr', { 'data-escalation': e.id },
-      el('td', { class: 'num' }, e.id), el('td', {}, e.clock), el('td', {}, t('ticket.esc.' + e.kind)),
+      el('td', { class: 'num' }, e.id), el('td', {}, clockName(e.clock)), el('td', {}, t('ticket.esc.' + e.kind)),
       el('td', {}, t('ticket.lvl.' + e.level)), el('td', {}, e.recipient), el('td', {}, kefu.fmt.time(e.at)),
       el('td', {}, e.acknowledged_at ? `${e.acknowledged_by} · ${kefu.fmt.time(e.acknowledged_at)}`
         : e.kind === 'informed' ? t('ticket.none')
@@ -232,7 +242,7 @@ kefu.strings({
     const parts = [];
     if (d.technician) parts.push(`${d.technician.name} (${d.technician.id})`);
     if (d.work_order_id) parts.push(`${t('ticket.wo')} ${d.work_order_id}`);
-    if (d.clock) parts.push(String(d.clock));
+    if (d.clock) parts.push(clockName(String(d.clock)));
     if (d.level && typeof d.level === 'string') parts.push(t('ticket.lvl.' + d.level));
     if (d.reason && typeof d.reason === 'string') parts.push(t('ticket.v.' + d.reason));
     if (d.escalation_id) parts.push(`#${d.escalation_id}`);
@@ -302,7 +312,7 @@ kefu.strings({
       const keep = escalation.value;
       const open = escalations.filter((e) => !e.acknowledged_at && e.kind !== 'informed');
       escalation.replaceChildren(...(open.length ? open.map((e) => el('option', { value: e.id },
-        `#${e.id} ${e.clock} · ${t('ticket.esc.' + e.kind)} · ${t('ticket.lvl.' + e.level)}`))
+        `#${e.id} ${clockName(e.clock)} · ${t('ticket.esc.' + e.kind)} · ${t('ticket.lvl.' + e.level)}`))
         : [el('option', { value: '' }, t('ticket.no_escalation'))]));
       if (open.some((e) => String(e.id) === keep)) escalation.value = keep;
     };
