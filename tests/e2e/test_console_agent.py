@@ -118,6 +118,12 @@ def test_the_ticket_page_shows_the_ticket_and_records_an_event():
     B.wait_for("#ticket-history tr[data-event='first_reply']")
     B.wait_text("#status", "已记录：首次答复")
     assert ticket_events(tid) == [("first_reply", "A101", "已电话联系客户，约明天上门")], ticket_events(tid)
+    # a change made elsewhere (a team lead, through the API) appears without reloading the page
+    B.driver.execute_script("window.kefuNotReloaded = true")
+    ha.ok(call("TL01", "POST", "/api/v1/tickets/%d/events" % tid, {"event": "marked_complex", "note": "需要更换压缩机"},
+               headers={"Idempotency-Key": "d6c0a3e4-5b1f-4a52-9f0e-3c2b7a1d9e01"}))
+    B.wait_for("#ticket-history tr[data-event='marked_complex']", timeout=5)
+    assert B.driver.execute_script("return window.kefuNotReloaded") is True
     B.driver.execute_script("window.scrollTo(0, 0)")
     B.screenshot("ticket")
 
