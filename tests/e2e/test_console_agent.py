@@ -49,7 +49,7 @@ def setup_module():
     global S, B
     S = System("consoleagent", clock_us=T0, qc={"plans_file": qi.PLANS},
                dispatch={"assign_retry_ms": 200, "sla_tick_ms": 100})
-    for staff in ("A101", "QC01"):
+    for staff in ("A101", "QC01", "TL01"):
         S.kefuctl("admin", "staff", "password", staff, stdin=PASSWORD + "\n")
     S.passwords.append(PASSWORD)
     S.start_services(["intake", "dispatch", "qc", "billing", "callback", "gateway"])
@@ -225,6 +225,30 @@ def test_the_settlement_shows_its_lines_and_prints_on_one_page():
     with open(path, "wb") as f:
         f.write(pdf)
     assert pdf_pages(pdf) == 1, "the settlement printed on %d pages (%s)" % (pdf_pages(pdf), path)
+
+
+def test_a_team_lead_acknowledges_an_escalation_from_the_ticket_page():
+    """Last: it moves the clock an hour on."""
+    tid = S.kefuctl_as("A101", "submit", "--channel", "hotline", "--kind", "complaint", "--customer", "C1001",
+                       "--product", "WH-60", "--description", "热水器漏水", json_out=True)["ticket_id"]
+    h.wait_until(lambda: S.sql("SELECT 1 FROM dispatch.sla_clocks WHERE ticket_id = %s AND clock = 'first_response'",
+                               (tid,)), 60, "the first response clock of ticket %d" % tid)
+    S.set_clock(T0 + 61 * 60 * 1_000_000)                   # the first response is late: the team lead is told
+    ours = lambda: S.sql("SELECT id FROM dispatch.escalations WHERE ticket_id = %s AND kind = 'escalation'"
+                         " AND level = 'team_lead'", (tid,))
+    h.wait_until(ours, 60, "the team lead's escalation of ticket %d" % tid)
+    eid = ours()[0][0]
+    log_in("TL01")
+    B.open("/console/ticket/%d" % tid)
+    B.click("#ticket-escalations tr[data-escalation='%d'] button.ack" % eid)
+    focused = B.driver.switch_to.active_element                # the form, filled in, has the focus
+    assert focused.text == "记录", focused.get_attribute("outerHTML")
+    assert B.find("#ticket-event").get_attribute("value") == "escalation_acknowledged"
+    assert B.find("#ticket-escalation").get_attribute("value") == str(eid)
+    focused.send_keys("\n")
+    B.wait_text("#ticket-escalations tr[data-escalation='%d']" % eid, "TL01")
+    shown = [e for e in ha.ok(call("TL01", "GET", "/api/v1/tickets/%d/clocks" % tid))["escalations"] if e["id"] == eid]
+    assert [e["acknowledged_by"] for e in shown] == ["TL01"], shown
 
 
 PAGES = os.path.join(os.path.dirname(__file__), "..", "..", "services", "gateway", "console", "assets", "pages")

@@ -259,6 +259,14 @@ kefu.strings({
         el('td', {}, detailText(r)))), '');
   }
 
+  /* A ticket with no clocks or no work orders yet is answered 404 by those reads: nothing to show. */
+  function orEmpty(promise, empty) {
+    return promise.then((r) => r, (e) => {
+      if (e instanceof kefu.ApiError && e.status === 404) return { body: empty };
+      throw e;
+    });
+  }
+
   /* Reads a work order's inspection and settlement; one not made yet (404) is null. */
   async function extrasOf(wos) {
     const orNull = (p) => p.then((r) => r.body, (e) => {
@@ -372,9 +380,12 @@ kefu.strings({
         reading = (async () => {
           do {
             again = false;
-            const [tk, clocks, wos, callbacks] = await Promise.all([
-              kefu.api('GET', `/api/v1/tickets/${id}`), kefu.api('GET', `/api/v1/tickets/${id}/clocks`),
-              kefu.api('GET', `/api/v1/tickets/${id}/work-orders`, { query: { limit: 100 } }), callbacksOf(id)]);
+            /* the ticket first: it answers 404 for one that is not there or not the caller's */
+            const tk = await kefu.api('GET', `/api/v1/tickets/${id}`);
+            const [clocks, wos, callbacks] = await Promise.all([
+              orEmpty(kefu.api('GET', `/api/v1/tickets/${id}/clocks`), { clocks: [], escalations: [] }),
+              orEmpty(kefu.api('GET', `/api/v1/tickets/${id}/work-orders`, { query: { limit: 100 } }),
+                { work_orders: [] }), callbacksOf(id)]);
             const extras = await extrasOf(wos.body.work_orders);
             const ticket = tk.body.ticket;
             heading.replaceChildren(t('ticket.heading', { id }), ' ',
