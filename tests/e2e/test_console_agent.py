@@ -49,7 +49,7 @@ def setup_module():
     global S, B
     S = System("consoleagent", clock_us=T0, qc={"plans_file": qi.PLANS},
                dispatch={"assign_retry_ms": 200, "sla_tick_ms": 100})
-    for staff in ("A101", "QC01", "TL01"):
+    for staff in ("A101", "QC01", "TL01", "FN01"):
         S.kefuctl("admin", "staff", "password", staff, stdin=PASSWORD + "\n")
     S.passwords.append(PASSWORD)
     S.start_services(["intake", "dispatch", "qc", "billing", "callback", "gateway"])
@@ -76,6 +76,12 @@ def teardown_module():
             ha.shutdown(S)
 
 
+def shows(css, text, timeout=20):
+    """Waits for the first element css matches to hold text; the screens redraw
+    as changes arrive, so the element is looked up afresh at each try."""
+    return B.wait(lambda: text in B.find(css).text, "%r to show %r" % (css, text), timeout)
+
+
 def log_in(staff):
     B.driver.delete_all_cookies()
     B.log_in(staff, PASSWORD)
@@ -96,17 +102,17 @@ def test_the_ticket_page_shows_the_ticket_and_records_an_event():
     tid, wo = JOB["ticket"], JOB["wo"]
     log_in("A101")
     B.open("/console/ticket/%d" % tid)
-    B.wait_text("h1", "工单 #%d" % tid)
+    shows("h1", "工单 #%d" % tid)
     B.wait_for("#ticket-work-orders tr[data-work-order='%d']" % wo)
     # the work order's inspection and settlement, and the history so far
-    B.wait_text("#ticket-work-orders", "质检 检验中")
-    B.wait_text("#ticket-work-orders", "结算 已计价")
+    shows("#ticket-work-orders", "质检 检验中")
+    shows("#ticket-work-orders", "结算 已计价")
     B.wait_for("#ticket-history tr[data-event='created']")
     assert_labelled("ticket")
     # a refusal shows the service's message and records nothing
     B.select("#ticket-event", "resumed")
     B.click("#ticket-event-form button[type=submit]")
-    B.wait_text("#ticket-event-error", "ticket %d is not paused" % tid)
+    shows("#ticket-event-error", "ticket %d is not paused" % tid)
     assert ticket_events(tid) == []
     # the first reply, recorded from the form as the agent does it: keyboard only
     B.select("#ticket-event", "first_reply")
@@ -116,7 +122,7 @@ def test_the_ticket_page_shows_the_ticket_and_records_an_event():
     assert focused.text == "记录" and focused.get_attribute("type") == "submit", focused.get_attribute("outerHTML")
     focused.send_keys("\n")
     B.wait_for("#ticket-history tr[data-event='first_reply']")
-    B.wait_text("#status", "已记录：首次答复")
+    shows("#status", "已记录：首次答复")
     assert ticket_events(tid) == [("first_reply", "A101", "已电话联系客户，约明天上门")], ticket_events(tid)
     # a change made elsewhere (a team lead, through the API) appears without reloading the page
     B.driver.execute_script("window.kefuNotReloaded = true")
@@ -140,7 +146,7 @@ def test_a_callback_outcome_is_recorded_from_the_work_list():
     B.click("#cb-%d-r-not_fixed" % cid)
     B.type("#cb-%d-note" % cid, "仍然有异响")
     B.click("#cb-%d-form button[type=submit]" % cid)
-    B.wait_text(card + " .state", "结果：已记录 · 不满意")
+    shows(card + " .state", "结果：已记录 · 不满意")
     assert B.find(card).get_attribute("data-status") == "recorded"
     B.screenshot("callbacks")
     # through the API: the call is off the agent's list, recorded with what was said
@@ -168,13 +174,13 @@ def test_a_value_out_of_range_is_refused_beside_its_item_and_one_out_of_limit_fa
     B.wait_for("#inspection-form[data-level='final_inspection']")
     assert_labelled("inspection")
     # each measured item shows its unit and its limit beside the input
-    B.wait_text(".check-item[data-item='brake_disc_thickness']", "mm")
-    B.wait_text(".check-item[data-item='brake_disc_thickness'] .limit", "22")
+    shows(".check-item[data-item='brake_disc_thickness']", "mm")
+    shows(".check-item[data-item='brake_disc_thickness'] .limit", "22")
     B.type("#item-brake_disc_thickness", "24")
     B.type("#item-coolant_freeze_point", "-300")           # below absolute zero: no reading can say that
     B.select("#item-no_leaks", "pass")
     B.click("#inspection-form button[type=submit]")
-    B.wait_text("#msg-coolant_freeze_point", "outside the physical range")
+    shows("#msg-coolant_freeze_point", "outside the physical range")
     assert B.text("#msg-brake_disc_thickness") == ""
     assert final_level(wo) == ("pending", None)            # nothing signed
     B.screenshot("inspection-refused")
@@ -182,8 +188,8 @@ def test_a_value_out_of_range_is_refused_beside_its_item_and_one_out_of_limit_fa
     B.type("#item-coolant_freeze_point", "-30")
     B.type("#item-brake_disc_thickness", "20.5")
     B.click("#inspection-form button[type=submit]")
-    B.wait_text("#msg-brake_disc_thickness", "20.5 mm is outside the limit (at least 22 mm)")
-    B.wait_text("#inspection-error", "不合格")
+    shows("#msg-brake_disc_thickness", "20.5 mm is outside the limit (at least 22 mm)")
+    shows("#inspection-error", "不合格")
     assert final_level(wo) == ("failed", "QC01")
     B.screenshot("inspection-failed")
 
@@ -198,20 +204,20 @@ def test_the_settlement_shows_its_lines_and_prints_on_one_page():
     log_in("A101")
     B.open("/console/settlement/%d" % wo)
     B.wait_for("#settlement-lines")
-    rows = B.find_all("#settlement-lines tbody tr")
-    assert len(rows) == len(shown["lines"]) > 0, (len(rows), shown["lines"])
-    total = B.text("#settlement-total")
+    rows = B.driver.execute_script("return document.querySelectorAll('#settlement-lines tbody tr').length")
+    assert rows == len(shown["lines"]) > 0, (rows, shown["lines"])
+    total = B.driver.execute_script("return document.getElementById('settlement-total').textContent")
     assert re.sub(r"[^0-9.]", "", total) == "%.2f" % (shown["total"] / 100), (total, shown["total"])
-    B.wait_text("#settlement-facts", "收费")
-    B.wait_text(".signatures", "客户签字")
+    shows("#settlement-facts", "收费")
+    shows(".signatures", "客户签字")
     assert_labelled("settlement")
     B.screenshot("settlement")
     # the same sheet in English, and back
     B.select("#lang", "en")
-    B.wait_text("#settlement-lines", "The customer pays")
-    B.wait_text("#settlement-facts", "chargeable · no warranty card")
+    shows("#settlement-lines", "The customer pays")
+    shows("#settlement-facts", "chargeable · no warranty card")
     B.select("#lang", "zh-CN")
-    B.wait_text("#settlement-lines", "客户应付")
+    shows("#settlement-lines", "客户应付")
     # printed: the console's bar is gone, and the sheet fits one A4 page
     B.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     try:
@@ -227,6 +233,18 @@ def test_the_settlement_shows_its_lines_and_prints_on_one_page():
     assert pdf_pages(pdf) == 1, "the settlement printed on %d pages (%s)" % (pdf_pages(pdf), path)
 
 
+def test_contact_data_is_shown_as_the_api_answers_it_masked_for_finance():
+    tid = JOB["ticket"]
+    full = ha.ok(call("A101", "GET", "/api/v1/tickets/%d" % tid))["ticket"]["customer"]
+    masked = ha.ok(call("FN01", "GET", "/api/v1/tickets/%d" % tid))["ticket"]["customer"]
+    assert "*" in masked["phone"] and masked["phone"] != full["phone"], (masked, full)
+    log_in("FN01")
+    B.open("/console/ticket/%d" % tid)
+    shows("#ticket-summary dd[data-field='phone']", masked["phone"])
+    summary = B.driver.execute_script("return document.getElementById('ticket-summary').textContent")
+    assert masked["address"] in summary and full["phone"] not in summary and full["address"] not in summary, summary
+
+
 def test_a_team_lead_acknowledges_an_escalation_from_the_ticket_page():
     """Last: it moves the clock an hour on."""
     tid = S.kefuctl_as("A101", "submit", "--channel", "hotline", "--kind", "complaint", "--customer", "C1001",
@@ -240,13 +258,15 @@ def test_a_team_lead_acknowledges_an_escalation_from_the_ticket_page():
     eid = ours()[0][0]
     log_in("TL01")
     B.open("/console/ticket/%d" % tid)
-    B.click("#ticket-escalations tr[data-escalation='%d'] button.ack" % eid)
+    B.wait_for("#ticket-escalations tr[data-escalation='%d'] button.ack" % eid)
+    B.wait(lambda: B.find("#ticket-escalations tr[data-escalation='%d'] button.ack" % eid).click() or True,
+           "the acknowledge button of escalation %d pressed" % eid)
     focused = B.driver.switch_to.active_element                # the form, filled in, has the focus
     assert focused.text == "记录", focused.get_attribute("outerHTML")
     assert B.find("#ticket-event").get_attribute("value") == "escalation_acknowledged"
     assert B.find("#ticket-escalation").get_attribute("value") == str(eid)
     focused.send_keys("\n")
-    B.wait_text("#ticket-escalations tr[data-escalation='%d']" % eid, "TL01")
+    shows("#ticket-escalations tr[data-escalation='%d']" % eid, "TL01")
     shown = [e for e in ha.ok(call("TL01", "GET", "/api/v1/tickets/%d/clocks" % tid))["escalations"] if e["id"] == eid]
     assert [e["acknowledged_by"] for e in shown] == ["TL01"], shown
 

@@ -370,7 +370,11 @@ kefu.strings({
       const id = Number(arg);
       const heading = el('h1', {}, t('ticket.heading', { id }));
       const data = el('div', { id: 'ticket-data', 'aria-live': 'polite' });
-      const below = el('div', { id: 'ticket-more' });
+      /* the sections stay; a read replaces what is in them */
+      const sections = {};
+      const below = el('div', { id: 'ticket-more' }, ['clocks', 'escalations', 'work_orders', 'callbacks', 'history']
+        .map((k) => (sections[k] = el('section', { id: 'ticket-' + k.replace('_', '-') }))));
+      const fill = (k, ...content) => sections[k].replaceChildren(el('h2', {}, t('ticket.' + k)), ...content);
       let form = null;
       let reading = null;
       let again = false;
@@ -392,14 +396,12 @@ kefu.strings({
               el('span', { class: 'chip status-' + ticket.status }, t('ticket.v.' + ticket.status)));
             data.replaceChildren(el('h2', {}, t('ticket.summary')), summary(ticket));
             form.setEscalations(clocks.body.escalations);
-            below.replaceChildren(
-              el('section', { id: 'ticket-clocks' }, el('h2', {}, t('ticket.clocks')), clocksTable(clocks.body.clocks)),
-              el('section', { id: 'ticket-escalations' }, el('h2', {}, t('ticket.escalations')),
-                escalationsTable(clocks.body.escalations, (eid) => form.choose('escalation_acknowledged', eid))),
-              el('section', { id: 'ticket-work-orders' }, el('h2', {}, t('ticket.work_orders')),
-                workOrdersTable(wos.body.work_orders, extras)),
-              el('section', { id: 'ticket-callbacks' }, el('h2', {}, t('ticket.callbacks')), callbacksBlock(callbacks)),
-              el('section', { id: 'ticket-history' }, el('h2', {}, t('ticket.history')), historyTable(tk.body.history)));
+            fill('clocks', clocksTable(clocks.body.clocks));
+            fill('escalations', escalationsTable(clocks.body.escalations,
+              (eid) => form.choose('escalation_acknowledged', eid)));
+            fill('work_orders', workOrdersTable(wos.body.work_orders, extras));
+            fill('callbacks', callbacksBlock(callbacks));
+            fill('history', historyTable(tk.body.history));
             main.dataset.loaded = String(Date.now());
           } while (again);
         })();
