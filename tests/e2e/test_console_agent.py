@@ -36,7 +36,8 @@ return [...document.querySelectorAll('input, select, textarea')]
   .filter((e) => !([...(e.labels || [])].some((l) => l.textContent.trim()))
                  && !(e.getAttribute('aria-label') || '').trim()
                  && !(e.getAttribute('aria-labelledby') || '').split(/\\s+/)
-                      .some((id) => id && document.getElementById(id) && document.getElementById(id).textContent.trim()))
+                      .some((id) => id && document.getElementById(id)
+                                    && document.getElementById(id).textContent.trim()))
   .map((e) => e.id || e.name || e.outerHTML.slice(0, 80));
 """
 

@@ -22,7 +22,8 @@ kefu.strings({
     'callbacks.a.no_answer': '无人接听', 'callbacks.a.busy': '占线', 'callbacks.a.switched_off': '关机',
     'callbacks.a.wrong_number': '号码错误', 'callbacks.a.call_later': '客户要求稍后再打',
     'callbacks.c.ticket_resolved': '工单已解决', 'callbacks.c.workorder_accepted': '完工验收',
-    'callbacks.c.important': '重要客户', 'callbacks.c.long_term': '长期客户', 'callbacks.c.warranty': '保修期客户', 'callbacks.c.project': '项目',
+    'callbacks.c.important': '重要客户', 'callbacks.c.long_term': '长期客户', 'callbacks.c.warranty': '保修期客户',
+    'callbacks.c.project': '项目',
   },
   en: {
     'callbacks.title': 'Callbacks', 'callbacks.heading': 'My callback list', 'callbacks.upcoming': 'Include later calls',
@@ -43,7 +44,8 @@ kefu.strings({
     'callbacks.a.no_answer': 'no answer', 'callbacks.a.busy': 'busy', 'callbacks.a.switched_off': 'phone off',
     'callbacks.a.wrong_number': 'wrong number', 'callbacks.a.call_later': 'asked to call later',
     'callbacks.c.ticket_resolved': 'ticket resolved', 'callbacks.c.workorder_accepted': 'work accepted',
-    'callbacks.c.important': 'important customer', 'callbacks.c.long_term': 'long-standing customer', 'callbacks.c.warranty': 'customer under warranty',
+    'callbacks.c.important': 'important customer', 'callbacks.c.long_term': 'long-standing customer',
+    'callbacks.c.warranty': 'customer under warranty',
     'callbacks.c.project': 'project',
   },
 });
@@ -60,7 +62,8 @@ kefu.strings({
   function facts(c) {
     const pairs = [['callbacks.customer', `${c.customer_name || ''} (${c.customer_id})`],
       ['callbacks.phone', c.phone], ['callbacks.purpose', t('callbacks.p.' + c.purpose)],
-      ['callbacks.cause', t('callbacks.c.' + c.cause) === 'callbacks.c.' + c.cause ? c.cause : t('callbacks.c.' + c.cause)], ['callbacks.status', t('callbacks.st.' + c.status)],
+      ['callbacks.cause', t('callbacks.c.' + c.cause) === 'callbacks.c.' + c.cause ? c.cause : t('callbacks.c.' + c.cause)],
+      ['callbacks.status', t('callbacks.st.' + c.status)],
       ['callbacks.agent', c.agent], ['callbacks.attempts', c.attempts],
       ['callbacks.due', kefu.fmt.time(c.due_at)], ['callbacks.next_call', kefu.fmt.time(c.next_call_at)]];
     return el('dl', { class: 'facts' }, pairs.filter(([, v]) => v !== undefined && v !== null && v !== '')
@@ -144,7 +147,8 @@ kefu.strings({
       const all = el('input', { type: 'checkbox', id: 'callbacks-all', name: 'all' });
       const filters = el('div', { class: 'row filters' },
         el('span', { class: 'check' }, upcoming, el('label', { for: upcoming.id }, t('callbacks.upcoming'))),
-        kefu.hasRole(...ALL) ? el('span', { class: 'check' }, all, el('label', { for: all.id }, t('callbacks.all'))) : null);
+        kefu.hasRole(...ALL)
+          ? el('span', { class: 'check' }, all, el('label', { for: all.id }, t('callbacks.all'))) : null);
       const list = el('div', { id: 'callbacks-list' });
       const more = el('button', { type: 'button', class: 'secondary', id: 'callbacks-more', hidden: true },
         t('callbacks.more'));
@@ -164,7 +168,9 @@ kefu.strings({
           if (list.querySelector(`[data-callback="${c.callback_id}"]`)) continue;
           list.append(card(c, () => { editing = false; if (stale) refresh(); }));
         }
-        if (!list.querySelector('.callback')) list.append(el('p', { class: 'hint', id: 'callbacks-empty' }, t('callbacks.empty')));
+        if (!list.querySelector('.callback')) {
+          list.append(el('p', { class: 'hint', id: 'callbacks-empty' }, t('callbacks.empty')));
+        }
         cursor = r.next_cursor || null;
         more.hidden = !cursor;
         editing = false;

@@ -106,7 +106,10 @@ kefu.strings({
     const button = el('button', { type: 'submit' }, t('inspection.sign'));
     const form = el('form', { class: 'panel', id: 'inspection-form', 'data-level': level.level, novalidate: true },
       el('h2', {}, t('inspection.sign_level', { level: level.level })), rows.map((r) => r.box), error, button);
-    const clear = () => { error.textContent = ''; for (const r of rows) { r.msg.textContent = ''; r.box.classList.remove('bad'); } };
+    const clear = () => {
+      error.textContent = '';
+      for (const r of rows) { r.msg.textContent = ''; r.box.classList.remove('bad'); }
+    };
     const mark = (item, text) => {
       const r = rows.find((x) => x.c.item === item);
       if (!r) return false;
@@ -124,7 +127,11 @@ kefu.strings({
         const it = { item: c.item };
         if (inputs.value) {
           const v = inputs.value.value.trim() === '' ? NaN : Number(inputs.value.value);
-          if (!Number.isFinite(v)) { mark(c.item, t('inspection.value', { item: c.item }) + ' ?'); inputs.value.focus(); return; }
+          if (!Number.isFinite(v)) {
+            mark(c.item, t('inspection.value', { item: c.item }) + ' ?');
+            inputs.value.focus();
+            return;
+          }
           it.value = v;
           it.unit = c.unit;
         } else {
@@ -165,8 +172,9 @@ kefu.strings({
         const index = ITEM_INDEX.exec(e.message);
         const item = named ? named[1] : index && items[Number(index[1])] ? items[Number(index[1])].item : null;
         form.dataset.result = 'refused';
-        if (!(item && mark(item, e.message.replace(ITEM_INDEX, '').replace(/^:\s*/, '')))) error.textContent = t('inspection.refused', { message: e.message });
-        else error.textContent = t('inspection.refused_item', { item });
+        const beside = item && mark(item, e.message.replace(ITEM_INDEX, '').replace(/^:\s*/, ''));
+        error.textContent = beside ? t('inspection.refused_item', { item })
+          : t('inspection.refused', { message: e.message });
       }
     });
     return form;

@@ -97,7 +97,8 @@ kefu.strings({
         el('td', {}, l.description === l.kind ? '' : l.description), el('td', { class: 'num' }, quantity(l)),
         el('td', { class: 'num' }, t('settlement.per.' + l.kind, { price: money(l.unit_amount) })),
         el('td', { class: 'num' }, money(l.amount),
-          l.original_amount !== null ? el('div', { class: 'hint' }, t('settlement.was', { amount: money(l.original_amount) })) : null),
+          l.original_amount !== null
+            ? el('div', { class: 'hint' }, t('settlement.was', { amount: money(l.original_amount) })) : null),
         el('td', {}, `${t('settlement.cov.' + l.coverage)} · ${t('settlement.why.' + l.reason)}`),
         el('td', {}, [l.dispute_reason, l.decision ? t('settlement.d.' + l.decision) : null, l.decision_note]
           .filter(Boolean).join(' · '))))),

@@ -195,7 +195,8 @@ kefu.strings({
 
   function escalationsTable(escalations, acknowledge) {
     return table('escalations', ['#', t('ticket.clock'), t('ticket.esc_kind'), t('ticket.level'),
-      t('ticket.recipient'), t('ticket.at'), t('ticket.acked')], escalations.map((e) => el('tr', { 'data-escalation': e.id },
+      t('ticket.recipient'), t('ticket.at'), t('ticket.acked')],
+    escalations.map((e) => el('tr', { 'data-escalation': e.id },
       el('td', { class: 'num' }, e.id), el('td', {}, clockName(e.clock)), el('td', {}, t('ticket.esc.' + e.kind)),
       el('td', {}, t('ticket.lvl.' + e.level)), el('td', {}, e.recipient), el('td', {}, kefu.fmt.time(e.at)),
       el('td', {}, e.acknowledged_at ? `${e.acknowledged_by} · ${kefu.fmt.time(e.acknowledged_at)}`
@@ -210,7 +211,8 @@ kefu.strings({
       const { inspection, settlement } = extras[w.work_order_id] || {};
       return el('tr', { 'data-work-order': w.work_order_id },
         el('td', { class: 'num' }, w.work_order_id), el('td', {}, t('ticket.wo.' + w.purpose)),
-        el('td', {}, t('ticket.wos.' + w.status), w.unassigned_reason ? el('div', { class: 'hint' }, w.unassigned_reason) : null),
+        el('td', {}, t('ticket.wos.' + w.status),
+          w.unassigned_reason ? el('div', { class: 'hint' }, w.unassigned_reason) : null),
         el('td', {}, orNone(w.technician_id)), el('td', {}, kefu.fmt.time(w.created_at)),
         el('td', {}, kefu.fmt.time(w.completed_at)),
         el('td', {}, inspection ? link('/console/inspection/' + w.work_order_id,
