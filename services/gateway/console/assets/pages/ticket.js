@@ -144,7 +144,7 @@ kefu.strings({
   const EVENTS = ['first_reply', 'marked_complex', 'plan_sent', 'work_order_arranged', 'call_centre_checked',
     'technician_arrived', 'work_order_completed', 'ticket_resolved', 'complaint_decided', 'callback_done',
     'ticket_reopened', 'ticket_closed', 'paused', 'resumed', 'escalation_acknowledged'];
-  const CLOCK_COLOUR = { 'on track': 'green', 'at risk': 'yellow', breached: 'red' };
+  const CLOCK_COLOUR = { 'on track': 'green', met: 'green', 'at risk': 'yellow', breached: 'red' };
   /* roles that may list every agent's callbacks (callback.list with all) */
   const ALL_CALLBACKS = ['team_lead', 'department_head', 'centre_director', 'general_manager', 'regional_manager',
     'head_office'];
