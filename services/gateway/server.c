@@ -29,6 +29,7 @@
 #define S_WATCH_MS 200
 /*  The most a stream hands out at once (every topic's event fits). */
 #define S_STREAM_BLOCK 2048
+#define S_STREAM_SNDBUF 8192
 
 /*  Where a connection is in its exchange: the watchdog cuts one that
  *  takes longer than connection_timeout_s to send its request or to take
@@ -246,6 +247,12 @@ static struct MHD_Response *s_body (gw_server_t *self, struct MHD_Connection *c,
     /* a stream is quiet for long: the watchdog, which knows when it is
      * waiting for the client, times it, not libmicrohttpd's idle time-out */
     MHD_set_connection_option (c, MHD_CONNECTION_OPTION_TIMEOUT, 0);
+    /* a small send buffer: a stream's events are a few bytes a second, and
+     * a client that stops reading fills it soon and is cut (not kernel
+     * buffers growing for minutes) */
+    int sndbuf = S_STREAM_SNDBUF;
+    if (st->conn->fd >= 0)
+        setsockopt (st->conn->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     return r;
 }
 
