@@ -105,8 +105,11 @@ class Browser:
                 if text in e.text:
                     return e
             return None
-        return self.wait(holds, "%r to show %r (it shows %r)" % (css, text, [e.text for e in self.find_all(css)][:3]),
-                         timeout)
+        try:
+            return self.wait(holds, "%r to show %r" % (css, text), timeout)
+        except AssertionError as e:
+            shown = [x.text for x in self.find_all(css)][:3]   # read only once the wait failed
+            raise AssertionError("%s; it shows %r" % (e, shown)) from None
 
     def text(self, css):
         return self.find(css).text
