@@ -2,7 +2,8 @@
 changes"), against real services, PostgreSQL and gateway instances: a
 change made through another gateway instance, or by a service (kefuctl),
 reaches a stream within 1 s; an event names the kind of thing, never which
-one; no credentials is 401, and a revoked session's stream ends; a slow
+one; a burst is one event per topic; a reconnecting EventSource
+(Last-Event-ID) is told every topic; no credentials is 401, and a revoked session's stream ends; a slow
 request runs beside live events and log-ins without holding them up; a
 client that stops reading its stream is cut while a quiet one is kept; the
 listener makes its database connection again when it is lost; stopping the
