@@ -22,6 +22,9 @@ typedef struct {
     int64_t next_batch_ms; /* no events before (the gap after a batch) */
     int64_t keepalive_ms, keepalive_at_ms;
     int64_t recheck_at_ms;
+    unsigned long long batches; /* the events' ids */
+    char out[1024]; /* the text being sent: out_pos of out_len bytes gone */
+    size_t out_len, out_pos;
 } c_stream_t;
 
 size_t gw_changes_events (const gw_live_gens_t *now, gw_live_gens_t *seen, char *buf, size_t size)
@@ -52,34 +55,27 @@ static bool s_still_open (c_stream_t *s)
     return open;
 }
 
-static size_t s_copy (char *buf, size_t max, const char *text)
+/*  The next text to send into s->out: blocks until there is some. Returns
+ *  false when the stream ends (halting, or its caller's token closed). */
+static bool s_next (c_stream_t *s)
 {
-    size_t n = strlen (text);
-    n = n < max ? n : max;
-    memcpy (buf, text, n);
-    return n;
-}
-
-/*  gw_stream_t's read: blocks until there is something to send. */
-static long s_read (void *state, char *buf, size_t max)
-{
-    c_stream_t *s = state;
+    s->out_len = s->out_pos = 0;
     if (!s->started) {
         s->started = true;
-        return (long) s_copy (buf, max, C_FIRST);
+        s->out_len = (size_t) snprintf (s->out, sizeof s->out, "%s", C_FIRST);
+        return true;
     }
     for (;;) {
         gw_live_gens_t now;
         int64_t until = s->keepalive_at_ms < s->recheck_at_ms ? s->keepalive_at_ms : s->recheck_at_ms;
-        bool halted = gw_live_wait (s->live, &s->seen, until, &now);
-        if (halted)
-            return -1;
+        if (gw_live_wait (s->live, &s->seen, until, &now))
+            return false; /* halting */
         int64_t t = clock_mono_ms ();
         if (now.gen[GW_TOPIC_ACCESS] != s->seen.gen[GW_TOPIC_ACCESS] || t >= s->recheck_at_ms) {
             s->seen.gen[GW_TOPIC_ACCESS] = now.gen[GW_TOPIC_ACCESS];
             s->recheck_at_ms = t + GW_CHANGES_RECHECK_MS;
             if (!s_still_open (s))
-                return -1;
+                return false;
         }
         if (memcmp (&now, &s->seen, sizeof now) != 0) {
             if (t < s->next_batch_ms) {
@@ -88,18 +84,34 @@ static long s_read (void *state, char *buf, size_t max)
                 nanosleep (&gap, NULL);
                 continue;
             }
-            size_t n = gw_changes_events (&now, &s->seen, buf, max);
-            if (n > 0) {
-                s->next_batch_ms = clock_mono_ms () + GW_CHANGES_GAP_MS;
-                s->keepalive_at_ms = clock_mono_ms () + s->keepalive_ms;
-                return (long) n;
-            }
-        }
-        if (clock_mono_ms () >= s->keepalive_at_ms) {
+            /* every topic's event fits in out: all of them go at once; the
+             * batch's id makes a browser that reconnects say so */
+            int id = snprintf (s->out, sizeof s->out, "id: %llu\n", ++s->batches);
+            s->out_len =
+                (size_t) id + gw_changes_events (&now, &s->seen, s->out + id, sizeof s->out - (size_t) id);
+            s->next_batch_ms = clock_mono_ms () + GW_CHANGES_GAP_MS;
             s->keepalive_at_ms = clock_mono_ms () + s->keepalive_ms;
-            return (long) s_copy (buf, max, C_COMMENT);
+            return true;
+        }
+        if (t >= s->keepalive_at_ms) {
+            s->keepalive_at_ms = t + s->keepalive_ms;
+            s->out_len = (size_t) snprintf (s->out, sizeof s->out, "%s", C_COMMENT);
+            return true;
         }
     }
+}
+
+/*  gw_stream_t's read: what is left of the last text, or the next one. */
+static long s_read (void *state, char *buf, size_t max)
+{
+    c_stream_t *s = state;
+    if (s->out_pos >= s->out_len && !s_next (s))
+        return -1;
+    size_t n = s->out_len - s->out_pos;
+    n = n < max ? n : max;
+    memcpy (buf, s->out + s->out_pos, n);
+    s->out_pos += n;
+    return n > 0 ? (long) n : -1;
 }
 
 static void s_free (void *state)
@@ -145,6 +157,10 @@ void gw_changes_open (gw_live_t *live, const cfg_t *cfg, const gw_request_t *req
                            "(stream_limit); try again");
         return;
     }
+    if (req->last_event_id)
+        for (int t = 0; t < GW_TOPIC_COUNT; t++)
+            if (t != GW_TOPIC_ACCESS)
+                s->seen.gen[t]--; /* a reconnection: what changed meanwhile is unknown */
     memcpy (s->token_hash, hash, sizeof hash);
     s->live = live;
     int half_timeout_ms = gateway_config (cfg)->connection_timeout_s * 500;

@@ -8,6 +8,11 @@
  *  or a staff member made inactive (topic access): the stream ends when its
  *  token no longer is. At most stream_limit streams per instance.
  *
+ *  Each batch of events carries an id (`id: N`, counting the stream's
+ *  batches), so that a browser's EventSource that lost its connection
+ *  sends Last-Event-ID when it comes back: such a stream starts with an
+ *  event of every topic, as whatever changed meanwhile was not told.
+ *
  *  The stream is a gw_stream_t (exchange.h): server.c hands its bytes out
  *  as libmicrohttpd asks for them, in the connection's own thread, which
  *  the read blocks while nothing changed.

@@ -24,6 +24,7 @@ typedef struct {
     int n_query; /* > GW_MAX_QUERY: too many (refused) */
     /* the headers that matter, NULL when absent */
     const char *authorization, *cookie, *csrf, *idempotency_key, *accept, *content_type;
+    const char *last_event_id; /* a reconnecting EventSource's (changes.h) */
     const char *body; /* NULL or body_len bytes (not terminated) */
     size_t body_len;
     const char *client_addr; /* the peer's address ("127.0.0.1"), for rate limits */

@@ -344,6 +344,7 @@ static enum MHD_Result s_answer (gw_server_t *self, struct MHD_Connection *c, co
         .cookie = MHD_lookup_connection_value (c, MHD_HEADER_KIND, MHD_HTTP_HEADER_COOKIE),
         .csrf = MHD_lookup_connection_value (c, MHD_HEADER_KIND, "X-CSRF-Token"),
         .idempotency_key = MHD_lookup_connection_value (c, MHD_HEADER_KIND, "Idempotency-Key"),
+        .last_event_id = MHD_lookup_connection_value (c, MHD_HEADER_KIND, "Last-Event-ID"),
         .accept = MHD_lookup_connection_value (c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT),
         .content_type = MHD_lookup_connection_value (c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
         .body = r->body,

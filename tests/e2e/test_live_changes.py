@@ -2,7 +2,8 @@
 changes"), against real services, PostgreSQL and gateway instances: a
 change made through another gateway instance, or by a service (kefuctl),
 reaches a stream within 1 s; an event names the kind of thing, never which
-one; no credentials is 401, and a revoked session's stream ends; a slow
+one; a burst is one event per topic; a reconnecting EventSource
+(Last-Event-ID) is told every topic; no credentials is 401, and a revoked session's stream ends; a slow
 request runs beside live events and log-ins without holding them up; a
 client that stops reading its stream is cut while a quiet one is kept; the
 listener makes its database connection again when it is lost; stopping the
@@ -38,7 +39,7 @@ def ticket_body(text="实时变化的报修"):
 class Stream:
     """One GET /api/v1/changes, read event by event on its own socket."""
 
-    def __init__(self, address, token=None, cookie=None, rcvbuf=None):
+    def __init__(self, address, token=None, cookie=None, rcvbuf=None, last_event_id=None):
         host, port = address.rsplit(":", 1)
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if rcvbuf:
@@ -50,6 +51,8 @@ class Stream:
             headers += "Authorization: Bearer %s\r\n" % token
         if cookie:
             headers += "Cookie: kefu_session=%s\r\n" % cookie
+        if last_event_id:
+            headers += "Last-Event-ID: %s\r\n" % last_event_id
         self.sock.sendall((headers + "\r\n").encode())
         self.raw = b""
         self.text = ""      # the body, chunked encoding removed
@@ -103,6 +106,17 @@ class Stream:
         block, _, self.text = self.text.partition("\n\n")
         return block
 
+    @staticmethod
+    def topic_of(block):
+        """The event's topic (its data checked), or None for a comment or
+        the retry line."""
+        fields = dict(line.split(": ", 1) for line in block.split("\n") if not line.startswith(":"))
+        if "event" not in fields:
+            return None
+        assert json.loads(fields["data"]) == {"topic": fields["event"]}, block   # the kind, not which one
+        assert set(fields) <= {"id", "event", "data"}, block
+        return fields["event"]
+
     def wait_event(self, topic, timeout):
         """Reads blocks until the event of this topic; returns its data
         (checked), or None when it did not come in time."""
@@ -111,11 +125,8 @@ class Stream:
             block = self.next_block(deadline - time.monotonic())
             if block is None:
                 return None
-            fields = dict(line.split(": ", 1) for line in block.split("\n") if not line.startswith(":"))
-            if fields.get("event") == topic:
-                data = json.loads(fields["data"])
-                assert data == {"topic": topic}, block   # the kind of thing, nothing of which one
-                return data
+            if self.topic_of(block) == topic:
+                return block
         return None
 
     def wait_closed(self, timeout):
@@ -237,8 +248,8 @@ def test_every_topic_is_named_and_a_burst_is_coalesced():
         while len(counts) < len(TOPICS):
             block = stream.next_block(2)
             assert block is not None, (counts, stream.text)
-            if block.startswith("event: "):
-                topic = block.split("\n")[0][7:]
+            topic = stream.topic_of(block)
+            if topic:
                 counts[topic] = counts.get(topic, 0) + 1
         assert sorted(counts) == sorted(TOPICS), counts
         # a later change: whatever the burst made came before its event
@@ -248,12 +259,12 @@ def test_every_topic_is_named_and_a_burst_is_coalesced():
         while True:
             block = stream.next_block(2)
             assert block is not None, (tail, stream.text)
-            if block == 'event: ticket\ndata: {"topic": "ticket"}':
-                break
             tail.append(block)
-        for block in tail:
-            if block.startswith("event: "):
-                topic = block.split("\n")[0][7:]
+            if stream.topic_of(block) == "ticket":
+                break
+        for block in tail[:-1]:
+            topic = stream.topic_of(block)
+            if topic:
                 counts[topic] = counts.get(topic, 0) + 1
         # at most one event per topic per 150 ms gap (and one the quiet system made)
         most = int(burst / 0.15) + 2
@@ -262,6 +273,30 @@ def test_every_topic_is_named_and_a_burst_is_coalesced():
     finally:
         conn.close()
         stream.close()
+
+
+def test_events_carry_ids_and_a_reconnection_is_told_everything_may_have_changed():
+    stream = open_stream(token=S.token)
+    try:
+        S.sql("SELECT pg_notify('kefu_changes', 'claim')")
+        block = stream.wait_event("claim", 1.0)
+        assert block is not None and re.match(r"^id: \d+\n", block), block
+    finally:
+        stream.close()
+    # an EventSource coming back sends the last id it saw: it missed what
+    # changed meanwhile, so its first batch names every topic
+    again = open_stream(token=S.token, last_event_id=block.split("\n")[0][4:])
+    try:
+        first = again.next_block(1.0)
+        assert first is not None, again.text
+        topics = [again.topic_of(first)]
+        while len(topics) < len(TOPICS):
+            block = again.next_block(1.0)
+            assert block is not None and not block.startswith("id: "), (topics, block)   # one batch
+            topics.append(again.topic_of(block))
+        assert sorted(topics) == sorted(TOPICS), topics
+    finally:
+        again.close()
 
 
 def test_a_revoked_session_ends_its_stream():
