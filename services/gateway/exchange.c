@@ -57,5 +57,7 @@ void gw_response_clear (gw_response_t *self)
     free (self->body);
     for (int i = 0; i < self->n_headers; i++)
         free (self->headers[i].value);
+    if (self->stream.state && self->stream.free)
+        self->stream.free (self->stream.state);
     memset (self, 0, sizeof *self);
 }

@@ -14,6 +14,7 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "build.h"
+#include "changes.h"
 #include "console_files.h"
 #include "routes.h"
 #include "session.h"
@@ -33,6 +34,7 @@ struct gw_s {
     const cfg_t *cfg;
     gw_routes_t *routes;
     void *zctx;
+    gw_live_t *live; /* the changes feed (live.h); its listener starts with the first stream */
 };
 
 int gw_files_enough (int connection_limit, char *err, size_t errsize)
@@ -60,6 +62,17 @@ int gw_files_enough (int connection_limit, char *err, size_t errsize)
     return 0;
 }
 
+/*  The changes feed's hub, on the gateway role's own connection. */
+static gw_live_t *s_live_new (const cfg_t *cfg)
+{
+    char role[128];
+    snprintf (role, sizeof role, "%sgateway", cfg->db_role_prefix ? cfg->db_role_prefix : "kefu_");
+    char *conninfo = cfg_conninfo_for (cfg, role, "kefu-gateway-changes");
+    gw_live_t *live = conninfo ? gw_live_new (conninfo, gateway_config (cfg)->stream_limit) : NULL;
+    free (conninfo);
+    return live;
+}
+
 gw_t *gw_new (const cfg_t *cfg, char *err, size_t errsize)
 {
     if (gw_files_enough (gateway_config (cfg)->connection_limit, err, errsize) != 0)
@@ -71,16 +84,23 @@ gw_t *gw_new (const cfg_t *cfg, char *err, size_t errsize)
     }
     self->cfg = cfg;
     self->routes = gw_routes_new (cfg->schemas_dir, err, errsize);
-    self->zctx = self->routes ? zmq_ctx_new () : NULL;
-    if (self->zctx) {
-        /* each connection may hold a socket per service */
-        int most = gateway_config (cfg)->connection_limit * CFG_SERVICE_COUNT + 64;
-        zmq_ctx_set (self->zctx, ZMQ_MAX_SOCKETS, most);
-    }
-    else if (self->routes)
-        snprintf (err, errsize, "cannot make a ZeroMQ context");
-    if (!self->zctx)
+    if (!self->routes) {
         gw_destroy (&self);
+        return NULL;
+    }
+    if (!(self->live = s_live_new (cfg))) {
+        snprintf (err, errsize, "out of memory");
+        gw_destroy (&self);
+        return NULL;
+    }
+    if (!(self->zctx = zmq_ctx_new ())) {
+        snprintf (err, errsize, "cannot make a ZeroMQ context");
+        gw_destroy (&self);
+        return NULL;
+    }
+    /* each connection may hold a socket per service */
+    int most = gateway_config (cfg)->connection_limit * CFG_SERVICE_COUNT + 64;
+    zmq_ctx_set (self->zctx, ZMQ_MAX_SOCKETS, most);
     return self;
 }
 
@@ -89,6 +109,7 @@ void gw_destroy (gw_t **self_p)
     gw_t *self = *self_p;
     if (!self)
         return;
+    gw_live_destroy (&self->live);
     if (self->zctx)
         zmq_ctx_term (self->zctx);
     gw_routes_destroy (&self->routes);
@@ -109,6 +130,11 @@ const gateway_config_t *gw_config (const gw_t *self)
 void *gw_zctx (gw_t *self)
 {
     return self->zctx;
+}
+
+void gw_halt (gw_t *self)
+{
+    gw_live_halt (self->live);
 }
 
 static const char *s_endpoint (const cfg_t *cfg, int service)
@@ -189,6 +215,10 @@ void gw_handle (gw_t *self, gw_forward_t *fwd, const gw_request_t *req, gw_respo
         if (strcmp (req->method, "HEAD") == 0)
             as_get.method = "GET"; /* answered as GET; libmicrohttpd sends no body */
         gw_session_handle (&env, &as_get, resp);
+    }
+    else if (strcmp (req->path, GW_CHANGES_PATH) == 0) {
+        route = GW_CHANGES_PATH;
+        gw_changes_open (self->live, self->cfg, req, resp);
     }
     else if (gw_console_answer (gateway_config (self->cfg)->console, req, resp))
         route = GW_CONSOLE_ROUTE; /* never the path: a screen pop's names its secret id */

@@ -6,7 +6,8 @@
  *      path fields, query, body → request body (400)  build.h
  *      the request, with the caller's token, to the service  forward.h
  *      its reply → status, headers, body  answer.h
- *  /api/v1/session is the sessions' own (session.h). Every step works on
+ *  /api/v1/session is the sessions' own (session.h), /api/v1/changes the
+ *  live streams' (changes.h). Every step works on
  *  exchange.h's structures; server.c is the only part that speaks HTTP.
  */
 #ifndef KEFU_GATEWAY_GATEWAY_H
@@ -34,6 +35,9 @@ void gw_destroy (gw_t **self_p);
 const cfg_t *gw_cfg (const gw_t *self);
 const gateway_config_t *gw_config (const gw_t *self);
 void *gw_zctx (gw_t *self);
+/*  Ends every live stream (changes.h) now and opens no more: the gateway
+ *  is stopping. */
+void gw_halt (gw_t *self);
 
 /*  Answers one request; fwd is the calling connection's own (forward.h).
  *  resp is empty on entry and always holds a response on return. */

@@ -19,6 +19,7 @@ static const conf_key_t s_keys[] = {
     CONF_INT ("session_hours", T, session_hours, 12, 1, 720),
     CONF_INT ("body_limit", T, body_limit, 65536, 1024, 16777216),
     CONF_PATH ("console", T, console, "/usr/share/kefu/console", .env = "KEFU_CONSOLE_DIR"),
+    CONF_INT ("stream_limit", T, stream_limit, 64, 1, 10000),
     CONF_END,
 };
 
@@ -58,6 +59,11 @@ static int s_check (void *values, yt_doc_t *doc, yt_node_t *map)
     int port;
     if (gateway_listen_parse (self->http, host, sizeof host, &port, err, sizeof err) != 0)
         return yt_fail (doc, conf_node (map, "http"), "%s", err);
+    if (self->stream_limit >= self->connection_limit)
+        return yt_fail (doc, conf_node (map, "stream_limit"),
+                        "stream_limit (%d) must be less than connection_limit (%d): live streams "
+                        "must leave connections for requests",
+                        self->stream_limit, self->connection_limit);
     if (!self->tls_cert != !self->tls_key)
         return yt_fail (doc, conf_node (map, self->tls_cert ? "tls_cert" : "tls_key"),
                         "tls_cert and tls_key go together (HTTPS needs both)");

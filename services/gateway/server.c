@@ -27,14 +27,16 @@
 #define S_STACK (256u << 10)
 #endif
 #define S_WATCH_MS 200
+/*  The most a stream hands out at once (every topic's event fits). */
+#define S_STREAM_BLOCK 2048
 
 /*  Where a connection is in its exchange: the watchdog cuts one that
  *  takes longer than connection_timeout_s to send its request or to take
  *  its response, never one whose answer the gateway is still making. */
 typedef enum {
     S_RECEIVING = 0, /* the request is coming in */
-    S_ANSWERING,     /* the whole request is in: being answered, not cut */
-    S_SENDING,       /* the response is going out */
+    S_ANSWERING, /* the whole request is in: being answered, not cut */
+    S_SENDING, /* the response is going out */
 } s_phase_t;
 
 /*  One connection (libmicrohttpd's socket context). */
@@ -131,9 +133,10 @@ static void *s_watch (void *arg)
             if (c->phase != S_ANSWERING && !c->cut && c->fd >= 0 && now - c->since_ms > self->timeout_ms) {
                 c->cut = true;
                 shutdown (c->fd, SHUT_RDWR);
-                log_kv (LOG_INFO, "connection_cut", "reason", c->phase == S_SENDING
-                        ? "the response was not taken within connection_timeout_s"
-                        : "the request did not arrive within connection_timeout_s", NULL);
+                log_kv (LOG_INFO, "connection_cut", "reason",
+                        c->phase == S_SENDING ? "the response was not taken within connection_timeout_s"
+                                              : "the request did not arrive within connection_timeout_s",
+                        NULL);
             }
         struct timespec until;
         clock_gettime (CLOCK_REALTIME, &until);
@@ -146,19 +149,24 @@ static void *s_watch (void *arg)
     return NULL;
 }
 
-static void s_set_phase (gw_server_t *self, struct MHD_Connection *c, s_phase_t phase)
+static void s_conn_phase (gw_server_t *self, s_conn_t *conn, s_phase_t phase)
 {
-    const union MHD_ConnectionInfo *info = MHD_get_connection_info (c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    s_conn_t *conn = info ? info->socket_context : NULL;
-    if (!conn)
-        return;
     pthread_mutex_lock (&self->lock);
     conn->phase = phase;
     conn->since_ms = clock_mono_ms ();
     pthread_mutex_unlock (&self->lock);
 }
 
-static void s_completed (void *cls, struct MHD_Connection *c, void **req_cls, enum MHD_RequestTerminationCode toe)
+static void s_set_phase (gw_server_t *self, struct MHD_Connection *c, s_phase_t phase)
+{
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info (c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    s_conn_t *conn = info ? info->socket_context : NULL;
+    if (conn)
+        s_conn_phase (self, conn, phase);
+}
+
+static void s_completed (void *cls, struct MHD_Connection *c, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
 {
     (void) toe;
     s_req_t *r = *req_cls;
@@ -175,21 +183,81 @@ static enum MHD_Result s_query_arg (void *cls, enum MHD_ValueKind kind, const ch
     (void) kind;
     gw_request_t *req = cls;
     if (req->n_query < GW_MAX_QUERY)
-        req->query[req->n_query] = (gw_pair_t) { key, value };
+        req->query[req->n_query] = (gw_pair_t){key, value};
     req->n_query++;
     return MHD_YES;
+}
+
+/*  A stream's body (exchange.h gw_stream_t), handed to libmicrohttpd as
+ *  it asks for more. While the stream waits for something to send, the
+ *  connection is being answered (the watchdog leaves it); once bytes are
+ *  handed out, the client has connection_timeout_s to take them before
+ *  libmicrohttpd asks again, or the watchdog cuts it: a client that stops
+ *  reading fills the socket's buffers and is cut. */
+typedef struct {
+    gw_server_t *server;
+    s_conn_t *conn;
+    gw_stream_t stream;
+} s_stream_t;
+
+static ssize_t s_stream_read (void *cls, uint64_t pos, char *buf, size_t max)
+{
+    (void) pos;
+    s_stream_t *st = cls;
+    if (atomic_load (&st->server->halt))
+        return MHD_CONTENT_READER_END_OF_STREAM;
+    s_conn_phase (st->server, st->conn, S_ANSWERING);
+    long n = st->stream.read (st->stream.state, buf, max);
+    s_conn_phase (st->server, st->conn, S_SENDING);
+    return n > 0 ? (ssize_t) n : MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+static void s_stream_free (void *cls)
+{
+    s_stream_t *st = cls;
+    st->stream.free (st->stream.state);
+    free (st);
+}
+
+/*  The response's body: its bytes, or its stream's. */
+static struct MHD_Response *s_body (gw_server_t *self, struct MHD_Connection *c, gw_response_t *resp)
+{
+    if (!resp->stream.state) {
+        struct MHD_Response *r =
+            MHD_create_response_from_buffer (resp->body_len, resp->body, MHD_RESPMEM_MUST_FREE);
+        if (r)
+            resp->body = NULL; /* libmicrohttpd frees it */
+        return r;
+    }
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info (c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    s_stream_t *st = calloc (1, sizeof *st);
+    if (!st || !info || !info->socket_context) {
+        free (st);
+        return NULL;
+    }
+    *st = (s_stream_t){self, info->socket_context, resp->stream};
+    struct MHD_Response *r = MHD_create_response_from_callback (MHD_SIZE_UNKNOWN, S_STREAM_BLOCK,
+                                                                s_stream_read, st, s_stream_free);
+    if (!r) {
+        free (st);
+        return NULL;
+    }
+    resp->stream = (gw_stream_t){0}; /* s_stream_free frees it */
+    /* a stream is quiet for long: the watchdog, which knows when it is
+     * waiting for the client, times it, not libmicrohttpd's idle time-out */
+    MHD_set_connection_option (c, MHD_CONNECTION_OPTION_TIMEOUT, 0);
+    return r;
 }
 
 /*  Queues the response; from here the client has connection_timeout_s to
  *  take it. close: end the connection after it. */
 static enum MHD_Result s_queue (gw_server_t *self, struct MHD_Connection *c, gw_response_t *resp, bool close)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer (resp->body_len, resp->body, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *r = s_body (self, c, resp);
     if (!r) {
         gw_response_clear (resp);
         return MHD_NO;
     }
-    resp->body = NULL; /* libmicrohttpd frees it */
     if (resp->content_type)
         MHD_add_response_header (r, MHD_HTTP_HEADER_CONTENT_TYPE, resp->content_type);
     for (int i = 0; i < resp->n_headers; i++)
@@ -211,16 +279,18 @@ static void s_client_addr (struct MHD_Connection *c, char *out, size_t outsize)
     const struct sockaddr *sa = info ? info->client_addr : NULL;
     out[0] = '\0';
     if (sa && sa->sa_family == AF_INET)
-        inet_ntop (AF_INET, &((const struct sockaddr_in *) (const void *) sa)->sin_addr, out, (socklen_t) outsize);
+        inet_ntop (AF_INET, &((const struct sockaddr_in *) (const void *) sa)->sin_addr, out,
+                   (socklen_t) outsize);
     else if (sa && sa->sa_family == AF_INET6)
-        inet_ntop (AF_INET6, &((const struct sockaddr_in6 *) (const void *) sa)->sin6_addr, out, (socklen_t) outsize);
+        inet_ntop (AF_INET6, &((const struct sockaddr_in6 *) (const void *) sa)->sin6_addr, out,
+                   (socklen_t) outsize);
 }
 
 static enum MHD_Result s_answer (gw_server_t *self, struct MHD_Connection *c, const char *url,
                                  const char *method, s_req_t *r)
 {
     s_set_phase (self, c, S_ANSWERING);
-    gw_response_t resp = { 0 };
+    gw_response_t resp = {0};
     if (r->too_large) {
         /* closed after it: the rest of the body is never read, and a client
          * cannot keep the connection by trickling it */
@@ -312,7 +382,7 @@ static int s_address (const char *text, struct sockaddr_storage *out, char *err,
     if (gateway_listen_parse (text, host, sizeof host, &port, err, errsize) != 0)
         return -1;
     snprintf (port_text, sizeof port_text, "%d", port);
-    struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV | AI_PASSIVE }, *ai = NULL;
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV | AI_PASSIVE}, *ai = NULL;
     int rc = getaddrinfo (host, port_text, &hints, &ai);
     if (rc != 0 || !ai) {
         snprintf (err, errsize, "http: %s: %s", text, gai_strerror (rc));
@@ -358,19 +428,20 @@ gw_server_t *gw_server_start (gw_t *gw, char *err, size_t errsize)
         return NULL;
     }
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG
-                     | MHD_USE_POLL | (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (self->tls ? MHD_USE_TLS : 0);
+                     | MHD_USE_POLL | (addr.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0)
+                     | (self->tls ? MHD_USE_TLS : 0);
     struct MHD_OptionItem tls_opts[] = {
-        { self->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, self->cert },
-        { MHD_OPTION_HTTPS_MEM_KEY, 0, self->key },
-        { MHD_OPTION_END, 0, NULL },
+        {self->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, self->cert},
+        {MHD_OPTION_HTTPS_MEM_KEY, 0, self->key},
+        {MHD_OPTION_END, 0, NULL},
     };
     self->daemon = MHD_start_daemon (
         flags, 0, NULL, NULL, s_access, self, MHD_OPTION_SOCK_ADDR, (struct sockaddr *) &addr,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned) gc->connection_limit, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned) gc->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned) gc->connection_timeout_s, MHD_OPTION_THREAD_STACK_SIZE, (size_t) S_STACK,
-        MHD_OPTION_NOTIFY_CONNECTION, s_notify, self, MHD_OPTION_NOTIFY_COMPLETED, s_completed, self,
-        MHD_OPTION_EXTERNAL_LOGGER, s_logger, self, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+        (unsigned) gc->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) gc->connection_timeout_s,
+        MHD_OPTION_THREAD_STACK_SIZE, (size_t) S_STACK, MHD_OPTION_NOTIFY_CONNECTION, s_notify, self,
+        MHD_OPTION_NOTIFY_COMPLETED, s_completed, self, MHD_OPTION_EXTERNAL_LOGGER, s_logger, self,
+        MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!self->daemon) {
         snprintf (err, errsize, "cannot listen at %s (in use, or a bad certificate or key)", gc->http);
         gw_server_stop (&self);
@@ -386,6 +457,7 @@ void gw_server_stop (gw_server_t **self_p)
     if (!self)
         return;
     atomic_store (&self->halt, true); /* before the connection threads are joined */
+    gw_halt (self->gw); /* streams end now, not at their next change */
     if (self->watching) {
         pthread_mutex_lock (&self->lock);
         self->stopping = true;

@@ -18,23 +18,22 @@
 #define S_WAIT_MS 2000
 
 static const gw_db_statement_t s_login_statements[] = {
-    { "gw_login_begin",
-      "SELECT password_hash, known, account_times, address_times, pair_times, attempt"
-      "  FROM auth.login_begin($1, $2::inet, to_timestamp($3::bigint / 1e6),"
-      "                        to_timestamp($4::bigint / 1e6), to_timestamp($5::bigint / 1e6),"
-      "                        $6::int, $7::int, $8::int, $9::int)" },
-    { "gw_session_open",
-      "SELECT staff, name, roles, branches FROM auth.session_open($1, $2, $3, $4::inet,"
-      " to_timestamp($5::bigint / 1e6), to_timestamp($6::bigint / 1e6))" },
-    { NULL, NULL },
+    {"gw_login_begin",
+     "SELECT password_hash, known, account_times, address_times, pair_times, attempt"
+     "  FROM auth.login_begin($1, $2::inet, to_timestamp($3::bigint / 1e6),"
+     "                        to_timestamp($4::bigint / 1e6), to_timestamp($5::bigint / 1e6),"
+     "                        $6::int, $7::int, $8::int, $9::int)"},
+    {"gw_session_open", "SELECT staff, name, roles, branches FROM auth.session_open($1, $2, $3, $4::inet,"
+                        " to_timestamp($5::bigint / 1e6), to_timestamp($6::bigint / 1e6))"},
+    {NULL, NULL},
 };
 
 static const gw_db_statement_t s_read_statements[] = {
-    { "gw_session_who",
-      "SELECT staff, name, roles, branches, expires_us"
-      "  FROM auth.session_who($1, to_timestamp($2::bigint / 1e6))" },
-    { "gw_session_close", "SELECT auth.session_close($1, to_timestamp($2::bigint / 1e6))" },
-    { NULL, NULL },
+    {"gw_session_who", "SELECT staff, name, roles, branches, expires_us"
+                       "  FROM auth.session_who($1, to_timestamp($2::bigint / 1e6))"},
+    {"gw_session_close", "SELECT auth.session_close($1, to_timestamp($2::bigint / 1e6))"},
+    {"gw_token_open", "SELECT auth.token_open($1, to_timestamp($2::bigint / 1e6))"},
+    {NULL, NULL},
 };
 
 static pthread_mutex_t s_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -128,7 +127,7 @@ int gw_store_login_begin (const char *staff, const char *address, int64_t now_us
     snprintf (account, sizeof account, "%d", GW_LOGIN_ACCOUNT_LIMIT);
     snprintf (by_address, sizeof by_address, "%d", GW_LOGIN_ADDRESS_LIMIT);
     snprintf (pair, sizeof pair, "%d", GW_LOGIN_PAIR_LIMIT);
-    const char *params[] = { staff, address, now, since, known_since, max, account, by_address, pair };
+    const char *params[] = {staff, address, now, since, known_since, max, account, by_address, pair};
     *hash = NULL;
     memset (record, 0, sizeof *record);
     PGresult *res = s_run (s_login_pool, "gw_login_begin", 9, params);
@@ -150,14 +149,13 @@ cleanup:
     return rc;
 }
 
-int gw_store_session_open (const char *staff, const char *token_hash, const char *prefix,
-                           const char *address, int64_t now_us, int64_t expires_us,
-                           gw_session_who_t *who, bool *opened)
+int gw_store_session_open (const char *staff, const char *token_hash, const char *prefix, const char *address,
+                           int64_t now_us, int64_t expires_us, gw_session_who_t *who, bool *opened)
 {
     char now[24], expires[24];
     snprintf (now, sizeof now, "%" PRId64, now_us);
     snprintf (expires, sizeof expires, "%" PRId64, expires_us);
-    const char *params[] = { staff, token_hash, prefix, address, now, expires };
+    const char *params[] = {staff, token_hash, prefix, address, now, expires};
     PGresult *res = s_run (s_login_pool, "gw_session_open", 6, params);
     if (!res)
         return -1;
@@ -174,7 +172,7 @@ int gw_store_session_who (const char *token_hash, int64_t now_us, gw_session_who
 {
     char now[24];
     snprintf (now, sizeof now, "%" PRId64, now_us);
-    const char *params[] = { token_hash, now };
+    const char *params[] = {token_hash, now};
     PGresult *res = s_run (s_read_pool, "gw_session_who", 2, params);
     if (!res)
         return -1;
@@ -191,8 +189,21 @@ int gw_store_session_close (const char *token_hash, int64_t now_us)
 {
     char now[24];
     snprintf (now, sizeof now, "%" PRId64, now_us);
-    const char *params[] = { token_hash, now };
+    const char *params[] = {token_hash, now};
     PGresult *res = s_run (s_read_pool, "gw_session_close", 2, params);
     PQclear (res);
     return res ? 0 : -1;
+}
+
+int gw_store_token_open (const char *token_hash, int64_t now_us, bool *open)
+{
+    char now[24];
+    snprintf (now, sizeof now, "%" PRId64, now_us);
+    const char *params[] = {token_hash, now};
+    PGresult *res = s_run (s_read_pool, "gw_token_open", 2, params);
+    if (!res)
+        return -1;
+    *open = PQntuples (res) == 1 && strcmp (PQgetvalue (res, 0, 0), "t") == 0;
+    PQclear (res);
+    return 0;
 }
