@@ -1,8 +1,10 @@
 /*  cmd_board — `kefuctl board`: the SLA board of open tickets per branch.
  *  Each ticket counts once, by its worst running clock: green (on track),
  *  yellow (at risk: past the warning share) or red (breached). Below the
- *  counts, the red and yellow tickets, most overdue first. `--watch N`
- *  redraws it every N seconds until Ctrl-C.
+ *  counts, the red and yellow tickets, most overdue first; then today's
+ *  clocks met and breached per branch, and the escalations nobody has
+ *  acknowledged yet, oldest first. `--watch N` redraws it every N seconds
+ *  until Ctrl-C.
  *
  *  Asks dispatch's request endpoint (sla.board, services.dispatch.api);
  *  "now" is the dispatcher's clock, answered with the board.
@@ -20,7 +22,8 @@
 static const char s_board_usage[] =
     "usage: kefuctl board [--branch B] [--watch SECONDS] [--json]\n"
     "  Open tickets per branch by their worst running SLA clock: green (on track),\n"
-    "  yellow (at risk), red (breached), then the red and yellow tickets.\n"
+    "  yellow (at risk), red (breached), then the red and yellow tickets, today's\n"
+    "  clocks met and breached per branch, and the escalations not acknowledged.\n"
     "  --watch N  redraw every N seconds (1 to 3600) until Ctrl-C\n";
 
 static volatile sig_atomic_t s_board_stop;
@@ -32,8 +35,8 @@ static void s_board_on_signal (int sig)
 
 /*  The --json document of a sla.board result: {"branches": {B: {green,
  *  yellow, red}}, "tickets": [{colour, branch, ticket_id, clock,
- *  minutes_left}], "head_office"?: [...] (the reply's)}. NULL when out of
- *  memory. */
+ *  minutes_left}], "escalations", "today" and "head_office"? (the
+ *  reply's)}. NULL when out of memory. */
 static cJSON *s_board_json (const cJSON *result)
 {
     cJSON *json = cJSON_CreateObject (), *branches = json ? cJSON_AddObjectToObject (json, "branches") : NULL;
@@ -61,10 +64,14 @@ static cJSON *s_board_json (const cJSON *result)
             || !cJSON_AddNumberToObject (o, "minutes_left", (double) json_int (t, "minutes_left", 0)))
             goto fail;
     }
-    /* head office's clocks of no ticket, as the dispatcher gives them */
-    const cJSON *office = cJSON_GetObjectItemCaseSensitive (result, "head_office");
-    if (office && !cJSON_AddItemToObject (json, "head_office", cJSON_Duplicate (office, true)))
-        goto fail;
+    /* the escalations, today's outcomes and head office's clocks of no
+     * ticket, as the dispatcher gives them */
+    static const char *const as_given[] = { "escalations", "today", "head_office" };
+    for (size_t i = 0; i < sizeof as_given / sizeof as_given[0]; i++) {
+        const cJSON *part = cJSON_GetObjectItemCaseSensitive (result, as_given[i]);
+        if (part && !cJSON_AddItemToObject (json, as_given[i], cJSON_Duplicate (part, true)))
+            goto fail;
+    }
     return json;
 fail:
     cJSON_Delete (json);
@@ -102,12 +109,53 @@ static int s_board_head_office (const cJSON *result, tbl_t **office)
     return 0;
 }
 
+/*  Today's clocks met and breached per branch as a table in *today.
+ *  Returns 0 or -1. */
+static int s_board_today (const cJSON *result, tbl_t **today)
+{
+    static const char *const head[] = { "branch", "met today", "breached today" };
+    const cJSON *b;
+    if (!(*today = tbl_new (3, head)))
+        return -1;
+    cJSON_ArrayForEach (b, cJSON_GetObjectItemCaseSensitive (result, "today"))
+    {
+        char met[24], breached[24];
+        snprintf (met, sizeof met, "%lld", (long long) json_int (b, "met", 0));
+        snprintf (breached, sizeof breached, "%lld", (long long) json_int (b, "breached", 0));
+        const char *row[] = { json_str (b, "branch", ""), met, breached };
+        if (tbl_add_row (*today, row) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/*  The escalations not acknowledged yet as a table in *open. Returns 0 or -1. */
+static int s_board_escalations (const cJSON *result, tbl_t **open)
+{
+    static const char *const head[] = { "escalation", "ticket", "branch", "clock", "level", "raised (UTC)" };
+    const cJSON *e;
+    if (!(*open = tbl_new (6, head)))
+        return -1;
+    cJSON_ArrayForEach (e, cJSON_GetObjectItemCaseSensitive (result, "escalations"))
+    {
+        char id[24], ticket[24];
+        snprintf (id, sizeof id, "%lld", (long long) json_int (e, "escalation_id", 0));
+        snprintf (ticket, sizeof ticket, "%lld", (long long) json_int (e, "ticket_id", 0));
+        const char *row[] = { id, ticket, json_str (e, "branch", ""), json_str (e, "clock", ""),
+                              json_str (e, "level", ""), json_str (e, "at", "") };
+        if (tbl_add_row (*open, row) != 0)
+            return -1;
+    }
+    return 0;
+}
+
 /*  The board as tables for people. Returns 0 or -1. */
 static int s_board_tables (const cJSON *result)
 {
     static const char *const sum_h[] = { "branch", "green", "yellow", "red" };
     static const char *const list_h[] = { "colour", "branch", "ticket", "worst clock", "overdue / left", "level" };
-    tbl_t *sums = tbl_new (4, sum_h), *list = tbl_new (6, list_h), *office = NULL;
+    tbl_t *sums = tbl_new (4, sum_h), *list = tbl_new (6, list_h);
+    tbl_t *office = NULL, *today = NULL, *open = NULL;
     int rc = -1;
     if (!sums || !list)
         goto cleanup;
@@ -132,7 +180,8 @@ static int s_board_tables (const cJSON *result)
         if (tbl_add_row (list, row) != 0)
             goto cleanup;
     }
-    if (s_board_head_office (result, &office) != 0)
+    if (s_board_head_office (result, &office) != 0 || s_board_today (result, &today) != 0
+        || s_board_escalations (result, &open) != 0)
         goto cleanup;
     printf ("SLA board at %s (UTC)\n\n", json_str (result, "at", ""));
     if (tbl_rows (sums) == 0)
@@ -148,11 +197,23 @@ static int s_board_tables (const cJSON *result)
         printf ("\nhead office\n");
         tbl_print (office, stdout);
     }
+    if (tbl_rows (today) > 0) {
+        printf ("\ntoday (each branch's own date)\n");
+        tbl_print (today, stdout);
+    }
+    if (tbl_rows (open) == 0)
+        printf ("\nno escalation waits for an acknowledgement\n");
+    else {
+        printf ("\nescalations not acknowledged, oldest first\n");
+        tbl_print (open, stdout);
+    }
     rc = 0;
 cleanup:
     tbl_destroy (&sums);
     tbl_destroy (&list);
     tbl_destroy (&office);
+    tbl_destroy (&today);
+    tbl_destroy (&open);
     return rc;
 }
 

@@ -27,10 +27,9 @@
 
 #define REPORT_MAX_ITEMS 256
 
-/*  A clock is breached when the engine marked it so, or when it stopped
- *  after its due instant (a stop recorded before the timer noticed the
- *  breach); met when it stopped otherwise; open while running or paused
- *  and not breached. $7: the caller's branches (NULL: every branch). */
+/*  A clock is breached or met as RDU_CLOCK_BREACHED says (read_util.h);
+ *  open while running or paused and not breached. $7: the caller's
+ *  branches (NULL: every branch). */
 static const char s_report_sql[] =
     "WITH b AS (SELECT id, name, timezone, "
     "  coalesce($2::date, date_trunc('month', to_timestamp($1::bigint / 1e6) AT TIME ZONE timezone)::date) "
@@ -40,7 +39,7 @@ static const char s_report_sql[] =
     "  FROM ref.branches WHERE ($4::text[] IS NULL OR id = ANY ($4::text[])) "
     "  AND ($7::text[] IS NULL OR id = ANY ($7::text[]))), "
     "c AS (SELECT c.branch_id, c.clock, c.state, extract(epoch FROM c.stopped_at - c.started_at) AS secs, "
-    "  (c.breached_at IS NOT NULL OR (c.state = '" CLOCK_S_STOPPED "' AND c.stopped_at > c.due_at)) AS breached "
+    "  " RDU_CLOCK_BREACHED " AS breached "
     "  FROM b JOIN dispatch.sla_clocks c ON c.branch_id = b.id "
     "  WHERE c.started_at >= (b.d_from::timestamp AT TIME ZONE b.timezone) "
     "    AND c.started_at < (b.d_to::timestamp AT TIME ZONE b.timezone) "

@@ -10,8 +10,17 @@
 #include <stddef.h>
 
 #include "db/db.h"
+#include "model/sla_clock.h"
 #include "svc/reply.h"
 #include "svc/who.h"
+
+/*  A clock's outcome, as SQL of the clock row aliased c: breached when
+ *  the engine marked it so, or when it stopped after its due instant (a
+ *  stop recorded before the timer noticed the breach); met when it stopped
+ *  otherwise. sla.report counts by them, and sla.board's `today`. */
+#define RDU_CLOCK_BREACHED                                                                                   \
+    "(c.breached_at IS NOT NULL OR (c.state = '" CLOCK_S_STOPPED "' AND c.stopped_at > c.due_at))"
+#define RDU_CLOCK_MET "(c.state = '" CLOCK_S_STOPPED "' AND NOT " RDU_CLOCK_BREACHED ")"
 
 /*  A PostgreSQL text[] literal of n strings, each quoted ("{\"SH01\"}";
  *  "{}" for none). Caller frees; NULL when out of memory. */
