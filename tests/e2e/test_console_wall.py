@@ -283,6 +283,28 @@ def test_the_reports_draw_the_chart_and_download_the_csv():
     assert any(line.startswith("SH01,") for line in text.splitlines()), text[:400]
 
 
+def test_the_wallboard_catches_up_after_the_feed_was_cut():
+    """A change made while the gateway was down was never told to the
+    page; once the feed is back the wallboard reads again at once, not at
+    its next 30 s read."""
+    open_wall(SUPERVISOR)
+    before = green_count(SUPERVISOR, "SH01")
+    gateway = S.services["gateway-1"]
+    gateway.stop()
+    tid = S.kefuctl_as("A101", "submit", "--channel", "hotline", "--kind", "complaint", "--customer", "C1001",
+                       "--description", "网关重启期间的投诉", json_out=True)["ticket_id"]
+    h.wait_until(lambda: S.sql("SELECT 1 FROM dispatch.sla_clocks WHERE ticket_id = %s AND state = 'running'",
+                               (tid,)), 30, "ticket %d's clocks to run" % tid)
+    assert green_count(SUPERVISOR, "SH01") == before
+    gateway.start()
+    gateway.wait_ready()
+    back = time.monotonic()
+    took = wait_on_screen(SUPERVISOR, lambda: green_count(SUPERVISOR, "SH01") == before + 1,
+                          "SH01's green count to go from %d to %d after the feed came back" % (before, before + 1),
+                          back)
+    assert took <= 5, "the wallboard caught up %.2f s after the gateway was back" % took
+
+
 def test_the_one_second_update_holds_beside_stress_ng():
     open_wall(SUPERVISOR)
     stress = subprocess.Popen(["stress-ng", "--cpu", "2", "--timeout", "120s", "--quiet"],

@@ -133,6 +133,13 @@ const kefu = (() => {
       source = new EventSource('/api/v1/changes');
       for (const tp of ['ticket', 'clock', 'escalation', 'workorder', 'inspection', 'callback', 'settlement', 'claim'])
         source.addEventListener(tp, () => { for (const l of listeners) if (l.topics.has(tp)) l.fn(tp); });
+      // After the feed was cut (a gateway restarted, the network dropped),
+      // what changed meanwhile was never told: every screen reads again.
+      let opened = false;
+      source.addEventListener('open', () => {
+        if (opened) for (const l of listeners) l.fn(l.topics.values().next().value);
+        opened = true;
+      });
     }
     leaving.push(() => listeners.delete(entry));
   }

@@ -164,7 +164,7 @@ kefu.strings({
       }
       search.addEventListener('keydown', (ev) => { if (ev.key === 'Enter') { ev.preventDefault(); find(); } });
 
-      const form = el('form', { class: 'panel', id: 'new-form', novalidate: false },
+      const form = el('form', { class: 'panel', id: 'new-form' },
         el('h1', {}, t('new.title')),
         el('div', { class: 'row3' }, withError('channel', kefu.field('new.channel', channel)),
            withError('kind', kefu.field('new.kind', kind)), withError('priority', kefu.field('new.priority', priority))),

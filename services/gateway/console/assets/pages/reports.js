@@ -1,4 +1,4 @@
-/* Supervisor reports (docs/console.md "Reports"): SLA compliance per branch
+/* Supervisor reports (docs/console.md "Supervisor reports"): SLA compliance per branch
  * over the last weeks as a chart (one sla.report per week, drawn as SVG with
  * DOM calls), callback satisfaction and coverage over the same weeks, and the
  * SLA report as a CSV file to download. */

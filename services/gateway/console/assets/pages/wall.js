@@ -1,9 +1,9 @@
-/* The SLA wallboard (docs/console.md "Wallboard"): per branch the open
+/* The SLA wallboard (docs/console.md "SLA wallboard"): per branch the open
  * tickets green / yellow / red, the worst clocks first, the escalations not
  * yet acknowledged and today's compliance, from sla.board. It reads the
  * board again on every change of a ticket, clock or escalation (the changes
- * feed), one read at a time however many changes arrive together, and never
- * reloads the page. /console/wall?big=1 is the large-screen mode for a wall. */
+ * feed), at most two reads at once however many changes arrive together, and
+ * never reloads the page. /console/wall?big=1 is the large-screen mode for a wall. */
 'use strict';
 kefu.strings({
   'zh-CN': {
@@ -140,8 +140,6 @@ kefu.strings({
 
       const ackKeys = new Map();   // escalation id → its Idempotency-Key, kept for a retry
       let left = false;
-      let reading = false;
-      let again = false;
       kefu.onLeave(() => { left = true; });
 
       async function acknowledge(e, button) {
@@ -170,22 +168,26 @@ kefu.strings({
           if (target) target.focus();
         }
       }
-      /* One read at a time: changes that arrive while a read is under way
-       * make one more read after it, however many they are. */
+      /* A change starts a read at once, so the newest state is never queued
+       * behind an older read; but at most two reads run together, and the
+       * changes that come while two run make one more read after them, however
+       * many they are. Only an answer newer than the one drawn is drawn. */
+      let asked = 0;
+      let drawn = 0;
+      let running = 0;
+      let again = false;
       async function refresh() {
-        if (reading) { again = true; return; }
-        reading = true;
+        if (running >= 2) { again = true; return; }
+        running++;
+        const mine = ++asked;
         try {
-          do {
-            again = false;
-            const r = await kefu.api('GET', '/api/v1/sla/board');
-            if (left) return;
-            draw(r.body);
-          } while (again);
+          const r = await kefu.api('GET', '/api/v1/sla/board');
+          if (!left && mine > drawn) { drawn = mine; draw(r.body); }
         } catch (err) {
           if (!left) kefu.say(`${err.code}: ${err.message}`);
         } finally {
-          reading = false;
+          running--;
+          if (again && !left) { again = false; refresh(); }
         }
       }
       kefu.live(['ticket', 'clock', 'escalation'], refresh);
