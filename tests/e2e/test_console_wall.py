@@ -22,6 +22,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import kefu_harness as h  # noqa: E402
 from browser import Browser  # noqa: E402
 from http_api import ok  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from kefu_system import System  # noqa: E402
 
 S = None
@@ -81,8 +82,7 @@ def submit_complaint(name, customer, description):
     succeeded)."""
     b = AGENT
     b.open("/console/new")
-    b.type("#new-form input[name=search]", name)
-    b.click("#new-find")
+    b.type("#new-form input[name=search]", name + Keys.ENTER)   # Enter searches
     b.wait_text("#new-picked", customer)
     b.select("#new-form select[name=channel]", "hotline")
     b.select("#new-form select[name=kind]", "complaint")
@@ -170,7 +170,7 @@ def test_acknowledging_the_escalation_takes_it_off_the_list():
     tid, esc = STATE["ticket"], STATE["escalation"]
     button = SUPERVISOR.wait_for('#wall-escalations button.ack[data-escalation="%d"]' % esc)
     assert button.get_attribute("aria-label") == "确认工单 %d 的升级" % tid, button.get_attribute("aria-label")
-    button.click()
+    button.send_keys(Keys.ENTER)                  # from the keyboard
     SUPERVISOR.wait(lambda: not SUPERVISOR.find_all('#wall-escalations tr[data-escalation="%d"]' % esc),
                     "escalation %d to leave the list" % esc, timeout=10)
     rows = [e for e in clocks(tid)["escalations"] if e["id"] == esc]
@@ -197,13 +197,18 @@ def test_the_language_switch_changes_the_text_and_is_kept_on_reload():
 
 def test_the_large_screen_mode_hides_the_bar_and_fills_the_screen():
     b = SUPERVISOR
-    open_wall(b, big=True)
+    open_wall(b)
+    b.click("#wall-size")                         # the toggle
+    b.wait(lambda: b.driver.execute_script("return location.search") == "?big=1", "the large screen's address")
     b.wait(lambda: not b.find("#bar").is_displayed(), "the bar to be hidden on the large screen")
+    b.wait_for("#wall-body[data-at]")
     width = b.driver.execute_script("return document.getElementById('wall').getBoundingClientRect().width")
     inner = b.driver.execute_script("return window.innerWidth")
     assert width >= 0.9 * inner, (width, inner)
+    size = b.driver.execute_script("return parseFloat(getComputedStyle(document.body).fontSize)")
+    assert size >= 18, size                       # bigger than the 15 px of the ordinary screens
     b.screenshot("wallboard-big")
-    b.click("#wall-size")                         # the toggle back
+    b.find("body").send_keys(Keys.ESCAPE)         # Esc leaves it
     b.wait_for("#bar")
     assert b.driver.execute_script("return location.search") == ""
 
