@@ -86,13 +86,20 @@ kefu.strings({
 
       /* Each field's own error line, found by the request's field name. */
       const errors = {};
+      let errorSeq = 0;
+      /* The field's error line, read out with the field (aria-describedby). */
       function withError(path, node) {
-        errors[path] = el('p', { class: 'error field-error', role: 'alert', 'data-error-for': path });
-        node.append(errors[path]);
+        const line = el('p', { class: 'error field-error', role: 'alert', 'data-error-for': path,
+                               id: 'new-error-' + (++errorSeq) });
+        errors[path] = line;
+        node.append(line);
+        const input = node.querySelector('input:not([type=radio]), select, textarea');
+        if (input && !input.hasAttribute('aria-describedby')) input.setAttribute('aria-describedby', line.id);
         return node;
       }
       function clearErrors() {
         for (const e of Object.values(errors)) e.textContent = '';
+        for (const i of form.querySelectorAll('[aria-invalid]')) i.removeAttribute('aria-invalid');
         formError.textContent = '';
       }
       function showError(err) {
@@ -101,6 +108,11 @@ kefu.strings({
         let target = null;
         for (let p = path; p && !target; p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : null) target = errors[p];
         (target || formError).textContent = err.message;
+        const input = target && target.parentNode.querySelector('input:not([type=radio]), select, textarea');
+        if (input && !input.closest('[hidden]')) {
+          input.setAttribute('aria-invalid', 'true');
+          input.focus();
+        }
       }
 
       const searchBlock = el('div', { id: 'new-search-block' },

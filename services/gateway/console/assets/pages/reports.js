@@ -74,7 +74,7 @@ kefu.strings({
   }
 
   function chart(weeks, series) {
-    const W = 760, H = 280, L = 48, R = 16, T = 16, B = 36;
+    const W = 760, H = 280, L = 48, R = 32, T = 16, B = 36;
     const x = (i) => L + (weeks.length > 1 ? (i * (W - L - R)) / (weeks.length - 1) : (W - L - R) / 2);
     const y = (v) => T + ((100 - v) * (H - T - B)) / 100;
     const root = svg('svg', { id: 'reports-chart', viewBox: `0 0 ${W} ${H}`, role: 'img',

@@ -155,14 +155,28 @@ kefu.strings({
           kefu.say(`${err.code}: ${err.message}`);
         }
       }
+      /* Each part is drawn again only when what it shows changed, so a row
+       * and its button stay the same element while nothing about them did
+       * (a click or a keyboard's place is not lost to a redraw). */
+      const PARTS = [
+        [(b) => b.branches, branchesPart], [(b) => b.tickets, ticketsPart],
+        [(b) => b.escalations || [], (b) => escalationsPart(b, acknowledge)], [(b) => b.today || [], todayPart]];
+      const shown = PARTS.map(() => ({ key: null, node: null }));
       function draw(board) {
         // Keep the keyboard's place across a redraw: the focused button by its escalation.
         const focused = document.activeElement && document.activeElement.dataset
           ? document.activeElement.dataset.escalation : undefined;
         stamp.textContent = t('wall.updated', { at: kefu.fmt.time(board.at) });
-        body.replaceChildren(branchesPart(board), ticketsPart(board), escalationsPart(board, acknowledge), todayPart(board));
+        PARTS.forEach(([data, part], i) => {
+          const key = JSON.stringify(data(board));
+          if (key === shown[i].key) return;
+          const node = part(board);
+          if (shown[i].node) shown[i].node.replaceWith(node);
+          else body.append(node);
+          shown[i] = { key, node };
+        });
         body.dataset.at = board.at;
-        if (focused !== undefined) {
+        if (focused !== undefined && !body.contains(document.activeElement)) {
           const target = body.querySelector(`button.ack[data-escalation="${CSS.escape(focused)}"]`)
             || body.querySelector('button.ack');
           if (target) target.focus();
