@@ -78,8 +78,8 @@ def open_wall(browser, big=False):
 
 def submit_complaint(name, customer, description):
     """Fills in and sends the new-ticket form as A101 for a customer of
-    SH01 found by name; returns (ticket id, the monotonic time the form
-    succeeded)."""
+    SH01 found by name; returns (ticket id, the time.time() at which the
+    form's request was answered)."""
     b = AGENT
     b.open("/console/new")
     b.type("#new-form input[name=search]", name + Keys.ENTER)   # Enter searches
@@ -91,14 +91,19 @@ def submit_complaint(name, customer, description):
     path = b.wait(lambda: re.match(r"^/console/ticket/(\d+)$",
                                    b.driver.execute_script("return location.pathname")),
                   "the form to go to the new ticket's page")
-    return int(path.group(1)), time.monotonic()
+    # when the answer to POST /api/v1/tickets arrived, by the browser's own
+    # clock (the same host's wall clock): not later, when this test saw it
+    answered = b.driver.execute_script(
+        "const e = performance.getEntriesByType('resource').filter((r) => r.name.endsWith('/api/v1/tickets'));"
+        "return (performance.timeOrigin + e[e.length - 1].responseEnd) / 1000;")
+    return int(path.group(1)), answered
 
 
 def wait_on_screen(browser, predicate, what, since):
     """Waits for predicate on the screen and returns the seconds it took
-    from `since` (a monotonic time)."""
+    from `since` (a time.time())."""
     browser.wait(predicate, what, timeout=15, interval=0.02)
-    took = time.monotonic() - since
+    took = time.time() - since
     print("%s: %.3f s" % (what, took))
     return took
 
@@ -147,7 +152,7 @@ def test_the_ticket_turns_yellow_then_red_as_the_clock_moves():
     tid = STATE["ticket"]
     S.set_clock(MONDAY_0900 + 49 * MINUTE)          # past the warning (80 % of 1 business hour)
     escalation_of(tid, "warning")
-    swept = time.monotonic()
+    swept = time.time()
     took = wait_on_screen(SUPERVISOR, lambda: row_colour(SUPERVISOR, tid) == "yellow",
                           "ticket %d yellow on the wallboard" % tid, swept)
     assert took <= LIVE, "yellow %.2f s after dispatch recorded the warning" % took
@@ -156,7 +161,7 @@ def test_the_ticket_turns_yellow_then_red_as_the_clock_moves():
 
     S.set_clock(MONDAY_0900 + 61 * MINUTE)          # breached
     STATE["escalation"] = escalation_of(tid, "escalation")
-    swept = time.monotonic()
+    swept = time.time()
     # red, and escalated to the team lead (a read begun before the escalation
     # was recorded may show red first without the level)
     took = wait_on_screen(SUPERVISOR, lambda: row_colour(SUPERVISOR, tid) == "red"
@@ -309,7 +314,7 @@ def test_the_wallboard_catches_up_after_the_feed_was_cut():
     assert green_count(SUPERVISOR, "SH01") == before
     gateway.start()
     gateway.wait_ready()
-    back = time.monotonic()
+    back = time.time()
     took = wait_on_screen(SUPERVISOR, lambda: green_count(SUPERVISOR, "SH01") == before + 1,
                           "SH01's green count to go from %d to %d after the feed came back" % (before, before + 1),
                           back)
