@@ -41,7 +41,7 @@ const char *gw_console_type (const char *name)
 static bool s_name_valid (const char *name)
 {
     size_t n = strlen (name);
-    if (n == 0 || n > 200
+    if (n == 0 || n > 200 || name[0] == '/'
         || strspn (name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./") != n)
         return false;
     for (const char *part = name; part; part = strchr (part, '/')) {

@@ -68,7 +68,19 @@ static gw_live_t *s_live_new (const cfg_t *cfg)
     char role[128];
     snprintf (role, sizeof role, "%sgateway", cfg->db_role_prefix ? cfg->db_role_prefix : "kefu_");
     char *conninfo = cfg_conninfo_for (cfg, role, "kefu-gateway-changes");
-    gw_live_t *live = conninfo ? gw_live_new (conninfo, gateway_config (cfg)->stream_limit) : NULL;
+    /* a listener only reads: over TCP, keep-alives find a database host
+     * that vanished without closing the connection */
+    char *with_keepalive = NULL;
+    if (conninfo
+        && asprintf (&with_keepalive,
+                     "%s keepalives=1 keepalives_idle=30 keepalives_interval=10 "
+                     "keepalives_count=3",
+                     conninfo)
+               < 0)
+        with_keepalive = NULL;
+    gw_live_t *live =
+        with_keepalive ? gw_live_new (with_keepalive, gateway_config (cfg)->stream_limit) : NULL;
+    free (with_keepalive);
     free (conninfo);
     return live;
 }

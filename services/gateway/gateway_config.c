@@ -19,7 +19,7 @@ static const conf_key_t s_keys[] = {
     CONF_INT ("session_hours", T, session_hours, 12, 1, 720),
     CONF_INT ("body_limit", T, body_limit, 65536, 1024, 16777216),
     CONF_PATH ("console", T, console, "/usr/share/kefu/console", .env = "KEFU_CONSOLE_DIR"),
-    CONF_INT ("stream_limit", T, stream_limit, 64, 1, 10000),
+    CONF_INT ("stream_limit", T, stream_limit, 0, 0, 10000),
     CONF_END,
 };
 
@@ -64,6 +64,8 @@ static int s_check (void *values, yt_doc_t *doc, yt_node_t *map)
                         "stream_limit (%d) must be less than connection_limit (%d): live streams "
                         "must leave connections for requests",
                         self->stream_limit, self->connection_limit);
+    if (self->stream_limit == 0) /* not set: a quarter of the connections */
+        self->stream_limit = self->connection_limit / 4;
     if (!self->tls_cert != !self->tls_key)
         return yt_fail (doc, conf_node (map, self->tls_cert ? "tls_cert" : "tls_key"),
                         "tls_cert and tls_key go together (HTTPS needs both)");

@@ -21,7 +21,8 @@ typedef struct {
     int session_hours; /* a log-in's lifetime (session.c) */
     int body_limit; /* largest request body in bytes: larger is 413 */
     char *console; /* the web console's folder (console_files.h) */
-    int stream_limit; /* live change streams at once (changes.h), fewer than connection_limit */
+    int stream_limit; /* live change streams at once (changes.h), fewer than connection_limit;
+                         0 in the file: a quarter of connection_limit */
 } gateway_config_t;
 
 extern const conf_section_t gateway_config_section;

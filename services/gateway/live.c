@@ -6,6 +6,7 @@
 #include <libpq-fe.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -17,6 +18,7 @@
 #define L_CHANNEL "kefu_changes"
 #define L_BACKOFF_FIRST_MS 100
 #define L_BACKOFF_MAX_MS 5000
+#define L_CONNECT_MS 5000 /* the longest wait for each step of a connection */
 
 static const char *const s_names[GW_TOPIC_COUNT] = {
     "ticket", "clock", "escalation", "workorder", "inspection", "callback", "settlement", "claim", "access",
@@ -135,21 +137,45 @@ static void s_pause (gw_live_t *self, int ms)
     poll (&p, 1, ms);
 }
 
+/*  Connects without blocking the stop: PQconnectPoll, waiting on the
+ *  socket and the stop pipe. Returns true when connected. */
+static bool s_connect_poll (gw_live_t *self, PGconn *pg)
+{
+    PostgresPollingStatusType st = PGRES_POLLING_WRITING;
+    while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED && !s_halted (self)) {
+        struct pollfd p[2] = {
+            {.fd = PQsocket (pg), .events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT},
+            {.fd = self->stop_pipe[0], .events = POLLIN},
+        };
+        int rc = p[0].fd < 0 ? 0 : poll (p, 2, L_CONNECT_MS);
+        if (rc == 0 || (rc < 0 && errno != EINTR) || (rc > 0 && p[1].revents))
+            return false; /* no socket, no answer within L_CONNECT_MS, or stopping */
+        if (rc < 0)
+            continue;
+        st = PQconnectPoll (pg);
+    }
+    return st == PGRES_POLLING_OK;
+}
+
 /*  A connection listening on the channel, or NULL (logged). */
 static PGconn *s_connect (gw_live_t *self)
 {
-    PGconn *pg = PQconnectdb (self->conninfo);
-    if (PQstatus (pg) == CONNECTION_OK) {
+    PGconn *pg = PQconnectStart (self->conninfo);
+    if (pg && PQstatus (pg) != CONNECTION_BAD && s_connect_poll (self, pg)) {
         PGresult *res = PQexec (pg, "LISTEN " L_CHANNEL);
         bool ok = PQresultStatus (res) == PGRES_COMMAND_OK;
         PQclear (res);
         if (ok)
             return pg;
     }
+    if (s_halted (self)) {
+        PQfinish (pg);
+        return NULL;
+    }
     char reason[200];
-    snprintf (reason, sizeof reason, "%s", PQerrorMessage (pg));
+    snprintf (reason, sizeof reason, "%s", pg ? PQerrorMessage (pg) : "out of memory");
     reason[strcspn (reason, "\n")] = '\0';
-    log_kv (LOG_WARN, "changes_listen_failed", "reason", reason, NULL);
+    log_kv (LOG_WARN, "changes_listen_failed", "reason", *reason ? reason : "no answer in time", NULL);
     PQfinish (pg);
     return NULL;
 }

@@ -29,6 +29,7 @@
 #define S_WATCH_MS 200
 /*  The most a stream hands out at once (every topic's event fits). */
 #define S_STREAM_BLOCK 2048
+#define S_STREAM_SNDBUF 8192
 
 /*  Where a connection is in its exchange: the watchdog cuts one that
  *  takes longer than connection_timeout_s to send its request or to take
@@ -46,6 +47,7 @@ typedef struct s_conn_s {
     int64_t since_ms; /* when its phase began */
     s_phase_t phase;
     bool cut;
+    bool nul_escaped; /* the request's path or query had %00 (see s_unescape) */
     gw_forward_t *fwd;
 } s_conn_t;
 
@@ -165,6 +167,22 @@ static void s_set_phase (gw_server_t *self, struct MHD_Connection *c, s_phase_t 
         s_conn_phase (self, conn, phase);
 }
 
+/*  libmicrohttpd's own decoding, noting a %00: the path and the query
+ *  reach the handler as C strings, so "core.js%00.png" would be read as
+ *  "core.js" and answered as something it does not say. */
+static size_t s_unescape (void *cls, struct MHD_Connection *c, char *text)
+{
+    (void) cls;
+    size_t n = MHD_http_unescape (text);
+    if (strlen (text) != n) {
+        const union MHD_ConnectionInfo *info =
+            MHD_get_connection_info (c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        if (info && info->socket_context)
+            ((s_conn_t *) info->socket_context)->nul_escaped = true;
+    }
+    return n;
+}
+
 static void s_completed (void *cls, struct MHD_Connection *c, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -175,6 +193,9 @@ static void s_completed (void *cls, struct MHD_Connection *c, void **req_cls,
         free (r);
         *req_cls = NULL;
     }
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info (c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    if (info && info->socket_context)
+        ((s_conn_t *) info->socket_context)->nul_escaped = false;
     s_set_phase (cls, c, S_RECEIVING); /* the next request's time starts now */
 }
 
@@ -246,6 +267,12 @@ static struct MHD_Response *s_body (gw_server_t *self, struct MHD_Connection *c,
     /* a stream is quiet for long: the watchdog, which knows when it is
      * waiting for the client, times it, not libmicrohttpd's idle time-out */
     MHD_set_connection_option (c, MHD_CONNECTION_OPTION_TIMEOUT, 0);
+    /* a small send buffer: a stream's events are a few bytes a second, and
+     * a client that stops reading fills it soon and is cut (not kernel
+     * buffers growing for minutes) */
+    int sndbuf = S_STREAM_SNDBUF;
+    if (st->conn->fd >= 0)
+        setsockopt (st->conn->fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof sndbuf);
     return r;
 }
 
@@ -302,6 +329,11 @@ static enum MHD_Result s_answer (gw_server_t *self, struct MHD_Connection *c, co
     if (!conn || r->no_memory) {
         gw_response_error (&resp, 503, "unavailable", "the gateway is out of memory; try again");
         return s_queue (self, c, &resp, r->no_memory);
+    }
+    if (conn->nul_escaped) {
+        gw_response_error (&resp, 400, "invalid",
+                           "the path or the query holds %%00: no name or value has one");
+        return s_queue (self, c, &resp, false);
     }
     char addr[64];
     s_client_addr (c, addr, sizeof addr);
@@ -441,7 +473,7 @@ gw_server_t *gw_server_start (gw_t *gw, char *err, size_t errsize)
         (unsigned) gc->per_ip_limit, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned) gc->connection_timeout_s,
         MHD_OPTION_THREAD_STACK_SIZE, (size_t) S_STACK, MHD_OPTION_NOTIFY_CONNECTION, s_notify, self,
         MHD_OPTION_NOTIFY_COMPLETED, s_completed, self, MHD_OPTION_EXTERNAL_LOGGER, s_logger, self,
-        MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+        MHD_OPTION_UNESCAPE_CALLBACK, s_unescape, self, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
     if (!self->daemon) {
         snprintf (err, errsize, "cannot listen at %s (in use, or a bad certificate or key)", gc->http);
         gw_server_stop (&self);

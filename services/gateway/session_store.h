@@ -1,4 +1,4 @@
-/*  session_store — the database side of log-in and sessions: the four
+/*  session_store — the database side of log-in and sessions: the five
  *  functions of schema auth that role kefu_gateway may call
  *  (schemas/sql/0040_sessions.sql), over two small pools (gw_db.h): one
  *  for log-ins (login_begin, session_open), one for the session reads and

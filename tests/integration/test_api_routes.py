@@ -2,7 +2,7 @@
 operations: every row of `kefu-gateway --routes` is an operation of the
 contract with the request it forwards to (its body's or its reply's
 schema), and every operation of the contract is a row (the session's
-paths, which the gateway answers itself, aside). What a row's flags
+and the changes feed's paths, which the gateway answers itself, aside). What a row's flags
 promise is in the contract too: 201 for a row that creates, the
 Idempotency-Key header, the cursor of a list, CSV."""
 import json
@@ -14,7 +14,7 @@ import yaml
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BUILD = os.environ.get("KEFU_BUILD", "build/asan")
-SELF_ANSWERED = {"/api/v1/session"}   # gw_session_handle, not a route row
+SELF_ANSWERED = {"/api/v1/session", "/api/v1/changes"}   # gw_session_handle, gw_changes_open: no route rows
 
 
 def routes():
