@@ -128,18 +128,38 @@ def wait_history(tid, name, n=1):
     h.wait_until(lambda: events(tid).count(name) >= n, 60, "%s in the history of %s" % (name, tid))
 
 
+def on_board(tid, by=None):
+    """The ticket's escalations waiting on the SLA board (kefuctl board
+    --json, as `by` or the suite's caller): [(id, level)]."""
+    board = S.kefuctl_as(by, "board", json_out=True) if by else S.kefuctl("board", json_out=True)
+    return [(e["escalation_id"], e["level"]) for e in board["escalations"] if e["ticket_id"] == tid]
+
+
+def today_sh01():
+    """SH01's clocks met and breached today, from the SLA board."""
+    today = S.kefuctl("board", "--branch", "SH01", json_out=True)["today"]
+    assert [t["branch"] for t in today] == ["SH01"], today
+    return today[0]["met"], today[0]["breached"]
+
+
 def test_a_complaint_breaches_climbs_two_levels_is_acknowledged_and_resolved():
     S.set_clock(MONDAY_0900)
     tid = submit("complaint", "C1002")
     assert clock(tid, "first_response")["due"] == MONDAY_0900 + 60 * MINUTE
+    met, breached = today_sh01()
 
     S.set_clock(MONDAY_0900 + 61 * MINUTE)                       # breached: team lead
     h.wait_until(lambda: [r[1:3] for r in escalations(tid)]
                  == [("warning", "team_lead"), ("escalation", "team_lead")], 60, "first escalation")
+    assert today_sh01() == (met, breached + 1)                   # the breach is today's
     S.set_clock(MONDAY_0900 + 121 * MINUTE)                      # an hour on: department head
     h.wait_until(lambda: len(escalations(tid)) == 3, 60, "second escalation")
     rows = escalations(tid)
     assert rows[2][1:] == ("escalation", "department_head", None), rows
+    # the wallboard lists both escalations (not the warning) to the branch's
+    # people, and nothing of them to another branch's agent
+    assert on_board(tid) == [(rows[1][0], "team_lead"), (rows[2][0], "department_head")]
+    assert on_board(tid, by="A201") == []
 
     # who may acknowledge: the level's person (demo ladder: TL01, DH01, CD01,
     # GM01) and everyone above them, nobody else (docs/security.md)
@@ -164,6 +184,7 @@ def test_a_complaint_breaches_climbs_two_levels_is_acknowledged_and_resolved():
     event(tid, "escalation_acknowledged", "--escalation", str(rows[0][0]), by="CD01")
     h.wait_until(lambda: [r[3] for r in escalations(tid)] == ["CD01", "TL01", "DH01"],
                  60, "acknowledgements recorded by the dispatcher")
+    assert on_board(tid) == []                                   # acknowledged: off the wallboard
     shown = S.kefuctl("clocks", str(tid)).stdout
     assert "acknowledged by" in shown and "DH01" in shown, shown
     refused(tid, "escalation_acknowledged", "--escalation", str(rows[1][0]), by="DH01",
@@ -176,6 +197,8 @@ def test_a_complaint_breaches_climbs_two_levels_is_acknowledged_and_resolved():
     assert wait_state(tid, "first_response", "stopped")["breached"]
     event(tid, "complaint_decided", "--note", "补偿上门费")
     wait_state(tid, "complaint_decision", "stopped")
+    # the late reply adds nothing to today's breaches; the decision is met
+    assert today_sh01() == (met + 1, breached + 1)
     event(tid, "ticket_resolved", "--note", "客户接受处理方案")
     S.wait_ticket_status(tid, "resolved")
     assert wait_state(tid, "callback", "running")["due"] == MONDAY_0900 + 130 * MINUTE + 3 * 24 * 60 * MINUTE

@@ -40,8 +40,9 @@ static char s_why[1024];
         }                                                                     \
     } while (0)
 
-/*  B1 has a red clock (ticket 1), B2 a yellow one (ticket 2), each with
- *  the tier, region and calendar-free branch they need. */
+/*  B1 has a red clock (ticket 1) escalated to its team lead, B2 a yellow
+ *  one (ticket 2), each with the tier, region and calendar-free branch
+ *  they need. */
 static const char s_fixture[] =
     "INSERT INTO ref.tiers (name) VALUES ('t') ON CONFLICT DO NOTHING;"
     "INSERT INTO ref.regions (id, name, tier) VALUES ('R', 'R', 't') ON CONFLICT DO NOTHING;"
@@ -53,7 +54,11 @@ static const char s_fixture[] =
     " (1, 'B1', 'first_response', 'p', 'minutes', 60, 'business', 'a', 'b', 80, 60, 'running',"
     "  '2026-11-24 00:30Z', '2026-11-24 01:30Z', '2026-11-24 01:18Z'),"
     " (2, 'B2', 'first_response', 'p', 'minutes', 60, 'business', 'a', 'b', 80, 60, 'running',"
-    "  '2026-11-24 01:10Z', '2026-11-24 02:10Z', '2026-11-24 01:58Z') ON CONFLICT DO NOTHING;";
+    "  '2026-11-24 01:10Z', '2026-11-24 02:10Z', '2026-11-24 01:58Z') ON CONFLICT DO NOTHING;"
+    "INSERT INTO dispatch.escalations (clock_id, ticket_id, kind, level, recipient_name, recipient_email, reason,"
+    " at, recipient_staff, may_acknowledge) SELECT id, 1, 'escalation', 'team_lead', 'lead', '', 'breached',"
+    " '2026-11-24 01:30Z', 'TL01', '{TL01}' FROM dispatch.sla_clocks c WHERE ticket_id = 1 AND NOT EXISTS"
+    " (SELECT 1 FROM dispatch.escalations e WHERE e.clock_id = c.id);";
 
 /*  Serves request with body (JSON text) as who, its branches stated to
  *  PostgreSQL first as the request endpoint states them (db/scope.h), so
@@ -88,12 +93,12 @@ static const svc_who_t s_of_b2 = { "lead-b2", 0, s_b2, 1, NULL, false };
 static const svc_who_t s_of_none = { "dealer", 0, s_b2, 0, NULL, false };
 static const svc_who_t s_of_all = { "head-office", 0, NULL, 0, NULL, false };
 
-/*  The branches of a board, "B1,B2". */
-static void s_board_branches (const cJSON *board, char *out, size_t size)
+/*  The branches of a board's list (branches, escalations, today), "B1,B2". */
+static void s_board_list (const cJSON *board, const char *list, char *out, size_t size)
 {
     const cJSON *b;
     out[0] = '\0';
-    cJSON_ArrayForEach (b, cJSON_GetObjectItemCaseSensitive (board, "branches"))
+    cJSON_ArrayForEach (b, cJSON_GetObjectItemCaseSensitive (board, list))
         snprintf (out + strlen (out), size - strlen (out), "%s%s", out[0] ? "," : "", json_str (b, "branch", "?"));
 }
 
@@ -103,22 +108,30 @@ static int s_board_is_confined (void)
     cJSON *r = NULL;
     int rc = -1;
     CHECK (s_ask (rds_board, "sla.board", "{}", &s_of_b2, &r, err, sizeof err) == RPL_OK, "board: %s", err);
-    s_board_branches (r, got, sizeof got);
+    s_board_list (r, "branches", got, sizeof got);
     CHECK (strcmp (got, "B2") == 0, "a caller of B2 sees branches %s", got);
+    s_board_list (r, "escalations", got, sizeof got);
+    CHECK (strcmp (got, "") == 0, "a caller of B2 sees escalations of %s", got);
+    s_board_list (r, "today", got, sizeof got);
+    CHECK (strcmp (got, "B2") == 0, "a caller of B2 sees today's outcomes of %s", got);
     CHECK (cJSON_GetArraySize (cJSON_GetObjectItemCaseSensitive (r, "tickets")) == 1, "tickets: %d",
            cJSON_GetArraySize (cJSON_GetObjectItemCaseSensitive (r, "tickets")));
     cJSON_Delete (r);
     CHECK (s_ask (rds_board, "sla.board", "{\"branch\":\"B1\"}", &s_of_b2, &r, err, sizeof err) == RPL_OK, "%s", err);
-    s_board_branches (r, got, sizeof got);
+    s_board_list (r, "branches", got, sizeof got);
     CHECK (strcmp (got, "") == 0, "asking for B1 as a caller of B2 gives %s", got);
     cJSON_Delete (r);
     CHECK (s_ask (rds_board, "sla.board", "{}", &s_of_none, &r, err, sizeof err) == RPL_OK, "%s", err);
-    s_board_branches (r, got, sizeof got);
+    s_board_list (r, "branches", got, sizeof got);
     CHECK (strcmp (got, "") == 0, "a caller of no branch sees %s", got);
     cJSON_Delete (r);
     CHECK (s_ask (rds_board, "sla.board", "{}", &s_of_all, &r, err, sizeof err) == RPL_OK, "%s", err);
-    s_board_branches (r, got, sizeof got);
+    s_board_list (r, "branches", got, sizeof got);
     CHECK (strcmp (got, "B1,B2") == 0, "a caller of every branch sees %s", got);
+    s_board_list (r, "escalations", got, sizeof got);
+    CHECK (strcmp (got, "B1") == 0, "a caller of every branch sees escalations of %s", got);
+    s_board_list (r, "today", got, sizeof got);
+    CHECK (strcmp (got, "B1,B2") == 0, "a caller of every branch sees today's outcomes of %s", got);
     rc = 0;
 cleanup:
     cJSON_Delete (r);
