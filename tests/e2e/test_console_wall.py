@@ -279,8 +279,17 @@ def test_the_reports_draw_the_chart_and_download_the_csv():
     assert cells[-1].text == expected, (cells[-1].text, expected, rows)
     dots = b.find_all('#reports-chart g[data-branch="SH01"] circle')
     assert len(dots) == (1 if met + breached else 0) + sum(c.text != "—" for c in cells[:-1]), len(dots)
-    b.wait_for("#reports-satisfaction")
-    b.wait_for("#reports-coverage")
+    # the callback reports of the same weeks, up to the services' "now"
+    span = {"from": cells[0].get_attribute("data-week") + "T00:00:00Z", "to": ok(api().get("/api/v1/sla/board"))["at"]}
+    satisfaction = ok(api().get("/api/v1/callbacks/satisfaction", query=dict(span, by="branch")))["rows"]
+    coverage = ok(api().get("/api/v1/callbacks/coverage", query=span))["branches"]
+    for css, rows in (("#reports-satisfaction", satisfaction), ("#reports-coverage", coverage)):
+        shown = b.wait_for(css)
+        if rows:
+            assert [r.get_attribute("data-branch") for r in b.find_all(css + " tbody tr")] == \
+                [r["branch"] for r in rows], (css, rows)
+        else:
+            assert shown.text == "这段时间没有数据", (css, shown.text)
     # the browser saves the download where the test can read it, as a person's would
     downloads = os.path.join(S.tmp, "downloads")
     os.makedirs(downloads, exist_ok=True)
