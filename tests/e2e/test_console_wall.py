@@ -353,3 +353,32 @@ def _workers_running(pid):
             return len(f.read().split()) >= 2
     except OSError:
         return False
+
+
+# -- the screens' files ---------------------------------------------------------
+PAGES = os.path.join(h.ROOT, "services", "gateway", "console", "assets", "pages")
+
+
+def strings_of(source):
+    """The keys of a page's kefu.strings({'zh-CN': {…}, en: {…}}), per language."""
+    start = source.index("kefu.strings({")
+    zh = source.index("'zh-CN': {", start)
+    en = source.index("\n  en: {", zh)
+    end = source.index("\n});", en)
+    key = re.compile(r"'([a-z_]+(?:\.[a-z_0-9]+)+)'\s*:")
+    return set(key.findall(source[zh:en])), set(key.findall(source[en:end]))
+
+
+def test_every_string_of_these_screens_is_in_both_languages_and_none_is_html():
+    for page in ("wall", "new", "pop", "reports"):
+        with open(os.path.join(PAGES, page + ".js"), encoding="utf-8") as f:
+            source = f.read()
+        zh, en = strings_of(source)
+        assert zh == en and zh, (page, sorted(zh ^ en))
+        # every literal key the page asks for is its own or the core's
+        used = set(re.findall(r"\bt\('([a-z_]+\.[a-z_.]+)'\s*[,)]", source))
+        missing = sorted(k for k in used - zh if not k.startswith("core."))
+        assert not missing, (page, missing)
+        for banned in ("innerHTML", "outerHTML", "insertAdjacentHTML", "eval(", "new Function", ".style.",
+                       "'style'", "document.write"):
+            assert banned not in source, (page, banned)
