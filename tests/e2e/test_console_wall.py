@@ -163,6 +163,8 @@ def test_the_ticket_turns_yellow_then_red_as_the_clock_moves():
     row = row_text(SUPERVISOR, tid)
     assert "预警" in row and "剩余 11 分钟" in row, row   # the word, not the colour alone
 
+    # the keyboard is on the ticket's link: a redraw must not lose it
+    SUPERVISOR.find('#wall-tickets tr[data-ticket="%d"] a' % tid).send_keys("")
     S.set_clock(MONDAY_0900 + 61 * MINUTE)          # breached
     STATE["escalation"] = escalation_of(tid, "escalation")
     swept = time.time()
@@ -175,6 +177,10 @@ def test_the_ticket_turns_yellow_then_red_as_the_clock_moves():
     row = row_text(SUPERVISOR, tid)
     assert "超时" in row and "超时 1 分钟" in row and "组长" in row, row
     SUPERVISOR.wait_for('#wall-escalations tr[data-escalation="%d"]' % STATE["escalation"], timeout=LIVE)
+    focused = SUPERVISOR.driver.execute_script(
+        "const a = document.activeElement; const r = a && a.closest('#wall-tickets tr');"
+        "return r ? [a.tagName, r.dataset.ticket] : [a && a.tagName, null];")
+    assert focused == ["A", str(tid)], focused
     SUPERVISOR.screenshot("wallboard")
 
 

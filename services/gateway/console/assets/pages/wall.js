@@ -142,8 +142,13 @@ kefu.strings({
       let left = false;
       kefu.onLeave(() => { left = true; });
 
+      const acking = new Set();    // escalations whose acknowledgement is on its way
       async function acknowledge(e, button) {
-        button.disabled = true;
+        // not disabled (a disabled button loses the keyboard's focus): a
+        // second press while the first is on its way does nothing
+        if (acking.has(e.escalation_id)) return;
+        acking.add(e.escalation_id);
+        button.setAttribute('aria-busy', 'true');
         if (!ackKeys.has(e.escalation_id)) ackKeys.set(e.escalation_id, kefu.uuid());
         try {
           await kefu.api('POST', `/api/v1/tickets/${e.ticket_id}/events`, {
@@ -151,8 +156,10 @@ kefu.strings({
           kefu.say(t('wall.acked', { ticket: e.ticket_id }));
           refresh();
         } catch (err) {
-          button.disabled = false;
           kefu.say(`${err.code}: ${err.message}`);
+        } finally {
+          acking.delete(e.escalation_id);
+          button.removeAttribute('aria-busy');
         }
       }
       /* Each part is drawn again only when what it shows changed, so a row
@@ -162,10 +169,20 @@ kefu.strings({
         [(b) => b.branches, branchesPart], [(b) => b.tickets, ticketsPart],
         [(b) => b.escalations || [], (b) => escalationsPart(b, acknowledge)], [(b) => b.today || [], todayPart]];
       const shown = PARTS.map(() => ({ key: null, node: null }));
+      /* Where the keyboard is in the board, as a selector that finds the
+       * same link or button in a redrawn part: by its table and its row's
+       * escalation or ticket. */
+      function focusKey() {
+        const a = document.activeElement;
+        const row = a && body.contains(a) ? a.closest('tr') : null;
+        const table = row && row.closest('table');
+        if (!table || !table.id) return null;
+        const which = row.dataset.escalation !== undefined ? `[data-escalation="${CSS.escape(row.dataset.escalation)}"]`
+          : row.dataset.ticket !== undefined ? `[data-ticket="${CSS.escape(row.dataset.ticket)}"]` : null;
+        return which && `#${table.id} tr${which} ${a.tagName.toLowerCase()}${a.classList.contains('ack') ? '.ack' : ''}`;
+      }
       function draw(board) {
-        // Keep the keyboard's place across a redraw: the focused button by its escalation.
-        const focused = document.activeElement && document.activeElement.dataset
-          ? document.activeElement.dataset.escalation : undefined;
+        const focused = focusKey();
         stamp.textContent = t('wall.updated', { at: kefu.fmt.time(board.at) });
         PARTS.forEach(([data, part], i) => {
           const key = JSON.stringify(data(board));
@@ -176,9 +193,11 @@ kefu.strings({
           shown[i] = { key, node };
         });
         body.dataset.at = board.at;
-        if (focused !== undefined && !body.contains(document.activeElement)) {
-          const target = body.querySelector(`button.ack[data-escalation="${CSS.escape(focused)}"]`)
-            || body.querySelector('button.ack');
+        // A redraw took the focused element away: the same one again, or
+        // after an acknowledged escalation left, the next button.
+        if (focused && !body.contains(document.activeElement)) {
+          const target = body.querySelector(focused)
+            || (focused.includes('.ack') ? body.querySelector('button.ack') : null);
           if (target) target.focus();
         }
       }
