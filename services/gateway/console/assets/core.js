@@ -13,6 +13,7 @@ const kefu = (() => {
   let who;            // undefined: not asked yet; null: not logged in
   let leaving = [];   // what the current screen asked to run when it is left
   let source = null;  // the one EventSource of the changes feed
+  let feedRetry = null; // the timer that opens it again after a refusal
   const listeners = new Set();
 
   /* -- strings ---------------------------------------------------------- */
@@ -106,7 +107,7 @@ const kefu = (() => {
     if (resp.ok) return { status: resp.status, body, headers: resp.headers };
     if (resp.status === 401 && path !== '/api/v1/session') {
       who = null;
-      go('/console/login?next=' + encodeURIComponent(location.pathname));
+      go('/console/login?next=' + encodeURIComponent(location.pathname + location.search));
     }
     throw new ApiError(resp.status, body && body.code || 'http_' + resp.status,
                        body && body.message || resp.statusText);
@@ -129,12 +130,28 @@ const kefu = (() => {
   function live(topics, fn) {
     const entry = { topics: new Set(topics), fn };
     listeners.add(entry);
-    if (!source) {
-      source = new EventSource('/api/v1/changes');
-      for (const tp of ['ticket', 'clock', 'escalation', 'workorder', 'inspection', 'callback', 'settlement', 'claim'])
-        source.addEventListener(tp, () => { for (const l of listeners) if (l.topics.has(tp)) l.fn(tp); });
-    }
+    if (!source && !feedRetry) openFeed();
     leaving.push(() => listeners.delete(entry));
+  }
+  function openFeed() {
+    const feed = new EventSource('/api/v1/changes');
+    source = feed;
+    for (const tp of ['ticket', 'clock', 'escalation', 'workorder', 'inspection', 'callback', 'settlement', 'claim'])
+      feed.addEventListener(tp, () => { for (const l of listeners) if (l.topics.has(tp)) l.fn(tp); });
+    // What changed before the stream was open (between a screen's first
+    // read and the feed's start, or while the connection was cut and the
+    // browser reconnected) was never told: every screen reads once more.
+    feed.addEventListener('open', () => { for (const l of listeners) l.fn(l.topics.values().next().value); });
+    // A refusal (503 when the gateway's streams are all taken, 401) ends an
+    // EventSource for good: try again a while later while a screen listens.
+    feed.addEventListener('error', () => {
+      if (feed.readyState !== EventSource.CLOSED || source !== feed) return;
+      source = null;
+      feedRetry = setTimeout(() => {
+        feedRetry = null;
+        if (!source && listeners.size) openFeed();
+      }, 5000);
+    });
   }
   function onLeave(fn) { leaving.push(fn); }
 
@@ -166,7 +183,10 @@ const kefu = (() => {
   async function render() {
     const seq = ++renderSeq;
     for (const fn of leaving.splice(0)) fn();
-    if (source && listeners.size === 0) { source.close(); source = null; }
+    if (listeners.size === 0) {
+      if (source) { source.close(); source = null; }
+      if (feedRetry) { clearTimeout(feedRetry); feedRetry = null; }
+    }
     say('');
     await session();
     if (seq !== renderSeq) return;
