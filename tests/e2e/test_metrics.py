@@ -1,0 +1,232 @@
+"""Prometheus metrics and health endpoints (docs/operations.md "Metrics",
+"Health"): intake, dispatch and the gateway with services.<name>.metrics on
+a free port, qc with the default (no metrics listener); requests, a ticket
+that crosses the bus, HTTP requests and a message set aside move the
+counters by exactly what was done; every scrape is clean under
+`promtool check metrics`; /healthz and /readyz answer, /readyz turns 503
+while PostgreSQL is stopped and 200 again once it is back."""
+import json
+import os
+import re
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import kefu_harness as h  # noqa: E402
+from kefu_system import System  # noqa: E402
+
+PROMTOOL = "/usr/bin/promtool"
+WITH_METRICS = ["intake", "dispatch", "gateway"]
+S = None
+
+
+def setup_module():
+    global S
+    on = {"metrics": "127.0.0.1:0"}
+    S = System("metrics", services={name: dict(on) for name in WITH_METRICS})
+    S.start_services(["intake", "dispatch", "qc", "gateway"])
+
+
+def teardown_module():
+    if S:
+        S.shutdown()
+
+
+def listening(instance, what):
+    """The address the instance logged for its metrics or health listener."""
+    lines = [x for x in S.services[instance].events("ops_listening") if x.get("what") == what]
+    assert len(lines) <= 1, lines
+    return lines[0]["listen"] if lines else None
+
+
+def get(address, path, method="GET"):
+    """(status, content type, body) of one request to an operator's listener."""
+    req = urllib.request.Request("http://%s%s" % (address, path), method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, resp.headers.get("Content-Type"), resp.read().decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Content-Type"), e.read().decode("utf-8")
+
+
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$')
+LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+def scrape(instance):
+    """The instance's /metrics, checked clean by promtool, as
+    {(name, frozenset of label pairs): value}."""
+    status, ctype, text = get(listening(instance, "metrics"), "/metrics")
+    assert status == 200, (status, text)
+    assert ctype == "text/plain; version=0.0.4; charset=utf-8", ctype
+    lint = subprocess.run([PROMTOOL, "check", "metrics"], input=text.encode("utf-8"),
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
+    assert lint.returncode == 0 and lint.stdout == b"", (lint.returncode, lint.stdout.decode(), text)
+    samples = {}
+    for line in text.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        m = SAMPLE.match(line)
+        assert m, line
+        labels = frozenset(LABEL.findall(m.group(2) or ""))
+        assert ("instance", instance) in labels and ("service", S.services[instance].name) in labels, line
+        samples[(m.group(1), labels)] = float(m.group(3))
+    return samples
+
+
+def value(samples, name, **labels):
+    """The sample of name whose labels include these; 0 when there is none
+    yet (a series appears with its first update)."""
+    found = [v for (n, ls), v in samples.items() if n == name and set(labels.items()) <= ls]
+    assert len(found) <= 1, (name, labels, found)
+    return found[0] if found else 0.0
+
+
+def moved(before, after, name, **labels):
+    return value(after, name, **labels) - value(before, name, **labels)
+
+
+_numbers = iter(range(1, 10000))
+
+
+def submit_body():
+    """A complaint of a new customer each time: no submit joins another's
+    ticket, so each one makes a ticket and its ticket.created."""
+    n = next(_numbers)
+    customer = {"name": "测试客户%d" % n, "phone": "1391235%04d" % n,
+                "address": "上海市徐汇区测试路%d号" % n, "region": "SH"}
+    return {"channel": "hotline", "kind": "complaint", "customer": customer,
+            "product": {"code": "AC-3200"}, "description": "空调不制冷"}
+
+
+def test_metrics_are_off_by_default_and_health_is_on():
+    assert listening("qc-1", "metrics") is None, S.services["qc-1"].events("ops_listening")
+    for instance in ("intake-1", "dispatch-1", "qc-1", "gateway-1"):
+        address = listening(instance, "health")
+        assert address and re.match(r"^127\.0\.0\.1:[1-9][0-9]*$", address), (instance, address)
+        assert get(address, "/healthz")[::2] == (200, "ok\n"), instance
+        assert get(address, "/readyz")[::2] == (200, "ready\n"), instance
+    for instance in ("intake-1", "dispatch-1", "gateway-1"):
+        assert re.match(r"^127\.0\.0\.1:[1-9][0-9]*$", listening(instance, "metrics")), instance
+
+
+def test_only_get_and_head_and_known_paths():
+    health = listening("intake-1", "health")
+    metrics = listening("intake-1", "metrics")
+    status, _, body = get(health, "/healthz", method="POST")
+    assert (status, body) == (405, "only GET and HEAD\n"), (status, body)
+    assert get(health, "/healthz", method="HEAD")[:2] == (200, "text/plain; charset=utf-8")
+    assert get(health, "/metrics")[0] == 404
+    assert get(metrics, "/healthz")[0] == 404
+    assert get(metrics, "/metrics", method="DELETE")[0] == 405
+    assert get(metrics, "/metrics", method="HEAD")[0] == 200
+
+
+def test_requests_and_replies_by_name_and_code():
+    before = scrape("intake-1")
+    reply = S.client.submit(submit_body())
+    assert reply["ok"], reply
+    ticket_id = reply["result"]["ticket_id"]
+    assert S.client.get(ticket_id)["ok"]
+    assert S.client.request("ticket.get", {"ticket_id": 999999999})["error"]["code"] == "not_found"
+    refused = S.client.request("ticket.forge", {})
+    assert refused["error"]["code"] == "invalid", refused
+    after = scrape("intake-1")
+    assert moved(before, after, "kefu_requests_total", request="ticket.submit") == 1
+    assert moved(before, after, "kefu_requests_total", request="ticket.get") == 2
+    # a name that is not in the table is never a label value of its own
+    assert moved(before, after, "kefu_requests_total", request="other") == 1
+    assert value(after, "kefu_requests_total", request="ticket.forge") == 0
+    assert moved(before, after, "kefu_replies_total", request="ticket.submit", code="ok") == 1
+    assert moved(before, after, "kefu_replies_total", request="ticket.get", code="ok") == 1
+    assert moved(before, after, "kefu_replies_total", request="ticket.get", code="not_found") == 1
+    assert moved(before, after, "kefu_replies_total", request="other", code="invalid") == 1
+    assert moved(before, after, "kefu_db_round_trip_seconds_count", op="statement") >= 3
+    assert moved(before, after, "kefu_db_round_trip_seconds_count", op="commit") >= 1
+
+
+def test_a_ticket_crossing_the_bus():
+    S.quiet()
+    intake_before, dispatch_before = scrape("intake-1"), scrape("dispatch-1")
+    reply = S.client.submit(submit_body())
+    assert reply["ok"], reply
+    S.quiet()
+    intake_after, dispatch_after = scrape("intake-1"), scrape("dispatch-1")
+    # ticket.created goes to dispatch alone (common/msg/routes.c)
+    assert moved(intake_before, intake_after, "kefu_bus_messages_out_total", type="ticket.created") == 1
+    assert moved(intake_before, intake_after, "kefu_outbox_rows_sent_total", destination="dispatch") >= 1
+    assert moved(dispatch_before, dispatch_after, "kefu_bus_messages_in_total", type="ticket.created") == 1
+    # and dispatch answers with the ticket's clocks (sla.clock to intake)
+    assert moved(dispatch_before, dispatch_after, "kefu_bus_messages_out_total", type="sla.clock") >= 1
+    assert moved(intake_before, intake_after, "kefu_bus_messages_in_total", type="sla.clock") >= 1
+    assert moved(dispatch_before, dispatch_after, "kefu_bus_dead_letters_total", type="ticket.created") == 0
+
+
+def test_a_message_set_aside_is_a_dead_letter():
+    before = scrape("dispatch-1")
+    sock = S.bus_socket("dispatch")
+    try:
+        # a well-formed envelope of a type dispatch has no handler for
+        body = {"work_order_id": 999999, "ticket_id": 1, "assigned_at": "2026-11-22T06:00:00Z",
+                "technician": {"id": "T666", "name": "某人", "grade": "senior"}, "load": 1}
+        envelope = {"id": str(uuid.uuid4()), "type": "workorder.assigned", "version": 1,
+                    "ts": "2026-11-22T06:00:00.000000Z", "source": {"service": "intake", "instance": "x"},
+                    "branch": "SH01", "correlation_id": "1", "body": body}
+        sock.send(json.dumps(envelope).encode("utf-8"))
+        assert sock.poll(30000), "no acknowledgement"
+        ack = json.loads(sock.recv())
+        assert ack == {"ack": envelope["id"], "status": "dead"}, ack
+    finally:
+        sock.close(0)
+    after = scrape("dispatch-1")
+    assert moved(before, after, "kefu_bus_messages_in_total", type="workorder.assigned") == 1
+    assert moved(before, after, "kefu_bus_dead_letters_total", type="workorder.assigned") == 1
+
+
+def test_gateway_counts_http_by_route_pattern_and_status_class():
+    before = scrape("gateway-1")
+    api = S.http()
+    try:
+        created = api.post("/api/v1/tickets", submit_body())
+        assert created.status == 201, (created.status, created.text)
+        ticket_id = created.json["ticket_id"]
+        assert api.get("/api/v1/tickets/%d" % ticket_id).status == 200
+        assert api.get("/api/v1/tickets/999999999").status == 404
+    finally:
+        api.close()
+    raw = S.http(check=False)
+    try:
+        assert raw.get("/api/v1/no-such-thing").status == 404
+    finally:
+        raw.close()
+    after = scrape("gateway-1")
+    assert moved(before, after, "kefu_http_requests_total", route="/api/v1/tickets", status="2xx") == 1
+    assert moved(before, after, "kefu_http_requests_total", route="/api/v1/tickets/{ticket_id}",
+                 status="2xx") == 1
+    assert moved(before, after, "kefu_http_requests_total", route="/api/v1/tickets/{ticket_id}",
+                 status="4xx") == 1
+    # the path itself (an id, a made-up name) is never a label value
+    assert moved(before, after, "kefu_http_requests_total", route="unmatched", status="4xx") == 1
+    routes = {v for (name, labels) in after if name == "kefu_http_requests_total"
+              for k, v in labels if k == "route"}
+    assert not [r for r in routes if "no-such-thing" in r or re.search(r"/[0-9]+(/|$)", r)], routes
+
+
+def test_readyz_follows_the_database():
+    """Last: stops PostgreSQL under the running services."""
+    addresses = {i: listening(i, "health") for i in ("intake-1", "dispatch-1", "gateway-1")}
+    S.cluster.stop()
+    try:
+        for instance, address in addresses.items():
+            h.wait_until(lambda: get(address, "/readyz")[::2] == (503, "the database is unreachable\n"),
+                         30, "%s /readyz to say 503" % instance)
+            assert get(address, "/healthz")[::2] == (200, "ok\n"), instance
+    finally:
+        S.cluster.start()
+    for instance, address in addresses.items():
+        h.wait_until(lambda: get(address, "/readyz")[::2] == (200, "ready\n"), 60,
+                     "%s /readyz to say 200 again" % instance)
+    scrape("intake-1")
