@@ -14,6 +14,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "db_metrics.h"
 #include "ops_addr.h"
 #include "ops_metrics.h"
 
@@ -36,7 +37,9 @@ struct ops_s {
     char service[32], instance[64];
     char const_labels[256]; /* service="…",instance="…" */
     char *ping_conninfo; /* conninfo with connect_timeout */
-    bool watch_loop;
+    bool watch_loop, export_db;
+    PGconn *db_conn; /* the metrics thread's own, for the whole-database figures */
+    bool db_failed; /* the last export failed (logged once until it works) */
     _Atomic int64_t beat_ms; /* monotonic: the loop's last pass */
     _Atomic bool ready;
     /* /readyz's last look at PostgreSQL (the health thread only) */
@@ -109,6 +112,35 @@ static enum MHD_Result s_health (ops_t *self, struct MHD_Connection *c, const ch
     return s_text (c, MHD_HTTP_NOT_FOUND, "not found: /healthz and /readyz are served here\n");
 }
 
+/*  The whole-database figures when this instance exports them (its own
+ *  connection holds the exporter lock, taken here when free), else NULL.
+ *  Runs in the metrics thread only: the connection is never shared. */
+static char *s_db_text (ops_t *self)
+{
+    if (!self->export_db || !self->ping_conninfo)
+        return NULL;
+    if (self->db_conn && PQstatus (self->db_conn) != CONNECTION_OK) {
+        PQfinish (self->db_conn); /* the lock went with it: take it again if free */
+        self->db_conn = NULL;
+    }
+    if (!self->db_conn) {
+        self->db_conn = PQconnectdb (self->ping_conninfo);
+        if (PQstatus (self->db_conn) != CONNECTION_OK) {
+            PQfinish (self->db_conn);
+            self->db_conn = NULL;
+            return NULL; /* /readyz says so; the scrape goes on without them */
+        }
+    }
+    if (!ops_db_metrics_exporter (self->db_conn))
+        return NULL;
+    char err[256] = "";
+    char *text = ops_db_metrics_text (self->db_conn, clock_now_us (), err, sizeof err);
+    if (!text && !self->db_failed)
+        log_kv (LOG_WARN, "db_metrics_failed", "reason", err, NULL);
+    self->db_failed = !text;
+    return text;
+}
+
 static enum MHD_Result s_metrics (ops_t *self, struct MHD_Connection *c, const char *url)
 {
     if (strcmp (url, "/metrics") != 0)
@@ -117,6 +149,17 @@ static enum MHD_Result s_metrics (ops_t *self, struct MHD_Connection *c, const c
     char *text = met_render (ops_metrics_registry (), self->const_labels, &len);
     if (!text)
         return s_text (c, MHD_HTTP_SERVICE_UNAVAILABLE, "out of memory\n");
+    char *db = s_db_text (self);
+    if (db) {
+        size_t n = strlen (db);
+        char *both = realloc (text, len + n + 1);
+        if (both) {
+            memcpy (both + len, db, n + 1);
+            text = both;
+            len += n;
+        }
+        free (db);
+    }
     return s_send (c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", text, len, true);
 }
 
@@ -207,6 +250,7 @@ ops_t *ops_start (const ops_opts_t *opts, char *err, size_t errsize)
     snprintf (self->const_labels, sizeof self->const_labels, "service=\"%s\",instance=\"%s\"", self->service,
               self->instance);
     self->watch_loop = opts->watch_loop;
+    self->export_db = opts->export_db;
     if (opts->conninfo) {
         size_t n = strlen (opts->conninfo) + 40;
         if ((self->ping_conninfo = malloc (n)))
@@ -230,6 +274,8 @@ void ops_stop (ops_t **self_p)
         MHD_stop_daemon (self->metrics.daemon);
     if (self->health.daemon)
         MHD_stop_daemon (self->health.daemon);
+    if (self->db_conn)
+        PQfinish (self->db_conn);
     free (self->ping_conninfo);
     free (self);
     *self_p = NULL;

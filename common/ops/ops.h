@@ -6,8 +6,10 @@
  *
  *  GET /metrics   the registry (ops_metrics.h) in Prometheus text format
  *                 0.0.4, every series labelled service and instance, then
- *                 the whole-database figures when this instance is the one
- *                 that exports them (ops_dbm.h)
+ *                 the whole-database figures (db_metrics.h: SLA clocks,
+ *                 outboxes) when this instance is the one that exports
+ *                 them: of all instances asked, the one whose metrics
+ *                 connection holds the exporter lock
  *  GET /healthz   200 "ok" while the service's loop runs (it has passed
  *                 within OPS_STALL_S), else 503 with the reason
  *  GET /readyz    200 "ready" when the service can serve: started (its
@@ -37,6 +39,7 @@ typedef struct {
     const char *conninfo; /* libpq conninfo of the service's own role: readiness,
                              whole-database figures */
     bool watch_loop; /* the service calls ops_beat from its loop */
+    bool export_db; /* may export the whole-database figures (the six services' roles may) */
 } ops_opts_t;
 
 /*  Starts the listeners opts asks for. Returns NULL with the reason in err

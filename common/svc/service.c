@@ -472,7 +472,8 @@ static int s_ops_start (svc_t *self)
 {
     const cfg_endpoint_t *ep = &self->cfg->endpoints[cfg_service_index (self->name)];
     ops_opts_t opts = { .service = self->name, .instance = self->instance, .metrics = ep->metrics,
-                        .health = ep->health, .conninfo = self->conninfo, .watch_loop = true };
+                        .health = ep->health, .conninfo = self->conninfo, .watch_loop = true,
+                        .export_db = true };
     char err[512] = "";
     if (!(self->ops = ops_start (&opts, err, sizeof err))) {
         fprintf (stderr, "kefu-%s: %s\n", self->name, err);

@@ -19,6 +19,9 @@ import kefu_harness as h  # noqa: E402
 from kefu_system import System  # noqa: E402
 
 PROMTOOL = "/usr/bin/promtool"
+# exported by one instance for the whole database (common/ops/db_metrics.h)
+DB_FIGURES = ("kefu_sla_clocks_open", "kefu_sla_clocks_at_risk", "kefu_sla_clocks_breached",
+              "kefu_outbox_depth", "kefu_outbox_oldest_age_seconds")
 WITH_METRICS = ["intake", "dispatch", "gateway"]
 S = None
 
@@ -72,7 +75,10 @@ def scrape(instance):
         m = SAMPLE.match(line)
         assert m, line
         labels = frozenset(LABEL.findall(m.group(2) or ""))
-        assert ("instance", instance) in labels and ("service", S.services[instance].name) in labels, line
+        # the process's own series name it; the whole database's do not
+        # (whichever instance exports them, they are the same series)
+        own = ("instance", instance) in labels and ("service", S.services[instance].name) in labels
+        assert own != m.group(1).startswith(DB_FIGURES), line
         samples[(m.group(1), labels)] = float(m.group(3))
     return samples
 
@@ -215,9 +221,42 @@ def test_gateway_counts_http_by_route_pattern_and_status_class():
     assert not [r for r in routes if "no-such-thing" in r or re.search(r"/[0-9]+(/|$)", r)], routes
 
 
+def exporters(instances):
+    """The instances whose scrape held the whole-database figures (each
+    scraped twice: the one exporting keeps doing so)."""
+    found = []
+    for instance in instances:
+        for _ in range(2):
+            names = {name for name, _ in scrape(instance)}
+            held = [n for n in DB_FIGURES if n in names]
+            assert held in ([], list(DB_FIGURES)), (instance, held)
+            if held and instance not in found:
+                found.append(instance)
+    return found
+
+
+def test_whole_database_figures_come_from_one_instance():
+    """Two intakes and a dispatcher: exactly one of them exports the
+    figures of the whole database; when it stops, another takes over."""
+    second = S.start_service("intake", "intake-2", env={"KEFU_INTAKE_API": "tcp://127.0.0.1:*"})
+    second.wait_ready()
+    instances = ["intake-1", "intake-2", "dispatch-1"]
+    first = exporters(instances)
+    assert len(first) == 1, first
+    samples = scrape(first[0])
+    outboxes = {v for (name, labels) in samples if name == "kefu_outbox_depth" for k, v in labels if k == "outbox"}
+    assert outboxes == set(h.SERVICES) - {"gateway"}, outboxes
+    S.services[first[0]].stop()
+    rest = [i for i in instances if i != first[0]]
+    then = exporters(rest)
+    assert len(then) == 1, (first, then)
+
+
 def test_readyz_follows_the_database():
     """Last: stops PostgreSQL under the running services."""
-    addresses = {i: listening(i, "health") for i in ("intake-1", "dispatch-1", "gateway-1")}
+    addresses = {i: listening(i, "health") for i in ("intake-1", "intake-2", "dispatch-1", "gateway-1")
+                 if S.services[i].alive()}
+    assert len(addresses) == 3, addresses
     S.cluster.stop()
     try:
         for instance, address in addresses.items():
@@ -229,4 +268,6 @@ def test_readyz_follows_the_database():
     for instance, address in addresses.items():
         h.wait_until(lambda: get(address, "/readyz")[::2] == (200, "ready\n"), 60,
                      "%s /readyz to say 200 again" % instance)
-    scrape("intake-1")
+    for instance in addresses:
+        if instance != "gateway-1":
+            scrape(instance)
