@@ -5,11 +5,13 @@ that crosses the bus, HTTP requests and a message set aside move the
 counters by exactly what was done; every scrape is clean under
 `promtool check metrics`; /healthz and /readyz answer, /readyz turns 503
 while PostgreSQL is stopped and 200 again once it is back."""
+import datetime
 import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
 import urllib.error
 import urllib.request
 import uuid
@@ -26,10 +28,19 @@ WITH_METRICS = ["intake", "dispatch", "gateway"]
 S = None
 
 
+CST = datetime.timezone(datetime.timedelta(hours=8))
+# an ordinary Monday at SH01 (open 08:00-18:00): a complaint's first
+# response is due an hour after it is made
+MONDAY_0900 = int(datetime.datetime(2026, 11, 23, 9, 0, tzinfo=CST).timestamp() * 1_000_000)
+MINUTE = 60 * 1_000_000
+
+
 def setup_module():
     global S
     on = {"metrics": "127.0.0.1:0"}
-    S = System("metrics", services={name: dict(on) for name in WITH_METRICS})
+    notify = os.path.join(tempfile.mkdtemp(prefix="kefu-metrics-notify-"), "notifications.jsonl")
+    S = System("metrics", clock_us=MONDAY_0900, dispatch={"sla_tick_ms": 100}, notify={"file": notify},
+               services={name: dict(on) for name in WITH_METRICS})
     S.start_services(["intake", "dispatch", "qc", "gateway"])
 
 
@@ -219,6 +230,24 @@ def test_gateway_counts_http_by_route_pattern_and_status_class():
     routes = {v for (name, labels) in after if name == "kefu_http_requests_total"
               for k, v in labels if k == "route"}
     assert not [r for r in routes if "no-such-thing" in r or re.search(r"/[0-9]+(/|$)", r)], routes
+
+
+def test_escalation_lateness_by_the_injected_clock():
+    """Every first response of this module's complaints was due at 10:00;
+    the clock jumps to 10:10, so each escalation is raised 600 s late."""
+    S.quiet()
+    before = scrape("dispatch-1")
+    raised_before = S.sql("SELECT count(*) FROM dispatch.escalations WHERE kind IN ('escalation', 'skip_level')")
+    S.set_clock(MONDAY_0900 + 70 * MINUTE)
+    S.quiet()
+    raised = S.sql("SELECT count(*) FROM dispatch.escalations WHERE kind IN ('escalation', 'skip_level')")
+    n = raised[0][0] - raised_before[0][0]
+    assert n >= 1, (raised_before, raised)
+    after = scrape("dispatch-1")
+    assert moved(before, after, "kefu_escalation_lateness_seconds_count") == n
+    assert moved(before, after, "kefu_escalation_lateness_seconds_sum") == 600 * n
+    assert moved(before, after, "kefu_escalation_lateness_seconds_bucket", le="300") == 0
+    assert moved(before, after, "kefu_escalation_lateness_seconds_bucket", le="900") == n
 
 
 def exporters(instances):
