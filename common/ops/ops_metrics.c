@@ -18,7 +18,7 @@ static met_registry_t *s_registry;
 static pthread_once_t s_once = PTHREAD_ONCE_INIT;
 
 static met_family_t *s_requests, *s_replies, *s_msg_in, *s_msg_out, *s_redeliveries, *s_dead, *s_duplicates,
-    *s_outbox_sent, *s_db, *s_lateness, *s_http, *s_streams;
+    *s_outbox_sent, *s_db, *s_lateness, *s_http;
 
 static const char *s_request_names[S_MAX_REQUESTS];
 static _Atomic int s_n_requests;
@@ -72,8 +72,6 @@ static void s_make (void)
     s_http = met_add (r, MET_COUNTER, "kefu_http_requests_total",
                       "HTTP requests answered by the gateway, by route pattern and status class.",
                       S_L ("route", "status"), NULL, 0);
-    s_streams = met_add (r, MET_GAUGE, "kefu_http_change_streams",
-                         "Change streams (Server-Sent Events) open on the gateway.", NULL, NULL, 0);
     s_registry = r;
 }
 
@@ -198,10 +196,4 @@ void ops_count_http (const char *route, int status)
     /* route patterns come from the gateway's own table, never from a path */
     const char *label = route && route[0] == '/' ? route : "unmatched";
     met_inc (met_series (s_http, (const char *[]){label, cls}), 1);
-}
-
-void ops_change_streams (int delta)
-{
-    s_ready ();
-    met_add_gauge (met_only (s_streams), delta);
 }

@@ -50,7 +50,5 @@ void ops_observe_escalation_lateness (double seconds);
 /*  gateway: an HTTP request answered. route: the pattern of the route
  *  table, GW_CONSOLE_ROUTE, the session path, or NULL (no route matched). */
 void ops_count_http (const char *route, int status);
-/*  gateway: open change streams (Server-Sent Events), +1 / -1. */
-void ops_change_streams (int delta);
 
 #endif

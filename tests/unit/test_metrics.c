@@ -38,16 +38,16 @@ UNIT_TEST (metrics_family_without_labels_shows_zero_at_once)
 {
     met_registry_t *r = met_registry_new ();
     met_family_t *c = met_add (r, MET_COUNTER, "kefu_bus_duplicates_total", "Duplicates.", NULL, NULL, 0);
-    met_family_t *g = met_add (r, MET_GAUGE, "kefu_http_change_streams", "Streams.", NULL, NULL, 0);
+    met_family_t *g = met_add (r, MET_GAUGE, "kefu_open_streams", "Streams.", NULL, NULL, 0);
     met_add_gauge (met_only (g), 3);
     met_add_gauge (met_only (g), -1);
     char *text = met_render (r, NULL, NULL);
     UNIT_ASSERT_STR_EQ (text, "# HELP kefu_bus_duplicates_total Duplicates.\n"
                               "# TYPE kefu_bus_duplicates_total counter\n"
                               "kefu_bus_duplicates_total 0\n"
-                              "# HELP kefu_http_change_streams Streams.\n"
-                              "# TYPE kefu_http_change_streams gauge\n"
-                              "kefu_http_change_streams 2\n");
+                              "# HELP kefu_open_streams Streams.\n"
+                              "# TYPE kefu_open_streams gauge\n"
+                              "kefu_open_streams 2\n");
     UNIT_ASSERT_INT_EQ (met_value (met_only (c)), 0);
     free (text);
     met_registry_destroy (&r);
