@@ -9,6 +9,7 @@ import datetime
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -219,6 +220,17 @@ def test_gateway_counts_http_by_route_pattern_and_status_class():
         assert raw.get("/api/v1/no-such-thing").status == 404
     finally:
         raw.close()
+    # a body over body_limit, refused before any route is looked up
+    port = int(S.config.gateway_http.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(b"POST /api/v1/tickets HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000000\r\n\r\n")
+        got = b""
+        while True:                        # the gateway closes it after the answer
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            got += chunk
+    assert got.startswith(b"HTTP/1.1 413"), got
     after = scrape("gateway-1")
     assert moved(before, after, "kefu_http_requests_total", route="/api/v1/tickets", status="2xx") == 1
     assert moved(before, after, "kefu_http_requests_total", route="/api/v1/tickets/{ticket_id}",
@@ -226,7 +238,7 @@ def test_gateway_counts_http_by_route_pattern_and_status_class():
     assert moved(before, after, "kefu_http_requests_total", route="/api/v1/tickets/{ticket_id}",
                  status="4xx") == 1
     # the path itself (an id, a made-up name) is never a label value
-    assert moved(before, after, "kefu_http_requests_total", route="unmatched", status="4xx") == 1
+    assert moved(before, after, "kefu_http_requests_total", route="unmatched", status="4xx") == 2
     routes = {v for (name, labels) in after if name == "kefu_http_requests_total"
               for k, v in labels if k == "route"}
     assert not [r for r in routes if "no-such-thing" in r or re.search(r"/[0-9]+(/|$)", r)], routes
