@@ -102,7 +102,7 @@ char *ops_db_metrics_text (PGconn *conn, int64_t now_us, char *err, size_t errsi
                 continue;
             fprintf (f, "%s{%s=\"", s_metrics[m].name, s_metrics[m].label);
             s_put_label (f, PQgetvalue (res, r, 1));
-            fprintf (f, "\"} %.17g\n", strtod (PQgetvalue (res, r, 2), NULL));
+            fprintf (f, "\"} %.15g\n", strtod (PQgetvalue (res, r, 2), NULL));
         }
     }
     PQclear (res);

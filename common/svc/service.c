@@ -16,6 +16,7 @@
 
 #include "base/clock.h"
 #include "db/scope.h"
+#include "ops/sd_notify.h"
 #include "msg/envelope.h"
 #include "msg/zap.h"
 #include "base/log.h"
@@ -525,6 +526,7 @@ int svc_run (svc_t *self)
         if (up && !ready) {
             /* Every line carries the instance already (log_init). */
             log_kv (LOG_INFO, "ready", "endpoint", bus_endpoint (self->bus), NULL);
+            sd_notify_state ("READY=1");
             ready = true;
             ops_set_ready (self->ops, true);
         }
@@ -532,6 +534,10 @@ int svc_run (svc_t *self)
             wait = s_run_timers (self, wait);
         if (!up && wait > SVC_DB_RETRY_MS)
             wait = SVC_DB_RETRY_MS;
+        /* systemd's watchdog: kicked while the loop turns, database or not */
+        int kick = sd_notify_watchdog_kick ();
+        if (kick >= 0 && kick < wait)
+            wait = kick;
         if (s_signalled || self->stop_requested)
             break;
         int n = bus_poll_items (self->bus, items, SVC_MAX_POLL - self->n_sockets);
@@ -559,7 +565,8 @@ int svc_run (svc_t *self)
             if (items[n_bus + i].revents & ZMQ_POLLIN)
                 self->sockets[i].fn (self, self->sockets[i].socket, self->sockets[i].ctx);
     }
-cleanup:;
+cleanup:
+    sd_notify_state ("STOPPING=1");
     ops_set_ready (self->ops, false);
     ops_stop (&self->ops);
     bus_stats_t st;

@@ -4,6 +4,7 @@
  *  Usage: kefu-gateway [--config FILE] [--instance NAME]
  *         kefu-gateway --routes      (the route table, route_list.h)
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "ops/ops.h"
 #include "gateway.h"
 #include "login.h"
+#include "ops/sd_notify.h"
 #include "route_list.h"
 #include "server.h"
 
@@ -71,6 +73,28 @@ static ops_t *s_ops_start (const cfg_t *cfg, const gateway_config_t *gc, const c
     return ops;
 }
 
+/*  Until SIGTERM or SIGINT; kicks systemd's watchdog meanwhile, when it
+ *  asks for one (the wait then ends at each kick). */
+static void s_wait_for_stop (const sigset_t *stop)
+{
+    for (;;) {
+        int kick = sd_notify_watchdog_kick ();
+        int sig;
+        if (kick < 0) {
+            if (sigwait (stop, &sig) != 0)
+                return;
+        }
+        else {
+            struct timespec wait = {.tv_sec = kick / 1000, .tv_nsec = (long) (kick % 1000) * 1000000L};
+            sig = sigtimedwait (stop, NULL, &wait);
+            if (sig < 0 && errno != EAGAIN && errno != EINTR)
+                return;
+        }
+        if (sig == SIGTERM || sig == SIGINT)
+            return;
+    }
+}
+
 int main (int argc, char **argv)
 {
     if (argc == 2 && strcmp (argv[1], "--routes") == 0)
@@ -125,9 +149,9 @@ int main (int argc, char **argv)
     }
     ops_set_ready (ops, true);
     log_kv (LOG_INFO, "ready", "http", gc->http, "tls", gc->tls_cert ? "on" : "off", NULL);
-    for (int sig = 0; sig != SIGTERM && sig != SIGINT;)
-        if (sigwait (&stop, &sig) != 0)
-            break;
+    sd_notify_state ("READY=1");
+    s_wait_for_stop (&stop);
+    sd_notify_state ("STOPPING=1");
     ops_set_ready (ops, false);
     ops_stop (&ops);
     gw_server_stop (&server);

@@ -1,8 +1,9 @@
-"""The systemd unit deploy/systemd/kefu@.service is hardened: systemd's own
+"""The systemd units: deploy/systemd/kefu@.service is hardened: systemd's own
 offline security analysis rates its exposure at most 3.0, each protection
 docs/configuration.md ("Running under systemd") promises is among those it
 counts as in place, and its filters let through every system call and socket
-family the services were seen to use.
+family the services were seen to use; both it and kefu-gateway.service are
+Type=notify with a watchdog, and the gateway's unit is rated at most 3.0 too.
 Needs systemd-analyze (Debian package systemd, deploy/packages.txt); no
 running systemd: the analysis reads the file alone."""
 import json
@@ -113,3 +114,40 @@ def test_systemd_unit_lets_through_what_the_services_use():
     assert refused == [], refused
     # sockets: TCP/IP, Unix, and netlink for libzmq's getifaddrs()
     assert families == ["AF_UNIX", "AF_INET", "AF_INET6", "AF_NETLINK"], families
+
+
+GATEWAY_UNIT = os.path.join(ROOT, "deploy", "systemd", "kefu-gateway.service")
+
+
+def unit_settings(path):
+    """The [Service] section's KEY=VALUE lines of a unit file, as a dict."""
+    settings, section = {}, None
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("["):
+                section = line
+            elif section == "[Service]" and "=" in line and not line.startswith("#"):
+                key, _, value = line.partition("=")
+                settings[key] = value
+    return settings
+
+
+@pytest.mark.parametrize("path", [UNIT, GATEWAY_UNIT], ids=["kefu@", "kefu-gateway"])
+def test_systemd_units_wait_for_ready_and_keep_a_watchdog(path):
+    """Both units start once the service says READY=1 and restart it when
+    its watchdog kicks stop (tests/e2e/test_sd_notify.py shows the kicks);
+    only the main process may speak for the unit."""
+    settings = unit_settings(path)
+    wanted = {"Type": "notify", "NotifyAccess": "main", "WatchdogSec": "30s", "Restart": "always"}
+    assert {k: settings.get(k) for k in wanted} == wanted
+
+
+def test_gateway_unit_exposure_is_at_most_3():
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze is not installed (Debian package systemd)")
+    proc = subprocess.run(["systemd-analyze", "security", "--offline=true", "--no-pager", GATEWAY_UNIT],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    m = re.search(r"Overall exposure level for \S+: (\d+\.\d+) (\S+)", proc.stdout)
+    assert m and float(m.group(1)) <= MAX_EXPOSURE, proc.stdout
