@@ -51,6 +51,31 @@ log:
   level: warn
 YAML
     export KEFU_CONFIG=$1/kefu.yaml
+    # health on any free port (its default port may be another run's);
+    # BENCH_METRICS=on: every service serves its metrics too, at a free
+    # port of its own (bench_scrape; the log at warn does not say which)
+    local svc up
+    metrics_addrs=()
+    for svc in intake dispatch qc billing callback claims gateway; do
+        up=$(echo "$svc" | tr a-z A-Z)
+        export "KEFU_${up}_HEALTH=127.0.0.1:0"
+        if [ "${BENCH_METRICS:-off}" = on ]; then
+            metrics_addrs+=("127.0.0.1:$(free_port)")
+            export "KEFU_${up}_METRICS=${metrics_addrs[-1]}"
+        fi
+    done
+}
+
+# BENCH_METRICS=on: scrapes the metrics of every service once a second
+# (more often than Prometheus's usual 15 s), in the background until the
+# benchmark ends; a service not running is skipped.
+bench_scrape() {
+    [ "${BENCH_METRICS:-off}" = on ] || return 0
+    echo "metrics on: scraping ${metrics_addrs[*]} every second"
+    ( while sleep 1; do
+          for addr in "${metrics_addrs[@]}"; do curl -s -o /dev/null "http://$addr/metrics" || true; done
+      done ) &
+    pids+=($!)
 }
 
 # psql as the owner of the cluster, unaligned, tuples only, stops on error.

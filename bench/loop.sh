@@ -8,6 +8,8 @@
 #   BENCH_LOOP_TICKETS  tickets in all      (default 300)
 #   BENCH_LOOP_CLIENTS  tickets at a time   (default 4)
 #   BENCH_BRANCHES      branches            (default 4)
+#   BENCH_METRICS       on: every service serves its metrics, scraped
+#                       once a second (docs/operations.md); default off
 #
 # bench/loop_callback.json says how the driver finds a ticket's due
 # callback and records its outcome (callback.outcome, by the branch's agent).
@@ -48,6 +50,7 @@ for svc in "${services[@]}"; do
     pids+=($!)
 done
 "$build/bin/kefuctl" admin wait-ready --services intake,dispatch,qc,callback,billing --timeout-ms 30000 >/dev/null
+bench_scrape
 
 # a token for everyone who takes part
 staff=(CC01)

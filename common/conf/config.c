@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "conf_section.h"
+#include "ops/ops_addr.h"
 #include "yamltree.h"
 
 const char *const cfg_service_names[CFG_SERVICE_COUNT] = {
@@ -188,10 +189,22 @@ const char *cfg_default_api (int i)
     }
 }
 
+/*  Reads an optional operator's listener address (ops_addr.h) into *out. */
+static int s_ops_address (yt_doc_t *doc, yt_node_t *map, const char *key, char **out)
+{
+    char host[OPS_ADDR_MAX], err[256];
+    int port;
+    if (yt_str (doc, map, key, false, OPS_ADDR_MAX, out) != 0)
+        return -1;
+    if (*out && !ops_addr_off (*out) && ops_addr_parse (*out, host, sizeof host, &port, err, sizeof err) != 0)
+        return yt_fail (doc, yt_get (map, key), "%s", err);
+    return 0;
+}
+
 static int s_load_services (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
 {
-    static const char *const known_api[] = { "bind", "advertise", "api", "api_curve", NULL };
-    static const char *const known_other[] = { "bind", "advertise", NULL };
+    static const char *const known_api[] = { "bind", "advertise", "api", "api_curve", "metrics", "health", NULL };
+    static const char *const known_other[] = { "bind", "advertise", "metrics", "health", NULL };
     yt_node_t *map;
     if (s_section (doc, root, "services", &map) != 0 || !map)
         return map ? -1 : 0;
@@ -215,6 +228,9 @@ static int s_load_services (cfg_t *self, yt_doc_t *doc, yt_node_t *root)
         if (ep->api_curve && plain && strcmp (ep->api_curve, plain) == 0)
             return yt_fail (doc, yt_get (svc, "api_curve"),
                             "\"%s\": must differ from api (a socket serves CURVE or not)", plain);
+        if (s_ops_address (doc, svc, "metrics", &ep->metrics) != 0
+            || s_ops_address (doc, svc, "health", &ep->health) != 0)
+            return -1;
         if (yt_check_unknown (doc, svc, i == 0 || s_has_api (i) ? known_api : known_other) != 0)
             return -1;
     }
@@ -297,6 +313,7 @@ static int s_defaults (cfg_t *self)
     self->keys_dir = s_strdup ("/etc/kefu/keys");
     for (int i = 0; i < CFG_SERVICE_COUNT; i++)
         if (!(self->endpoints[i].bind = s_strdup ("tcp://127.0.0.1:*"))
+            || !(self->endpoints[i].health = s_strdup (ops_default_health (cfg_service_names[i])))
             || (s_has_api (i) && !(self->endpoints[i].api = s_strdup (cfg_default_api (i)))))
             return -1;
     self->intake_api = s_strdup ("tcp://127.0.0.1:7100");
@@ -338,6 +355,24 @@ static int s_env (const char *var, size_t max, char **field, char *err, size_t e
     return 0;
 }
 
+/*  KEFU_<SERVICE>_<WHAT> (METRICS, HEALTH): an operator's listener address. */
+static int s_env_ops (const char *service, const char *what, char **field, char *err, size_t errsize)
+{
+    char var[64], host[OPS_ADDR_MAX], perr[256];
+    int port, n = snprintf (var, sizeof var, "KEFU_%s_%s", service, what);
+    for (int i = 5; i < n; i++)
+        var[i] = (char) (var[i] >= 'a' && var[i] <= 'z' ? var[i] - 'a' + 'A' : var[i]);
+    if (s_env (var, OPS_ADDR_MAX, field, err, errsize) != 0)
+        return -1;
+    const char *value = getenv (var);
+    if (value && *value && !ops_addr_off (value)
+        && ops_addr_parse (value, host, sizeof host, &port, perr, sizeof perr) != 0) {
+        snprintf (err, errsize, "environment %s: %s", var, perr);
+        return -1;
+    }
+    return 0;
+}
+
 static int s_env_overrides (cfg_t *self, char *err, size_t errsize)
 {
     if (s_env ("KEFU_DB_CONNINFO", CFG_MAX_CONNINFO, &self->db_conninfo, err, errsize) != 0
@@ -351,6 +386,10 @@ static int s_env_overrides (cfg_t *self, char *err, size_t errsize)
         || s_env ("KEFU_SCHEMAS_DIR", CFG_MAX_PATH, &self->schemas_dir, err, errsize) != 0
         || s_env ("KEFU_KEYS_DIR", CFG_MAX_PATH, &self->keys_dir, err, errsize) != 0)
         return -1;
+    for (int i = 0; i < CFG_SERVICE_COUNT; i++)
+        if (s_env_ops (cfg_service_names[i], "METRICS", &self->endpoints[i].metrics, err, errsize) != 0
+            || s_env_ops (cfg_service_names[i], "HEALTH", &self->endpoints[i].health, err, errsize) != 0)
+            return -1;
     for (int i = 0; conf_sections[i]; i++)
         if (self->sections[i] && conf_section_env (conf_sections[i], self->sections[i], err, errsize) != 0)
             return -1;
@@ -447,6 +486,8 @@ void cfg_destroy (cfg_t **self_p)
         free (self->endpoints[i].advertise);
         free (self->endpoints[i].api);
         free (self->endpoints[i].api_curve);
+        free (self->endpoints[i].metrics);
+        free (self->endpoints[i].health);
     }
     free (self->intake_api);
     free (self->schemas_dir);
@@ -664,6 +705,10 @@ void cfg_log (const cfg_t *self)
             s_buf_str (&eps, ",api_curve=");
             s_buf_str (&eps, self->endpoints[i].api_curve);
         }
+        s_buf_str (&eps, ",metrics=");
+        s_buf_str (&eps, self->endpoints[i].metrics ? self->endpoints[i].metrics : OPS_OFF);
+        s_buf_str (&eps, ",health=");
+        s_buf_str (&eps, self->endpoints[i].health ? self->endpoints[i].health : OPS_OFF);
     }
     char *endpoints = s_buf_finish (&eps);
     log_kv (LOG_INFO, "config", "path", self->path, "conninfo", conninfo, "role_prefix",

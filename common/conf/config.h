@@ -18,6 +18,8 @@
  *                       a dispatcher binds it and kefuctl's SLA reads go
  *    KEFU_SCHEMAS_DIR   where schemas/ lives
  *    KEFU_KEYS_DIR      messaging.keys_dir (the installed CurveZMQ keys)
+ *    KEFU_<NAME>_METRICS, KEFU_<NAME>_HEALTH  services.<name>.metrics and .health
+ *                       (KEFU_INTAKE_METRICS …; the gateway's are rows of its section)
  *    KEFU_SMTP_PASSWORD the SMTP relay's password (notify.smtp.password: a row of
  *                       the notify section's table, conf_section_env)
  *  Each service connects as its own role: user "kefu_<service>"
@@ -61,6 +63,10 @@ typedef struct {
                           is intake_api) */
     char *api_curve;   /* services.<name>.api_curve: a second request endpoint that
                           serves CURVE (clients on other hosts); NULL = none */
+    char *metrics;     /* services.<name>.metrics: the Prometheus listener (ops.h),
+                          host:port; NULL or "off" = none (the default) */
+    char *health;      /* services.<name>.health: /healthz and /readyz, host:port or
+                          "off"; default 127.0.0.1:7191 (intake) … 7196 (claims) */
 } cfg_endpoint_t;
 
 typedef struct {

@@ -18,6 +18,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "ops/ops_metrics.h"
 
 #define DB_BACKOFF_MIN_MS 100
 #define DB_TX_RETRIES     5
@@ -475,9 +476,11 @@ PGresult *db_exec_prepared (db_t *self, const char *name, int nparams, const cha
     }
     if (db_ensure (self) < 0)
         return NULL;
+    double start = ops_now_s ();
     PGresult *res = self->begin_pending || s_scope_wanted (self)
                         ? s_exec_first (self, name, NULL, nparams, params)
                         : PQexecPrepared (self->conn, name, nparams, params, NULL, NULL, 0);
+    ops_observe_db ("statement", ops_now_s () - start);
     return s_check (self, res, name);
 }
 
@@ -486,9 +489,11 @@ PGresult *db_exec (db_t *self, const char *sql, int nparams, const char *const *
     assert (self && sql && nparams >= 0 && (nparams == 0 || params));
     if (db_ensure (self) < 0)
         return NULL;
+    double start = ops_now_s ();
     PGresult *res = self->begin_pending || s_scope_wanted (self)
                         ? s_exec_first (self, NULL, sql, nparams, params)
                         : PQexecParams (self->conn, sql, nparams, NULL, params, NULL, NULL, 0);
+    ops_observe_db ("statement", ops_now_s () - start);
     return s_check (self, res, "query");
 }
 
@@ -497,7 +502,10 @@ int db_command (db_t *self, const char *sql)
     assert (self && sql);
     if (db_ensure (self) < 0 || s_begin_now (self) < 0)
         return -1;
-    PGresult *res = s_check (self, PQexec (self->conn, sql), "command");
+    double start = ops_now_s ();
+    PGresult *raw = PQexec (self->conn, sql);
+    ops_observe_db ("command", ops_now_s () - start);
+    PGresult *res = s_check (self, raw, "command");
     if (!res)
         return -1;
     PQclear (res);
@@ -523,7 +531,9 @@ int db_rollback_to (db_t *self, const char *name)
         return -1;
     char sql[96];
     snprintf (sql, sizeof sql, "ROLLBACK TO SAVEPOINT %s", name);
+    double start = ops_now_s ();
     PGresult *res = PQexec (self->conn, sql);
+    ops_observe_db ("command", ops_now_s () - start);
     if (res && PQresultStatus (res) == PGRES_COMMAND_OK) {
         PQclear (res);   /* the caller's failure stays recorded */
         self->tx_serial++;
@@ -595,7 +605,9 @@ db_status_t db_tx (db_t *self, db_tx_fn fn, void *arg, bool *fn_failed)
             s_clear_error (self);
             return DB_OK;
         }
+        double start = ops_now_s ();
         PGresult *res = PQexec (self->conn, "COMMIT");
+        ops_observe_db ("commit", ops_now_s () - start);
         if (res && PQresultStatus (res) == PGRES_COMMAND_OK
             && strcmp (PQcmdStatus (res), "COMMIT") == 0) {
             PQclear (res);
@@ -688,6 +700,7 @@ int db_exec_pipeline (db_t *self, int n, const db_call_t *calls, PGresult **resu
     if (db_ensure (self) < 0)
         return -1;
     PGconn *conn = self->conn;
+    double start = ops_now_s ();
     bool with_begin = self->begin_pending; /* the transaction's BEGIN goes first */
     bool with_scope = s_scope_wanted (self); /* then the scope, when wanted */
     self->begin_pending = false;
@@ -746,6 +759,7 @@ int db_exec_pipeline (db_t *self, int n, const db_call_t *calls, PGresult **resu
         PGresult *res = PQgetResult (conn);
         PQclear (res);
     }
+    ops_observe_db ("pipeline", ops_now_s () - start);
     if (!PQexitPipelineMode (conn)) {
         /* results still pending: the connection cannot be trusted any more */
         if (failed < 0) {

@@ -116,11 +116,13 @@ void bus_dead_letter (bus_t *self, const char *identity, size_t identity_size, c
     }
     if (d.duplicate) {
         self->stats.duplicates++;
+        ops_count_duplicate ();
         if (id)
             bus_ack_send (self, identity, identity_size, id, "duplicate");
         goto cleanup;
     }
     self->stats.dead_lettered++;
+    ops_count_dead_letter (type);
     log_kv (LOG_WARN, "message_dead_lettered", "message_id", id, "type", type, "source", source,
             "reason", why, NULL);
     if (id)

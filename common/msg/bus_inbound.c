@@ -449,12 +449,14 @@ static void s_batch_answer (bus_t *self, s_batch_t *b)
             break;
         case S_DUPLICATE:
             self->stats.duplicates++;
+            ops_count_duplicate ();
             log_kv (LOG_DEBUG, "message_duplicate", "message_id", id, "type", it->type, NULL);
             if (id)
                 bus_ack_send (self, it->frames[0], it->sizes[0], id, "duplicate");
             break;
         case S_DEAD:
             self->stats.dead_lettered++;
+            ops_count_dead_letter (it->type);
             log_kv (LOG_WARN, "message_dead_lettered", "message_id", id, "type",
                     s_or_null (it->type), "source", s_or_null (it->source), "reason",
                     it->reason, NULL);
@@ -573,6 +575,7 @@ static void s_item_prepare (bus_t *self, s_item_t *it)
     it->msg = env_decode (data, len, self->schemas, id, it->reason, sizeof it->reason);
     if (!it->msg) {
         s_peek (data, len, it->type, sizeof it->type, it->source, sizeof it->source);
+        ops_count_message_in (it->type);
         id[KUUID_STR_LEN - 1] = '\0';
         if (kuuid_valid (id))
             snprintf (it->id, sizeof it->id, "%s", id);
@@ -586,6 +589,7 @@ static void s_item_prepare (bus_t *self, s_item_t *it)
     }
     snprintf (it->id, sizeof it->id, "%s", it->msg->id);
     snprintf (it->type, sizeof it->type, "%s", it->msg->type);
+    ops_count_message_in (it->type);
     snprintf (it->source, sizeof it->source, "%s", it->msg->service);
     if (strcmp (it->sender, it->msg->service) != 0) {
         /* a service's key speaks only for that service: a message naming

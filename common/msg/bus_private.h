@@ -17,6 +17,7 @@
 #include "conf/config.h"
 #include "db/db.h"
 #include "keyring.h"
+#include "ops/ops_metrics.h"
 
 #define BUS_MAX_PEERS 32        /* live instances of one destination we connect to */
 #define BUS_MAX_HANDLERS 32     /* message types one service consumes */

@@ -42,8 +42,8 @@ int bus_relay_prepare (bus_t *self)
               "  WHERE acked_at IS NULL AND dead_at IS NULL AND next_attempt_at <= now()"
               "  AND attempts < $4::int"
               "  ORDER BY id LIMIT $1::int FOR UPDATE SKIP LOCKED)"
-              " RETURNING id, message_id, destination, payload, attempts)"
-              " SELECT id, message_id::text, destination, payload, attempts"
+              " RETURNING id, message_id, destination, payload, attempts, type)"
+              " SELECT id, message_id::text, destination, payload, attempts, type"
               " FROM claimed ORDER BY id",
               s, s);
     if (db_prepare (self->db, "bus_claim", sql) != 0)
@@ -313,8 +313,10 @@ static int s_send_claimed (bus_t *self, bus_claim_t *c)
             continue;
         }
         self->stats.sent++;
+        ops_count_message_out (PQgetvalue (res, r, 5), destination);
         if (attempts > 1) {
             self->stats.retried++;
+            ops_count_redelivery (PQgetvalue (res, r, 5));
             if (log_enabled (LOG_INFO)) {
                 char att[24];
                 snprintf (att, sizeof att, "%ld", attempts);

@@ -17,6 +17,7 @@
 #include "db/scope.h"
 #include "msg/transport.h"
 #include "msg/zap.h"
+#include "ops/ops_metrics.h"
 
 /*  Frames read per message: the client's, the identity our ROUTER adds, and
  *  one more to tell a message of too many frames from one that fits. */
@@ -98,6 +99,8 @@ rqe_t *rqe_new (svc_t *svc, const char *endpoint, const rqe_handler_t *table, vo
     rqe_t *self = calloc (1, sizeof *self);
     if (!self)
         return NULL;
+    for (const rqe_handler_t *h = table; h->name; h++)
+        ops_metrics_request_name (h->name); /* the request label's values */
     self->svc = svc;
     self->table = table;
     self->app = app;
@@ -141,6 +144,7 @@ static char *s_refuse (const char *request, rpl_code_t code, const char *message
 {
     char field[96];
     rpl_error_field (message, field, sizeof field);
+    ops_count_reply (request, rpl_code_name (code));
     log_kv (code == RPL_INTERNAL ? LOG_ERROR : LOG_INFO, "request_refused", "request", request,
             "code", rpl_code_name (code), "field", field, NULL);
     return rpl_error (code, message);
@@ -150,8 +154,10 @@ static char *s_refuse (const char *request, rpl_code_t code, const char *message
  *  *result_p. */
 static char *s_outcome (const char *name, rpl_code_t code, cJSON **result_p, const char *err)
 {
-    if (code == RPL_OK)
+    if (code == RPL_OK) {
+        ops_count_reply (name, rpl_code_name (code));
         return rpl_ok (result_p);
+    }
     cJSON_Delete (*result_p);
     *result_p = NULL;
     return s_refuse (name, code, err);
@@ -468,6 +474,7 @@ static int s_on_readable (svc_t *svc, void *socket, void *ctx)
     self->last_read = n;
     s_commit_waiting (self, reqs, n);
     for (int i = 0; i < n; i++) {
+        ops_count_request (reqs[i].doc ? json_str (reqs[i].doc, "request", NULL) : NULL);
         s_answer (socket, &reqs[i]);
         free (reqs[i].reply);
         cJSON_Delete (reqs[i].item.result); /* only left when a reply could not be made */

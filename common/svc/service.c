@@ -20,6 +20,7 @@
 #include "msg/envelope.h"
 #include "msg/zap.h"
 #include "base/log.h"
+#include "ops/ops.h"
 
 #define SVC_MAX_SOCKETS 8
 #define SVC_MAX_POLL (1 + CFG_SERVICE_COUNT + SVC_MAX_SOCKETS)
@@ -59,6 +60,9 @@ struct svc_s {
 
     svc_reload_fn reload_fn;
     void *reload_ctx;
+
+    char *conninfo; /* the service's role: the operators' listeners use it too */
+    ops_t *ops; /* metrics and health listeners (ops.h), while svc_run runs */
 
     volatile sig_atomic_t stop_requested;
 };
@@ -272,7 +276,7 @@ svc_t *svc_new (const char *service, int argc, char **argv)
         fprintf (stderr, "kefu-%s: cannot set up messaging (see log)\n", service);
         goto fail;
     }
-    free (conninfo);
+    self->conninfo = conninfo;
     return self;
 
 fail:
@@ -298,6 +302,7 @@ void svc_destroy (svc_t **self_p)
     db_destroy (&self->db);
     schema_set_destroy (&self->schemas);
     cfg_destroy (&self->cfg);
+    free (self->conninfo);
     free (self);
     *self_p = NULL;
     if (was_running)
@@ -462,6 +467,23 @@ static void s_reload_if_asked (svc_t *self)
         db_scope_clear (self->db);
 }
 
+/*  The metrics and health listeners of services.<name>.metrics and
+ *  .health. Returns 0, or -1 (logged) when one cannot listen. */
+static int s_ops_start (svc_t *self)
+{
+    const cfg_endpoint_t *ep = &self->cfg->endpoints[cfg_service_index (self->name)];
+    ops_opts_t opts = { .service = self->name, .instance = self->instance, .metrics = ep->metrics,
+                        .health = ep->health, .conninfo = self->conninfo, .watch_loop = true,
+                        .export_db = true };
+    char err[512] = "";
+    if (!(self->ops = ops_start (&opts, err, sizeof err))) {
+        fprintf (stderr, "kefu-%s: %s\n", self->name, err);
+        log_kv (LOG_ERROR, "start_failed", "reason", err, NULL);
+        return -1;
+    }
+    return 0;
+}
+
 int svc_run (svc_t *self)
 {
     if (!self)
@@ -479,11 +501,16 @@ int svc_run (svc_t *self)
         rc = -1;
         goto cleanup;
     }
+    if (s_ops_start (self) != 0) {
+        rc = -1;
+        goto cleanup;
+    }
     zmq_pollitem_t items[SVC_MAX_POLL];
     int state = -1;          /* database: -1 unknown, 0 down, 1 up */
     bool ready = false;
 
     while (!s_signalled && !self->stop_requested) {
+        ops_beat (self->ops);
         bool up = db_ensure (self->db) == 0;
         if ((int) up != state) {
             if (up)
@@ -501,6 +528,7 @@ int svc_run (svc_t *self)
             log_kv (LOG_INFO, "ready", "endpoint", bus_endpoint (self->bus), NULL);
             sd_notify_state ("READY=1");
             ready = true;
+            ops_set_ready (self->ops, true);
         }
         if (up)
             wait = s_run_timers (self, wait);
@@ -539,6 +567,8 @@ int svc_run (svc_t *self)
     }
 cleanup:
     sd_notify_state ("STOPPING=1");
+    ops_set_ready (self->ops, false);
+    ops_stop (&self->ops);
     bus_stats_t st;
     bus_stats (self->bus, &st);
     char sent[24], acked[24], applied[24], dup[24], dead[24];

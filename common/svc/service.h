@@ -3,7 +3,9 @@
  *  database as the service's own role, bind the bus, run one poll loop over
  *  the bus sockets, any extra sockets (a request endpoint,
  *  request_endpoint.h) and named timers, log "ready", stop cleanly on
- *  SIGTERM or SIGINT, and call the service's reload hook on SIGHUP.
+ *  SIGTERM or SIGINT, and call the service's reload hook on SIGHUP. While
+ *  the loop runs, /healthz and /readyz answer at services.<name>.health and
+ *  the metrics at services.<name>.metrics when set (ops/ops.h).
  *
  *  Usage (services/<name>/main.c):
  *      svc_t *svc = svc_new ("dispatch", argc, argv);
@@ -74,7 +76,8 @@ typedef int (*svc_reload_fn) (svc_t *svc, void *ctx);
 int svc_on_reload (svc_t *self, svc_reload_fn fn, void *ctx);
 
 /*  Runs until SIGTERM/SIGINT (SIGHUP: the reload hook above). Returns 0 on
- *  a clean stop, -1 on a fatal start-up failure (cannot bind). */
+ *  a clean stop, -1 on a fatal start-up failure (cannot bind the bus, the
+ *  health or the metrics address). */
 int svc_run (svc_t *self);
 
 /*  Asks the loop to stop (tests, fatal errors). */

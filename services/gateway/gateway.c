@@ -11,6 +11,7 @@
 #include "answer.h"
 #include "auth.h"
 #include "base/clock.h"
+#include "ops/ops_metrics.h"
 #include "base/json.h"
 #include "base/log.h"
 #include "build.h"
@@ -240,6 +241,7 @@ void gw_handle (gw_t *self, gw_forward_t *fwd, const gw_request_t *req, gw_respo
         gw_response_error (resp, 500, "internal", "no response was made");
     /* the pattern, never the path: a path may name an id that is a secret
      * (a screen pop's), and the query may hold a phone number */
+    ops_count_http (route, resp->status);
     char status[8], ms[24];
     snprintf (status, sizeof status, "%d", resp->status);
     snprintf (ms, sizeof ms, "%lld", (long long) (clock_mono_ms () - start));

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ops/ops_addr.h"
+
 #define T gateway_config_t
 
 static const conf_key_t s_keys[] = {
@@ -20,6 +22,8 @@ static const conf_key_t s_keys[] = {
     CONF_INT ("body_limit", T, body_limit, 65536, 1024, 16777216),
     CONF_PATH ("console", T, console, "/usr/share/kefu/console", .env = "KEFU_CONSOLE_DIR"),
     CONF_INT ("stream_limit", T, stream_limit, 0, 0, 10000),
+    CONF_TEXT ("metrics", T, metrics, NULL, OPS_ADDR_MAX, .env = "KEFU_GATEWAY_METRICS"),
+    CONF_TEXT ("health", T, health, "127.0.0.1:7197", OPS_ADDR_MAX, .env = "KEFU_GATEWAY_HEALTH"),
     CONF_END,
 };
 
@@ -66,6 +70,12 @@ static int s_check (void *values, yt_doc_t *doc, yt_node_t *map)
                         self->stream_limit, self->connection_limit);
     if (self->stream_limit == 0) /* not set: a quarter of the connections */
         self->stream_limit = self->connection_limit / 4;
+    static const char *const ops_keys[] = { "metrics", "health" };
+    const char *ops_values[] = { self->metrics, self->health };
+    for (int i = 0; i < 2; i++)
+        if (ops_values[i] && !ops_addr_off (ops_values[i])
+            && ops_addr_parse (ops_values[i], host, sizeof host, &port, err, sizeof err) != 0)
+            return yt_fail (doc, conf_node (map, ops_keys[i]), "%s", err);
     if (!self->tls_cert != !self->tls_key)
         return yt_fail (doc, conf_node (map, self->tls_cert ? "tls_cert" : "tls_key"),
                         "tls_cert and tls_key go together (HTTPS needs both)");

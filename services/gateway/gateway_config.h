@@ -1,7 +1,8 @@
 /*  gateway_config — the services.gateway section of kefu.yaml, owned by the
  *  gateway (docs/gateway.md "Configuration"). The table in gateway_config.c
  *  gives each key's type, default and range; the loader is
- *  common/conf/conf_section. KEFU_GATEWAY_HTTP replaces `http`.
+ *  common/conf/conf_section. KEFU_GATEWAY_HTTP replaces `http`,
+ *  KEFU_GATEWAY_METRICS `metrics`, KEFU_GATEWAY_HEALTH `health`.
  */
 #ifndef KEFU_GATEWAY_CONFIG_H
 #define KEFU_GATEWAY_CONFIG_H
@@ -23,6 +24,8 @@ typedef struct {
     char *console; /* the web console's folder (console_files.h) */
     int stream_limit; /* live change streams at once (changes.h), fewer than connection_limit;
                          0 in the file: a quarter of connection_limit */
+    char *metrics; /* the Prometheus listener (common/ops/ops.h): host:port, NULL or "off": none */
+    char *health; /* /healthz and /readyz: host:port, or "off"; default 127.0.0.1:7197 */
 } gateway_config_t;
 
 extern const conf_section_t gateway_config_section;

@@ -13,6 +13,7 @@
 
 #include "base/log.h"
 #include "conf/config.h"
+#include "ops/ops.h"
 #include "gateway.h"
 #include "login.h"
 #include "ops/sd_notify.h"
@@ -52,6 +53,24 @@ static int s_args (int argc, char **argv, const char **config, const char **inst
         return -1;
     }
     return 0;
+}
+
+/*  The metrics and health listeners (services.gateway.metrics, .health);
+ *  readiness asks PostgreSQL as the gateway's role. NULL after logging why. */
+static ops_t *s_ops_start (const cfg_t *cfg, const gateway_config_t *gc, const char *instance)
+{
+    char role[64], err[512] = "";
+    snprintf (role, sizeof role, "%sgateway", cfg->db_role_prefix);
+    char *conninfo = cfg_conninfo_for (cfg, role, instance);
+    ops_opts_t opts = { .service = "gateway", .instance = instance, .metrics = gc->metrics,
+                        .health = gc->health, .conninfo = conninfo };
+    ops_t *ops = ops_start (&opts, err, sizeof err);
+    free (conninfo);
+    if (!ops) {
+        fprintf (stderr, "kefu-gateway: %s\n", err);
+        log_kv (LOG_ERROR, "start_failed", "reason", err, NULL);
+    }
+    return ops;
 }
 
 /*  Until SIGTERM or SIGINT; kicks systemd's watchdog meanwhile, when it
@@ -121,10 +140,20 @@ int main (int argc, char **argv)
         return 1;
     }
     const gateway_config_t *gc = gateway_config (cfg);
+    ops_t *ops = s_ops_start (cfg, gc, name);
+    if (!ops) {
+        gw_server_stop (&server);
+        gw_destroy (&gw);
+        cfg_destroy (&cfg);
+        return 1;
+    }
+    ops_set_ready (ops, true);
     log_kv (LOG_INFO, "ready", "http", gc->http, "tls", gc->tls_cert ? "on" : "off", NULL);
     sd_notify_state ("READY=1");
     s_wait_for_stop (&stop);
     sd_notify_state ("STOPPING=1");
+    ops_set_ready (ops, false);
+    ops_stop (&ops);
     gw_server_stop (&server);
     gw_destroy (&gw);
     log_kv (LOG_INFO, "stopped", NULL);

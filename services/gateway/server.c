@@ -15,6 +15,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "ops/ops_metrics.h"
 #include "build.h"
 #include "textfile.h"
 
@@ -322,12 +323,14 @@ static enum MHD_Result s_answer (gw_server_t *self, struct MHD_Connection *c, co
         /* closed after it: the rest of the body is never read, and a client
          * cannot keep the connection by trickling it */
         gw_response_error (&resp, 413, "too_large", "the body is larger than %zu bytes", self->body_limit);
+        ops_count_http (NULL, 413); /* answered before any route is looked up */
         return s_queue (self, c, &resp, true);
     }
     const union MHD_ConnectionInfo *info = MHD_get_connection_info (c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
     s_conn_t *conn = info ? info->socket_context : NULL;
     if (!conn || r->no_memory) {
         gw_response_error (&resp, 503, "unavailable", "the gateway is out of memory; try again");
+        ops_count_http (NULL, 503);
         return s_queue (self, c, &resp, r->no_memory);
     }
     if (conn->nul_escaped) {

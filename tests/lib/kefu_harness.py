@@ -434,7 +434,9 @@ def write_config(tmpdir, cluster, name="kefu.yaml", **overrides):
                       "max_attempts": 100, "high_water_mark": 10000, "relay_batch": 200,
                       "poll_ms": 50, "discovery_ms": 200,
                       "keys_dir": make_keys(os.path.join(str(tmpdir), "keys"))},
-        "services": {s: {"bind": "tcp://127.0.0.1:*"} for s in SERVICES},
+        # health on any free port (each instance logs it, "ops_listening"):
+        # tests start several instances of one service
+        "services": {s: {"bind": "tcp://127.0.0.1:*", "health": "127.0.0.1:0"} for s in SERVICES},
         "dispatch": {"visit_kinds": ["repair", "installation", "return"], "assign_retry_ms": 500},
         "schemas_dir": SCHEMAS_DIR,
         "log": {"level": "info"},
@@ -445,7 +447,8 @@ def write_config(tmpdir, cluster, name="kefu.yaml", **overrides):
     # every test client is 127.0.0.1, as behind a proxy: the per-IP limit
     # is the whole connection limit (test_gateway.py checks the default)
     data["services"]["gateway"] = {"http": "127.0.0.1:%d" % free_port(), "per_ip_limit": 256,
-                                   "console": os.path.join(ROOT, "services", "gateway", "console")}
+                                   "console": os.path.join(ROOT, "services", "gateway", "console"),
+                                   "health": "127.0.0.1:0"}
     _merge(data, overrides)
     path = os.path.join(str(tmpdir), name)
     with open(path, "w", encoding="utf-8") as f:

@@ -189,7 +189,7 @@ UNIT_TEST (config_bad_values_name_file_line_and_key)
     UNIT_ASSERT (s_refused ("services:\n  dispatch:\n    api: \"udp://127.0.0.1:1\"\n",
                             "kefu.yaml:3: services.dispatch.api: \"udp://127.0.0.1:1\": must start with tcp://"));
     UNIT_ASSERT (s_refused ("services:\n  dispatch:\n    apis: \"tcp://127.0.0.1:1\"\n",
-                            "kefu.yaml:3: services.dispatch.apis: unknown key (expected one of: bind, advertise, api, api_curve)"));
+                            "kefu.yaml:3: services.dispatch.apis: unknown key (expected one of: bind, advertise, api, api_curve, metrics, health)"));
     UNIT_ASSERT (s_refused ("services:\n  intakes: {}\n", "kefu.yaml:2: services.intakes: unknown key"));
     /* dispatch */
     UNIT_ASSERT (s_refused ("dispatch:\n  visit_kinds: [repair, fixing]\n",

@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "base/log.h"
+#include "ops/ops_metrics.h"
 #include "db/statements.h"
 #include "svc/emit.h"
 #include "sla_clock_msg.h"
@@ -109,6 +110,7 @@ typedef struct {
 typedef struct {
     bool warning;
     char ticket_id[24], clock[72], kind[24], level[32], escalation_id[24];
+    int64_t late_us; /* an escalation: now minus the instant it was due (-1: not one) */
 } s_fired_t;
 
 struct slf_s {
@@ -244,6 +246,11 @@ static int s_emit_record (slf_t *f, db_t *db, const s_rec_t *rec, const char *es
     snprintf (line->kind, sizeof line->kind, "%s", kind);
     snprintf (line->level, sizeof line->level, "%s", level);
     snprintf (line->escalation_id, sizeof line->escalation_id, "%s", esc_id);
+    /* the breach's first escalation was due at the deadline, a repeat at its
+     * next_escalation_at; "informed" copies are no escalation of their own */
+    bool escalation = strcmp (kind, "escalation") == 0 || strcmp (kind, "skip_level") == 0;
+    int64_t due = row->breach_open && row->due <= f->now ? row->due : row->next;
+    line->late_us = escalation ? f->now - due : -1;
     f->fired++;
     return 0;
 }
@@ -519,6 +526,8 @@ int slf_batch (slf_t *self, int64_t now, int *claimed)
         log_kv (LOG_INFO, l->warning ? "sla_warning" : "sla_escalated", "ticket_id", l->ticket_id, "clock",
                 l->clock, "kind", l->kind, "escalation_level", l->level, "escalation_id", l->escalation_id,
                 NULL);
+        if (l->late_us >= 0)
+            ops_observe_escalation_lateness ((double) l->late_us / 1e6);
     }
     self->n_logged = 0;
     *claimed = self->claimed;
