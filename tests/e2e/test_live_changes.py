@@ -375,11 +375,13 @@ def test_a_quiet_stream_is_kept_and_one_not_read_is_cut():
                                " WHERE application_name = 'kefu-gateway-changes'")[0][0] >= 1, 10, "a listener")
     stuck = h.wait_until(lambda: _stream_or_none(EDGE.gateway_http, rcvbuf=1024), 10, "a stream place free")
     try:
-        t0 = time.monotonic()
-        while len(edge.events("connection_cut")) == cuts and time.monotonic() - t0 < 60:
+        def notified_until_cut():
+            if len(edge.events("connection_cut")) > cuts:
+                return True
             S.sql("SELECT pg_notify('kefu_changes', t) FROM unnest(%s::text[]) t", (TOPICS,))
-            time.sleep(0.16)                       # one batch per gap: a steady flow of events
-        assert len(edge.events("connection_cut")) > cuts, "a stream nobody reads is still open after 60 s"
+            return False
+        # one batch of every topic per coalescing gap (150 ms): a steady flow of events
+        h.wait_until(notified_until_cut, 60, "the cut of a stream nobody reads", interval=0.16)
         reasons = [e.get("reason") for e in edge.events("connection_cut")[cuts:]]
         assert any("response" in r for r in reasons), reasons
     finally:

@@ -11,13 +11,14 @@ through chromedriver (python3-selenium), against a running gateway.
 Every wait has a time-out and names what it waited for when it fails.
 """
 import os
-import time
 
 from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service as ChromeService
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
+
+import kefu_harness as h
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ARTEFACTS = os.environ.get("KEFU_ARTEFACTS", os.path.join(ROOT, "build", "test-artefacts"))
@@ -76,20 +77,19 @@ class Browser:
     # -- waiting ---------------------------------------------------------------
     def wait(self, predicate, what, timeout=20, interval=0.05):
         """Calls predicate until it returns something true; returns that.
-        Fails after timeout seconds, naming what was awaited."""
-        deadline = time.monotonic() + timeout
-        last = None
-        while True:
+        Fails after timeout seconds, naming what was awaited and what was
+        last seen. A page that redraws while it is read (a stale element)
+        counts as not yet."""
+        last = [None]
+
+        def holds():
             try:
-                value = predicate()
-                if value:
-                    return value
-                last = value
+                last[0] = predicate()
             except (StaleElementReferenceException, WebDriverException) as e:
-                last = e
-            if time.monotonic() > deadline:
-                raise AssertionError("waited %.1f s for %s; last seen: %r" % (timeout, what, last))
-            time.sleep(interval)
+                last[0] = e
+                return None
+            return last[0]
+        return h.wait_until(holds, timeout, lambda: "%s; last seen: %r" % (what, last[0]), interval)
 
     def wait_for(self, css, timeout=20):
         """The first element css matches, once it is displayed."""
