@@ -29,31 +29,15 @@ static const conf_key_t s_keys[] = {
 
 int gateway_listen_parse (const char *text, char *host, size_t hostsize, int *port, char *err, size_t errsize)
 {
-    const char *colon = text ? strrchr (text, ':') : NULL;
-    const char *h = text, *h_end = colon;
-    if (colon && text[0] == '[') {
-        h = text + 1;
-        h_end = colon > text && colon[-1] == ']' ? colon - 1 : NULL;
-    }
-    char *end = NULL;
-    long p = colon ? strtol (colon + 1, &end, 10) : 0;
-    size_t n = h_end && h_end >= h ? (size_t) (h_end - h) : 0;
-    if (!colon || !h_end || n == 0 || n >= hostsize || !end || *end || colon[1] < '0' || colon[1] > '9'
-        || p < 1 || p > 65535) {
-        snprintf (err, errsize,
-                  "\"%.60s\": expected host:port (127.0.0.1:7180, [::1]:7180), "
-                  "port 1-65535",
+    int rc = ops_addr_split (text, host, hostsize, port);
+    if (rc == OPS_ADDR_BAD_HOST)
+        snprintf (err, errsize, "\"%.60s\": \"%s\" is not a host name or an IP address", text, host);
+    else if (rc != 0 || *port < 1) {
+        snprintf (err, errsize, "\"%.60s\": expected host:port (127.0.0.1:7180, [::1]:7180), port 1-65535",
                   text ? text : "");
         return -1;
     }
-    memcpy (host, h, n);
-    host[n] = '\0';
-    if (!conf_host_valid (host) && !(text[0] == '[' && strspn (host, "0123456789abcdefABCDEF:.") == n)) {
-        snprintf (err, errsize, "\"%.60s\": \"%s\" is not a host name or an IP address", text, host);
-        return -1;
-    }
-    *port = (int) p;
-    return 0;
+    return rc == 0 ? 0 : -1;
 }
 
 static int s_check (void *values, yt_doc_t *doc, yt_node_t *map)

@@ -120,6 +120,13 @@ const kefu = (() => {
     return who;
   }
   function setSession(s) { who = s; }
+  /* A code the API answers, in words: the string prefix + code when there is
+   * one, else the code itself (a deployment's own clock); none: null. */
+  function word(prefix, code, none) {
+    if (code === null || code === undefined) return none;
+    const s = t(prefix + code);
+    return s === prefix + code ? String(code) : s;
+  }
   function hasRole(...roles) { return !!who && who.roles.some((r) => roles.includes(r)); }
 
   /* -- live changes ------------------------------------------------------ */
@@ -239,6 +246,6 @@ const kefu = (() => {
   }
   document.addEventListener('DOMContentLoaded', start);
 
-  return { t, strings: addStrings, lang: () => lang, setLang, el, field, say, api, ApiError, uuid, session,
+  return { t, word, strings: addStrings, lang: () => lang, setLang, el, field, say, api, ApiError, uuid, session,
            setSession, hasRole, live, onLeave, page, go, render, fmt };
 })();

@@ -17,11 +17,6 @@ kefu.strings({
     'new.from_pop': '来电 {phone}', 'new.pop_gone': '来电弹屏已过期，请手动查找客户',
     'new.col.id': '客户编号', 'new.col.name': '姓名', 'new.col.phone': '电话', 'new.col.address': '地址',
     'new.col.branch': '服务站', 'new.col.class': '等级',
-    'channel.hotline': '热线', 'channel.web': '网站', 'channel.chat': '在线客服', 'channel.email': '邮件',
-    'channel.walk_in': '到店', 'channel.dealer': '经销商',
-    'kind.consultation': '咨询', 'kind.repair': '维修', 'kind.installation': '安装', 'kind.complaint': '投诉',
-    'kind.return': '退换货', 'kind.suggestion': '建议',
-    'priority.low': '低', 'priority.normal': '普通', 'priority.high': '高', 'priority.urgent': '紧急',
   },
   en: {
     'new.title': 'New ticket', 'new.channel': 'Channel', 'new.kind': 'Kind', 'new.priority': 'Priority',
@@ -35,11 +30,6 @@ kefu.strings({
     'new.from_pop': 'Call from {phone}', 'new.pop_gone': 'The screen pop has expired; find the customer by hand',
     'new.col.id': 'Customer', 'new.col.name': 'Name', 'new.col.phone': 'Phone', 'new.col.address': 'Address',
     'new.col.branch': 'Branch', 'new.col.class': 'Class',
-    'channel.hotline': 'Hotline', 'channel.web': 'Web', 'channel.chat': 'Chat', 'channel.email': 'Email',
-    'channel.walk_in': 'Walk-in', 'channel.dealer': 'Dealer',
-    'kind.consultation': 'Consultation', 'kind.repair': 'Repair', 'kind.installation': 'Installation',
-    'kind.complaint': 'Complaint', 'kind.return': 'Return', 'kind.suggestion': 'Suggestion',
-    'priority.low': 'Low', 'priority.normal': 'Normal', 'priority.high': 'High', 'priority.urgent': 'Urgent',
   },
 });
 

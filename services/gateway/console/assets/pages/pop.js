@@ -31,10 +31,7 @@ kefu.strings({
 
 (() => {
   const { el, t } = kefu;
-  function named(prefix, code) {
-    const s = t(prefix + code);
-    return s === prefix + code ? code : s;
-  }
+  const named = (prefix, code) => kefu.word(prefix, code);
   function link(path, text, attrs) {
     return el('a', Object.assign({ href: path, onclick: (ev) => { ev.preventDefault(); kefu.go(path); } }, attrs || {}), text);
   }

@@ -61,11 +61,6 @@ kefu.strings({
   'zh-CN': {
     'ticket.v.open': '待处理', 'ticket.v.unassigned': '未派工', 'ticket.v.assigned': '已派工',
     'ticket.v.resolved': '已解决', 'ticket.v.closed': '已关闭',
-    'ticket.v.consultation': '咨询', 'ticket.v.repair': '维修', 'ticket.v.installation': '安装',
-    'ticket.v.complaint': '投诉', 'ticket.v.return': '退换', 'ticket.v.suggestion': '建议',
-    'ticket.v.hotline': '热线', 'ticket.v.web': '网站', 'ticket.v.chat': '在线', 'ticket.v.email': '邮件',
-    'ticket.v.walk_in': '到店', 'ticket.v.dealer': '经销商',
-    'ticket.v.low': '低', 'ticket.v.normal': '普通', 'ticket.v.high': '高', 'ticket.v.urgent': '紧急',
     'ticket.v.waiting_customer': '等待客户', 'ticket.v.waiting_parts': '等待配件',
     'ticket.ev.first_reply': '首次答复', 'ticket.ev.marked_complex': '标记为复杂', 'ticket.ev.plan_sent': '已发送方案',
     'ticket.ev.work_order_arranged': '已预约上门', 'ticket.ev.call_centre_checked': '呼叫中心已核实',
@@ -86,24 +81,13 @@ kefu.strings({
     'ticket.st.pending': '未开始', 'ticket.st.running': '计时中', 'ticket.st.paused': '已暂停', 'ticket.st.stopped': '已停止',
     'ticket.esc.warning': '预警', 'ticket.esc.escalation': '升级', 'ticket.esc.skip_level': '越级升级',
     'ticket.esc.informed': '知会',
-    'ticket.lvl.team_lead': '组长', 'ticket.lvl.department_head': '部门主管', 'ticket.lvl.centre_director': '中心主任',
-    'ticket.lvl.general_manager': '总经理',
     'ticket.wo.visit': '上门', 'ticket.wo.rework': '返工', 'ticket.wo.revisit': '复访',
     'ticket.wos.unassigned': '未派工', 'ticket.wos.assigned': '已派工', 'ticket.wos.completed': '已完工',
     'ticket.wos.accepted': '已验收', 'ticket.wos.rework': '返工中', 'ticket.wos.cancelled': '已取消',
-    'ticket.c.first_response': '首次响应', 'ticket.c.arrange': '预约上门', 'ticket.c.call_centre_check': '呼叫中心核实',
-    'ticket.c.arrival': '到场', 'ticket.c.resolution': '解决', 'ticket.c.complaint_decision': '投诉裁定',
-    'ticket.c.plan': '处理方案', 'ticket.c.callback': '回访', 'ticket.c.revisit': '复访',
-    'ticket.c.final_inspection': '终检',
   },
   en: {
     'ticket.v.open': 'open', 'ticket.v.unassigned': 'unassigned', 'ticket.v.assigned': 'assigned',
     'ticket.v.resolved': 'resolved', 'ticket.v.closed': 'closed',
-    'ticket.v.consultation': 'consultation', 'ticket.v.repair': 'repair', 'ticket.v.installation': 'installation',
-    'ticket.v.complaint': 'complaint', 'ticket.v.return': 'return', 'ticket.v.suggestion': 'suggestion',
-    'ticket.v.hotline': 'hotline', 'ticket.v.web': 'web', 'ticket.v.chat': 'chat', 'ticket.v.email': 'e-mail',
-    'ticket.v.walk_in': 'walk-in', 'ticket.v.dealer': 'dealer',
-    'ticket.v.low': 'low', 'ticket.v.normal': 'normal', 'ticket.v.high': 'high', 'ticket.v.urgent': 'urgent',
     'ticket.v.waiting_customer': 'waiting for the customer', 'ticket.v.waiting_parts': 'waiting for parts',
     'ticket.ev.first_reply': 'First reply', 'ticket.ev.marked_complex': 'Marked complex',
     'ticket.ev.plan_sent': 'Plan sent', 'ticket.ev.work_order_arranged': 'Visit arranged',
@@ -126,15 +110,9 @@ kefu.strings({
     'ticket.st.stopped': 'stopped',
     'ticket.esc.warning': 'warning', 'ticket.esc.escalation': 'escalation', 'ticket.esc.skip_level': 'skip-level',
     'ticket.esc.informed': 'informed',
-    'ticket.lvl.team_lead': 'team lead', 'ticket.lvl.department_head': 'department head',
-    'ticket.lvl.centre_director': 'centre director', 'ticket.lvl.general_manager': 'general manager',
     'ticket.wo.visit': 'visit', 'ticket.wo.rework': 'rework', 'ticket.wo.revisit': 'revisit',
     'ticket.wos.unassigned': 'unassigned', 'ticket.wos.assigned': 'assigned', 'ticket.wos.completed': 'completed',
     'ticket.wos.accepted': 'accepted', 'ticket.wos.rework': 'in rework', 'ticket.wos.cancelled': 'cancelled',
-    'ticket.c.first_response': 'first response', 'ticket.c.arrange': 'visit arranged',
-    'ticket.c.call_centre_check': 'call centre check', 'ticket.c.arrival': 'arrival', 'ticket.c.resolution': 'resolution',
-    'ticket.c.complaint_decision': 'complaint decision', 'ticket.c.plan': 'plan', 'ticket.c.callback': 'callback',
-    'ticket.c.revisit': 'revisit', 'ticket.c.final_inspection': 'final inspection',
   },
 });
 
@@ -150,7 +128,7 @@ kefu.strings({
     'head_office'];
   const word = (prefix, v) => (v === null || v === undefined ? t('ticket.none') : t(prefix + v));
   /* a clock's name in words when it is one of the known ones, else as configured */
-  const clockName = (c) => (t('ticket.c.' + c) === 'ticket.c.' + c ? c : t('ticket.c.' + c));
+  const clockName = (c) => kefu.word('clock.', c);
   const orNone = (v) => (v === null || v === undefined || v === '' ? t('ticket.none') : String(v));
 
   function duration(seconds) {
@@ -170,8 +148,8 @@ kefu.strings({
     const c = tk.customer;
     const pairs = [
       ['ticket.status', word('ticket.v.', tk.status)], ['ticket.branch', tk.branch],
-      ['ticket.kind', word('ticket.v.', tk.kind)], ['ticket.channel', word('ticket.v.', tk.channel)],
-      ['ticket.priority', word('ticket.v.', tk.priority)], ['ticket.created', kefu.fmt.time(tk.created_at)],
+      ['ticket.kind', word('kind.', tk.kind)], ['ticket.channel', word('channel.', tk.channel)],
+      ['ticket.priority', word('priority.', tk.priority)], ['ticket.created', kefu.fmt.time(tk.created_at)],
       ['ticket.updated', kefu.fmt.time(tk.updated_at)], ['ticket.customer', `${c.name} (${c.id})`],
       ['ticket.phone', orNone(c.phone)], ['ticket.address', orNone(c.address)],
       ['ticket.product', orNone(tk.product_code)], ['ticket.serial', orNone(tk.serial)],
@@ -190,7 +168,7 @@ kefu.strings({
       el('td', {}, el('span', { class: `chip ${CLOCK_COLOUR[c.status] || 'grey'}` }, t('ticket.clk.' + c.status))),
       el('td', {}, kefu.fmt.time(c.due_at)),
       el('td', { class: 'num' }, c.remaining_seconds === null ? t('ticket.none') : duration(c.remaining_seconds)),
-      el('td', {}, c.level ? t('ticket.lvl.' + c.level) : t('ticket.none')))), t('ticket.no_clocks'));
+      el('td', {}, kefu.word('level.', c.level, t('ticket.none'))))), t('ticket.no_clocks'));
   }
 
   function escalationsTable(escalations, acknowledge) {
@@ -198,7 +176,7 @@ kefu.strings({
       t('ticket.recipient'), t('ticket.at'), t('ticket.acked')],
     escalations.map((e) => el('tr', { 'data-escalation': e.id },
       el('td', { class: 'num' }, e.id), el('td', {}, clockName(e.clock)), el('td', {}, t('ticket.esc.' + e.kind)),
-      el('td', {}, t('ticket.lvl.' + e.level)), el('td', {}, e.recipient), el('td', {}, kefu.fmt.time(e.at)),
+      el('td', {}, kefu.word('level.', e.level)), el('td', {}, e.recipient), el('td', {}, kefu.fmt.time(e.at)),
       el('td', {}, e.acknowledged_at ? `${e.acknowledged_by} · ${kefu.fmt.time(e.acknowledged_at)}`
         : e.kind === 'informed' ? t('ticket.none')
           : el('button', { type: 'button', class: 'secondary ack', onclick: () => acknowledge(e.id) },
@@ -245,7 +223,7 @@ kefu.strings({
     if (d.technician) parts.push(`${d.technician.name} (${d.technician.id})`);
     if (d.work_order_id) parts.push(`${t('ticket.wo')} ${d.work_order_id}`);
     if (d.clock) parts.push(clockName(String(d.clock)));
-    if (d.level && typeof d.level === 'string') parts.push(t('ticket.lvl.' + d.level));
+    if (d.level && typeof d.level === 'string') parts.push(kefu.word('level.', d.level));
     if (d.reason && typeof d.reason === 'string') parts.push(t('ticket.v.' + d.reason));
     if (d.escalation_id) parts.push(`#${d.escalation_id}`);
     if (d.status && typeof d.status === 'string') parts.push('→ ' + t('ticket.v.' + d.status));
@@ -322,7 +300,7 @@ kefu.strings({
       const keep = escalation.value;
       const open = escalations.filter((e) => !e.acknowledged_at && e.kind !== 'informed');
       escalation.replaceChildren(...(open.length ? open.map((e) => el('option', { value: e.id },
-        `#${e.id} ${clockName(e.clock)} · ${t('ticket.esc.' + e.kind)} · ${t('ticket.lvl.' + e.level)}`))
+        `#${e.id} ${clockName(e.clock)} · ${t('ticket.esc.' + e.kind)} · ${kefu.word('level.', e.level)}`))
         : [el('option', { value: '' }, t('ticket.no_escalation'))]));
       if (open.some((e) => String(e.id) === keep)) escalation.value = keep;
     };

@@ -17,11 +17,6 @@ kefu.strings({
     'wall.acked': '已确认工单 {ticket} 的升级', 'wall.no_escalations': '没有未确认的升级',
     'wall.today': '今日达标率', 'wall.met': '达标', 'wall.breached': '超时', 'wall.rate': '达标率',
     'wall.no_today': '今天还没有结束的时钟', 'wall.none': '—',
-    'wall.level.team_lead': '组长', 'wall.level.department_head': '部门经理', 'wall.level.centre_director': '中心主任',
-    'wall.level.general_manager': '总经理',
-    'clock.first_response': '首次响应', 'clock.arrange': '预约上门', 'clock.call_centre_check': '呼叫中心核查',
-    'clock.arrival': '到达现场', 'clock.resolution': '解决', 'clock.complaint_decision': '投诉处理决定',
-    'clock.plan': '方案', 'clock.callback': '回访',
   },
   en: {
     'wall.title': 'SLA wallboard', 'wall.updated': 'As of {at}', 'wall.big': 'Large screen', 'wall.small': 'Leave large screen',
@@ -35,11 +30,6 @@ kefu.strings({
     'wall.no_escalations': 'No escalation waits for acknowledgement',
     'wall.today': "Today's compliance", 'wall.met': 'Met', 'wall.breached': 'Breached', 'wall.rate': 'Met %',
     'wall.no_today': 'No clock has ended today yet', 'wall.none': '—',
-    'wall.level.team_lead': 'Team lead', 'wall.level.department_head': 'Department head',
-    'wall.level.centre_director': 'Centre director', 'wall.level.general_manager': 'General manager',
-    'clock.first_response': 'First response', 'clock.arrange': 'Arrange visit', 'clock.call_centre_check': 'Call centre check',
-    'clock.arrival': 'Arrival', 'clock.resolution': 'Resolution', 'clock.complaint_decision': 'Complaint decision',
-    'clock.plan': 'Plan', 'clock.callback': 'Callback',
   },
 });
 
@@ -47,13 +37,7 @@ kefu.strings({
   const { el, t } = kefu;
   const COLOURS = ['red', 'yellow', 'green'];
 
-  /* A name the strings know, else the code itself (a deployment's own clock). */
-  function known(prefix, code) {
-    if (code === null || code === undefined) return t('wall.none');
-    const key = prefix + code;
-    const s = t(key);
-    return s === key ? code : s;
-  }
+  const known = (prefix, code) => kefu.word(prefix, code, t('wall.none'));
   function ticketLink(id) {
     return el('a', { href: '/console/ticket/' + id, onclick: (ev) => { ev.preventDefault(); kefu.go('/console/ticket/' + id); } },
               '#' + id);
@@ -87,7 +71,7 @@ kefu.strings({
                                                     'data-clock': tk.clock, class: 'row-' + tk.colour },
       el('td', {}, el('span', { class: 'chip ' + tk.colour }, t('wall.' + tk.colour))),
       el('td', {}, ticketLink(tk.ticket_id)), el('td', {}, tk.branch), el('td', {}, known('clock.', tk.clock)),
-      el('td', {}, known('wall.level.', tk.level)), el('td', { class: 'num minutes' }, minutesText(tk.minutes_left))));
+      el('td', {}, known('level.', tk.level)), el('td', { class: 'num minutes' }, minutesText(tk.minutes_left))));
     return el('section', { 'aria-labelledby': 'wall-tickets-h' },
       el('h2', { id: 'wall-tickets-h' }, t('wall.worst')),
       table('wall-tickets', [[''], ['wall.ticket'], ['wall.branch'], ['wall.clock'], ['wall.level'], ['wall.left', 'num']],
@@ -96,7 +80,7 @@ kefu.strings({
   function escalationsPart(board, acknowledge) {
     const rows = (board.escalations || []).map((e) => el('tr', { 'data-escalation': e.escalation_id, 'data-ticket': e.ticket_id },
       el('td', {}, ticketLink(e.ticket_id)), el('td', {}, e.branch), el('td', {}, known('clock.', e.clock)),
-      el('td', {}, known('wall.level.', e.level)), el('td', {}, kefu.fmt.time(e.at)),
+      el('td', {}, known('level.', e.level)), el('td', {}, kefu.fmt.time(e.at)),
       el('td', {}, el('button', { type: 'button', class: 'ack', 'data-escalation': e.escalation_id,
                                   'aria-label': t('wall.ack_label', { ticket: e.ticket_id }),
                                   onclick: (ev) => acknowledge(e, ev.currentTarget) }, t('wall.ack')))));
